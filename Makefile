@@ -1,0 +1,110 @@
+# Powerhouse -- plain GNU Makefile with pkg-config.
+#   make           build ./powerhouse (optimised)
+#   make run       install deps, build, load demo data into var/powerhouse.db if empty, start
+#   make test      install deps, build, run every suite (optimised + ASan/UBSan + valgrind)
+#   make bench     benchmarks (bench/), results go in BENCHMARKS.md by hand
+#   make fuzz      libFuzzer targets (clang), FUZZ_SECONDS each
+
+CC       ?= cc
+SHARED   ?= ../shared
+CODES    ?= $(SHARED)/data/codes
+PKGS     := libcjson sqlite3 zlib
+CSTD     := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+INC      := -Isrc -Ibuild/gen -include src/base/banned.h
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS     := $(PKG_LIBS) -lpthread -lm
+OPT      ?= -O2 -g
+FUZZ_SECONDS ?= 60
+
+SRC      := $(sort $(shell find src -name '*.c' ! -name main.c))
+GEN_SRC  := build/gen/cpv_data.c
+TESTS    := $(sort $(wildcard tests/unit/test_*.c))
+
+OPT_OBJ  := $(patsubst %.c,build/opt/%.o,$(SRC) $(GEN_SRC))
+SAN_OBJ  := $(patsubst %.c,build/san/%.o,$(SRC) $(GEN_SRC))
+OPT_TESTS := $(patsubst tests/unit/%.c,build/opt/tests/%,$(TESTS))
+SAN_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(TESTS))
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all run test unit unit-san valgrind e2e bench fuzz clean deps check-pkgs
+all: powerhouse
+
+deps:
+	@./scripts/deps.sh
+
+check-pkgs:
+	@pkg-config --exists $(PKGS) || { echo "missing libraries: run ./scripts/deps.sh (apt-get install libcjson-dev libsqlite3-dev zlib1g-dev)"; exit 1; }
+
+build/gen/cpv_data.c: $(CODES)/cpv_codes.csv scripts/gen_cpv.sh
+	@mkdir -p $(dir $@)
+	./scripts/gen_cpv.sh $< > $@.tmp && mv $@.tmp $@
+
+build/opt/%.o: %.c | check-pkgs $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(OPT) $(INC) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+build/san/%.o: %.c | check-pkgs $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(SAN_FLAGS) $(INC) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+build/opt/libpowerhouse.a: $(OPT_OBJ)
+	ar rcs $@ $^
+build/san/libpowerhouse.a: $(SAN_OBJ)
+	ar rcs $@ $^
+
+powerhouse: build/opt/src/main.o build/opt/libpowerhouse.a
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+build/san/powerhouse: build/san/src/main.o build/san/libpowerhouse.a
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+build/opt/tests/%: build/opt/tests/unit/%.o build/opt/libpowerhouse.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+build/san/tests/%: build/san/tests/unit/%.o build/san/libpowerhouse.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+# Each suite prints TAP; scripts/tally.sh prints the closing "N passed, N failed".
+unit: $(OPT_TESTS) powerhouse
+	@./scripts/runtests.sh opt $(OPT_TESTS)
+
+unit-san: $(SAN_TESTS) build/san/powerhouse
+	@./scripts/runtests.sh san $(SAN_TESTS)
+
+valgrind: $(OPT_TESTS)
+	@./scripts/runtests.sh valgrind $(OPT_TESTS)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(OPT_TESTS) $(SAN_TESTS) build/san/powerhouse
+	@./scripts/test.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p var
+	./powerhouse demo --if-empty --db sqlite:var/powerhouse.db
+	./powerhouse stats --db sqlite:var/powerhouse.db
+
+bench: deps
+	@$(MAKE) --no-print-directory all build/opt/bench/ingest
+	./build/opt/bench/ingest $(BENCH_ARGS)
+
+build/opt/bench/%: build/opt/bench/%.o build/opt/libpowerhouse.a
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+# libFuzzer targets: tests/fuzz/fuzz_*.c, seed corpora in tests/fuzz/corpus/<name>/.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+build/fuzz/%: tests/fuzz/%.c $(SRC) $(GEN_SRC) | check-pkgs
+	@mkdir -p $(dir $@)
+	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined $(INC) $(PKG_CFLAGS) -o $@ $< $(SRC) $(GEN_SRC) $(LIBS)
+fuzz: deps $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	  echo "== $$n ($(FUZZ_SECONDS)s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+
+clean:
+	rm -rf build powerhouse
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,94 @@
+/* notice.c -- see notice.h. */
+#include "model/notice.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void notice_init(Notice *n) {
+  memset(n, 0, sizeof *n);
+  n->sme = n->vcse = FLAG_UNKNOWN;
+  n->buyer.vcse = FLAG_UNKNOWN;
+}
+
+void org_release(Org *o) {
+  free(o->id);
+  free(o->name);
+  free(o->scheme);
+  free(o->identifier);
+  free(o->postcode);
+  free(o->locality);
+  free(o->region);
+  free(o->country);
+  free(o->scale);
+  memset(o, 0, sizeof *o);
+  o->vcse = FLAG_UNKNOWN;
+}
+
+void notice_release(Notice *n) {
+  free(n->ocid);
+  free(n->title);
+  free(n->description);
+  free(n->tender_status);
+  org_release(&n->buyer);
+  free(n->currency);
+  free(n->deadline);
+  free(n->published);
+  free(n->updated);
+  free(n->contract_start);
+  free(n->contract_end);
+  free(n->method);
+  free(n->method_details);
+  free(n->category);
+  for (size_t i = 0; i < n->n_cpvs; i++) {
+    free(n->cpvs[i].code);
+    free(n->cpvs[i].label);
+  }
+  free(n->cpvs);
+  for (size_t i = 0; i < n->n_regions; i++) free(n->regions[i]);
+  free(n->regions);
+  for (size_t i = 0; i < n->n_awards; i++) {
+    NoticeAward *a = &n->awards[i];
+    free(a->id);
+    free(a->title);
+    free(a->status);
+    free(a->date);
+    free(a->date_published);
+    free(a->currency);
+    free(a->contract_start);
+    free(a->contract_end);
+    for (size_t j = 0; j < a->n_suppliers; j++) org_release(&a->suppliers[j]);
+    free(a->suppliers);
+  }
+  free(n->awards);
+  for (size_t i = 0; i < n->n_contracts; i++) {
+    NoticeContract *c = &n->contracts[i];
+    free(c->id);
+    free(c->award_id);
+    free(c->title);
+    free(c->status);
+    free(c->currency);
+    free(c->start);
+    free(c->end);
+    free(c->date_signed);
+  }
+  free(n->contracts);
+  free(n->publisher);
+  free(n->url);
+  free(n->tags);
+  notice_init(n);
+}
+
+static const char *const status_names[] = {"open", "closed", "awarded", "cancelled", "planned"};
+
+const char *notice_status_name(NoticeStatus s) {
+  return (unsigned)s < sizeof status_names / sizeof *status_names ? status_names[s] : "unknown";
+}
+
+int notice_status_parse(const char *s, NoticeStatus *out) {
+  for (size_t i = 0; i < sizeof status_names / sizeof *status_names; i++)
+    if (strcmp(s, status_names[i]) == 0) {
+      *out = (NoticeStatus)i;
+      return 0;
+    }
+  return -1;
+}

@@ -1,0 +1,108 @@
+/* notice.h -- the notice: one procurement opportunity keyed by its OCDS ocid,
+ * as the portal shows and filters it. Plain data, no I/O. Every string is
+ * owned by the Notice (heap-allocated, NUL-terminated, may be NULL when the
+ * data does not say); notice_release() frees them all.
+ *
+ * Dates are kept as ISO 8601 text normalised to UTC "YYYY-MM-DDTHH:MM:SSZ"
+ * (so they sort as text) or NULL. Money is a double in the given currency,
+ * with has_* flags since 0 is a real value. */
+#ifndef NOTICE_H
+#define NOTICE_H
+
+#include <stddef.h>
+
+typedef enum {
+  NOTICE_OPEN = 0,      /* tender active/planned and tender period end in the future */
+  NOTICE_CLOSED = 1,    /* deadline passed, or tender complete/unsuccessful, no award */
+  NOTICE_AWARDED = 2,   /* has an active/pending award or contract */
+  NOTICE_CANCELLED = 3, /* tender cancelled/withdrawn, or all awards cancelled */
+  NOTICE_PLANNED = 4    /* planning only, no tender yet */
+} NoticeStatus;
+
+/* Tri-state for flags publishers may leave out. */
+typedef enum { FLAG_UNKNOWN = -1, FLAG_NO = 0, FLAG_YES = 1 } Flag;
+
+typedef struct {
+  char *id;          /* party id within the release (e.g. "GB-COH-01234567" or "GB-CFS-123") */
+  char *name;
+  char *scheme;      /* identifier.scheme, e.g. GB-COH */
+  char *identifier;  /* identifier.id */
+  char *postcode;
+  char *locality;
+  char *region;      /* ITL1 code (TLC..TLN) or NULL */
+  char *country;     /* free text as published */
+  char *scale;       /* "sme", "large", "micro" ... as published (details.scale) */
+  Flag vcse;         /* details.vcse */
+} Org;
+
+typedef struct {
+  char *code;   /* 8-digit CPV without check digit, e.g. "72000000" */
+  char *label;  /* English label from the CPV list, NULL if unknown */
+  int kind;     /* 0 main (tender.classification), 1 additional, 2 item */
+} NoticeCpv;
+
+typedef struct {
+  char *id;
+  char *title;
+  char *status;       /* OCDS award status: pending/active/cancelled/unsuccessful */
+  char *date;         /* award date */
+  char *date_published;
+  int has_value;
+  double value;
+  char *currency;
+  char *contract_start, *contract_end;
+  Org *suppliers;
+  size_t n_suppliers;
+} NoticeAward;
+
+typedef struct {
+  char *id;
+  char *award_id;
+  char *title;
+  char *status;
+  int has_value;
+  double value;
+  char *currency;
+  char *start, *end;
+  char *date_signed;
+} NoticeContract;
+
+typedef struct {
+  char *ocid;
+  char *title;
+  char *description;
+  NoticeStatus status;
+  char *tender_status;     /* as published */
+  Org buyer;               /* buyer party (name/id/postcode/region ...) */
+  int has_value, has_min_value;
+  double value, min_value;
+  char *currency;
+  char *deadline;          /* tender.tenderPeriod.endDate, UTC */
+  char *published;         /* tender.datePublished, or the earliest release date */
+  char *updated;           /* the latest release date */
+  char *contract_start, *contract_end; /* tender.contractPeriod */
+  char *method;            /* tender.procurementMethod */
+  char *method_details;    /* tender.procurementMethodDetails */
+  char *category;          /* tender.mainProcurementCategory */
+  NoticeCpv *cpvs;
+  size_t n_cpvs;
+  char **regions;          /* distinct ITL1 codes of delivery places (and buyer fallback) */
+  size_t n_regions;
+  Flag sme, vcse;          /* suitability */
+  NoticeAward *awards;
+  size_t n_awards;
+  NoticeContract *contracts;
+  size_t n_contracts;
+  char *publisher;         /* source publisher name (package publisher or --source) */
+  char *url;               /* link to the original notice, when the data gives one */
+  char *tags;              /* comma-separated tags of the latest release */
+} Notice;
+
+void notice_init(Notice *n);     /* zeroes; never allocates */
+void notice_release(Notice *n);  /* frees what n holds, not n */
+void org_release(Org *o);
+
+const char *notice_status_name(NoticeStatus s); /* "open", "closed", ... */
+int notice_status_parse(const char *s, NoticeStatus *out); /* 0 ok, -1 unknown */
+
+#endif

@@ -1,0 +1,30 @@
+/* derive.h -- the portal's Notice (model/notice.h) from a compiled release.
+ * The only place that knows which OCDS field paths feed which notice field.
+ *
+ * Handles OCDS 1.0 and 1.1 and the UK extensions seen in real data: CCS
+ * `tender.suitability.{sme,vcse}`, the older `tender.xClassifications
+ * .isSuitableForSme/isSuitableForVco` (and `isSuitableForSme` at tender level),
+ * `parties[].details.{scale,vcse}`, `tender.datePublished`, `awards[].datePublished`;
+ * nulls anywhere; item-level classifications; region given as English region
+ * names, NUTS/ITL codes, or only postcodes (model/region.h). Text fields with
+ * cp1252 mojibake ("Â£", "â€™") are repaired (base/text.h). */
+#ifndef DERIVE_H
+#define DERIVE_H
+
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "base/err.h"
+#include "model/notice.h"
+
+typedef struct {
+  time_t now;            /* "today" for open/closed */
+  const char *publisher; /* source publisher name, may be NULL */
+} DeriveCtx;
+
+/* Fills *out (which the caller has notice_init()ed) from compiled release c.
+ * 0 ok; <0 with err when c is not a usable compiled release (no ocid). */
+int derive_notice(const cJSON *compiled, const DeriveCtx *ctx, Notice *out, Err *err);
+
+#endif
