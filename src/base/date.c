@@ -1,0 +1,130 @@
+/* date.c -- see date.h. Calendar arithmetic after Howard Hinnant's
+ * days_from_civil / civil_from_days (public domain algorithms). */
+#include "base/date.h"
+
+
+long long date_days_from_civil(long long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  long long era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = (unsigned)(y - era * 400);                       /* [0, 399] */
+  unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* [0, 146096] */
+  return era * 146097 + (long long)doe - 719468;
+}
+
+static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d) {
+  z += 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = (unsigned)(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+static int leap(long long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static unsigned month_days(long long y, unsigned m) {
+  static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+
+/* Reads exactly n decimal digits at *p into *v, advancing *p. */
+static int digits(const char **p, int n, int *v) {
+  int x = 0;
+  for (int i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)(*p)[i];
+    if (c < '0' || c > '9') return -1;
+    x = x * 10 + (c - '0');
+  }
+  *p += n;
+  *v = x;
+  return 0;
+}
+
+int date_parse(const char *s, time_t *out) {
+  int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 0;
+  const char *p = s;
+  if (!s) return -1;
+  if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+      digits(&p, 2, &d))
+    return -1;
+  if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > month_days(y, (unsigned)mo)) return -1;
+  if (*p) {
+    if (*p != 'T' && *p != 't' && *p != ' ') return -1;
+    p++;
+    if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi)) return -1;
+    if (*p == ':') {
+      p++;
+      if (digits(&p, 2, &se)) return -1;
+      if (*p == '.' || *p == ',') {
+        p++;
+        if (*p < '0' || *p > '9') return -1;
+        while (*p >= '0' && *p <= '9') p++;
+      }
+    }
+    if (h > 23 || mi > 59 || se > 60) return -1;
+    if (*p == 'Z' || *p == 'z') {
+      p++;
+    } else if (*p == '+' || *p == '-') {
+      sign = *p++ == '-' ? -1 : 1;
+      if (digits(&p, 2, &oh)) return -1;
+      if (*p == ':') p++;
+      if (digits(&p, 2, &om) || oh > 23 || om > 59) return -1;
+    } else {
+      return -1; /* no zone: the instant is unknown */
+    }
+    if (*p) return -1;
+  }
+  long long t = date_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400LL + h * 3600LL +
+                mi * 60LL + se - sign * (oh * 3600LL + om * 60LL);
+  *out = (time_t)t;
+  return 0;
+}
+
+static void put2(char *p, unsigned v) {
+  p[0] = (char)('0' + v / 10);
+  p[1] = (char)('0' + v % 10);
+}
+
+void date_format(time_t t, char out[DATE_LEN]) {
+  long long s = (long long)t, days = s / 86400, rem = s % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days--;
+  }
+  long long y;
+  unsigned m, d;
+  civil_from_days(days, &y, &m, &d);
+  if (y < 0 || y > 9999) {
+    out[0] = 0;
+    return;
+  }
+  /* by hand: snprintf is slow and gcc cannot see the fields' ranges */
+  put2(out, (unsigned)(y / 100));
+  put2(out + 2, (unsigned)(y % 100));
+  out[4] = '-';
+  put2(out + 5, m);
+  out[7] = '-';
+  put2(out + 8, d);
+  out[10] = 'T';
+  put2(out + 11, (unsigned)(rem / 3600));
+  out[13] = ':';
+  put2(out + 14, (unsigned)(rem / 60 % 60));
+  out[16] = ':';
+  put2(out + 17, (unsigned)(rem % 60));
+  out[19] = 'Z';
+  out[20] = 0;
+}
+
+int date_norm(const char *s, char out[DATE_LEN]) {
+  time_t t;
+  if (date_parse(s, &t)) {
+    out[0] = 0;
+    return -1;
+  }
+  date_format(t, out);
+  return out[0] ? 0 : -1;
+}

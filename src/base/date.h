@@ -1,0 +1,32 @@
+/* date.h -- ISO 8601 / RFC 3339 date-times, as OCDS publishes them, parsed and
+ * normalised to UTC. Pure arithmetic on the proleptic Gregorian calendar: no
+ * locale, no TZ environment, no mktime, so the same input gives the same
+ * answer on every machine.
+ *
+ * Accepted forms (and nothing else):
+ *   YYYY-MM-DD                                  midnight UTC
+ *   YYYY-MM-DDTHH:MM[:SS[.fraction]]<zone>      zone: Z | +HH:MM | -HH:MM | +HHMM | -HHMM
+ * 'T' may be 't' or one space, 'Z' may be 'z' (RFC 3339 5.6 allows both). A
+ * date-time without a zone is rejected: its instant is unknown. Fields are
+ * range-checked (month 1-12, day within its month incl. leap years, hour 0-23,
+ * minute 0-59, second 0-60 where a leap second counts as the next second,
+ * offset below 24:00); fractional seconds are truncated. Years 0000-9999. */
+#ifndef DATE_H
+#define DATE_H
+
+#include <time.h>
+
+#define DATE_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
+
+/* 0 and *out = seconds since the epoch (UTC); -1 when s is not an accepted
+ * date (out untouched). s may be NULL. */
+int date_parse(const char *s, time_t *out);
+/* Writes "YYYY-MM-DDTHH:MM:SSZ" (UTC) of s into out. 0 ok; -1 (out = "") when
+ * s is not an accepted date. */
+int date_norm(const char *s, char out[DATE_LEN]);
+/* "YYYY-MM-DDTHH:MM:SSZ" of t; out = "" for years outside 0000-9999. */
+void date_format(time_t t, char out[DATE_LEN]);
+/* Days since 1970-01-01 of a proleptic Gregorian date (no range check). */
+long long date_days_from_civil(long long y, unsigned m, unsigned d);
+
+#endif
