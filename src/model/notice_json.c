@@ -1,0 +1,145 @@
+/* notice_json.c -- see notice_json.h. */
+#include "model/notice_json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void key(Buf *b, const char *k, int *first) {
+  if (!*first) buf_addc(b, ',');
+  *first = 0;
+  buf_add_json_str(b, k);
+  buf_addc(b, ':');
+}
+
+static void str(Buf *b, const char *k, const char *v, int *first) {
+  key(b, k, first);
+  if (v) buf_add_json_str(b, v);
+  else buf_adds(b, "null");
+}
+
+static void num(Buf *b, const char *k, int has, double v, int *first) {
+  key(b, k, first);
+  if (!has || !isfinite(v)) buf_adds(b, "null");
+  else if (v == floor(v) && fabs(v) < 1e15) buf_addf(b, "%.0f", v);
+  else {
+    /* the shortest text that reads back as the same double */
+    char t[32];
+    for (int prec = 15; prec <= 17; prec++) {
+      snprintf(t, sizeof t, "%.*g", prec, v);
+      if (strtod(t, NULL) == v) break;
+    }
+    buf_adds(b, t);
+  }
+}
+
+static void flag(Buf *b, const char *k, Flag f, int *first) {
+  key(b, k, first);
+  buf_adds(b, f == FLAG_YES ? "true" : f == FLAG_NO ? "false" : "null");
+}
+
+static void org(Buf *b, const Org *o) {
+  int f = 1;
+  buf_addc(b, '{');
+  str(b, "name", o->name, &f);
+  str(b, "scheme", o->scheme, &f);
+  str(b, "identifier", o->identifier, &f);
+  str(b, "postcode", o->postcode, &f);
+  str(b, "locality", o->locality, &f);
+  str(b, "region", o->region, &f);
+  str(b, "country", o->country, &f);
+  str(b, "scale", o->scale, &f);
+  flag(b, "vcse", o->vcse, &f);
+  buf_addc(b, '}');
+}
+
+void notice_json(const Notice *n, Buf *b) {
+  int f = 1;
+  buf_addc(b, '{');
+  str(b, "ocid", n->ocid, &f);
+  str(b, "title", n->title, &f);
+  str(b, "description", n->description, &f);
+  str(b, "status", notice_status_name(n->status), &f);
+  str(b, "tenderStatus", n->tender_status, &f);
+  key(b, "buyer", &f);
+  org(b, &n->buyer);
+  num(b, "value", n->has_value, n->value, &f);
+  num(b, "minValue", n->has_min_value, n->min_value, &f);
+  str(b, "currency", n->currency, &f);
+  str(b, "deadline", n->deadline, &f);
+  str(b, "published", n->published, &f);
+  str(b, "updated", n->updated, &f);
+  str(b, "contractStart", n->contract_start, &f);
+  str(b, "contractEnd", n->contract_end, &f);
+  str(b, "procurementMethod", n->method, &f);
+  str(b, "procurementMethodDetails", n->method_details, &f);
+  str(b, "mainProcurementCategory", n->category, &f);
+  key(b, "cpv", &f);
+  buf_addc(b, '[');
+  for (size_t i = 0; i < n->n_cpvs; i++) {
+    int g = 1;
+    if (i) buf_addc(b, ',');
+    buf_addc(b, '{');
+    str(b, "code", n->cpvs[i].code, &g);
+    str(b, "label", n->cpvs[i].label, &g);
+    str(b, "kind", n->cpvs[i].kind == 0 ? "main" : n->cpvs[i].kind == 1 ? "additional" : "item", &g);
+    buf_addc(b, '}');
+  }
+  buf_addc(b, ']');
+  key(b, "regions", &f);
+  buf_addc(b, '[');
+  for (size_t i = 0; i < n->n_regions; i++) {
+    if (i) buf_addc(b, ',');
+    buf_add_json_str(b, n->regions[i]);
+  }
+  buf_addc(b, ']');
+  flag(b, "sme", n->sme, &f);
+  flag(b, "vcse", n->vcse, &f);
+  key(b, "awards", &f);
+  buf_addc(b, '[');
+  for (size_t i = 0; i < n->n_awards; i++) {
+    const NoticeAward *a = &n->awards[i];
+    int g = 1;
+    if (i) buf_addc(b, ',');
+    buf_addc(b, '{');
+    str(b, "id", a->id, &g);
+    str(b, "title", a->title, &g);
+    str(b, "status", a->status, &g);
+    str(b, "date", a->date, &g);
+    str(b, "datePublished", a->date_published, &g);
+    num(b, "value", a->has_value, a->value, &g);
+    str(b, "currency", a->currency, &g);
+    str(b, "contractStart", a->contract_start, &g);
+    str(b, "contractEnd", a->contract_end, &g);
+    key(b, "suppliers", &g);
+    buf_addc(b, '[');
+    for (size_t j = 0; j < a->n_suppliers; j++) {
+      if (j) buf_addc(b, ',');
+      org(b, &a->suppliers[j]);
+    }
+    buf_adds(b, "]}");
+  }
+  buf_addc(b, ']');
+  key(b, "contracts", &f);
+  buf_addc(b, '[');
+  for (size_t i = 0; i < n->n_contracts; i++) {
+    const NoticeContract *c = &n->contracts[i];
+    int g = 1;
+    if (i) buf_addc(b, ',');
+    buf_addc(b, '{');
+    str(b, "id", c->id, &g);
+    str(b, "awardID", c->award_id, &g);
+    str(b, "title", c->title, &g);
+    str(b, "status", c->status, &g);
+    num(b, "value", c->has_value, c->value, &g);
+    str(b, "currency", c->currency, &g);
+    str(b, "start", c->start, &g);
+    str(b, "end", c->end, &g);
+    str(b, "dateSigned", c->date_signed, &g);
+    buf_addc(b, '}');
+  }
+  buf_addc(b, ']');
+  str(b, "publisher", n->publisher, &f);
+  str(b, "url", n->url, &f);
+  buf_addc(b, '}');
+}
