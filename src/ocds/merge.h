@@ -1,23 +1,31 @@
 /* merge.h -- compile OCDS releases into a compiled release and a versioned
  * release, following the merge routine of the OCDS 1.1 documentation
- * (https://standard.open-contracting.org/1.1/en/schema/merging/):
- *   - releases are merged in ascending `date` order (stable for equal dates);
- *   - objects merge field by field; a `null` value removes the field;
- *   - arrays of objects whose items have `id` merge by identifier (items with the
- *     same id merge, new ids are appended in order), unless the schema marks the
- *     field `wholeListMerge`; arrays of non-objects, and arrays marked
- *     wholeListMerge, are replaced whole;
- *   - fields marked `omitWhenMerged` (e.g. `tag`, `id`) are left out of the
+ * (https://standard.open-contracting.org/1.1/en/schema/merging/) and matching
+ * the reference implementation (ocdsmerge) where the text is silent:
+ *   - releases are merged in ascending `date` order (stable for equal dates;
+ *     dates compare as strings, like ocdsmerge);
+ *   - objects merge field by field; a `null` value removes the field; an empty
+ *     object or empty array in a release changes nothing;
+ *   - arrays of objects merge by identifier: items with the same `id` merge
+ *     (ids compare by their text, so 1 and "1" match), new ids are appended in
+ *     order; an item without a string/number `id` never matches and is appended;
+ *   - arrays containing anything other than objects, and the arrays the schema
+ *     makes whole-list (`wholeListMerge`, string arrays, object arrays without
+ *     `id`), are replaced whole;
+ *   - fields marked `omitWhenMerged` (`id`, `date`, `tag`) are left out of the
  *     compiled release; the compiled release gets `id` = "{ocid}-{date}" of the
  *     latest release, `date` of the latest, and `tag` = ["compiled"];
- *   - the versioned release keeps, per field, the list of
- *     {releaseID, releaseDate, releaseTag, value} for each change.
- * The per-field rules (wholeListMerge / omitWhenMerged / versionId) of OCDS 1.1.5
- * are compiled into a table in merge.c; a unit test checks the table against the
- * official release schema.
+ *   - the versioned release keeps, per leaf (and per whole-list array), the list
+ *     of {releaseID, releaseDate, releaseTag, value}, a new entry only when the
+ *     value changes; `ocid` and the `id` of array items are kept plain.
+ * The per-field rules of OCDS 1.1.5 are compiled into a table in merge.c (the
+ * runtime never reads the schema); tests/unit/test_merge.c checks the table
+ * against the official release schema.
  *
  * All functions take cJSON trees they do not modify (unless said) and return new
- * trees the caller frees with cJSON_Delete. */
+ * trees the caller frees with cJSON_Delete. Input may be hostile: wrong types
+ * are replaced by the newer value, nesting deeper than MERGE_MAX_DEPTH fails
+ * with ERR_LIMIT, large arrays/objects merge in linear time. */
 #ifndef MERGE_H
 #define MERGE_H
 
@@ -27,16 +35,36 @@
 
 #include "base/err.h"
 
-/* Compiled release of n releases of one ocid (any order). NULL + err when the
- * releases do not share one ocid or a release is not an object. */
+/* Deepest nesting of objects/arrays merged (cJSON's parser stops at 1000). */
+#define MERGE_MAX_DEPTH 1100
+
+/* Compiled release of n releases of one ocid (any order). NULL + err when n is
+ * 0, the releases do not share one string ocid, a release is not an object or
+ * has no string `date` (ERR_OCDS), or on ERR_LIMIT / ERR_NOMEM. */
 cJSON *merge_compile(const cJSON *const *releases, size_t n, Err *err);
 
-/* Versioned release of n releases of one ocid (any order). */
+/* Versioned release of n releases of one ocid (any order); errors as above. */
 cJSON *merge_versioned(const cJSON *const *releases, size_t n, Err *err);
 
-/* Merges one release into an existing compiled release, in place: valid when
- * the release's date is not earlier than any release already merged (the
- * caller checks; otherwise compile again from all releases). */
+/* Merges one release into an existing compiled release (or an empty object),
+ * in place: valid when the release's date is not earlier than any release
+ * already merged, i.e. than compiled's `date`. Returns 0, or ERR_OCDS with
+ * compiled unchanged when the release is not an object, has no string ocid or
+ * date, has another ocid than compiled, or is dated before compiled (compile
+ * again from all releases then). On ERR_LIMIT / ERR_NOMEM compiled may be left
+ * partly merged: discard it. */
 int merge_into(cJSON *compiled, const cJSON *release, Err *err);
+
+/* The compiled-in per-field rules (for tests and diagnostics). A path is the
+ * dotted field names from the release root, array levels left out (as in
+ * ocdsmerge): "parties.roles" applies to every party's roles. */
+typedef enum { MERGE_RULE_OMIT = 1, MERGE_RULE_WHOLE_LIST = 2 } MergeRuleKind;
+typedef struct {
+  const char *path;
+  MergeRuleKind kind;
+} MergeRule;
+
+/* The static table; *n receives its length. Never NULL, never freed. */
+const MergeRule *merge_rules(size_t *n);
 
 #endif

@@ -17,16 +17,35 @@
  *
  * A "unit" is one top-level value, or one element of a top-level array. A unit
  * that is an object with a "releases" or "records" array as a direct member and
- * no "ocid" member before it is a package: the elements of that array are
- * streamed out one by one. Any other object unit is yielded whole, as a record
- * if it has a direct "compiledRelease" or "releases" member, else as a release.
+ * no "ocid", "compiledRelease" or "versionedRelease" member before it is a
+ * package: the elements of that array are streamed out one by one. (Records in
+ * the wild may lack "ocid" and put "versionedRelease" first, as the Contracts
+ * Finder 2014 ones do; a record whose "releases" comes before all three of
+ * those keys is taken for a package -- the price of not buffering packages.)
+ * Any other object unit is yielded whole, as a record if it has a direct
+ * "compiledRelease", "versionedRelease" or "releases" member, else as a release.
+ * A unit or array element that is not an object is reported (ERR_OCDS) and
+ * skipped.
  *
- * Errors are precise: byte offset (in the decompressed stream) and line. After
- * an error in one item (over the size limit, invalid UTF-8) the scanner skips
- * that item and the next scan_next() continues with the following one. After a
- * JSON syntax error it resumes at the start of the next line when the input is
- * JSON Lines (a newline-separated sequence of top-level values); otherwise the
- * rest of the input is skipped and scan_next() returns 0.
+ * Every item handed out is a complete, valid RFC 8259 JSON object (the whole
+ * grammar is checked, numbers, literals and escapes included), is valid UTF-8,
+ * has no unpaired \u surrogate escape, and is at most max_item bytes.
+ *
+ * Errors are precise: byte offset (in the decompressed stream) and line, and
+ * the item or package the error is inside. After an error in one item (over
+ * the size limit, invalid UTF-8 or an unpaired surrogate escape, not an
+ * object) the scanner skips that item and the next scan_next() continues with
+ * the following one. After a JSON syntax error (or nesting deeper than
+ * SCAN_MAX_DEPTH, counted from the top level) it resumes when the input is
+ * JSON Lines -- declared (scan_set_jsonl, or a .jsonl/.ndjson path) or shown
+ * by an earlier object or array that began and ended on one line: at the next
+ * line, or at the error itself when a line break precedes it (a line cut short
+ * does not cost the intact line after it). A syntax error in a value that began
+ * on the error's line also resumes at the next line, once, without that proof
+ * (a broken first line; a minified file). Otherwise the rest of the input is
+ * skipped and scan_next() returns 0. A read error or a truncated or corrupt
+ * gzip stream is ERR_IO and ends the scan. A UTF-8 byte order mark at the
+ * start is skipped (offsets still count it).
  *
  * Owns: its read buffer and the item text it hands out (valid until the next
  * scan_next or scan_free). */
@@ -56,15 +75,29 @@ typedef struct Scanner Scanner;
 #define SCAN_MAX_DEPTH 64                 /* deeper nesting is rejected */
 
 /* Opens a file ("-" means standard input). Gzip is detected by its magic bytes.
- * Returns NULL and fills err when the file cannot be opened. */
+ * Returns NULL and fills err when the file cannot be opened. Nothing is read
+ * until the first scan_next. Paths ending .jsonl, .ndjson (optionally .gz)
+ * are declared JSON Lines. The caller frees the result with scan_free. */
 Scanner *scan_open_path(const char *path, Err *err);
-/* Scans a memory buffer (not copied: must outlive the scanner). */
+/* Scans a memory buffer (not copied: must outlive the scanner); gzip is
+ * detected there too. The caller frees the result with scan_free. */
 Scanner *scan_open_mem(const char *data, size_t len);
+/* Items longer than max_bytes are reported (ERR_LIMIT) and skipped; 0 restores
+ * SCAN_MAX_ITEM_DEFAULT. Memory held: one item buffer (grown by doubling, so
+ * under 2 * max_bytes), a 256 KiB chunk and a 64 KiB read buffer -- whatever
+ * the input size. */
 void scan_set_max_item(Scanner *s, size_t max_bytes);
+/* Declares the input JSON Lines (resume at the next line after a syntax error). */
+void scan_set_jsonl(Scanner *s, int on);
+/* Bytes handed to the lexer at a time (default 256 KiB; a plain memory source
+ * is scanned in place in windows of this size). Only for tests and fuzzing:
+ * results must not depend on it. Ignored after the first scan_next. */
+void scan_set_chunk(Scanner *s, size_t bytes);
 
 /* 1: *it holds the next item. 0: end of input. <0: an error (ERR_JSON, ERR_LIMIT,
- * ERR_UTF8, ERR_IO) with err->msg naming the byte offset and line and what is wrong;
- * call again to continue after it (see above). */
+ * ERR_UTF8, ERR_OCDS, ERR_IO) with err->msg naming the byte offset and line and
+ * what is wrong (no file name: prefix it); call again to continue after it (see
+ * above). After 0 every further call returns 0. */
 int scan_next(Scanner *s, ScanItem *it, Err *err);
 
 /* Bytes of (decompressed) input consumed so far. */

@@ -1,0 +1,246 @@
+/* release.c -- see release.h. One walk over the tree checks every date and
+ * amount field, tracking the JSON path for the error message. */
+#include "ocds/release.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+
+#define MAX_AMOUNT 1e15
+
+typedef struct {
+  char path[256];
+  size_t len;
+} Path;
+
+static void path_push(Path *p, const char *key, int index, size_t *saved) {
+  *saved = p->len;
+  int n;
+  if (key)
+    n = snprintf(p->path + p->len, sizeof p->path - p->len, "%s%s", p->len ? "." : "", key);
+  else
+    n = snprintf(p->path + p->len, sizeof p->path - p->len, "[%d]", index);
+  if (n > 0) p->len += (size_t)n < sizeof p->path - p->len ? (size_t)n : sizeof p->path - p->len - 1;
+}
+
+static void path_pop(Path *p, size_t saved) {
+  p->len = saved;
+  p->path[saved] = 0;
+}
+
+static int is_date_key(const char *k) {
+  size_t n = strlen(k);
+  if (strcmp(k, "date") == 0 || strcmp(k, "datePublished") == 0 || strcmp(k, "dateSigned") == 0 ||
+      strcmp(k, "dateModified") == 0 || strcmp(k, "releaseDate") == 0)
+    return 1;
+  return n > 4 && strcmp(k + n - 4, "Date") == 0;
+}
+
+/* A short printable excerpt of a value for messages. */
+static void excerpt(const cJSON *v, char *out, size_t outsz) {
+  char *s = cJSON_PrintUnformatted(v);
+  if (!s) {
+    snprintf(out, outsz, "?");
+    return;
+  }
+  if (strlen(s) > 60) snprintf(out, outsz, "%.57s...", s);
+  else snprintf(out, outsz, "%s", s);
+  free(s);
+}
+
+/* {"$numberLong": "123"} and friends -> number. Returns 1 if replaced by a
+ * number (stored in *num), 0 if v is not such an object, -1 if it is one but
+ * its text is not a number. */
+static int mongo_number(const cJSON *v, double *num) {
+  if (!cJSON_IsObject(v) || !v->child || v->child->next) return 0;
+  const char *k = v->child->string;
+  if (!k || (strcmp(k, "$numberLong") && strcmp(k, "$numberInt") && strcmp(k, "$numberDouble") &&
+             strcmp(k, "$numberDecimal")))
+    return 0;
+  const cJSON *s = v->child;
+  if (cJSON_IsNumber(s)) {
+    *num = s->valuedouble;
+    return 1;
+  }
+  if (!cJSON_IsString(s) || !*s->valuestring) return -1;
+  char *end;
+  errno = 0;
+  double d = strtod(s->valuestring, &end);
+  if (*end || errno) return -1;
+  *num = d;
+  return 1;
+}
+
+static int check(cJSON *node, Path *p, int depth, Err *err);
+
+static int check_amount(cJSON *parent, cJSON *v, Path *p, int depth, Err *err) {
+  char ex[80];
+  double d;
+  if (cJSON_IsNull(v)) return 0;
+  if (cJSON_IsNumber(v)) {
+    d = v->valuedouble;
+    goto range;
+  }
+  int m = mongo_number(v, &d);
+  if (m == 1) {
+    cJSON_Delete(v->child); /* becomes a plain number, in place, keeping its key */
+    v->child = NULL;
+    v->type = cJSON_Number;
+    cJSON_SetNumberValue(v, d);
+    goto range;
+  }
+  if (m == 0 && cJSON_IsObject(v) &&
+      (cJSON_GetObjectItemCaseSensitive(v, "amount") || cJSON_GetObjectItemCaseSensitive(v, "currency")))
+    return check(v, p, depth + 1, err); /* a Value object (OCDS 1.0 budget.amount) */
+  excerpt(v, ex, sizeof ex);
+  return err_set(err, ERR_OCDS, "%s must be a number, got %s %s", p->path,
+                 cJSON_IsString(v) ? "a string" : cJSON_IsObject(v) ? "an object"
+                                                  : cJSON_IsArray(v) ? "an array"
+                                                                     : "a boolean",
+                 ex);
+range:
+  if (!isfinite(d) || fabs(d) > MAX_AMOUNT)
+    return err_set(err, ERR_OCDS, "%s is out of range: %g (more than 1e15)", p->path, d);
+  return 0;
+}
+
+static int check(cJSON *node, Path *p, int depth, Err *err) {
+  if (depth > RELEASE_MAX_DEPTH)
+    return err_set(err, ERR_LIMIT, "%s is nested more than %d levels deep", p->path, RELEASE_MAX_DEPTH);
+  int index = 0;
+  for (cJSON *c = node->child, *next; c; c = next, index++) {
+    next = c->next; /* c may be replaced */
+    size_t saved;
+    int rc = 0;
+    if (cJSON_IsObject(node) && c->string) {
+      path_push(p, c->string, 0, &saved);
+      if (strcmp(c->string, "amount") == 0) {
+        rc = check_amount(node, c, p, depth, err);
+      } else if (is_date_key(c->string) && !cJSON_IsNull(c)) {
+        time_t t;
+        if (!cJSON_IsString(c) || date_parse(c->valuestring, &t) != 0) {
+          char ex[80];
+          excerpt(c, ex, sizeof ex);
+          rc = err_set(err, ERR_OCDS, "%s is not a valid date: %s", p->path, ex);
+        }
+      } else if (c->child) {
+        rc = check(c, p, depth + 1, err);
+      }
+    } else {
+      path_push(p, NULL, index, &saved);
+      if (c->child) rc = check(c, p, depth + 1, err);
+    }
+    path_pop(p, saved);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+int release_from_tree(cJSON *root, Release *out, Err *err) {
+  memset(out, 0, sizeof *out);
+  int rc;
+  char idbuf[32];
+  const char *id;
+  if (!cJSON_IsObject(root)) {
+    rc = err_set(err, ERR_OCDS, "a release must be a JSON object");
+    goto fail;
+  }
+  const cJSON *ocid = cJSON_GetObjectItemCaseSensitive(root, "ocid");
+  if (!ocid || cJSON_IsNull(ocid)) {
+    rc = err_set(err, ERR_OCDS, "missing ocid");
+    goto fail;
+  }
+  if (!cJSON_IsString(ocid) || !*ocid->valuestring) {
+    rc = err_set(err, ERR_OCDS, "ocid must be a non-empty string");
+    goto fail;
+  }
+  if (strlen(ocid->valuestring) > RELEASE_MAX_OCID) {
+    rc = err_set(err, ERR_LIMIT, "ocid is longer than %d characters", RELEASE_MAX_OCID);
+    goto fail;
+  }
+  const cJSON *jid = cJSON_GetObjectItemCaseSensitive(root, "id");
+  if (!jid || cJSON_IsNull(jid)) {
+    rc = err_set(err, ERR_OCDS, "release of %s: missing id", ocid->valuestring);
+    goto fail;
+  }
+  if (cJSON_IsString(jid) && *jid->valuestring && strlen(jid->valuestring) <= 512) {
+    id = jid->valuestring;
+  } else if (cJSON_IsNumber(jid) && jid->valuedouble == (double)(long long)jid->valuedouble) {
+    snprintf(idbuf, sizeof idbuf, "%lld", (long long)jid->valuedouble);
+    id = idbuf;
+  } else {
+    rc = err_set(err, ERR_OCDS, "release of %s: id must be a non-empty string", ocid->valuestring);
+    goto fail;
+  }
+  const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "date");
+  if (!date || cJSON_IsNull(date)) {
+    rc = err_set(err, ERR_OCDS, "release %s of %s: missing date", id, ocid->valuestring);
+    goto fail;
+  }
+  if (!cJSON_IsString(date) || date_norm(date->valuestring, out->date) != 0) {
+    char ex[80];
+    excerpt(date, ex, sizeof ex);
+    rc = err_set(err, ERR_OCDS, "release %s of %s: date is not a valid date: %s", id, ocid->valuestring, ex);
+    goto fail;
+  }
+  Path p = {{0}, 0};
+  if ((rc = check(root, &p, 0, err)) != 0) {
+    err_prefix(err, "release %s of %s: ", id, ocid->valuestring);
+    goto fail;
+  }
+  out->root = root;
+  out->ocid = xstrdup(ocid->valuestring);
+  out->id = xstrdup(id);
+  return 0;
+fail:
+  cJSON_Delete(root);
+  memset(out, 0, sizeof *out);
+  return rc;
+}
+
+int release_parse(const char *text, size_t len, Release *out, Err *err) {
+  const char *end = NULL;
+  cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+  if (!root) {
+    memset(out, 0, sizeof *out);
+    size_t at = end && end >= text ? (size_t)(end - text) : 0;
+    return err_set(err, ERR_JSON, "invalid JSON at byte %zu of the release", at);
+  }
+  return release_from_tree(root, out, err);
+}
+
+void release_release(Release *r) {
+  cJSON_Delete(r->root);
+  free(r->ocid);
+  free(r->id);
+  memset(r, 0, sizeof *r);
+}
+
+/* Whitespace between JSON tokens does not count: a re-formatted copy of a
+ * release is the same release. Inside strings every byte counts. */
+uint64_t release_hash(const char *text, size_t len) {
+  uint64_t h = 1469598103934665603ull;
+  int in_str = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if (in_str) {
+      if (c == '\\' && i + 1 < len) {
+        h = (h ^ c) * 1099511628211ull;
+        c = (unsigned char)text[++i];
+      } else if (c == '"') {
+        in_str = 0;
+      }
+    } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      continue;
+    } else if (c == '"') {
+      in_str = 1;
+    }
+    h = (h ^ c) * 1099511628211ull;
+  }
+  return h;
+}

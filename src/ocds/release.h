@@ -1,0 +1,53 @@
+/* release.h -- checks one OCDS release (as a cJSON tree) before it is stored,
+ * and normalises the few deviations we accept, so everything downstream can
+ * trust the shape of what it reads.
+ *
+ * Rejected (with the JSON path and the offending value in the message):
+ *   - a release that is not an object; a missing or empty `ocid` or `id`
+ *     (an integer `id` is accepted and read as its decimal text);
+ *   - a missing or invalid `date` (RFC 3339 / ISO 8601 date-time required);
+ *   - any date field (`date`, `*Date`, `datePublished`, `dateSigned`, ...) that
+ *     is not null and not a valid date;
+ *   - an `amount` that is not a number or null (a string, a boolean, an object),
+ *     an amount that is not finite or whose magnitude exceeds 1e15;
+ *   - nesting deeper than RELEASE_MAX_DEPTH.
+ * Accepted and normalised in the tree:
+ *   - MongoDB extended-JSON numbers {"$numberLong": "123"}, {"$numberInt": "1"},
+ *     {"$numberDouble": "1.5"} become plain numbers;
+ *   - an `amount` that is itself a Value object ({"amount": .., "currency": ..},
+ *     as OCDS 1.0's budget.amount) is checked recursively.
+ * The verbatim text is stored unchanged; this normalisation is applied again
+ * whenever stored text is parsed (release_parse). */
+#ifndef RELEASE_H
+#define RELEASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "base/err.h"
+
+#define RELEASE_MAX_DEPTH 48
+#define RELEASE_MAX_OCID 200
+
+typedef struct {
+  cJSON *root;     /* the normalised tree; owned */
+  char *ocid;      /* owned copies */
+  char *id;
+  char date[21];   /* `date` normalised to UTC "YYYY-MM-DDTHH:MM:SSZ" */
+} Release;
+
+/* Parses text (len bytes, need not be NUL-terminated) and checks it. 0 ok and
+ * *out filled; <0 with err naming what is wrong and where. */
+int release_parse(const char *text, size_t len, Release *out, Err *err);
+/* Checks and normalises an already parsed release tree; takes ownership of
+ * root in every case (freed on error). */
+int release_from_tree(cJSON *root, Release *out, Err *err);
+void release_release(Release *r);
+
+/* FNV-1a 64-bit hash of the text, ignoring whitespace between tokens: the
+ * "same release" test (a re-formatted copy is the same release). */
+uint64_t release_hash(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,111 @@
+/* test_release.c -- what ocds/release.c accepts, normalises and rejects. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "ocds/release.h"
+
+static int rejects(const char *json, int code, const char *needle) {
+  Release r;
+  Err e = ERR_INIT;
+  int rc = release_parse(json, strlen(json), &r, &e);
+  if (rc == 0) {
+    release_release(&r);
+    printf("#   accepted: %s\n", json);
+    return 0;
+  }
+  if (rc != code || !strstr(e.msg, needle)) {
+    printf("#   rc %d, message: %s\n", rc, e.msg);
+    return 0;
+  }
+  return 1;
+}
+
+int main(void) {
+  Release r;
+  Err e = ERR_INIT;
+  const char *good = "{\"ocid\":\"ocds-x-1\",\"id\":\"r1\",\"date\":\"2025-01-23T22:10:19+01:00\","
+                     "\"tender\":{\"value\":{\"amount\":1000.5,\"currency\":\"GBP\"},"
+                     "\"tenderPeriod\":{\"endDate\":\"2025-02-01T12:00:00Z\",\"startDate\":null}}}";
+  ok(release_parse(good, strlen(good), &r, &e) == 0, "a well-formed release is accepted (%s)", e.msg);
+  is_str(r.ocid, "ocds-x-1", "ocid read");
+  is_str(r.id, "r1", "id read");
+  is_str(r.date, "2025-01-23T21:10:19Z", "date normalised to UTC");
+  release_release(&r);
+
+  const char *numid = "{\"ocid\":\"o\",\"id\":42,\"date\":\"2025-01-01\"}";
+  ok(release_parse(numid, strlen(numid), &r, &e) == 0, "an integer id is accepted");
+  is_str(r.id, "42", "integer id read as its decimal text");
+  release_release(&r);
+
+  const char *mongo = "{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2021-03-03T00:00:00Z\","
+                      "\"awards\":[{\"id\":\"a\",\"value\":{\"amount\":{\"$numberLong\":\"15890000000\"},\"currency\":\"COP\"}}]}";
+  ok(release_parse(mongo, strlen(mongo), &r, &e) == 0, "MongoDB $numberLong amount accepted (%s)", e.msg);
+  const cJSON *amt = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r.root, "awards"), 0), "value"), "amount");
+  ok(cJSON_IsNumber(amt) && amt->valuedouble == 15890000000.0, "... and normalised to the number 15890000000");
+  release_release(&r);
+
+  const char *budget = "{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2015-02-09T14:22:32-05:00\","
+                       "\"planning\":{\"budget\":{\"amount\":{\"amount\":null,\"currency\":\"PYG\"}}}}";
+  ok(release_parse(budget, strlen(budget), &r, &e) == 0, "OCDS 1.0 budget.amount Value object accepted (%s)", e.msg);
+  release_release(&r);
+
+  ok(rejects("[1,2]", ERR_OCDS, "must be a JSON object"), "an array is not a release");
+  ok(rejects("{\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS, "missing ocid"), "missing ocid rejected");
+  ok(rejects("{\"ocid\":null,\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS, "missing ocid"), "null ocid rejected");
+  ok(rejects("{\"ocid\":7,\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS, "ocid must be a non-empty string"), "numeric ocid rejected");
+  ok(rejects("{\"ocid\":\"\",\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS, "non-empty"), "empty ocid rejected");
+  ok(rejects("{\"ocid\":\"o\",\"date\":\"2025-01-01\"}", ERR_OCDS, "release of o: missing id"), "missing id rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":{},\"date\":\"2025-01-01\"}", ERR_OCDS, "id must be"), "object id rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\"}", ERR_OCDS, "release 1 of o: missing date"), "missing date rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-13-01T00:00:00Z\"}", ERR_OCDS, "date is not a valid date: \"2025-13-01T00:00:00Z\""),
+     "month 13 rejected, value quoted");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"yesterday\"}", ERR_OCDS, "not a valid date"), "free text date rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"tender\":{\"tenderPeriod\":{\"endDate\":\"2025-02-30T00:00:00Z\"}}}",
+             ERR_OCDS, "tender.tenderPeriod.endDate is not a valid date"),
+     "nested invalid date rejected with its path");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"awards\":[{\"id\":\"a\"},{\"date\":12}]}", ERR_OCDS,
+             "awards[1].date is not a valid date: 12"),
+     "date of the wrong type rejected with array index in the path");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"tender\":{\"value\":{\"amount\":\"1000\"}}}", ERR_OCDS,
+             "tender.value.amount must be a number, got a string \"1000\""),
+     "amount as a string rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"tender\":{\"value\":{\"amount\":{\"gbp\":5}}}}", ERR_OCDS,
+             "tender.value.amount must be a number, got an object"),
+     "amount as an arbitrary object rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"tender\":{\"value\":{\"amount\":true}}}", ERR_OCDS,
+             "got a boolean"),
+     "amount as a boolean rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"tender\":{\"value\":{\"amount\":1e300}}}", ERR_OCDS,
+             "out of range"),
+     "absurd amount rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"tender\":{\"value\":{\"amount\":{\"$numberLong\":\"12x\"}}}}",
+             ERR_OCDS, "must be a number"),
+     "malformed $numberLong rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",", ERR_JSON, "invalid JSON at byte"), "truncated JSON rejected");
+
+  /* nesting */
+  char deep[4096];
+  size_t p = 0;
+  p += (size_t)snprintf(deep + p, sizeof deep - p, "{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"x\":");
+  for (int i = 0; i < 60; i++) p += (size_t)snprintf(deep + p, sizeof deep - p, "{\"a\":");
+  p += (size_t)snprintf(deep + p, sizeof deep - p, "1");
+  for (int i = 0; i < 61; i++) deep[p++] = '}';
+  deep[p] = 0;
+  ok(rejects(deep, ERR_LIMIT, "nested more than"), "nesting deeper than the limit rejected");
+
+  char longocid[400];
+  memset(longocid, 'a', sizeof longocid);
+  char big[600];
+  snprintf(big, sizeof big, "{\"ocid\":\"%.300s\",\"id\":\"1\",\"date\":\"2025-01-01\"}", longocid);
+  ok(rejects(big, ERR_LIMIT, "longer than"), "an absurdly long ocid rejected");
+
+  ok(release_hash("abc", 3) != release_hash("abd", 3), "hash tells different texts apart");
+  ok(release_hash("abc", 3) == release_hash("abc", 3), "hash is stable");
+  const char *a = "{\"a\": [1, 2],\n \"b\": \"x y\"}", *b = "{\"a\":[1,2],\"b\":\"x y\"}", *c = "{\"a\":[1,2],\"b\":\"xy\"}";
+  ok(release_hash(a, strlen(a)) == release_hash(b, strlen(b)), "hash ignores whitespace between tokens");
+  ok(release_hash(b, strlen(b)) != release_hash(c, strlen(c)), "hash counts whitespace inside strings");
+  const char *d = "{\"b\":\"x\\\" y\"}", *e2 = "{\"b\":\"x\\\"y\"}";
+  ok(release_hash(d, strlen(d)) != release_hash(e2, strlen(e2)), "an escaped quote does not end the string");
+  return done_testing();
+}
