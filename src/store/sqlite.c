@@ -1,0 +1,873 @@
+/* sqlite.c -- the store on SQLite: WAL, foreign keys on, synchronous=NORMAL,
+ * numbered schema migrations applied on open (PRAGMA user_version says how many
+ * have run), prepared statements kept for the life of the connection, bound
+ * parameters only.
+ *
+ * The full-text index is an FTS5 table with external content (the notice
+ * table): it stores only the index, and replacing a notice first deletes the
+ * old entry with the old text, which notice_put reads before it writes. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/buf.h"
+#include "model/cpv.h"
+#include "store/store_impl.h"
+
+/* ---- schema ---------------------------------------------------------------- */
+
+static const char *const migrations[] = {
+    /* 1: releases, organisations, notices and what is derived from them */
+    "CREATE TABLE release("
+    "  seq INTEGER PRIMARY KEY,"            /* change sequence, grows with every stored release */
+    "  ocid TEXT NOT NULL,"
+    "  rid TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"                 /* UTC, YYYY-MM-DDTHH:MM:SSZ */
+    "  hash INTEGER NOT NULL,"              /* FNV-1a of json */
+    "  source TEXT,"
+    "  json TEXT NOT NULL,"                 /* verbatim */
+    "  UNIQUE(ocid, rid));"
+    "CREATE TABLE org("
+    "  id INTEGER PRIMARY KEY,"
+    "  key TEXT NOT NULL UNIQUE,"           /* scheme-identifier, else name:<name>|<postcode> */
+    "  name TEXT, scheme TEXT, identifier TEXT, postcode TEXT, locality TEXT,"
+    "  region TEXT, country TEXT, scale TEXT, vcse INTEGER);"
+    "CREATE TABLE notice("
+    "  id INTEGER PRIMARY KEY,"
+    "  ocid TEXT NOT NULL UNIQUE,"
+    "  title TEXT, description TEXT,"
+    "  status TEXT NOT NULL, tender_status TEXT,"
+    "  buyer_id INTEGER REFERENCES org(id), buyer_name TEXT, buyer_party_id TEXT,"
+    "  value REAL, value_min REAL, currency TEXT,"
+    "  deadline TEXT, published TEXT, updated TEXT,"
+    "  contract_start TEXT, contract_end TEXT,"
+    "  method TEXT, method_details TEXT, category TEXT,"
+    "  sme INTEGER, vcse INTEGER,"
+    "  publisher TEXT, url TEXT,"
+    "  cpv_text TEXT,"                      /* CPV codes and labels, for the full-text index */
+    "  release_count INTEGER NOT NULL, last_seq INTEGER NOT NULL,"
+    "  compiled TEXT NOT NULL);"
+    "CREATE INDEX notice_status ON notice(status, deadline);"
+    "CREATE INDEX notice_deadline ON notice(deadline);"
+    "CREATE INDEX notice_updated ON notice(updated);"
+    "CREATE INDEX notice_value ON notice(value);"
+    "CREATE INDEX notice_buyer ON notice(buyer_id);"
+    "CREATE TABLE notice_cpv("
+    "  notice_id INTEGER NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
+    "  code TEXT NOT NULL, kind INTEGER NOT NULL,"
+    "  PRIMARY KEY(notice_id, code)) WITHOUT ROWID;"
+    "CREATE INDEX notice_cpv_code ON notice_cpv(code, notice_id);"
+    "CREATE TABLE notice_region("
+    "  notice_id INTEGER NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
+    "  region TEXT NOT NULL,"
+    "  PRIMARY KEY(notice_id, region)) WITHOUT ROWID;"
+    "CREATE INDEX notice_region_region ON notice_region(region, notice_id);"
+    "CREATE TABLE award("
+    "  id INTEGER PRIMARY KEY,"
+    "  notice_id INTEGER NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
+    "  award_id TEXT, title TEXT, status TEXT, date TEXT, date_published TEXT,"
+    "  value REAL, currency TEXT, contract_start TEXT, contract_end TEXT);"
+    "CREATE INDEX award_notice ON award(notice_id);"
+    "CREATE TABLE award_supplier("
+    "  award_id INTEGER NOT NULL REFERENCES award(id) ON DELETE CASCADE,"
+    "  org_id INTEGER NOT NULL REFERENCES org(id),"
+    "  pos INTEGER NOT NULL,"
+    "  PRIMARY KEY(award_id, org_id)) WITHOUT ROWID;"
+    "CREATE INDEX award_supplier_org ON award_supplier(org_id);"
+    "CREATE TABLE contract("
+    "  id INTEGER PRIMARY KEY,"
+    "  notice_id INTEGER NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
+    "  contract_id TEXT, award_id TEXT, title TEXT, status TEXT,"
+    "  value REAL, currency TEXT, start TEXT, end TEXT, date_signed TEXT);"
+    "CREATE INDEX contract_notice ON contract(notice_id);"
+    "CREATE TABLE cpv(code TEXT PRIMARY KEY, label TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE notice_fts USING fts5("
+    "  title, description, buyer_name, cpv_text,"
+    "  content='notice', content_rowid='id',"
+    "  tokenize='unicode61 remove_diacritics 2');",
+};
+#define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
+
+/* ---- statements -------------------------------------------------------------- */
+
+enum {
+  Q_REL_INSERT,
+  Q_REL_HASH,
+  Q_REL_DELETE,
+  Q_REL_EACH,
+  Q_REL_GET,
+  Q_REL_COUNT,
+  Q_COMPILED_GET,
+  Q_NOTICE_OLD,
+  Q_NOTICE_INSERT,
+  Q_NOTICE_UPDATE,
+  Q_FTS_DELETE,
+  Q_FTS_INSERT,
+  Q_CHILD_DEL_CPV,
+  Q_CHILD_DEL_REGION,
+  Q_CHILD_DEL_AWARD,
+  Q_CHILD_DEL_CONTRACT,
+  Q_CPV_INSERT,
+  Q_REGION_INSERT,
+  Q_AWARD_INSERT,
+  Q_AWARD_SUPPLIER_INSERT,
+  Q_CONTRACT_INSERT,
+  Q_ORG_UPSERT,
+  Q_NOTICE_GET,
+  Q_NOTICE_GET_CPV,
+  Q_NOTICE_GET_REGION,
+  Q_NOTICE_GET_AWARD,
+  Q_NOTICE_GET_SUPPLIER,
+  Q_NOTICE_GET_CONTRACT,
+  Q_FTS_SEARCH,
+  Q_COUNT
+};
+
+#define NOTICE_COLS                                                                          \
+  "title, description, status, tender_status, buyer_id, buyer_name, buyer_party_id, value, " \
+  "value_min, currency, deadline, published, updated, contract_start, contract_end, method, " \
+  "method_details, category, sme, vcse, publisher, url, cpv_text, release_count, last_seq, compiled"
+
+static const char *const sql[Q_COUNT] = {
+    [Q_REL_INSERT] = "INSERT INTO release(ocid, rid, date, hash, source, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+                     " ON CONFLICT(ocid, rid) DO NOTHING",
+    [Q_REL_HASH] = "SELECT hash, date, seq FROM release WHERE ocid = ?1 AND rid = ?2",
+    [Q_REL_DELETE] = "DELETE FROM release WHERE seq = ?1",
+    [Q_REL_GET] = "SELECT json FROM release WHERE ocid = ?1 AND rid = ?2",
+    [Q_REL_EACH] = "SELECT rid, date, json FROM release WHERE ocid = ?1 ORDER BY date, seq",
+    [Q_REL_COUNT] = "SELECT count(*), max(seq) FROM release WHERE ocid = ?1",
+    [Q_COMPILED_GET] = "SELECT compiled, updated FROM notice WHERE ocid = ?1",
+    [Q_NOTICE_OLD] = "SELECT id, title, description, buyer_name, cpv_text FROM notice WHERE ocid = ?1",
+    [Q_NOTICE_INSERT] = "INSERT INTO notice(ocid, " NOTICE_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+    [Q_NOTICE_UPDATE] = "UPDATE notice SET (" NOTICE_COLS ") = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)"
+                        " WHERE id = ?28",
+    [Q_FTS_DELETE] = "INSERT INTO notice_fts(notice_fts, rowid, title, description, buyer_name, cpv_text)"
+                     " VALUES('delete', ?1, ?2, ?3, ?4, ?5)",
+    [Q_FTS_INSERT] = "INSERT INTO notice_fts(rowid, title, description, buyer_name, cpv_text) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_CHILD_DEL_CPV] = "DELETE FROM notice_cpv WHERE notice_id = ?1",
+    [Q_CHILD_DEL_REGION] = "DELETE FROM notice_region WHERE notice_id = ?1",
+    [Q_CHILD_DEL_AWARD] = "DELETE FROM award WHERE notice_id = ?1",
+    [Q_CHILD_DEL_CONTRACT] = "DELETE FROM contract WHERE notice_id = ?1",
+    [Q_CPV_INSERT] = "INSERT INTO notice_cpv(notice_id, code, kind) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    [Q_REGION_INSERT] = "INSERT INTO notice_region(notice_id, region) VALUES(?1, ?2) ON CONFLICT DO NOTHING",
+    [Q_AWARD_INSERT] = "INSERT INTO award(notice_id, award_id, title, status, date, date_published, value, currency,"
+                       " contract_start, contract_end) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [Q_AWARD_SUPPLIER_INSERT] = "INSERT INTO award_supplier(award_id, org_id, pos) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    [Q_CONTRACT_INSERT] = "INSERT INTO contract(notice_id, contract_id, award_id, title, status, value, currency, start,"
+                          " end, date_signed) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [Q_ORG_UPSERT] = "INSERT INTO org(key, name, scheme, identifier, postcode, locality, region, country, scale, vcse)"
+                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                     " ON CONFLICT(key) DO UPDATE SET name = coalesce(excluded.name, name),"
+                     " postcode = coalesce(excluded.postcode, postcode), locality = coalesce(excluded.locality, locality),"
+                     " region = coalesce(excluded.region, region), country = coalesce(excluded.country, country),"
+                     " scale = coalesce(excluded.scale, scale), vcse = coalesce(excluded.vcse, vcse)"
+                     " RETURNING id",
+    [Q_NOTICE_GET] = "SELECT n.id, n.title, n.description, n.status, n.tender_status, n.value, n.value_min, n.currency,"
+                     " n.deadline, n.published, n.updated, n.contract_start, n.contract_end, n.method, n.method_details,"
+                     " n.category, n.sme, n.vcse, n.publisher, n.url, n.buyer_party_id, o.name, o.scheme, o.identifier,"
+                     " o.postcode, o.locality, o.region, o.country, o.scale, o.vcse"
+                     " FROM notice n LEFT JOIN org o ON o.id = n.buyer_id WHERE n.ocid = ?1",
+    [Q_NOTICE_GET_CPV] = "SELECT c.code, c.kind, l.label FROM notice_cpv c LEFT JOIN cpv l ON l.code = c.code"
+                         " WHERE c.notice_id = ?1 ORDER BY c.kind, c.code",
+    [Q_NOTICE_GET_REGION] = "SELECT region FROM notice_region WHERE notice_id = ?1 ORDER BY region",
+    [Q_NOTICE_GET_AWARD] = "SELECT id, award_id, title, status, date, date_published, value, currency, contract_start,"
+                           " contract_end FROM award WHERE notice_id = ?1 ORDER BY id",
+    [Q_NOTICE_GET_SUPPLIER] = "SELECT o.name, o.scheme, o.identifier, o.postcode, o.locality, o.region, o.country,"
+                              " o.scale, o.vcse FROM award_supplier s JOIN org o ON o.id = s.org_id"
+                              " WHERE s.award_id = ?1 ORDER BY s.pos",
+    [Q_NOTICE_GET_CONTRACT] = "SELECT contract_id, award_id, title, status, value, currency, start, end, date_signed"
+                              " FROM contract WHERE notice_id = ?1 ORDER BY id",
+    [Q_FTS_SEARCH] = "SELECT n.ocid, n.title FROM notice_fts f JOIN notice n ON n.id = f.rowid"
+                     " WHERE notice_fts MATCH ?1 ORDER BY rank LIMIT ?2",
+};
+
+typedef struct {
+  sqlite3 *db;
+  char *path;
+  sqlite3_stmt *q[Q_COUNT];
+  int in_txn;
+} Sqlite;
+
+static int db_err(Sqlite *s, Err *err, const char *what) {
+  return err_set(err, ERR_DB, "%s: %s (database %s)", what, sqlite3_errmsg(s->db), s->path);
+}
+
+static sqlite3_stmt *stmt(Sqlite *s, int which, Err *err) {
+  if (!s->q[which] && sqlite3_prepare_v3(s->db, sql[which], -1, SQLITE_PREPARE_PERSISTENT, &s->q[which], NULL) != SQLITE_OK) {
+    db_err(s, err, "cannot prepare a statement");
+    return NULL;
+  }
+  sqlite3_reset(s->q[which]);
+  sqlite3_clear_bindings(s->q[which]);
+  return s->q[which];
+}
+
+static void bind_text(sqlite3_stmt *q, int i, const char *v) {
+  if (v) sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(q, i);
+}
+
+static void bind_flag(sqlite3_stmt *q, int i, Flag f) {
+  if (f == FLAG_UNKNOWN) sqlite3_bind_null(q, i);
+  else sqlite3_bind_int(q, i, f == FLAG_YES);
+}
+
+static void bind_money(sqlite3_stmt *q, int i, int has, double v) {
+  if (has) sqlite3_bind_double(q, i, v);
+  else sqlite3_bind_null(q, i);
+}
+
+static char *col_dup(sqlite3_stmt *q, int i) {
+  const unsigned char *t = sqlite3_column_text(q, i);
+  return t ? xstrdup((const char *)t) : NULL;
+}
+
+static Flag col_flag(sqlite3_stmt *q, int i) {
+  if (sqlite3_column_type(q, i) == SQLITE_NULL) return FLAG_UNKNOWN;
+  return sqlite3_column_int(q, i) ? FLAG_YES : FLAG_NO;
+}
+
+/* Runs a statement expecting no rows. */
+static int step_done(Sqlite *s, sqlite3_stmt *q, Err *err, const char *what) {
+  int rc = sqlite3_step(q);
+  sqlite3_reset(q);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return db_err(s, err, what);
+  return 0;
+}
+
+/* ---- open / migrate ------------------------------------------------------------ */
+
+static int exec(Sqlite *s, const char *text, Err *err) {
+  char *msg = NULL;
+  if (sqlite3_exec(s->db, text, NULL, NULL, &msg) != SQLITE_OK) {
+    err_set(err, ERR_DB, "%s (database %s)", msg ? msg : sqlite3_errmsg(s->db), s->path);
+    sqlite3_free(msg);
+    return ERR_DB;
+  }
+  return 0;
+}
+
+static int fill_cpv(Sqlite *s, Err *err) {
+  sqlite3_stmt *q = NULL;
+  if (sqlite3_prepare_v2(s->db, "INSERT INTO cpv(code, label) VALUES(?1, ?2)", -1, &q, NULL) != SQLITE_OK)
+    return db_err(s, err, "cannot fill the CPV table");
+  for (size_t i = 0; i < cpv_table_len; i++) {
+    sqlite3_bind_text(q, 1, cpv_table[i].code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, cpv_table[i].label, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) {
+      sqlite3_finalize(q);
+      return db_err(s, err, "cannot fill the CPV table");
+    }
+    sqlite3_reset(q);
+  }
+  sqlite3_finalize(q);
+  return 0;
+}
+
+static int migrate(Sqlite *s, Err *err) {
+  sqlite3_stmt *q = NULL;
+  int version = 0;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK) return db_err(s, err, "cannot read the schema version");
+  if (sqlite3_step(q) == SQLITE_ROW) version = sqlite3_column_int(q, 0);
+  sqlite3_finalize(q);
+  if (version > N_MIGRATIONS)
+    return err_set(err, ERR_DB, "database %s has schema version %d, newer than this program knows (%d): upgrade powerhouse",
+                   s->path, version, N_MIGRATIONS);
+  for (int v = version; v < N_MIGRATIONS; v++) {
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+    if (exec(s, "BEGIN IMMEDIATE", err)) return ERR_DB;
+    if (exec(s, migrations[v], err) || (v == 0 && fill_cpv(s, err)) || exec(s, pragma, err)) {
+      err_prefix(err, "schema migration %d failed: ", v + 1);
+      exec(s, "ROLLBACK", NULL);
+      return ERR_DB;
+    }
+    if (exec(s, "COMMIT", err)) return ERR_DB;
+  }
+  return 0;
+}
+
+static void sqlite_close(void *impl) {
+  Sqlite *s = impl;
+  if (!s) return;
+  for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(s->q[i]);
+  sqlite3_close(s->db);
+  free(s->path);
+  free(s);
+}
+
+/* Creates the database's folder (one level, e.g. var/) when it is missing. */
+static void make_parent(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash || slash == path) return;
+  char *dir = xstrndup(path, (size_t)(slash - path));
+  struct stat sb;
+  if (stat(dir, &sb) != 0) mkdir(dir, 0755);
+  free(dir);
+}
+
+int store_sqlite_open(const char *path, int flags, void **impl, Err *err) {
+  Sqlite *s = xcalloc(1, sizeof *s);
+  s->path = xstrdup(path);
+  if (!(flags & STORE_READONLY)) make_parent(path);
+  int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    err_set(err, ERR_DB, "cannot open database %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    goto fail;
+  }
+  sqlite3_busy_timeout(s->db, 10000);
+  sqlite3_extended_result_codes(s->db, 1);
+  if (!(flags & STORE_READONLY) &&
+      exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", err))
+    goto fail;
+  if (exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", err)) goto fail;
+  if (!(flags & STORE_READONLY) && migrate(s, err)) goto fail;
+  *impl = s;
+  return 0;
+fail:
+  sqlite_close(s);
+  *impl = NULL;
+  return ERR_DB;
+}
+
+/* ---- transactions ------------------------------------------------------------- */
+
+static int sqlite_begin(void *impl, Err *err) {
+  Sqlite *s = impl;
+  if (exec(s, "BEGIN IMMEDIATE", err)) return ERR_DB;
+  s->in_txn = 1;
+  return 0;
+}
+
+static int sqlite_commit(void *impl, Err *err) {
+  Sqlite *s = impl;
+  int rc = exec(s, "COMMIT", err);
+  if (rc) {
+    exec(s, "ROLLBACK", NULL);
+  }
+  s->in_txn = 0;
+  return rc;
+}
+
+static void sqlite_rollback(void *impl) {
+  Sqlite *s = impl;
+  if (s->in_txn) exec(s, "ROLLBACK", NULL);
+  s->in_txn = 0;
+}
+
+/* ---- releases ------------------------------------------------------------------ */
+
+static int sqlite_release_add(void *impl, const StoreRelease *r, Err *err) {
+  Sqlite *s = impl;
+  sqlite3_stmt *q = stmt(s, Q_REL_INSERT, err);
+  if (!q) return ERR_DB;
+  sqlite3_bind_text(q, 1, r->ocid, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, r->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 3, r->date, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 4, (sqlite3_int64)r->hash);
+  bind_text(q, 5, r->source);
+  sqlite3_bind_text(q, 6, r->json, (int)r->len, SQLITE_STATIC);
+  if (step_done(s, q, err, "cannot store a release")) return ERR_DB;
+  if (sqlite3_changes(s->db) == 1) return STORE_ADDED;
+  if (!(q = stmt(s, Q_REL_HASH, err))) return ERR_DB;
+  sqlite3_bind_text(q, 1, r->ocid, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, r->id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(q);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(q);
+    return db_err(s, err, "cannot read a stored release");
+  }
+  uint64_t h = (uint64_t)sqlite3_column_int64(q, 0);
+  int newer = strcmp(r->date, (const char *)sqlite3_column_text(q, 1)) > 0;
+  sqlite3_int64 seq = sqlite3_column_int64(q, 2);
+  sqlite3_reset(q);
+  if (h == r->hash) return STORE_UNCHANGED;
+  if (!newer) return STORE_CONFLICT;
+  if (!(q = stmt(s, Q_REL_DELETE, err))) return ERR_DB;
+  sqlite3_bind_int64(q, 1, seq);
+  if (step_done(s, q, err, "cannot replace a release")) return ERR_DB;
+  rc = sqlite_release_add(impl, r, err);
+  return rc == STORE_ADDED ? STORE_REPLACED : rc < 0 ? rc : db_err(s, err, "cannot replace a release");
+}
+
+static int sqlite_release_get(void *impl, const char *ocid, const char *id, char **json, Err *err) {
+  Sqlite *s = impl;
+  *json = NULL;
+  sqlite3_stmt *q = stmt(s, Q_REL_GET, err);
+  if (!q) return ERR_DB;
+  sqlite3_bind_text(q, 1, ocid, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW) *json = col_dup(q, 0);
+  sqlite3_reset(q);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_err(s, err, "cannot read a release");
+  return rc == SQLITE_ROW;
+}
+
+static int sqlite_releases_each(void *impl, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err) {
+  Sqlite *s = impl;
+  sqlite3_stmt *q = stmt(s, Q_REL_EACH, err);
+  if (!q) return ERR_DB;
+  sqlite3_bind_text(q, 1, ocid, -1, SQLITE_STATIC);
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    if (fn(ctx, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+           (const char *)sqlite3_column_text(q, 2), (size_t)sqlite3_column_bytes(q, 2)))
+      break;
+  }
+  sqlite3_reset(q);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_err(s, err, "cannot read releases");
+  return 0;
+}
+
+static int sqlite_compiled_get(void *impl, const char *ocid, char **compiled, char **latest, Err *err) {
+  Sqlite *s = impl;
+  *compiled = *latest = NULL;
+  sqlite3_stmt *q = stmt(s, Q_COMPILED_GET, err);
+  if (!q) return ERR_DB;
+  sqlite3_bind_text(q, 1, ocid, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(q), found = 0;
+  if (rc == SQLITE_ROW) {
+    *compiled = col_dup(q, 0);
+    *latest = col_dup(q, 1);
+    found = 1;
+  }
+  sqlite3_reset(q);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_err(s, err, "cannot read a notice");
+  return found;
+}
+
+/* ---- notices ------------------------------------------------------------------- */
+
+/* The organisation's row id (inserted or updated), 0 when o names nothing. */
+static int org_put(Sqlite *s, const Org *o, sqlite3_int64 *id, Err *err) {
+  *id = 0;
+  Buf key = BUF_INIT;
+  if (o->scheme && o->identifier && *o->identifier) {
+    buf_addf(&key, "%s-%s", o->scheme, o->identifier);
+  } else if (o->name && *o->name) {
+    buf_adds(&key, "name:");
+    for (const char *p = o->name; *p; p++) buf_addc(&key, (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
+    if (o->postcode) buf_addf(&key, "|%s", o->postcode);
+  } else {
+    return 0;
+  }
+  int rc = 0;
+  sqlite3_stmt *q = stmt(s, Q_ORG_UPSERT, err);
+  if (!q) {
+    rc = ERR_DB;
+    goto out;
+  }
+  sqlite3_bind_text(q, 1, key.data, (int)key.len, SQLITE_STATIC);
+  bind_text(q, 2, o->name);
+  bind_text(q, 3, o->scheme);
+  bind_text(q, 4, o->identifier);
+  bind_text(q, 5, o->postcode);
+  bind_text(q, 6, o->locality);
+  bind_text(q, 7, o->region);
+  bind_text(q, 8, o->country);
+  bind_text(q, 9, o->scale);
+  bind_flag(q, 10, o->vcse);
+  if (sqlite3_step(q) != SQLITE_ROW) {
+    rc = db_err(s, err, "cannot store an organisation");
+  } else {
+    *id = sqlite3_column_int64(q, 0);
+  }
+  sqlite3_reset(q);
+out:
+  buf_release(&key);
+  return rc;
+}
+
+static void cpv_text(const Notice *n, Buf *out) {
+  for (size_t i = 0; i < n->n_cpvs; i++) {
+    if (i) buf_addc(out, ' ');
+    buf_adds(out, n->cpvs[i].code);
+    if (n->cpvs[i].label) buf_addf(out, " %s", n->cpvs[i].label);
+  }
+}
+
+static int eq(const unsigned char *a, const char *b) {
+  if (!a || !b) return !a && !b;
+  return strcmp((const char *)a, b) == 0;
+}
+
+static int sqlite_notice_put(void *impl, const Notice *n, const char *compiled, Err *err) {
+  Sqlite *s = impl;
+  Buf cpvs = BUF_INIT;
+  int rc = ERR_DB;
+  sqlite3_stmt *q;
+  sqlite3_int64 id = 0, buyer = 0, count = 0, last_seq = 0;
+  int fts_same = 0;
+  cpv_text(n, &cpvs);
+
+  if (org_put(s, &n->buyer, &buyer, err)) goto out;
+  if (!(q = stmt(s, Q_REL_COUNT, err))) goto out;
+  sqlite3_bind_text(q, 1, n->ocid, -1, SQLITE_STATIC);
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    count = sqlite3_column_int64(q, 0);
+    last_seq = sqlite3_column_int64(q, 1);
+  }
+  sqlite3_reset(q);
+
+  /* The old entry: its id, and the text the full-text index holds for it. */
+  if (!(q = stmt(s, Q_NOTICE_OLD, err))) goto out;
+  sqlite3_bind_text(q, 1, n->ocid, -1, SQLITE_STATIC);
+  int step = sqlite3_step(q);
+  if (step == SQLITE_ROW) {
+    id = sqlite3_column_int64(q, 0);
+    fts_same = eq(sqlite3_column_text(q, 1), n->title) && eq(sqlite3_column_text(q, 2), n->description) &&
+               eq(sqlite3_column_text(q, 3), n->buyer.name) && eq(sqlite3_column_text(q, 4), cpvs.data ? cpvs.data : NULL);
+    if (!fts_same) {
+      sqlite3_stmt *d = stmt(s, Q_FTS_DELETE, err);
+      if (!d) {
+        sqlite3_reset(q);
+        goto out;
+      }
+      sqlite3_bind_int64(d, 1, id);
+      for (int i = 1; i <= 4; i++) sqlite3_bind_value(d, i + 1, sqlite3_column_value(q, i));
+      if (step_done(s, d, err, "cannot update the full-text index")) {
+        sqlite3_reset(q);
+        goto out;
+      }
+    }
+  } else if (step != SQLITE_DONE) {
+    sqlite3_reset(q);
+    db_err(s, err, "cannot read a notice");
+    goto out;
+  }
+  sqlite3_reset(q);
+
+  if (!(q = stmt(s, id ? Q_NOTICE_UPDATE : Q_NOTICE_INSERT, err))) goto out;
+  sqlite3_bind_text(q, 1, n->ocid, -1, SQLITE_STATIC);
+  bind_text(q, 2, n->title);
+  bind_text(q, 3, n->description);
+  sqlite3_bind_text(q, 4, notice_status_name(n->status), -1, SQLITE_STATIC);
+  bind_text(q, 5, n->tender_status);
+  if (buyer) sqlite3_bind_int64(q, 6, buyer);
+  bind_text(q, 7, n->buyer.name);
+  bind_text(q, 8, n->buyer.id);
+  bind_money(q, 9, n->has_value, n->value);
+  bind_money(q, 10, n->has_min_value, n->min_value);
+  bind_text(q, 11, n->currency);
+  bind_text(q, 12, n->deadline);
+  bind_text(q, 13, n->published);
+  bind_text(q, 14, n->updated);
+  bind_text(q, 15, n->contract_start);
+  bind_text(q, 16, n->contract_end);
+  bind_text(q, 17, n->method);
+  bind_text(q, 18, n->method_details);
+  bind_text(q, 19, n->category);
+  bind_flag(q, 20, n->sme);
+  bind_flag(q, 21, n->vcse);
+  bind_text(q, 22, n->publisher);
+  bind_text(q, 23, n->url);
+  bind_text(q, 24, cpvs.data);
+  sqlite3_bind_int64(q, 25, count);
+  sqlite3_bind_int64(q, 26, last_seq);
+  sqlite3_bind_text(q, 27, compiled, -1, SQLITE_STATIC);
+  if (id) sqlite3_bind_int64(q, 28, id);
+  if (step_done(s, q, err, "cannot store a notice")) goto out;
+  if (!id) {
+    id = sqlite3_last_insert_rowid(s->db);
+  } else {
+    static const int dels[] = {Q_CHILD_DEL_CPV, Q_CHILD_DEL_REGION, Q_CHILD_DEL_AWARD, Q_CHILD_DEL_CONTRACT};
+    for (size_t i = 0; i < sizeof dels / sizeof *dels; i++) {
+      if (!(q = stmt(s, dels[i], err))) goto out;
+      sqlite3_bind_int64(q, 1, id);
+      if (step_done(s, q, err, "cannot replace a notice")) goto out;
+    }
+  }
+  if (!fts_same) {
+    if (!(q = stmt(s, Q_FTS_INSERT, err))) goto out;
+    sqlite3_bind_int64(q, 1, id);
+    bind_text(q, 2, n->title);
+    bind_text(q, 3, n->description);
+    bind_text(q, 4, n->buyer.name);
+    bind_text(q, 5, cpvs.data);
+    if (step_done(s, q, err, "cannot update the full-text index")) goto out;
+  }
+  for (size_t i = 0; i < n->n_cpvs; i++) {
+    if (!(q = stmt(s, Q_CPV_INSERT, err))) goto out;
+    sqlite3_bind_int64(q, 1, id);
+    bind_text(q, 2, n->cpvs[i].code);
+    sqlite3_bind_int(q, 3, n->cpvs[i].kind);
+    if (step_done(s, q, err, "cannot store a CPV code")) goto out;
+  }
+  for (size_t i = 0; i < n->n_regions; i++) {
+    if (!(q = stmt(s, Q_REGION_INSERT, err))) goto out;
+    sqlite3_bind_int64(q, 1, id);
+    bind_text(q, 2, n->regions[i]);
+    if (step_done(s, q, err, "cannot store a region")) goto out;
+  }
+  for (size_t i = 0; i < n->n_awards; i++) {
+    const NoticeAward *a = &n->awards[i];
+    if (!(q = stmt(s, Q_AWARD_INSERT, err))) goto out;
+    sqlite3_bind_int64(q, 1, id);
+    bind_text(q, 2, a->id);
+    bind_text(q, 3, a->title);
+    bind_text(q, 4, a->status);
+    bind_text(q, 5, a->date);
+    bind_text(q, 6, a->date_published);
+    bind_money(q, 7, a->has_value, a->value);
+    bind_text(q, 8, a->currency);
+    bind_text(q, 9, a->contract_start);
+    bind_text(q, 10, a->contract_end);
+    if (step_done(s, q, err, "cannot store an award")) goto out;
+    sqlite3_int64 award = sqlite3_last_insert_rowid(s->db);
+    for (size_t j = 0; j < a->n_suppliers; j++) {
+      sqlite3_int64 org;
+      if (org_put(s, &a->suppliers[j], &org, err)) goto out;
+      if (!org) continue;
+      if (!(q = stmt(s, Q_AWARD_SUPPLIER_INSERT, err))) goto out;
+      sqlite3_bind_int64(q, 1, award);
+      sqlite3_bind_int64(q, 2, org);
+      sqlite3_bind_int64(q, 3, (sqlite3_int64)j);
+      if (step_done(s, q, err, "cannot store a supplier")) goto out;
+    }
+  }
+  for (size_t i = 0; i < n->n_contracts; i++) {
+    const NoticeContract *c = &n->contracts[i];
+    if (!(q = stmt(s, Q_CONTRACT_INSERT, err))) goto out;
+    sqlite3_bind_int64(q, 1, id);
+    bind_text(q, 2, c->id);
+    bind_text(q, 3, c->award_id);
+    bind_text(q, 4, c->title);
+    bind_text(q, 5, c->status);
+    bind_money(q, 6, c->has_value, c->value);
+    bind_text(q, 7, c->currency);
+    bind_text(q, 8, c->start);
+    bind_text(q, 9, c->end);
+    bind_text(q, 10, c->date_signed);
+    if (step_done(s, q, err, "cannot store a contract")) goto out;
+  }
+  rc = 0;
+out:
+  buf_release(&cpvs);
+  return rc;
+}
+
+static void read_org(sqlite3_stmt *q, int at, Org *o) {
+  o->name = col_dup(q, at);
+  o->scheme = col_dup(q, at + 1);
+  o->identifier = col_dup(q, at + 2);
+  o->postcode = col_dup(q, at + 3);
+  o->locality = col_dup(q, at + 4);
+  o->region = col_dup(q, at + 5);
+  o->country = col_dup(q, at + 6);
+  o->scale = col_dup(q, at + 7);
+  o->vcse = col_flag(q, at + 8);
+}
+
+static int sqlite_notice_get(void *impl, const char *ocid, Notice *n, Err *err) {
+  Sqlite *s = impl;
+  sqlite3_stmt *q = stmt(s, Q_NOTICE_GET, err);
+  if (!q) return ERR_DB;
+  sqlite3_bind_text(q, 1, ocid, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_DONE) {
+    sqlite3_reset(q);
+    return 0;
+  }
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(q);
+    return db_err(s, err, "cannot read a notice");
+  }
+  sqlite3_int64 id = sqlite3_column_int64(q, 0);
+  n->ocid = xstrdup(ocid);
+  n->title = col_dup(q, 1);
+  n->description = col_dup(q, 2);
+  const char *st = (const char *)sqlite3_column_text(q, 3);
+  if (!st || notice_status_parse(st, &n->status)) n->status = NOTICE_CLOSED;
+  n->tender_status = col_dup(q, 4);
+  if ((n->has_value = sqlite3_column_type(q, 5) != SQLITE_NULL)) n->value = sqlite3_column_double(q, 5);
+  if ((n->has_min_value = sqlite3_column_type(q, 6) != SQLITE_NULL)) n->min_value = sqlite3_column_double(q, 6);
+  n->currency = col_dup(q, 7);
+  n->deadline = col_dup(q, 8);
+  n->published = col_dup(q, 9);
+  n->updated = col_dup(q, 10);
+  n->contract_start = col_dup(q, 11);
+  n->contract_end = col_dup(q, 12);
+  n->method = col_dup(q, 13);
+  n->method_details = col_dup(q, 14);
+  n->category = col_dup(q, 15);
+  n->sme = col_flag(q, 16);
+  n->vcse = col_flag(q, 17);
+  n->publisher = col_dup(q, 18);
+  n->url = col_dup(q, 19);
+  n->buyer.id = col_dup(q, 20);
+  read_org(q, 21, &n->buyer);
+  sqlite3_reset(q);
+
+  if (!(q = stmt(s, Q_NOTICE_GET_CPV, err))) return ERR_DB;
+  sqlite3_bind_int64(q, 1, id);
+  size_t cap = 0;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    if (n->n_cpvs == cap) n->cpvs = xrealloc(n->cpvs, (cap = cap ? cap * 2 : 4) * sizeof *n->cpvs);
+    NoticeCpv *c = &n->cpvs[n->n_cpvs++];
+    c->code = col_dup(q, 0);
+    c->kind = sqlite3_column_int(q, 1);
+    c->label = col_dup(q, 2);
+  }
+  sqlite3_reset(q);
+
+  if (!(q = stmt(s, Q_NOTICE_GET_REGION, err))) return ERR_DB;
+  sqlite3_bind_int64(q, 1, id);
+  cap = 0;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    if (n->n_regions == cap) n->regions = xrealloc(n->regions, (cap = cap ? cap * 2 : 4) * sizeof *n->regions);
+    n->regions[n->n_regions++] = col_dup(q, 0);
+  }
+  sqlite3_reset(q);
+
+  if (!(q = stmt(s, Q_NOTICE_GET_AWARD, err))) return ERR_DB;
+  sqlite3_bind_int64(q, 1, id);
+  cap = 0;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    if (n->n_awards == cap) n->awards = xrealloc(n->awards, (cap = cap ? cap * 2 : 2) * sizeof *n->awards);
+    NoticeAward *a = &n->awards[n->n_awards++];
+    memset(a, 0, sizeof *a);
+    sqlite3_int64 aid = sqlite3_column_int64(q, 0);
+    a->id = col_dup(q, 1);
+    a->title = col_dup(q, 2);
+    a->status = col_dup(q, 3);
+    a->date = col_dup(q, 4);
+    a->date_published = col_dup(q, 5);
+    if ((a->has_value = sqlite3_column_type(q, 6) != SQLITE_NULL)) a->value = sqlite3_column_double(q, 6);
+    a->currency = col_dup(q, 7);
+    a->contract_start = col_dup(q, 8);
+    a->contract_end = col_dup(q, 9);
+    /* suppliers: a second statement while the first is mid-step */
+    sqlite3_stmt *sq = stmt(s, Q_NOTICE_GET_SUPPLIER, err);
+    if (!sq) {
+      sqlite3_reset(q);
+      return ERR_DB;
+    }
+    sqlite3_bind_int64(sq, 1, aid);
+    size_t scap = 0;
+    while (sqlite3_step(sq) == SQLITE_ROW) {
+      if (a->n_suppliers == scap) a->suppliers = xrealloc(a->suppliers, (scap = scap ? scap * 2 : 2) * sizeof *a->suppliers);
+      Org *o = &a->suppliers[a->n_suppliers++];
+      memset(o, 0, sizeof *o);
+      read_org(sq, 0, o);
+    }
+    sqlite3_reset(sq);
+  }
+  sqlite3_reset(q);
+
+  if (!(q = stmt(s, Q_NOTICE_GET_CONTRACT, err))) return ERR_DB;
+  sqlite3_bind_int64(q, 1, id);
+  cap = 0;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    if (n->n_contracts == cap) n->contracts = xrealloc(n->contracts, (cap = cap ? cap * 2 : 2) * sizeof *n->contracts);
+    NoticeContract *c = &n->contracts[n->n_contracts++];
+    memset(c, 0, sizeof *c);
+    c->id = col_dup(q, 0);
+    c->award_id = col_dup(q, 1);
+    c->title = col_dup(q, 2);
+    c->status = col_dup(q, 3);
+    if ((c->has_value = sqlite3_column_type(q, 4) != SQLITE_NULL)) c->value = sqlite3_column_double(q, 4);
+    c->currency = col_dup(q, 5);
+    c->start = col_dup(q, 6);
+    c->end = col_dup(q, 7);
+    c->date_signed = col_dup(q, 8);
+  }
+  sqlite3_reset(q);
+  return 1;
+}
+
+/* ---- read-only summaries ---------------------------------------------------------- */
+
+static int scalar(Sqlite *s, const char *text, int64_t *out, Err *err) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(s->db, text, -1, &q, NULL) != SQLITE_OK) return db_err(s, err, "cannot read statistics");
+  *out = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+  sqlite3_finalize(q);
+  return 0;
+}
+
+static int sqlite_stats(void *impl, StoreStats *o, Err *err) {
+  Sqlite *s = impl;
+  memset(o, 0, sizeof *o);
+  struct {
+    const char *q;
+    int64_t *v;
+  } qs[] = {
+      {"SELECT count(*) FROM release", &o->releases},
+      {"SELECT coalesce(max(seq), 0) FROM release", &o->last_seq},
+      {"SELECT count(*) FROM notice", &o->notices},
+      {"SELECT count(DISTINCT notice_id) FROM award", &o->ocids_with_awards},
+      {"SELECT count(*) FROM award", &o->awards},
+      {"SELECT count(*) FROM org", &o->orgs},
+      {"SELECT count(DISTINCT buyer_id) FROM notice", &o->buyers},
+      {"SELECT count(DISTINCT org_id) FROM award_supplier", &o->suppliers},
+      {"SELECT count(*) FROM notice WHERE status = 'open'", &o->open},
+      {"SELECT count(*) FROM notice WHERE status = 'closed'", &o->closed},
+      {"SELECT count(*) FROM notice WHERE status = 'awarded'", &o->awarded},
+      {"SELECT count(*) FROM notice WHERE status = 'cancelled'", &o->cancelled},
+      {"SELECT count(*) FROM notice WHERE status = 'planned'", &o->planned},
+  };
+  for (size_t i = 0; i < sizeof qs / sizeof *qs; i++)
+    if (scalar(s, qs[i].q, qs[i].v, err)) return ERR_DB;
+  return 0;
+}
+
+/* User words are quoted before they reach FTS5, so `body:x` or `road"` can
+ * never become FTS5 syntax: each word is a quoted phrase, all must match. */
+static void fts_quote(const char *terms, Buf *out) {
+  const char *p = terms;
+  while (*p) {
+    while (*p == ' ' || *p == '\t') p++;
+    if (!*p) break;
+    const char *w = p;
+    while (*p && *p != ' ' && *p != '\t') p++;
+    if (out->len) buf_addc(out, ' ');
+    buf_addc(out, '"');
+    for (const char *c = w; c < p; c++) {
+      if (*c == '"') buf_addc(out, '"');
+      buf_addc(out, *c);
+    }
+    buf_addc(out, '"');
+  }
+}
+
+static int sqlite_fts(void *impl, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err) {
+  Sqlite *s = impl;
+  Buf m = BUF_INIT;
+  fts_quote(terms, &m);
+  if (!m.len) return 0;
+  sqlite3_stmt *q = stmt(s, Q_FTS_SEARCH, err);
+  if (!q) {
+    buf_release(&m);
+    return ERR_DB;
+  }
+  sqlite3_bind_text(q, 1, m.data, (int)m.len, SQLITE_STATIC);
+  sqlite3_bind_int(q, 2, limit);
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+    if (fn(ctx, (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1))) break;
+  sqlite3_reset(q);
+  buf_release(&m);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_err(s, err, "search failed");
+  return 0;
+}
+
+const StoreOps store_sqlite_ops = {
+    .name = "sqlite",
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .release_add = sqlite_release_add,
+    .release_get = sqlite_release_get,
+    .releases_each = sqlite_releases_each,
+    .compiled_get = sqlite_compiled_get,
+    .notice_put = sqlite_notice_put,
+    .notice_get = sqlite_notice_get,
+    .stats = sqlite_stats,
+    .fts = sqlite_fts,
+    .close = sqlite_close,
+};

@@ -1,0 +1,65 @@
+/* store.c -- picks a backend from the URL and forwards to its operations. */
+#include "store/store_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+
+int store_open(const char *url, int flags, Store **out, Err *err) {
+  *out = NULL;
+  if (!url || !*url) url = STORE_DEFAULT_URL;
+  const StoreOps *ops;
+  const char *path;
+  if (strncmp(url, "sqlite:", 7) == 0) {
+    ops = &store_sqlite_ops;
+    path = url + 7;
+    if (strncmp(path, "//", 2) == 0) path += 2; /* sqlite://PATH */
+  } else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+    return err_set(err, ERR_USAGE, "--db %s: the PostgreSQL backend is not built in this version", url);
+  } else if (strstr(url, "://")) {
+    return err_set(err, ERR_USAGE, "--db %s: unknown database URL (use sqlite:PATH)", url);
+  } else {
+    ops = &store_sqlite_ops;
+    path = url;
+  }
+  if (!*path) return err_set(err, ERR_USAGE, "--db %s: no file name", url);
+  void *impl;
+  int rc = store_sqlite_open(path, flags, &impl, err);
+  if (rc) return rc;
+  Store *st = xmalloc(sizeof *st);
+  st->ops = ops;
+  st->impl = impl;
+  *out = st;
+  return 0;
+}
+
+void store_close(Store *st) {
+  if (!st) return;
+  st->ops->close(st->impl);
+  free(st);
+}
+
+int store_begin(Store *st, Err *err) { return st->ops->begin(st->impl, err); }
+int store_commit(Store *st, Err *err) { return st->ops->commit(st->impl, err); }
+void store_rollback(Store *st) { st->ops->rollback(st->impl); }
+int store_release_add(Store *st, const StoreRelease *r, Err *err) { return st->ops->release_add(st->impl, r, err); }
+int store_release_get(Store *st, const char *ocid, const char *id, char **json, Err *err) {
+  return st->ops->release_get(st->impl, ocid, id, json, err);
+}
+int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err) {
+  return st->ops->releases_each(st->impl, ocid, fn, ctx, err);
+}
+int store_compiled_get(Store *st, const char *ocid, char **compiled, char **latest, Err *err) {
+  return st->ops->compiled_get(st->impl, ocid, compiled, latest, err);
+}
+int store_notice_put(Store *st, const Notice *n, const char *compiled, Err *err) {
+  return st->ops->notice_put(st->impl, n, compiled, err);
+}
+int store_notice_get(Store *st, const char *ocid, Notice *out, Err *err) {
+  return st->ops->notice_get(st->impl, ocid, out, err);
+}
+int store_stats(Store *st, StoreStats *out, Err *err) { return st->ops->stats(st->impl, out, err); }
+int store_fts(Store *st, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err) {
+  return st->ops->fts(st->impl, terms, limit, fn, ctx, err);
+}

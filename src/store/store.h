@@ -1,0 +1,92 @@
+/* store.h -- persistence behind one backend-neutral API. The only door to the
+ * database: callers never see SQL or a database handle. sqlite.c implements it
+ * on SQLite (embedded, the default); other backends plug in behind the same
+ * operations table (store_open picks one from the URL).
+ *
+ * What is kept: every release verbatim (the exact JSON text received), keyed by
+ * (ocid, release id) and numbered by a change sequence; per ocid a notice derived
+ * from the compiled release (model/notice.h) with its CPV codes, regions, awards,
+ * suppliers and contracts; organisations (buyers, suppliers); and a full-text
+ * index over title, description, buyer name and CPV labels. Everything except the
+ * releases is derived and can be rebuilt from them.
+ *
+ * Writes happen in batches: store_begin .. store_commit is one transaction, so a
+ * crash mid-batch leaves the store as it was before the batch.
+ *
+ * Ownership: strings returned through out-parameters are heap-allocated and
+ * freed by the caller (free), as each function says. A Store is used by one
+ * thread at a time. */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "model/notice.h"
+
+typedef struct Store Store;
+
+#define STORE_DEFAULT_URL "sqlite:var/powerhouse.db"
+
+enum { STORE_READONLY = 1 };
+
+/* url: "sqlite:PATH" (or a bare PATH); creates the database and applies the
+ * schema migrations on open (unless STORE_READONLY). */
+int store_open(const char *url, int flags, Store **out, Err *err);
+void store_close(Store *st);
+
+int store_begin(Store *st, Err *err);
+int store_commit(Store *st, Err *err);
+void store_rollback(Store *st);
+
+typedef struct {
+  const char *ocid, *id;
+  const char *date;   /* normalised UTC date, see ocds/release.h */
+  const char *json;   /* verbatim text */
+  size_t len;
+  uint64_t hash;      /* release_hash of the text */
+  const char *source; /* publisher / feed name, may be NULL */
+} StoreRelease;
+
+enum { STORE_UNCHANGED = 0, STORE_ADDED = 1, STORE_CONFLICT = 2, STORE_REPLACED = 3 };
+/* Stores a release unless (ocid, id) is already there. Returns STORE_ADDED,
+ * STORE_UNCHANGED (the same bytes are already stored), STORE_REPLACED (a
+ * different text with an earlier date was stored under the same ocid and id:
+ * publishers re-issue a release id with newer content; the newer one replaces
+ * it and gets a new sequence number), STORE_CONFLICT (a different text with the
+ * same or a later date is stored: it is kept and r is not stored), or <0. */
+int store_release_add(Store *st, const StoreRelease *r, Err *err);
+
+/* The stored text of release (ocid, id): 1 found (*json set, caller frees), 0 not stored. */
+int store_release_get(Store *st, const char *ocid, const char *id, char **json, Err *err);
+
+/* Calls fn for every release of ocid in ascending (date, sequence) order;
+ * json is valid during the call only. fn returning non-zero stops. */
+typedef int (*StoreReleaseFn)(void *ctx, const char *id, const char *date, const char *json, size_t len);
+int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err);
+
+/* The stored compiled release of ocid and the latest release date merged into
+ * it. 1 found (*compiled and *latest set; caller frees both), 0 no such notice. */
+int store_compiled_get(Store *st, const char *ocid, char **compiled, char **latest, Err *err);
+
+/* Inserts or replaces the notice n->ocid with its derived rows and full-text
+ * entry; compiled is the compiled release JSON it was derived from. */
+int store_notice_put(Store *st, const Notice *n, const char *compiled, Err *err);
+
+/* Reads a notice back (what store_notice_put stored). 1 found, 0 not found. */
+int store_notice_get(Store *st, const char *ocid, Notice *out, Err *err);
+
+typedef struct {
+  int64_t releases, notices, ocids_with_awards, awards, orgs, buyers, suppliers;
+  int64_t open, closed, awarded, cancelled, planned; /* by stored status */
+  int64_t last_seq;
+} StoreStats;
+int store_stats(Store *st, StoreStats *out, Err *err);
+
+/* Full-text search over title, description, buyer name and CPV labels; used by
+ * tests and the CLI until the search module lands. Calls fn per hit, best first. */
+typedef int (*StoreHitFn)(void *ctx, const char *ocid, const char *title);
+int store_fts(Store *st, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err);
+
+#endif

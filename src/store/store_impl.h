@@ -1,0 +1,33 @@
+/* store_impl.h -- the operations table a backend fills (SQLite's VFS idea).
+ * Only store.c and the backends include this. */
+#ifndef STORE_IMPL_H
+#define STORE_IMPL_H
+
+#include "store/store.h"
+
+typedef struct {
+  const char *name;
+  int (*begin)(void *impl, Err *err);
+  int (*commit)(void *impl, Err *err);
+  void (*rollback)(void *impl);
+  int (*release_add)(void *impl, const StoreRelease *r, Err *err);
+  int (*release_get)(void *impl, const char *ocid, const char *id, char **json, Err *err);
+  int (*releases_each)(void *impl, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err);
+  int (*compiled_get)(void *impl, const char *ocid, char **compiled, char **latest, Err *err);
+  int (*notice_put)(void *impl, const Notice *n, const char *compiled, Err *err);
+  int (*notice_get)(void *impl, const char *ocid, Notice *out, Err *err);
+  int (*stats)(void *impl, StoreStats *out, Err *err);
+  int (*fts)(void *impl, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err);
+  void (*close)(void *impl);
+} StoreOps;
+
+struct Store {
+  const StoreOps *ops;
+  void *impl;
+};
+
+/* sqlite.c */
+int store_sqlite_open(const char *path, int flags, void **impl, Err *err);
+extern const StoreOps store_sqlite_ops;
+
+#endif

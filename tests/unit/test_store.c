@@ -1,0 +1,181 @@
+/* test_store.c -- the SQLite store: migrations, release dedup/replace/conflict,
+ * notices and their derived rows, the full-text index kept current on replace,
+ * transactions. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "base/buf.h"
+#include "store/store.h"
+
+static int count_hits(void *ctx, const char *ocid, const char *title) {
+  (*(int *)ctx)++;
+  return 0;
+}
+
+static int hits(Store *st, const char *terms) {
+  int n = 0;
+  Err e = ERR_INIT;
+  if (store_fts(st, terms, 100, count_hits, &n, &e)) printf("#   fts: %s\n", e.msg);
+  return n;
+}
+
+static int collect(void *ctx, const char *id, const char *date, const char *json, size_t len) {
+  Buf *b = ctx;
+  buf_addf(b, "%s@%s;", id, date);
+  return 0;
+}
+
+static void make_notice(Notice *n, const char *ocid, const char *title) {
+  notice_init(n);
+  n->ocid = xstrdup(ocid);
+  n->title = xstrdup(title);
+  n->description = xstrdup("Telecare alarm monitoring for older residents");
+  n->status = NOTICE_OPEN;
+  n->buyer.name = xstrdup("Leeds City Council");
+  n->buyer.scheme = xstrdup("GB-GOR");
+  n->buyer.identifier = xstrdup("LCC");
+  n->buyer.postcode = xstrdup("LS1 1UR");
+  n->buyer.region = xstrdup("TLE");
+  n->has_value = 1;
+  n->value = 250000;
+  n->currency = xstrdup("GBP");
+  n->deadline = xstrdup("2026-12-01T12:00:00Z");
+  n->sme = FLAG_YES;
+  n->n_cpvs = 1;
+  n->cpvs = xcalloc(1, sizeof *n->cpvs);
+  n->cpvs[0].code = xstrdup("85323000");
+  n->cpvs[0].label = xstrdup("Community health services");
+  n->n_regions = 1;
+  n->regions = xcalloc(1, sizeof *n->regions);
+  n->regions[0] = xstrdup("TLE");
+  n->n_awards = 1;
+  n->awards = xcalloc(1, sizeof *n->awards);
+  n->awards[0].id = xstrdup("a1");
+  n->awards[0].status = xstrdup("active");
+  n->awards[0].has_value = 1;
+  n->awards[0].value = 240000;
+  n->awards[0].n_suppliers = 1;
+  n->awards[0].suppliers = xcalloc(1, sizeof(Org));
+  n->awards[0].suppliers[0].name = xstrdup("Aire Valley Software Ltd");
+  n->awards[0].suppliers[0].scheme = xstrdup("GB-COH");
+  n->awards[0].suppliers[0].identifier = xstrdup("01234567");
+  n->awards[0].suppliers[0].scale = xstrdup("sme");
+  n->awards[0].suppliers[0].vcse = FLAG_UNKNOWN;
+}
+
+int main(void) {
+  char path[] = "/tmp/ph-test-store-XXXXXX";
+  int fd = mkstemp(path);
+  close(fd);
+  unlink(path);
+  Buf url = BUF_INIT;
+  buf_addf(&url, "sqlite:%s", path);
+  Store *st = NULL;
+  Err e = ERR_INIT;
+
+  ok(store_open("postgres://nobody@localhost/x", 0, &st, &e) == ERR_USAGE && strstr(e.msg, "PostgreSQL"),
+     "a postgres URL is refused with a clear message in this build");
+  ok(store_open("mysql://x", 0, &st, &e) == ERR_USAGE && strstr(e.msg, "unknown database URL"), "unknown URL scheme refused");
+  ok(store_open("sqlite:/nonexistent-dir/sub/x.db", 0, &st, &e) == ERR_DB && strstr(e.msg, "/nonexistent-dir/sub/x.db"),
+     "unopenable path names the file (%s)", e.msg);
+  ok(store_open(url.data, 0, &st, &e) == 0, "store opens and migrates (%s)", e.msg);
+
+  StoreRelease r1 = {"ocds-t-1", "r1", "2025-01-01T00:00:00Z", "{\"v\":1}", 7, 11, "test"};
+  StoreRelease r1same = r1;
+  StoreRelease r1diff = {"ocds-t-1", "r1", "2025-01-01T00:00:00Z", "{\"v\":2}", 7, 12, "test"};
+  StoreRelease r1newer = {"ocds-t-1", "r1", "2025-02-01T00:00:00Z", "{\"v\":3}", 7, 13, "test"};
+  StoreRelease r2 = {"ocds-t-1", "r2", "2024-12-01T00:00:00Z", "{\"v\":4}", 7, 14, NULL};
+  ok(store_begin(st, &e) == 0, "begin");
+  is_int(store_release_add(st, &r1, &e), STORE_ADDED, "new release added");
+  is_int(store_release_add(st, &r1same, &e), STORE_UNCHANGED, "same release again is unchanged");
+  is_int(store_release_add(st, &r1diff, &e), STORE_CONFLICT, "different text, same date: conflict, stored one kept");
+  is_int(store_release_add(st, &r2, &e), STORE_ADDED, "second release of the ocid added");
+  is_int(store_release_add(st, &r1newer, &e), STORE_REPLACED, "different text, later date: replaces");
+  Buf order = BUF_INIT;
+  store_releases_each(st, "ocds-t-1", collect, &order, &e);
+  is_str(order.data, "r2@2024-12-01T00:00:00Z;r1@2025-02-01T00:00:00Z;", "releases come back in date order, replaced one present once");
+  buf_release(&order);
+
+  Notice n, back;
+  make_notice(&n, "ocds-t-1", "Telecare monitoring service");
+  ok(store_notice_put(st, &n, "{\"ocid\":\"ocds-t-1\"}", &e) == 0, "notice stored (%s)", e.msg);
+  ok(store_commit(st, &e) == 0, "commit");
+
+  notice_init(&back);
+  is_int(store_notice_get(st, "ocds-t-1", &back, &e), 1, "notice read back");
+  is_str(back.title, "Telecare monitoring service", "title round-trips");
+  is_str(back.buyer.name, "Leeds City Council", "buyer name via the org table");
+  is_str(back.buyer.region, "TLE", "buyer region");
+  ok(back.has_value && back.value == 250000, "value round-trips");
+  is_int(back.sme, FLAG_YES, "SME flag round-trips");
+  is_int(back.vcse, FLAG_UNKNOWN, "unknown VCSE stays unknown");
+  is_int(back.n_cpvs, 1, "one CPV code");
+  is_str(back.n_cpvs ? back.cpvs[0].label : NULL, "Community health services", "CPV label comes from the CPV table");
+  is_int(back.n_awards, 1, "one award");
+  is_str(back.n_awards && back.awards[0].n_suppliers ? back.awards[0].suppliers[0].name : NULL, "Aire Valley Software Ltd",
+         "award supplier read back");
+  notice_release(&back);
+  notice_init(&back);
+  is_int(store_notice_get(st, "ocds-none", &back, &e), 0, "unknown ocid: not found");
+
+  char *compiled = NULL, *latest = NULL;
+  is_int(store_compiled_get(st, "ocds-t-1", &compiled, &latest, &e), 1, "compiled release found");
+  is_str(compiled, "{\"ocid\":\"ocds-t-1\"}", "compiled text as stored");
+  free(compiled);
+  free(latest);
+
+  is_int(hits(st, "service"), 1, "full-text finds the title word");
+  is_int(hits(st, "leeds"), 1, "full-text finds the buyer name");
+  is_int(hits(st, "community health"), 1, "full-text finds CPV label words");
+  is_int(hits(st, "residents"), 1, "full-text finds description words");
+  is_int(hits(st, "telecare body:x road\""), 0, "FTS5 syntax in user words is inert, not an error");
+
+  /* Replace: new title; the old word must leave the index. */
+  store_begin(st, &e);
+  notice_release(&n);
+  make_notice(&n, "ocds-t-1", "Digital care alarms");
+  ok(store_notice_put(st, &n, "{\"ocid\":\"ocds-t-1\",\"v\":2}", &e) == 0, "notice replaced");
+  store_commit(st, &e);
+  is_int(hits(st, "service"), 0, "old title word gone from the index after replace");
+  is_int(hits(st, "alarms"), 1, "new title word indexed");
+  StoreStats ss;
+  ok(store_stats(st, &ss, &e) == 0, "stats");
+  is_int(ss.notices, 1, "replace kept one notice");
+  is_int(ss.awards, 1, "replace kept one award (old rows deleted)");
+  is_int(ss.releases, 2, "two releases stored");
+
+  /* Rollback leaves nothing behind. */
+  store_begin(st, &e);
+  StoreRelease r3 = {"ocds-t-2", "x", "2025-01-01T00:00:00Z", "{}", 2, 99, NULL};
+  store_release_add(st, &r3, &e);
+  notice_release(&n);
+  make_notice(&n, "ocds-t-2", "Rolled back");
+  store_notice_put(st, &n, "{}", &e);
+  store_rollback(st);
+  store_stats(st, &ss, &e);
+  is_int(ss.releases, 2, "rolled-back release not stored");
+  is_int(ss.notices, 1, "rolled-back notice not stored");
+  is_int(hits(st, "rolled"), 0, "rolled-back notice not in the index");
+  notice_release(&n);
+  store_close(st);
+
+  /* Reopen: migrations are not re-run, data is there; read-only works. */
+  ok(store_open(url.data, STORE_READONLY, &st, &e) == 0, "reopen read-only (%s)", e.msg);
+  store_stats(st, &ss, &e);
+  is_int(ss.releases, 2, "data survives reopen");
+  store_begin(st, &e);
+  ok(store_release_add(st, &r3, &e) < 0, "a read-only store refuses writes");
+  store_rollback(st);
+  store_close(st);
+
+  buf_release(&url);
+  unlink(path);
+  char side[600];
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
+  return done_testing();
+}
