@@ -28,6 +28,7 @@ OPT_TESTS := $(patsubst tests/unit/%.c,build/opt/tests/%,$(TESTS))
 SAN_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(TESTS))
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
+.SECONDARY:
 .PHONY: all run test unit unit-san valgrind e2e bench fuzz clean deps check-pkgs
 all: powerhouse
 

@@ -1,11 +1,27 @@
 #!/bin/sh
-# runtests.sh MODE TEST... -- runs unit test binaries under prove (TAP).
-#   MODE opt|san: run as built; valgrind: under valgrind --leak-check=full, failing on leaks.
-# Run from the repository root; tests read ../shared through POWERHOUSE_SHARED.
+# runtests.sh LABEL LOG [--valgrind] TEST... -- runs TAP test programs under prove,
+# appending prove's verbose output to LOG. Exit status is prove's.
+# Unit test binaries and tests/e2e/*.t scripts both speak TAP; e2e scripts find the
+# binary under test in $POWERHOUSE_BIN.
 set -u
-mode=$1; shift
-export POWERHOUSE_SHARED="${POWERHOUSE_SHARED:-$(cd "$(dirname "$0")/.." && pwd)/../shared}"
-case $mode in
-  valgrind) exec prove -e 'valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99' "$@" ;;
-  *) exec prove -e '' "$@" ;;
-esac
+label=$1; log=$2; shift 2
+exec_opt=""
+if [ "${1:-}" = "--valgrind" ]; then
+  shift
+  exec_opt="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
+fi
+export POWERHOUSE_SHARED="${POWERHOUSE_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}"
+echo "== $label" | tee -a "$log"
+out=$(mktemp)
+if [ -n "$exec_opt" ]; then
+  prove -v --merge --exec "$exec_opt" "$@" >"$out" 2>&1
+else
+  prove -v --merge "$@" >"$out" 2>&1
+fi
+rc=$?
+cat "$out" >>"$log"
+# what failed, then prove's summary
+grep -E '^not ok|^# +(got|want)|Dubious|Failed [0-9]+/' "$out" | head -n 20 | sed 's/^/  /'
+grep -E '^(Files=|Result:)' "$out" | sed 's/^/  /'
+rm -f "$out"
+exit $rc

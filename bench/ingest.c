@@ -1,0 +1,158 @@
+/* bench/ingest.c -- the ingest benchmark (`make bench`).
+ *
+ * Generates N realistic releases (default 1,000,000) with the demo generator
+ * into a JSON Lines file, then, each phase in a child process so its peak RSS
+ * is its own:
+ *   1. parse only: scan + parse + check every release, store nothing;
+ *   2. full ingest into a fresh SQLite store (releases, compiled releases,
+ *      notices, derived rows and the FTS5 index).
+ * Reports releases/s of both, their ratio, peak RSS and the database size.
+ * Targets (issue 2): >= 20,000 releases/s stored, >= 30% of the parse-only
+ * rate, peak RSS <= 256 MB. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "ingest/ingest.h"
+#include "ocds/gen.h"
+#include "store/store.h"
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+typedef struct {
+  double seconds;
+  unsigned long long releases, added, rejected;
+  long rss_kb;
+  int ok;
+} Phase;
+
+/* Runs one ingest in a child; the child writes its stats through a pipe. */
+static Phase phase(const char *file, const char *db, int parse_only, size_t batch) {
+  Phase ph = {0};
+  int fds[2];
+  if (pipe(fds) != 0) return ph;
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    Store *st = NULL;
+    Err err = ERR_INIT;
+    if (!parse_only && store_open(db, 0, &st, &err)) {
+      fprintf(stderr, "bench: %s\n", err.msg);
+      _exit(3);
+    }
+    IngestOptions o = {0};
+    o.parse_only = parse_only;
+    o.batch = batch;
+    o.progress = isatty(2);
+    IngestStats s;
+    const char *paths[] = {file};
+    int rc = ingest_paths(st, paths, 1, &o, &s, &err);
+    if (rc) fprintf(stderr, "bench: %s\n", err.msg);
+    store_close(st);
+    Phase r = {s.seconds, s.releases, s.added, s.rejected, 0, rc == 0};
+    if (write(fds[1], &r, sizeof r) != (ssize_t)sizeof r) _exit(4);
+    _exit(rc ? 3 : 0);
+  }
+  close(fds[1]);
+  if (read(fds[0], &ph, sizeof ph) != (ssize_t)sizeof ph) ph.ok = 0;
+  close(fds[0]);
+  int status;
+  struct rusage ru;
+  wait4(pid, &status, 0, &ru);
+  ph.rss_kb = ru.ru_maxrss;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ph.ok = 0;
+  return ph;
+}
+
+static long long file_size(const char *p) {
+  struct stat sb;
+  return stat(p, &sb) == 0 ? (long long)sb.st_size : 0;
+}
+
+int main(int argc, char **argv) {
+  long n = 1000000, batch = 2000;
+  const char *dir = "var/bench";
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--releases") == 0 && i + 1 < argc) n = atol(argv[++i]);
+    else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) batch = atol(argv[++i]);
+    else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) dir = argv[++i];
+    else {
+      fprintf(stderr, "usage: bench/ingest [--releases N] [--batch N] [--dir DIR]\n");
+      return 2;
+    }
+  }
+  Buf path = BUF_INIT, dbpath = BUF_INIT, url = BUF_INIT;
+  mkdir("var", 0755);
+  mkdir(dir, 0755);
+  buf_addf(&path, "%s/releases-%ld.jsonl", dir, n);
+  buf_addf(&dbpath, "%s/ingest.db", dir);
+  buf_addf(&url, "sqlite:%s", dbpath.data);
+
+  /* 1. input, generated once per size and kept: the generator is deterministic */
+  if (file_size(path.data) == 0) {
+    double t0 = now_s();
+    FILE *f = fopen(path.data, "w");
+    if (!f) {
+      perror(path.data);
+      return 3;
+    }
+    GenOptions go = {1, 1795000000 /* 2026-11-18, fixed so runs compare */, NULL};
+    Gen *g = gen_new(&go);
+    Buf b = BUF_INIT;
+    long made = 0;
+    while (made < n) {
+      made += (long)gen_next_notice(g, &b);
+      if (b.len > (1 << 20)) {
+        fwrite(b.data, 1, b.len, f);
+        buf_reset(&b);
+      }
+    }
+    fwrite(b.data, 1, b.len, f);
+    fclose(f);
+    buf_release(&b);
+    gen_free(g);
+    double t = now_s() - t0;
+    printf("generated %ld releases (%.0f MB) in %.1f s: %.0f releases/s\n", made, file_size(path.data) / 1e6, t,
+           (double)made / t);
+  }
+  long long in_bytes = file_size(path.data);
+
+  /* 2. parse only */
+  Phase p = phase(path.data, NULL, 1, (size_t)batch);
+  /* 3. full ingest into a fresh store */
+  unlink(dbpath.data);
+  Buf side = BUF_INIT;
+  buf_addf(&side, "%s-wal", dbpath.data);
+  unlink(side.data);
+  buf_reset(&side);
+  buf_addf(&side, "%s-shm", dbpath.data);
+  unlink(side.data);
+  Phase s = phase(path.data, url.data, 0, (size_t)batch);
+  long long db_bytes = file_size(dbpath.data);
+
+  double pr = p.seconds > 0 ? (double)p.releases / p.seconds : 0, sr = s.seconds > 0 ? (double)s.releases / s.seconds : 0;
+  printf("\ninput: %llu releases, %.0f MB of JSON Lines (%.0f bytes/release)\n", (unsigned long long)s.releases,
+         (double)in_bytes / 1e6, s.releases ? (double)in_bytes / (double)s.releases : 0.0);
+  printf("%-28s %12s %10s %12s\n", "phase", "releases/s", "seconds", "peak RSS MB");
+  printf("%-28s %12.0f %10.1f %12.0f%s\n", "parse + check only", pr, p.seconds, p.rss_kb / 1024.0, p.ok ? "" : "  FAILED");
+  printf("%-28s %12.0f %10.1f %12.0f%s\n", "ingest, SQLite + FTS5", sr, s.seconds, s.rss_kb / 1024.0, s.ok ? "" : "  FAILED");
+  printf("stored/parse ratio: %.2f   database: %.0f MB (%.0f bytes/release)   batch: %ld\n", pr > 0 ? sr / pr : 0,
+         (double)db_bytes / 1e6, s.releases ? (double)db_bytes / (double)s.releases : 0.0, batch);
+  printf("targets: >= 20000 releases/s %s, ratio >= 0.30 %s, RSS <= 256 MB %s\n", sr >= 20000 ? "met" : "MISSED",
+         pr > 0 && sr / pr >= 0.30 ? "met" : "MISSED", s.rss_kb <= 256 * 1024 ? "met" : "MISSED");
+  buf_release(&path);
+  buf_release(&dbpath);
+  buf_release(&url);
+  buf_release(&side);
+  return p.ok && s.ok ? 0 : 1;
+}

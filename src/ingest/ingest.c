@@ -1,0 +1,626 @@
+/* ingest.c -- see ingest.h. The reader thread owns the scanner and the parsed
+ * releases until it hands a batch over; from then the writer owns the batch
+ * and frees it. The queue between them holds at most QUEUE_DEPTH batches, so
+ * memory stays flat whatever the input size. */
+#include "ingest/ingest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "ocds/derive.h"
+#include "ocds/merge.h"
+#include "ocds/release.h"
+#include "ocds/scan.h"
+
+#define QUEUE_DEPTH 2
+#define DEFAULT_BATCH 2000
+
+typedef struct {
+  Release rel;
+  char *text;
+  size_t len;
+  uint64_t hash;
+  char *source;
+  size_t seq;   /* position in the batch, for stable ordering */
+  int replaced; /* replaced a stored release: the notice is compiled again from all */
+  const char *file; /* where it came from, for messages (a Name below) */
+  uint64_t offset, line;
+} Item;
+
+/* File names live as long as the run, so items can point at them. */
+typedef struct Name {
+  struct Name *next;
+  char name[];
+} Name;
+
+typedef struct {
+  Item *items;
+  size_t n, cap;
+} Batch;
+
+typedef struct {
+  /* set up before the threads start */
+  const IngestOptions *opt;
+  Store *st;
+  const char *const *paths;
+  size_t n_paths;
+  const char *mem_name, *mem_data; /* ingest_buffer */
+  size_t mem_len;
+  struct timespec t0;
+
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  Batch *queue[QUEUE_DEPTH];
+  size_t q_head, q_len;
+  int reader_done, writer_failed;
+
+  /* reader-side counters (guarded by mu when read by the writer) */
+  uint64_t files, files_rejected, releases, rejected, bytes;
+  /* writer-side counters */
+  uint64_t added, unchanged, w_rejected, notices, replaced;
+  Err werr;
+  pthread_mutex_t report_mu;
+  time_t last_progress;
+  Name *names; /* reader appends, freed after both threads are done */
+} Ingest;
+
+static double elapsed(const Ingest *g) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - g->t0.tv_sec) + (double)(t.tv_nsec - g->t0.tv_nsec) / 1e9;
+}
+
+static void report(Ingest *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(Ingest *g, const char *fmt, ...) {
+  va_list ap;
+  pthread_mutex_lock(&g->report_mu);
+  va_start(ap, fmt);
+  if (g->opt->progress) fputs("\r\033[K", stderr);
+  vfprintf(g->opt->report ? g->opt->report : stderr, fmt, ap);
+  va_end(ap);
+  pthread_mutex_unlock(&g->report_mu);
+}
+
+static void batch_free(Batch *b) {
+  if (!b) return;
+  for (size_t i = 0; i < b->n; i++) {
+    release_release(&b->items[i].rel);
+    free(b->items[i].text);
+    free(b->items[i].source);
+  }
+  free(b->items);
+  free(b);
+}
+
+/* ---- the queue ------------------------------------------------------------------ */
+
+/* Reader: hands a batch to the writer, waiting while the queue is full. Returns
+ * -1 (and frees b) when the writer has failed. */
+static int queue_push(Ingest *g, Batch *b) {
+  pthread_mutex_lock(&g->mu);
+  while (g->q_len == QUEUE_DEPTH && !g->writer_failed) pthread_cond_wait(&g->cv, &g->mu);
+  if (g->writer_failed) {
+    pthread_mutex_unlock(&g->mu);
+    batch_free(b);
+    return -1;
+  }
+  g->queue[(g->q_head + g->q_len++) % QUEUE_DEPTH] = b;
+  pthread_cond_broadcast(&g->cv);
+  pthread_mutex_unlock(&g->mu);
+  return 0;
+}
+
+/* Writer: the next batch, or NULL when the reader is done and the queue empty. */
+static Batch *queue_pop(Ingest *g) {
+  pthread_mutex_lock(&g->mu);
+  while (g->q_len == 0 && !g->reader_done) pthread_cond_wait(&g->cv, &g->mu);
+  Batch *b = NULL;
+  if (g->q_len) {
+    b = g->queue[g->q_head];
+    g->q_head = (g->q_head + 1) % QUEUE_DEPTH;
+    g->q_len--;
+    pthread_cond_broadcast(&g->cv);
+  }
+  pthread_mutex_unlock(&g->mu);
+  return b;
+}
+
+/* ---- reader ----------------------------------------------------------------------- */
+
+typedef struct {
+  Ingest *g;
+  Batch *cur;
+} Reader;
+
+static int reader_flush(Reader *r) {
+  if (!r->cur || !r->cur->n) return 0;
+  Batch *b = r->cur;
+  r->cur = NULL;
+  return queue_push(r->g, b);
+}
+
+static const char *name_keep(Ingest *g, const char *name) {
+  if (g->names && strcmp(g->names->name, name) == 0) return g->names->name;
+  size_t n = strlen(name);
+  Name *nm = xmalloc(sizeof *nm + n + 1);
+  memcpy(nm->name, name, n + 1);
+  nm->next = g->names;
+  g->names = nm;
+  return nm->name;
+}
+
+static int reader_add(Reader *r, Release *rel, char *text, size_t len, const char *source, const char *file,
+                      const ScanItem *si) {
+  if (!r->cur) {
+    r->cur = xcalloc(1, sizeof *r->cur);
+    r->cur->cap = r->g->opt->batch ? r->g->opt->batch : DEFAULT_BATCH;
+    r->cur->items = xmalloc(r->cur->cap * sizeof *r->cur->items);
+  }
+  Item *it = &r->cur->items[r->cur->n];
+  it->rel = *rel;
+  it->text = text;
+  it->len = len;
+  it->hash = release_hash(text, len);
+  it->source = source ? xstrdup(source) : NULL;
+  it->seq = r->cur->n++;
+  it->replaced = 0;
+  it->file = name_keep(r->g, file);
+  it->offset = si->offset;
+  it->line = si->line;
+  if (r->cur->n == r->cur->cap) return reader_flush(r);
+  return 0;
+}
+
+static void progress(Ingest *g) {
+  if (!g->opt->progress) return;
+  time_t now = time(NULL);
+  if (now == g->last_progress) return;
+  g->last_progress = now;
+  double s = elapsed(g);
+  pthread_mutex_lock(&g->report_mu);
+  fprintf(stderr, "\r\033[Kfiles %llu, releases %llu, %.0f releases/s", (unsigned long long)g->files,
+          (unsigned long long)g->releases, s > 0 ? (double)g->releases / s : 0.0);
+  fflush(stderr);
+  pthread_mutex_unlock(&g->report_mu);
+}
+
+/* A release that is only a link (url, date, tag) inside a record. */
+static int is_linked_release(const cJSON *r) {
+  return cJSON_IsObject(r) && !cJSON_GetObjectItemCaseSensitive(r, "ocid") &&
+         cJSON_GetObjectItemCaseSensitive(r, "url");
+}
+
+static void reject(Reader *r, const char *name, const ScanItem *it, const Err *e) {
+  r->g->rejected++;
+  report(r->g, "%s: byte %llu (line %llu): %s\n", name, (unsigned long long)it->offset,
+         (unsigned long long)it->line, e->msg);
+}
+
+/* Adds one release tree (taking ownership); its text is printed from the tree
+ * since it came from inside a record. */
+static int add_tree(Reader *r, const char *name, const ScanItem *it, cJSON *tree, const char *source) {
+  r->g->releases++;
+  char *text = cJSON_PrintUnformatted(tree);
+  if (!text) {
+    cJSON_Delete(tree);
+    return 0;
+  }
+  Release rel;
+  Err e = ERR_INIT;
+  if (release_from_tree(tree, &rel, &e)) {
+    reject(r, name, it, &e);
+    free(text);
+    return 0;
+  }
+  return reader_add(r, &rel, text, strlen(text), source, name, it);
+}
+
+static int read_record(Reader *r, const char *name, const ScanItem *it, const char *source) {
+  const char *end = NULL;
+  cJSON *rec = cJSON_ParseWithLengthOpts(it->text, it->len, &end, 0);
+  Err e = ERR_INIT;
+  int rc = 0;
+  if (!rec) {
+    r->g->releases++;
+    err_set(&e, ERR_JSON, "invalid JSON in a record at byte %llu",
+            (unsigned long long)(it->offset + (uint64_t)(end ? end - it->text : 0)));
+    reject(r, name, it, &e);
+    return 0;
+  }
+  const cJSON *ocid = cJSON_GetObjectItemCaseSensitive(rec, "ocid");
+  cJSON *rels = cJSON_GetObjectItemCaseSensitive(rec, "releases");
+  size_t full = 0;
+  if (cJSON_IsArray(rels)) {
+    for (cJSON *x = rels->child, *next; x && rc == 0; x = next) {
+      next = x->next;
+      if (is_linked_release(x)) continue;
+      full++;
+      rc = add_tree(r, name, it, cJSON_DetachItemViaPointer(rels, x), source);
+    }
+  }
+  if (!full && rc == 0) {
+    cJSON *compiled = cJSON_DetachItemFromObjectCaseSensitive(rec, "compiledRelease");
+    if (compiled) {
+      rc = add_tree(r, name, it, compiled, source);
+    } else {
+      r->g->releases++;
+      err_set(&e, ERR_OCDS, "record %s links its releases by URL only and has no compiledRelease: nothing to store",
+              cJSON_IsString(ocid) ? ocid->valuestring : "(no ocid)");
+      reject(r, name, it, &e);
+    }
+  }
+  cJSON_Delete(rec);
+  return rc;
+}
+
+/* Streams one input through the scanner. Returns -1 only when the writer failed. */
+static int read_scanner(Reader *r, const char *name, Scanner *sc) {
+  Ingest *g = r->g;
+  const IngestOptions *o = g->opt;
+  ScanItem it;
+  Err e = ERR_INIT;
+  int rc, bad_file = 0;
+  g->files++;
+  for (;;) {
+    rc = scan_next(sc, &it, &e);
+    if (rc == 0) break;
+    if (rc < 0) {
+      if (rc == ERR_UTF8 || rc == ERR_LIMIT || rc == ERR_OCDS) { /* one item; the scan goes on */
+        g->releases++;
+        g->rejected++;
+        report(g, "%s: %s\n", name, e.msg);
+      } else {
+        bad_file = 1;
+        report(g, "%s: %s\n", name, e.msg);
+      }
+      continue;
+    }
+    const char *source = o->source ? o->source : it.publisher;
+    if (it.kind == SCAN_RECORD) {
+      if (read_record(r, name, &it, source)) return -1;
+    } else {
+      g->releases++;
+      Release rel;
+      if (release_parse(it.text, it.len, &rel, &e)) {
+        reject(r, name, &it, &e);
+      } else if (reader_add(r, &rel, xstrndup(it.text, it.len), it.len, source, name, &it)) {
+        return -1;
+      }
+    }
+    progress(g);
+  }
+  g->bytes += scan_bytes(sc);
+  if (bad_file) g->files_rejected++;
+  return 0;
+}
+
+static int has_suffix(const char *s, const char *suf) {
+  size_t n = strlen(s), m = strlen(suf);
+  return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+static int wanted_in_dir(const char *name) {
+  static const char *const sufs[] = {".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz"};
+  if (name[0] == '.') return 0;
+  for (size_t i = 0; i < sizeof sufs / sizeof *sufs; i++)
+    if (has_suffix(name, sufs[i])) return 1;
+  return 0;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int read_path(Reader *r, const char *path, int top);
+
+static int read_dir(Reader *r, const char *path) {
+  DIR *d = opendir(path);
+  if (!d) {
+    r->g->files_rejected++;
+    report(r->g, "%s: cannot open directory: %s\n", path, strerror(errno));
+    return 0;
+  }
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *de;
+  while ((de = readdir(d))) {
+    if (de->d_name[0] == '.') continue;
+    if (n == cap) names = xrealloc(names, (cap = cap ? cap * 2 : 64) * sizeof *names);
+    Buf p = BUF_INIT;
+    buf_addf(&p, "%s%s%s", path, has_suffix(path, "/") ? "" : "/", de->d_name);
+    names[n++] = buf_detach(&p, NULL);
+  }
+  closedir(d);
+  qsort(names, n, sizeof *names, cmp_str);
+  int rc = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (rc == 0) rc = read_path(r, names[i], 0);
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
+static int read_path(Reader *r, const char *path, int top) {
+  struct stat sb;
+  if (strcmp(path, "-") != 0) {
+    if (stat(path, &sb) != 0) {
+      r->g->files_rejected++;
+      report(r->g, "%s: cannot read: %s\n", path, strerror(errno));
+      return 0;
+    }
+    if (S_ISDIR(sb.st_mode)) return read_dir(r, path);
+    if (!top) {
+      const char *base = strrchr(path, '/');
+      if (!wanted_in_dir(base ? base + 1 : path)) return 0;
+    }
+  }
+  Err e = ERR_INIT;
+  Scanner *sc = scan_open_path(path, &e);
+  if (!sc) {
+    r->g->files++;
+    r->g->files_rejected++;
+    report(r->g, "%s: %s\n", path, e.msg);
+    return 0;
+  }
+  int rc = read_scanner(r, path, sc);
+  scan_free(sc);
+  return rc;
+}
+
+static void *reader_main(void *arg) {
+  Ingest *g = arg;
+  Reader r = {g, NULL};
+  int rc = 0;
+  if (g->mem_data) {
+    Scanner *sc = scan_open_mem(g->mem_data, g->mem_len);
+    rc = read_scanner(&r, g->mem_name, sc);
+    scan_free(sc);
+  } else {
+    for (size_t i = 0; i < g->n_paths && rc == 0; i++) rc = read_path(&r, g->paths[i], 1);
+  }
+  if (rc == 0) reader_flush(&r);
+  batch_free(r.cur);
+  pthread_mutex_lock(&g->mu);
+  g->reader_done = 1;
+  pthread_cond_broadcast(&g->cv);
+  pthread_mutex_unlock(&g->mu);
+  return NULL;
+}
+
+/* ---- writer ----------------------------------------------------------------------- */
+
+static int cmp_item(const void *a, const void *b) {
+  const Item *x = *(Item *const *)a, *y = *(Item *const *)b;
+  int c = strcmp(x->rel.ocid, y->rel.ocid);
+  if (c) return c;
+  if ((c = strcmp(x->rel.date, y->rel.date))) return c;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+typedef struct {
+  cJSON **trees;
+  size_t n, cap;
+  Err *err;
+  int failed;
+} Loaded;
+
+static int load_one(void *ctx, const char *id, const char *date, const char *json, size_t len) {
+  Loaded *l = ctx;
+  Release rel;
+  if (release_parse(json, len, &rel, l->err)) {
+    err_prefix(l->err, "stored release %s is unreadable: ", id);
+    l->failed = 1;
+    return 1;
+  }
+  if (l->n == l->cap) l->trees = xrealloc(l->trees, (l->cap = l->cap ? l->cap * 2 : 8) * sizeof *l->trees);
+  l->trees[l->n++] = rel.root;
+  rel.root = NULL;
+  release_release(&rel);
+  return 0;
+}
+
+/* Compiles and stores the notice of one ocid from its new releases items[0..k)
+ * (sorted by date): merged into the stored compiled release when they are all
+ * newer than it, else compiled again from every stored release. */
+static int write_notice(Ingest *g, Item **items, size_t k, Err *err) {
+  Store *st = g->st;
+  const char *ocid = items[0]->rel.ocid;
+  char *stored = NULL, *latest = NULL, *text = NULL;
+  cJSON *compiled = NULL;
+  Loaded all = {NULL, 0, 0, err, 0};
+  Notice n;
+  notice_init(&n);
+  int rc = store_compiled_get(st, ocid, &stored, &latest, err), replaced = 0;
+  if (rc < 0) goto out;
+  for (size_t i = 0; i < k; i++) replaced |= items[i]->replaced;
+  if (rc == 1 && !replaced && latest && strcmp(items[0]->rel.date, latest) >= 0 && (compiled = cJSON_Parse(stored))) {
+    for (size_t i = 0; i < k && compiled; i++) {
+      if (merge_into(compiled, items[i]->rel.root, err) == 0) continue;
+      cJSON_Delete(compiled); /* e.g. an older release after all: compile again from all */
+      compiled = NULL;
+    }
+  }
+  if (compiled) {
+    /* merged into the stored compiled release */
+  } else if (rc == 1) {
+    if ((rc = store_releases_each(st, ocid, load_one, &all, err))) goto out;
+    if (all.failed) {
+      rc = ERR_DB;
+      goto out;
+    }
+    if (!(compiled = merge_compile((const cJSON *const *)all.trees, all.n, err))) {
+      rc = err->code ? err->code : ERR_OCDS;
+      goto out;
+    }
+  } else {
+    const cJSON **trees = xmalloc(k * sizeof *trees);
+    for (size_t i = 0; i < k; i++) trees[i] = items[i]->rel.root;
+    compiled = merge_compile(trees, k, err);
+    free(trees);
+    if (!compiled) {
+      rc = err->code ? err->code : ERR_OCDS;
+      goto out;
+    }
+  }
+  DeriveCtx ctx = {g->opt->now ? g->opt->now : time(NULL), items[k - 1]->source};
+  if ((rc = derive_notice(compiled, &ctx, &n, err))) goto out;
+  if (!(text = cJSON_PrintUnformatted(compiled))) {
+    rc = err_set(err, ERR_NOMEM, "out of memory");
+    goto out;
+  }
+  if ((rc = store_notice_put(st, &n, text, err))) goto out;
+  g->notices++;
+out:
+  if (rc < 0) err_prefix(err, "notice %s: ", ocid);
+  for (size_t i = 0; i < all.n; i++) cJSON_Delete(all.trees[i]);
+  free(all.trees);
+  notice_release(&n);
+  cJSON_Delete(compiled);
+  free(text);
+  free(stored);
+  free(latest);
+  return rc < 0 ? rc : 0;
+}
+
+/* A release whose bytes differ from the stored one may still be the same JSON
+ * value (keys in another order): 1 same, 0 different, <0 store error. */
+static int same_as_stored(Store *st, const Item *it, Err *err) {
+  char *json = NULL;
+  int rc = store_release_get(st, it->rel.ocid, it->rel.id, &json, err);
+  if (rc <= 0) return rc;
+  Release stored;
+  Err ignore = ERR_INIT;
+  rc = 0;
+  if (release_parse(json, strlen(json), &stored, &ignore) == 0) {
+    rc = cJSON_Compare(stored.root, it->rel.root, 1) ? 1 : 0;
+    release_release(&stored);
+  }
+  free(json);
+  return rc;
+}
+
+static int write_batch(Ingest *g, Batch *b, Err *err) {
+  Store *st = g->st;
+  Item **added = xmalloc(b->n * sizeof *added);
+  size_t n_added = 0;
+  uint64_t a = 0, u = 0, rej = 0, rep = 0;
+  int rc = store_begin(st, err);
+  if (rc) goto out;
+  for (size_t i = 0; i < b->n; i++) {
+    Item *it = &b->items[i];
+    StoreRelease sr = {it->rel.ocid, it->rel.id, it->rel.date, it->text, it->len, it->hash, it->source};
+    rc = store_release_add(st, &sr, err);
+    if (rc < 0) goto out;
+    if (rc == STORE_ADDED || rc == STORE_REPLACED) {
+      it->replaced = rc == STORE_REPLACED;
+      added[n_added++] = it;
+      if (rc == STORE_ADDED) a++;
+      else rep++;
+    } else if (rc == STORE_UNCHANGED) {
+      u++;
+    } else if ((rc = same_as_stored(st, it, err)) != 0) {
+      if (rc < 0) goto out;
+      u++; /* the same release with its keys in another order */
+    } else {
+      rej++;
+      report(g, "%s: byte %llu (line %llu): release %s of %s: a different release with this id and the same or a "
+             "later date is already stored; kept the stored one\n", it->file, (unsigned long long)it->offset,
+             (unsigned long long)it->line, it->rel.id, it->rel.ocid);
+    }
+  }
+  qsort(added, n_added, sizeof *added, cmp_item);
+  for (size_t i = 0, j; i < n_added; i = j) {
+    for (j = i + 1; j < n_added && strcmp(added[j]->rel.ocid, added[i]->rel.ocid) == 0; j++) {}
+    if ((rc = write_notice(g, added + i, j - i, err))) goto out;
+  }
+  rc = store_commit(st, err);
+out:
+  if (rc < 0) {
+    store_rollback(st);
+  } else {
+    g->added += a;
+    g->unchanged += u;
+    g->w_rejected += rej;
+    g->replaced += rep;
+    rc = 0;
+  }
+  free(added);
+  return rc;
+}
+
+static int run(Ingest *g, IngestStats *stats, Err *err) {
+  clock_gettime(CLOCK_MONOTONIC, &g->t0);
+  pthread_mutex_init(&g->mu, NULL);
+  pthread_mutex_init(&g->report_mu, NULL);
+  pthread_cond_init(&g->cv, NULL);
+  pthread_t th;
+  int rc = 0;
+  if (pthread_create(&th, NULL, reader_main, g) != 0) return err_set(err, ERR_NOMEM, "cannot start the reader thread");
+  Batch *b;
+  while ((b = queue_pop(g))) {
+    if (!g->opt->parse_only && rc == 0) {
+      rc = write_batch(g, b, &g->werr);
+      if (rc) {
+        pthread_mutex_lock(&g->mu);
+        g->writer_failed = 1;
+        pthread_cond_broadcast(&g->cv);
+        pthread_mutex_unlock(&g->mu);
+      }
+    }
+    batch_free(b);
+  }
+  pthread_join(th, NULL);
+  for (Name *nm = g->names, *next; nm; nm = next) {
+    next = nm->next;
+    free(nm);
+  }
+  if (g->opt->progress) fputs("\r\033[K", stderr);
+  pthread_cond_destroy(&g->cv);
+  pthread_mutex_destroy(&g->mu);
+  pthread_mutex_destroy(&g->report_mu);
+  memset(stats, 0, sizeof *stats);
+  stats->files = g->files;
+  stats->files_rejected = g->files_rejected;
+  stats->releases = g->releases;
+  stats->added = g->added;
+  stats->unchanged = g->unchanged;
+  stats->replaced = g->replaced;
+  stats->rejected = g->rejected + g->w_rejected;
+  stats->notices = g->notices;
+  stats->bytes = g->bytes;
+  stats->seconds = elapsed(g);
+  if (rc) {
+    *err = g->werr;
+    return rc;
+  }
+  return 0;
+}
+
+int ingest_paths(Store *st, const char *const *paths, size_t n, const IngestOptions *opt, IngestStats *stats, Err *err) {
+  Ingest g;
+  memset(&g, 0, sizeof g);
+  g.opt = opt;
+  g.st = st;
+  g.paths = paths;
+  g.n_paths = n;
+  return run(&g, stats, err);
+}
+
+int ingest_buffer(Store *st, const char *name, const char *data, size_t len, const IngestOptions *opt,
+                  IngestStats *stats, Err *err) {
+  Ingest g;
+  memset(&g, 0, sizeof g);
+  g.opt = opt;
+  g.st = st;
+  g.mem_name = name;
+  g.mem_data = data;
+  g.mem_len = len;
+  return run(&g, stats, err);
+}

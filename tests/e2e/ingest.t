@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# ingest.t -- `powerhouse ingest` end to end: the whole dev data set with its
+# expected counts and spot-checked fields, idempotency, and every kind of bad input.
+. "$(dirname "$0")/lib.sh"
+
+db=$T/dev.db
+out=$("$PH" ingest "$DEV" --db "sqlite:$db" --quiet 2>"$T/err")
+rc=$?
+# 12 releases in the dev set reuse an id with different content: 2 re-issue it
+# with a later date (Paraguay compiled releases: they replace the stored one), 10
+# with the same date (Contracts Finder 2014 releases with a packageInfo and no
+# parties vs their records: kept out). 11 are the same release with keys in
+# another order (unchanged). 2 Paraguay records only link their releases by URL.
+is "$rc" 1 "dev set: exit status 1, since conflicting copies were rejected"
+like "$out" "files: +253 \(0 rejected\)" "dev set: 253 files read, none rejected"
+like "$out" "releases: 748 read, 723 new, 2 updated, 11 unchanged, 12 rejected" "dev set: release counts"
+is "$(grep -c 'already stored; kept the stored one' "$T/err")" 10 "dev set: each conflict reported"
+is "$(grep -c 'links its releases by URL only' "$T/err")" 2 "dev set: link-only records reported"
+like "$(grep -m1 'already stored' "$T/err")" "^$DEV/uk-contracts-finder/legacy-2014-2015/releases/.*: byte [0-9]+ \(line [0-9]+\): release " "conflict report names file, byte and line"
+is "$(sql "$db" 'SELECT count(*) FROM release')" 723 "dev set: 723 releases stored"
+is "$(sql "$db" 'SELECT count(DISTINCT ocid) FROM release')" 678 "dev set: 678 distinct ocids"
+is "$(sql "$db" 'SELECT count(*) FROM notice')" 678 "dev set: one notice per ocid"
+is "$(sql "$db" 'SELECT count(DISTINCT notice_id) FROM award')" 340 "dev set: 340 notices with awards"
+is "$(sql "$db" "SELECT count(*) FROM release WHERE json NOT LIKE '{%'")" 0 "releases kept as JSON text"
+is "$(sql "$db" "PRAGMA integrity_check")" ok "database integrity"
+is "$(sql "$db" "INSERT INTO notice_fts(notice_fts, rank) VALUES('integrity-check', 1); SELECT 'ok'")" ok "full-text index consistent with notices"
+
+# Spot checks against values read by hand from the files.
+uk=$("$PH" show ocds-b5fd17-7d067852-1260-448e-b84a-186d028f9991 --db "sqlite:$db")
+ok $? "show a UK 2022 notice"
+like "$uk" '"title":"CON-00000309: Peakon ApS Staff survey services"' "UK notice: title"
+like "$uk" '"buyer":\{"name":"NURSING AND MIDWIFERY COUNCIL"' "UK notice: buyer name"
+like "$uk" '"postcode":"W1B1PZ"' "UK notice: buyer postcode"
+like "$uk" '"value":145017.8' "UK notice: value"
+like "$uk" '"currency":"GBP"' "UK notice: currency"
+like "$uk" '"deadline":"2020-10-16T22:59:59Z"' "UK notice: deadline normalised to UTC"
+like "$uk" '"code":"48000000","label":"Software package and information systems","kind":"main"' "UK notice: main CPV with label"
+like "$uk" '"regions":\["TLI"\]' "UK notice: delivery region London -> TLI"
+like "$uk" '"sme":true,"vcse":false' "UK notice: SME yes, VCSE no"
+like "$uk" '"status":"awarded"' "UK notice: status awarded"
+like "$uk" '"suppliers":\[\{"name":"Peakon ApS".*"scale":"large"' "UK notice: award supplier with scale"
+like "$uk" '"url":"https://www.contractsfinder.service.gov.uk/Notice/7d005747-1320-456e-b1fb-79919a74e44f"' "UK notice: link to the original"
+co=$("$PH" show ocds-k50g02-58193 --db "sqlite:$db")
+like "$co" '"awards":\[\{.*"value":15890000000,"currency":"COP"' "Colombian \$numberLong award amount read as a number"
+"$PH" show ocds-none --db "sqlite:$db" >/dev/null 2>&1; is $? 1 "show: unknown ocid exits 1"
+like "$("$PH" search peakon --db "sqlite:$db")" "^ocds-b5fd17-7d067852-1260-448e-b84a-186d028f9991" "full-text search finds the notice by a title word"
+
+# Idempotent: the same input again adds nothing.
+out2=$("$PH" ingest "$DEV" --db "sqlite:$db" --quiet 2>/dev/null)
+# The two Paraguay releases replaced by newer copies now come again older: kept out.
+like "$out2" "releases: 748 read, 0 new, 0 updated, 734 unchanged, 14 rejected" "second ingest adds nothing"
+is "$(sql "$db" 'SELECT count(*) FROM release')" 723 "second ingest: still 723 releases"
+
+# ---- bad input -------------------------------------------------------------
+good='{"ocid":"ocds-t-1","id":"r1","date":"2025-01-01T00:00:00Z","tender":{"title":"Good one"}}'
+bdb="sqlite:$T/bad.db"
+
+printf '{"releases":[%s,\n{"ocid": ]}' "$good" >"$T/malformed.json"
+out=$("$PH" ingest "$T/malformed.json" --db "$bdb" --quiet 2>"$T/err"); rc=$?
+is "$rc" 1 "malformed JSON: exit 1"
+like "$(cat "$T/err")" "malformed.json: .*byte [0-9]+.*line 2" "malformed JSON: reported with byte and line"
+like "$out" "files: +1 \(1 rejected\)" "malformed JSON: the file is counted as rejected"
+is "$(sql "$T/bad.db" "SELECT count(*) FROM release WHERE ocid='ocds-t-1'")" 1 "malformed JSON: the valid release before the error is stored"
+
+cat >"$T/types.json" <<'JSON'
+{"releases":[
+{"ocid":"ocds-t-2","id":"ok","date":"2025-01-01T00:00:00Z"},
+{"ocid":"ocds-t-2","id":"s","date":"2025-01-01T00:00:00Z","tender":{"value":{"amount":"1000","currency":"GBP"}}},
+{"ocid":"ocds-t-2","id":"o","date":"2025-01-01T00:00:00Z","tender":{"value":{"amount":{"gbp":1},"currency":"GBP"}}},
+{"id":"no-ocid","date":"2025-01-01T00:00:00Z"},
+{"ocid":"ocds-t-2","date":"2025-01-01T00:00:00Z"},
+{"ocid":"ocds-t-2","id":"d","date":"2025-02-30T00:00:00Z"},
+{"ocid":"ocds-t-2","id":"m","date":"2025-01-02T00:00:00Z","awards":[{"id":"a","value":{"amount":{"$numberLong":"42"}}}]}
+]}
+JSON
+out=$("$PH" ingest "$T/types.json" --db "$bdb" --quiet 2>"$T/err"); rc=$?
+is "$rc" 1 "wrong types: exit 1"
+like "$out" "releases: 7 read, 2 new, 0 updated, 0 unchanged, 5 rejected" "wrong types: 2 stored, 5 rejected"
+like "$(sed -n 1p "$T/err")" "types.json: byte [0-9]+ \(line 3\): .*tender.value.amount must be a number, got a string" "amount as a string: line and path"
+like "$(sed -n 2p "$T/err")" "\(line 4\): .*tender.value.amount must be a number, got an object" "amount as an object"
+like "$(sed -n 3p "$T/err")" "\(line 5\): missing ocid" "missing ocid"
+like "$(sed -n 4p "$T/err")" "\(line 6\): release of ocds-t-2: missing id" "missing id"
+like "$(sed -n 5p "$T/err")" "\(line 7\): .*date is not a valid date: \"2025-02-30" "invalid date"
+is "$(sql "$T/bad.db" "SELECT a.value FROM award a JOIN notice n ON n.id = a.notice_id WHERE n.ocid='ocds-t-2'")" 42.0 "\$numberLong amount normalised and stored"
+
+printf '%s\n' "$good" | sed 's/ocds-t-1/ocds-t-3/' >"$T/utf8.jsonl"
+printf '{"ocid":"ocds-t-3","id":"r2","date":"2025-01-02T00:00:00Z","tender":{"title":"bad \xff byte"}}\n' >>"$T/utf8.jsonl"
+printf '%s\n' "$good" | sed 's/ocds-t-1/ocds-t-3/; s/"r1"/"r3"/' >>"$T/utf8.jsonl"
+out=$("$PH" ingest "$T/utf8.jsonl" --db "$bdb" --quiet 2>"$T/err"); rc=$?
+is "$rc" 1 "invalid UTF-8: exit 1"
+like "$out" "releases: 3 read, 2 new" "invalid UTF-8: the other two releases stored"
+like "$(cat "$T/err")" "utf8.jsonl: .*UTF-8.*byte [0-9]+" "invalid UTF-8: reported with the byte offset"
+
+"$PH" demo --notices 50 --out "$T/demo.jsonl" >/dev/null
+gzip -c "$T/demo.jsonl" >"$T/full.jsonl.gz"
+size=$(stat -c %s "$T/full.jsonl.gz")
+head -c $((size / 2)) "$T/full.jsonl.gz" >"$T/trunc.jsonl.gz"
+out=$("$PH" ingest "$T/trunc.jsonl.gz" --db "sqlite:$T/trunc.db" --quiet 2>"$T/err"); rc=$?
+is "$rc" 1 "truncated gzip: exit 1"
+like "$(cat "$T/err")" "trunc.jsonl.gz: .*(truncated|unexpected end)" "truncated gzip: reported"
+stored=$(sql "$T/trunc.db" 'SELECT count(*) FROM release')
+total=$(wc -l <"$T/demo.jsonl")
+ok $([ "$stored" -gt 0 ] && [ "$stored" -lt "$total" ] && echo 0 || echo 1) "truncated gzip: the complete releases before the cut are stored ($stored of $total)"
+
+perl -e 'print "{\"ocid\":\"ocds-t-4\",\"id\":\"big\",\"date\":\"2025-01-01T00:00:00Z\",\"description\":\"", "x" x (17 << 20), "\"}\n"' >"$T/big.jsonl"
+printf '%s\n' "$good" | sed 's/ocds-t-1/ocds-t-4/' >>"$T/big.jsonl"
+out=$("$PH" ingest "$T/big.jsonl" --db "$bdb" --quiet 2>"$T/err"); rc=$?
+is "$rc" 1 "oversized release: exit 1"
+like "$(cat "$T/err")" "big.jsonl: .*(limit|larger|too large)" "oversized release: reported"
+is "$(sql "$T/bad.db" "SELECT count(*) FROM release WHERE ocid='ocds-t-4'")" 1 "oversized release skipped, the next one stored"
+
+out=$("$PH" ingest "$T/nonexistent.json" --db "$bdb" --quiet 2>"$T/err"); rc=$?
+is "$rc" 1 "missing file: exit 1"
+like "$(cat "$T/err")" "nonexistent.json: cannot read" "missing file: reported"
+
+# ---- input shapes and CLI conventions -----------------------------------------
+out=$(gzip -c "$T/demo.jsonl" | "$PH" ingest - --db "sqlite:$T/stdin.db" --quiet); rc=$?
+is "$rc" 0 "gzip on standard input: exit 0"
+like "$out" "releases: $total read, $total new" "gzip on standard input: every release stored"
+out=$("$PH" ingest --quiet --db "sqlite:$T/stdin.db" "$T/demo.jsonl"); rc=$?
+like "$out" "0 new, 0 updated, $total unchanged" "options before the file argument work; re-ingest unchanged"
+"$PH" ingest >/dev/null 2>&1; is $? 2 "no file: usage error, exit 2"
+"$PH" ingest x --bogus >/dev/null 2>"$T/err"; is $? 2 "unknown option: exit 2"
+like "$(cat "$T/err")" "unknown option '--bogus'" "unknown option named"
+"$PH" ingest --help | grep -q "usage: powerhouse ingest"; ok $? "ingest --help"
+"$PH" --help | grep -q "commands:"; ok $? "powerhouse --help lists commands"
+"$PH" frobnicate 2>/dev/null; is $? 2 "unknown command: exit 2"
+"$PH" ingest x --db postgres://localhost/db >/dev/null 2>"$T/err"; is $? 2 "postgres URL: usage error in this build"
+
+# ---- kill -9 mid-ingest leaves whole batches only ----------------------------
+"$PH" demo --notices 40000 --out "$T/big-demo.jsonl" >/dev/null
+kdb=$T/kill.db
+"$PH" ingest "$T/big-demo.jsonl" --db "sqlite:$kdb" --batch 1000 --quiet >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+  n=$(sqlite3 "$kdb" 'SELECT count(*) FROM release' 2>/dev/null || echo 0)
+  [ "${n:-0}" -ge 3000 ] && break
+  sleep 0.05
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+n=$(sql "$kdb" 'SELECT count(*) FROM release')
+all=$(wc -l <"$T/big-demo.jsonl")
+ok $([ "$n" -gt 0 ] && [ "$n" -lt "$all" ] && echo 0 || echo 1) "kill -9 happened mid-ingest ($n of $all stored)"
+is $((n % 1000)) 0 "kill -9: only whole batches of 1000 are stored"
+is "$(sql "$kdb" 'PRAGMA integrity_check')" ok "kill -9: database intact"
+is "$(sql "$kdb" 'SELECT count(*) FROM release WHERE ocid NOT IN (SELECT ocid FROM notice)')" 0 "kill -9: every stored release has its notice"
+out=$("$PH" ingest "$T/big-demo.jsonl" --db "sqlite:$kdb" --quiet); rc=$?
+is "$rc" 0 "after kill -9: ingest again completes"
+is "$(sql "$kdb" 'SELECT count(*) FROM release')" "$all" "after kill -9: every release stored once"
+
+done_testing
