@@ -18,8 +18,9 @@ static const char usage[] =
     "usage: powerhouse compile [FILE|-] [--versioned] [--package]\n"
     "\n"
     "Reads releases (release packages, JSON arrays of releases, JSON Lines, bare releases,\n"
-    "optionally gzipped; standard input when FILE is - or missing), merges the releases of\n"
-    "each ocid following the OCDS merge routine, and writes, ordered by ocid:\n"
+    "the full releases of records, optionally gzipped; standard input when FILE is - or\n"
+    "missing), merges the releases of each ocid following the OCDS merge routine, and\n"
+    "writes, ordered by ocid:\n"
     "  (default)      one compiled release per line (JSON Lines)\n"
     "  --versioned    one line per ocid: {\"ocid\", \"compiledRelease\", \"versionedRelease\"}\n"
     "  --package      a record package: per ocid its releases and compiled release\n"
@@ -70,25 +71,33 @@ int cmd_compile(int argc, char **argv) {
       code = EXIT_REJECTED;
       continue;
     }
-    if (it.kind != SCAN_RELEASE) {
-      fprintf(stderr, "%s: byte %llu (line %llu): a record, not a release: records are already compiled\n", path,
-              (unsigned long long)it.offset, (unsigned long long)it.line);
-      code = EXIT_REJECTED;
-      continue;
+    cJSON **trees = NULL;
+    size_t nt = 0;
+    if (it.kind == SCAN_RECORD) {
+      if (release_record_split(it.text, it.len, &trees, &nt, &err)) {
+        fprintf(stderr, "%s: byte %llu (line %llu): %s\n", path, (unsigned long long)it.offset,
+                (unsigned long long)it.line, err.msg);
+        code = EXIT_REJECTED;
+        continue;
+      }
     }
-    Release r;
-    if (release_parse(it.text, it.len, &r, &err)) {
-      fprintf(stderr, "%s: byte %llu (line %llu): %s\n", path, (unsigned long long)it.offset,
-              (unsigned long long)it.line, err.msg);
-      code = EXIT_REJECTED;
-      continue;
+    for (size_t t = 0; t < (it.kind == SCAN_RECORD ? nt : 1); t++) {
+      Release r;
+      rc = it.kind == SCAN_RECORD ? release_from_tree(trees[t], &r, &err) : release_parse(it.text, it.len, &r, &err);
+      if (rc) {
+        fprintf(stderr, "%s: byte %llu (line %llu): %s\n", path, (unsigned long long)it.offset,
+                (unsigned long long)it.line, err.msg);
+        code = EXIT_REJECTED;
+        continue;
+      }
+      if (n_rels == cap) rels = xrealloc(rels, (cap = cap ? cap * 2 : 256) * sizeof *rels);
+      rels[n_rels].tree = r.root;
+      rels[n_rels].ocid = r.ocid;
+      rels[n_rels].seq = n_rels;
+      n_rels++;
+      free(r.id);
     }
-    if (n_rels == cap) rels = xrealloc(rels, (cap = cap ? cap * 2 : 256) * sizeof *rels);
-    rels[n_rels].tree = r.root;
-    rels[n_rels].ocid = r.ocid;
-    rels[n_rels].seq = n_rels;
-    n_rels++;
-    free(r.id);
+    free(trees);
   }
   qsort(rels, n_rels, sizeof *rels, cmp_rel);
 

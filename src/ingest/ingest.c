@@ -192,12 +192,6 @@ static void progress(Ingest *g) {
   pthread_mutex_unlock(&g->report_mu);
 }
 
-/* A release that is only a link (url, date, tag) inside a record. */
-static int is_linked_release(const cJSON *r) {
-  return cJSON_IsObject(r) && !cJSON_GetObjectItemCaseSensitive(r, "ocid") &&
-         cJSON_GetObjectItemCaseSensitive(r, "url");
-}
-
 static void reject(Reader *r, const char *name, const ScanItem *it, const Err *e) {
   r->g->rejected++;
   report(r->g, "%s: byte %llu (line %llu): %s\n", name, (unsigned long long)it->offset,
@@ -224,40 +218,20 @@ static int add_tree(Reader *r, const char *name, const ScanItem *it, cJSON *tree
 }
 
 static int read_record(Reader *r, const char *name, const ScanItem *it, const char *source) {
-  const char *end = NULL;
-  cJSON *rec = cJSON_ParseWithLengthOpts(it->text, it->len, &end, 0);
+  cJSON **trees;
+  size_t n;
   Err e = ERR_INIT;
-  int rc = 0;
-  if (!rec) {
+  if (release_record_split(it->text, it->len, &trees, &n, &e)) {
     r->g->releases++;
-    err_set(&e, ERR_JSON, "invalid JSON in a record at byte %llu",
-            (unsigned long long)(it->offset + (uint64_t)(end ? end - it->text : 0)));
     reject(r, name, it, &e);
     return 0;
   }
-  const cJSON *ocid = cJSON_GetObjectItemCaseSensitive(rec, "ocid");
-  cJSON *rels = cJSON_GetObjectItemCaseSensitive(rec, "releases");
-  size_t full = 0;
-  if (cJSON_IsArray(rels)) {
-    for (cJSON *x = rels->child, *next; x && rc == 0; x = next) {
-      next = x->next;
-      if (is_linked_release(x)) continue;
-      full++;
-      rc = add_tree(r, name, it, cJSON_DetachItemViaPointer(rels, x), source);
-    }
+  int rc = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (rc == 0) rc = add_tree(r, name, it, trees[i], source);
+    else cJSON_Delete(trees[i]);
   }
-  if (!full && rc == 0) {
-    cJSON *compiled = cJSON_DetachItemFromObjectCaseSensitive(rec, "compiledRelease");
-    if (compiled) {
-      rc = add_tree(r, name, it, compiled, source);
-    } else {
-      r->g->releases++;
-      err_set(&e, ERR_OCDS, "record %s links its releases by URL only and has no compiledRelease: nothing to store",
-              cJSON_IsString(ocid) ? ocid->valuestring : "(no ocid)");
-      reject(r, name, it, &e);
-    }
-  }
-  cJSON_Delete(rec);
+  free(trees);
   return rc;
 }
 

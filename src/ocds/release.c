@@ -214,6 +214,43 @@ int release_parse(const char *text, size_t len, Release *out, Err *err) {
   return release_from_tree(root, out, err);
 }
 
+static int is_linked_release(const cJSON *r) {
+  return cJSON_IsObject(r) && !cJSON_GetObjectItemCaseSensitive(r, "ocid") &&
+         cJSON_GetObjectItemCaseSensitive(r, "url");
+}
+
+int release_record_split(const char *text, size_t len, cJSON ***trees, size_t *n, Err *err) {
+  *trees = NULL;
+  *n = 0;
+  const char *end = NULL;
+  cJSON *rec = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+  if (!rec) return err_set(err, ERR_JSON, "invalid JSON at byte %zu of the record", end ? (size_t)(end - text) : 0);
+  cJSON *rels = cJSON_GetObjectItemCaseSensitive(rec, "releases");
+  size_t cap = 0;
+  if (cJSON_IsArray(rels)) {
+    for (cJSON *x = rels->child, *next; x; x = next) {
+      next = x->next;
+      if (is_linked_release(x)) continue;
+      if (*n == cap) *trees = xrealloc(*trees, (cap = cap ? cap * 2 : 4) * sizeof **trees);
+      (*trees)[(*n)++] = cJSON_DetachItemViaPointer(rels, x);
+    }
+  }
+  int rc = 0;
+  if (!*n) {
+    cJSON *compiled = cJSON_DetachItemFromObjectCaseSensitive(rec, "compiledRelease");
+    if (compiled) {
+      *trees = xmalloc(sizeof **trees);
+      (*trees)[(*n)++] = compiled;
+    } else {
+      const cJSON *ocid = cJSON_GetObjectItemCaseSensitive(rec, "ocid");
+      rc = err_set(err, ERR_OCDS, "record %s links its releases by URL only and has no compiledRelease: nothing to store",
+                   cJSON_IsString(ocid) ? ocid->valuestring : "(no ocid)");
+    }
+  }
+  cJSON_Delete(rec);
+  return rc;
+}
+
 void release_release(Release *r) {
   cJSON_Delete(r->root);
   free(r->ocid);

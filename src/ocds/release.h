@@ -46,6 +46,13 @@ int release_parse(const char *text, size_t len, Release *out, Err *err);
 int release_from_tree(cJSON *root, Release *out, Err *err);
 void release_release(Release *r);
 
+/* The releases a record carries: its full releases (linked ones, which only
+ * give url/date/tag, are skipped), or its compiledRelease when it has no full
+ * release. Fills *trees with n detached release trees (caller cJSON_Deletes
+ * each and frees the array). 0 ok; <0 with err when the text is not JSON or
+ * the record carries nothing to store. */
+int release_record_split(const char *text, size_t len, cJSON ***trees, size_t *n, Err *err);
+
 /* FNV-1a 64-bit hash of the text, ignoring whitespace between tokens: the
  * "same release" test (a re-formatted copy is the same release). */
 uint64_t release_hash(const char *text, size_t len);
