@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/jarena.h"
 #include "ingest/ingest.h"
 #include "ocds/gen.h"
 #include "store/store.h"
@@ -80,6 +81,7 @@ static long long file_size(const char *p) {
 }
 
 int main(int argc, char **argv) {
+  jarena_install();
   long n = 1000000, batch = 2000;
   const char *dir = "var/bench";
   for (int i = 1; i < argc; i++) {

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/jarena.h"
 #include "cli/cli.h"
 
 static const struct {
@@ -27,6 +28,7 @@ static void usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+  jarena_install(); /* before any cJSON allocation */
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;

@@ -1,7 +1,14 @@
 /* ingest.c -- see ingest.h. The reader thread owns the scanner and the parsed
  * releases until it hands a batch over; from then the writer owns the batch
  * and frees it. The queue between them holds at most QUEUE_DEPTH batches, so
- * memory stays flat whatever the input size. */
+ * memory stays flat whatever the input size.
+ *
+ * The work is split so the writer, which alone can touch the store, does as
+ * little else as possible: the reader also groups each batch by ocid and, per
+ * group, compiles the batch's releases, derives the notice and prints the
+ * compiled release. The writer uses that when the ocid is new to the store
+ * (the common case in bulk loads) and compiles against the stored state
+ * otherwise. A batch's cJSON trees live in one arena (base/jarena.h). */
 #include "ingest/ingest.h"
 
 #include <dirent.h>
@@ -15,6 +22,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/jarena.h"
 #include "ocds/derive.h"
 #include "ocds/merge.h"
 #include "ocds/release.h"
@@ -41,9 +49,22 @@ typedef struct Name {
   char name[];
 } Name;
 
+/* The releases of one ocid in a batch, items order[first .. first+n) in date
+ * order, with what the reader compiled from them alone. */
+typedef struct {
+  size_t first, n;
+  int ready;       /* notice and text are set */
+  Notice notice;
+  char *text;      /* the compiled release, printed */
+} Group;
+
 typedef struct {
   Item *items;
   size_t n, cap;
+  Item **order;    /* items sorted by (ocid, date, seq) */
+  Group *groups;
+  size_t n_groups;
+  JArena *arena;   /* the items' trees */
 } Batch;
 
 typedef struct {
@@ -92,11 +113,19 @@ static void report(Ingest *g, const char *fmt, ...) {
 static void batch_free(Batch *b) {
   if (!b) return;
   for (size_t i = 0; i < b->n; i++) {
+    b->items[i].rel.root = NULL; /* arena memory, freed below at once */
     release_release(&b->items[i].rel);
     free(b->items[i].text);
     free(b->items[i].source);
   }
+  for (size_t i = 0; i < b->n_groups; i++) {
+    notice_release(&b->groups[i].notice);
+    free(b->groups[i].text);
+  }
+  free(b->groups);
+  free(b->order);
   free(b->items);
+  jarena_free(b->arena);
   free(b);
 }
 
@@ -140,10 +169,51 @@ typedef struct {
   Batch *cur;
 } Reader;
 
+static int cmp_item(const void *a, const void *b) {
+  const Item *x = *(Item *const *)a, *y = *(Item *const *)b;
+  int c = strcmp(x->rel.ocid, y->rel.ocid);
+  if (c) return c;
+  if ((c = strcmp(x->rel.date, y->rel.date))) return c;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Groups the batch by ocid and compiles each group from its own releases. A
+ * group that fails here is left for the writer, which reports it. */
+static void batch_prepare(Ingest *g, Batch *b) {
+  b->order = xmalloc(b->n * sizeof *b->order);
+  for (size_t i = 0; i < b->n; i++) b->order[i] = &b->items[i];
+  qsort(b->order, b->n, sizeof *b->order, cmp_item);
+  b->groups = xcalloc(b->n, sizeof *b->groups);
+  const cJSON **trees = xmalloc(b->n * sizeof *trees);
+  time_t now = g->opt->now ? g->opt->now : time(NULL);
+  for (size_t i = 0, j; i < b->n; i = j) {
+    for (j = i + 1; j < b->n && strcmp(b->order[j]->rel.ocid, b->order[i]->rel.ocid) == 0; j++) {}
+    Group *gr = &b->groups[b->n_groups++];
+    gr->first = i;
+    gr->n = j - i;
+    notice_init(&gr->notice);
+    if (g->opt->parse_only) continue;
+    for (size_t k = i; k < j; k++) trees[k - i] = b->order[k]->rel.root;
+    Err e = ERR_INIT;
+    cJSON *compiled = merge_compile(trees, j - i, &e);
+    if (!compiled) continue;
+    DeriveCtx ctx = {now, b->order[j - 1]->source};
+    char *text = NULL;
+    if (derive_notice(compiled, &ctx, &gr->notice, &e) == 0 && (text = cJSON_PrintUnformatted(compiled))) {
+      gr->text = xstrdup(text);
+      gr->ready = 1;
+    }
+    cJSON_free(text);
+  }
+  free(trees);
+}
+
 static int reader_flush(Reader *r) {
   if (!r->cur || !r->cur->n) return 0;
   Batch *b = r->cur;
   r->cur = NULL;
+  batch_prepare(r->g, b);
+  jarena_use(NULL);
   return queue_push(r->g, b);
 }
 
@@ -159,11 +229,9 @@ static const char *name_keep(Ingest *g, const char *name) {
 
 static int reader_add(Reader *r, Release *rel, char *text, size_t len, const char *source, const char *file,
                       const ScanItem *si) {
-  if (!r->cur) {
-    r->cur = xcalloc(1, sizeof *r->cur);
-    r->cur->cap = r->g->opt->batch ? r->g->opt->batch : DEFAULT_BATCH;
-    r->cur->items = xmalloc(r->cur->cap * sizeof *r->cur->items);
-  }
+  /* reader_arena opened the batch before the release was parsed into it */
+  if (r->cur->n == r->cur->cap)
+    r->cur->items = xrealloc(r->cur->items, (r->cur->cap = r->cur->cap ? r->cur->cap * 2 : 256) * sizeof *r->cur->items);
   Item *it = &r->cur->items[r->cur->n];
   it->rel = *rel;
   it->text = text;
@@ -175,7 +243,6 @@ static int reader_add(Reader *r, Release *rel, char *text, size_t len, const cha
   it->file = name_keep(r->g, file);
   it->offset = si->offset;
   it->line = si->line;
-  if (r->cur->n == r->cur->cap) return reader_flush(r);
   return 0;
 }
 
@@ -202,11 +269,13 @@ static void reject(Reader *r, const char *name, const ScanItem *it, const Err *e
  * since it came from inside a record. */
 static int add_tree(Reader *r, const char *name, const ScanItem *it, cJSON *tree, const char *source) {
   r->g->releases++;
-  char *text = cJSON_PrintUnformatted(tree);
-  if (!text) {
+  char *printed = cJSON_PrintUnformatted(tree);
+  if (!printed) {
     cJSON_Delete(tree);
     return 0;
   }
+  char *text = xstrdup(printed);
+  cJSON_free(printed);
   Release rel;
   Err e = ERR_INIT;
   if (release_from_tree(tree, &rel, &e)) {
@@ -235,6 +304,28 @@ static int read_record(Reader *r, const char *name, const ScanItem *it, const ch
   return rc;
 }
 
+/* Makes sure a batch is open and its arena is where this thread's cJSON
+ * allocations go, before anything is parsed into it. */
+static void reader_arena(Reader *r) {
+  if (r->cur && r->cur->n == 0 && jarena_used(r->cur->arena) > (64u << 20)) {
+    jarena_free(r->cur->arena); /* only rejected releases so far: drop their trees */
+    r->cur->arena = jarena_new();
+  }
+  if (!r->cur) {
+    r->cur = xcalloc(1, sizeof *r->cur);
+    r->cur->arena = jarena_new();
+  }
+  jarena_use(r->cur->arena);
+}
+
+/* A batch is handed over between items, never inside one: the releases of a
+ * record share the record's arena memory. */
+static int reader_maybe_flush(Reader *r) {
+  size_t want = r->g->opt->batch ? r->g->opt->batch : DEFAULT_BATCH;
+  if (r->cur && r->cur->n >= want) return reader_flush(r);
+  return 0;
+}
+
 /* Streams one input through the scanner. Returns -1 only when the writer failed. */
 static int read_scanner(Reader *r, const char *name, Scanner *sc) {
   Ingest *g = r->g;
@@ -258,17 +349,16 @@ static int read_scanner(Reader *r, const char *name, Scanner *sc) {
       continue;
     }
     const char *source = o->source ? o->source : it.publisher;
+    reader_arena(r);
     if (it.kind == SCAN_RECORD) {
-      if (read_record(r, name, &it, source)) return -1;
+      read_record(r, name, &it, source);
     } else {
       g->releases++;
       Release rel;
-      if (release_parse(it.text, it.len, &rel, &e)) {
-        reject(r, name, &it, &e);
-      } else if (reader_add(r, &rel, xstrndup(it.text, it.len), it.len, source, name, &it)) {
-        return -1;
-      }
+      if (release_parse(it.text, it.len, &rel, &e)) reject(r, name, &it, &e);
+      else reader_add(r, &rel, xstrndup(it.text, it.len), it.len, source, name, &it);
     }
+    if (reader_maybe_flush(r)) return -1;
     progress(g);
   }
   g->bytes += scan_bytes(sc);
@@ -360,6 +450,7 @@ static void *reader_main(void *arg) {
     for (size_t i = 0; i < g->n_paths && rc == 0; i++) rc = read_path(&r, g->paths[i], 1);
   }
   if (rc == 0) reader_flush(&r);
+  jarena_use(NULL);
   batch_free(r.cur);
   pthread_mutex_lock(&g->mu);
   g->reader_done = 1;
@@ -369,14 +460,6 @@ static void *reader_main(void *arg) {
 }
 
 /* ---- writer ----------------------------------------------------------------------- */
-
-static int cmp_item(const void *a, const void *b) {
-  const Item *x = *(Item *const *)a, *y = *(Item *const *)b;
-  int c = strcmp(x->rel.ocid, y->rel.ocid);
-  if (c) return c;
-  if ((c = strcmp(x->rel.date, y->rel.date))) return c;
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
 
 typedef struct {
   cJSON **trees;
@@ -449,6 +532,7 @@ static int write_notice(Ingest *g, Item **items, size_t k, Err *err) {
     rc = err_set(err, ERR_NOMEM, "out of memory");
     goto out;
   }
+
   if ((rc = store_notice_put(st, &n, text, err))) goto out;
   g->notices++;
 out:
@@ -457,7 +541,7 @@ out:
   free(all.trees);
   notice_release(&n);
   cJSON_Delete(compiled);
-  free(text);
+  cJSON_free(text);
   free(stored);
   free(latest);
   return rc < 0 ? rc : 0;
@@ -480,39 +564,63 @@ static int same_as_stored(Store *st, const Item *it, Err *err) {
   return rc;
 }
 
+/* Stores a group's notice as the reader compiled it: valid when every release
+ * of the group was new and the store had nothing of its ocid before. */
+static int write_ready(Ingest *g, Group *gr, Err *err) {
+  int rc = store_notice_put(g->st, &gr->notice, gr->text, err);
+  if (rc) return err_prefix(err, "notice %s: ", gr->notice.ocid ? gr->notice.ocid : "?");
+  g->notices++;
+  return 0;
+}
+
 static int write_batch(Ingest *g, Batch *b, Err *err) {
   Store *st = g->st;
   Item **added = xmalloc(b->n * sizeof *added);
-  size_t n_added = 0;
   uint64_t a = 0, u = 0, rej = 0, rep = 0;
   int rc = store_begin(st, err);
   if (rc) goto out;
-  for (size_t i = 0; i < b->n; i++) {
-    Item *it = &b->items[i];
-    StoreRelease sr = {it->rel.ocid, it->rel.id, it->rel.date, it->text, it->len, it->hash, it->source};
-    rc = store_release_add(st, &sr, err);
-    if (rc < 0) goto out;
-    if (rc == STORE_ADDED || rc == STORE_REPLACED) {
-      it->replaced = rc == STORE_REPLACED;
-      added[n_added++] = it;
-      if (rc == STORE_ADDED) a++;
-      else rep++;
-    } else if (rc == STORE_UNCHANGED) {
-      u++;
-    } else if ((rc = same_as_stored(st, it, err)) != 0) {
-      if (rc < 0) goto out;
-      u++; /* the same release with its keys in another order */
-    } else {
-      rej++;
-      report(g, "%s: byte %llu (line %llu): release %s of %s: a different release with this id and the same or a "
-             "later date is already stored; kept the stored one\n", it->file, (unsigned long long)it->offset,
-             (unsigned long long)it->line, it->rel.id, it->rel.ocid);
+  for (size_t gi = 0; gi < b->n_groups; gi++) {
+    Group *gr = &b->groups[gi];
+    size_t n_added = 0;
+    /* Did the store know this ocid before? (asked before its releases go in) */
+    char *stored = NULL, *latest = NULL;
+    int known = 0;
+    if (gr->ready) {
+      known = store_compiled_get(st, gr->notice.ocid, &stored, &latest, err);
+      free(stored);
+      free(latest);
+      if (known < 0) {
+        rc = known;
+        goto out;
+      }
     }
-  }
-  qsort(added, n_added, sizeof *added, cmp_item);
-  for (size_t i = 0, j; i < n_added; i = j) {
-    for (j = i + 1; j < n_added && strcmp(added[j]->rel.ocid, added[i]->rel.ocid) == 0; j++) {}
-    if ((rc = write_notice(g, added + i, j - i, err))) goto out;
+    for (size_t k = 0; k < gr->n; k++) {
+      Item *it = b->order[gr->first + k];
+      StoreRelease sr = {it->rel.ocid, it->rel.id, it->rel.date, it->text, it->len, it->hash, it->source};
+      rc = store_release_add(st, &sr, err);
+      if (rc < 0) goto out;
+      if (rc == STORE_ADDED || rc == STORE_REPLACED) {
+        it->replaced = rc == STORE_REPLACED;
+        added[n_added++] = it;
+        if (rc == STORE_ADDED) a++;
+        else rep++;
+      } else if (rc == STORE_UNCHANGED) {
+        u++;
+      } else if ((rc = same_as_stored(st, it, err)) != 0) {
+        if (rc < 0) goto out;
+        u++; /* the same release with its keys in another order */
+      } else {
+        rej++;
+        report(g, "%s: byte %llu (line %llu): release %s of %s: a different release with this id and the same or a "
+               "later date is already stored; kept the stored one\n", it->file, (unsigned long long)it->offset,
+               (unsigned long long)it->line, it->rel.id, it->rel.ocid);
+      }
+    }
+    rc = 0;
+    if (!n_added) continue;
+    if (gr->ready && !known && n_added == gr->n) rc = write_ready(g, gr, err);
+    else rc = write_notice(g, added, n_added, err);
+    if (rc) goto out;
   }
   rc = store_commit(st, err);
 out:
@@ -530,6 +638,7 @@ out:
 }
 
 static int run(Ingest *g, IngestStats *stats, Err *err) {
+  jarena_install();
   clock_gettime(CLOCK_MONOTONIC, &g->t0);
   pthread_mutex_init(&g->mu, NULL);
   pthread_mutex_init(&g->report_mu, NULL);
