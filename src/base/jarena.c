@@ -26,14 +26,49 @@ struct JArena {
 
 static _Thread_local JArena *current;
 
+/* Freed standard-size blocks are kept for the next batch (up to POOL_MAX):
+ * fresh memory costs a page fault per page, measured at 10% of ingest. */
+#define POOL_MAX 48
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static Block *pool;
+static size_t pool_n;
+
+static Block *block_get(size_t size) {
+  if (size == BLOCK) {
+    pthread_mutex_lock(&pool_mu);
+    Block *b = pool;
+    if (b) {
+      pool = b->next;
+      pool_n--;
+    }
+    pthread_mutex_unlock(&pool_mu);
+    if (b) return b;
+  }
+  Block *b = xmalloc(sizeof *b + size);
+  b->size = size;
+  return b;
+}
+
+static void block_put(Block *b) {
+  if (b->size == BLOCK) {
+    pthread_mutex_lock(&pool_mu);
+    if (pool_n < POOL_MAX) {
+      b->next = pool;
+      pool = b;
+      pool_n++;
+      b = NULL;
+    }
+    pthread_mutex_unlock(&pool_mu);
+  }
+  free(b);
+}
+
 static void *arena_alloc(JArena *a, size_t n) {
   n = (n + 15) & ~(size_t)15;
   Block *b = a->head;
   if (!b || b->size - b->used < n) {
-    size_t size = n > BLOCK / 4 ? n : BLOCK;
-    b = xmalloc(sizeof *b + size);
+    b = block_get(n > BLOCK / 4 ? n : BLOCK);
     b->used = 0;
-    b->size = size;
     if (n > BLOCK / 4 && a->head) { /* a big one goes behind the current block */
       b->next = a->head->next;
       a->head->next = b;
@@ -87,7 +122,7 @@ void jarena_free(JArena *a) {
   if (!a) return;
   for (Block *b = a->head, *next; b; b = next) {
     next = b->next;
-    free(b);
+    block_put(b);
   }
   free(a);
 }

@@ -11,7 +11,8 @@
  * Every block then carries a 16-byte header saying where it came from, so
  * cJSON_Delete on arena nodes is a no-op and on heap nodes a free(). Memory
  * that cJSON hands out (cJSON_Print*) must be released with cJSON_free, never
- * free(). */
+ * free(). Freed blocks are pooled for reuse (at most 48 MB) and stay
+ * allocated for the life of the process. */
 #ifndef JARENA_H
 #define JARENA_H
 

@@ -129,7 +129,7 @@ int cmd_compile(int argc, char **argv) {
       for (size_t x = 0; x < g; x++) {
         char *t = cJSON_PrintUnformatted(group[x]);
         printf("%s%s", x ? "," : "", t ? t : "null");
-        free(t);
+        cJSON_free(t);
       }
       printf("],\"compiledRelease\":%s", c ? c : "null");
       if (v) printf(",\"versionedRelease\":%s", v);
@@ -143,8 +143,8 @@ int cmd_compile(int argc, char **argv) {
     } else {
       printf("%s\n", c ? c : "null");
     }
-    free(c);
-    free(v);
+    cJSON_free(c);
+    cJSON_free(v);
     cJSON_Delete(compiled);
     cJSON_Delete(vers);
   }

@@ -38,7 +38,6 @@ typedef struct {
   uint64_t hash;
   char *source;
   size_t seq;   /* position in the batch, for stable ordering */
-  int replaced; /* replaced a stored release: the notice is compiled again from all */
   const char *file; /* where it came from, for messages (a Name below) */
   uint64_t offset, line;
 } Item;
@@ -53,9 +52,8 @@ typedef struct Name {
  * order, with what the reader compiled from them alone. */
 typedef struct {
   size_t first, n;
-  int ready;       /* notice and text are set */
+  int ready;       /* notice is set */
   Notice notice;
-  char *text;      /* the compiled release, printed */
 } Group;
 
 typedef struct {
@@ -118,10 +116,7 @@ static void batch_free(Batch *b) {
     free(b->items[i].text);
     free(b->items[i].source);
   }
-  for (size_t i = 0; i < b->n_groups; i++) {
-    notice_release(&b->groups[i].notice);
-    free(b->groups[i].text);
-  }
+  for (size_t i = 0; i < b->n_groups; i++) notice_release(&b->groups[i].notice);
   free(b->groups);
   free(b->order);
   free(b->items);
@@ -198,12 +193,8 @@ static void batch_prepare(Ingest *g, Batch *b) {
     cJSON *compiled = merge_compile(trees, j - i, &e);
     if (!compiled) continue;
     DeriveCtx ctx = {now, b->order[j - 1]->source};
-    char *text = NULL;
-    if (derive_notice(compiled, &ctx, &gr->notice, &e) == 0 && (text = cJSON_PrintUnformatted(compiled))) {
-      gr->text = xstrdup(text);
-      gr->ready = 1;
-    }
-    cJSON_free(text);
+    gr->ready = derive_notice(compiled, &ctx, &gr->notice, &e) == 0;
+    cJSON_Delete(compiled);
   }
   free(trees);
 }
@@ -239,7 +230,6 @@ static int reader_add(Reader *r, Release *rel, char *text, size_t len, const cha
   it->hash = release_hash(text, len);
   it->source = source ? xstrdup(source) : NULL;
   it->seq = r->cur->n++;
-  it->replaced = 0;
   it->file = name_keep(r->g, file);
   it->offset = si->offset;
   it->line = si->line;
@@ -483,57 +473,27 @@ static int load_one(void *ctx, const char *id, const char *date, const char *jso
   return 0;
 }
 
-/* Compiles and stores the notice of one ocid from its new releases items[0..k)
- * (sorted by date): merged into the stored compiled release when they are all
- * newer than it, else compiled again from every stored release. */
-static int write_notice(Ingest *g, Item **items, size_t k, Err *err) {
-  Store *st = g->st;
-  const char *ocid = items[0]->rel.ocid;
-  char *stored = NULL, *latest = NULL, *text = NULL;
+/* Compiles the notice of ocid again from every stored release (the batch's
+ * new ones included: they are in the transaction) and stores it. The path for
+ * ocids the store already had; a notice has a handful of releases. */
+static int write_notice(Ingest *g, const char *ocid, const char *source, Err *err) {
   cJSON *compiled = NULL;
   Loaded all = {NULL, 0, 0, err, 0};
   Notice n;
   notice_init(&n);
-  int rc = store_compiled_get(st, ocid, &stored, &latest, err), replaced = 0;
-  if (rc < 0) goto out;
-  for (size_t i = 0; i < k; i++) replaced |= items[i]->replaced;
-  if (rc == 1 && !replaced && latest && strcmp(items[0]->rel.date, latest) >= 0 && (compiled = cJSON_Parse(stored))) {
-    for (size_t i = 0; i < k && compiled; i++) {
-      if (merge_into(compiled, items[i]->rel.root, err) == 0) continue;
-      cJSON_Delete(compiled); /* e.g. an older release after all: compile again from all */
-      compiled = NULL;
-    }
-  }
-  if (compiled) {
-    /* merged into the stored compiled release */
-  } else if (rc == 1) {
-    if ((rc = store_releases_each(st, ocid, load_one, &all, err))) goto out;
-    if (all.failed) {
-      rc = ERR_DB;
-      goto out;
-    }
-    if (!(compiled = merge_compile((const cJSON *const *)all.trees, all.n, err))) {
-      rc = err->code ? err->code : ERR_OCDS;
-      goto out;
-    }
-  } else {
-    const cJSON **trees = xmalloc(k * sizeof *trees);
-    for (size_t i = 0; i < k; i++) trees[i] = items[i]->rel.root;
-    compiled = merge_compile(trees, k, err);
-    free(trees);
-    if (!compiled) {
-      rc = err->code ? err->code : ERR_OCDS;
-      goto out;
-    }
-  }
-  DeriveCtx ctx = {g->opt->now ? g->opt->now : time(NULL), items[k - 1]->source};
-  if ((rc = derive_notice(compiled, &ctx, &n, err))) goto out;
-  if (!(text = cJSON_PrintUnformatted(compiled))) {
-    rc = err_set(err, ERR_NOMEM, "out of memory");
+  int rc = store_releases_each(g->st, ocid, load_one, &all, err);
+  if (rc) goto out;
+  if (all.failed) {
+    rc = ERR_DB;
     goto out;
   }
-
-  if ((rc = store_notice_put(st, &n, text, err))) goto out;
+  if (!(compiled = merge_compile((const cJSON *const *)all.trees, all.n, err))) {
+    rc = err->code ? err->code : ERR_OCDS;
+    goto out;
+  }
+  DeriveCtx ctx = {g->opt->now ? g->opt->now : time(NULL), source};
+  if ((rc = derive_notice(compiled, &ctx, &n, err))) goto out;
+  if ((rc = store_notice_put(g->st, &n, err))) goto out;
   g->notices++;
 out:
   if (rc < 0) err_prefix(err, "notice %s: ", ocid);
@@ -541,9 +501,6 @@ out:
   free(all.trees);
   notice_release(&n);
   cJSON_Delete(compiled);
-  cJSON_free(text);
-  free(stored);
-  free(latest);
   return rc < 0 ? rc : 0;
 }
 
@@ -567,7 +524,7 @@ static int same_as_stored(Store *st, const Item *it, Err *err) {
 /* Stores a group's notice as the reader compiled it: valid when every release
  * of the group was new and the store had nothing of its ocid before. */
 static int write_ready(Ingest *g, Group *gr, Err *err) {
-  int rc = store_notice_put(g->st, &gr->notice, gr->text, err);
+  int rc = store_notice_put(g->st, &gr->notice, err);
   if (rc) return err_prefix(err, "notice %s: ", gr->notice.ocid ? gr->notice.ocid : "?");
   g->notices++;
   return 0;
@@ -583,12 +540,9 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
     Group *gr = &b->groups[gi];
     size_t n_added = 0;
     /* Did the store know this ocid before? (asked before its releases go in) */
-    char *stored = NULL, *latest = NULL;
     int known = 0;
     if (gr->ready) {
-      known = store_compiled_get(st, gr->notice.ocid, &stored, &latest, err);
-      free(stored);
-      free(latest);
+      known = store_notice_exists(st, gr->notice.ocid, err);
       if (known < 0) {
         rc = known;
         goto out;
@@ -600,7 +554,6 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
       rc = store_release_add(st, &sr, err);
       if (rc < 0) goto out;
       if (rc == STORE_ADDED || rc == STORE_REPLACED) {
-        it->replaced = rc == STORE_REPLACED;
         added[n_added++] = it;
         if (rc == STORE_ADDED) a++;
         else rep++;
@@ -619,7 +572,7 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
     rc = 0;
     if (!n_added) continue;
     if (gr->ready && !known && n_added == gr->n) rc = write_ready(g, gr, err);
-    else rc = write_notice(g, added, n_added, err);
+    else rc = write_notice(g, added[0]->rel.ocid, added[n_added - 1]->source, err);
     if (rc) goto out;
   }
   rc = store_commit(st, err);

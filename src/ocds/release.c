@@ -50,7 +50,7 @@ static void excerpt(const cJSON *v, char *out, size_t outsz) {
   }
   if (strlen(s) > 60) snprintf(out, outsz, "%.57s...", s);
   else snprintf(out, outsz, "%s", s);
-  free(s);
+  cJSON_free(s);
 }
 
 /* {"$numberLong": "123"} and friends -> number. Returns 1 if replaced by a

@@ -16,7 +16,11 @@
  * A writable store checkpoints its write-ahead log on a thread of its own
  * (with its own connection) after each commit, instead of inside the commit
  * that crosses the autocheckpoint size: copying the log into the database was
- * 23% of the writer's time during ingest, and the other core has room. */
+ * 23% of the writer's time during ingest, and the other core has room. The
+ * log is only rewound when a write transaction starts after a complete
+ * checkpoint, which a busy writer never allows, so once the log passes
+ * WAL_LIMIT_FRAMES the writer waits, before its next transaction, for the
+ * checkpointer to finish (without that the log grew to 11 GB in a bulk load). */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -59,12 +63,10 @@ static const char *const migrations[] = {
     "  sme INTEGER, vcse INTEGER,"
     "  publisher TEXT, url TEXT,"
     "  cpv_text TEXT,"                      /* CPV codes and labels, for the full-text index */
-    "  release_count INTEGER NOT NULL, last_seq INTEGER NOT NULL,"
-    "  compiled TEXT NOT NULL);"
-    "CREATE INDEX notice_status ON notice(status, deadline);"
-    "CREATE INDEX notice_deadline ON notice(deadline);"
-    "CREATE INDEX notice_updated ON notice(updated);"
-    "CREATE INDEX notice_value ON notice(value);"
+    "  release_count INTEGER NOT NULL, last_seq INTEGER NOT NULL);"
+    /* No indexes on deadline, value or dates: filters and sorts are served by
+     * the search index, and each random-keyed index made every batch rewrite
+     * hundreds of scattered pages into the WAL (measured: most of the bytes). */
     "CREATE INDEX notice_buyer ON notice(buyer_id);"
     "CREATE TABLE notice_cpv("
     "  notice_id INTEGER NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
@@ -111,7 +113,7 @@ enum {
   Q_REL_EACH,
   Q_REL_GET,
   Q_REL_COUNT,
-  Q_COMPILED_GET,
+  Q_NOTICE_EXISTS,
   Q_NOTICE_OLD,
   Q_NOTICE_INSERT,
   Q_NOTICE_UPDATE,
@@ -140,7 +142,7 @@ enum {
 #define NOTICE_COLS                                                                          \
   "title, description, status, tender_status, buyer_id, buyer_name, buyer_party_id, value, " \
   "value_min, currency, deadline, published, updated, contract_start, contract_end, method, " \
-  "method_details, category, sme, vcse, publisher, url, cpv_text, release_count, last_seq, compiled"
+  "method_details, category, sme, vcse, publisher, url, cpv_text, release_count, last_seq"
 
 static const char *const sql[Q_COUNT] = {
     [Q_REL_INSERT] = "INSERT INTO release(ocid, rid, date, hash, source, json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
@@ -150,13 +152,13 @@ static const char *const sql[Q_COUNT] = {
     [Q_REL_GET] = "SELECT json FROM release WHERE ocid = ?1 AND rid = ?2",
     [Q_REL_EACH] = "SELECT rid, date, json FROM release WHERE ocid = ?1 ORDER BY date, seq",
     [Q_REL_COUNT] = "SELECT count(*), max(seq) FROM release WHERE ocid = ?1",
-    [Q_COMPILED_GET] = "SELECT compiled, updated FROM notice WHERE ocid = ?1",
+    [Q_NOTICE_EXISTS] = "SELECT 1 FROM notice WHERE ocid = ?1",
     [Q_NOTICE_OLD] = "SELECT id, title, description, buyer_name, cpv_text FROM notice WHERE ocid = ?1",
     [Q_NOTICE_INSERT] = "INSERT INTO notice(ocid, " NOTICE_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
     [Q_NOTICE_UPDATE] = "UPDATE notice SET (" NOTICE_COLS ") = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)"
-                        " WHERE id = ?28",
+                        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+                        " WHERE id = ?27",
     [Q_FTS_DELETE] = "INSERT INTO notice_fts(notice_fts, rowid, title, description, buyer_name, cpv_text)"
                      " VALUES('delete', ?1, ?2, ?3, ?4, ?5)",
     [Q_FTS_INSERT] = "INSERT INTO notice_fts(rowid, title, description, buyer_name, cpv_text) VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -205,12 +207,16 @@ typedef struct {
 } FtsOp;
 
 /* The background checkpointer: wakes after each commit. */
+#define WAL_LIMIT_FRAMES 8192 /* 64 MB of 8 KB pages */
+
 typedef struct {
   pthread_t th;
   pthread_mutex_t mu;
   pthread_cond_t cv;
   int started, pending, stop;
-  sqlite3 *db; /* its own connection */
+  int want_full;  /* a writer waits for a complete checkpoint */
+  int log;        /* frames in the log at the last checkpoint */
+  sqlite3 *db;    /* its own connection */
 } Checkpointer;
 
 typedef struct {
@@ -245,8 +251,18 @@ static void *checkpointer_main(void *arg) {
     if (c->stop) break;
     c->pending = 0;
     pthread_mutex_unlock(&c->mu);
-    sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    int nlog = 0, ndone = 0;
+    int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone);
     pthread_mutex_lock(&c->mu);
+    c->log = nlog;
+    if (c->want_full) {
+      if (rc != SQLITE_OK || ndone >= nlog) { /* complete (or hopeless): let the writer go */
+        c->want_full = 0;
+        pthread_cond_broadcast(&c->cv);
+      } else {
+        c->pending = 1;
+      }
+    }
   }
   pthread_mutex_unlock(&c->mu);
   return NULL;
@@ -261,6 +277,13 @@ static void checkpointer_start(Sqlite *s) {
     return;
   }
   sqlite3_busy_timeout(c->db, 1000);
+  /* A connection opens the WAL on its first read; until then a checkpoint
+   * through it does nothing at all. */
+  if (sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+    sqlite3_close(c->db);
+    c->db = NULL;
+    return;
+  }
   pthread_mutex_init(&c->mu, NULL);
   pthread_cond_init(&c->cv, NULL);
   if (pthread_create(&c->th, NULL, checkpointer_main, c) != 0) {
@@ -277,7 +300,23 @@ static void checkpointer_kick(Sqlite *s) {
   if (!c->started) return;
   pthread_mutex_lock(&c->mu);
   c->pending = 1;
-  pthread_cond_signal(&c->cv);
+  pthread_cond_broadcast(&c->cv);
+  pthread_mutex_unlock(&c->mu);
+}
+
+/* Before a write transaction: when the log is long, wait for a complete
+ * checkpoint so this transaction rewinds the log. */
+static void checkpointer_wait(Sqlite *s) {
+  Checkpointer *c = &s->ck;
+  if (!c->started) return;
+  pthread_mutex_lock(&c->mu);
+  if (c->log >= WAL_LIMIT_FRAMES) {
+    c->want_full = 1;
+    c->pending = 1;
+    pthread_cond_broadcast(&c->cv);
+    while (c->want_full && !c->stop) pthread_cond_wait(&c->cv, &c->mu);
+    c->log = 0;
+  }
   pthread_mutex_unlock(&c->mu);
 }
 
@@ -286,7 +325,7 @@ static void checkpointer_stop(Sqlite *s) {
   if (!c->started) return;
   pthread_mutex_lock(&c->mu);
   c->stop = 1;
-  pthread_cond_signal(&c->cv);
+  pthread_cond_broadcast(&c->cv);
   pthread_mutex_unlock(&c->mu);
   pthread_join(c->th, NULL);
   sqlite3_close(c->db);
@@ -445,6 +484,7 @@ fail:
 
 static int sqlite_begin(void *impl, Err *err) {
   Sqlite *s = impl;
+  checkpointer_wait(s);
   if (exec(s, "BEGIN IMMEDIATE", err)) return ERR_DB;
   s->in_txn = 1;
   return 0;
@@ -551,21 +591,15 @@ static int sqlite_releases_each(void *impl, const char *ocid, StoreReleaseFn fn,
   return 0;
 }
 
-static int sqlite_compiled_get(void *impl, const char *ocid, char **compiled, char **latest, Err *err) {
+static int sqlite_notice_exists(void *impl, const char *ocid, Err *err) {
   Sqlite *s = impl;
-  *compiled = *latest = NULL;
-  sqlite3_stmt *q = stmt(s, Q_COMPILED_GET, err);
+  sqlite3_stmt *q = stmt(s, Q_NOTICE_EXISTS, err);
   if (!q) return ERR_DB;
   sqlite3_bind_text(q, 1, ocid, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(q), found = 0;
-  if (rc == SQLITE_ROW) {
-    *compiled = col_dup(q, 0);
-    *latest = col_dup(q, 1);
-    found = 1;
-  }
+  int rc = sqlite3_step(q);
   sqlite3_reset(q);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_err(s, err, "cannot read a notice");
-  return found;
+  return rc == SQLITE_ROW;
 }
 
 /* ---- notices ------------------------------------------------------------------- */
@@ -623,7 +657,7 @@ static int eq(const unsigned char *a, const char *b) {
   return strcmp((const char *)a, b) == 0;
 }
 
-static int sqlite_notice_put(void *impl, const Notice *n, const char *compiled, Err *err) {
+static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
   Sqlite *s = impl;
   Buf cpvs = BUF_INIT;
   int rc = ERR_DB;
@@ -688,8 +722,7 @@ static int sqlite_notice_put(void *impl, const Notice *n, const char *compiled, 
   bind_text(q, 24, cpvs.data);
   sqlite3_bind_int64(q, 25, count);
   sqlite3_bind_int64(q, 26, last_seq);
-  sqlite3_bind_text(q, 27, compiled, -1, SQLITE_STATIC);
-  if (id) sqlite3_bind_int64(q, 28, id);
+  if (id) sqlite3_bind_int64(q, 27, id);
   if (step_done(s, q, err, "cannot store a notice")) goto out;
   if (!id) {
     id = sqlite3_last_insert_rowid(s->db);
@@ -978,7 +1011,7 @@ const StoreOps store_sqlite_ops = {
     .release_add = sqlite_release_add,
     .release_get = sqlite_release_get,
     .releases_each = sqlite_releases_each,
-    .compiled_get = sqlite_compiled_get,
+    .notice_exists = sqlite_notice_exists,
     .notice_put = sqlite_notice_put,
     .notice_get = sqlite_notice_get,
     .stats = sqlite_stats,

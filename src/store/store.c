@@ -50,12 +50,8 @@ int store_release_get(Store *st, const char *ocid, const char *id, char **json, 
 int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err) {
   return st->ops->releases_each(st->impl, ocid, fn, ctx, err);
 }
-int store_compiled_get(Store *st, const char *ocid, char **compiled, char **latest, Err *err) {
-  return st->ops->compiled_get(st->impl, ocid, compiled, latest, err);
-}
-int store_notice_put(Store *st, const Notice *n, const char *compiled, Err *err) {
-  return st->ops->notice_put(st->impl, n, compiled, err);
-}
+int store_notice_exists(Store *st, const char *ocid, Err *err) { return st->ops->notice_exists(st->impl, ocid, err); }
+int store_notice_put(Store *st, const Notice *n, Err *err) { return st->ops->notice_put(st->impl, n, err); }
 int store_notice_get(Store *st, const char *ocid, Notice *out, Err *err) {
   return st->ops->notice_get(st->impl, ocid, out, err);
 }

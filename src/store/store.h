@@ -66,13 +66,13 @@ int store_release_get(Store *st, const char *ocid, const char *id, char **json, 
 typedef int (*StoreReleaseFn)(void *ctx, const char *id, const char *date, const char *json, size_t len);
 int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err);
 
-/* The stored compiled release of ocid and the latest release date merged into
- * it. 1 found (*compiled and *latest set; caller frees both), 0 no such notice. */
-int store_compiled_get(Store *st, const char *ocid, char **compiled, char **latest, Err *err);
+/* 1 when a notice for ocid is stored, 0 when not. */
+int store_notice_exists(Store *st, const char *ocid, Err *err);
 
 /* Inserts or replaces the notice n->ocid with its derived rows and full-text
- * entry; compiled is the compiled release JSON it was derived from. */
-int store_notice_put(Store *st, const Notice *n, const char *compiled, Err *err);
+ * entry. The compiled release it came from is not stored: it is compiled again
+ * from the stored releases when needed (a notice has a handful). */
+int store_notice_put(Store *st, const Notice *n, Err *err);
 
 /* Reads a notice back (what store_notice_put stored). 1 found, 0 not found. */
 int store_notice_get(Store *st, const char *ocid, Notice *out, Err *err);

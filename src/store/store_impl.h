@@ -13,8 +13,8 @@ typedef struct {
   int (*release_add)(void *impl, const StoreRelease *r, Err *err);
   int (*release_get)(void *impl, const char *ocid, const char *id, char **json, Err *err);
   int (*releases_each)(void *impl, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err);
-  int (*compiled_get)(void *impl, const char *ocid, char **compiled, char **latest, Err *err);
-  int (*notice_put)(void *impl, const Notice *n, const char *compiled, Err *err);
+  int (*notice_exists)(void *impl, const char *ocid, Err *err);
+  int (*notice_put)(void *impl, const Notice *n, Err *err);
   int (*notice_get)(void *impl, const char *ocid, Notice *out, Err *err);
   int (*stats)(void *impl, StoreStats *out, Err *err);
   int (*fts)(void *impl, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err);

@@ -100,7 +100,9 @@ int main(void) {
 
   Notice n, back;
   make_notice(&n, "ocds-t-1", "Telecare monitoring service");
-  ok(store_notice_put(st, &n, "{\"ocid\":\"ocds-t-1\"}", &e) == 0, "notice stored (%s)", e.msg);
+  is_int(store_notice_exists(st, "ocds-t-1", &e), 0, "no notice before it is put");
+  ok(store_notice_put(st, &n, &e) == 0, "notice stored (%s)", e.msg);
+  is_int(store_notice_exists(st, "ocds-t-1", &e), 1, "the notice exists once put");
   ok(store_commit(st, &e) == 0, "commit");
 
   notice_init(&back);
@@ -120,11 +122,11 @@ int main(void) {
   notice_init(&back);
   is_int(store_notice_get(st, "ocds-none", &back, &e), 0, "unknown ocid: not found");
 
-  char *compiled = NULL, *latest = NULL;
-  is_int(store_compiled_get(st, "ocds-t-1", &compiled, &latest, &e), 1, "compiled release found");
-  is_str(compiled, "{\"ocid\":\"ocds-t-1\"}", "compiled text as stored");
-  free(compiled);
-  free(latest);
+  char *json = NULL;
+  is_int(store_release_get(st, "ocds-t-1", "r2", &json, &e), 1, "a stored release read back");
+  is_str(json, "{\"v\":4}", "release text kept verbatim");
+  free(json);
+  is_int(store_release_get(st, "ocds-t-1", "nope", &json, &e), 0, "an unknown release is not found");
 
   is_int(hits(st, "service"), 1, "full-text finds the title word");
   is_int(hits(st, "leeds"), 1, "full-text finds the buyer name");
@@ -136,7 +138,7 @@ int main(void) {
   store_begin(st, &e);
   notice_release(&n);
   make_notice(&n, "ocds-t-1", "Digital care alarms");
-  ok(store_notice_put(st, &n, "{\"ocid\":\"ocds-t-1\",\"v\":2}", &e) == 0, "notice replaced");
+  ok(store_notice_put(st, &n, &e) == 0, "notice replaced");
   store_commit(st, &e);
   is_int(hits(st, "service"), 0, "old title word gone from the index after replace");
   is_int(hits(st, "alarms"), 1, "new title word indexed");
@@ -152,7 +154,7 @@ int main(void) {
   store_release_add(st, &r3, &e);
   notice_release(&n);
   make_notice(&n, "ocds-t-2", "Rolled back");
-  store_notice_put(st, &n, "{}", &e);
+  store_notice_put(st, &n, &e);
   store_rollback(st);
   store_stats(st, &ss, &e);
   is_int(ss.releases, 2, "rolled-back release not stored");
