@@ -83,7 +83,7 @@ static long long file_size(const char *p) {
 
 int main(int argc, char **argv) {
   jarena_install();
-  long n = 1000000, batch = 2000;
+  long n = 1000000, batch = 10000;
   const char *dir = "var/bench";
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--releases") == 0 && i + 1 < argc) n = atol(argv[++i]);

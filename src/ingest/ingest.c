@@ -29,7 +29,8 @@
 #include "ocds/scan.h"
 
 #define QUEUE_DEPTH 2
-#define DEFAULT_BATCH 2000
+#define DEFAULT_BATCH 10000 /* releases per transaction */
+#define READ_CHUNK 2000     /* releases per hand-over from reader to writer */
 
 typedef struct {
   Release rel;
@@ -83,8 +84,12 @@ typedef struct {
 
   /* reader-side counters (guarded by mu when read by the writer) */
   uint64_t files, files_rejected, releases, rejected, bytes;
-  /* writer-side counters */
+  /* writer-side counters: committed, and pending in the open transaction */
   uint64_t added, unchanged, w_rejected, notices, replaced;
+  struct {
+    uint64_t releases, added, unchanged, rejected, notices, replaced;
+  } txn;
+  int in_txn;
   Err werr;
   pthread_mutex_t report_mu;
   time_t last_progress;
@@ -311,7 +316,7 @@ static void reader_arena(Reader *r) {
 /* A batch is handed over between items, never inside one: the releases of a
  * record share the record's arena memory. */
 static int reader_maybe_flush(Reader *r) {
-  size_t want = r->g->opt->batch ? r->g->opt->batch : DEFAULT_BATCH;
+  size_t want = r->g->opt->batch && r->g->opt->batch < READ_CHUNK ? r->g->opt->batch : READ_CHUNK;
   if (r->cur && r->cur->n >= want) return reader_flush(r);
   return 0;
 }
@@ -494,7 +499,7 @@ static int write_notice(Ingest *g, const char *ocid, const char *source, Err *er
   DeriveCtx ctx = {g->opt->now ? g->opt->now : time(NULL), source};
   if ((rc = derive_notice(compiled, &ctx, &n, err))) goto out;
   if ((rc = store_notice_put(g->st, &n, err))) goto out;
-  g->notices++;
+  g->txn.notices++;
 out:
   if (rc < 0) err_prefix(err, "notice %s: ", ocid);
   for (size_t i = 0; i < all.n; i++) cJSON_Delete(all.trees[i]);
@@ -526,16 +531,20 @@ static int same_as_stored(Store *st, const Item *it, Err *err) {
 static int write_ready(Ingest *g, Group *gr, Err *err) {
   int rc = store_notice_put(g->st, &gr->notice, err);
   if (rc) return err_prefix(err, "notice %s: ", gr->notice.ocid ? gr->notice.ocid : "?");
-  g->notices++;
+  g->txn.notices++;
   return 0;
 }
 
+/* Stores one hand-over in the open transaction (begun here when none is). */
 static int write_batch(Ingest *g, Batch *b, Err *err) {
   Store *st = g->st;
   Item **added = xmalloc(b->n * sizeof *added);
   uint64_t a = 0, u = 0, rej = 0, rep = 0;
-  int rc = store_begin(st, err);
-  if (rc) goto out;
+  int rc = 0;
+  if (!g->in_txn) {
+    if ((rc = store_begin(st, err))) goto out;
+    g->in_txn = 1;
+  }
   for (size_t gi = 0; gi < b->n_groups; gi++) {
     Group *gr = &b->groups[gi];
     size_t n_added = 0;
@@ -575,19 +584,33 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
     else rc = write_notice(g, added[0]->rel.ocid, added[n_added - 1]->source, err);
     if (rc) goto out;
   }
-  rc = store_commit(st, err);
+  rc = 0;
 out:
-  if (rc < 0) {
-    store_rollback(st);
-  } else {
-    g->added += a;
-    g->unchanged += u;
-    g->w_rejected += rej;
-    g->replaced += rep;
+  if (rc >= 0) {
+    g->txn.added += a;
+    g->txn.unchanged += u;
+    g->txn.rejected += rej;
+    g->txn.replaced += rep;
+    g->txn.releases += b->n;
     rc = 0;
   }
   free(added);
   return rc;
+}
+
+/* Commits the open transaction and counts what it stored. */
+static int write_commit(Ingest *g, Err *err) {
+  if (!g->in_txn) return 0;
+  g->in_txn = 0;
+  int rc = store_commit(g->st, err);
+  if (rc) return rc;
+  g->added += g->txn.added;
+  g->unchanged += g->txn.unchanged;
+  g->w_rejected += g->txn.rejected;
+  g->replaced += g->txn.replaced;
+  g->notices += g->txn.notices;
+  memset(&g->txn, 0, sizeof g->txn);
+  return 0;
 }
 
 static int run(Ingest *g, IngestStats *stats, Err *err) {
@@ -600,9 +623,11 @@ static int run(Ingest *g, IngestStats *stats, Err *err) {
   int rc = 0;
   if (pthread_create(&th, NULL, reader_main, g) != 0) return err_set(err, ERR_NOMEM, "cannot start the reader thread");
   Batch *b;
+  size_t per_txn = g->opt->batch ? g->opt->batch : DEFAULT_BATCH;
   while ((b = queue_pop(g))) {
     if (!g->opt->parse_only && rc == 0) {
       rc = write_batch(g, b, &g->werr);
+      if (rc == 0 && g->txn.releases >= per_txn) rc = write_commit(g, &g->werr);
       if (rc) {
         pthread_mutex_lock(&g->mu);
         g->writer_failed = 1;
@@ -613,6 +638,8 @@ static int run(Ingest *g, IngestStats *stats, Err *err) {
     batch_free(b);
   }
   pthread_join(th, NULL);
+  if (rc == 0) rc = write_commit(g, &g->werr);
+  if (rc && g->in_txn) store_rollback(g->st); /* this transaction's releases are not stored */
   for (Name *nm = g->names, *next; nm; nm = next) {
     next = nm->next;
     free(nm);

@@ -66,7 +66,7 @@ int store_release_get(Store *st, const char *ocid, const char *id, char **json, 
 typedef int (*StoreReleaseFn)(void *ctx, const char *id, const char *date, const char *json, size_t len);
 int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err);
 
-/* 1 when a notice for ocid is stored, 0 when not. */
+/* 1 when a notice for ocid is stored (with its releases), 0 when not. */
 int store_notice_exists(Store *st, const char *ocid, Err *err);
 
 /* Inserts or replaces the notice n->ocid with its derived rows and full-text
