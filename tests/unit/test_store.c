@@ -160,13 +160,34 @@ int main(void) {
   is_int(ss.releases, 2, "rolled-back release not stored");
   is_int(ss.notices, 1, "rolled-back notice not stored");
   is_int(hits(st, "rolled"), 0, "rolled-back notice not in the index");
+
+  /* An organisation first stored in a rolled-back transaction is stored again
+   * afterwards (the connection must not remember its id). */
+  notice_release(&n);
+  make_notice(&n, "ocds-t-2", "Second try");
+  free(n.buyer.name);
+  free(n.buyer.identifier);
+  n.buyer.name = xstrdup("Sunderland City Council");
+  n.buyer.identifier = xstrdup("SCC");
+  store_begin(st, &e);
+  store_release_add(st, &r3, &e);
+  ok(store_notice_put(st, &n, &e) == 0, "notice with a new buyer stored");
+  store_rollback(st);
+  store_begin(st, &e);
+  store_release_add(st, &r3, &e);
+  ok(store_notice_put(st, &n, &e) == 0, "the same notice stored again after the rollback (%s)", e.msg);
+  ok(store_commit(st, &e) == 0, "and committed");
+  notice_init(&back);
+  store_notice_get(st, "ocds-t-2", &back, &e);
+  is_str(back.buyer.name, "Sunderland City Council", "its buyer is there");
+  notice_release(&back);
   notice_release(&n);
   store_close(st);
 
   /* Reopen: migrations are not re-run, data is there; read-only works. */
   ok(store_open(url.data, STORE_READONLY, &st, &e) == 0, "reopen read-only (%s)", e.msg);
   store_stats(st, &ss, &e);
-  is_int(ss.releases, 2, "data survives reopen");
+  is_int(ss.releases, 3, "data survives reopen");
   store_begin(st, &e);
   ok(store_release_add(st, &r3, &e) < 0, "a read-only store refuses writes");
   store_rollback(st);
