@@ -36,6 +36,11 @@
  *     1M-release benchmark generates its input with this. */
 #include "ocds/gen.h"
 
+/* Demo e-mail addresses and links carry the reserved .example top-level
+ * domain (RFC 2606): they look like the real bodies' but can never reach a
+ * real inbox or page with made-up notices. */
+#define DEMO_TLD ".example"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1007,16 +1012,16 @@ static void render_buyer(Gen *g, Rng *r, size_t i) {
     if (d->kind == K_NHS) { /* "leedsth.nhs.uk" -> leedsth.procurement@nhs.net */
       const char *dot = strchr(d->domain, '.');
       size_t n = dot ? (size_t)(dot - d->domain) : strlen(d->domain);
-      snprintf(email, sizeof email, "%.*s.procurement@nhs.net", (int)n, d->domain);
+      snprintf(email, sizeof email, "%.*s.procurement@nhs.net" DEMO_TLD, (int)n, d->domain);
     } else {
-      snprintf(email, sizeof email, "%s@%s", boxes[t], maildomain);
+      snprintf(email, sizeof email, "%s@%s" DEMO_TLD, boxes[t], maildomain);
     }
   } else {
     const char *f = PICK(r, FIRST_NAMES), *l = PICK(r, LAST_NAMES);
     char fs[32], ls[32];
     snprintf(contact, sizeof contact, "%s %s", f, l);
     slug(f, fs, sizeof fs), slug(l, ls, sizeof ls);
-    snprintf(email, sizeof email, "%s.%s@%s", fs, ls, maildomain);
+    snprintf(email, sizeof email, "%s.%s@%s" DEMO_TLD, fs, ls, maildomain);
   }
   snprintf(pid, sizeof pid, "%s-%s", d->scheme, d->id);
   initials(d->name, br->init);
@@ -1111,7 +1116,7 @@ static void render_suppliers(Gen *g) {
     static const char *const mbox[] = {"hello", "info", "bids", "tenders", "enquiries"};
     static const char *const tlds[] = {"co.uk", "co.uk", "com", "io", "uk"};
     const char *tld = tlds[rng_below(&r, NELEM(tlds))];
-    snprintf(email, sizeof email, "%s@%s.%s", PICK(&r, mbox), s, tld);
+    snprintf(email, sizeof email, "%s@%s.%s" DEMO_TLD, PICK(&r, mbox), s, tld);
 
     SupR *sr = &g->sup[i];
     sr->region = city->region;
@@ -1614,14 +1619,14 @@ size_t gen_next_notice(Gen *g, Buf *out) {
     char url[256];
     Buf *rf = &g->ref;
     ADDL(c, ",\"documents\":[{\"id\":\"1\",\"documentType\":\"tenderNotice\",\"title\":\"Contract notice\",\"url\":");
-    snprintf(url, sizeof url, "https://www.%s/procurement/opportunities/%s", bd->domain, buf_cstr(rf));
+    snprintf(url, sizeof url, "https://www.%s" DEMO_TLD "/procurement/opportunities/%s", bd->domain, buf_cstr(rf));
     buf_add_json_str(c, url);
     ADDL(c, ",\"datePublished\":");
     add_date(c, pl.pub_t);
     ADDL(c, ",\"format\":\"text/html\",\"language\":\"en\"}");
     if (spec) {
       ADDL(c, ",{\"id\":\"2\",\"documentType\":\"technicalSpecifications\",\"title\":\"Specification\",\"url\":");
-      snprintf(url, sizeof url, "https://www.%s/procurement/opportunities/%s/specification.pdf", bd->domain,
+      snprintf(url, sizeof url, "https://www.%s" DEMO_TLD "/procurement/opportunities/%s/specification.pdf", bd->domain,
                buf_cstr(rf));
       buf_add_json_str(c, url);
       ADDL(c, ",\"datePublished\":");
