@@ -18,7 +18,7 @@ static const char usage[] =
     "\n"
     "  --db URL        database (default sqlite:var/powerhouse.db)\n"
     "  --source NAME   publisher name to record (default: the package's publisher.name)\n"
-    "  --batch N       releases per transaction (default 2000)\n"
+    "  --batch N       releases per transaction (default 10000)\n"
     "  --quiet         no progress line, even on a terminal\n"
     "  --parse-only    read, parse and check only; store nothing\n"
     "\n"

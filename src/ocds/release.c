@@ -170,7 +170,8 @@ int release_from_tree(cJSON *root, Release *out, Err *err) {
   }
   if (cJSON_IsString(jid) && *jid->valuestring && strlen(jid->valuestring) <= 512) {
     id = jid->valuestring;
-  } else if (cJSON_IsNumber(jid) && jid->valuedouble == (double)(long long)jid->valuedouble) {
+  } else if (cJSON_IsNumber(jid) && fabs(jid->valuedouble) < 9e15 &&
+             jid->valuedouble == (double)(long long)jid->valuedouble) { /* a whole number a double holds exactly */
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)jid->valuedouble);
     id = idbuf;
   } else {

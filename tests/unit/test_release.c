@@ -57,6 +57,9 @@ int main(void) {
   ok(rejects("{\"ocid\":\"\",\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS, "non-empty"), "empty ocid rejected");
   ok(rejects("{\"ocid\":\"o\",\"date\":\"2025-01-01\"}", ERR_OCDS, "release of o: missing id"), "missing id rejected");
   ok(rejects("{\"ocid\":\"o\",\"id\":{},\"date\":\"2025-01-01\"}", ERR_OCDS, "id must be"), "object id rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":3.33333e27,\"date\":\"2025-01-01\"}", ERR_OCDS, "id must be"),
+     "a numeric id too large to be an integer rejected (found by fuzzing)");
+  ok(rejects("{\"ocid\":\"o\",\"id\":1.5,\"date\":\"2025-01-01\"}", ERR_OCDS, "id must be"), "a fractional id rejected");
   ok(rejects("{\"ocid\":\"o\",\"id\":\"1\"}", ERR_OCDS, "release 1 of o: missing date"), "missing date rejected");
   ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-13-01T00:00:00Z\"}", ERR_OCDS, "date is not a valid date: \"2025-13-01T00:00:00Z\""),
      "month 13 rejected, value quoted");
