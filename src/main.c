@@ -10,6 +10,7 @@ static const struct {
   int (*run)(int, char **);
   const char *what;
 } commands[] = {
+    {"serve", cmd_serve, "serve the web portal and the JSON API"},
     {"ingest", cmd_ingest, "store OCDS releases and records from files, directories or stdin"},
     {"compile", cmd_compile, "merge releases into compiled (and versioned) releases per ocid"},
     {"demo", cmd_demo, "generate realistic demo data and ingest it"},

@@ -74,6 +74,7 @@ typedef struct {
   NoticeStatus status;
   char *tender_status;     /* as published */
   Org buyer;               /* buyer party (name/id/postcode/region ...) */
+  long long buyer_ref;     /* the store's row id of the buyer organisation; 0 unknown */
   int has_value, has_min_value;
   double value, min_value;
   char *currency;

@@ -63,6 +63,10 @@ void notice_json(const Notice *n, Buf *b) {
   str(b, "tenderStatus", n->tender_status, &f);
   key(b, "buyer", &f);
   org(b, &n->buyer);
+  if (n->buyer_ref) { /* the store's id, as /buyers/{id} and the API's buyer=ID use */
+    b->len--;
+    buf_addf(b, ",\"id\":%lld}", n->buyer_ref);
+  }
   num(b, "value", n->has_value, n->value, &f);
   num(b, "minValue", n->has_min_value, n->min_value, &f);
   str(b, "currency", n->currency, &f);

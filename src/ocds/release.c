@@ -252,6 +252,21 @@ int release_record_split(const char *text, size_t len, cJSON ***trees, size_t *n
   return rc;
 }
 
+char *release_tags(const char *json, size_t len) {
+  Buf out = BUF_INIT;
+  cJSON *rel = cJSON_ParseWithLength(json, len);
+  const cJSON *tag = rel ? cJSON_GetObjectItemCaseSensitive(rel, "tag") : NULL;
+  const cJSON *t;
+  if (!cJSON_IsArray(tag)) tag = NULL;
+  cJSON_ArrayForEach(t, tag) {
+    if (!cJSON_IsString(t)) continue;
+    if (out.len) buf_addc(&out, ',');
+    buf_adds(&out, t->valuestring);
+  }
+  cJSON_Delete(rel);
+  return buf_detach(&out, NULL);
+}
+
 void release_release(Release *r) {
   cJSON_Delete(r->root);
   free(r->ocid);

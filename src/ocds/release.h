@@ -53,6 +53,10 @@ void release_release(Release *r);
  * the record carries nothing to store. */
 int release_record_split(const char *text, size_t len, cJSON ***trees, size_t *n, Err *err);
 
+/* The tags of a release's JSON text, comma-separated ("tender,award"), or ""
+ * when it has none or is not a release. Caller frees. */
+char *release_tags(const char *json, size_t len);
+
 /* FNV-1a 64-bit hash of the text, ignoring whitespace between tokens: the
  * "same release" test (a re-formatted copy is the same release). */
 uint64_t release_hash(const char *text, size_t len);

@@ -195,8 +195,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_NOTICE_GET] = "SELECT n.id, n.title, n.description, n.status, n.tender_status, n.value, n.value_min, n.currency,"
                      " n.deadline, n.published, n.updated, n.contract_start, n.contract_end, n.method, n.method_details,"
                      " n.category, n.sme, n.vcse, n.publisher, n.url, n.buyer_party_id, o.name, o.scheme, o.identifier,"
-                     " o.postcode, o.locality, o.region, o.country, o.scale, o.vcse"
-                     " FROM notice n LEFT JOIN org o ON o.id = n.buyer_id WHERE n.ocid = ?1",
+                     " o.postcode, o.locality, o.region, o.country, o.scale, o.vcse, n.buyer_id"
+                     " FROM notice n LEFT JOIN org o ON o.id = n.buyer_id WHERE n.ocid = ?1 AND n.release_count > 0",
     [Q_NOTICE_GET_CPV] = "SELECT c.code, c.kind, l.label FROM notice_cpv c LEFT JOIN cpv l ON l.code = c.code"
                          " WHERE c.notice_id = ?1 ORDER BY c.kind, c.code",
     [Q_NOTICE_GET_REGION] = "SELECT region FROM notice_region WHERE notice_id = ?1 ORDER BY region",
@@ -972,6 +972,7 @@ static int sqlite_notice_get(void *impl, const char *ocid, Notice *n, Err *err) 
   n->url = col_dup(q, 19);
   n->buyer.id = col_dup(q, 20);
   read_org(q, 21, &n->buyer);
+  n->buyer_ref = sqlite3_column_int64(q, 30);
   sqlite3_reset(q);
 
   if (!(q = stmt(s, Q_NOTICE_GET_CPV, err))) return ERR_DB;
@@ -1127,6 +1128,12 @@ static int sqlite_fts(void *impl, const char *terms, int limit, StoreHitFn fn, v
   return 0;
 }
 
+struct sqlite3 *store_sqlite_db(void *impl, const char **path) {
+  Sqlite *s = impl;
+  if (path) *path = s->path;
+  return s->db;
+}
+
 const StoreOps store_sqlite_ops = {
     .name = "sqlite",
     .begin = sqlite_begin,
@@ -1140,5 +1147,7 @@ const StoreOps store_sqlite_ops = {
     .notice_get = sqlite_notice_get,
     .stats = sqlite_stats,
     .fts = sqlite_fts,
+    .search = store_sqlite_search,
+    .org_get = store_sqlite_org_get,
     .close = sqlite_close,
 };

@@ -56,6 +56,29 @@ int store_notice_get(Store *st, const char *ocid, Notice *out, Err *err) {
   return st->ops->notice_get(st->impl, ocid, out, err);
 }
 int store_stats(Store *st, StoreStats *out, Err *err) { return st->ops->stats(st->impl, out, err); }
+int store_search(Store *st, const struct Query *q, time_t now, StoreResults *out, Err *err) {
+  return st->ops->search(st->impl, q, now, out, err);
+}
+int store_org_get(Store *st, long long id, Org *out, Err *err) { return st->ops->org_get(st->impl, id, out, err); }
+
+void store_results_release(StoreResults *r) {
+  for (size_t i = 0; i < r->n; i++) {
+    StoreHit *h = &r->hits[i];
+    free(h->ocid);
+    free(h->title);
+    free(h->buyer_name);
+    free(h->status);
+    free(h->deadline);
+    free(h->published);
+    free(h->currency);
+    free(h->snippet);
+    free(h->regions);
+    free(h->cpv);
+  }
+  free(r->hits);
+  memset(r, 0, sizeof *r);
+}
+
 int store_fts(Store *st, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err) {
   return st->ops->fts(st->impl, terms, limit, fn, ctx, err);
 }

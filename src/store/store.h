@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "model/notice.h"
@@ -84,8 +85,39 @@ typedef struct {
 } StoreStats;
 int store_stats(Store *st, StoreStats *out, Err *err);
 
+/* ---- search ---------------------------------------------------------------
+ * Runs a finished search/query.h Query: keywords through the full-text index,
+ * every filter, the sort with ocid as the tie-break, cursor paging. A notice
+ * stored as open whose deadline has passed counts (and shows) as closed. */
+struct Query;
+
+typedef struct {
+  char *ocid, *title, *buyer_name, *status, *deadline, *published, *currency;
+  char *snippet;  /* text with matches between \x02 and \x03; plain start of the description without keywords */
+  char *regions;  /* comma-separated ITL1 codes */
+  char *cpv;      /* main CPV code */
+  long long buyer_id;
+  int has_value;
+  double value;
+  double score;   /* relevance (higher is better); 0 without keywords */
+  Flag sme, vcse;
+} StoreHit;
+
+typedef struct {
+  StoreHit *hits;
+  size_t n;
+  long long total; /* every match, all pages */
+  int has_more;    /* another page follows; its cursor is made from the last hit (query_cursor_encode) */
+} StoreResults;
+
+int store_search(Store *st, const struct Query *q, time_t now, StoreResults *out, Err *err);
+void store_results_release(StoreResults *r);
+
+/* An organisation by row id: 1 found, 0 not. */
+int store_org_get(Store *st, long long id, Org *out, Err *err);
+
 /* Full-text search over title, description, buyer name and CPV labels; used by
- * tests and the CLI until the search module lands. Calls fn per hit, best first. */
+ * tests and the CLI. Calls fn per hit, best first. */
 typedef int (*StoreHitFn)(void *ctx, const char *ocid, const char *title);
 int store_fts(Store *st, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err);
 

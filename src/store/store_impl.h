@@ -18,6 +18,8 @@ typedef struct {
   int (*notice_get)(void *impl, const char *ocid, Notice *out, Err *err);
   int (*stats)(void *impl, StoreStats *out, Err *err);
   int (*fts)(void *impl, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err);
+  int (*search)(void *impl, const struct Query *q, time_t now, StoreResults *out, Err *err);
+  int (*org_get)(void *impl, long long id, Org *out, Err *err);
   void (*close)(void *impl);
 } StoreOps;
 
@@ -29,5 +31,11 @@ struct Store {
 /* sqlite.c */
 int store_sqlite_open(const char *path, int flags, void **impl, Err *err);
 extern const StoreOps store_sqlite_ops;
+/* sqlite_search.c: the search operations of the SQLite backend; db is the
+ * connection of the store implementation. */
+struct sqlite3;
+struct sqlite3 *store_sqlite_db(void *impl, const char **path);
+int store_sqlite_search(void *impl, const struct Query *q, time_t now, StoreResults *out, Err *err);
+int store_sqlite_org_get(void *impl, long long id, Org *out, Err *err);
 
 #endif

@@ -5,7 +5,8 @@
 //   node tests/schema/validate.mjs [options] KIND FILE...
 //     KIND     release-package | record-package | release
 //     FILE     a JSON file, or - for standard input
-//     --ndjson         each non-blank line of FILE is one document (a stream)
+//     --ndjson         each non-blank line of FILE is one document (a stream, read
+//                      line by line in bounded memory)
 //     --schema-dir D   the schema folder (default: $POWERHOUSE_SHARED/data/ocds/schema,
 //                      else ../shared/data/ocds/schema from the repository root)
 //     --max-errors N   errors printed per document (default 20; all are counted)
@@ -22,7 +23,8 @@
 // Output: one line per error, "FILE[:LINE]: /json/pointer: message", then a
 // summary line. Exit status: 0 all valid, 1 some document invalid, 2 usage or
 // unreadable/unparsable input.
-import { readFileSync, existsSync } from "node:fs";
+import { createReadStream, readFileSync, existsSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv from "ajv-draft-04";
@@ -69,7 +71,7 @@ if (!schemaDir) {
   schemaDir = join(shared, "data", "ocds", "schema");
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, validateFormats: true });
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, validateFormats: true });
 addFormats(ajv);
 for (const k of ANNOTATIONS) ajv.addKeyword(k);
 let validate = null;
@@ -96,6 +98,10 @@ function report(where, errors) {
     let msg = e.message;
     if (e.keyword === "additionalProperties") msg += `: '${e.params.additionalProperty}'`;
     else if (e.keyword === "enum") msg += `: ${JSON.stringify(e.params.allowedValues)}`;
+    if (e.data === null || typeof e.data !== "object") {
+      const got = JSON.stringify(e.data);
+      msg += ` (got ${got.length > 80 ? got.slice(0, 77) + "..." : got})`;
+    }
     process.stdout.write(`${where}: ${e.instancePath || "/"}: ${msg}\n`);
   });
   if (errors.length > maxErrors) process.stdout.write(`${where}: ... ${errors.length - maxErrors} more errors\n`);
@@ -119,6 +125,24 @@ function check(where, text) {
 }
 
 for (const file of pos) {
+  if (ndjson) {
+    // Line by line, so a stream of any size is checked in bounded memory.
+    let lineNo = 0;
+    try {
+      const input = file === "-" ? process.stdin : createReadStream(file, { encoding: "utf8" });
+      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+        lineNo++;
+        const text = lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+        if (text.trim() !== "") check(`${file}:${lineNo}`, text);
+      }
+    } catch (e) {
+      process.stderr.write(`validate.mjs: cannot read ${file}: ${e.message}\n`);
+      unreadable++;
+    }
+    continue;
+  }
+  // A whole document is parsed at once: fine up to a few hundred MB (V8's
+  // string limit); validate bigger exports as --ndjson streams.
   let text;
   try {
     text = readFileSync(file === "-" ? 0 : file, "utf8");
@@ -128,14 +152,7 @@ for (const file of pos) {
     continue;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (!ndjson) {
-    check(file, text);
-    continue;
-  }
-  const lines = text.split("\n");
-  lines.forEach((line, i) => {
-    if (line.trim() !== "") check(`${file}:${i + 1}`, line);
-  });
+  check(file, text);
 }
 
 process.stdout.write(`${docs - bad} valid, ${bad} invalid` + (unreadable ? `, ${unreadable} unreadable` : "") + "\n");

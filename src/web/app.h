@@ -1,0 +1,53 @@
+/* app.h -- the portal application behind the HTTP server: its routes, the
+ * state every handler shares, and a read connection to the store per server
+ * thread. Handlers live in api.c (JSON API and OCDS downloads) and pages.c
+ * (HTML). */
+#ifndef APP_H
+#define APP_H
+
+#include <time.h>
+
+#include "base/err.h"
+#include "search/query.h"
+#include "store/store.h"
+#include "web/server.h"
+
+typedef struct {
+  const char *db_url;     /* the store every thread opens read-only */
+  const char *static_dir; /* CSS and JS */
+  const char *base_url;   /* for links in OCDS package metadata, e.g. "http://127.0.0.1:8080" */
+  time_t now;             /* fixed "now" for tests; 0: the clock */
+} App;
+
+/* Runs the portal until SIGINT/SIGTERM. */
+int app_serve(App *app, const char *listen, FILE *access_log, Err *err);
+
+/* For handlers: */
+Store *app_store(Request *r);   /* this thread's connection (opened on first use) */
+time_t app_now(Request *r);
+/* Parses the request's query parameters into q (finished). 0 ok; otherwise a
+ * 400 problem response is set (strict: unknown parameters are refused when
+ * strict, ignored otherwise) and -1 returned. */
+int app_query(Request *r, Query *q, int strict);
+/* The effective status word of a notice ("closed" for an open one past its deadline). */
+const char *app_status(const char *stored, const char *deadline, time_t now);
+/* Strips the \x02 / \x03 match markers from a snippet (in place). */
+void app_unmark(char *s);
+
+/* api.c */
+void api_notices(Request *r);
+void api_notice(Request *r);
+void api_buyer(Request *r);
+void api_notices_ocds(Request *r);
+void notice_ocds(Request *r, const char *ocid); /* /notices/{ocid}.ocds.json */
+/* The cursor of the page after results (NULL when none), allocated in r. */
+const char *api_next_cursor(Request *r, const Query *q, const StoreResults *res);
+
+/* pages.c */
+void page_home(Request *r);
+void page_notices(Request *r);
+void page_notice(Request *r);
+void page_buyer(Request *r);
+void page_not_found(Request *r);
+
+#endif

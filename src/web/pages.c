@@ -1,0 +1,603 @@
+/* pages.c -- the portal's HTML pages: home, search, notice, buyer, not found.
+ * Server-rendered, complete without JavaScript, GOV.UK Frontend class names
+ * (the styles come from the govuk-frontend package, without the crown,
+ * logotype or Transport font). Everything from the data goes through
+ * html_printf's escaping verbs; links built from data use %U or %H. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/url.h"
+#include "model/cpv.h"
+#include "model/region.h"
+#include "ocds/release.h"
+#include "web/app.h"
+#include "web/html.h"
+
+#define SERVICE "Powerhouse"
+
+static void page_begin(Request *r, const char *title) {
+  html_printf(&r->out,
+              "<!DOCTYPE html>\n<html lang=\"en\" class=\"govuk-template\">\n<head>\n<meta charset=\"utf-8\">\n"
+              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+              "<title>%s – " SERVICE "</title>\n"
+              "<link rel=\"stylesheet\" href=\"/static/govuk-frontend.min.css\">\n"
+              "<link rel=\"stylesheet\" href=\"/static/site.css\">\n</head>\n",
+              title);
+  html_printf(&r->out,
+              "<body class=\"govuk-template__body\">\n"
+              "<a href=\"#main-content\" class=\"govuk-skip-link\">Skip to main content</a>\n"
+              "<header class=\"ph-header\" role=\"banner\"><div class=\"govuk-width-container ph-header__inner\">"
+              "<a href=\"/\" class=\"ph-header__name\">" SERVICE "</a>"
+              "<span class=\"ph-header__tagline\">Contract portal for the North of England</span>"
+              "<nav aria-label=\"Menu\" class=\"ph-header__nav\"><a href=\"/notices\">Find opportunities</a> "
+              "<a href=\"/notices?status=awarded\">Awarded contracts</a></nav>"
+              "</div></header>\n"
+              "<div class=\"govuk-width-container\">\n<main class=\"govuk-main-wrapper\" id=\"main-content\">\n");
+}
+
+static void page_end(Request *r) {
+  html_printf(&r->out,
+              "</main>\n</div>\n<footer class=\"govuk-footer\"><div class=\"govuk-width-container\">"
+              "<p class=\"govuk-body-s\">Notices are collated from public Open Contracting Data Standard "
+              "feeds and from buyers. Open data: <a class=\"govuk-footer__link\" href=\"/api/v1/notices\">JSON API</a>.</p>"
+              "</div></footer>\n</body>\n</html>\n");
+}
+
+/* "2026-12-01T12:00:00Z" -> "1 December 2026" */
+static void human_date(Buf *out, const char *iso) {
+  static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
+                                       "August", "September", "October", "November", "December"};
+  int y, m, d;
+  if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
+    buf_adds(out, "not given");
+    return;
+  }
+  buf_addf(out, "%d %s %d", d, months[m - 1], y);
+}
+
+/* "closes in 3 days" / "closed 2 days ago" for an open notice's deadline. */
+static void closes_in(Buf *out, const char *deadline, time_t now) {
+  time_t t;
+  if (!deadline || date_parse(deadline, &t)) return;
+  long days = (long)floor((double)(t - now) / 86400.0);
+  if (t < now) buf_addf(out, "closed %ld day%s ago", -days, -days == 1 ? "" : "s");
+  else if (days == 0) buf_adds(out, "closes today");
+  else buf_addf(out, "closes in %ld day%s", days, days == 1 ? "" : "s");
+}
+
+static const char *status_class(const char *s) {
+  if (!s) return "govuk-tag--grey";
+  if (!strcmp(s, "open")) return "govuk-tag--green";
+  if (!strcmp(s, "awarded")) return "govuk-tag--blue";
+  if (!strcmp(s, "cancelled")) return "govuk-tag--red";
+  return "govuk-tag--grey";
+}
+
+/* Snippet text with the engine's \x02...\x03 match markers as <mark>. */
+static void snippet_html(Buf *out, const char *s) {
+  if (!s) return;
+  const char *p = s;
+  while (*p) {
+    const char *open = strchr(p, '\x02');
+    if (!open) {
+      html_escape(out, p, strlen(p));
+      break;
+    }
+    html_escape(out, p, (size_t)(open - p));
+    const char *close = strchr(open + 1, '\x03');
+    size_t n = close ? (size_t)(close - open - 1) : strlen(open + 1);
+    buf_adds(out, "<mark>");
+    html_escape(out, open + 1, n);
+    buf_adds(out, "</mark>");
+    p = close ? close + 1 : open + 1 + n;
+  }
+}
+
+static void regions_text(Buf *out, const char *codes) {
+  if (!codes || !*codes) {
+    buf_adds(out, "not given");
+    return;
+  }
+  const char *p = codes;
+  while (*p) {
+    const char *c = strchr(p, ',');
+    size_t n = c ? (size_t)(c - p) : strlen(p);
+    char code[8] = {0};
+    if (n < sizeof code) memcpy(code, p, n);
+    const char *name = region_name(code);
+    if (p != codes) buf_adds(out, ", ");
+    buf_adds(out, name ? name : code);
+    p += n + (c ? 1 : 0);
+  }
+}
+
+/* One search result. */
+static void result_item(Request *r, const StoreHit *h, time_t now) {
+  Buf regions = BUF_INIT, when = BUF_INIT, snip = BUF_INIT, value = BUF_INIT;
+  regions_text(&regions, h->regions);
+  human_date(&when, h->deadline);
+  if (h->status && !strcmp(h->status, "open")) {
+    buf_adds(&when, " (");
+    closes_in(&when, h->deadline, now);
+    buf_addc(&when, ')');
+  }
+  snippet_html(&snip, h->snippet);
+  if (h->has_value) html_printf(&value, "%m", h->value, h->currency);
+  else buf_adds(&value, "not given");
+  html_printf(&r->out,
+              "<li class=\"ph-result\"><h3 class=\"govuk-heading-s\"><a class=\"govuk-link\" href=\"/notices/%U\">%s</a></h3>"
+              "<p class=\"govuk-body-s ph-result__buyer\">%s <strong class=\"govuk-tag %s\">%s</strong></p>",
+              h->ocid, h->title ? h->title : h->ocid, h->buyer_name ? h->buyer_name : "", status_class(h->status),
+              h->status);
+  html_printf(&r->out, "<p class=\"govuk-body-s ph-result__snippet\">%R</p>", snip.data ? snip.data : "");
+  html_printf(&r->out,
+              "<dl class=\"ph-facts\"><div><dt>Value</dt><dd>%R</dd></div><div><dt>Closing date</dt><dd>%s</dd></div>"
+              "<div><dt>Region</dt><dd>%s</dd></div></dl></li>\n",
+              value.data, when.data, regions.data);
+  buf_release(&regions);
+  buf_release(&when);
+  buf_release(&snip);
+  buf_release(&value);
+}
+
+static void results_list(Request *r, StoreResults *res, time_t now) {
+  html_printf(&r->out, "<ul class=\"govuk-list ph-results\">\n");
+  for (size_t i = 0; i < res->n; i++) result_item(r, &res->hits[i], now);
+  html_printf(&r->out, "</ul>\n");
+}
+
+/* A search with the given parameters (name, value pairs, NULL-terminated). */
+static int quick_search(Request *r, StoreResults *res, ...) {
+  Query q;
+  query_init(&q);
+  Err err = ERR_INIT;
+  va_list ap;
+  va_start(ap, res);
+  const char *name;
+  while ((name = va_arg(ap, const char *))) query_set(&q, name, va_arg(ap, const char *), &err);
+  va_end(ap);
+  int rc = query_finish(&q, app_now(r), &err);
+  Store *st = app_store(r);
+  if (rc == 0) rc = st ? store_search(st, &q, app_now(r), res, &err) : ERR_DB;
+  query_release(&q);
+  if (rc) memset(res, 0, sizeof *res);
+  return rc;
+}
+
+static void search_box(Request *r, const char *q) {
+  html_printf(&r->out,
+              "<form action=\"/notices\" method=\"get\" role=\"search\" class=\"ph-search\">"
+              "<label class=\"govuk-label govuk-label--m\" for=\"q\">Search contract notices</label>"
+              "<div class=\"ph-search__row\"><input class=\"govuk-input\" id=\"q\" name=\"q\" type=\"search\" value=\"%s\">"
+              "<button class=\"govuk-button\" type=\"submit\">Search</button></div></form>\n",
+              q ? q : "");
+}
+
+void page_home(Request *r) {
+  time_t now = app_now(r);
+  Store *st = app_store(r);
+  StoreStats s;
+  Err err = ERR_INIT;
+  memset(&s, 0, sizeof s);
+  if (st) store_stats(st, &s, &err);
+  page_begin(r, "Find public and private sector contracts");
+  html_printf(&r->out,
+              "<h1 class=\"govuk-heading-xl\">Find contracts in the North of England</h1>"
+              "<p class=\"govuk-body-l\">Opportunities from councils, the NHS, universities and private companies, "
+              "in one place.</p>\n");
+  search_box(r, NULL);
+  StoreResults open;
+  long long n_open = quick_search(r, &open, "status", "open", "limit", "1", NULL) == 0 ? open.total : 0;
+  store_results_release(&open);
+  html_printf(&r->out,
+              "<ul class=\"govuk-list ph-counts\"><li><strong>%lld</strong> notices</li>"
+              "<li><a class=\"govuk-link\" href=\"/notices?status=open\"><strong>%lld</strong> open now</a></li>"
+              "<li><strong>%lld</strong> buyers</li><li><strong>%lld</strong> contracts awarded</li></ul>\n",
+              (long long)s.notices, n_open, (long long)s.buyers, (long long)s.awarded);
+  StoreResults res;
+  if (quick_search(r, &res, "status", "open", "sort", "closing", "limit", "5", NULL) == 0) {
+    html_printf(&r->out, "<h2 class=\"govuk-heading-l\">Closing soon</h2>\n");
+    results_list(r, &res, now);
+    html_printf(&r->out, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/notices?status=open&amp;sort=closing\">"
+                         "All open notices by closing date</a></p>\n");
+  }
+  store_results_release(&res);
+  if (quick_search(r, &res, "sort", "newest", "limit", "5", NULL) == 0) {
+    html_printf(&r->out, "<h2 class=\"govuk-heading-l\">Newest notices</h2>\n");
+    results_list(r, &res, now);
+  }
+  store_results_release(&res);
+  page_end(r);
+}
+
+static int has_value(const Query *q, const char *name, const char *value) {
+  if (!strcmp(name, "status")) {
+    NoticeStatus s;
+    return notice_status_parse(value, &s) == 0 && (q->status & (1u << s));
+  }
+  if (!strcmp(name, "region")) {
+    for (size_t i = 0; i < q->n_region; i++)
+      if (!strcmp(q->region[i], value)) return 1;
+  }
+  return 0;
+}
+
+static void checkbox(Request *r, const char *name, const char *value, const char *label, int checked) {
+  html_printf(&r->out,
+              checked ? "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" id=\"%s-%s\" "
+                        "name=\"%s\" type=\"checkbox\" value=\"%s\" checked>"
+                      : "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" id=\"%s-%s\" "
+                        "name=\"%s\" type=\"checkbox\" value=\"%s\">",
+              name, value, name, value);
+  html_printf(&r->out, "<label class=\"govuk-label govuk-checkboxes__label\" for=\"%s-%s\">%s</label></div>", name, value,
+              label);
+}
+
+static void filters_form(Request *r, const Query *q) {
+  Buf kw = BUF_INIT;
+  query_keywords(q, &kw);
+  html_printf(&r->out, "<form action=\"/notices\" method=\"get\" class=\"ph-filters\" role=\"search\">"
+                       "<div class=\"govuk-form-group\"><label class=\"govuk-label govuk-label--s\" for=\"q\">Keywords</label>"
+                       "<div class=\"govuk-hint\" id=\"q-hint\">Use \"quotes\" for a phrase, -word to leave out, OR for either</div>"
+                       "<input class=\"govuk-input\" id=\"q\" name=\"q\" type=\"search\" aria-describedby=\"q-hint\" value=\"%s\"></div>",
+              kw.data ? kw.data : "");
+  buf_release(&kw);
+  html_printf(&r->out, "<div class=\"govuk-form-group\"><fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
+                       "govuk-fieldset__legend--s\">Status</legend><div class=\"govuk-checkboxes govuk-checkboxes--small\">");
+  static const char *const st[][2] = {{"open", "Open"}, {"closed", "Closed"}, {"awarded", "Awarded"}, {"cancelled", "Cancelled"}};
+  for (size_t i = 0; i < 4; i++) checkbox(r, "status", st[i][0], st[i][1], has_value(q, "status", st[i][0]));
+  html_printf(&r->out, "</div></fieldset></div>");
+  html_printf(&r->out, "<div class=\"govuk-form-group\"><fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
+                       "govuk-fieldset__legend--s\">Region</legend><div class=\"govuk-checkboxes govuk-checkboxes--small\">");
+  for (size_t i = 0; i < region_count; i++)
+    checkbox(r, "region", region_list[i].code, region_list[i].name, has_value(q, "region", region_list[i].code));
+  html_printf(&r->out, "</div></fieldset></div>");
+  char within[16] = "", vmin[32] = "", vmax[32] = "", buyer[32] = "";
+  if (q->closing_within) snprintf(within, sizeof within, "%d", q->closing_within);
+  if (q->has_value_min) snprintf(vmin, sizeof vmin, "%.0f", q->value_min);
+  if (q->has_value_max) snprintf(vmax, sizeof vmax, "%.0f", q->value_max);
+  if (q->buyer) snprintf(buyer, sizeof buyer, "%lld", q->buyer);
+  html_printf(&r->out,
+              "<div class=\"govuk-form-group\"><label class=\"govuk-label govuk-label--s\" for=\"closing_within\">Closing within (days)</label>"
+              "<input class=\"govuk-input govuk-input--width-4\" id=\"closing_within\" name=\"closing_within\" inputmode=\"numeric\" value=\"%s\"></div>"
+              "<div class=\"govuk-form-group\"><label class=\"govuk-label govuk-label--s\" for=\"value_min\">Value from (£)</label>"
+              "<input class=\"govuk-input govuk-input--width-10\" id=\"value_min\" name=\"value_min\" inputmode=\"numeric\" value=\"%s\"></div>"
+              "<div class=\"govuk-form-group\"><label class=\"govuk-label govuk-label--s\" for=\"value_max\">Value up to (£)</label>"
+              "<input class=\"govuk-input govuk-input--width-10\" id=\"value_max\" name=\"value_max\" inputmode=\"numeric\" value=\"%s\"></div>",
+              within, vmin, vmax);
+  Buf cpv = BUF_INIT;
+  for (size_t i = 0; i < q->n_cpv; i++) buf_addf(&cpv, "%s%s", i ? "," : "", q->cpv[i]);
+  html_printf(&r->out,
+              "<div class=\"govuk-form-group\"><label class=\"govuk-label govuk-label--s\" for=\"cpv\">CPV code</label>"
+              "<div class=\"govuk-hint\" id=\"cpv-hint\">A code or its start, e.g. 72 for IT services</div>"
+              "<input class=\"govuk-input govuk-input--width-10\" id=\"cpv\" name=\"cpv\" aria-describedby=\"cpv-hint\" value=\"%s\"></div>",
+              cpv.data ? cpv.data : "");
+  buf_release(&cpv);
+  if (q->buyer) html_printf(&r->out, "<input type=\"hidden\" name=\"buyer\" value=\"%s\">", buyer);
+  html_printf(&r->out, "<div class=\"govuk-form-group\"><fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
+                       "govuk-fieldset__legend--s\">Suitable for</legend><div class=\"govuk-checkboxes govuk-checkboxes--small\">");
+  checkbox(r, "sme", "true", "Small and medium-sized enterprises", q->sme == FLAG_YES);
+  checkbox(r, "vcse", "true", "Voluntary, community and social enterprises", q->vcse == FLAG_YES);
+  html_printf(&r->out, "</div></fieldset></div>");
+  static const char *const sorts[][2] = {{"relevance", "Best match"}, {"closing", "Closing soonest"}, {"newest", "Newest"}, {"value", "Highest value"}};
+  html_printf(&r->out, "<div class=\"govuk-form-group\"><label class=\"govuk-label govuk-label--s\" for=\"sort\">Sort by</label>"
+                       "<select class=\"govuk-select\" id=\"sort\" name=\"sort\">");
+  for (size_t i = 0; i < 4; i++)
+    html_printf(&r->out,
+                !strcmp(query_sort_name(q->sort), sorts[i][0]) ? "<option value=\"%s\" selected>%s</option>"
+                                                                : "<option value=\"%s\">%s</option>",
+                sorts[i][0], sorts[i][1]);
+  html_printf(&r->out, "</select></div><button class=\"govuk-button\" type=\"submit\">Apply filters</button></form>\n");
+}
+
+void page_notices(Request *r) {
+  Query q;
+  time_t now = app_now(r);
+  Err err = ERR_INIT;
+  query_init(&q);
+  const char *bad = NULL;
+  for (size_t i = 0; i < r->n_params; i++) {
+    int rc = query_set(&q, r->params[i].name, r->params[i].value, &err);
+    if (rc && rc != ERR_NOTFOUND && !bad) bad = req_strdup(r, err.msg);
+  }
+  if (!bad && query_finish(&q, now, &err)) bad = req_strdup(r, err.msg);
+  if (bad) { /* a filter the form cannot produce, e.g. an edited URL */
+    query_release(&q);
+    query_init(&q);
+    query_finish(&q, now, &err);
+    r->status = 400;
+  }
+  StoreResults res;
+  memset(&res, 0, sizeof res);
+  Store *st = app_store(r);
+  int rc = bad ? -1 : st ? store_search(st, &q, now, &res, &err) : ERR_DB;
+  page_begin(r, "Search contract notices");
+  html_printf(&r->out, "<h1 class=\"govuk-heading-l\">Contract notices</h1>\n<div class=\"govuk-grid-row\">"
+                       "<div class=\"govuk-grid-column-one-third\">\n");
+  filters_form(r, &q);
+  html_printf(&r->out, "</div>\n<div class=\"govuk-grid-column-two-thirds\">\n");
+  if (bad) {
+    html_printf(&r->out, "<div class=\"govuk-error-summary\" role=\"alert\"><h2 class=\"govuk-error-summary__title\">"
+                         "There is a problem</h2><p class=\"govuk-body\">%s</p></div>\n", bad);
+  } else if (rc) {
+    html_printf(&r->out, "<p class=\"govuk-body\">Search is unavailable: %s</p>\n", err.msg);
+  } else {
+    Buf desc = BUF_INIT;
+    query_describe(&q, &desc);
+    html_printf(&r->out, "<p class=\"govuk-body ph-total\" role=\"status\"><strong>%lld</strong> %s</p>\n", res.total,
+                desc.data ? desc.data : "notices");
+    buf_release(&desc);
+    if (res.total == 0) {
+      html_printf(&r->out, "<p class=\"govuk-body\">No notices match. Try loosening a filter:</p><ul class=\"govuk-list\">");
+      struct {
+        const char *name, *label;
+        int on;
+      } loosen[] = {{"q", "keywords", q.n_clauses > 0},         {"status", "status", q.status != 0},
+                    {"region", "region", q.n_region > 0},      {"cpv", "CPV code", q.n_cpv > 0},
+                    {"closing_within", "closing date", q.has_closing_from || q.has_closing_to},
+                    {"value_min", "minimum value", q.has_value_min}, {"value_max", "maximum value", q.has_value_max},
+                    {"sme", "SME suitability", q.sme != FLAG_UNKNOWN}, {"vcse", "VCSE suitability", q.vcse != FLAG_UNKNOWN},
+                    {"buyer", "buyer", q.buyer != 0}};
+      for (size_t i = 0; i < sizeof loosen / sizeof *loosen; i++) {
+        if (!loosen[i].on) continue;
+        Buf u = BUF_INIT;
+        query_to_url_without(&q, loosen[i].name, NULL, &u);
+        html_printf(&r->out, "<li><a class=\"govuk-link\" href=\"/notices?%s\">Remove the %s filter</a></li>",
+                    u.data ? u.data : "", loosen[i].label);
+        buf_release(&u);
+      }
+      html_printf(&r->out, "</ul>\n");
+    } else {
+      results_list(r, &res, now);
+      const char *next = api_next_cursor(r, &q, &res);
+      html_printf(&r->out, "<nav class=\"govuk-pagination\" aria-label=\"Results pages\">");
+      if (q.has_cursor) {
+        Buf u = BUF_INIT;
+        query_to_url_page(&q, NULL, &u);
+        html_printf(&r->out, "<a class=\"govuk-link ph-page\" href=\"/notices?%s\">First page</a> ", u.data ? u.data : "");
+        buf_release(&u);
+      }
+      if (next) {
+        Buf u = BUF_INIT;
+        query_to_url_page(&q, next, &u);
+        html_printf(&r->out, "<a class=\"govuk-link ph-page\" rel=\"next\" href=\"/notices?%s\">Next page</a>", u.data);
+        buf_release(&u);
+      }
+      html_printf(&r->out, "</nav>\n");
+    }
+    Buf u = BUF_INIT;
+    query_to_url(&q, &u);
+    html_printf(&r->out, "<p class=\"govuk-body-s\">Download these results: <a class=\"govuk-link\" href=\"/api/v1/notices?%s\">JSON</a>, "
+                         "<a class=\"govuk-link\" href=\"/api/v1/notices.ocds.json?%s\">OCDS release package</a></p>\n",
+                u.data ? u.data : "", u.data ? u.data : "");
+    buf_release(&u);
+  }
+  html_printf(&r->out, "</div></div>\n");
+  page_end(r);
+  store_results_release(&res);
+  query_release(&q);
+}
+
+typedef struct {
+  Request *r;
+  int n;
+} History;
+
+static int history_row(void *ctx, const char *id, const char *date, const char *json, size_t len) {
+  History *h = ctx;
+  Buf when = BUF_INIT;
+  human_date(&when, date);
+  char *tags = release_tags(json, len);
+  html_printf(&h->r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
+                          "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
+              when.data, *tags ? tags : "—", id);
+  free(tags);
+  buf_release(&when);
+  h->n++;
+  return 0;
+}
+
+static void fact(Request *r, const char *key, const char *value_html) {
+  html_printf(&r->out, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
+                       "<dd class=\"govuk-summary-list__value\">%R</dd></div>",
+              key, value_html);
+}
+
+void page_notice(Request *r) {
+  const char *cap = r->capture;
+  size_t n = strlen(cap);
+  static const char suffix[] = ".ocds.json";
+  if (n > sizeof suffix - 1 && !strcmp(cap + n - (sizeof suffix - 1), suffix)) {
+    notice_ocds(r, req_printf(r, "%.*s", (int)(n - (sizeof suffix - 1)), cap));
+    return;
+  }
+  Store *st = app_store(r);
+  Notice nt;
+  notice_init(&nt);
+  Err err = ERR_INIT;
+  int rc = st ? store_notice_get(st, cap, &nt, &err) : ERR_DB;
+  if (rc <= 0) {
+    if (rc < 0) r->status = 503;
+    page_not_found(r);
+    return;
+  }
+  time_t now = app_now(r);
+  const char *status = app_status(notice_status_name(nt.status), nt.deadline, now);
+  page_begin(r, nt.title ? nt.title : nt.ocid);
+  html_printf(&r->out, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
+                       "<p class=\"govuk-body\"><strong class=\"govuk-tag %s\">%s</strong></p>\n",
+              nt.buyer.name ? nt.buyer.name : "", nt.title ? nt.title : nt.ocid, status_class(status), status);
+  html_printf(&r->out, "<dl class=\"govuk-summary-list\">");
+  Buf v = BUF_INIT;
+  if (nt.buyer_ref) html_printf(&v, "<a class=\"govuk-link\" href=\"/buyers/%lld\">%s</a>", nt.buyer_ref, nt.buyer.name ? nt.buyer.name : "");
+  else html_printf(&v, "%s", nt.buyer.name ? nt.buyer.name : "not given");
+  fact(r, "Buyer", v.data);
+  buf_reset(&v);
+  if (nt.has_value) html_printf(&v, "%m", nt.value, nt.currency);
+  else buf_adds(&v, "not given");
+  if (nt.has_min_value) {
+    Buf mv = BUF_INIT;
+    html_printf(&mv, " (from %m)", nt.min_value, nt.currency);
+    buf_add(&v, mv.data, mv.len);
+    buf_release(&mv);
+  }
+  fact(r, "Value", v.data);
+  buf_reset(&v);
+  Buf d = BUF_INIT;
+  human_date(&d, nt.deadline);
+  if (!strcmp(status, "open")) {
+    buf_adds(&d, " — ");
+    closes_in(&d, nt.deadline, now);
+  }
+  html_printf(&v, "%s", d.data);
+  fact(r, "Closing date", v.data);
+  buf_reset(&v);
+  buf_reset(&d);
+  human_date(&d, nt.published);
+  html_printf(&v, "%s", d.data);
+  fact(r, "Published", v.data);
+  buf_reset(&v);
+  if (nt.contract_start || nt.contract_end) {
+    Buf a = BUF_INIT, b = BUF_INIT;
+    human_date(&a, nt.contract_start);
+    human_date(&b, nt.contract_end);
+    html_printf(&v, "%s to %s", a.data, b.data);
+    fact(r, "Contract period", v.data);
+    buf_reset(&v);
+    buf_release(&a);
+    buf_release(&b);
+  }
+  html_printf(&v, "%s", nt.method_details ? nt.method_details : nt.method ? nt.method : "not given");
+  fact(r, "Procedure", v.data);
+  buf_reset(&v);
+  for (size_t i = 0; i < nt.n_cpvs; i++)
+    html_printf(&v, "%R<a class=\"govuk-link\" href=\"/notices?cpv=%U\">%s</a> %s", i ? "<br>" : "", nt.cpvs[i].code,
+                nt.cpvs[i].code, nt.cpvs[i].label ? nt.cpvs[i].label : "");
+  fact(r, "CPV codes", v.len ? v.data : "not given");
+  buf_reset(&v);
+  for (size_t i = 0; i < nt.n_regions; i++)
+    html_printf(&v, "%R%s", i ? ", " : "", region_name(nt.regions[i]) ? region_name(nt.regions[i]) : nt.regions[i]);
+  fact(r, "Delivery region", v.len ? v.data : "not given");
+  buf_reset(&v);
+  html_printf(&v, "SME: %s. VCSE: %s.", nt.sme == FLAG_YES ? "yes" : nt.sme == FLAG_NO ? "no" : "not stated",
+              nt.vcse == FLAG_YES ? "yes" : nt.vcse == FLAG_NO ? "no" : "not stated");
+  fact(r, "Suitable for", v.data);
+  buf_reset(&v);
+  if (nt.url) {
+    html_printf(&v, "<a class=\"govuk-link\" href=\"%H\" rel=\"nofollow noopener\">%s</a>", nt.url, nt.url);
+    fact(r, "Original notice", v.data);
+    buf_reset(&v);
+  }
+  if (nt.publisher) {
+    html_printf(&v, "%s", nt.publisher);
+    fact(r, "Published by", v.data);
+    buf_reset(&v);
+  }
+  html_printf(&r->out, "</dl>\n<h2 class=\"govuk-heading-m\">Description</h2>\n");
+  if (nt.description) {
+    const char *p = nt.description;
+    while (*p) {
+      const char *nl = strchr(p, '\n');
+      size_t len = nl ? (size_t)(nl - p) : strlen(p);
+      if (len) {
+        html_printf(&r->out, "<p class=\"govuk-body\">");
+        html_escape(&r->out, p, len);
+        html_printf(&r->out, "</p>\n");
+      }
+      p += len + (nl ? 1 : 0);
+    }
+  } else {
+    html_printf(&r->out, "<p class=\"govuk-body\">No description was published.</p>\n");
+  }
+  if (nt.n_awards) {
+    html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Awards</h2>\n<table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
+                         "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Supplier</th>"
+                         "<th scope=\"col\" class=\"govuk-table__header\">Value</th><th scope=\"col\" class=\"govuk-table__header\">Date</th>"
+                         "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead><tbody class=\"govuk-table__body\">");
+    for (size_t i = 0; i < nt.n_awards; i++) {
+      NoticeAward *a = &nt.awards[i];
+      Buf sup = BUF_INIT, val = BUF_INIT, when = BUF_INIT;
+      for (size_t j = 0; j < a->n_suppliers; j++)
+        html_printf(&sup, "%R%s%R", j ? "<br>" : "", a->suppliers[j].name ? a->suppliers[j].name : "not named",
+                    a->suppliers[j].scale && !strcmp(a->suppliers[j].scale, "sme") ? " (SME)" : "");
+      if (a->has_value) html_printf(&val, "%m", a->value, a->currency);
+      else buf_adds(&val, "not given");
+      human_date(&when, a->date);
+      html_printf(&r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%R</td><td class=\"govuk-table__cell\">%R</td>"
+                           "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
+                  sup.len ? sup.data : "not named", val.data, when.data, a->status ? a->status : "");
+      buf_release(&sup);
+      buf_release(&val);
+      buf_release(&when);
+    }
+    html_printf(&r->out, "</tbody></table>\n");
+  }
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\">History</h2>\n<table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
+                       "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Date</th>"
+                       "<th scope=\"col\" class=\"govuk-table__header\">What changed</th><th scope=\"col\" class=\"govuk-table__header\">Release</th>"
+                       "</tr></thead><tbody class=\"govuk-table__body\">");
+  History h = {r, 0};
+  store_releases_each(st, nt.ocid, history_row, &h, &err);
+  html_printf(&r->out, "</tbody></table>\n<p class=\"govuk-body-s\">Open data: <a class=\"govuk-link\" href=\"/notices/%U.ocds.json\">"
+                       "OCDS record package</a>, <a class=\"govuk-link\" href=\"/api/v1/notices/%U\">JSON</a></p>\n",
+              nt.ocid, nt.ocid);
+  buf_release(&v);
+  buf_release(&d);
+  page_end(r);
+  notice_release(&nt);
+}
+
+void page_buyer(Request *r) {
+  char *end;
+  long long id = strtoll(r->capture, &end, 10);
+  Store *st = app_store(r);
+  Org o;
+  memset(&o, 0, sizeof o);
+  Err err = ERR_INIT;
+  if (!*r->capture || *end || id <= 0 || !st || store_org_get(st, id, &o, &err) != 1) {
+    org_release(&o);
+    page_not_found(r);
+    return;
+  }
+  time_t now = app_now(r);
+  page_begin(r, o.name ? o.name : "Buyer");
+  html_printf(&r->out, "<span class=\"govuk-caption-l\">Buyer</span><h1 class=\"govuk-heading-l\">%s</h1>\n",
+              o.name ? o.name : "Unnamed buyer");
+  Buf where = BUF_INIT;
+  if (o.locality) buf_adds(&where, o.locality);
+  if (o.postcode) buf_addf(&where, "%s%s", where.len ? ", " : "", o.postcode);
+  if (o.region && region_name(o.region)) buf_addf(&where, "%s%s", where.len ? ", " : "", region_name(o.region));
+  if (where.len) html_printf(&r->out, "<p class=\"govuk-body\">%s</p>\n", where.data);
+  buf_release(&where);
+  char idtext[32];
+  snprintf(idtext, sizeof idtext, "%lld", id);
+  StoreResults res;
+  if (quick_search(r, &res, "buyer", idtext, "status", "open", "sort", "closing", "limit", "20", NULL) == 0) {
+    html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Open notices (%lld)</h2>\n", res.total);
+    if (res.n) results_list(r, &res, now);
+    else html_printf(&r->out, "<p class=\"govuk-body\">No open notices at the moment.</p>\n");
+  }
+  store_results_release(&res);
+  if (quick_search(r, &res, "buyer", idtext, "status", "closed,awarded,cancelled", "sort", "newest", "limit", "20", NULL) == 0) {
+    html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Past notices and awards (%lld)</h2>\n", res.total);
+    results_list(r, &res, now);
+  }
+  store_results_release(&res);
+  html_printf(&r->out, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/notices?buyer=%U\">Search this buyer's notices</a></p>\n", idtext);
+  page_end(r);
+  org_release(&o);
+}
+
+void page_not_found(Request *r) {
+  if (r->status == 200) r->status = 404;
+  r->out.len = 0;
+  page_begin(r, "Page not found");
+  html_printf(&r->out, "<h1 class=\"govuk-heading-l\">Page not found</h1><p class=\"govuk-body\">There is no notice or page at "
+                       "this address. <a class=\"govuk-link\" href=\"/notices\">Search notices</a>.</p>\n");
+  page_end(r);
+}

@@ -1,0 +1,880 @@
+/* server.c -- the HTTP server (server.h) on libmicrohttpd 0.9.7x.
+ *
+ * A request's life:
+ *   uri_logged     MHD has read the request line. We allocate the ReqState
+ *                  here (it becomes MHD's per-request pointer), keep the RAW
+ *                  request target (MHD has not decoded or split it yet, so we
+ *                  decode path and query ourselves, strictly, with url.h), and
+ *                  count the request as in flight.
+ *   access, 1st    headers are in: limits (414, 431, 413 by Content-Length),
+ *                  path and query decoding (400). A refusal is queued at once
+ *                  (MHD then closes the connection, which is what we want for
+ *                  a request we will not read). Otherwise nothing is queued:
+ *                  a reply on the first call costs keep-alive (STYLE.md).
+ *   access, body   bytes are counted and kept up to SERVER_MAX_BODY.
+ *   access, last   route, run the handler, queue its response.
+ *   completed      one access-log line, free the arena, in-flight - 1.
+ *
+ * MHD answers some malformed requests itself before we see them: a request
+ * line too long for the connection's memory (414) and a header block too large
+ * for it (431). CONN_MEMORY is sized so that our own, exact limits
+ * (SERVER_MAX_URI, SERVER_MAX_HEADERS) bite first; MHD's are the backstop for
+ * requests far over them, and its answers carry no security headers.
+ *
+ * One server per process: signals and server_stop() have no handle to name
+ * another. Owns: the listening socket, the daemon, the thread states. */
+#include "web/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/url.h"
+
+/* Per-connection memory MHD may use (request line, headers, read buffer).
+ * 8 KB of request line + 16 KB of headers fit with room for MHD's own
+ * bookkeeping; measured in test_server.c (exact limits pass, MHD answers
+ * only far beyond). 64 KB x SERVER_MAX_CONNECTIONS = 64 MB worst case. */
+#define CONN_MEMORY (64u * 1024)
+#define STOP_GRACE_SECONDS 10
+#define DRAIN_MAX (4 * (size_t)SERVER_MAX_BODY) /* an over-long chunked body read before cutting */
+#define LOG_URI_MAX 2048
+
+static const char CSP[] = "default-src 'self'; frame-ancestors 'none'";
+
+/* ---- per-request arena ------------------------------------------------- */
+
+typedef struct Block {
+  struct Block *next;
+  size_t used, cap;
+  max_align_t data[]; /* aligned for anything */
+} Block;
+
+typedef struct RespHeader {
+  struct RespHeader *next;
+  const char *name, *value;
+} RespHeader;
+
+typedef struct Server Server;
+
+typedef struct {
+  Request r; /* first: a Request * is a ReqState * */
+  Server *srv;
+  struct MHD_Connection *conn;
+  Block *arena;
+  char *target;        /* raw request target as received (malloc) */
+  Buf body;
+  int phase;           /* 0: before the first access call; 1: after */
+  int too_big;         /* body over SERVER_MAX_BODY */
+  size_t body_seen;    /* body bytes received, kept or not */
+  int is_head;
+  int status;          /* queued status, 0 if none (MHD answered or aborted) */
+  size_t bytes;        /* body bytes queued */
+  RespHeader *headers; /* extra response headers (req_add_header) */
+  struct timespec t0;  /* CLOCK_MONOTONIC at the request line */
+  struct timespec wall;
+  char client[INET6_ADDRSTRLEN];
+} ReqState;
+
+void *req_alloc(Request *r, size_t n) {
+  ReqState *st = (ReqState *)r;
+  size_t need = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+  if (need == 0) need = sizeof(max_align_t);
+  Block *b = st->arena;
+  if (!b || b->cap - b->used < need) {
+    size_t cap = need > 4096 ? need : 4096;
+    Block *nb = xmalloc(sizeof *nb + cap);
+    nb->used = 0;
+    nb->cap = cap;
+    if (b && need > 4096) { /* a big one-off: keep filling the current block */
+      nb->next = b->next;
+      b->next = nb;
+      nb->used = need;
+      return nb->data;
+    }
+    nb->next = b;
+    st->arena = b = nb;
+  }
+  void *p = (char *)b->data + b->used;
+  b->used += need;
+  return p;
+}
+
+static void arena_free(ReqState *st) {
+  for (Block *b = st->arena, *next; b; b = next) {
+    next = b->next;
+    free(b);
+  }
+  st->arena = NULL;
+}
+
+char *req_strdup(Request *r, const char *s) {
+  size_t n = strlen(s);
+  char *p = req_alloc(r, n + 1);
+  memcpy(p, s, n + 1);
+  return p;
+}
+
+static char *req_strndup(Request *r, const char *s, size_t n) {
+  char *p = req_alloc(r, n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+char *req_printf(Request *r, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) return req_strdup(r, "");
+  char *p = req_alloc(r, (size_t)n + 1);
+  va_start(ap, fmt);
+  vsnprintf(p, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+const char *req_param(const Request *r, const char *name) {
+  for (size_t i = 0; i < r->n_params; i++)
+    if (strcmp(r->params[i].name, name) == 0) return r->params[i].value;
+  return NULL;
+}
+
+const char *req_header(const Request *r, const char *name) {
+  const ReqState *st = (const ReqState *)r;
+  return MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, name);
+}
+
+void req_add_header(Request *r, const char *name, const char *value) {
+  ReqState *st = (ReqState *)r;
+  RespHeader *h = req_alloc(r, sizeof *h), **tail = &st->headers;
+  h->name = req_strdup(r, name);
+  h->value = req_strdup(r, value);
+  h->next = NULL;
+  while (*tail) tail = &(*tail)->next;
+  *tail = h;
+}
+
+void req_json(Request *r, int status) {
+  r->status = status;
+  r->content_type = "application/json";
+}
+
+void req_problem(Request *r, int status, const char *title, const char *detail) {
+  buf_reset(&r->out);
+  buf_adds(&r->out, "{\"type\":\"about:blank\",\"title\":");
+  buf_add_json_str(&r->out, title ? title : "");
+  buf_addf(&r->out, ",\"status\":%d", status);
+  if (detail) {
+    buf_adds(&r->out, ",\"detail\":");
+    buf_add_json_str(&r->out, detail);
+  }
+  if (r->path) {
+    buf_adds(&r->out, ",\"instance\":");
+    buf_add_json_str(&r->out, r->path);
+  }
+  buf_adds(&r->out, "}\n");
+  r->status = status;
+  r->content_type = "application/problem+json";
+  r->cache_control = "no-store";
+  r->etag = NULL;
+  r->location = NULL;
+}
+
+/* ---- the server ------------------------------------------------------- */
+
+typedef struct ThreadSlot {
+  struct ThreadSlot *next;
+  void *state;
+} ThreadSlot;
+
+struct Server {
+  const ServerConfig *cfg;
+  FILE *log;
+  char *static_root; /* realpath of cfg->static_dir, or NULL */
+  size_t static_root_len;
+  unsigned gen;      /* this run's generation (thread-local states) */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  unsigned in_flight; /* requests between uri_logged and completed */
+  ThreadSlot *slots;
+};
+
+static atomic_int g_running;
+static atomic_uint g_gen; /* generation of the running server; 0: none */
+
+/* A pool thread's state: created on its first request (MHD has no thread
+ * start hook), valid while its generation is the running server's. */
+static _Thread_local unsigned tls_gen;
+static _Thread_local void *tls_state;
+
+void *server_thread_state(void) {
+  unsigned g = atomic_load(&g_gen);
+  return g && tls_gen == g ? tls_state : NULL;
+}
+
+static void thread_state_ensure(Server *srv) {
+  if (!srv->cfg->thread_init || tls_gen == srv->gen) return;
+  void *state = srv->cfg->thread_init(srv->cfg->app);
+  tls_state = state;
+  tls_gen = srv->gen;
+  if (!state) return; /* nothing to tear down */
+  ThreadSlot *s = xmalloc(sizeof *s);
+  s->state = state;
+  pthread_mutex_lock(&srv->mu);
+  s->next = srv->slots;
+  srv->slots = s;
+  pthread_mutex_unlock(&srv->mu);
+}
+
+/* ---- access log --------------------------------------------------------- */
+
+/* Bytes of the request target as printable ASCII: '"', '\' and anything
+ * outside 0x20..0x7e become \xHH, so a line cannot be forged or broken. */
+static void log_escape(Buf *b, const char *s) {
+  size_t n = 0;
+  for (; *s && n < LOG_URI_MAX; s++, n++) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+      buf_addf(b, "\\x%02X", c);
+    else
+      buf_addc(b, (char)c);
+  }
+  if (*s) buf_adds(b, "...");
+}
+
+static void access_log(ReqState *st) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double ms = (double)(t1.tv_sec - st->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - st->t0.tv_nsec) / 1e6;
+  struct tm tm;
+  gmtime_r(&st->wall.tv_sec, &tm);
+  char when[40];
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+  Buf line = BUF_INIT;
+  buf_addf(&line, "%s.%03ldZ %s \"%s ", when, st->wall.tv_nsec / 1000000L, st->client,
+           st->r.method ? st->r.method : "-");
+  log_escape(&line, st->target ? st->target : "");
+  buf_adds(&line, "\" ");
+  if (st->status)
+    buf_addf(&line, "%d", st->status);
+  else
+    buf_addc(&line, '-'); /* MHD answered it itself, or the client went away */
+  buf_addf(&line, " %zu %.1f\n", st->bytes, ms);
+  /* One fwrite per line keeps lines whole between threads; flushed so that
+   * the log is current (tail -f) even when the caller's stream is buffered. */
+  flockfile(st->srv->log);
+  fwrite(line.data, 1, line.len, st->srv->log);
+  fflush(st->srv->log);
+  funlockfile(st->srv->log);
+  buf_release(&line);
+}
+
+/* ---- MHD callbacks ------------------------------------------------------ */
+
+static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn) {
+  Server *srv = cls;
+  ReqState *st = xcalloc(1, sizeof *st);
+  st->srv = srv;
+  st->conn = conn;
+  st->target = xstrdup(uri ? uri : "");
+  clock_gettime(CLOCK_MONOTONIC, &st->t0);
+  clock_gettime(CLOCK_REALTIME, &st->wall);
+  buf_init(&st->body);
+  buf_init(&st->r.out);
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+  if (sa && sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, st->client, sizeof st->client);
+  else if (sa && sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, st->client, sizeof st->client);
+  else
+    st->client[0] = '-';
+  pthread_mutex_lock(&srv->mu);
+  srv->in_flight++;
+  pthread_mutex_unlock(&srv->mu);
+  return st;
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                      enum MHD_RequestTerminationCode toe) {
+  Server *srv = cls;
+  ReqState *st = *con_cls;
+  if (!st) return;
+  *con_cls = NULL;
+  access_log(st);
+  buf_release(&st->r.out);
+  buf_release(&st->body);
+  arena_free(st);
+  free(st->target);
+  free(st);
+  pthread_mutex_lock(&srv->mu);
+  if (--srv->in_flight == 0) pthread_cond_broadcast(&srv->cv);
+  pthread_mutex_unlock(&srv->mu);
+}
+
+/* libmicrohttpd's own messages (e.g. a request it refused itself, failed
+ * accepts) go to stderr: the access log holds access lines only. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
+  Buf b = BUF_INIT;
+  buf_adds(&b, "server: ");
+  buf_vaddf(&b, fmt, ap);
+  if (b.data[b.len - 1] != '\n') buf_addc(&b, '\n');
+  fwrite(b.data, 1, b.len, stderr);
+  buf_release(&b);
+}
+
+/* ---- responses ---------------------------------------------------------- */
+
+/* Does If-None-Match (a list of entity tags, or "*") match etag? Weak
+ * comparison (RFC 9110 13.1.2): W/ prefixes are ignored. */
+static int etag_matches(const char *inm, const char *etag) {
+  if (!inm || !etag) return 0;
+  if (strncmp(etag, "W/", 2) == 0) etag += 2;
+  size_t elen = strlen(etag);
+  const char *p = inm;
+  while (*p) {
+    while (*p == ' ' || *p == '\t' || *p == ',') p++;
+    if (!*p) break;
+    const char *q = p;
+    while (*q && *q != ',') q++;
+    const char *end = q;
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t')) end--;
+    if (end - p == 1 && *p == '*') return 1;
+    if (end - p > 2 && strncmp(p, "W/", 2) == 0) p += 2;
+    if ((size_t)(end - p) == elen && memcmp(p, etag, elen) == 0) return 1;
+    p = q;
+  }
+  return 0;
+}
+
+static void add_security_headers(struct MHD_Response *resp) {
+  MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+  MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+}
+
+static void free_body(void *p) { free(p); }
+
+/* Queues r's response. The body buffer is handed to MHD (freed with the
+ * response), so nothing is copied. */
+static enum MHD_Result respond(ReqState *st) {
+  Request *r = &st->r;
+  if (r->status < 100 || r->status > 599) r->status = 500;
+  if (r->etag && r->status == 200 &&
+      etag_matches(MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "If-None-Match"), r->etag))
+    r->status = 304;
+  size_t len;
+  char *data = buf_detach(&r->out, &len);
+  if (r->status == 204 || r->status == 304 || r->status < 200) len = 0;
+  struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
+  if (!resp) {
+    free(data);
+    return MHD_NO;
+  }
+  add_security_headers(resp);
+  if (r->status != 204 && r->status != 304)
+    MHD_add_response_header(resp, "Content-Type",
+                            r->content_type ? r->content_type : "text/html; charset=utf-8");
+  MHD_add_response_header(resp, "Cache-Control", r->cache_control ? r->cache_control : "no-store");
+  if (r->location) MHD_add_response_header(resp, "Location", r->location);
+  if (r->etag) MHD_add_response_header(resp, "ETag", r->etag);
+  for (RespHeader *h = st->headers; h; h = h->next) MHD_add_response_header(resp, h->name, h->value);
+  enum MHD_Result ret = MHD_queue_response(st->conn, (unsigned)r->status, resp);
+  MHD_destroy_response(resp);
+  if (ret == MHD_YES) {
+    st->status = r->status;
+    st->bytes = st->is_head ? 0 : len;
+  }
+  return ret;
+}
+
+static enum MHD_Result refuse(ReqState *st, int status, const char *title, const char *detail) {
+  req_problem(&st->r, status, title, detail);
+  return respond(st);
+}
+
+/* ---- static files ------------------------------------------------------- */
+
+static const struct {
+  const char *ext, *type;
+} TYPES[] = {
+    {".css", "text/css; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".woff2", "font/woff2"},
+    {".ico", "image/x-icon"},
+    {".txt", "text/plain; charset=utf-8"},
+};
+
+/* Serves path rel (decoded, below /static/) from the static root. Only
+ * regular files with a known extension, whose real path (symlinks resolved)
+ * stays under the root; no segment may be empty or begin with '.' (which
+ * rules out "..", "." and hidden files). Anything else is a 404: an attacker
+ * learns nothing about what exists outside. */
+static enum MHD_Result serve_static(ReqState *st, const char *rel) {
+  Server *srv = st->srv;
+  Request *r = &st->r;
+  if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
+    req_add_header(r, "Allow", "GET, HEAD");
+    return refuse(st, 405, "Method Not Allowed", "static files are served to GET and HEAD only");
+  }
+  const char *type = NULL;
+  for (const char *seg = rel;;) {
+    const char *end = strchr(seg, '/');
+    size_t n = end ? (size_t)(end - seg) : strlen(seg);
+    if (n == 0 || seg[0] == '.') goto not_found;
+    if (!end) {
+      const char *dot = strrchr(seg, '.');
+      for (size_t i = 0; dot && i < sizeof TYPES / sizeof TYPES[0]; i++)
+        if (strcmp(dot, TYPES[i].ext) == 0) type = TYPES[i].type;
+      break;
+    }
+    seg = end + 1;
+  }
+  if (!type) goto not_found;
+
+  char *full = req_printf(r, "%s/%s", srv->static_root, rel);
+  char resolved[PATH_MAX];
+  if (!realpath(full, resolved)) goto not_found;
+  if (strncmp(resolved, srv->static_root, srv->static_root_len) != 0 ||
+      resolved[srv->static_root_len] != '/')
+    goto not_found; /* a symlink out of the directory */
+  int fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) goto not_found;
+  struct stat sb;
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    close(fd);
+    goto not_found;
+  }
+  const char *etag = req_printf(r, "\"%llx-%llx.%lx\"", (unsigned long long)sb.st_size,
+                                (unsigned long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec);
+  int not_modified =
+      etag_matches(MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "If-None-Match"), etag);
+  struct MHD_Response *resp;
+  size_t len = (size_t)sb.st_size;
+  if (not_modified || len == 0) {
+    close(fd);
+    len = 0;
+    resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  } else {
+    resp = MHD_create_response_from_fd(len, fd); /* owns fd from here */
+    if (!resp) close(fd);
+  }
+  if (!resp) return MHD_NO;
+  add_security_headers(resp);
+  if (!not_modified) MHD_add_response_header(resp, "Content-Type", type);
+  MHD_add_response_header(resp, "Cache-Control", "public, max-age=86400");
+  MHD_add_response_header(resp, "ETag", etag);
+  int status = not_modified ? 304 : 200;
+  enum MHD_Result ret = MHD_queue_response(st->conn, (unsigned)status, resp);
+  MHD_destroy_response(resp);
+  if (ret == MHD_YES) {
+    st->status = status;
+    st->bytes = st->is_head ? 0 : len;
+  }
+  return ret;
+
+not_found:
+  return refuse(st, 404, "Not Found", "no such static file");
+}
+
+/* ---- routing ------------------------------------------------------------ */
+
+static int method_matches(const char *route, const char *method) {
+  return strcmp(route, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(route, "GET") == 0);
+}
+
+/* Does pattern match path? Sets *capture to the remainder for a '*' pattern. */
+static int pattern_matches(const char *pattern, const char *path, const char **capture) {
+  size_t n = strlen(pattern);
+  if (n > 0 && pattern[n - 1] == '*') {
+    if (strncmp(pattern, path, n - 1) != 0) return 0;
+    *capture = path + n - 1;
+    return 1;
+  }
+  *capture = NULL;
+  return strcmp(pattern, path) == 0;
+}
+
+static enum MHD_Result dispatch(ReqState *st) {
+  Server *srv = st->srv;
+  const ServerConfig *cfg = srv->cfg;
+  Request *r = &st->r;
+  if (st->too_big)
+    return refuse(st, 413, "Content Too Large",
+                  req_printf(r, "the request body is over the limit of %u bytes", SERVER_MAX_BODY));
+  r->body = st->body.len ? st->body.data : "";
+  r->body_len = st->body.len;
+
+  if (srv->static_root && strncmp(r->path, "/static/", 8) == 0) return serve_static(st, r->path + 8);
+
+  const Route *hit = NULL;
+  const char *capture = NULL;
+  Buf allow = BUF_INIT;
+  for (size_t i = 0; i < cfg->n_routes; i++) {
+    const Route *rt = &cfg->routes[i];
+    const char *cap;
+    if (!pattern_matches(rt->pattern, r->path, &cap)) continue;
+    if (method_matches(rt->method, r->method)) {
+      hit = rt;
+      capture = cap;
+      break;
+    }
+    if (allow.len && strstr(allow.data, rt->method)) continue; /* listed already */
+    buf_addf(&allow, "%s%s", allow.len ? ", " : "", rt->method);
+    if (strcmp(rt->method, "GET") == 0) buf_adds(&allow, ", HEAD");
+  }
+  if (!hit && allow.len) { /* the path exists, for other methods */
+    req_add_header(r, "Allow", allow.data);
+    buf_release(&allow);
+    return refuse(st, 405, "Method Not Allowed",
+                  req_printf(r, "%s is not allowed here", r->method));
+  }
+  buf_release(&allow);
+
+  thread_state_ensure(srv);
+  r->status = 200;
+  if (hit) {
+    r->capture = capture ? req_strdup(r, capture) : NULL;
+    hit->handler(r);
+  } else if (cfg->not_found) {
+    r->status = 404;
+    cfg->not_found(r);
+  } else {
+    req_problem(r, 404, "Not Found", "no page at this address");
+  }
+  return respond(st);
+}
+
+/* ---- the first call: limits and decoding --------------------------------- */
+
+typedef struct {
+  size_t total;
+} HeaderSum;
+
+static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  size_t key_size, const char *value, size_t value_size) {
+  HeaderSum *s = cls;
+  s->total += key_size + 2 + value_size + 2; /* "Name: value\r\n" */
+  return MHD_YES;
+}
+
+typedef struct {
+  Request *r;
+  size_t cap;
+} ParamSink;
+
+static int add_param(void *ctx, const char *name, const char *value, Err *err) {
+  ParamSink *ps = ctx;
+  Request *r = ps->r;
+  if (r->n_params == ps->cap) return err_set(err, ERR_LIMIT, "too many query parameters");
+  r->params[r->n_params].name = req_strdup(r, name);
+  r->params[r->n_params].value = req_strdup(r, value);
+  r->n_params++;
+  return 0;
+}
+
+/* Checks the limits and decodes the target; queues a refusal and returns 1 if
+ * the request is refused (*ret is MHD's result), else 0. */
+static int first_call(ReqState *st, const char *method, enum MHD_Result *ret) {
+  Request *r = &st->r;
+  r->method = req_strdup(r, method);
+  r->query = "";
+  r->accept = "";
+  r->body = "";
+  r->app = st->srv->cfg->app;
+  st->is_head = strcmp(method, "HEAD") == 0;
+
+  size_t tlen = strlen(st->target);
+  if (tlen > SERVER_MAX_URI) {
+    *ret = refuse(st, 414, "URI Too Long",
+                  req_printf(r, "the request target is %zu bytes; the limit is %u", tlen, SERVER_MAX_URI));
+    return 1;
+  }
+  HeaderSum hs = {0};
+  MHD_get_connection_values_n(st->conn, MHD_HEADER_KIND, sum_header, &hs);
+  if (hs.total > SERVER_MAX_HEADERS) {
+    *ret = refuse(st, 431, "Request Header Fields Too Large",
+                  req_printf(r, "the request headers are %zu bytes; the limit is %u", hs.total,
+                             SERVER_MAX_HEADERS));
+    return 1;
+  }
+  const char *cl = MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "Content-Length");
+  if (cl) {
+    errno = 0;
+    char *end;
+    unsigned long long n = strtoull(cl, &end, 10);
+    if (errno == ERANGE || n > SERVER_MAX_BODY) {
+      *ret = refuse(st, 413, "Content Too Large",
+                    req_printf(r, "the request body is %s bytes; the limit is %u", cl, SERVER_MAX_BODY));
+      return 1;
+    }
+  }
+  const char *accept = MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "Accept");
+  if (accept) r->accept = accept; /* lives in MHD's connection memory until the request ends */
+
+  const char *q = strchr(st->target, '?');
+  size_t plen = q ? (size_t)(q - st->target) : tlen;
+  Err err = ERR_INIT;
+  Buf path = BUF_INIT;
+  if (plen == 0 || st->target[0] != '/') {
+    *ret = refuse(st, 400, "Bad Request", "the request target must be a path starting with '/'");
+    return 1;
+  }
+  if (url_decode(&path, st->target, plen, 0, &err) != 0) {
+    buf_release(&path);
+    *ret = refuse(st, 400, "Bad Request", req_printf(r, "malformed path: %s", err.msg));
+    return 1;
+  }
+  r->path = req_strndup(r, path.data, path.len);
+  buf_release(&path);
+  if (q) {
+    r->query = req_strdup(r, q + 1);
+    size_t cap = 1;
+    for (const char *p = r->query; *p; p++) cap += *p == '&';
+    if (cap > SERVER_MAX_PARAMS) cap = SERVER_MAX_PARAMS;
+    ParamSink ps = {r, cap};
+    r->params = req_alloc(r, cap * sizeof *r->params);
+    if (url_query_parse(r->query, strlen(r->query), SERVER_MAX_PARAMS, SERVER_MAX_URI, add_param,
+                        &ps, &err) != 0) {
+      r->n_params = 0;
+      *ret = refuse(st, 400, "Bad Request", req_printf(r, "malformed query: %s", err.msg));
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
+                                      const char *method, const char *version,
+                                      const char *upload, size_t *upload_size, void **con_cls) {
+  ReqState *st = *con_cls;
+  if (!st) return MHD_NO; /* cannot happen: uri_logged always runs first */
+  if (st->phase == 0) {
+    st->phase = 1;
+    enum MHD_Result ret;
+    if (first_call(st, method, &ret)) return ret;
+    return MHD_YES; /* reply on a later call: keeps keep-alive (STYLE.md) */
+  }
+  if (*upload_size) {
+    /* Chunked bodies have no Content-Length: count here. Past the limit the
+     * rest is read and dropped, and the request answered 413 at its end (MHD
+     * cannot answer in the middle of a body) -- unless the client keeps
+     * sending far past it: then the connection is cut. */
+    st->body_seen += *upload_size;
+    if (!st->too_big && st->body_seen <= SERVER_MAX_BODY)
+      buf_add(&st->body, upload, *upload_size);
+    else {
+      st->too_big = 1;
+      buf_release(&st->body);
+      if (st->body_seen > DRAIN_MAX) return MHD_NO;
+    }
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  return dispatch(st);
+}
+
+/* ---- listening, signals, run and stop ----------------------------------- */
+
+/* Splits "host:port" or "[v6]:port" into host (brackets removed) and port. */
+static int parse_listen(const char *spec, char *host, size_t hcap, char *port, size_t pcap, Err *err) {
+  const char *colon, *hs, *he;
+  if (spec[0] == '[') {
+    const char *rb = strchr(spec, ']');
+    if (!rb || rb[1] != ':') goto bad;
+    hs = spec + 1;
+    he = rb;
+    colon = rb + 1;
+  } else {
+    colon = strrchr(spec, ':');
+    if (!colon || memchr(spec, ':', (size_t)(colon - spec))) goto bad;
+    hs = spec;
+    he = colon;
+  }
+  const char *ps = colon + 1;
+  if (!*ps || strspn(ps, "0123456789") != strlen(ps) || strlen(ps) > 5 || atoi(ps) > 65535) goto bad;
+  if ((size_t)(he - hs) >= hcap || strlen(ps) >= pcap) goto bad;
+  memcpy(host, hs, (size_t)(he - hs));
+  host[he - hs] = 0;
+  memcpy(port, ps, strlen(ps) + 1);
+  return 0;
+bad:
+  return err_set(err, ERR_USAGE, "cannot listen on '%s': expected host:port or [ipv6]:port", spec);
+}
+
+/* The listening socket's fd, or a negative error code with err set. Our own
+ * socket rather than MHD's so that a failure says why (EADDRINUSE ...). */
+static int open_listener(const char *spec, char *host, size_t hcap, int *family, Err *err) {
+  char port[8];
+  int rc;
+  if ((rc = parse_listen(spec, host, hcap, port, sizeof port, err)) != 0) return rc;
+  struct addrinfo hints = {0}, *ai = NULL;
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  int gai = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
+  if (gai != 0) return err_set(err, ERR_IO, "cannot listen on %s: %s", spec, gai_strerror(gai));
+  int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+  int one = 1;
+  if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+      bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 511) != 0) {
+    rc = err_set(err, ERR_IO, "cannot listen on %s: %s", spec, strerror(errno));
+    if (fd >= 0) close(fd);
+    freeaddrinfo(ai);
+    return rc;
+  }
+  *family = ai->ai_family;
+  freeaddrinfo(ai);
+  return fd;
+}
+
+/* The stop signal: a semaphore, because sem_post is async-signal-safe. It is
+ * created once and never destroyed, so server_stop() is safe at any time. */
+static sem_t stop_sem;
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+static void stop_sem_init(void) { sem_init(&stop_sem, 0, 0); }
+
+static void on_signal(int sig) {
+  int saved = errno;
+  sem_post(&stop_sem);
+  errno = saved;
+}
+
+void server_stop(void) {
+  pthread_once(&stop_once, stop_sem_init);
+  sem_post(&stop_sem);
+}
+
+static void wait_in_flight(Server *srv, unsigned seconds) {
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  until.tv_sec += seconds;
+  pthread_mutex_lock(&srv->mu);
+  while (srv->in_flight > 0)
+    if (pthread_cond_timedwait(&srv->cv, &srv->mu, &until) == ETIMEDOUT) break;
+  pthread_mutex_unlock(&srv->mu);
+}
+
+int server_run(const ServerConfig *cfg, Err *err) {
+  if (atomic_exchange(&g_running, 1))
+    return err_set(err, ERR_USAGE, "cannot start a server: one is already running in this process");
+  pthread_once(&stop_once, stop_sem_init);
+
+  int rc = -1, lfd = -1, family = AF_INET, handlers = 0;
+  struct MHD_Daemon *d = NULL;
+  struct sigaction old_int, old_term;
+  Server srv = {.cfg = cfg, .log = cfg->access_log ? cfg->access_log : stderr};
+  pthread_condattr_t ca;
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&srv.cv, &ca);
+  pthread_condattr_destroy(&ca);
+  pthread_mutex_init(&srv.mu, NULL);
+  static atomic_uint gens;
+  srv.gen = atomic_fetch_add(&gens, 1) + 1;
+
+  if (cfg->static_dir) {
+    if (!(srv.static_root = realpath(cfg->static_dir, NULL))) {
+      rc = err_set(err, ERR_IO, "static directory '%s': %s", cfg->static_dir, strerror(errno));
+      goto out;
+    }
+    srv.static_root_len = strlen(srv.static_root);
+  }
+  char host[256];
+  const char *spec = cfg->listen ? cfg->listen : "127.0.0.1:8080";
+  lfd = open_listener(spec, host, sizeof host, &family, err);
+  if (lfd < 0) {
+    rc = lfd; /* the error code */
+    lfd = -1;
+    goto out;
+  }
+
+  while (sem_trywait(&stop_sem) == 0) {
+  } /* forget stops from before this run */
+  struct sigaction sa = {0};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills at once */
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  handlers = 1;
+
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned threads = cfg->threads ? cfg->threads : ncpu > 0 ? (unsigned)ncpu : 1;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                   (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL) |
+                   (family == AF_INET6 ? MHD_USE_IPv6 : 0);
+  atomic_store(&g_gen, srv.gen);
+  unsigned idle = cfg->idle_seconds ? cfg->idle_seconds : SERVER_IDLE_SECONDS;
+  struct MHD_OptionItem opts[] = {
+      {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
+      {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
+      {MHD_OPTION_CONNECTION_TIMEOUT, idle, NULL},
+      {MHD_OPTION_PER_IP_CONNECTION_LIMIT, SERVER_MAX_PER_IP, NULL},
+      {MHD_OPTION_CONNECTION_LIMIT, SERVER_MAX_CONNECTIONS, NULL},
+      {MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL},
+      {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logged, &srv},
+      {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, &srv},
+      {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, NULL}, /* 1: no pool */
+      {MHD_OPTION_END, 0, NULL},
+  };
+  d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, &srv, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+  if (!d) {
+    rc = err_set(err, ERR_IO, "cannot start the HTTP server on %s (libmicrohttpd refused the configuration)",
+                 spec);
+    goto out;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  unsigned port = info ? info->port : 0;
+  if (cfg->on_listen) cfg->on_listen(cfg->app, host, port);
+
+  while (sem_wait(&stop_sem) != 0 && errno == EINTR) {
+  }
+  /* Stop accepting, let what is in flight finish (bounded), then stop. */
+  MHD_socket qfd = MHD_quiesce_daemon(d);
+  wait_in_flight(&srv, STOP_GRACE_SECONDS);
+  MHD_stop_daemon(d);
+  d = NULL;
+  if (qfd != MHD_INVALID_SOCKET) lfd = qfd; /* after quiescing, closing it is ours */
+  else lfd = -1;
+  rc = 0;
+
+out:
+  if (d) MHD_stop_daemon(d); /* closes lfd */
+  else if (lfd >= 0) close(lfd);
+  atomic_store(&g_gen, 0);
+  for (ThreadSlot *s = srv.slots, *next; s; s = next) {
+    next = s->next;
+    if (cfg->thread_done) cfg->thread_done(cfg->app, s->state);
+    free(s);
+  }
+  if (handlers) {
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+  }
+  free(srv.static_root);
+  pthread_mutex_destroy(&srv.mu);
+  pthread_cond_destroy(&srv.cv);
+  atomic_store(&g_running, 0);
+  return rc;
+}

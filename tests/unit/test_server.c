@@ -1,0 +1,824 @@
+/* test_server.c -- the HTTP server over loopback: server_run in a background
+ * thread on port 0, raw HTTP/1.1 written to plain sockets. Routing, captures,
+ * query parameters, HEAD, keep-alive, each limit's status code (and where
+ * it bites), slow and idle clients, static files, the access log, graceful
+ * stop, thread states, binding errors, IPv6 and SIGTERM. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "base/buf.h"
+#include "web/server.h"
+
+/* ---- handlers ----------------------------------------------------------- */
+
+static atomic_int slow_started, n_init, n_done;
+
+static void h_root(Request *r) { buf_adds(&r->out, "hello"); }
+
+static void h_files(Request *r) { buf_addf(&r->out, "cap=%s", r->capture); }
+
+static void h_params(Request *r) {
+  for (size_t i = 0; i < r->n_params; i++)
+    buf_addf(&r->out, "%s=%s;", r->params[i].name, r->params[i].value);
+  const char *a = req_param(r, "a");
+  buf_addf(&r->out, "first-a=%s", a ? a : "(null)");
+}
+
+static void h_slow(Request *r) {
+  atomic_store(&slow_started, 1);
+  usleep(300 * 1000);
+  buf_adds(&r->out, "slow done");
+}
+
+static void h_state(Request *r) {
+  int *s = server_thread_state();
+  buf_addf(&r->out, "state=%s", s && *s == 42 ? "ok" : "missing");
+}
+
+static void h_echo(Request *r) {
+  r->content_type = "text/plain";
+  buf_addf(&r->out, "len=%zu body=%.20s", r->body_len, r->body);
+}
+
+static void h_problem(Request *r) {
+  req_problem(r, 422, "Bad \"thing\"", "parameter 'x' must be <10>\n");
+}
+
+static void h_etag(Request *r) {
+  r->etag = "\"v1\"";
+  r->cache_control = "private, max-age=60";
+  req_add_header(r, "Set-Cookie", "sid=abc; HttpOnly");
+  buf_adds(&r->out, "tagged");
+}
+
+static void h_alloc(Request *r) {
+  /* many small and some large arena allocations; ASan/valgrind check they are freed */
+  for (int i = 0; i < 500; i++) {
+    char *p = req_printf(r, "item-%d", i);
+    if (i % 100 == 0) memset(req_alloc(r, 20000), 'x', 20000);
+    if (i == 499) buf_adds(&r->out, p);
+  }
+  const char *h = req_header(r, "x-test");
+  buf_addf(&r->out, " hdr=%s", h ? h : "(null)");
+}
+
+static const Route ROUTES[] = {
+    {"GET", "/", h_root},
+    {"GET", "/files/*", h_files},
+    {"GET", "/params", h_params},
+    {"GET", "/slow", h_slow},
+    {"GET", "/state", h_state},
+    {"POST", "/echo", h_echo},
+    {"GET", "/problem", h_problem},
+    {"GET", "/etag", h_etag},
+    {"GET", "/alloc", h_alloc},
+};
+
+static int the_state = 42;
+static void *t_init(void *app) {
+  atomic_fetch_add(&n_init, 1);
+  return &the_state;
+}
+static void t_done(void *app, void *state) {
+  if (state == &the_state) atomic_fetch_add(&n_done, 1);
+}
+
+/* ---- running a server in the background ---------------------------------- */
+
+typedef struct {
+  ServerConfig cfg;
+  Err err;
+  int rc;
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  unsigned port;
+  char host[64];
+  int listening, finished;
+} Running;
+
+static void on_listen(void *app, const char *host, unsigned port) {
+  Running *run = app;
+  pthread_mutex_lock(&run->mu);
+  run->port = port;
+  snprintf(run->host, sizeof run->host, "%s", host);
+  run->listening = 1;
+  pthread_cond_broadcast(&run->cv);
+  pthread_mutex_unlock(&run->mu);
+}
+
+static void *run_thread(void *p) {
+  Running *run = p;
+  run->rc = server_run(&run->cfg, &run->err);
+  pthread_mutex_lock(&run->mu);
+  run->finished = 1;
+  pthread_cond_broadcast(&run->cv);
+  pthread_mutex_unlock(&run->mu);
+  return NULL;
+}
+
+/* Starts run->cfg; 1 once listening, 0 if server_run returned first (or 5 s passed). */
+static int start(Running *run) {
+  pthread_mutex_init(&run->mu, NULL);
+  pthread_cond_init(&run->cv, NULL);
+  run->cfg.app = run;
+  run->cfg.on_listen = on_listen;
+  pthread_create(&run->th, NULL, run_thread, run);
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += 5;
+  pthread_mutex_lock(&run->mu);
+  while (!run->listening && !run->finished)
+    if (pthread_cond_timedwait(&run->cv, &run->mu, &until) != 0) break;
+  int ok = run->listening;
+  pthread_mutex_unlock(&run->mu);
+  return ok;
+}
+
+static void finish(Running *run) {
+  pthread_join(run->th, NULL);
+  pthread_mutex_destroy(&run->mu);
+  pthread_cond_destroy(&run->cv);
+}
+
+/* ---- a tiny HTTP client ------------------------------------------------- */
+
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int conn_open_family(int family, unsigned port) {
+  int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  struct timeval tv = {5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  int rc;
+  if (family == AF_INET6) {
+    struct sockaddr_in6 a = {0};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons((unsigned short)port);
+    a.sin6_addr = in6addr_loopback;
+    rc = connect(fd, (struct sockaddr *)&a, sizeof a);
+  } else {
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    rc = connect(fd, (struct sockaddr *)&a, sizeof a);
+  }
+  if (rc != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+static int conn_open(unsigned port) { return conn_open_family(AF_INET, port); }
+
+/* Sends everything it can; a server that answers early and closes may cut it short. */
+static void send_all(int fd, const char *p, size_t n) {
+  while (n > 0) {
+    ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+    if (k <= 0) return;
+    p += k;
+    n -= (size_t)k;
+  }
+}
+static void send_str(int fd, const char *s) { send_all(fd, s, strlen(s)); }
+
+typedef struct {
+  int status;
+  Buf head, body;
+} Resp;
+
+static void resp_release(Resp *r) {
+  buf_release(&r->head);
+  buf_release(&r->body);
+  r->status = 0;
+}
+
+/* The value of header name in r (a static copy), or NULL. */
+static const char *hdr(Resp *r, const char *name) {
+  static char val[1024];
+  size_t n = strlen(name);
+  const char *p = buf_cstr(&r->head);
+  while ((p = strstr(p, "\r\n")) != NULL) {
+    p += 2;
+    if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+      const char *v = p + n + 1, *e;
+      while (*v == ' ') v++;
+      e = strstr(v, "\r\n");
+      if (!e) e = v + strlen(v);
+      snprintf(val, sizeof val, "%.*s", (int)(e - v), v);
+      return val;
+    }
+  }
+  return NULL;
+}
+
+/* Reads one response (headers byte by byte, so nothing of a following
+ * response is consumed). head_only: a response to HEAD (no body follows).
+ * Returns 0, or -1 on EOF/timeout before a complete response. */
+static int read_resp(int fd, Resp *r, int head_only) {
+  resp_release(r);
+  char c;
+  while (!(r->head.len >= 4 && memcmp(r->head.data + r->head.len - 4, "\r\n\r\n", 4) == 0)) {
+    if (recv(fd, &c, 1, 0) != 1) return -1;
+    buf_addc(&r->head, c);
+  }
+  if (sscanf(r->head.data, "HTTP/1.%*d %d", &r->status) != 1) return -1;
+  const char *cl = hdr(r, "Content-Length");
+  if (head_only || r->status == 304 || r->status == 204) return 0;
+  if (cl) {
+    size_t want = strtoul(cl, NULL, 10);
+    char buf[4096];
+    while (r->body.len < want) {
+      size_t k = want - r->body.len < sizeof buf ? want - r->body.len : sizeof buf;
+      ssize_t got = recv(fd, buf, k, 0);
+      if (got <= 0) return -1;
+      buf_add(&r->body, buf, (size_t)got);
+    }
+  } else {
+    char buf[4096];
+    ssize_t got;
+    while ((got = recv(fd, buf, sizeof buf, 0)) > 0) buf_add(&r->body, buf, (size_t)got);
+  }
+  buf_addc(&r->body, 0); /* keep it a C string for is_str */
+  r->body.len--;
+  return 0;
+}
+
+/* One request on a fresh connection. */
+static int http(unsigned port, const char *raw, Resp *r) {
+  int fd = conn_open(port);
+  if (fd < 0) return -1;
+  send_str(fd, raw);
+  int rc = read_resp(fd, r, strncmp(raw, "HEAD ", 5) == 0);
+  close(fd);
+  return rc;
+}
+
+static int get(unsigned port, const char *target, Resp *r) {
+  char req[1024];
+  snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: t\r\n\r\n", target);
+  return http(port, req, r);
+}
+
+/* ---- slow clients ----------------------------------------------------------- */
+
+typedef struct {
+  unsigned port;
+  pthread_t th;
+  atomic_int dribbling;
+  int status;
+} Slow;
+
+static void *slow_client(void *p) {
+  Slow *s = p;
+  int fd = conn_open(s->port);
+  if (fd < 0) return NULL;
+  const char *req = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+  atomic_store(&s->dribbling, 1);
+  for (size_t i = 0; i < 10; i++) { /* "GET / HTTP": one byte per 200 ms */
+    send_all(fd, req + i, 1);
+    usleep(200 * 1000);
+  }
+  atomic_store(&s->dribbling, 0);
+  send_str(fd, req + 10);
+  Resp r = {0};
+  if (read_resp(fd, &r, 0) == 0) s->status = r.status;
+  resp_release(&r);
+  close(fd);
+  return NULL;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+static char root[64];
+
+static void write_file(const char *rel, const char *text) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/%s", root, rel);
+  FILE *f = fopen(path, "w");
+  fputs(text, f);
+  fclose(f);
+}
+
+static void cleanup_files(void) {
+  const char *files[] = {"static/img/logo.svg", "static/app.css", "static/link.txt",
+                         "static/.hidden.txt", "static/notes.exe", "secret.txt"};
+  char path[256];
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", root, files[i]);
+    unlink(path);
+  }
+  snprintf(path, sizeof path, "%s/static/img", root);
+  rmdir(path);
+  snprintf(path, sizeof path, "%s/static", root);
+  rmdir(path);
+  rmdir(root);
+}
+
+/* ---- tests ------------------------------------------------------------------- */
+
+static void test_basics(unsigned port) {
+  Resp r = {0};
+  ok(get(port, "/", &r) == 0, "GET / answered");
+  is_int(r.status, 200, "GET / is 200");
+  is_str(r.body.data, "hello", "GET / body");
+  is_str(hdr(&r, "Content-Security-Policy"), "default-src 'self'; frame-ancestors 'none'", "CSP header");
+  is_str(hdr(&r, "X-Content-Type-Options"), "nosniff", "nosniff header");
+  is_str(hdr(&r, "Referrer-Policy"), "same-origin", "Referrer-Policy header");
+  is_str(hdr(&r, "Cache-Control"), "no-store", "dynamic responses default to no-store");
+  is_str(hdr(&r, "Content-Type"), "text/html; charset=utf-8", "default content type");
+
+  get(port, "/nope", &r);
+  is_int(r.status, 404, "no route: 404");
+  is_str(hdr(&r, "Content-Type"), "application/problem+json", "404 is problem JSON");
+  ok(hdr(&r, "Content-Security-Policy") != NULL, "404 carries the security headers too");
+
+  http(port, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", &r);
+  is_int(r.status, 405, "POST to a GET-only path: 405");
+  is_str(hdr(&r, "Allow"), "GET, HEAD", "405 names the allowed methods");
+
+  get(port, "/problem", &r);
+  is_int(r.status, 422, "req_problem sets the status");
+  is_str(hdr(&r, "Content-Type"), "application/problem+json", "req_problem content type");
+  is_str(r.body.data,
+         "{\"type\":\"about:blank\",\"title\":\"Bad \\\"thing\\\"\",\"status\":422,"
+         "\"detail\":\"parameter 'x' must be <10>\\n\",\"instance\":\"/problem\"}\n",
+         "req_problem writes escaped RFC 9457 JSON with instance = path");
+
+  get(port, "/state", &r);
+  is_str(r.body.data, "state=ok", "handlers see their pool thread's state");
+
+  http(port, "GET /alloc HTTP/1.1\r\nHost: t\r\nX-Test: yes\r\n\r\n", &r);
+  is_str(r.body.data, "item-499 hdr=yes", "arena allocations and req_header work");
+  resp_release(&r);
+}
+
+static void test_keepalive_and_head(unsigned port) {
+  Resp r = {0};
+  int fd = conn_open(port);
+  send_str(fd, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+  ok(read_resp(fd, &r, 0) == 0 && r.status == 200, "keep-alive: first response");
+  ok(hdr(&r, "Connection") == NULL || strcasecmp(hdr(&r, "Connection"), "close") != 0,
+     "keep-alive: no Connection: close");
+  send_str(fd, "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
+  ok(read_resp(fd, &r, 0) == 0 && r.status == 404, "keep-alive: second request on the same connection");
+  ok(hdr(&r, "Connection") == NULL, "keep-alive: a 404 keeps the connection too");
+
+  send_str(fd, "HEAD / HTTP/1.1\r\nHost: t\r\n\r\n");
+  ok(read_resp(fd, &r, 1) == 0 && r.status == 200, "HEAD / served by the GET route");
+  is_str(hdr(&r, "Content-Length"), "5", "HEAD has the GET's Content-Length");
+  send_str(fd, "GET /files/x HTTP/1.1\r\nHost: t\r\n\r\n");
+  ok(read_resp(fd, &r, 0) == 0, "request after HEAD answered");
+  ok(strncmp(r.head.data, "HTTP/1.1 200", 12) == 0 && strcmp(r.body.data, "cap=x") == 0,
+     "HEAD sent no body (the next bytes are the next response)");
+  close(fd);
+  resp_release(&r);
+}
+
+static void test_routes_and_params(unsigned port) {
+  Resp r = {0};
+  get(port, "/files/a%20b/c%2Fd", &r);
+  is_str(r.body.data, "cap=a b/c/d", "'*' capture is percent-decoded");
+  get(port, "/files/100%25", &r);
+  is_str(r.body.data, "cap=100%", "capture decoded exactly once");
+  get(port, "/files/", &r);
+  is_str(r.body.data, "cap=", "empty capture");
+  get(port, "/files", &r);
+  is_int(r.status, 404, "prefix pattern needs its prefix");
+  get(port, "/%66iles/x", &r);
+  is_str(r.body.data, "cap=x", "routes match the decoded path");
+  get(port, "/files/%zz", &r);
+  is_int(r.status, 400, "malformed escape in the path: 400");
+  get(port, "/files/%00", &r);
+  is_int(r.status, 400, "NUL in the path: 400");
+
+  get(port, "/params?a=1&b=x+y&a=3&c=%C3%A9", &r);
+  is_str(r.body.data, "a=1;b=x y;a=3;c=\xC3\xA9;first-a=1", "repeated query params kept in order, decoded");
+  get(port, "/params", &r);
+  is_str(r.body.data, "first-a=(null)", "no query: no params");
+  get(port, "/params?bad=%G1", &r);
+  is_int(r.status, 400, "malformed query escape: 400");
+  ok(strstr(r.body.data, "bad") != NULL, "the 400 names the parameter");
+
+  Buf q = BUF_INIT;
+  buf_adds(&q, "/params?");
+  for (int i = 0; i < SERVER_MAX_PARAMS; i++) buf_addf(&q, "p%d=%d&", i, i);
+  get(port, q.data, &r);
+  is_int(r.status, 200, "SERVER_MAX_PARAMS parameters accepted");
+  buf_adds(&q, "one=more");
+  get(port, q.data, &r);
+  is_int(r.status, 400, "one parameter over SERVER_MAX_PARAMS: 400");
+  ok(strstr(r.body.data, "limit is 64") != NULL, "and the message says the limit");
+  buf_release(&q);
+  resp_release(&r);
+}
+
+/* A request whose target is exactly len bytes. */
+static int get_target_len(unsigned port, size_t len, Resp *r) {
+  Buf b = BUF_INIT;
+  buf_adds(&b, "GET /params?a=");
+  while (b.len < 4 + len) buf_addc(&b, 'x');
+  buf_adds(&b, " HTTP/1.1\r\nHost: t\r\n\r\n");
+  int rc = http(port, b.data, r);
+  buf_release(&b);
+  return rc;
+}
+
+/* A request whose header block ("Name: value\r\n" lines) is exactly len bytes. */
+static int get_headers_len(unsigned port, size_t len, Resp *r) {
+  Buf b = BUF_INIT;
+  buf_adds(&b, "GET / HTTP/1.1\r\nHost: t\r\n");
+  size_t left = len - 9; /* "Host: t\r\n" */
+  for (int i = 0; left > 0; i++) {
+    size_t v; /* a line is "X-Pad-NN: " v bytes "\r\n": 12 + v; the last needs v >= 1 */
+    if (left <= 12 + 1000)
+      v = left - 12;
+    else if (left - (12 + 1000) < 13)
+      v = left - 12 - 13;
+    else
+      v = 1000;
+    buf_addf(&b, "X-Pad-%02d: ", i % 100);
+    for (size_t k = 0; k < v; k++) buf_addc(&b, 'h');
+    buf_adds(&b, "\r\n");
+    left -= 12 + v;
+  }
+  buf_adds(&b, "\r\n");
+  int rc = http(port, b.data, r);
+  buf_release(&b);
+  return rc;
+}
+
+static void test_limits(unsigned port) {
+  Resp r = {0};
+  get_target_len(port, SERVER_MAX_URI, &r);
+  is_int(r.status, 200, "request target of exactly SERVER_MAX_URI bytes: 200");
+  get_target_len(port, SERVER_MAX_URI + 1, &r);
+  is_int(r.status, 414, "one byte over SERVER_MAX_URI: 414");
+  is_str(hdr(&r, "Content-Type"), "application/problem+json", "our 414 (problem JSON), not MHD's");
+  get_target_len(port, 10 * 1024, &r);
+  is_int(r.status, 414, "10 KB query string: 414");
+  int rc = get_target_len(port, 100 * 1024, &r);
+  ok(rc == 0 && r.status == 414, "100 KB request target (answered by MHD): 414 (got %d)", r.status);
+
+  get_headers_len(port, SERVER_MAX_HEADERS, &r);
+  is_int(r.status, 200, "headers of exactly SERVER_MAX_HEADERS bytes: 200");
+  get_headers_len(port, SERVER_MAX_HEADERS + 1, &r);
+  is_int(r.status, 431, "one byte over SERVER_MAX_HEADERS: 431");
+  is_str(hdr(&r, "Content-Type"), "application/problem+json", "our 431 (problem JSON), not MHD's");
+  {
+    /* both at their limits at once: MHD's connection memory must hold them */
+    Buf b = BUF_INIT;
+    buf_adds(&b, "GET /params?a=");
+    while (b.len < 4 + SERVER_MAX_URI) buf_addc(&b, 'x');
+    buf_adds(&b, " HTTP/1.1\r\nHost: t\r\n");
+    for (size_t left = SERVER_MAX_HEADERS - 9; left > 0;) {
+      size_t v = left > 1012 + 13 ? 1000 : left - 12;
+      buf_adds(&b, "X-Pad-00: ");
+      for (size_t k = 0; k < v; k++) buf_addc(&b, 'h');
+      buf_adds(&b, "\r\n");
+      left -= 12 + v;
+    }
+    buf_adds(&b, "\r\n");
+    http(port, b.data, &r);
+    is_int(r.status, 200, "target and headers both exactly at their limits: 200");
+    buf_release(&b);
+  }
+  get_headers_len(port, 20 * 1024, &r);
+  is_int(r.status, 431, "20 KB of headers: 431");
+  rc = get_headers_len(port, 200 * 1024, &r);
+  ok(rc == 0 && r.status == 431, "200 KB of headers (answered by MHD): 431 (got %d)", r.status);
+
+  http(port, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2097152\r\n\r\n", &r);
+  is_int(r.status, 413, "2 MB POST (by Content-Length): 413");
+  char req[256];
+  snprintf(req, sizeof req, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: %u\r\n\r\n", SERVER_MAX_BODY + 1);
+  http(port, req, &r);
+  is_int(r.status, 413, "one byte over SERVER_MAX_BODY: 413");
+
+  /* A body of exactly the limit is accepted. */
+  Buf b = BUF_INIT;
+  buf_addf(&b, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: %u\r\n\r\n", SERVER_MAX_BODY);
+  size_t start = b.len;
+  buf_grow(&b, SERVER_MAX_BODY);
+  memset(b.data + start, 'b', SERVER_MAX_BODY);
+  b.len += SERVER_MAX_BODY;
+  b.data[b.len] = 0;
+  int fd = conn_open(port);
+  send_all(fd, b.data, b.len);
+  read_resp(fd, &r, 0);
+  close(fd);
+  is_int(r.status, 200, "a body of exactly SERVER_MAX_BODY: 200");
+  ok(strncmp(buf_cstr(&r.body), "len=1048576 body=bbbb", 21) == 0, "and the handler saw all of it");
+
+  /* Chunked: no Content-Length, counted while it arrives. */
+  http(port, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", &r);
+  is_str(r.body.data, "len=5 body=hello", "small chunked body delivered");
+  buf_reset(&b);
+  buf_adds(&b, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+  fd = conn_open(port);
+  send_all(fd, b.data, b.len);
+  char chunk[65536 + 16];
+  int hl = snprintf(chunk, sizeof chunk, "10000\r\n");
+  memset(chunk + hl, 'c', 65536);
+  memcpy(chunk + hl + 65536, "\r\n", 2);
+  for (int i = 0; i < 20; i++) send_all(fd, chunk, (size_t)hl + 65536 + 2); /* 1.25 MB */
+  send_str(fd, "0\r\n\r\n");
+  read_resp(fd, &r, 0);
+  close(fd);
+  is_int(r.status, 413, "chunked body over SERVER_MAX_BODY: 413");
+
+  /* A chunked body that never ends is cut off past 4x the limit. */
+  fd = conn_open(port);
+  send_str(fd, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+  double t0 = now_ms();
+  for (int i = 0; i < 100; i++) send_all(fd, chunk, (size_t)hl + 65536 + 2); /* 6.25 MB */
+  int got = read_resp(fd, &r, 0);
+  close(fd);
+  ok(got < 0 && now_ms() - t0 < 4000, "an endless chunked body: connection cut (%.0f ms)", now_ms() - t0);
+  get(port, "/", &r);
+  is_int(r.status, 200, "and the server carries on");
+  buf_release(&b);
+  resp_release(&r);
+}
+
+static void test_slow_and_idle(unsigned port) {
+  Slow slow[3];
+  for (int i = 0; i < 3; i++) {
+    memset(&slow[i], 0, sizeof slow[i]);
+    slow[i].port = port;
+    pthread_create(&slow[i].th, NULL, slow_client, &slow[i]);
+  }
+  usleep(300 * 1000);
+  double t0 = now_ms();
+  Resp r = {0};
+  int rc = get(port, "/", &r);
+  double took = now_ms() - t0;
+  int still = atomic_load(&slow[0].dribbling) && atomic_load(&slow[1].dribbling) && atomic_load(&slow[2].dribbling);
+  ok(rc == 0 && r.status == 200, "normal request answered while 3 slow clients dribble");
+  ok(took < 500, "and quickly (%.0f ms)", took);
+  ok(still, "the slow clients were still dribbling meanwhile");
+  for (int i = 0; i < 3; i++) pthread_join(slow[i].th, NULL);
+  ok(slow[0].status == 200 && slow[1].status == 200 && slow[2].status == 200,
+     "slow clients are answered too (1 byte / 200 ms is not idle)");
+
+  /* Idle: idle_seconds is 1 in this server. */
+  int fd = conn_open(port);
+  t0 = now_ms();
+  char c;
+  ssize_t got = recv(fd, &c, 1, 0);
+  took = now_ms() - t0;
+  ok(got == 0, "idle connection closed by the server (recv %zd)", got);
+  ok(took > 700 && took < 3500, "after about the idle timeout (%.0f ms)", took);
+  close(fd);
+
+  fd = conn_open(port);
+  send_str(fd, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+  read_resp(fd, &r, 0);
+  t0 = now_ms();
+  got = recv(fd, &c, 1, 0);
+  took = now_ms() - t0;
+  ok(got == 0 && took > 700 && took < 3500, "idle keep-alive connection closed after the timeout (%.0f ms)", took);
+  close(fd);
+  resp_release(&r);
+}
+
+static void test_static(unsigned port) {
+  Resp r = {0};
+  get(port, "/static/app.css", &r);
+  is_int(r.status, 200, "static file: 200");
+  is_str(r.body.data, "body { color: red }\n", "static file body");
+  is_str(hdr(&r, "Content-Type"), "text/css; charset=utf-8", "static content type");
+  is_str(hdr(&r, "Cache-Control"), "public, max-age=86400", "static Cache-Control");
+  ok(hdr(&r, "X-Content-Type-Options") != NULL, "static files carry the security headers");
+  const char *e = hdr(&r, "ETag");
+  char etag[128];
+  snprintf(etag, sizeof etag, "%s", e ? e : "");
+  ok(etag[0] == '"' && strlen(etag) > 4, "static ETag present (%s)", etag);
+
+  char req[512];
+  snprintf(req, sizeof req, "GET /static/app.css HTTP/1.1\r\nHost: t\r\nIf-None-Match: %s\r\n\r\n", etag);
+  http(port, req, &r);
+  is_int(r.status, 304, "If-None-Match with the ETag: 304");
+  is_int(r.body.len, 0, "304 has no body");
+  snprintf(req, sizeof req, "GET /static/app.css HTTP/1.1\r\nHost: t\r\nIf-None-Match: \"other\", W/%s\r\n\r\n", etag);
+  http(port, req, &r);
+  is_int(r.status, 304, "ETag found in a list, weak form: 304");
+  http(port, "GET /static/app.css HTTP/1.1\r\nHost: t\r\nIf-None-Match: \"other\"\r\n\r\n", &r);
+  is_int(r.status, 200, "another ETag: 200");
+  http(port, "HEAD /static/app.css HTTP/1.1\r\nHost: t\r\n\r\n", &r);
+  ok(r.status == 200 && r.body.len == 0, "HEAD of a static file");
+
+  get(port, "/static/img/logo.svg", &r);
+  ok(r.status == 200 && strcmp(hdr(&r, "Content-Type"), "image/svg+xml") == 0, "nested static file, svg type");
+
+  const char *refused[] = {"/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/img/../../secret.txt",
+                           "/static/link.txt", "/static/.hidden.txt", "/static//etc/passwd",
+                           "/static/notes.exe", "/static/img", "/static/missing.css", "/static/%2fetc%2fpasswd"};
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    get(port, refused[i], &r);
+    ok(r.status == 404 && !strstr(buf_cstr(&r.body), "TOPSECRET"), "%s refused with 404 (got %d)", refused[i],
+       r.status);
+  }
+  http(port, "POST /static/app.css HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", &r);
+  is_int(r.status, 405, "POST to a static file: 405");
+
+  get(port, "/etag", &r);
+  ok(r.status == 200 && strcmp(hdr(&r, "ETag"), "\"v1\"") == 0, "handler ETag sent");
+  is_str(hdr(&r, "Cache-Control"), "private, max-age=60", "handler Cache-Control sent");
+  is_str(hdr(&r, "Set-Cookie"), "sid=abc; HttpOnly", "req_add_header header sent");
+  http(port, "GET /etag HTTP/1.1\r\nHost: t\r\nIf-None-Match: \"v1\"\r\n\r\n", &r);
+  is_int(r.status, 304, "handler ETag + If-None-Match: 304");
+  resp_release(&r);
+}
+
+static void test_stop_in_flight(Running *run) {
+  Resp r = {0};
+  int fd = conn_open(run->port);
+  send_str(fd, "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
+  for (int i = 0; i < 200 && !atomic_load(&slow_started); i++) usleep(10 * 1000);
+  ok(atomic_load(&slow_started), "slow handler started");
+  server_stop();
+  int rc = read_resp(fd, &r, 0);
+  ok(rc == 0 && r.status == 200 && strcmp(r.body.data, "slow done") == 0,
+     "server_stop lets the in-flight request finish with 200");
+  close(fd);
+  finish(run);
+  is_int(run->rc, 0, "server_run returns 0 after server_stop");
+  ok(conn_open(run->port) < 0, "after the stop nothing listens");
+  resp_release(&r);
+}
+
+static void test_access_log(FILE *log) {
+  rewind(log);
+  char line[4096];
+  int n = 0, well_formed = 0, params_line = 0, head_line = 0, limit_line = 0;
+  while (fgets(line, sizeof line, log)) {
+    n++;
+    if (getenv("SHOW_LOG")) printf("# %s", line);
+    char when[64], ip[64], method[16], target[3000], status[8];
+    size_t bytes;
+    double ms;
+    if (sscanf(line, "%63s %63s \"%15s %2999[^\"]\" %7s %zu %lf", when, ip, method, target, status, &bytes, &ms) == 7 &&
+        strlen(when) == 24 && when[4] == '-' && when[10] == 'T' && when[23] == 'Z' && strcmp(ip, "127.0.0.1") == 0)
+      well_formed++;
+    else
+      printf("# odd log line: %s", line);
+    if (strstr(line, "\"GET /params?a=1&b=x+y&a=3&c=%C3%A9\" 200 "))
+      params_line++;
+    if (strstr(line, "\"HEAD / HTTP/1.1\"") || strstr(line, "\"HEAD /\" 200 0 ")) head_line++;
+    if (strstr(line, "\"POST /echo\" 413 ")) limit_line++;
+  }
+  ok(n > 50, "access log has a line per request (%d lines)", n);
+  is_int(well_formed, n, "every line: ISO-time client-ip \"METHOD /path?query\" status bytes ms");
+  is_int(params_line, 1, "the query string is logged raw with the status");
+  ok(head_line >= 1, "HEAD logged with 0 bytes");
+  ok(limit_line >= 2, "refused requests are logged with their status");
+}
+
+static void test_bind_errors(void) {
+  int lfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {0};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t al = sizeof a;
+  bind(lfd, (struct sockaddr *)&a, sizeof a);
+  listen(lfd, 1);
+  getsockname(lfd, (struct sockaddr *)&a, &al);
+  char spec[64];
+  snprintf(spec, sizeof spec, "127.0.0.1:%u", ntohs(a.sin_port));
+
+  Running run = {0};
+  run.cfg = (ServerConfig){.listen = spec, .routes = ROUTES, .n_routes = 1, .threads = 1};
+  int started = start(&run);
+  if (started) server_stop();
+  finish(&run);
+  ok(!started && run.rc < 0, "binding a port in use fails");
+  char want[128];
+  snprintf(want, sizeof want, "cannot listen on %s: Address already in use", spec);
+  is_str(run.err.msg, want, "with a clear message");
+  close(lfd);
+
+  memset(&run, 0, sizeof run);
+  run.cfg = (ServerConfig){.listen = "localhost", .routes = ROUTES, .n_routes = 1, .threads = 1};
+  started = start(&run);
+  if (started) server_stop();
+  finish(&run);
+  ok(!started && run.rc == ERR_USAGE && strstr(run.err.msg, "host:port"), "a listen spec without a port: %s",
+     run.err.msg);
+}
+
+static void test_ipv6_and_sigterm(FILE *log) {
+  int probe = socket(AF_INET6, SOCK_STREAM, 0);
+  struct sockaddr_in6 a = {0};
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_loopback;
+  int have_v6 = probe >= 0 && bind(probe, (struct sockaddr *)&a, sizeof a) == 0;
+  if (probe >= 0) close(probe);
+
+  Running run = {0};
+  run.cfg = (ServerConfig){.listen = have_v6 ? "[::1]:0" : "127.0.0.1:0", .routes = ROUTES, .n_routes = 1,
+                           .threads = 0 /* one per CPU */, .access_log = log};
+  ok(start(&run), "second server started");
+  if (have_v6) {
+    is_str(run.host, "::1", "on_listen gets the IPv6 host without brackets");
+    Resp r = {0};
+    int fd = conn_open_family(AF_INET6, run.port);
+    send_str(fd, "GET / HTTP/1.1\r\nHost: [::1]\r\n\r\n");
+    ok(fd >= 0 && read_resp(fd, &r, 0) == 0 && r.status == 200, "GET over IPv6 [::1]");
+    close(fd);
+    resp_release(&r);
+  } else {
+    printf("ok %d # skip no IPv6 loopback\n", ++tap_n);
+    printf("ok %d # skip no IPv6 loopback\n", ++tap_n);
+  }
+  Running other = {0};
+  other.cfg = (ServerConfig){.listen = "127.0.0.1:0", .routes = ROUTES, .n_routes = 1, .threads = 1};
+  int started = start(&other);
+  finish(&other);
+  ok(!started && strstr(other.err.msg, "already running"), "one server per process: %s", other.err.msg);
+
+  raise(SIGTERM); /* would kill the test if server_run had not installed its handler */
+  finish(&run);
+  is_int(run.rc, 0, "SIGTERM stops server_run cleanly");
+  struct sigaction now;
+  sigaction(SIGTERM, NULL, &now);
+  ok(now.sa_handler == SIG_DFL, "server_run restored the SIGTERM disposition");
+}
+
+int main(void) {
+  snprintf(root, sizeof root, "/tmp/test_server.XXXXXX");
+  if (!mkdtemp(root)) return 1;
+  char path[256];
+  snprintf(path, sizeof path, "%s/static", root);
+  mkdir(path, 0755);
+  snprintf(path, sizeof path, "%s/static/img", root);
+  mkdir(path, 0755);
+  write_file("secret.txt", "TOPSECRET\n");
+  write_file("static/app.css", "body { color: red }\n");
+  write_file("static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
+  write_file("static/.hidden.txt", "hidden\n");
+  write_file("static/notes.exe", "MZ\n");
+  snprintf(path, sizeof path, "%s/static/link.txt", root);
+  if (symlink("../secret.txt", path) != 0) return 1;
+  snprintf(path, sizeof path, "%s/static", root);
+
+  FILE *log = tmpfile();
+  Running run = {0};
+  run.cfg = (ServerConfig){
+      .listen = "127.0.0.1:0",
+      .routes = ROUTES,
+      .n_routes = sizeof ROUTES / sizeof ROUTES[0],
+      .static_dir = path,
+      .threads = 2,
+      .access_log = log,
+      .thread_init = t_init,
+      .thread_done = t_done,
+      .idle_seconds = 1,
+  };
+  if (!ok(start(&run), "server listening")) {
+    printf("# %s\n", run.err.msg);
+    return done_testing();
+  }
+  ok(run.port > 0, "port 0 picked a free port, reported by on_listen (%u)", run.port);
+  is_str(run.host, "127.0.0.1", "on_listen gets the host");
+
+  test_basics(run.port);
+  test_keepalive_and_head(run.port);
+  test_routes_and_params(run.port);
+  test_limits(run.port);
+  test_static(run.port);
+  test_slow_and_idle(run.port);
+  test_stop_in_flight(&run);
+  ok(atomic_load(&n_init) >= 1 && atomic_load(&n_init) <= 2, "thread_init ran once per pool thread used (%d)",
+     atomic_load(&n_init));
+  is_int(atomic_load(&n_done), atomic_load(&n_init), "thread_done ran for each state after the stop");
+  ok(server_thread_state() == NULL, "no thread state outside the pool");
+  test_access_log(log);
+
+  test_bind_errors();
+  test_ipv6_and_sigterm(log);
+
+  fclose(log);
+  cleanup_files();
+  return done_testing();
+}
