@@ -29,7 +29,7 @@ SAN_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(TESTS))
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .SECONDARY:
-.PHONY: all run test unit unit-san valgrind e2e bench fuzz clean deps check-pkgs
+.PHONY: all run test node static unit unit-san valgrind e2e bench fuzz clean deps check-pkgs
 all: powerhouse
 
 deps:
@@ -78,14 +78,33 @@ valgrind: $(OPT_TESTS)
 	@./scripts/runtests.sh valgrind $(OPT_TESTS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(OPT_TESTS) $(SAN_TESTS) build/san/powerhouse
+	@$(MAKE) --no-print-directory all static node $(OPT_TESTS) $(SAN_TESTS) build/san/powerhouse
 	@./scripts/test.sh
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all static
 	@mkdir -p var
 	./powerhouse demo --if-empty --db sqlite:var/powerhouse.db
-	./powerhouse stats --db sqlite:var/powerhouse.db
+	./powerhouse serve --db sqlite:var/powerhouse.db --listen $(LISTEN)
+
+LISTEN ?= 127.0.0.1:8080
+
+# npm packages for the tests and the page styles, pinned by package-lock.json.
+node: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Static files: our CSS, and GOV.UK Frontend's compiled CSS without its
+# @font-face rules (the Transport font is reserved for GOV.UK; site.css sets
+# system fonts).
+static: build/static/site.css build/static/govuk-frontend.min.css
+build/static/site.css: static/site.css
+	@mkdir -p $(dir $@)
+	cp $< $@
+build/static/govuk-frontend.min.css: node_modules/.installed scripts/govuk_css.sh
+	@mkdir -p $(dir $@)
+	./scripts/govuk_css.sh node_modules/govuk-frontend > $@.tmp && mv $@.tmp $@
 
 bench: deps
 	@$(MAKE) --no-print-directory all build/opt/bench/ingest

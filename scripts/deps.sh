@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libcjson-dev libsqlite3-dev zlib1g-dev \
-libmicrohttpd-dev libsodium-dev libpq-dev valgrind perl sqlite3 gzip"
+libmicrohttpd-dev libsodium-dev libpq-dev valgrind perl sqlite3 gzip curl nodejs"
 
 missing=""
 for p in $PKGS; do
@@ -13,6 +13,8 @@ for p in $PKGS; do
     missing="$missing $p"
   fi
 done
+# npm comes with some nodejs builds and is its own Debian package otherwise.
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -13,6 +13,7 @@ static const struct {
     {"serve", cmd_serve, "serve the web portal and the JSON API"},
     {"ingest", cmd_ingest, "store OCDS releases and records from files, directories or stdin"},
     {"compile", cmd_compile, "merge releases into compiled (and versioned) releases per ocid"},
+    {"export", cmd_export, "write notices matching filters as OCDS or CSV"},
     {"demo", cmd_demo, "generate realistic demo data and ingest it"},
     {"stats", cmd_stats, "count what the store holds"},
     {"search", cmd_search, "full-text search of notices"},

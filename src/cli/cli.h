@@ -38,5 +38,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -39,6 +39,7 @@
 #define F_UNIQUE EXPORT_F_UNIQUE
 #define F_MINITEMS EXPORT_F_MINITEMS
 #define F_MINLEN EXPORT_F_MINLEN
+#define F_REQUIRED EXPORT_F_REQUIRED
 
 /* ---- the rules of release-schema.json (OCDS 1.1.5), one row per property of
  * each definition, rows of a definition together. Generated once from the
@@ -100,11 +101,11 @@ static const char *const codes_value_currency[] = {
 };
 /* clang-format on */
 static const ExportRule rules[] = {
-    {"Release", "ocid", T_STR, 0, F_MINLEN, NULL, NULL},
-    {"Release", "id", T_STR, 0, F_MINLEN, NULL, NULL},
-    {"Release", "date", T_STR, 0, F_DATETIME, NULL, NULL},
-    {"Release", "tag", T_ARR, T_STR, F_MINITEMS, NULL, codes_release_tag},
-    {"Release", "initiationType", T_STR, 0, 0, NULL, codes_release_initiationtype},
+    {"Release", "ocid", T_STR, 0, F_MINLEN | F_REQUIRED, NULL, NULL},
+    {"Release", "id", T_STR, 0, F_MINLEN | F_REQUIRED, NULL, NULL},
+    {"Release", "date", T_STR, 0, F_DATETIME | F_REQUIRED, NULL, NULL},
+    {"Release", "tag", T_ARR, T_STR, F_MINITEMS | F_REQUIRED, NULL, codes_release_tag},
+    {"Release", "initiationType", T_STR, 0, F_REQUIRED, NULL, codes_release_initiationtype},
     {"Release", "parties", T_ARR, T_OBJ, F_UNIQUE, "Organization", NULL},
     {"Release", "buyer", T_OBJ, 0, 0, "OrganizationReference", NULL},
     {"Release", "planning", T_OBJ, 0, 0, "Planning", NULL},
@@ -117,7 +118,7 @@ static const ExportRule rules[] = {
     {"Planning", "budget", T_OBJ, 0, 0, "Budget", NULL},
     {"Planning", "documents", T_ARR, T_OBJ, 0, "Document", NULL},
     {"Planning", "milestones", T_ARR, T_OBJ, 0, "Milestone", NULL},
-    {"Tender", "id", T_STR | T_INT, 0, F_MINLEN, NULL, NULL},
+    {"Tender", "id", T_STR | T_INT, 0, F_MINLEN | F_REQUIRED, NULL, NULL},
     {"Tender", "title", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Tender", "description", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Tender", "status", T_STR | T_NULL, 0, 0, NULL, codes_tender_status},
@@ -146,7 +147,7 @@ static const ExportRule rules[] = {
     {"Tender", "milestones", T_ARR, T_OBJ, 0, "Milestone", NULL},
     {"Tender", "amendments", T_ARR, T_OBJ, 0, "Amendment", NULL},
     {"Tender", "amendment", T_OBJ, 0, 0, "Amendment", NULL},
-    {"Award", "id", T_STR | T_INT, 0, F_MINLEN, NULL, NULL},
+    {"Award", "id", T_STR | T_INT, 0, F_MINLEN | F_REQUIRED, NULL, NULL},
     {"Award", "title", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Award", "description", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Award", "status", T_STR | T_NULL, 0, 0, NULL, codes_award_status},
@@ -158,8 +159,8 @@ static const ExportRule rules[] = {
     {"Award", "documents", T_ARR, T_OBJ, F_UNIQUE, "Document", NULL},
     {"Award", "amendments", T_ARR, T_OBJ, 0, "Amendment", NULL},
     {"Award", "amendment", T_OBJ, 0, 0, "Amendment", NULL},
-    {"Contract", "id", T_STR | T_INT, 0, F_MINLEN, NULL, NULL},
-    {"Contract", "awardID", T_STR | T_INT, 0, F_MINLEN, NULL, NULL},
+    {"Contract", "id", T_STR | T_INT, 0, F_MINLEN | F_REQUIRED, NULL, NULL},
+    {"Contract", "awardID", T_STR | T_INT, 0, F_MINLEN | F_REQUIRED, NULL, NULL},
     {"Contract", "title", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Contract", "description", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Contract", "status", T_STR | T_NULL, 0, 0, NULL, codes_contract_status},
@@ -176,7 +177,7 @@ static const ExportRule rules[] = {
     {"Implementation", "transactions", T_ARR, T_OBJ, F_UNIQUE, "Transaction", NULL},
     {"Implementation", "milestones", T_ARR, T_OBJ, F_UNIQUE, "Milestone", NULL},
     {"Implementation", "documents", T_ARR, T_OBJ, F_UNIQUE, "Document", NULL},
-    {"Milestone", "id", T_STR | T_INT, 0, F_MINLEN, NULL, NULL},
+    {"Milestone", "id", T_STR | T_INT, 0, F_MINLEN | F_REQUIRED, NULL, NULL},
     {"Milestone", "title", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Milestone", "type", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Milestone", "description", T_STR | T_NULL, 0, 0, NULL, NULL},
@@ -186,7 +187,7 @@ static const ExportRule rules[] = {
     {"Milestone", "dateModified", T_STR | T_NULL, 0, F_DATETIME, NULL, NULL},
     {"Milestone", "status", T_STR | T_NULL, 0, 0, NULL, codes_milestone_status},
     {"Milestone", "documents", T_ARR, T_OBJ, F_UNIQUE, "Document", NULL},
-    {"Document", "id", T_STR | T_INT, 0, F_MINLEN, NULL, NULL},
+    {"Document", "id", T_STR | T_INT, 0, F_MINLEN | F_REQUIRED, NULL, NULL},
     {"Document", "documentType", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Document", "title", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Document", "description", T_STR | T_NULL, 0, 0, NULL, NULL},
@@ -202,7 +203,7 @@ static const ExportRule rules[] = {
     {"Budget", "projectID", T_STR | T_INT | T_NULL, 0, 0, NULL, NULL},
     {"Budget", "uri", T_STR | T_NULL, 0, F_URI, NULL, NULL},
     {"Budget", "source", T_STR | T_NULL, 0, F_URI, NULL, NULL},
-    {"Transaction", "id", T_STR | T_INT, 0, F_MINLEN, NULL, NULL},
+    {"Transaction", "id", T_STR | T_INT, 0, F_MINLEN | F_REQUIRED, NULL, NULL},
     {"Transaction", "source", T_STR | T_NULL, 0, F_URI, NULL, NULL},
     {"Transaction", "date", T_STR | T_NULL, 0, F_DATETIME, NULL, NULL},
     {"Transaction", "value", T_OBJ, 0, 0, "Value", NULL},
@@ -226,7 +227,7 @@ static const ExportRule rules[] = {
     {"Organization", "contactPoint", T_OBJ, 0, 0, "ContactPoint", NULL},
     {"Organization", "roles", T_ARR | T_NULL, T_STR, 0, NULL, NULL},
     {"Organization", "details", T_OBJ | T_NULL, 0, 0, NULL, NULL},
-    {"Item", "id", T_STR | T_INT, 0, F_MINLEN, NULL, NULL},
+    {"Item", "id", T_STR | T_INT, 0, F_MINLEN | F_REQUIRED, NULL, NULL},
     {"Item", "description", T_STR | T_NULL, 0, 0, NULL, NULL},
     {"Item", "classification", T_OBJ, 0, 0, "Classification", NULL},
     {"Item", "additionalClassifications", T_ARR, T_OBJ, F_UNIQUE, "Classification", NULL},
@@ -557,6 +558,7 @@ static int rfc3339(const char *s) {
 typedef struct {
   ExportStats *st;
   uint64_t changes;
+  int missing; /* a required field is missing somewhere */
 } Norm;
 
 #define COUNT(z, field)                                                                                      \
@@ -817,20 +819,25 @@ static void norm_object(Norm *z, cJSON *obj, Range range) {
         break;
       }
   }
+  for (size_t i = range.first; i < range.end; i++)
+    if ((rules[i].flags & F_REQUIRED) && !cJSON_GetObjectItemCaseSensitive(obj, rules[i].field))
+      z->missing = 1;
 }
 
 /* A contract must name its award (`awardID` is required). Paraguay's DNCP
  * publishes each contract amendment as a contract of its own with a null
  * awardID and `extendsContractID` naming the contract it amends: such a
- * contract takes the awardID of that contract -- the publisher's own link,
- * followed, not a guess. Any other contract without one is counted. */
-static int derive_award_ids(Norm *z, cJSON *release) {
+ * contract takes the awardID of that contract (following a chain of
+ * amendments) -- the publisher's own link, followed, not a guess. Runs before
+ * the walk, which then checks the copied value like any other. */
+static void derive_award_ids(Norm *z, cJSON *release) {
   cJSON *contracts = cJSON_GetObjectItemCaseSensitive(release, "contracts"), *c;
-  int missing = 0;
+  if (!cJSON_IsArray(contracts)) return;
   cJSON_ArrayForEach(c, contracts) {
-    if (!cJSON_IsObject(c) || cJSON_GetObjectItemCaseSensitive(c, "awardID")) continue;
+    cJSON *own = cJSON_GetObjectItemCaseSensitive(c, "awardID");
+    if (!cJSON_IsObject(c) || (own && !cJSON_IsNull(own))) continue;
     const cJSON *ext = cJSON_GetObjectItemCaseSensitive(c, "extendsContractID"), *parent, *aid = NULL;
-    for (int hops = 0; cJSON_IsString(ext) && hops < 8 && !aid; hops++) { /* chains of amendments */
+    for (int hops = 0; cJSON_IsString(ext) && hops < 8 && !aid; hops++) {
       const cJSON *found = NULL;
       cJSON_ArrayForEach(parent, contracts) {
         const cJSON *pid = cJSON_GetObjectItemCaseSensitive(parent, "id");
@@ -839,33 +846,25 @@ static int derive_award_ids(Norm *z, cJSON *release) {
       }
       if (!found) break;
       const cJSON *a = cJSON_GetObjectItemCaseSensitive(found, "awardID");
-      if ((cJSON_IsString(a) && *a->valuestring) || (cJSON_IsNumber(a) && is_integral(a->valuedouble)))
-        aid = a;
+      if (cJSON_IsString(a) || cJSON_IsNumber(a)) aid = a;
       ext = cJSON_GetObjectItemCaseSensitive(found, "extendsContractID");
     }
-    if (aid) {
-      cJSON *copy = cJSON_Duplicate(aid, 1);
-      if (!copy) abort();
-      cJSON_AddItemToObject(c, "awardID", copy);
-      COUNT(z, awardids_derived);
-    } else {
-      missing = 1;
-    }
+    if (!aid) continue;
+    cJSON *copy = cJSON_Duplicate(aid, 1);
+    if (!copy) abort();
+    if (own) cJSON_DeleteItemFromObjectCaseSensitive(c, "awardID");
+    cJSON_AddItemToObject(c, "awardID", copy);
+    COUNT(z, awardids_derived);
   }
-  return missing;
 }
-
-static const char *const required_fields[] = {"ocid", "id", "date", "tag", "initiationType"};
 
 uint64_t export_normalise_release(cJSON *release, ExportStats *st) {
   pthread_once(&index_once, build_index);
-  Norm z = {st, 0};
+  Norm z = {st, 0, 0};
   if (!cJSON_IsObject(release)) return 0;
+  derive_award_ids(&z, release);
   norm_object(&z, release, root_range);
-  int missing = derive_award_ids(&z, release);
-  for (size_t i = 0; i < sizeof required_fields / sizeof *required_fields; i++)
-    if (!cJSON_GetObjectItemCaseSensitive(release, required_fields[i])) missing = 1;
-  if (missing && st) st->missing_required++;
+  if (z.missing && st) st->missing_required++;
   return z.changes;
 }
 
@@ -953,12 +952,14 @@ static int seen_add(ExportWriter *w, uint64_t h) {
   return 1;
 }
 
-static int meta_string(const char *what, const char *v, int required, int uri, Err *err) {
+/* Checks one metadata string; a URI that only needs percent-encoding (a
+ * query string as typed, a space) is encoded into *fixed (caller frees). */
+static int meta_string(const char *what, const char *v, int required, int uri, char **fixed, Err *err) {
   if (!v || !*v) return required ? err_set(err, ERR_USAGE, "export: the package %s is required", what) : 0;
   if (utf8_check(v, strlen(v), NULL))
     return err_set(err, ERR_USAGE, "export: the package %s is not UTF-8", what);
-  if (uri && !export_uri_valid(v))
-    return err_set(err, ERR_USAGE, "export: the package %s '%s' is not an absolute URI", what, v);
+  if (uri && !export_uri_valid(v) && !(*fixed = uri_fix(v)))
+    return err_set(err, ERR_USAGE, "export: the package %s '%.200s' is not an absolute URI", what, v);
   return 0;
 }
 
@@ -972,39 +973,47 @@ static void add_member(Buf *b, const char *key, const char *value) {
 int export_writer_begin(ExportWriter *w, ExportKind kind, const ExportMeta *meta, Err *err) {
   int rc;
   char date[DATE_LEN];
+  char *fixed[4] = {NULL, NULL, NULL, NULL}; /* uri, publisher uri, license, policy */
   if (w->state != 0) return err_set(err, ERR_USAGE, "export: the package was already begun");
   if (kind != EXPORT_RELEASE_PACKAGE && kind != EXPORT_RECORD_PACKAGE)
     return err_set(err, ERR_USAGE, "export: unknown package kind %d", (int)kind);
-  if ((rc = meta_string("uri", meta->uri, 1, 1, err)) ||
-      (rc = meta_string("publisher name", meta->publisher_name, 1, 0, err)) ||
-      (rc = meta_string("publisher uri", meta->publisher_uri, 0, 1, err)) ||
-      (rc = meta_string("license", meta->license, 0, 1, err)) ||
-      (rc = meta_string("publication policy", meta->publication_policy, 0, 1, err)))
-    return rc;
+  if ((rc = meta_string("uri", meta->uri, 1, 1, &fixed[0], err)) ||
+      (rc = meta_string("publisher name", meta->publisher_name, 1, 0, NULL, err)) ||
+      (rc = meta_string("publisher uri", meta->publisher_uri, 0, 1, &fixed[1], err)) ||
+      (rc = meta_string("license", meta->license, 0, 1, &fixed[2], err)) ||
+      (rc = meta_string("publication policy", meta->publication_policy, 0, 1, &fixed[3], err)))
+    goto out;
   if (!meta->published_date) {
     date_format(time(NULL), date);
   } else if (strlen(meta->published_date) < sizeof date && rfc3339(meta->published_date)) {
     snprintf(date, sizeof date, "%s", meta->published_date);
   } else if (date_norm(meta->published_date, date) != 0) {
-    return err_set(err, ERR_USAGE, "export: the published date '%s' is not an RFC 3339 date-time",
-                   meta->published_date);
+    rc = err_set(err, ERR_USAGE, "export: the published date '%.100s' is not an RFC 3339 date-time",
+                 meta->published_date);
+    goto out;
   }
+  const char *uri = fixed[0] ? fixed[0] : meta->uri;
+  const char *pub_uri = fixed[1] ? fixed[1] : meta->publisher_uri;
+  const char *license = fixed[2] ? fixed[2] : meta->license;
+  const char *policy = fixed[3] ? fixed[3] : meta->publication_policy;
   Buf *b = w->out;
   buf_adds(b, "{\"uri\":");
-  buf_add_json_str(b, meta->uri);
+  buf_add_json_str(b, uri);
   add_member(b, "version", "1.1");
   add_member(b, "publishedDate", date);
   buf_adds(b, ",\"publisher\":{\"name\":");
   buf_add_json_str(b, meta->publisher_name);
-  if (meta->publisher_uri && *meta->publisher_uri) add_member(b, "uri", meta->publisher_uri);
+  if (pub_uri && *pub_uri) add_member(b, "uri", pub_uri);
   buf_addc(b, '}');
-  if (meta->license && *meta->license) add_member(b, "license", meta->license);
-  if (meta->publication_policy && *meta->publication_policy)
-    add_member(b, "publicationPolicy", meta->publication_policy);
+  if (license && *license) add_member(b, "license", license);
+  if (policy && *policy) add_member(b, "publicationPolicy", policy);
   buf_adds(b, kind == EXPORT_RELEASE_PACKAGE ? ",\"releases\":[" : ",\"records\":[");
   w->kind = kind;
   w->state = 1;
-  return flush(w, 0, err);
+  rc = flush(w, 0, err);
+out:
+  for (int i = 0; i < 4; i++) free(fixed[i]);
+  return rc;
 }
 
 static int check_open(ExportWriter *w, ExportKind kind, Err *err) {

@@ -10,18 +10,21 @@
  * changed, nothing is invented, and every change is counted in ExportStats.
  * Fields the schema does not define (extensions) are left exactly as stored.
  *   - null where the schema allows no null (objects, arrays, `id`s, `tag`,
- *     `awardID`, ...) is dropped; null array elements are dropped. (Elsewhere
- *     null is valid and kept: in a release it means "this value was removed".)
+ *     ...) is dropped; null array elements are dropped. Elsewhere null is
+ *     valid and kept: in a release it says "this value was removed", which
+ *     merging acts on, so dropping every null would change compiled results.
  *   - a number where only a string is allowed (a release `id` 123, a party
  *     `id`) becomes its text "123"; a numeric string where only a number is
- *     allowed (`quantity` "5") becomes the number; a single object or string
- *     where an array of them is expected (`tag` "tender") is wrapped in one.
+ *     allowed (`quantity` "5") becomes the number, "true"/"false" where only
+ *     a boolean is, a boolean; a lone object or string where an array of them
+ *     is expected (`tag` "tender") is wrapped in one.
  *   - closed codelists (tag, initiationType, statuses, procurementMethod,
  *     mainProcurementCategory, currency): a value matching a code except for
  *     case takes the code's spelling ("Active" -> "active", "gbp" -> "GBP").
- *   - `format: uri` fields: characters a URI cannot hold (spaces, non-ASCII,
- *     "<>\"{}|\\^`", a stray %) are percent-encoded as UTF-8 (RFC 3987 3.1:
- *     "http://Contract Finder" -> "http://Contract%20Finder").
+ *   - `format: uri` fields: surrounding white space is trimmed and characters
+ *     a URI cannot hold (spaces, non-ASCII, "<>\"{}|\\^`", a stray %, a second
+ *     #) are percent-encoded as UTF-8 (RFC 3987 3.1): "http://Contract
+ *     Finder" -> "http://Contract%20Finder".
  *   - `format: date-time` fields that are not RFC 3339 date-times but are
  *     dates base/date.h accepts ("2014-12-01", "...T10:00+0100") become UTC
  *     "YYYY-MM-DDTHH:MM:SSZ" -- the reading the portal already uses.
@@ -29,31 +32,37 @@
  *     items, documents, ...) are dropped (an identical copy adds nothing); an
  *     empty array where the schema wants at least one item (`awards[].items`)
  *     is dropped (an empty array changes nothing when releases merge).
- *   - what cannot be repaired without inventing data is dropped and counted:
- *     a URI without a scheme ("www.example.org", ""), an unparsable date, a
- *     value outside a closed codelist, a value of an impossible type, "" where
- *     the schema wants a non-empty string.
  *   - a contract without `awardID` (required) that names the contract it
  *     amends in `extendsContractID` (Paraguay's DNCP publishes amendments as
  *     contracts of their own, with "awardID": null) takes that contract's
  *     awardID: the publisher's own link, followed.
+ *   - what cannot be repaired without inventing data is dropped and counted:
+ *     a URI without a scheme ("www.example.org", ""), an unparsable date, a
+ *     value outside a closed codelist, a value of an impossible type, "" where
+ *     the schema wants a non-empty string.
  * A release still missing a required field (ocid, id, date, tag,
- * initiationType, a contract's awardID) is written as it is and counted in
- * missing_required: filling it in would be invention. (Stored releases always
- * have ocid, id and date: ocds/release.h.)
+ * initiationType; the id of a tender, award, contract, item, document,
+ * milestone or transaction; a contract's awardID) is written as it is and
+ * counted in missing_required: filling it in would be invention. (Stored
+ * releases always have ocid, id and date: ocds/release.h.)
  *
  * Record package: one record per ocid: its releases (normalised copies,
- * sorted by date, oldest first, as the schema asks), compiledRelease and
- * versionedRelease (ocds/merge.h) merged from those same copies, so that a
- * consumer recompiling the embedded releases gets the embedded compiledRelease.
- * Package `version` is "1.1"; `publishedDate` is now unless given.
+ * sorted by date, oldest first, as the schema asks; in merge's order),
+ * compiledRelease and versionedRelease (ocds/merge.h) merged from those same
+ * copies, so a consumer recompiling the embedded releases gets the embedded
+ * compiledRelease. In the versioned release, parties[].details is versioned
+ * as a whole, as the versioned release schema wants (merge.h versions the
+ * fields inside it). No `packages` or `extensions` are written: the store does
+ * not know them, and guessing would be invention. Package `version` is "1.1";
+ * `publishedDate` is now unless given.
  *
  * Release package streaming: export_writer_begin / _add_release / _end write
  * `{"uri":..,"version":"1.1",..,"releases":[` R, R, ... `]}`; output beyond
  * EXPORT_FLUSH_AT bytes is handed to the sink as it is produced. The schema
- * wants the releases of a package unique: a release whose normalised text is
- * identical to one already written is skipped and counted (duplicates; one
- * 64-bit hash per release is kept, 8 bytes each).
+ * wants the releases of a package unique: a release equal (as JSON Schema
+ * compares: member order aside) after normalisation to one already written
+ * is skipped and counted in duplicates_dropped (a seeded 64-bit hash per
+ * release is kept, 8 bytes each). Records are checked by their text.
  *
  * Owns: nothing beyond an ExportWriter's buffer and hash set. Trees passed in
  * are never modified. Memory from cJSON_Print* is released with cJSON_free. */
@@ -69,8 +78,9 @@
 #include "base/err.h"
 #include "model/notice.h"
 
-/* Package metadata. uri and publisher_name are required; the URI fields must
- * be absolute URIs (checked: ERR_USAGE otherwise). */
+/* Package metadata. uri and publisher_name are required. The URI fields must
+ * be absolute URIs: one that only needs percent-encoding (a query string as
+ * typed) is encoded; one without a scheme is ERR_USAGE. */
 typedef struct {
   const char *uri;            /* the package's own URI */
   const char *published_date; /* RFC 3339 (normalised to UTC); NULL = now */
@@ -117,11 +127,12 @@ enum {
   EXPORT_T_NULL = 64
 };
 enum {
-  EXPORT_F_URI = 1,
-  EXPORT_F_DATETIME = 2,
-  EXPORT_F_UNIQUE = 4,
-  EXPORT_F_MINITEMS = 8,
-  EXPORT_F_MINLEN = 16
+  EXPORT_F_URI = 1,      /* format: uri */
+  EXPORT_F_DATETIME = 2, /* format: date-time */
+  EXPORT_F_UNIQUE = 4,   /* uniqueItems */
+  EXPORT_F_MINITEMS = 8, /* minItems: 1 */
+  EXPORT_F_MINLEN = 16,  /* minLength: 1 */
+  EXPORT_F_REQUIRED = 32 /* listed in its definition's `required` */
 };
 typedef struct {
   const char *def, *field;

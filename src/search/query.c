@@ -35,6 +35,9 @@ enum {
 
 static const char *const status_names[] = {"open", "closed", "awarded", "cancelled", "planned"};
 #define N_STATUS (sizeof status_names / sizeof *status_names)
+_Static_assert(NOTICE_OPEN == 0 && NOTICE_CLOSED == 1 && NOTICE_AWARDED == 2 && NOTICE_CANCELLED == 3 &&
+                   NOTICE_PLANNED == 4,
+               "status_names is indexed by NoticeStatus");
 
 static const char *const sort_names[] = {"", "relevance", "closing", "newest", "value"};
 

@@ -23,12 +23,14 @@
  *   closing_within N days, 1..3650; once
  *   closing_after  YYYY-MM-DD: deadline on or after 00:00:00 UTC of that day; once
  *   closing_before YYYY-MM-DD: deadline up to the end of that day (UTC); once
- *   value_min      amount >= 0, digits with at most 2 decimal places, commas
- *   value_max      between digit groups allowed ("250,000.50"), at most 1e12; once
+ *   value_min      amount >= 0: digits with at most 2 decimal places, commas
+ *   value_max      between digits and a leading '£' allowed ("£250,000.50"),
+ *                  at most 1e12; once
  *   cpv            CPV code or prefix, repeatable / comma list; see "CPV"
  *   region         ITL1 code TLC..TLN, any case; repeatable / comma list
  *   buyer          the store's organisation row id, a positive integer; once
- *   sme, vcse      true | false | 1 | 0 | yes | no, any case; once
+ *   sme, vcse      true | false | 1 | 0 | yes | no (and on | off, what an HTML
+ *                  checkbox sends), any case; once
  *   sort           relevance | closing | newest | value; once
  *   limit          1..100, default 20; once
  *   cursor         from query_cursor_encode; once
@@ -232,7 +234,8 @@ int query_set(Query *q, const char *name, const char *value, Err *err);
 /* Cross-field checks and defaults, once all parameters are set: value_min <=
  * value_max, closing_after <= closing_before, the deadline window (now is the
  * current time, for closing_within), the default sort, the cursor's sort
- * matches. 0 or ERR_USAGE. Calling it again recomputes the same fields. */
+ * matches. 0, or ERR_USAGE with q unchanged. Calling it again recomputes the
+ * same fields. */
 int query_finish(Query *q, time_t now, Err *err);
 
 /* The canonical query string of a finished query, without the leading '?':
@@ -246,17 +249,21 @@ int query_finish(Query *q, time_t now, Err *err);
 void query_to_url(const Query *q, Buf *out);
 /* As query_to_url, without parameter name (value NULL), or without only one of
  * its values (value "open" for status, a prefix as stored for cpv, "TLD" for
- * region, the canonical text of one clause for q, see query_clause_text), and
- * always without the cursor: the links that loosen one filter start at page 1. */
+ * region, the canonical text of one clause for q, see query_clause_text; for
+ * a once-only parameter the value is ignored), and always without the cursor:
+ * the links that loosen one filter start at page 1. Removing q (or its last
+ * positive clause) also drops a default relevance sort. */
 void query_to_url_without(const Query *q, const char *name, const char *value, Buf *out);
 /* As query_to_url, with cursor replaced by the given one (NULL or "": none):
  * the links to the next page and back to the first. */
 void query_to_url_page(const Query *q, const char *cursor, Buf *out);
 
-/* A summary for people, plain text (the caller escapes it), e.g.
+/* A summary for people, plain UTF-8 text (the caller escapes it): statuses,
+ * keywords and regions, then a comma list of the other filters (sort, limit
+ * and cursor are not described). E.g.
  *   open notices matching "telecare" in North West, closing within 30 days
- *   notices matching "digital care" and ("alarm" or "pendant") without
- *   "cleaning", classified under CPV 72 or 48, valued £10,000 to £50,000 */
+ *   notices matching "digital care" and ("alarm" or "pendant"), without
+ *   "cleaning", classified under CPV 48 or 72, valued £10,000 to £50,000 */
 void query_describe(const Query *q, Buf *out);
 
 /* The keywords in canonical form (what query_to_url writes as q): clauses

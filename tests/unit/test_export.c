@@ -134,6 +134,10 @@ static void test_rules_match_schema(void) {
                   *ml = cJSON_GetObjectItemCaseSensitive(p, "minLength");
       if (cJSON_IsNumber(mi) && mi->valueint == 1) flags |= EXPORT_F_MINITEMS;
       if (cJSON_IsNumber(ml) && ml->valueint == 1) flags |= EXPORT_F_MINLEN;
+      const cJSON *req;
+      cJSON_ArrayForEach(req, cJSON_GetObjectItemCaseSensitive(defs[i].node, "required")) {
+        if (cJSON_IsString(req) && !strcmp(req->valuestring, p->string)) flags |= EXPORT_F_REQUIRED;
+      }
       const cJSON *holder = items ? items : p;
       const char *ref = NULL;
       char inline_name[128];
@@ -373,6 +377,19 @@ static void test_record_package(void) {
   ok(export_record_package(&m, (const cJSON *const *)r, 2, &out, NULL, &err) == ERR_USAGE &&
          strstr(err.msg, "license"),
      "license that is not a URI: ERR_USAGE (%s)", err.msg);
+  m = META;
+  m.uri = "https://powerhouse.example/api?q=\"road works\"&r={x}";
+  buf_reset(&out);
+  rc = export_record_package(&m, (const cJSON *const *)r, 2, &out, NULL, &err);
+  pkg = cJSON_Parse(buf_cstr(&out));
+  is_str(cJSON_GetStringValue(cJSON_GetObjectItem(pkg, "uri")),
+         "https://powerhouse.example/api?q=%22road%20works%22&r=%7Bx%7D",
+         "a package uri with a raw query string is percent-encoded");
+  cJSON_Delete(pkg);
+  m = META;
+  m.uri = "powerhouse export";
+  is_int(export_record_package(&m, (const cJSON *const *)r, 2, &out, NULL, &err), ERR_USAGE,
+         "a uri without a scheme: ERR_USAGE");
   m = META;
   m.published_date = "yesterday";
   is_int(export_record_package(&m, (const cJSON *const *)r, 2, &out, NULL, &err), ERR_USAGE,
@@ -772,6 +789,103 @@ static void show_log(const char *log) {
   free(text);
 }
 
+/* Random damage to real releases (values replaced by nulls, numbers, empty or
+ * odd strings, arrays, objects): normalising never crashes, a second pass
+ * changes nothing, and every result that kept its required fields validates
+ * against the release schema. */
+static unsigned long long rng = 88172645463325252ULL;
+static unsigned rnd(unsigned n) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (unsigned)(rng % n);
+}
+
+static cJSON *random_value(void) {
+  static const char *const strs[] = {"",           "Active",     "gbp", "not a url",
+                                     "2014-01-01", "http://a b", "12",  "true"};
+  cJSON *v;
+  switch (rnd(8)) {
+    case 0: return cJSON_CreateNull();
+    case 1: return cJSON_CreateNumber(rnd(1000));
+    case 2: return cJSON_CreateNumber(rnd(1000) + 0.5);
+    case 3: return cJSON_CreateTrue();
+    case 4:
+      v = cJSON_CreateArray();
+      cJSON_AddItemToArray(v, cJSON_CreateString("x"));
+      cJSON_AddItemToArray(v, cJSON_CreateNull());
+      return v;
+    case 5:
+      v = cJSON_CreateObject();
+      cJSON_AddStringToObject(v, "id", "z");
+      return v;
+    default: return cJSON_CreateString(strs[rnd(8)]);
+  }
+}
+
+static size_t count_nodes(const cJSON *v) {
+  size_t n = 1;
+  for (const cJSON *c = v->child; c; c = c->next) n += count_nodes(c);
+  return n;
+}
+
+static cJSON *nth_node(cJSON *v, size_t *k, cJSON **parent) {
+  for (cJSON *c = v->child; c; c = c->next) {
+    if ((*k)-- == 0) {
+      *parent = v;
+      return c;
+    }
+    cJSON *r = nth_node(c, k, parent);
+    if (r) return r;
+  }
+  return NULL;
+}
+
+static void test_mutations(cJSON **rels, size_t n, const char *dir) {
+  Buf nd = BUF_INIT;
+  size_t mutants = 0, idempotent = 0, complete = 0;
+  for (size_t i = 0; i < n; i++)
+    for (int m = 0; m < 2; m++) {
+      cJSON *r = cJSON_Duplicate(rels[i], 1);
+      for (int k = 1 + (int)rnd(6); k > 0; k--) {
+        size_t idx = rnd((unsigned)count_nodes(r) - 1);
+        cJSON *parent = NULL, *v = nth_node(r, &idx, &parent);
+        cJSON *nv = random_value();
+        if (v->string) {
+          nv->string = v->string; /* the key moves to the new value */
+          v->string = NULL;
+        }
+        cJSON_ReplaceItemViaPointer(parent, v, nv);
+      }
+      ExportStats st = {0};
+      export_normalise_release(r, &st);
+      mutants++;
+      idempotent += export_normalise_release(r, NULL) == 0;
+      if (!st.missing_required) {
+        char *text = cJSON_PrintUnformatted(r);
+        buf_adds(&nd, text);
+        buf_addc(&nd, '\n');
+        cJSON_free(text);
+        complete++;
+      }
+      cJSON_Delete(r);
+    }
+  is_int(idempotent, mutants, "normalising %zu damaged releases twice: the second pass changes nothing",
+         mutants);
+  char path[600], log[600];
+  snprintf(path, sizeof path, "%s/mutants.ndjson", dir);
+  snprintf(log, sizeof log, "%s/mutants.log", dir);
+  char quoted[620];
+  snprintf(quoted, sizeof quoted, "--ndjson '%s'", path);
+  int v = write_file(path, nd.data ? nd.data : "", nd.len) == 0 ? run_validator("release", quoted, log) : 0;
+  if (v < 0)
+    ok(1, "damaged releases validate once normalised # SKIP node or node_modules missing");
+  else if (!ok(v == 1, "the %zu damaged releases that kept their required fields validate once normalised",
+               complete))
+    show_log(log);
+  buf_release(&nd);
+}
+
 static void test_dev_round_trip(Rels *rs) {
   char tmpl[] = "/tmp/powerhouse-export-XXXXXX";
   char *dir = mkdtemp(tmpl);
@@ -828,8 +942,8 @@ static void test_dev_round_trip(Rels *rs) {
   if (!rc) rc = export_writer_end(&w, &err);
   if (f) fclose(f);
   is_int(rc, 0, "release package of all %zu dev releases streamed to a file: %s", rs->n, err.msg);
-  printf("# release package: %llu releases written, %llu duplicates skipped\n", (unsigned long long)w.n,
-         (unsigned long long)w.stats.duplicates_dropped);
+  printf("# release package: %llu releases written, %llu equal to one already written skipped\n",
+         (unsigned long long)w.n, (unsigned long long)(rs->n - w.n));
   export_writer_release(&w);
 
   char log[600];
@@ -845,6 +959,11 @@ static void test_dev_round_trip(Rels *rs) {
     v = run_validator("release-package", quoted, log);
     if (!ok(v == 1, "the release package validates against the OCDS 1.1.5 schema")) show_log(log);
   }
+  cJSON **trees = xmalloc((rs->n ? rs->n : 1) * sizeof *trees);
+  for (size_t i = 0; i < rs->n; i++) trees[i] = rs->v[i].tree;
+  test_mutations(trees, rs->n, dir);
+  free(trees);
+
   /* keep the folder when asked (to inspect), else clean up */
   if (!getenv("EXPORT_KEEP")) {
     DIR *d = opendir(dir);

@@ -987,6 +987,11 @@ static void test_describe(void) {
          "\"catering\", classified under CPV 48 or 72, from buyer 7, suitable for SMEs, not marked suitable for VCSEs, "
          "valued \xC2\xA3" "10,000 to \xC2\xA3" "50,000",
          "a long description");
+  is_str(describe_of("q=%22digital%20care%22%20alarm%20OR%20pendant%20-cleaning&cpv=72&cpv=48&value_min=10000&"
+                     "value_max=50000"),
+         "notices matching \"digital care\" and (\"alarm\" or \"pendant\"), without \"cleaning\", classified under "
+         "CPV 48 or 72, valued \xC2\xA3" "10,000 to \xC2\xA3" "50,000",
+         "the header's example");
   is_str(describe_of("q=a%20OR%20b&value_min=1234567.5"),
          "notices matching \"a\" or \"b\", valued at least \xC2\xA3" "1,234,567.50", "one OR clause, a minimum");
   is_str(describe_of("value_max=999"), "notices, valued at most \xC2\xA3" "999", "a maximum");

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# http.t -- the portal over loopback: the real server on a store loaded with the
+# dev data. Every filter, phrases/exclusions/OR, sorts, cursor paging, the API,
+# problem+json errors, OCDS downloads valid against the official schema, CSV a
+# CSV parser reads back, hostile notices rendered inert, request limits, and a
+# slow client that does not hold up others. Expected counts come from SQL run
+# directly on the database, not from the code under test.
+. "$(dirname "$0")/lib.sh"
+
+J="node $(dirname "$0")/json.mjs"
+V="node $(dirname "$0")/../schema/validate.mjs"
+NOW=2025-01-24
+db=$T/dev.db
+"$PH" ingest "$DEV" --db "sqlite:$db" --quiet >/dev/null 2>&1
+
+# A hostile notice: markup and script in every text field, a javascript: link.
+cat >"$T/evil.json" <<'JSON'
+{"ocid":"ocds-evil-1","id":"1","date":"2025-01-20T10:00:00Z","tag":["tender"],"initiationType":"tender",
+ "buyer":{"id":"b1","name":"<script>alert('buyer')</script> Council"},
+ "parties":[{"id":"b1","name":"<script>alert('buyer')</script> Council","roles":["buyer"]}],
+ "tender":{"id":"t","title":"Evil <script>alert('x')</script> \"onmouseover=alert(1) x","status":"active",
+  "description":"<img src=x onerror=alert(2)> javascript:alert(3)",
+  "tenderPeriod":{"endDate":"2025-03-01T12:00:00Z"},
+  "documents":[{"id":"d","documentType":"tenderNotice","url":"javascript:alert(4)"}]}}
+JSON
+"$PH" ingest "$T/evil.json" --db "sqlite:$db" --quiet >/dev/null 2>&1
+
+"$PH" serve --db "sqlite:$db" --listen 127.0.0.1:0 --now $NOW --static build/static >"$T/serve.out" 2>"$T/serve.log" &
+spid=$!
+for _ in $(seq 1 50); do grep -q serving "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
+PORT=$(grep -o ':[0-9]*/$' "$T/serve.out" | tr -d ':/')
+B=http://127.0.0.1:$PORT
+ok $([ -n "$PORT" ] && echo 0 || echo 1) "server started and printed its port"
+trap 'kill $spid 2>/dev/null; rm -rf "$T"' EXIT
+
+get() { curl -s -o "$T/body" -w '%{http_code}' "$B$1"; }
+total() { get "/api/v1/notices?$1" >/dev/null; $J get "$T/body" total; }
+sqlc() { sqlite3 "$db" "$1"; }
+
+# ---- filters against SQL ----------------------------------------------------
+is "$(total "")" "$(sqlc 'SELECT count(*) FROM notice WHERE release_count > 0')" "no filter: every notice"
+is "$(total "status=open")" "$(sqlc "SELECT count(*) FROM notice WHERE status='open' AND deadline >= '${NOW}T00:00:00Z'")" "status=open: open and deadline not passed"
+is "$(total "status=closed")" "$(sqlc "SELECT count(*) FROM notice WHERE status='closed' OR (status='open' AND deadline < '${NOW}T00:00:00Z')")" "status=closed includes open notices past their deadline"
+is "$(total "status=awarded&status=cancelled")" "$(sqlc "SELECT count(*) FROM notice WHERE status IN ('awarded','cancelled')")" "repeated status is OR"
+is "$(total "status=awarded,cancelled")" "$(sqlc "SELECT count(*) FROM notice WHERE status IN ('awarded','cancelled')")" "comma list status is OR"
+is "$(total "region=TLD")" "$(sqlc "SELECT count(DISTINCT notice_id) FROM notice_region WHERE region='TLD'")" "region=TLD"
+is "$(total "region=TLD&region=TLE&region=TLC")" "$(sqlc "SELECT count(DISTINCT notice_id) FROM notice_region WHERE region IN ('TLC','TLD','TLE')")" "several regions at once"
+is "$(total "cpv=72")" "$(sqlc "SELECT count(DISTINCT notice_id) FROM notice_cpv WHERE code LIKE '72%'")" "cpv=72 (division prefix)"
+is "$(total "cpv=72000000")" "$(sqlc "SELECT count(DISTINCT notice_id) FROM notice_cpv WHERE code LIKE '72%'")" "cpv=72000000 means the division"
+is "$(total "cpv=48&cpv=72")" "$(sqlc "SELECT count(DISTINCT notice_id) FROM notice_cpv WHERE code LIKE '72%' OR code LIKE '48%'")" "repeated cpv is OR"
+is "$(total "value_min=100000")" "$(sqlc "SELECT count(*) FROM notice WHERE value >= 100000")" "value_min"
+is "$(total "value_min=10000&value_max=50000")" "$(sqlc "SELECT count(*) FROM notice WHERE value BETWEEN 10000 AND 50000")" "value range"
+is "$(total "sme=true")" "$(sqlc "SELECT count(*) FROM notice WHERE sme = 1")" "sme=true"
+is "$(total "vcse=true")" "$(sqlc "SELECT count(*) FROM notice WHERE vcse = 1")" "vcse=true"
+is "$(total "closing_after=2025-01-24&closing_before=2025-02-28")" "$(sqlc "SELECT count(*) FROM notice WHERE deadline >= '2025-01-24T00:00:00Z' AND deadline < '2025-03-01T00:00:00Z'")" "closing between dates (inclusive days)"
+is "$(total "closing_within=30")" "$(sqlc "SELECT count(*) FROM notice WHERE deadline >= '2025-01-24T00:00:00Z' AND deadline < '2025-02-23T00:00:00Z'")" "closing_within=30 from --now"
+buyer=$(sqlc "SELECT buyer_id FROM notice WHERE buyer_name LIKE 'Liverpool City Council' LIMIT 1")
+is "$(total "buyer=$buyer")" "$(sqlc "SELECT count(*) FROM notice WHERE buyer_id = $buyer")" "buyer=ID"
+
+# ---- keywords -----------------------------------------------------------------
+fts() { sqlc "SELECT count(*) FROM notice_fts WHERE notice_fts MATCH '$1'"; }
+is "$(total "q=software")" "$(fts '"software"')" "one word"
+is "$(total "q=software+support")" "$(fts '"software" AND "support"')" "two words: AND"
+is "$(total "q=%22staff+survey%22")" "$(fts '"staff" + "survey"')" "exact phrase"
+is "$(total "q=software+-licence")" "$(fts '"software" NOT "licence"')" "exclusion"
+is "$(total "q=telecare+OR+software")" "$(fts '"telecare" OR "software"')" "OR"
+is "$(total "q=road%22+body:x")" "$(fts '"road" AND "body" AND "x"')" "FTS5 syntax in the box is plain words"
+get "/api/v1/notices?q=peakon" >/dev/null
+is "$($J get "$T/body" results.0.ocid)" "ocds-b5fd17-7d067852-1260-448e-b84a-186d028f9991" "a title word finds its notice"
+like "$($J get "$T/body" results.0.snippet)" "[Pp]eakon" "snippet comes with the match"
+
+# ---- sorting and paging ----------------------------------------------------------
+get "/api/v1/notices?sort=value&limit=100" >/dev/null
+$J sorted "$T/body" value desc; ok $? "sort=value: highest first, no value last"
+get "/api/v1/notices?sort=closing&limit=100" >/dev/null
+$J sorted "$T/body" deadline asc; ok $? "sort=closing: soonest first"
+get "/api/v1/notices?sort=newest&limit=100" >/dev/null
+$J sorted "$T/body" published desc; ok $? "sort=newest: latest first"
+get "/api/v1/notices?q=software&sort=relevance&limit=3" >/dev/null
+is "$($J get "$T/body" results.length)" 3 "limit"
+: >"$T/pages"
+cursor=""
+for _ in $(seq 1 100); do
+  get "/api/v1/notices?region=TLD&sort=value&limit=7${cursor:+&cursor=$cursor}" >/dev/null
+  $J ocids "$T/body" >>"$T/pages"
+  cursor=$($J get "$T/body" next)
+  [ "$cursor" = null ] && break
+done
+is "$(wc -l <"$T/pages")" "$(total "region=TLD")" "cursor paging visits every match"
+is "$(sort "$T/pages" | uniq -d | wc -l)" 0 "cursor paging repeats none"
+a=$(curl -s "$B/api/v1/notices?sort=closing&limit=50"); b=$(curl -s "$B/api/v1/notices?sort=closing&limit=50")
+is "$a" "$b" "a sort is deterministic"
+
+# ---- errors ----------------------------------------------------------------
+code=$(curl -s -o "$T/body" -w '%{http_code} %{content_type}' "$B/api/v1/notices?value_min=abc")
+is "$code" "400 application/problem+json" "bad value: 400 problem+json"
+like "$($J get "$T/body" detail)" "^value_min" "detail names value_min"
+is "$($J get "$T/body" status)" 400 "problem has status"
+get "/api/v1/notices?region=XX" >/dev/null; like "$($J get "$T/body" detail)" "^region" "bad region named"
+get "/api/v1/notices?cpv=7a" >/dev/null; like "$($J get "$T/body" detail)" "^cpv" "bad cpv named"
+get "/api/v1/notices?closing_after=2025-02-30" >/dev/null; like "$($J get "$T/body" detail)" "^closing_after" "bad date named"
+get "/api/v1/notices?cursor=AAAA" >/dev/null; like "$($J get "$T/body" detail)" "^cursor" "tampered cursor named"
+get "/api/v1/notices?sort=sideways" >/dev/null; like "$($J get "$T/body" detail)" "^sort" "bad sort named"
+is "$(get "/api/v1/notices?colour=red")" 400 "unknown parameter: 400"
+like "$($J get "$T/body" detail)" "^colour" "unknown parameter named"
+is "$(get "/api/v1/notices/ocds-none")" 404 "unknown notice: 404"
+is "$(get "/api/v1/buyers/999999")" 404 "unknown buyer: 404"
+
+# ---- one notice, one buyer ----------------------------------------------------------
+is "$(get "/api/v1/notices/ocds-b5fd17-7d067852-1260-448e-b84a-186d028f9991")" 200 "notice JSON"
+is "$($J get "$T/body" buyer.name)" "NURSING AND MIDWIFERY COUNCIL" "notice JSON: buyer"
+like "$($J get "$T/body" releases.0.tag.0)" "^award" "notice JSON: release history with tags"
+bid=$($J get "$T/body" buyer.id)
+is "$(get "/api/v1/buyers/$bid")" 200 "buyer JSON"
+is "$($J get "$T/body" name)" "NURSING AND MIDWIFERY COUNCIL" "buyer JSON: name"
+is "$(get "/notices/ocds-b5fd17-7d067852-1260-448e-b84a-186d028f9991")" 200 "notice page"
+like "$(cat "$T/body")" "Peakon ApS" "notice page: award supplier"
+like "$(cat "$T/body")" "href=\"/buyers/$bid\"" "notice page: buyer linked"
+is "$(get "/buyers/$bid")" 200 "buyer page"
+is "$(get "/")" 200 "home page"
+like "$(cat "$T/body")" "Closing soon" "home: closing soon"
+is "$(get "/notices?q=software&region=TLD")" 200 "search page"
+like "$(cat "$T/body")" "<mark>" "search page: highlighted snippets"
+get "/notices?q=zzzqqq&region=TLD" >/dev/null
+like "$(cat "$T/body")" "No notices match" "no results: says so"
+like "$(cat "$T/body")" "Remove the region filter" "no results: suggests loosening a named filter"
+is "$(get "/notices?value_min=abc")" 400 "search page with a bad filter: 400"
+is "$(get "/static/site.css")" 200 "static CSS"
+like "$(curl -s -I "$B/static/site.css" | tr -d '\r')" "Cache-Control: public" "static files cached"
+
+# ---- OCDS and CSV out ------------------------------------------------------------
+curl -s "$B/notices/ocds-b5fd17-7d067852-1260-448e-b84a-186d028f9991.ocds.json" >"$T/record.json"
+$V record-package "$T/record.json" >"$T/v" 2>&1; ok $? "record package valid against OCDS 1.1.5"
+curl -s "$B/api/v1/notices.ocds.json?region=TLD" >"$T/rp.json"
+$V release-package "$T/rp.json" >"$T/v" 2>&1; ok $? "release package of a search valid"
+"$PH" export --db "sqlite:$db" >"$T/all.json"
+$V release-package "$T/all.json" >"$T/v" 2>&1; ok $? "export of the whole dev data set valid"
+is "$($J get "$T/all.json" releases.length)" "$(sqlc 'SELECT count(*) FROM release')" "export holds every stored release"
+"$PH" export --db "sqlite:$db" --format csv >"$T/all.csv"
+out=$($J csv "$T/all.csv"); ok $? "CSV parses as RFC 4180 ($out)"
+is "${out%% *}" "$(sqlc 'SELECT count(*) FROM notice')" "CSV: one row per notice"
+"$PH" export --db "sqlite:$db" --format csv region=TLD >"$T/tld.csv"
+is "$($J csv "$T/tld.csv" | head -1 | cut -d' ' -f1)" "$(total "region=TLD")" "CSV export takes the search filters"
+
+# ---- hostile data is inert ------------------------------------------------------------
+get "/notices/ocds-evil-1" >/dev/null
+page=$(cat "$T/body")
+like "$page" "Evil &lt;script&gt;alert" "title escaped on the notice page"
+ok $(printf '%s' "$page" | grep -qiE "<script|<img|href=\"javascript" && echo 1 || echo 0) "no live markup or javascript: link on the notice page"
+get "/notices?q=evil" >/dev/null
+ok $(grep -qiE "<script|<img" "$T/body" && echo 1 || echo 0) "no live markup in search results"
+get "/" >/dev/null
+ok $(grep -qiE "<script|<img" "$T/body" && echo 1 || echo 0) "no live markup on the home page"
+bid=$(sqlc "SELECT buyer_id FROM notice WHERE ocid='ocds-evil-1'")
+get "/buyers/$bid" >/dev/null
+ok $(grep -qiE "<script|<img" "$T/body" && echo 1 || echo 0) "no live markup on the buyer page"
+hdr=$(curl -s -D - -o /dev/null "$B/api/v1/notices/ocds-evil-1" | tr -d '\r')
+like "$hdr" "Content-Type: application/json" "API answers JSON, not HTML"
+like "$hdr" "X-Content-Type-Options: nosniff" "nosniff"
+like "$hdr" "Content-Security-Policy: default-src 'self'" "CSP"
+
+# ---- limits ---------------------------------------------------------------------
+long=$(head -c 10000 /dev/zero | tr '\0' a)
+is "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/v1/notices?q=$long")" 414 "10 KB query string: 414"
+big=$(head -c 20000 /dev/zero | tr '\0' b)
+is "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$B/")" 431 "20 KB of headers: 431"
+head -c 2000000 /dev/zero >"$T/big.bin"
+is "$(curl -s -o /dev/null -w '%{http_code}' --data-binary @"$T/big.bin" "$B/notices")" 413 "2 MB body: 413"
+
+# A client sending one byte a second does not hold up another.
+( exec 3<>/dev/tcp/127.0.0.1/$PORT; for c in G E T " " /; do printf '%s' "$c" >&3; sleep 1; done ) &
+slow=$!
+sleep 0.3
+t0=$(date +%s%N)
+code=$(curl -s -o /dev/null -w '%{http_code}' "$B/api/v1/notices?q=software")
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+is "$code" 200 "a normal request while a slow client dribbles"
+ok $([ "$ms" -lt 1000 ] && echo 0 || echo 1) "... answered in ${ms} ms"
+kill $slow 2>/dev/null; wait $slow 2>/dev/null
+
+like "$(tail -1 "$T/serve.log")" "127.0.0.1 \"GET /api/v1/notices\\?q=software\" 200" "access log line per request"
+kill -TERM $spid; wait $spid; is $? 0 "SIGTERM stops the server cleanly"
+done_testing
