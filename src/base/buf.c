@@ -59,6 +59,7 @@ void buf_grow(Buf *b, size_t extra) {
   while (cap < need) cap *= 2;
   b->data = xrealloc(b->data, cap);
   b->cap = cap;
+  b->data[b->len] = 0; /* a grown buffer is always a valid C string */
 }
 
 void buf_add(Buf *b, const void *p, size_t n) {

@@ -17,7 +17,7 @@ typedef struct {
 void buf_init(Buf *b);                  /* never allocates */
 void buf_release(Buf *b);               /* frees what b holds; b is reusable */
 void buf_reset(Buf *b);                 /* len = 0, keeps the memory */
-void buf_grow(Buf *b, size_t extra);    /* room for extra more bytes + NUL */
+void buf_grow(Buf *b, size_t extra);    /* room for extra more bytes + NUL; data stays NUL-terminated */
 void buf_add(Buf *b, const void *p, size_t n);
 void buf_adds(Buf *b, const char *s);
 void buf_addc(Buf *b, char c);

@@ -25,7 +25,8 @@ static const char usage[] =
     "  --db URL     database (default sqlite:var/powerhouse.db)\n"
     "  --now DATE   evaluate open/closed as of DATE (YYYY-MM-DD)\n"
     "\n"
-    "exit status: 0 ok, 2 usage error (a bad filter is named), 3 store or write failure\n";
+    "exit status: 0 ok, 1 nothing matches (ocds), 2 usage error (a bad filter is named),\n"
+    "3 store or write failure\n";
 
 typedef struct {
   Store *st;
@@ -130,8 +131,12 @@ int cmd_export(int argc, char **argv) {
     meta.publisher_name = "Powerhouse";
     rc = export_writer_begin(&w, EXPORT_RELEASE_PACKAGE, &meta, &err);
     if (rc == 0) rc = search_each(st, &q, now, 0, each, &ctx, &err);
-    if (rc == 0 && (rc = export_writer_end(&w, &err)) == ERR_NOTFOUND) rc = 0;
-    if (rc == 0) fputc('\n', stdout);
+    if (rc == 0 && w.n == 0) { /* an OCDS package must hold a release */
+      fprintf(stderr, "powerhouse export: no notice matches these filters\n");
+      code = EXIT_REJECTED;
+      goto out;
+    }
+    if (rc == 0) rc = export_writer_end(&w, &err);
   }
   if (rc == 0 && fflush(stdout) != 0) rc = err_set(&err, ERR_IO, "cannot write to stdout");
   if (rc) {

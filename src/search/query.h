@@ -286,8 +286,8 @@ int query_fts5(const Query *q, Buf *out);
  * the exclusions (negated 1), OR-ed: a notice matching it is excluded.
  * Returns the number of clauses written; 0 writes nothing. */
 size_t query_fts5_part(const Query *q, int negated, Buf *out);
-/* A PostgreSQL tsquery text for to_tsquery(config, $1): 'a' & ('b' | 'c' <->
- * 'd') & !'x', each word single-quoted. Returns the number of clauses written
+/* A PostgreSQL tsquery text for to_tsquery(config, $1):
+ * 'a' & ('b' | ('c' <-> 'd')) & !'x', each word single-quoted. Returns the number of clauses written
  * (0: no keywords, nothing written). A query of exclusions only is valid
  * tsquery text and matches the notices that have none of them. */
 size_t query_tsquery(const Query *q, Buf *out);

@@ -354,11 +354,11 @@ void api_notices_ocds(Request *r) {
   PackageCtx ctx = {st, &w};
   int rc = st ? export_writer_begin(&w, EXPORT_RELEASE_PACKAGE, &meta, &err) : ERR_DB;
   if (rc == 0) rc = search_each(st, &q, app_now(r), OCDS_MAX_NOTICES, add_notice_releases, &ctx, &err);
-  if (rc == 0) {
-    rc = export_writer_end(&w, &err);
-    if (rc == ERR_NOTFOUND) rc = 0; /* no match: an empty package is what was asked for */
-  }
-  if (rc) {
+  if (rc == 0) rc = export_writer_end(&w, &err);
+  if (rc == ERR_NOTFOUND) { /* the schema wants at least one release: no package for no match */
+    r->out.len = 0;
+    req_problem(r, 404, "Not found", "no notice matches these filters");
+  } else if (rc) {
     r->out.len = 0;
     req_problem(r, rc == ERR_USAGE ? 400 : 503, "Export failed", err.msg);
   } else {

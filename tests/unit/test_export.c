@@ -5,8 +5,10 @@
  * data: a record package per ocid and one release package of everything,
  * written to a temporary folder and, when node and node_modules are there,
  * validated with tests/schema/validate.mjs against the official OCDS 1.1.5
- * schema (`make test` installs node_modules). JSON in this file is written
- * with ' for " (see J()). */
+ * schema (`make test` installs node_modules; without them those checks are
+ * skipped). Damaged copies of the dev releases check the normaliser the same
+ * way. EXPORT_KEEP=1 keeps the temporary folder for inspection. JSON in this
+ * file is written with ' for " (see J()). */
 #include "ocds/export.h"
 
 #include <dirent.h>

@@ -1,0 +1,600 @@
+/* bench/search.c -- the search benchmark (issue: search latency at scale).
+ *
+ * Runs a fixed, deterministic mix of realistic searches against a store of
+ * about a million releases' worth of notices (the one bench/ingest builds,
+ * var/bench/ingest.db, ~513k notices), in two phases:
+ *   1. store: store_search() on a read-only Store, one thread, each call timed;
+ *   2. HTTP: the real portal (app_serve, web/app.h) in this process on
+ *      127.0.0.1, driven through GET /api/v1/notices?... by --concurrency
+ *      client threads on keep-alive HTTP/1.1 sockets; each request timed from
+ *      the first byte sent to the last byte of the body received.
+ * Reports p50, p99, max and requests/s for both, and per query class, so the
+ * slow class is visible; checks every HTTP answer is a 200 whose "total"
+ * equals what the store said for the same query.
+ *
+ * The mix: --queries N queries built from a seeded PRNG (same seed, same mix,
+ * byte for byte) out of words that occur in the generated titles and
+ * descriptions (ocds/gen.c), in four classes:
+ *   common    one or two frequent words or a frequent phrase (20k-400k of the
+ *             513k notices match), sorted by relevance, no filters;
+ *   filtered  the same keywords with one to three filters (status=open,
+ *             region, cpv, value_min, closing_within, sme=true), sorted by
+ *             relevance, closing date or newest;
+ *   rare      a word or phrase that matches few notices (a town, a buyer, a
+ *             niche product; 0-10k notices), alone or next to a frequent
+ *             word, with or without filters, any sort;
+ *   browse    filters only, no keywords, newest or closing first.
+ * "Now" is fixed at the generator's (2026-11-18), so status=open and
+ * closing_within select the same notices whenever the benchmark runs.
+ *
+ * Each phase first runs the whole mix once, untimed, to warm the page cache
+ * and the connections, then repeats it (at most 5 passes) until --seconds is
+ * used up. Targets (issue): over HTTP, p99 <= 20 ms and p50 <= 3 ms. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/jarena.h"
+#include "base/url.h"
+#include "search/query.h"
+#include "store/store.h"
+#include "web/app.h"
+
+#define BENCH_NOW 1795000000 /* 2026-11-18, the "now" bench/ingest generated with */
+#define MAX_PASSES 5
+#define TARGET_P99_MS 20.0
+#define TARGET_P50_MS 3.0
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ---- the mix ------------------------------------------------------------ */
+
+enum { C_COMMON, C_FILTERED, C_RARE, C_BROWSE, C_COUNT };
+static const char *const CLASS_NAMES[C_COUNT] = {"common", "filtered", "rare", "browse"};
+
+/* Matches among the 513k notices of the 1M-release store are noted where
+ * they make the point. */
+static const char *const COMMON[] = {
+    "software" /* 152k */, "digital" /* 81k */,  "data" /* 116k */,      "support" /* 178k */,
+    "services" /* 399k */, "management",         "system",               "security",
+    "network",             "cloud",              "microsoft",            "website",
+    "training",            "hosting",            "analytics",            "\"cyber security\"",
+    "\"data platform\"",   "\"managed service\"", "cyber security",      "data platform",
+    "cloud hosting",       "digital transformation",
+};
+static const char *const RARE[] = {
+    "telecare" /* 6k */, "intranet",    "chromebooks", "siem",           "wordpress",     "drupal",
+    "erp",               "crm",         "kirklees",    "calderdale",     "lancaster",     "lorawan",
+    "kendal" /* 859 */,  "grimsby",     "ormskirk",    "scunthorpe",     "hartlepool",    "barnsley",
+    "carlisle",          "beverley",    "morpeth",     "torus",          "livv",          "prescribing",
+    "lifeline",          "humidity",    "footfall",    "rostering",      "digitisation",  "\"virtual ward\"",
+    "\"penetration testing\"", "\"smart city\"", "sd-wan", "blockchain" /* 0 */, "quantum", "falls detection",
+};
+static const char *const REGIONS[] = {"TLD", "TLE", "TLC", "TLD,TLE"};
+static const char *const CPVS[] = {"72", "48", "722", "30", "85"};
+static const char *const VALUES[] = {"50000", "100000", "250000", "1000000"};
+static const char *const WITHIN[] = {"14", "30", "60"};
+
+typedef struct {
+  int cls;
+  char *qs;        /* the query string, without '?' */
+  long long total; /* from phase 1 */
+  double *lat;     /* phase 1 latency of each pass, ms */
+} Item;
+
+typedef struct {
+  uint64_t s;
+} Rng;
+static uint64_t rng_next(Rng *r) { /* splitmix64 */
+  uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+static unsigned rng_below(Rng *r, unsigned n) { return (unsigned)(rng_next(r) % n); }
+#define PICK(r, a) ((a)[rng_below((r), sizeof(a) / sizeof((a)[0]))])
+
+/* Adds 1..max distinct filters. */
+static void add_filters(Rng *r, Buf *qs, int max) {
+  int n = 1 + (int)rng_below(r, (unsigned)max);
+  unsigned used = 0;
+  while (n > 0) {
+    unsigned f = rng_below(r, 6);
+    if (used & (1u << f)) continue;
+    used |= 1u << f;
+    n--;
+    switch (f) {
+    case 0: url_query_add(qs, "status", "open"); break;
+    case 1: url_query_add(qs, "region", PICK(r, REGIONS)); break;
+    case 2: url_query_add(qs, "cpv", PICK(r, CPVS)); break;
+    case 3: url_query_add(qs, "value_min", PICK(r, VALUES)); break;
+    case 4: url_query_add(qs, "closing_within", PICK(r, WITHIN)); break;
+    default: url_query_add(qs, "sme", "true"); break;
+    }
+  }
+}
+
+static void make_mix(Item *items, int n, uint64_t seed) {
+  Rng r = {seed};
+  static const char *const sorts[] = {"relevance", "closing", "newest"};
+  for (int i = 0; i < n; i++) {
+    Buf qs = BUF_INIT, words = BUF_INIT;
+    unsigned roll = rng_below(&r, 100);
+    int cls = roll < 35 ? C_COMMON : roll < 70 ? C_FILTERED : roll < 90 ? C_RARE : C_BROWSE;
+    if (cls == C_COMMON || cls == C_FILTERED) {
+      buf_adds(&words, PICK(&r, COMMON));
+      if (rng_below(&r, 4) == 0) buf_addf(&words, " %s", PICK(&r, COMMON));
+    } else if (cls == C_RARE) {
+      buf_adds(&words, PICK(&r, RARE));
+      if (rng_below(&r, 3) == 0) buf_addf(&words, " %s", PICK(&r, COMMON));
+    }
+    if (words.len) url_query_add(&qs, "q", words.data);
+    if (cls == C_FILTERED || cls == C_BROWSE || (cls == C_RARE && rng_below(&r, 2))) add_filters(&r, &qs, 3);
+    if (cls == C_FILTERED || cls == C_RARE) url_query_add(&qs, "sort", sorts[rng_below(&r, 3)]);
+    if (cls == C_BROWSE) url_query_add(&qs, "sort", sorts[1 + rng_below(&r, 2)]);
+    items[i].cls = cls;
+    items[i].qs = buf_detach(&qs, NULL);
+    items[i].lat = xcalloc(MAX_PASSES, sizeof(double));
+    buf_release(&words);
+  }
+}
+
+/* ---- statistics --------------------------------------------------------- */
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted v[0..n). */
+static double pct(const double *v, size_t n, double p) {
+  if (!n) return 0;
+  size_t k = (size_t)(p / 100.0 * (double)n + 0.999999);
+  if (k < 1) k = 1;
+  if (k > n) k = n;
+  return v[k - 1];
+}
+
+typedef struct {
+  double *v;
+  size_t n, cap;
+} Samples;
+static void samples_add(Samples *s, double x) {
+  if (s->n == s->cap) {
+    s->cap = s->cap ? 2 * s->cap : 256;
+    s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+  }
+  s->v[s->n++] = x;
+}
+
+/* Prints one row: count, p50, p99, max, mean. */
+static void row(const char *label, Samples *s) {
+  qsort(s->v, s->n, sizeof *s->v, cmp_double);
+  double sum = 0;
+  for (size_t i = 0; i < s->n; i++) sum += s->v[i];
+  printf("  %-10s %7zu %9.2f %9.2f %9.2f %9.2f\n", label, s->n, pct(s->v, s->n, 50), pct(s->v, s->n, 99),
+         s->n ? s->v[s->n - 1] : 0.0, s->n ? sum / (double)s->n : 0.0);
+}
+static void header(void) { printf("  %-10s %7s %9s %9s %9s %9s\n", "class", "n", "p50 ms", "p99 ms", "max ms", "mean ms"); }
+
+/* ---- phase 1: the store ------------------------------------------------- */
+
+static int set_param(void *ctx, const char *name, const char *value, Err *err) {
+  return query_set(ctx, name, value, err);
+}
+
+/* One search; its latency in ms, or a negative value on error. */
+static double run_store(Store *st, Item *it) {
+  Query q;
+  Err err = ERR_INIT;
+  StoreResults res;
+  query_init(&q);
+  double t0 = now_s();
+  if (url_query_parse(it->qs, strlen(it->qs), URL_QUERY_MAX_PAIRS, URL_QUERY_MAX_LEN, set_param, &q, &err) ||
+      query_finish(&q, BENCH_NOW, &err) || store_search(st, &q, BENCH_NOW, &res, &err)) {
+    fprintf(stderr, "bench: %s: %s\n", it->qs, err.msg);
+    query_release(&q);
+    return -1;
+  }
+  double ms = (now_s() - t0) * 1e3;
+  it->total = res.total;
+  store_results_release(&res);
+  query_release(&q);
+  return ms;
+}
+
+typedef struct {
+  double p50, p99, rps;
+  long long n, errors;
+} Summary;
+
+static Summary summarise(Samples *all) {
+  Summary s = {0};
+  qsort(all->v, all->n, sizeof *all->v, cmp_double);
+  s.p50 = pct(all->v, all->n, 50);
+  s.p99 = pct(all->v, all->n, 99);
+  s.n = (long long)all->n;
+  return s;
+}
+
+static int phase_store(const char *db, Item *items, int n, double seconds, Summary *sum) {
+  Store *st = NULL;
+  Err err = ERR_INIT;
+  if (store_open(db, STORE_READONLY, &st, &err)) {
+    fprintf(stderr, "bench: %s\n", err.msg);
+    return -1;
+  }
+  int rc = 0;
+  double w0 = now_s();
+  for (int i = 0; i < n; i++)
+    if (run_store(st, &items[i]) < 0) rc = -1;
+  double warm = now_s() - w0;
+  if (rc) goto out;
+  int passes = 0;
+  double t0 = now_s(), busy = 0;
+  while (passes < MAX_PASSES && (passes == 0 || now_s() - t0 < seconds)) {
+    for (int i = 0; i < n; i++) {
+      double ms = run_store(st, &items[i]);
+      if (ms < 0) rc = -1;
+      items[i].lat[passes] = ms;
+      busy += ms;
+    }
+    passes++;
+  }
+  double elapsed = now_s() - t0;
+
+  printf("\n1. store_search(), 1 thread: %d queries x %d passes in %.1f s (warm-up pass %.1f s)\n", n, passes,
+         elapsed, warm);
+  header();
+  Samples all = {0}, cls[C_COUNT] = {{0}};
+  for (int i = 0; i < n; i++)
+    for (int p = 0; p < passes; p++) {
+      samples_add(&all, items[i].lat[p]);
+      samples_add(&cls[items[i].cls], items[i].lat[p]);
+    }
+  for (int c = 0; c < C_COUNT; c++) row(CLASS_NAMES[c], &cls[c]);
+  row("all", &all);
+  *sum = summarise(&all);
+  sum->rps = busy > 0 ? (double)all.n / (busy / 1e3) : 0;
+  printf("  %.0f queries/s (one thread)\n", sum->rps);
+
+  /* the slowest queries, by their median over the passes */
+  int order[8], k = 0;
+  double med[8];
+  for (int i = 0; i < n; i++) {
+    double v[MAX_PASSES];
+    memcpy(v, items[i].lat, sizeof v);
+    qsort(v, (size_t)passes, sizeof *v, cmp_double);
+    double m = v[passes / 2];
+    int j = k < 8 ? k++ : 8;
+    while (j > 0 && med[j - 1] < m) {
+      if (j < 8) med[j] = med[j - 1], order[j] = order[j - 1];
+      j--;
+    }
+    if (j < 8) med[j] = m, order[j] = i;
+  }
+  printf("  slowest queries (median ms, matches, class, query):\n");
+  for (int j = 0; j < k; j++)
+    printf("    %8.1f %7lld  %-8s %s\n", med[j], items[order[j]].total, CLASS_NAMES[items[order[j]].cls],
+           items[order[j]].qs);
+  free(all.v);
+  for (int c = 0; c < C_COUNT; c++) free(cls[c].v);
+out:
+  store_close(st);
+  return rc;
+}
+
+/* ---- phase 2: HTTP ------------------------------------------------------ */
+
+typedef struct {
+  App app;
+  char listen[32];
+  int rc;
+  Err err;
+} ServerArgs;
+
+static void *server_main(void *argp) {
+  ServerArgs *a = argp;
+  FILE *log = fopen("/dev/null", "w");
+  a->rc = app_serve(&a->app, a->listen, log, &a->err);
+  if (log) fclose(log);
+  return NULL;
+}
+
+/* A free loopback port: bind port 0, read it back, close. The server binds
+ * it again a moment later (with SO_REUSEADDR); nothing else is racing for it
+ * on a benchmark machine. */
+static int free_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {0};
+  socklen_t len = sizeof sa;
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int port = -1;
+  if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+      getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+    port = ntohs(sa.sin_port);
+  if (fd >= 0) close(fd);
+  return port;
+}
+
+static int dial(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  struct sockaddr_in sa = {0};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons((uint16_t)port);
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  struct timeval tv = {30, 0}; /* a stuck server fails the run instead of hanging it */
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* A keep-alive connection and its receive buffer. */
+typedef struct {
+  int fd, port;
+  char *buf;
+  size_t len, cap;
+  long reconnects;
+} Conn;
+
+/* GET path; 0 and *status, *total (-1 when the body has none) set, or -1 on
+ * a transport error (the connection is closed and redialled next time). */
+static int http_get(Conn *c, const char *path, int *status, long long *total) {
+  if (c->fd < 0) {
+    if ((c->fd = dial(c->port)) < 0) return -1;
+    c->reconnects++;
+  }
+  Buf req = BUF_INIT;
+  buf_addf(&req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n", path);
+  size_t off = 0;
+  while (off < req.len) {
+    ssize_t w = send(c->fd, req.data + off, req.len - off, MSG_NOSIGNAL);
+    if (w <= 0) goto fail;
+    off += (size_t)w;
+  }
+  buf_release(&req);
+  c->len = 0;
+  size_t head = 0, body = 0;
+  int have_len = 0, close_after = 0;
+  for (;;) {
+    if (c->len + 4096 + 1 > c->cap) {
+      c->cap = c->cap ? 2 * c->cap : 65536;
+      c->buf = xrealloc(c->buf, c->cap);
+    }
+    ssize_t r = recv(c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
+    if (r <= 0) goto fail;
+    c->len += (size_t)r;
+    c->buf[c->len] = 0;
+    if (!head) {
+      char *e = strstr(c->buf, "\r\n\r\n");
+      if (!e) continue;
+      head = (size_t)(e - c->buf) + 4;
+      if (sscanf(c->buf, "HTTP/1.%*d %d", status) != 1) goto fail;
+      for (char *h = strstr(c->buf, "\r\n"); h && h < e; h = strstr(h + 2, "\r\n")) {
+        if (strncasecmp(h + 2, "content-length:", 15) == 0) {
+          body = strtoull(h + 17, NULL, 10);
+          have_len = 1;
+        } else if (strncasecmp(h + 2, "connection: close", 17) == 0) {
+          close_after = 1;
+        }
+      }
+      if (!have_len) goto fail; /* the server always sends Content-Length for a buffer */
+    }
+    if (c->len >= head + body) break;
+  }
+  *total = -1;
+  const char *t = strstr(c->buf + head, "\"total\":");
+  if (t) *total = strtoll(t + 8, NULL, 10);
+  if (close_after) {
+    close(c->fd);
+    c->fd = -1;
+  }
+  return 0;
+fail:
+  buf_release(&req);
+  close(c->fd);
+  c->fd = -1;
+  return -1;
+}
+
+typedef struct {
+  Item *items;
+  int n, port;
+  long long limit; /* requests in all threads */
+  double deadline;
+  atomic_llong *next;
+  Samples cls[C_COUNT];
+  long long errors, mismatches, done;
+  long reconnects;
+  int warm; /* warm-up: do not record */
+} Client;
+
+static void *client_main(void *argp) {
+  Client *cl = argp;
+  Conn c = {.fd = -1, .port = cl->port};
+  Buf path = BUF_INIT;
+  for (;;) {
+    long long i = atomic_fetch_add(cl->next, 1);
+    if (i >= cl->limit || now_s() > cl->deadline) break;
+    Item *it = &cl->items[i % cl->n];
+    buf_reset(&path);
+    buf_addf(&path, "/api/v1/notices?%s", it->qs);
+    int status = 0;
+    long long total = -1;
+    double t0 = now_s();
+    int rc = http_get(&c, path.data, &status, &total);
+    double ms = (now_s() - t0) * 1e3;
+    if (rc || status != 200) {
+      if (cl->errors++ < 3) fprintf(stderr, "bench: GET %s: %s %d\n", path.data, rc ? "transport error" : "status", status);
+      continue;
+    }
+    if (total != it->total) cl->mismatches++;
+    cl->done++;
+    if (!cl->warm) samples_add(&cl->cls[it->cls], ms);
+  }
+  if (c.fd >= 0) close(c.fd);
+  cl->reconnects = c.reconnects;
+  free(c.buf);
+  buf_release(&path);
+  return NULL;
+}
+
+/* Runs limit requests (or until seconds pass) on conc threads. */
+static double drive(Client *cls, int conc, Item *items, int n, int port, long long limit, double seconds, int warm) {
+  atomic_llong next = 0;
+  pthread_t th[256];
+  double t0 = now_s();
+  for (int k = 0; k < conc; k++) {
+    cls[k].items = items, cls[k].n = n, cls[k].port = port, cls[k].limit = limit;
+    cls[k].deadline = t0 + seconds, cls[k].next = &next, cls[k].warm = warm;
+    pthread_create(&th[k], NULL, client_main, &cls[k]);
+  }
+  for (int k = 0; k < conc; k++) pthread_join(th[k], NULL);
+  return now_s() - t0;
+}
+
+static int phase_http(const char *db, Item *items, int n, int conc, double seconds, Summary *sum) {
+  ServerArgs sa = {0};
+  sa.app.db_url = db;
+  sa.app.now = BENCH_NOW;
+  sa.err = (Err)ERR_INIT;
+  int port = free_port();
+  if (port <= 0) {
+    fprintf(stderr, "bench: no free loopback port\n");
+    return -1;
+  }
+  snprintf(sa.listen, sizeof sa.listen, "127.0.0.1:%d", port);
+  pthread_t srv;
+  pthread_create(&srv, NULL, server_main, &sa);
+  int fd = -1;
+  for (int tries = 0; tries < 200 && (fd = dial(port)) < 0; tries++) usleep(25000);
+  if (fd < 0) {
+    fprintf(stderr, "bench: the server did not start on %s: %s\n", sa.listen, sa.err.msg);
+    server_stop();
+    pthread_join(srv, NULL);
+    return -1;
+  }
+  close(fd);
+
+  Client *cls = xcalloc((size_t)conc, sizeof *cls);
+  Client *warm = xcalloc((size_t)conc, sizeof *warm);
+  int rc = 0;
+  double wt = drive(warm, conc, items, n, port, n, seconds, 1);
+  long long werr = 0;
+  for (int k = 0; k < conc; k++) werr += warm[k].errors;
+  if (werr) {
+    fprintf(stderr, "bench: %lld errors in the HTTP warm-up\n", werr);
+    rc = -1;
+    goto out;
+  }
+  double elapsed = drive(cls, conc, items, n, port, (long long)n * MAX_PASSES, seconds, 0);
+
+  Samples all = {0}, by[C_COUNT] = {{0}};
+  long long errors = 0, mismatches = 0, done = 0;
+  long reconnects = 0;
+  for (int k = 0; k < conc; k++) {
+    errors += cls[k].errors, mismatches += cls[k].mismatches, done += cls[k].done;
+    reconnects += cls[k].reconnects;
+    for (int c = 0; c < C_COUNT; c++)
+      for (size_t i = 0; i < cls[k].cls[c].n; i++) {
+        samples_add(&all, cls[k].cls[c].v[i]);
+        samples_add(&by[c], cls[k].cls[c].v[i]);
+      }
+  }
+  printf("\n2. HTTP GET /api/v1/notices, %d keep-alive clients, server threads = cores: %lld requests in %.1f s "
+         "(warm-up pass %.1f s)\n",
+         conc, done, elapsed, wt);
+  header();
+  for (int c = 0; c < C_COUNT; c++) row(CLASS_NAMES[c], &by[c]);
+  row("all", &all);
+  *sum = summarise(&all);
+  sum->rps = elapsed > 0 ? (double)done / elapsed : 0;
+  sum->errors = errors + mismatches;
+  printf("  %.0f requests/s; errors %lld, totals differing from the store's %lld, connections opened %ld\n",
+         sum->rps, errors, mismatches, reconnects);
+  if (errors || mismatches) rc = -1;
+  free(all.v);
+  for (int c = 0; c < C_COUNT; c++) free(by[c].v);
+out:
+  for (int k = 0; k < conc; k++)
+    for (int c = 0; c < C_COUNT; c++) {
+      free(cls[k].cls[c].v);
+      free(warm[k].cls[c].v);
+    }
+  free(cls);
+  free(warm);
+  server_stop();
+  pthread_join(srv, NULL);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  jarena_install();
+  const char *db = "sqlite:var/bench/ingest.db";
+  int n = 200, conc = 8;
+  double seconds = 40;
+  unsigned long long seed = 1;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db = argv[++i];
+    else if (strcmp(argv[i], "--queries") == 0 && i + 1 < argc) n = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--concurrency") == 0 && i + 1 < argc) conc = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) seconds = atof(argv[++i]);
+    else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
+    else {
+      fprintf(stderr, "usage: bench/search [--db URL] [--queries N] [--concurrency N] [--seconds N] [--seed N]\n"
+                      "  --seconds bounds each phase after its warm-up pass (default 40)\n");
+      return 2;
+    }
+  }
+  if (n < 1 || n > 100000 || conc < 1 || conc > 256 || seconds <= 0) {
+    fprintf(stderr, "bench: --queries 1..100000, --concurrency 1..256, --seconds > 0\n");
+    return 2;
+  }
+  Item *items = xcalloc((size_t)n, sizeof *items);
+  make_mix(items, n, seed);
+  int per[C_COUNT] = {0};
+  for (int i = 0; i < n; i++) per[items[i].cls]++;
+  printf("search benchmark: %s, %d queries (seed %llu: %d common, %d filtered, %d rare, %d browse), now = "
+         "2026-11-18\n",
+         db, n, seed, per[C_COUNT - 4], per[C_FILTERED], per[C_RARE], per[C_BROWSE]);
+
+  Summary s1 = {0}, s2 = {0};
+  int rc = phase_store(db, items, n, seconds, &s1);
+  if (rc == 0) rc = phase_http(db, items, n, conc, seconds, &s2);
+  if (rc == 0) {
+    printf("\nsummary        p50 ms   p99 ms     req/s\n");
+    printf("  store       %8.2f %8.2f %9.0f\n", s1.p50, s1.p99, s1.rps);
+    printf("  HTTP        %8.2f %8.2f %9.0f\n", s2.p50, s2.p99, s2.rps);
+    printf("targets over HTTP: p99 <= %.0f ms %s (%.1fx), p50 <= %.0f ms %s (%.1fx)\n", TARGET_P99_MS,
+           s2.p99 <= TARGET_P99_MS ? "met" : "MISSED", s2.p99 / TARGET_P99_MS, TARGET_P50_MS,
+           s2.p50 <= TARGET_P50_MS ? "met" : "MISSED", s2.p50 / TARGET_P50_MS);
+  }
+  for (int i = 0; i < n; i++) {
+    free(items[i].qs);
+    free(items[i].lat);
+  }
+  free(items);
+  return rc ? 1 : 0;
+}

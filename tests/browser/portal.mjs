@@ -1,0 +1,304 @@
+// portal.mjs -- the portal in headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core): search -> filter -> notice -> back, paging,
+// phone width, axe-core WCAG 2.1 AA on each kind of page, a hostile notice
+// rendered inert, the flow with JavaScript off, desktop screenshots.
+//
+//   node tests/browser/portal.mjs BASE_URL SHOT_DIR TMP_DIR HOSTILE_OCID
+//
+// Prints one line per check, "ok - NAME" or "not ok - NAME", diagnostics as
+// "# ..." lines, and "# done" last; tests/e2e/browser.t numbers them as TAP.
+// A section that throws is one "not ok" naming the error; the others still run.
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [B, SHOTS, TMP, EVIL] = process.argv.slice(2);
+if (!B || !SHOTS || !TMP || !EVIL) {
+  console.log('not ok - usage: portal.mjs BASE_URL SHOT_DIR TMP_DIR HOSTILE_OCID');
+  process.exit(2);
+}
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const NOTICE = 'ocds-b5fd17-7d067852-1260-448e-b84a-186d028f9991'; // has awards and a buyer page
+
+let failed = 0;
+const diag = (s) => { for (const l of String(s).split('\n')) console.log(`# ${l}`); };
+function check(cond, name, ...why) {
+  console.log(`${cond ? 'ok' : 'not ok'} - ${name}`);
+  if (!cond) { failed++; for (const w of why) diag(typeof w === 'string' ? w : JSON.stringify(w)); }
+  return cond;
+}
+const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
+
+// Run an action that navigates the page and wait for the new document.
+async function nav(page, action) {
+  const done = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 10000 });
+  await action();
+  await done;
+  await page.waitForLoadState('load');
+}
+
+// Watch a page for trouble: console errors, failed or 4xx/5xx requests, dialogs.
+function watch(page) {
+  const w = { errors: [], dialogs: [] };
+  // The portal has no favicon; Chromium asks for one anyway. Not an error of the page.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/\/favicon\.ico$/.test(m.location()?.url || '')) w.errors.push(`console: ${m.text()} ${m.location()?.url || ''}`);
+  });
+  page.on('pageerror', (e) => w.errors.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => w.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) w.errors.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('dialog', async (d) => { w.dialogs.push(`${d.type()}: ${d.message()}`); await d.dismiss().catch(() => {}); });
+  return w;
+}
+
+async function resultLinks(page) {
+  return page.locator('.ph-result h3 a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30000 });
+const sections = [];
+const section = (name, fn) => sections.push([name, fn]);
+
+// ---- 1. search -> filter -> notice -> back keeps the filters -------------------
+async function filterFlow(page, label) {
+  await page.goto(`${B}/notices`);
+  const total0 = norm(await page.locator('.ph-total').innerText());
+  await page.locator('#q').fill('software');
+  await nav(page, () => page.locator('#q').press('Enter'));
+  const total1 = norm(await page.locator('.ph-total').innerText());
+  check(/q=software/.test(page.url()) && total1 !== total0, `${label}: keyword search submits and changes the count`,
+    `url ${page.url()}`, `count before '${total0}', after '${total1}'`);
+  await page.getByLabel('Awarded', { exact: true }).check();
+  await page.getByLabel('North West', { exact: true }).check();
+  await nav(page, () => page.getByRole('button', { name: 'Apply filters' }).click());
+  const url = page.url();
+  const qs = new URL(url).searchParams;
+  check(qs.get('q') === 'software' && qs.getAll('status').join() === 'awarded' && qs.getAll('region').join() === 'TLD',
+    `${label}: URL carries q, status and region`, `url ${url}`);
+  const total2 = norm(await page.locator('.ph-total').innerText());
+  check(total2 !== total1 && /awarded/i.test(total2) && /North West/.test(total2),
+    `${label}: results count text changed and names the filters`, `before '${total1}'`, `after '${total2}'`);
+  const n = Number(await page.locator('.ph-total strong').innerText());
+  const shown = await page.locator('.ph-result').count();
+  const tags = await page.locator('.ph-result .govuk-tag').allInnerTexts();
+  check(n > 0 && shown === Math.min(n, 20) && tags.every((t) => /awarded/i.test(t)),
+    `${label}: ${n} result(s) listed, all awarded`, `count ${n}, listed ${shown}, tags ${tags}`);
+  const first = page.locator('.ph-result h3 a').first();
+  const title = norm(await first.innerText());
+  await nav(page, () => first.click());
+  const h1 = norm(await page.locator('h1').innerText());
+  check(h1 === title && /\/notices\/ocds-/.test(page.url()), `${label}: notice page h1 is the clicked title`,
+    `clicked '${title}'`, `h1 '${h1}'`, `url ${page.url()}`);
+  return { url, title };
+}
+
+section('search, filter, notice, back', async (ctx) => {
+  const page = await ctx.newPage();
+  const w = watch(page);
+  const { url } = await filterFlow(page, 'flow');
+  await page.goBack({ waitUntil: 'load' });
+  check(page.url() === url, 'back: same URL as the filtered search', `got ${page.url()}`, `want ${url}`);
+  const state = await page.evaluate(() => ({
+    q: document.querySelector('#q').value,
+    checked: [...document.querySelectorAll('input[type=checkbox]:checked')].map((i) => `${i.name}=${i.value}`).sort(),
+  }));
+  check(state.q === 'software', 'back: keyword box still says software', `got '${state.q}'`);
+  check(state.checked.join() === 'region=TLD,status=awarded', 'back: Awarded and North West still ticked, nothing else',
+    `ticked: ${state.checked.join() || 'nothing'}`);
+  check(w.errors.length === 0, 'flow: no console errors or failed requests', ...w.errors);
+});
+
+// ---- 2. paging ------------------------------------------------------------------
+section('paging', async (ctx) => {
+  const page = await ctx.newPage();
+  await page.goto(`${B}/notices?q=software`);
+  const url1 = page.url();
+  const n = Number(await page.locator('.ph-total strong').innerText());
+  const p1 = await resultLinks(page);
+  const next = page.getByRole('link', { name: 'Next page' });
+  check(n > 20 && p1.length === 20 && (await next.count()) === 1, 'paging: more than 20 matches, 20 listed, a Next page link',
+    `total ${n}, listed ${p1.length}, Next page links ${await next.count()}`);
+  await nav(page, () => next.click());
+  const p2 = await resultLinks(page);
+  const overlap = p2.filter((h) => p1.includes(h));
+  check(p2.length > 0 && overlap.length === 0, 'paging: page 2 shows different results',
+    `page 2 has ${p2.length}, repeats ${overlap.join(' ')}`);
+  check(/cursor=/.test(page.url()) && (await page.getByRole('link', { name: 'First page' }).count()) === 1,
+    'paging: page 2 URL has a cursor and a First page link', `url ${page.url()}`);
+  await page.goBack({ waitUntil: 'load' });
+  const back = await resultLinks(page);
+  check(page.url() === url1 && back.join() === p1.join(), 'paging: back returns to page 1', `url ${page.url()}`);
+});
+
+// ---- 3. phone width -----------------------------------------------------------------
+section('phone', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  try {
+    const page = await ctx.newPage();
+    await page.goto(`${B}/notices?q=software`);
+    const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
+    check(m.sw <= m.iw && m.iw === 375, 'phone 375x667: no horizontal scrolling',
+      `scrollWidth ${m.sw}, innerWidth ${m.iw}`);
+    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} right=${Math.round(e.getBoundingClientRect().right)}`));
+    check(wide.length === 0, 'phone: no element sticks out to the right', ...wide);
+    const q = page.locator('#q');
+    const qb = await q.boundingBox();
+    check(await q.isVisible() && qb && qb.x >= 0 && qb.x + qb.width <= 375, 'phone: search box visible and within the width',
+      `box ${JSON.stringify(qb)}`);
+    const r = page.locator('.ph-result').first();
+    await r.scrollIntoViewIfNeeded();
+    const rb = await r.boundingBox();
+    check(await r.isVisible() && rb && rb.x >= 0 && rb.x + rb.width <= 375, 'phone: first result visible and within the width',
+      `box ${JSON.stringify(rb)}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(TMP, 'search-phone.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'search-phone.png'), fullPage: true });
+    check(fs.statSync(path.join(SHOTS, 'search-phone.png')).size > 1000, 'phone: screenshot saved');
+  } finally {
+    await ctx.close();
+  }
+});
+
+// ---- 4. accessibility (axe-core, WCAG 2.0/2.1 A and AA) ---------------------------
+async function axe(page, name) {
+  await page.addScriptTag({ path: AXE });
+  const res = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  const lines = [];
+  for (const v of res.violations) {
+    lines.push(`${v.id} (${v.impact}): ${v.help} -- ${v.nodes.length} element(s)`);
+    for (const n of v.nodes.slice(0, 3)) {
+      lines.push(`    ${n.target.join(' ')}  ${norm(n.html).slice(0, 160)}`);
+      const why = norm(n.failureSummary).slice(0, 240);
+      if (why) lines.push(`      ${why}`);
+    }
+  }
+  check(res.violations.length === 0, `axe: no WCAG 2.1 AA violations on ${name}`, ...lines);
+  check(res.passes.length > 10, `axe: ran on ${name} (${res.passes.length} rules passed)`);
+}
+
+// bypassCSP: addScriptTag injects axe inline, which the portal's CSP forbids.
+section('accessibility', async () => {
+  const ctx = await browser.newContext({ bypassCSP: true });
+  const page = await ctx.newPage();
+  await page.goto(`${B}/`);
+  await axe(page, 'home /');
+  await page.goto(`${B}/notices?q=software&status=awarded`);
+  await axe(page, 'search /notices?q=software&status=awarded');
+  await page.goto(`${B}/notices/${NOTICE}`);
+  const buyer = await page.locator('a[href^="/buyers/"]').first().getAttribute('href');
+  await axe(page, `notice /notices/${NOTICE}`);
+  await page.goto(`${B}${buyer}`);
+  await axe(page, `buyer ${buyer}`);
+  await ctx.close();
+});
+
+// ---- 5. a hostile notice is inert ------------------------------------------------------
+// bypassCSP: the server's Content-Security-Policy would stop inline script on
+// its own; with it off, these checks test the escaping itself.
+section('hostile', async () => {
+  const ctx = await browser.newContext({ bypassCSP: true });
+  try {
+    const page = await ctx.newPage();
+    const w = watch(page);
+    const inert = async (where) => {
+      // Hover and focus everything a mouseover or focus handler could hang on.
+      for (const sel of ['h1', '.ph-result h3 a', '.govuk-summary-list__value a', '.govuk-caption-l']) {
+        const loc = page.locator(sel);
+        for (let i = 0; i < Math.min(await loc.count(), 5); i++) await loc.nth(i).hover({ timeout: 2000 }).catch(() => {});
+      }
+      const dom = await page.evaluate(() => ({
+        pwned: typeof window.__pwned,
+        on: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes]
+          .filter((a) => /^on/i.test(a.name)).map((a) => `<${e.tagName.toLowerCase()} ${a.name}="${a.value}">`)),
+        scripts: document.scripts.length,
+        js: [...document.querySelectorAll('[href],[src],[action],[formaction]')].map((e) =>
+          e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('action') || e.getAttribute('formaction'))
+          .filter((u) => /^\s*javascript:/i.test(u)),
+      }));
+      check(dom.pwned === 'undefined', `hostile ${where}: window.__pwned never set`, `typeof window.__pwned: ${dom.pwned}`);
+      check(w.dialogs.length === 0, `hostile ${where}: no dialog`, ...w.dialogs);
+      check(dom.on.length === 0, `hostile ${where}: no element has an on* attribute`, ...dom.on.slice(0, 5));
+      check(dom.scripts === 0 && dom.js.length === 0, `hostile ${where}: no <script> element, no javascript: URL`,
+        `scripts ${dom.scripts}`, ...dom.js);
+    };
+    await page.goto(`${B}/notices/${encodeURIComponent(EVIL)}`);
+    check(/Hostile/.test(await page.locator('h1').innerText()), 'hostile notice page: title shown as text',
+      `h1 '${await page.locator('h1').innerText()}'`);
+    await inert('notice page');
+    // Follow the "Original notice" link if there is one: it must not run script.
+    const orig = page.locator('.govuk-summary-list__value a[rel~="nofollow"]');
+    if (await orig.count()) {
+      await orig.first().click({ timeout: 3000 }).catch(() => {});
+      await page.waitForLoadState('load').catch(() => {});
+      const pw = await page.evaluate(() => typeof window.__pwned).catch(() => 'undefined');
+      check(pw === 'undefined' && w.dialogs.length === 0, 'hostile notice page: following its document link runs nothing',
+        `typeof __pwned ${pw}`, ...w.dialogs);
+    }
+    await page.goto(`${B}/notices?q=hostile`);
+    check((await page.locator('.ph-result').count()) >= 1, 'hostile search: the notice is found', `url ${page.url()}`);
+    await inert('search results');
+    await page.goto(`${B}/`);
+    await inert('home page');
+  } finally {
+    await ctx.close();
+  }
+});
+
+// ---- 6. without JavaScript ----------------------------------------------------------------
+section('no JavaScript', async () => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const page = await ctx.newPage();
+    await filterFlow(page, 'no JavaScript');
+  } finally {
+    await ctx.close();
+  }
+});
+
+// ---- desktop screenshots, styles applied -----------------------------------------------------
+section('screenshots', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await ctx.newPage();
+    const w = watch(page);
+    for (const [name, url] of [['home', '/'], ['search', '/notices?q=software'], ['notice', `/notices/${NOTICE}`]]) {
+      await page.goto(`${B}${url}`);
+      const css = await page.evaluate(() => ({
+        sheets: document.styleSheets.length,
+        govuk: getComputedStyle(document.querySelector('.govuk-width-container')).maxWidth,
+        font: getComputedStyle(document.body).fontFamily,
+      }));
+      check(css.sheets === 2 && css.govuk === '960px' && /system-ui/.test(css.font), `screenshot ${name}: both stylesheets applied`, JSON.stringify(css));
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    }
+    check(w.errors.length === 0, 'screenshots: no console errors, failed requests or HTTP errors', ...w.errors);
+  } finally {
+    await ctx.close();
+  }
+});
+
+const t0 = Date.now();
+for (const [name, fn] of sections) {
+  const ctx = await browser.newContext();
+  const t = Date.now();
+  try {
+    await fn(ctx);
+  } catch (e) {
+    check(false, `${name}: ran to the end`, String(e && e.stack || e).split('\n').slice(0, 6).join('\n'));
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+  diag(`${name}: ${Date.now() - t} ms`);
+}
+await browser.close();
+diag(`all sections: ${Date.now() - t0} ms`);
+console.log('# done');
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# browser.t -- the portal in a real browser: headless Chromium (Debian's
+# /usr/bin/chromium) driven by playwright-core, on a server loaded with the dev
+# data and one hostile notice. tests/browser/portal.mjs does the browsing:
+# search -> filter -> notice -> back keeps the filters, paging, phone width,
+# axe-core WCAG 2.1 AA on home/search/notice/buyer, the hostile notice inert,
+# the flow with JavaScript off, desktop screenshots into build/screenshots/.
+# Each line it prints ("ok - ..." / "not ok - ...") becomes one TAP test here.
+# A missing browser or npm package is a failure, never a skip.
+. "$(dirname "$0")/lib.sh"
+
+NOW=2025-01-24
+CHROMIUM=/usr/bin/chromium
+SCRIPT=$(dirname "$0")/../browser/portal.mjs
+SHOTS=build/screenshots
+
+# ---- prerequisites: all must be there -------------------------------------------
+missing=0
+need() { # need STATUS NAME HINT
+  ok "$1" "$2"
+  if [ "$1" != 0 ]; then echo "#   $3"; missing=1; fi
+}
+need $([ -x "$CHROMIUM" ] && echo 0 || echo 1) "chromium at $CHROMIUM" "install it: apt-get install chromium"
+need $(command -v node >/dev/null && echo 0 || echo 1) "node on PATH" "install Node.js 18 or later"
+need $([ -f node_modules/playwright-core/package.json ] && echo 0 || echo 1) "node_modules/playwright-core" "run: make node (npm ci)"
+need $([ -f node_modules/axe-core/axe.min.js ] && echo 0 || echo 1) "node_modules/axe-core" "run: make node (npm ci)"
+need $([ -f build/static/govuk-frontend.min.css ] && [ -f build/static/site.css ] && echo 0 || echo 1) \
+  "build/static has the stylesheets" "run: make static"
+if [ "$missing" != 0 ]; then
+  echo "# cannot run the browser tests without the above"
+  done_testing
+  exit 1
+fi
+
+# ---- a store with the dev data and a hostile notice -----------------------------------
+db=$T/dev.db
+"$PH" ingest "$DEV" --db "sqlite:$db" --quiet >/dev/null 2>&1
+cat >"$T/hostile.json" <<'JSON'
+{"ocid":"ocds-hostile-browser-1","id":"1","date":"2025-01-21T10:00:00Z","tag":["tender"],"initiationType":"tender",
+ "buyer":{"id":"hb1","name":"<img src=x onerror=window.__pwned=5> Hostile Council"},
+ "parties":[{"id":"hb1","name":"<img src=x onerror=window.__pwned=5> Hostile Council","roles":["buyer"],
+   "address":{"region":"North West","postalCode":"M1 1AA"}}],
+ "tender":{"id":"t","title":"Hostile <script>window.__pwned=1</script> \"onmouseover=window.__pwned=3 x='","status":"active",
+  "description":"<img src=x onerror=window.__pwned=4> \" onfocus=window.__pwned=6 autofocus \" javascript:window.__pwned=7",
+  "tenderPeriod":{"endDate":"2025-03-01T12:00:00Z"},
+  "documents":[{"id":"d","documentType":"tenderNotice","url":"javascript:window.__pwned=2"}]}}
+JSON
+"$PH" ingest "$T/hostile.json" --db "sqlite:$db" --quiet >/dev/null 2>&1
+ok $? "hostile notice ingested"
+
+"$PH" serve --db "sqlite:$db" --listen 127.0.0.1:0 --now $NOW --static build/static >"$T/serve.out" 2>"$T/serve.log" &
+spid=$!
+trap 'kill $spid 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 1 50); do grep -q serving "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
+PORT=$(grep -o ':[0-9]*/$' "$T/serve.out" | tr -d ':/')
+ok $([ -n "$PORT" ] && echo 0 || echo 1) "server started and printed its port"
+
+# ---- the browser --------------------------------------------------------------------
+# TMPDIR=$T: Playwright makes Chromium's fresh profile (user-data-dir) there.
+mkdir -p "$SHOTS" "$T/tmp"
+TMPDIR=$T/tmp timeout 180 node "$SCRIPT" "http://127.0.0.1:$PORT" "$SHOTS" "$T" ocds-hostile-browser-1 >"$T/browser.out" 2>"$T/browser.err"
+rc=$?
+finished=1
+while IFS= read -r line; do
+  case $line in
+    "ok - "*) ok 0 "${line#ok - }" ;;
+    "not ok - "*) ok 1 "${line#not ok - }" ;;
+    "# done") finished=0 ;;
+    "#"*) echo "$line" ;;
+    *) [ -n "$line" ] && echo "# $line" ;;
+  esac
+done <"$T/browser.out"
+[ -s "$T/browser.err" ] && sed 's/^/# stderr: /' "$T/browser.err" | head -40
+ok $finished "browser script ran to the end (exit status $rc)"
+ok $([ -s "$T/search-phone.png" ] && echo 0 || echo 1) "phone screenshot in \$T"
+
+kill -TERM $spid; wait $spid; is $? 0 "server stops cleanly"
+done_testing
