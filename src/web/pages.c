@@ -202,7 +202,8 @@ void page_home(Request *r) {
   StoreResults res;
   if (quick_search(r, &res, "status", "open", "sort", "closing", "limit", "5", NULL) == 0) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-l\">Closing soon</h2>\n");
-    results_list(r, &res, now);
+    if (res.n) results_list(r, &res, now);
+    else html_printf(&r->out, "<p class=\"govuk-body\">No notices are open at the moment.</p>\n");
     html_printf(&r->out, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/notices?status=open&amp;sort=closing\">"
                          "All open notices by closing date</a></p>\n");
   }
@@ -238,10 +239,11 @@ static void checkbox(Request *r, const char *name, const char *value, const char
               label);
 }
 
-static void filters_form(Request *r, const Query *q) {
+static void filters_form(Request *r, const Query *q, int sort_given) {
   Buf kw = BUF_INIT;
   query_keywords(q, &kw);
-  html_printf(&r->out, "<form action=\"/notices\" method=\"get\" class=\"ph-filters\" role=\"search\">"
+  html_printf(&r->out, "<p class=\"govuk-body-s\"><a class=\"govuk-link\" href=\"#results\">Skip to results</a></p>"
+                       "<form action=\"/notices\" method=\"get\" class=\"ph-filters\" role=\"search\">"
                        "<div class=\"govuk-form-group\"><label class=\"govuk-label govuk-label--s\" for=\"q\">Keywords</label>"
                        "<div class=\"govuk-hint\" id=\"q-hint\">Use \"quotes\" for a phrase, -word to leave out, OR for either</div>"
                        "<input class=\"govuk-input\" id=\"q\" name=\"q\" type=\"search\" aria-describedby=\"q-hint\" value=\"%s\"></div>",
@@ -284,14 +286,16 @@ static void filters_form(Request *r, const Query *q) {
   checkbox(r, "sme", "true", "Small and medium-sized enterprises", q->sme == FLAG_YES);
   checkbox(r, "vcse", "true", "Voluntary, community and social enterprises", q->vcse == FLAG_YES);
   html_printf(&r->out, "</div></fieldset></div>");
-  static const char *const sorts[][2] = {{"relevance", "Best match"}, {"closing", "Closing soonest"}, {"newest", "Newest"}, {"value", "Highest value"}};
+  /* The first option sends no sort, so a new keyword search ranks by relevance. */
+  static const char *const sorts[][2] = {{"", "Best match (newest without keywords)"}, {"closing", "Closing soonest"},
+                                         {"newest", "Newest"}, {"value", "Highest value"}};
   html_printf(&r->out, "<div class=\"govuk-form-group\"><label class=\"govuk-label govuk-label--s\" for=\"sort\">Sort by</label>"
                        "<select class=\"govuk-select\" id=\"sort\" name=\"sort\">");
-  for (size_t i = 0; i < 4; i++)
-    html_printf(&r->out,
-                !strcmp(query_sort_name(q->sort), sorts[i][0]) ? "<option value=\"%s\" selected>%s</option>"
-                                                                : "<option value=\"%s\">%s</option>",
+  for (size_t i = 0; i < 4; i++) {
+    int selected = sort_given ? !strcmp(query_sort_name(q->sort), sorts[i][0]) : i == 0;
+    html_printf(&r->out, selected ? "<option value=\"%s\" selected>%s</option>" : "<option value=\"%s\">%s</option>",
                 sorts[i][0], sorts[i][1]);
+  }
   html_printf(&r->out, "</select></div><button class=\"govuk-button\" type=\"submit\">Apply filters</button></form>\n");
 }
 
@@ -319,8 +323,8 @@ void page_notices(Request *r) {
   page_begin(r, "Search contract notices");
   html_printf(&r->out, "<h1 class=\"govuk-heading-l\">Contract notices</h1>\n<div class=\"govuk-grid-row\">"
                        "<div class=\"govuk-grid-column-one-third\">\n");
-  filters_form(r, &q);
-  html_printf(&r->out, "</div>\n<div class=\"govuk-grid-column-two-thirds\">\n");
+  filters_form(r, &q, req_param(r, "sort") && *req_param(r, "sort"));
+  html_printf(&r->out, "</div>\n<div class=\"govuk-grid-column-two-thirds\" id=\"results\">\n");
   if (bad) {
     html_printf(&r->out, "<div class=\"govuk-error-summary\" role=\"alert\"><h2 class=\"govuk-error-summary__title\">"
                          "There is a problem</h2><p class=\"govuk-body\">%s</p></div>\n", bad);
@@ -515,7 +519,7 @@ void page_notice(Request *r) {
     html_printf(&r->out, "<p class=\"govuk-body\">No description was published.</p>\n");
   }
   if (nt.n_awards) {
-    html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Awards</h2>\n<table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
+    html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Awards</h2>\n<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
                          "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Supplier</th>"
                          "<th scope=\"col\" class=\"govuk-table__header\">Value</th><th scope=\"col\" class=\"govuk-table__header\">Date</th>"
                          "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead><tbody class=\"govuk-table__body\">");
@@ -535,15 +539,15 @@ void page_notice(Request *r) {
       buf_release(&val);
       buf_release(&when);
     }
-    html_printf(&r->out, "</tbody></table>\n");
+    html_printf(&r->out, "</tbody></table></div>\n");
   }
-  html_printf(&r->out, "<h2 class=\"govuk-heading-m\">History</h2>\n<table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\">History</h2>\n<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
                        "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Date</th>"
                        "<th scope=\"col\" class=\"govuk-table__header\">What changed</th><th scope=\"col\" class=\"govuk-table__header\">Release</th>"
                        "</tr></thead><tbody class=\"govuk-table__body\">");
   History h = {r, 0};
   store_releases_each(st, nt.ocid, history_row, &h, &err);
-  html_printf(&r->out, "</tbody></table>\n<p class=\"govuk-body-s\">Open data: <a class=\"govuk-link\" href=\"/notices/%U.ocds.json\">"
+  html_printf(&r->out, "</tbody></table></div>\n<p class=\"govuk-body-s\">Open data: <a class=\"govuk-link\" href=\"/notices/%U.ocds.json\">"
                        "OCDS record package</a>, <a class=\"govuk-link\" href=\"/api/v1/notices/%U\">JSON</a></p>\n",
               nt.ocid, nt.ocid);
   buf_release(&v);
