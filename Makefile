@@ -106,9 +106,14 @@ build/static/govuk-frontend.min.css: node_modules/.installed scripts/govuk_css.s
 	@mkdir -p $(dir $@)
 	./scripts/govuk_css.sh node_modules/govuk-frontend > $@.tmp && mv $@.tmp $@
 
+# Benchmarks (results in BENCHMARKS.md): ingest of 1,000,000 generated releases,
+# then search over that store (straight and over HTTP), then a notice page
+# against nginx serving the same bytes (bench/pages.sh installs wrk and nginx).
 bench: deps
-	@$(MAKE) --no-print-directory all build/opt/bench/ingest
+	@$(MAKE) --no-print-directory all static build/opt/bench/ingest build/opt/bench/search
 	./build/opt/bench/ingest $(BENCH_ARGS)
+	./build/opt/bench/search --db sqlite:var/bench/ingest.db
+	./bench/pages.sh
 
 build/opt/bench/%: build/opt/bench/%.o build/opt/libpowerhouse.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
