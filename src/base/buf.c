@@ -1,6 +1,7 @@
 /* buf.c -- see buf.h. */
 #include "base/buf.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,21 @@ void buf_addf(Buf *b, const char *fmt, ...) {
   va_start(ap, fmt);
   buf_vaddf(b, fmt, ap);
   va_end(ap);
+}
+
+void buf_add_json_num(Buf *b, double v) {
+  if (!isfinite(v)) {
+    buf_adds(b, "null");
+  } else if (v == floor(v) && fabs(v) < 1e15) {
+    buf_addf(b, "%.0f", v);
+  } else {
+    char t[32];
+    for (int prec = 15; prec <= 17; prec++) {
+      snprintf(t, sizeof t, "%.*g", prec, v);
+      if (strtod(t, NULL) == v) break;
+    }
+    buf_adds(b, t);
+  }
 }
 
 void buf_add_json_str(Buf *b, const char *s) {

@@ -23,6 +23,9 @@ void buf_adds(Buf *b, const char *s);
 void buf_addc(Buf *b, char c);
 void buf_addf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(Buf *b, const char *fmt, va_list ap);
+/* A JSON number: the shortest text that reads back as v; "null" when v is
+ * not finite. */
+void buf_add_json_num(Buf *b, double v);
 /* JSON string literal of s (with quotes), escaping per RFC 8259. */
 void buf_add_json_str(Buf *b, const char *s);
 char *buf_detach(Buf *b, size_t *len);  /* caller frees the result; b is reset */

@@ -20,17 +20,8 @@ static void str(Buf *b, const char *k, const char *v, int *first) {
 
 static void num(Buf *b, const char *k, int has, double v, int *first) {
   key(b, k, first);
-  if (!has || !isfinite(v)) buf_adds(b, "null");
-  else if (v == floor(v) && fabs(v) < 1e15) buf_addf(b, "%.0f", v);
-  else {
-    /* the shortest text that reads back as the same double */
-    char t[32];
-    for (int prec = 15; prec <= 17; prec++) {
-      snprintf(t, sizeof t, "%.*g", prec, v);
-      if (strtod(t, NULL) == v) break;
-    }
-    buf_adds(b, t);
-  }
+  if (has) buf_add_json_num(b, v);
+  else buf_adds(b, "null");
 }
 
 static void flag(Buf *b, const char *k, Flag f, int *first) {

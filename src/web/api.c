@@ -15,19 +15,6 @@
 #include "search/each.h"
 #include "web/app.h"
 
-static void json_num(Buf *b, double v) {
-  if (!isfinite(v)) buf_adds(b, "null");
-  else if (v == floor(v) && fabs(v) < 1e15) buf_addf(b, "%.0f", v);
-  else {
-    char t[32];
-    for (int prec = 15; prec <= 17; prec++) {
-      snprintf(t, sizeof t, "%.*g", prec, v);
-      if (strtod(t, NULL) == v) break;
-    }
-    buf_adds(b, t);
-  }
-}
-
 static void json_str_or_null(Buf *b, const char *s) {
   if (s) buf_add_json_str(b, s);
   else buf_adds(b, "null");
@@ -63,7 +50,7 @@ static void hit_json(Request *r, Buf *b, StoreHit *h, time_t now) {
   buf_adds(b, ",\"name\":");
   json_str_or_null(b, h->buyer_name);
   buf_adds(b, "},\"value\":");
-  if (h->has_value) json_num(b, h->value);
+  if (h->has_value) buf_add_json_num(b, h->value);
   else buf_adds(b, "null");
   buf_adds(b, ",\"currency\":");
   json_str_or_null(b, h->currency);
