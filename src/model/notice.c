@@ -4,6 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+void notice_documents_free(NoticeDocument *docs, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(docs[i].title);
+    free(docs[i].url);
+    free(docs[i].type);
+    free(docs[i].date);
+  }
+  free(docs);
+}
+
 void notice_init(Notice *n) {
   memset(n, 0, sizeof *n);
   n->sme = n->vcse = FLAG_UNKNOWN;

@@ -99,6 +99,16 @@ typedef struct {
   char *tags;              /* comma-separated tags of the latest release */
 } Notice;
 
+/* A document a notice links to (tender, planning, award or contract documents). */
+typedef struct {
+  char *title;  /* title, else description, else the document type */
+  char *url;    /* as published: put it in a page only through the URL-checking writer */
+  char *type;   /* documentType, may be NULL */
+  char *date;   /* datePublished, normalised, may be NULL */
+} NoticeDocument;
+
+void notice_documents_free(NoticeDocument *docs, size_t n);
+
 void notice_init(Notice *n);     /* zeroes; never allocates */
 void notice_release(Notice *n);  /* frees what n holds, not n */
 void org_release(Org *o);

@@ -723,3 +723,36 @@ int derive_notice(const cJSON *c, const DeriveCtx *ctx, Notice *n, Err *err) {
   parties_release(&ix);
   return 0;
 }
+
+/* ---- documents ------------------------------------------------------------ */
+
+static void add_documents(const cJSON *arr, NoticeDocument **docs, size_t *n, size_t *cap) {
+  EACH(d, arr) {
+    const char *url = get_str(d, "url");
+    if (!url || !*url) continue;
+    int seen = 0;
+    for (size_t i = 0; i < *n && !seen; i++) seen = strcmp((*docs)[i].url, url) == 0;
+    if (seen) continue;
+    if (*n == *cap) *docs = xrealloc(*docs, (*cap = *cap ? *cap * 2 : 4) * sizeof **docs);
+    NoticeDocument *doc = &(*docs)[(*n)++];
+    const char *title = get_str(d, "title");
+    if (!title || !*title) title = get_str(d, "description");
+    const char *type = get_str(d, "documentType");
+    doc->title = text_clean(title && *title ? title : type && *type ? type : "Document");
+    doc->url = xstrdup(url);
+    doc->type = type ? xstrdup(type) : NULL;
+    char when[DATE_LEN];
+    doc->date = date_norm(get_str(d, "datePublished"), when) == 0 ? xstrdup(when) : NULL;
+  }
+}
+
+size_t derive_documents(const cJSON *c, NoticeDocument **docs) {
+  size_t n = 0, cap = 0;
+  *docs = NULL;
+  if (!cJSON_IsObject(c)) return 0;
+  add_documents(get_arr(get_obj(c, "tender"), "documents"), docs, &n, &cap);
+  add_documents(get_arr(get_obj(c, "planning"), "documents"), docs, &n, &cap);
+  EACH(a, get_arr(c, "awards")) add_documents(get_arr(a, "documents"), docs, &n, &cap);
+  EACH(k, get_arr(c, "contracts")) add_documents(get_arr(k, "documents"), docs, &n, &cap);
+  return n;
+}

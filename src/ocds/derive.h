@@ -27,4 +27,9 @@ typedef struct {
  * 0 ok; <0 with err when c is not a usable compiled release (no ocid). */
 int derive_notice(const cJSON *compiled, const DeriveCtx *ctx, Notice *out, Err *err);
 
+/* The documents of a compiled release with a URL, in the order tender,
+ * planning, awards, contracts; duplicate URLs once. *docs is an array the
+ * caller frees with notice_documents_free. Returns the count. */
+size_t derive_documents(const cJSON *compiled, NoticeDocument **docs);
+
 #endif

@@ -14,6 +14,8 @@
 #include "base/url.h"
 #include "model/cpv.h"
 #include "model/region.h"
+#include "ocds/derive.h"
+#include "ocds/merge.h"
 #include "ocds/release.h"
 #include "web/app.h"
 #include "web/html.h"
@@ -392,6 +394,49 @@ typedef struct {
   int n;
 } History;
 
+typedef struct {
+  cJSON **trees;
+  size_t n, cap;
+} Trees;
+
+static int collect_tree(void *ctx, const char *id, const char *date, const char *json, size_t len) {
+  Trees *t = ctx;
+  Release rel;
+  Err err = ERR_INIT;
+  if (release_parse(json, len, &rel, &err)) return 0;
+  if (t->n == t->cap) t->trees = xrealloc(t->trees, (t->cap = t->cap ? t->cap * 2 : 8) * sizeof *t->trees);
+  t->trees[t->n++] = rel.root;
+  rel.root = NULL;
+  release_release(&rel);
+  return 0;
+}
+
+/* The notice's documents, from its compiled release. */
+static void documents(Request *r, Store *st, const char *ocid) {
+  Trees t = {0};
+  Err err = ERR_INIT;
+  store_releases_each(st, ocid, collect_tree, &t, &err);
+  cJSON *compiled = t.n ? merge_compile((const cJSON *const *)t.trees, t.n, &err) : NULL;
+  NoticeDocument *docs = NULL;
+  size_t n = derive_documents(compiled, &docs);
+  if (n) {
+    html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Documents</h2>\n<ul class=\"govuk-list ph-documents\">");
+    for (size_t i = 0; i < n; i++) {
+      Buf when = BUF_INIT;
+      if (docs[i].date) human_date(&when, docs[i].date);
+      html_printf(&r->out, "<li><a class=\"govuk-link\" href=\"%H\" rel=\"nofollow noopener\">%s</a>", docs[i].url, docs[i].title);
+      if (when.len) html_printf(&r->out, " <span class=\"govuk-body-s\">(%s)</span>", when.data);
+      html_printf(&r->out, "</li>");
+      buf_release(&when);
+    }
+    html_printf(&r->out, "</ul>\n");
+  }
+  notice_documents_free(docs, n);
+  cJSON_Delete(compiled);
+  for (size_t i = 0; i < t.n; i++) cJSON_Delete(t.trees[i]);
+  free(t.trees);
+}
+
 static int history_row(void *ctx, const char *id, const char *date, const char *json, size_t len) {
   History *h = ctx;
   Buf when = BUF_INIT;
@@ -518,6 +563,7 @@ void page_notice(Request *r) {
   } else {
     html_printf(&r->out, "<p class=\"govuk-body\">No description was published.</p>\n");
   }
+  documents(r, st, nt.ocid);
   if (nt.n_awards) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Awards</h2>\n<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
                          "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Supplier</th>"

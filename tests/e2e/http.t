@@ -115,6 +115,8 @@ is "$(get "/api/v1/buyers/$bid")" 200 "buyer JSON"
 is "$($J get "$T/body" name)" "NURSING AND MIDWIFERY COUNCIL" "buyer JSON: name"
 is "$(get "/notices/ocds-b5fd17-7d067852-1260-448e-b84a-186d028f9991")" 200 "notice page"
 like "$(cat "$T/body")" "Peakon ApS" "notice page: award supplier"
+like "$(cat "$T/body")" "<h2 class=\"govuk-heading-m\">Documents</h2>" "notice page: documents listed"
+like "$(cat "$T/body")" "href=\"https://www.contractsfinder.service.gov.uk/Notice/7d005747-1320-456e-b1fb-79919a74e44f\"" "notice page: document linked"
 like "$(cat "$T/body")" "href=\"/buyers/$bid\"" "notice page: buyer linked"
 is "$(get "/buyers/$bid")" 200 "buyer page"
 is "$(get "/")" 200 "home page"
@@ -147,6 +149,7 @@ get "/notices/ocds-evil-1" >/dev/null
 page=$(cat "$T/body")
 like "$page" "Evil &lt;script&gt;alert" "title escaped on the notice page"
 ok $(printf '%s' "$page" | grep -qiE "<script|<img|href=\"javascript" && echo 1 || echo 0) "no live markup or javascript: link on the notice page"
+like "$page" "<a class=\"govuk-link\" href=\"#\" rel=\"nofollow noopener\">tenderNotice</a>" "a javascript: document URL is listed but not followable"
 get "/notices?q=evil" >/dev/null
 ok $(grep -qiE "<script|<img" "$T/body" && echo 1 || echo 0) "no live markup in search results"
 get "/" >/dev/null
