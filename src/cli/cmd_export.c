@@ -7,6 +7,7 @@
 
 #include "base/date.h"
 #include "cli/cli.h"
+#include "ingest/stored.h"
 #include "ocds/export.h"
 #include "ocds/release.h"
 #include "search/each.h"
@@ -35,20 +36,9 @@ typedef struct {
   int csv;
 } Ctx;
 
-static int collect(void *ctx, const char *id, const char *date, const char *json, size_t len) {
-  ExportWriter *w = ctx;
-  Release rel;
-  Err err = ERR_INIT;
-  if (release_parse(json, len, &rel, &err) == 0) {
-    export_writer_add_release(w, rel.root, &err);
-    release_release(&rel);
-  }
-  return 0;
-}
-
 static int each(void *ctxv, const StoreHit *h, Err *err) {
   Ctx *c = ctxv;
-  if (!c->csv) return store_releases_each(c->st, h->ocid, collect, c->w, err);
+  if (!c->csv) return stored_to_package(c->st, h->ocid, c->w, err);
   Notice n;
   notice_init(&n);
   int rc = store_notice_get(c->st, h->ocid, &n, err);

@@ -23,6 +23,7 @@
 
 #include "base/buf.h"
 #include "base/jarena.h"
+#include "ingest/stored.h"
 #include "ocds/derive.h"
 #include "ocds/merge.h"
 #include "ocds/release.h"
@@ -456,42 +457,16 @@ static void *reader_main(void *arg) {
 
 /* ---- writer ----------------------------------------------------------------------- */
 
-typedef struct {
-  cJSON **trees;
-  size_t n, cap;
-  Err *err;
-  int failed;
-} Loaded;
-
-static int load_one(void *ctx, const char *id, const char *date, const char *json, size_t len) {
-  Loaded *l = ctx;
-  Release rel;
-  if (release_parse(json, len, &rel, l->err)) {
-    err_prefix(l->err, "stored release %s is unreadable: ", id);
-    l->failed = 1;
-    return 1;
-  }
-  if (l->n == l->cap) l->trees = xrealloc(l->trees, (l->cap = l->cap ? l->cap * 2 : 8) * sizeof *l->trees);
-  l->trees[l->n++] = rel.root;
-  rel.root = NULL;
-  release_release(&rel);
-  return 0;
-}
-
 /* Compiles the notice of ocid again from every stored release (the batch's
  * new ones included: they are in the transaction) and stores it. The path for
  * ocids the store already had; a notice has a handful of releases. */
 static int write_notice(Ingest *g, const char *ocid, const char *source, Err *err) {
   cJSON *compiled = NULL;
-  Loaded all = {NULL, 0, 0, err, 0};
+  StoredReleases all;
   Notice n;
   notice_init(&n);
-  int rc = store_releases_each(g->st, ocid, load_one, &all, err);
+  int rc = stored_releases(g->st, ocid, &all, err);
   if (rc) goto out;
-  if (all.failed) {
-    rc = ERR_DB;
-    goto out;
-  }
   if (!(compiled = merge_compile((const cJSON *const *)all.trees, all.n, err))) {
     rc = err->code ? err->code : ERR_OCDS;
     goto out;
@@ -502,8 +477,7 @@ static int write_notice(Ingest *g, const char *ocid, const char *source, Err *er
   g->txn.notices++;
 out:
   if (rc < 0) err_prefix(err, "notice %s: ", ocid);
-  for (size_t i = 0; i < all.n; i++) cJSON_Delete(all.trees[i]);
-  free(all.trees);
+  stored_releases_release(&all);
   notice_release(&n);
   cJSON_Delete(compiled);
   return rc < 0 ? rc : 0;

@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "base/url.h"
 #include "model/notice_json.h"
+#include "ingest/stored.h"
 #include "ocds/export.h"
 #include "ocds/release.h"
 #include "search/each.h"
@@ -252,29 +253,6 @@ void api_buyer(Request *r) {
 
 #define OCDS_MAX_NOTICES 5000 /* per request; `powerhouse export` has no limit */
 
-typedef struct {
-  cJSON **trees;
-  size_t n, cap;
-} Trees;
-
-static int collect(void *ctx, const char *id, const char *date, const char *json, size_t len) {
-  Trees *t = ctx;
-  Release rel;
-  Err err = ERR_INIT;
-  if (release_parse(json, len, &rel, &err)) return 0; /* stored releases were checked on the way in */
-  if (t->n == t->cap) t->trees = xrealloc(t->trees, (t->cap = t->cap ? t->cap * 2 : 8) * sizeof *t->trees);
-  t->trees[t->n++] = rel.root;
-  rel.root = NULL;
-  release_release(&rel);
-  return 0;
-}
-
-static void trees_release(Trees *t) {
-  for (size_t i = 0; i < t->n; i++) cJSON_Delete(t->trees[i]);
-  free(t->trees);
-  memset(t, 0, sizeof *t);
-}
-
 static const char *base_url(Request *r) {
   const App *app = r->app;
   if (app->base_url) return app->base_url;
@@ -284,9 +262,9 @@ static const char *base_url(Request *r) {
 
 void notice_ocds(Request *r, const char *ocid) {
   Store *st = app_store(r);
-  Trees t = {0};
+  StoredReleases t = {0};
   Err err = ERR_INIT;
-  if (!st || store_releases_each(st, ocid, collect, &t, &err)) {
+  if (!st || stored_releases(st, ocid, &t, &err)) {
     req_problem(r, 503, "Store unavailable", st ? err.msg : "the database cannot be opened");
     return;
   }
@@ -306,7 +284,7 @@ void notice_ocds(Request *r, const char *ocid) {
   else
     req_json(r, 200);
   buf_release(&path);
-  trees_release(&t);
+  stored_releases_release(&t);
 }
 
 typedef struct {
@@ -316,14 +294,7 @@ typedef struct {
 
 static int add_notice_releases(void *ctx, const StoreHit *h, Err *err) {
   PackageCtx *p = ctx;
-  Trees t = {0};
-  int rc = store_releases_each(p->st, h->ocid, collect, &t, err);
-  for (size_t i = 0; i < t.n && rc == 0; i++) {
-    Err ignore = ERR_INIT;
-    export_writer_add_release(p->w, t.trees[i], &ignore);
-  }
-  trees_release(&t);
-  return rc;
+  return stored_to_package(p->st, h->ocid, p->w, err);
 }
 
 void api_notices_ocds(Request *r) {

@@ -14,6 +14,7 @@
 #include "base/url.h"
 #include "model/cpv.h"
 #include "model/region.h"
+#include "ingest/stored.h"
 #include "ocds/derive.h"
 #include "ocds/merge.h"
 #include "ocds/release.h"
@@ -394,28 +395,11 @@ typedef struct {
   int n;
 } History;
 
-typedef struct {
-  cJSON **trees;
-  size_t n, cap;
-} Trees;
-
-static int collect_tree(void *ctx, const char *id, const char *date, const char *json, size_t len) {
-  Trees *t = ctx;
-  Release rel;
-  Err err = ERR_INIT;
-  if (release_parse(json, len, &rel, &err)) return 0;
-  if (t->n == t->cap) t->trees = xrealloc(t->trees, (t->cap = t->cap ? t->cap * 2 : 8) * sizeof *t->trees);
-  t->trees[t->n++] = rel.root;
-  rel.root = NULL;
-  release_release(&rel);
-  return 0;
-}
-
 /* The notice's documents, from its compiled release. */
 static void documents(Request *r, Store *st, const char *ocid) {
-  Trees t = {0};
+  StoredReleases t;
   Err err = ERR_INIT;
-  store_releases_each(st, ocid, collect_tree, &t, &err);
+  stored_releases(st, ocid, &t, &err);
   cJSON *compiled = t.n ? merge_compile((const cJSON *const *)t.trees, t.n, &err) : NULL;
   NoticeDocument *docs = NULL;
   size_t n = derive_documents(compiled, &docs);
@@ -433,8 +417,7 @@ static void documents(Request *r, Store *st, const char *ocid) {
   }
   notice_documents_free(docs, n);
   cJSON_Delete(compiled);
-  for (size_t i = 0; i < t.n; i++) cJSON_Delete(t.trees[i]);
-  free(t.trees);
+  stored_releases_release(&t);
 }
 
 static int history_row(void *ctx, const char *id, const char *date, const char *json, size_t len) {

@@ -1,0 +1,56 @@
+/* stored.c -- see stored.h. */
+#include "ingest/stored.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "ocds/release.h"
+
+typedef struct {
+  StoredReleases *out;
+  Err *err;
+  int failed;
+} Collect;
+
+static int collect(void *ctx, const char *id, const char *date, const char *json, size_t len) {
+  Collect *c = ctx;
+  Release rel;
+  if (release_parse(json, len, &rel, c->err)) {
+    err_prefix(c->err, "stored release %s is unreadable: ", id);
+    c->failed = 1;
+    return 1;
+  }
+  StoredReleases *o = c->out;
+  if (o->n == o->cap) o->trees = xrealloc(o->trees, (o->cap = o->cap ? o->cap * 2 : 8) * sizeof *o->trees);
+  o->trees[o->n++] = rel.root;
+  rel.root = NULL;
+  release_release(&rel);
+  return 0;
+}
+
+int stored_releases(Store *st, const char *ocid, StoredReleases *out, Err *err) {
+  memset(out, 0, sizeof *out);
+  Collect c = {out, err, 0};
+  int rc = store_releases_each(st, ocid, collect, &c, err);
+  if (rc == 0 && c.failed) rc = ERR_DB;
+  if (rc) stored_releases_release(out);
+  return rc;
+}
+
+void stored_releases_release(StoredReleases *r) {
+  for (size_t i = 0; i < r->n; i++) cJSON_Delete(r->trees[i]);
+  free(r->trees);
+  memset(r, 0, sizeof *r);
+}
+
+int stored_to_package(Store *st, const char *ocid, ExportWriter *w, Err *err) {
+  StoredReleases t;
+  int rc = stored_releases(st, ocid, &t, err);
+  for (size_t i = 0; i < t.n && rc == 0; i++) {
+    Err ignore = ERR_INIT; /* a release that is not an object cannot be stored */
+    export_writer_add_release(w, t.trees[i], &ignore);
+  }
+  stored_releases_release(&t);
+  return rc;
+}
