@@ -114,13 +114,13 @@ int cmd_export(int argc, char **argv) {
   if (ctx.csv) {
     export_csv_header(&ctx.row, 0);
     fwrite(ctx.row.data, 1, ctx.row.len, stdout);
-    rc = search_each(st, &q, now, 0, each, &ctx, &err);
+    rc = search_each(st, NULL, &q, now, 0, each, &ctx, &err);
   } else {
     ExportMeta meta = {0};
     meta.uri = "urn:powerhouse:export";
     meta.publisher_name = "Powerhouse";
     rc = export_writer_begin(&w, EXPORT_RELEASE_PACKAGE, &meta, &err);
-    if (rc == 0) rc = search_each(st, &q, now, 0, each, &ctx, &err);
+    if (rc == 0) rc = search_each(st, NULL, &q, now, 0, each, &ctx, &err);
     if (rc == 0 && w.n == 0) { /* an OCDS package must hold a release */
       fprintf(stderr, "powerhouse export: no notice matches these filters\n");
       code = EXIT_REJECTED;

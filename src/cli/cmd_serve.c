@@ -10,6 +10,7 @@
 
 static const char usage[] =
     "usage: powerhouse serve [--db URL] [--listen ADDR:PORT] [--static DIR] [--now DATE]\n"
+    "                        [--search index|store]\n"
     "\n"
     "Serves the contract portal and the JSON API until SIGINT or SIGTERM (in-flight\n"
     "requests finish first). One access log line per request on stderr.\n"
@@ -19,12 +20,16 @@ static const char usage[] =
     "                   and prints it)\n"
     "  --static DIR     CSS and JS (default build/static)\n"
     "  --now DATE       serve as if it were DATE (YYYY-MM-DD, tests and demos)\n"
+    "  --search WHAT    index (default): searches run on an in-memory index built at\n"
+    "                   start and rebuilt when the store changes; store: on the\n"
+    "                   database's own full-text engine (slower, no start-up cost)\n"
     "\n"
     "exit status: 0 stopped cleanly, 2 usage error, 3 cannot listen or open the database\n";
 
 int cmd_serve(int argc, char **argv) {
-  const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL;
-  CliOpt opts[] = {{"db", 1, &db}, {"listen", 1, &listen}, {"static", 1, &stat}, {"now", 1, &now}};
+  const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL, *search = NULL;
+  CliOpt opts[] = {{"db", 1, &db},   {"listen", 1, &listen}, {"static", 1, &stat},
+                   {"now", 1, &now}, {"search", 1, &search}};
   char **args;
   size_t n;
   int help, code = EXIT_OK;
@@ -43,6 +48,12 @@ int cmd_serve(int argc, char **argv) {
     free(args);
     return EXIT_USAGE;
   }
+  if (search && strcmp(search, "index") != 0 && strcmp(search, "store") != 0) {
+    fprintf(stderr, "powerhouse serve: --search must be index or store, got '%s'\n", search);
+    free(args);
+    return EXIT_USAGE;
+  }
+  app.store_search = search && strcmp(search, "store") == 0;
   /* Fail early and clearly when the database cannot be read. */
   Store *st = NULL;
   if (store_open(app.db_url, STORE_READONLY, &st, &err)) {

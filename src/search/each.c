@@ -23,12 +23,12 @@ void search_hit_key(const Query *q, const StoreHit *h, int *has_key, double *key
   }
 }
 
-int search_each(Store *st, Query *q, time_t now, size_t max, SearchEachFn fn, void *ctx, Err *err) {
+int search_each(Store *st, const SearchIndex *ix, Query *q, time_t now, size_t max, SearchEachFn fn, void *ctx, Err *err) {
   size_t done = 0;
   q->limit = QUERY_MAX_LIMIT;
   for (;;) {
     StoreResults res;
-    int rc = store_search(st, q, now, &res, err);
+    int rc = ix ? search_index_search(ix, st, q, now, &res, err) : store_search(st, q, now, &res, err);
     if (rc) return rc;
     for (size_t i = 0; i < res.n && rc == 0; i++) {
       if (max && done == max) break;

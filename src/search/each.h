@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "search/index.h"
 #include "search/query.h"
 #include "store/store.h"
 
@@ -15,8 +16,9 @@ void search_hit_key(const Query *q, const StoreHit *h, int *has_key, double *key
 
 /* Calls fn for every notice matching q (its sort order, all pages, at most max
  * when max > 0). q's limit and cursor are used and changed. fn returning
- * non-zero stops the walk and is returned. 0 when done, <0 with err. */
+ * non-zero stops the walk and is returned. 0 when done, <0 with err. With ix
+ * the search runs on that index (of st's store), else on st's own engine. */
 typedef int (*SearchEachFn)(void *ctx, const StoreHit *h, Err *err);
-int search_each(Store *st, Query *q, time_t now, size_t max, SearchEachFn fn, void *ctx, Err *err);
+int search_each(Store *st, const SearchIndex *ix, Query *q, time_t now, size_t max, SearchEachFn fn, void *ctx, Err *err);
 
 #endif

@@ -4,6 +4,7 @@
  * grouping pass (OR joins the previous positive clause); it never fails, so
  * the only errors for q are its limits. */
 #include "search/query.h"
+#include "search/token.h"
 
 #include <limits.h>
 #include <math.h>
@@ -79,36 +80,8 @@ static Echo echo(const char *v) {
   return e;
 }
 
-/* Code point of the valid UTF-8 sequence at p (n bytes left); *len its length.
- * q is checked with utf8_check first, so this only decodes. */
-static uint32_t decode(const unsigned char *p, size_t n, size_t *len) {
-  if (p[0] < 0x80 || n < 2) {
-    *len = 1;
-    return p[0];
-  }
-  if (p[0] < 0xE0) {
-    *len = 2;
-    return (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
-  }
-  if (p[0] < 0xF0 || n < 4) {
-    *len = n < 3 ? n : 3;
-    return n < 3 ? 0xFFFD : (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-  }
-  *len = 4;
-  return (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 | (uint32_t)(p[2] & 0x3F) << 6 |
-         (p[3] & 0x3F);
-}
-
-/* Separates words, as unicode61 does: see "Words" in query.h. */
-static int is_separator(uint32_t c) {
-  if (c < 0x80) return !is_alnum((int)c);
-  if (c <= 0xBF)
-    return !(c == 0xAA || c == 0xB2 || c == 0xB3 || c == 0xB5 || c == 0xB9 || c == 0xBA ||
-             (c >= 0xBC && c <= 0xBE));
-  return c == 0xD7 || c == 0xF7 || c == 0x1680 || (c >= 0x2000 && c <= 0x206F) ||
-         (c >= 0x20A0 && c <= 0x20CF) || (c >= 0x2190 && c <= 0x23FF) || (c >= 0x2500 && c <= 0x2775) ||
-         (c >= 0x2794 && c <= 0x27BF) || (c >= 0x3000 && c <= 0x3003) || c == 0xFEFF;
-}
+static uint32_t decode(const unsigned char *p, size_t n, size_t *len) { return token_decode(p, n, len); }
+static int is_separator(uint32_t c) { return token_is_separator(c); }
 
 /* Ends a chunk, as ASCII white space does. All of these are separators too. */
 static int is_space(uint32_t c) {

@@ -145,6 +145,7 @@ enum {
   Q_NOTICE_GET_SUPPLIER,
   Q_NOTICE_GET_CONTRACT,
   Q_FTS_SEARCH,
+  Q_NOTICE_TEXT,
   Q_COUNT
 };
 
@@ -207,6 +208,7 @@ static const char *const sql[Q_COUNT] = {
                               " WHERE s.award_id = ?1 ORDER BY s.pos",
     [Q_NOTICE_GET_CONTRACT] = "SELECT contract_id, award_id, title, status, value, currency, start, end, date_signed"
                               " FROM contract WHERE notice_id = ?1 ORDER BY id",
+    [Q_NOTICE_TEXT] = "SELECT title, description, buyer_name, cpv_text, currency FROM notice WHERE id = ?1",
     [Q_FTS_SEARCH] = "SELECT n.ocid, n.title FROM notice_fts f JOIN notice n ON n.id = f.rowid"
                      " WHERE notice_fts MATCH ?1 ORDER BY rank LIMIT ?2",
 };
@@ -1138,6 +1140,24 @@ struct sqlite3 *store_sqlite_db(void *impl, const char **path) {
   return s->db;
 }
 
+int store_sqlite_notice_text(void *impl, long long id, StoreNoticeText *o, Err *err) {
+  Sqlite *s = impl;
+  sqlite3_stmt *q = stmt(s, Q_NOTICE_TEXT, err);
+  if (!q) return ERR_DB;
+  sqlite3_bind_int64(q, 1, id);
+  int rc = sqlite3_step(q), found = rc == SQLITE_ROW;
+  if (found) {
+    o->title = col_dup(q, 0);
+    o->description = col_dup(q, 1);
+    o->buyer_name = col_dup(q, 2);
+    o->cpv_text = col_dup(q, 3);
+    o->currency = col_dup(q, 4);
+  }
+  sqlite3_reset(q);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_err(s, err, "cannot read a notice");
+  return found;
+}
+
 const StoreOps store_sqlite_ops = {
     .name = "sqlite",
     .begin = sqlite_begin,
@@ -1153,5 +1173,8 @@ const StoreOps store_sqlite_ops = {
     .fts = sqlite_fts,
     .search = store_sqlite_search,
     .org_get = store_sqlite_org_get,
+    .index_scan = store_sqlite_index_scan,
+    .last_seq = store_sqlite_last_seq,
+    .notice_text = store_sqlite_notice_text,
     .close = sqlite_close,
 };

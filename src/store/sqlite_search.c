@@ -89,9 +89,9 @@ static void where(const Query *q, const char *now, Binds *b, Buf *sql) {
     for (int s = 0; s < 5; s++) {
       if (!(q->status & (1u << s))) continue;
       if (s == NOTICE_OPEN) {
-        buf_adds(sql, " OR (n.status = 'open' AND n.deadline >= ");
+        buf_adds(sql, " OR (n.status = 'open' AND (n.deadline IS NULL OR n.deadline >= ");
         bind_t(b, sql, now);
-        buf_addc(sql, ')');
+        buf_adds(sql, "))");
       } else if (s == NOTICE_CLOSED) {
         buf_adds(sql, " OR n.status = 'closed' OR (n.status = 'open' AND n.deadline < ");
         bind_t(b, sql, now);
@@ -321,4 +321,139 @@ int store_sqlite_org_get(void *impl, long long id, Org *o, Err *err) {
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return err_set(err, ERR_DB, "cannot read an organisation: %s (database %s)", sqlite3_errmsg(db), path);
   return found;
+}
+
+/* ---- bulk reads for the in-memory search index ------------------------------ */
+
+int store_sqlite_last_seq(void *impl, int64_t *out, Err *err) {
+  const char *path;
+  sqlite3 *db = store_sqlite_db(impl, &path);
+  sqlite3_stmt *st = NULL;
+  *out = 0;
+  int rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) FROM release", -1, &st, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW)
+    return err_set(err, ERR_DB, "cannot read the change sequence: %s (database %s)", sqlite3_errmsg(db), path);
+  return 0;
+}
+
+static Flag flag_col(sqlite3_stmt *st, int i) {
+  return sqlite3_column_type(st, i) == SQLITE_NULL ? FLAG_UNKNOWN : sqlite3_column_int(st, i) ? FLAG_YES : FLAG_NO;
+}
+
+static const char *text_col(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
+
+/* Codes of one notice gathered from a (notice_id, ...) ordered statement. */
+typedef struct {
+  sqlite3_stmt *st;
+  int step;  /* last sqlite3_step result */
+  Buf text;  /* the codes, NUL-separated */
+  const char **v;
+  int *kind;
+  size_t n, cap;
+} Side;
+
+/* Collects the rows of side s for notice id (the statement is ordered by
+ * notice id, so rows for smaller ids were for notices read before: none). */
+static int side_collect(Side *s, long long id) {
+  buf_reset(&s->text);
+  s->n = 0;
+  size_t offs[64];
+  while (s->step == SQLITE_ROW && sqlite3_column_int64(s->st, 0) <= id) {
+    if (sqlite3_column_int64(s->st, 0) == id && s->n < 64) {
+      const char *t = text_col(s->st, 1);
+      if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 16;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+        s->kind = xrealloc(s->kind, s->cap * sizeof *s->kind);
+      }
+      offs[s->n] = s->text.len;
+      s->kind[s->n] = sqlite3_column_count(s->st) > 2 ? sqlite3_column_int(s->st, 2) : 0;
+      buf_adds(&s->text, t ? t : "");
+      buf_addc(&s->text, 0);
+      s->n++;
+    }
+    s->step = sqlite3_step(s->st);
+  }
+  for (size_t i = 0; i < s->n; i++) s->v[i] = s->text.data + offs[i];
+  /* the main code first: the one with the lowest kind (then code), as the
+   * search's hit does; the rest stay in code order */
+  size_t best = 0;
+  for (size_t i = 1; i < s->n; i++)
+    if (s->kind[i] < s->kind[best]) best = i;
+  if (best) {
+    const char *b = s->v[best];
+    memmove(s->v + 1, s->v, best * sizeof *s->v);
+    s->v[0] = b;
+  }
+  return s->step == SQLITE_ROW || s->step == SQLITE_DONE ? 0 : -1;
+}
+
+int store_sqlite_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
+  const char *path;
+  sqlite3 *db = store_sqlite_db(impl, &path);
+  sqlite3_stmt *st = NULL;
+  Side reg = {0}, cpv = {0};
+  int rc = ERR_DB, in_tx = 0;
+  if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) goto dberr;
+  in_tx = 1;
+  if (store_sqlite_last_seq(impl, last_seq, err)) {
+    rc = ERR_DB;
+    goto out;
+  }
+  if (sqlite3_prepare_v2(db,
+                         "SELECT id, ocid, title, description, buyer_name, cpv_text, status, deadline, published,"
+                         " buyer_id, value, sme, vcse FROM notice ORDER BY id",
+                         -1, &st, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "SELECT notice_id, region FROM notice_region ORDER BY notice_id, region", -1, &reg.st,
+                         NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "SELECT notice_id, code, kind FROM notice_cpv ORDER BY notice_id, code", -1, &cpv.st,
+                         NULL) != SQLITE_OK)
+    goto dberr;
+  reg.step = sqlite3_step(reg.st);
+  cpv.step = sqlite3_step(cpv.st);
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    StoreIndexDoc d;
+    memset(&d, 0, sizeof d);
+    d.id = sqlite3_column_int64(st, 0);
+    if (side_collect(&reg, d.id) || side_collect(&cpv, d.id)) goto dberr;
+    d.ocid = text_col(st, 1);
+    d.title = text_col(st, 2);
+    d.description = text_col(st, 3);
+    d.buyer_name = text_col(st, 4);
+    d.cpv_text = text_col(st, 5);
+    d.status = text_col(st, 6);
+    d.deadline = text_col(st, 7);
+    d.published = text_col(st, 8);
+    d.buyer_id = sqlite3_column_int64(st, 9);
+    if ((d.has_value = sqlite3_column_type(st, 10) != SQLITE_NULL)) d.value = sqlite3_column_double(st, 10);
+    d.sme = flag_col(st, 11);
+    d.vcse = flag_col(st, 12);
+    d.regions = reg.v;
+    d.n_regions = reg.n;
+    d.cpv = cpv.v;
+    d.n_cpv = cpv.n;
+    if (!d.ocid) continue;
+    if ((rc = fn(ctx, &d, err))) goto out;
+  }
+  if (step != SQLITE_DONE) goto dberr;
+  rc = 0;
+  goto out;
+dberr:
+  rc = err_set(err, ERR_DB, "cannot read the notices for the search index: %s (database %s)", sqlite3_errmsg(db),
+               path);
+out:
+  sqlite3_finalize(st);
+  sqlite3_finalize(reg.st);
+  sqlite3_finalize(cpv.st);
+  buf_release(&reg.text);
+  buf_release(&cpv.text);
+  free(reg.v);
+  free(reg.kind);
+  free(cpv.v);
+  free(cpv.kind);
+  if (in_tx) sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  return rc;
 }

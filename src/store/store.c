@@ -61,6 +61,23 @@ int store_search(Store *st, const struct Query *q, time_t now, StoreResults *out
 }
 int store_org_get(Store *st, long long id, Org *out, Err *err) { return st->ops->org_get(st->impl, id, out, err); }
 
+int store_index_scan(Store *st, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
+  return st->ops->index_scan(st->impl, fn, ctx, last_seq, err);
+}
+int store_last_seq(Store *st, int64_t *out, Err *err) { return st->ops->last_seq(st->impl, out, err); }
+int store_notice_text(Store *st, long long id, StoreNoticeText *out, Err *err) {
+  memset(out, 0, sizeof *out);
+  return st->ops->notice_text(st->impl, id, out, err);
+}
+void store_notice_text_release(StoreNoticeText *t) {
+  free(t->title);
+  free(t->description);
+  free(t->buyer_name);
+  free(t->cpv_text);
+  free(t->currency);
+  memset(t, 0, sizeof *t);
+}
+
 void store_results_release(StoreResults *r) {
   for (size_t i = 0; i < r->n; i++) {
     StoreHit *h = &r->hits[i];

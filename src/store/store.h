@@ -116,6 +116,38 @@ void store_results_release(StoreResults *r);
 /* An organisation by row id: 1 found, 0 not. */
 int store_org_get(Store *st, long long id, Org *out, Err *err);
 
+/* ---- bulk reads for an in-memory search index (search/index.h) ----------
+ * One notice as the index needs it; strings valid during the callback only. */
+typedef struct {
+  long long id; /* row id: stable, and new notices get larger ones */
+  const char *ocid, *title, *description, *buyer_name, *cpv_text;
+  const char *status, *deadline, *published; /* stored text; deadline and published may be NULL */
+  long long buyer_id;                         /* 0 when none */
+  int has_value;
+  double value;
+  Flag sme, vcse;
+  const char *const *regions; /* ITL1 codes, sorted */
+  size_t n_regions;
+  const char *const *cpv; /* codes, the main one first */
+  size_t n_cpv;
+} StoreIndexDoc;
+typedef int (*StoreIndexFn)(void *ctx, const StoreIndexDoc *d, Err *err);
+/* Calls fn for every notice in row id order, all inside one read transaction
+ * (a consistent snapshot); *last_seq is the newest release sequence in that
+ * snapshot. fn returning non-zero stops and is returned. */
+int store_index_scan(Store *st, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
+/* The newest release sequence number (0 for an empty store): a cheap way to
+ * see whether anything changed. */
+int store_last_seq(Store *st, int64_t *out, Err *err);
+
+/* The texts of notice row id that a search hit shows (heap, caller frees with
+ * store_notice_text_release). 1 found, 0 not. */
+typedef struct {
+  char *title, *description, *buyer_name, *cpv_text, *currency;
+} StoreNoticeText;
+int store_notice_text(Store *st, long long id, StoreNoticeText *out, Err *err);
+void store_notice_text_release(StoreNoticeText *t);
+
 /* Full-text search over title, description, buyer name and CPV labels; used by
  * tests and the CLI. Calls fn per hit, best first. */
 typedef int (*StoreHitFn)(void *ctx, const char *ocid, const char *title);

@@ -92,7 +92,7 @@ void api_notices(Request *r) {
   Store *st = app_store(r);
   StoreResults res;
   Err err = ERR_INIT;
-  if (!st || store_search(st, &q, app_now(r), &res, &err)) {
+  if (!st || app_search(r, &q, &res, &err)) {
     req_problem(r, err.code == ERR_USAGE ? 400 : 503, err.code == ERR_USAGE ? "Invalid parameter" : "Store unavailable",
                 st ? err.msg : "the database cannot be opened");
     query_release(&q);
@@ -221,7 +221,7 @@ void api_buyer(Request *r) {
     query_finish(&q, app_now(r), &err);
     StoreResults res;
     long long total = 0;
-    if (store_search(st, &q, app_now(r), &res, &err) == 0) {
+    if (app_search(r, &q, &res, &err) == 0) {
       total = res.total;
       store_results_release(&res);
     }
@@ -236,7 +236,7 @@ void api_buyer(Request *r) {
   query_set(&q, "buyer", idtext, &err);
   query_finish(&q, app_now(r), &err);
   StoreResults res;
-  if (store_search(st, &q, app_now(r), &res, &err) == 0) {
+  if (app_search(r, &q, &res, &err) == 0) {
     for (size_t i = 0; i < res.n; i++) {
       if (i) buf_addc(b, ',');
       hit_json(r, b, &res.hits[i], app_now(r));
@@ -311,7 +311,7 @@ void api_notices_ocds(Request *r) {
   export_writer_init_buf(&w, &r->out);
   PackageCtx ctx = {st, &w};
   int rc = st ? export_writer_begin(&w, EXPORT_RELEASE_PACKAGE, &meta, &err) : ERR_DB;
-  if (rc == 0) rc = search_each(st, &q, app_now(r), OCDS_MAX_NOTICES, add_notice_releases, &ctx, &err);
+  if (rc == 0) rc = app_search_each(r, &q, OCDS_MAX_NOTICES, add_notice_releases, &ctx, &err);
   if (rc == 0) rc = export_writer_end(&w, &err);
   if (rc == ERR_NOTFOUND) { /* the schema wants at least one release: no package for no match */
     r->out.len = 0;

@@ -95,6 +95,27 @@ int app_query(Request *r, Query *q, int strict) {
   return 0;
 }
 
+int app_search(Request *r, const Query *q, StoreResults *res, Err *err) {
+  App *app = r->app;
+  Store *st = app_store(r);
+  memset(res, 0, sizeof *res);
+  if (!st) return err_set(err, ERR_DB, "no database connection");
+  const SearchIndex *ix = app->index ? live_index_acquire(app->index) : NULL;
+  int rc = ix ? search_index_search(ix, st, q, app_now(r), res, err) : store_search(st, q, app_now(r), res, err);
+  if (ix) live_index_release(app->index, ix);
+  return rc;
+}
+
+int app_search_each(Request *r, Query *q, size_t max, SearchEachFn fn, void *ctx, Err *err) {
+  App *app = r->app;
+  Store *st = app_store(r);
+  if (!st) return err_set(err, ERR_DB, "no database connection");
+  const SearchIndex *ix = app->index ? live_index_acquire(app->index) : NULL;
+  int rc = search_each(st, ix, q, app_now(r), max, fn, ctx, err);
+  if (ix) live_index_release(app->index, ix);
+  return rc;
+}
+
 static void on_listen(void *appv, const char *host, unsigned port) {
   printf("powerhouse: serving on http://%s:%u/\n", host, port);
   fflush(stdout);
@@ -112,5 +133,12 @@ int app_serve(App *app, const char *listen, FILE *access_log, Err *err) {
   cfg.on_listen = on_listen;
   cfg.thread_init = thread_init;
   cfg.thread_done = thread_done;
-  return server_run(&cfg, err);
+  int own = !app->store_search && !app->index; /* the caller may bring a running index */
+  if (own && live_index_start(app->db_url, app->index_poll_ms, stderr, &app->index, err)) return err->code;
+  int rc = server_run(&cfg, err);
+  if (own) {
+    live_index_stop(app->index);
+    app->index = NULL;
+  }
+  return rc;
 }

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "search/each.h"
+#include "search/live.h"
 #include "search/query.h"
 #include "store/store.h"
 #include "web/server.h"
@@ -17,6 +19,9 @@ typedef struct {
   const char *static_dir; /* CSS and JS */
   const char *base_url;   /* for links in OCDS package metadata, e.g. "http://127.0.0.1:8080" */
   time_t now;             /* fixed "now" for tests; 0: the clock */
+  int store_search;       /* 1: search with the store's own engine, no in-memory index */
+  unsigned index_poll_ms; /* how often the index looks for changes (0: every second) */
+  LiveIndex *index;       /* started (and stopped) by app_serve unless store_search or already set */
 } App;
 
 /* Runs the portal until SIGINT/SIGTERM. */
@@ -29,6 +34,10 @@ time_t app_now(Request *r);
  * 400 problem response is set (strict: unknown parameters are refused when
  * strict, ignored otherwise) and -1 returned. */
 int app_query(Request *r, Query *q, int strict);
+/* Runs a finished query on the search index (or the store's engine). */
+int app_search(Request *r, const Query *q, StoreResults *res, Err *err);
+/* search_each over the search index (or the store's engine). */
+int app_search_each(Request *r, Query *q, size_t max, SearchEachFn fn, void *ctx, Err *err);
 /* The effective status word of a notice ("closed" for an open one past its deadline). */
 const char *app_status(const char *stored, const char *deadline, time_t now);
 /* Strips the \x02 / \x03 match markers from a snippet (in place). */

@@ -166,7 +166,7 @@ static int quick_search(Request *r, StoreResults *res, ...) {
   va_end(ap);
   int rc = query_finish(&q, app_now(r), &err);
   Store *st = app_store(r);
-  if (rc == 0) rc = st ? store_search(st, &q, app_now(r), res, &err) : ERR_DB;
+  if (rc == 0) rc = st ? app_search(r, &q, res, &err) : ERR_DB;
   query_release(&q);
   if (rc) memset(res, 0, sizeof *res);
   return rc;
@@ -322,7 +322,7 @@ void page_notices(Request *r) {
   StoreResults res;
   memset(&res, 0, sizeof res);
   Store *st = app_store(r);
-  int rc = bad ? -1 : st ? store_search(st, &q, now, &res, &err) : ERR_DB;
+  int rc = bad ? -1 : st ? app_search(r, &q, &res, &err) : ERR_DB;
   page_begin(r, "Search contract notices");
   html_printf(&r->out, "<h1 class=\"govuk-heading-l\">Contract notices</h1>\n<div class=\"govuk-grid-row\">"
                        "<div class=\"govuk-grid-column-one-third\">\n");

@@ -39,7 +39,7 @@ sqlc() { sqlite3 "$db" "$1"; }
 
 # ---- filters against SQL ----------------------------------------------------
 is "$(total "")" "$(sqlc 'SELECT count(*) FROM notice WHERE release_count > 0')" "no filter: every notice"
-is "$(total "status=open")" "$(sqlc "SELECT count(*) FROM notice WHERE status='open' AND deadline >= '${NOW}T00:00:00Z'")" "status=open: open and deadline not passed"
+is "$(total "status=open")" "$(sqlc "SELECT count(*) FROM notice WHERE status='open' AND (deadline IS NULL OR deadline >= '${NOW}T00:00:00Z')")" "status=open: open and deadline not passed"
 is "$(total "status=closed")" "$(sqlc "SELECT count(*) FROM notice WHERE status='closed' OR (status='open' AND deadline < '${NOW}T00:00:00Z')")" "status=closed includes open notices past their deadline"
 is "$(total "status=awarded&status=cancelled")" "$(sqlc "SELECT count(*) FROM notice WHERE status IN ('awarded','cancelled')")" "repeated status is OR"
 is "$(total "status=awarded,cancelled")" "$(sqlc "SELECT count(*) FROM notice WHERE status IN ('awarded','cancelled')")" "comma list status is OR"
@@ -182,5 +182,30 @@ ok $([ "$ms" -lt 1000 ] && echo 0 || echo 1) "... answered in ${ms} ms"
 kill $slow 2>/dev/null; wait $slow 2>/dev/null
 
 like "$(tail -1 "$T/serve.log")" "127.0.0.1 \"GET /api/v1/notices\\?q=software\" 200" "access log line per request"
+
+# ---- the search index and the store's own search engine agree ----------------------
+like "$(cat "$T/serve.log")" "search index: [0-9]+ notices" "the server built its search index at start"
+"$PH" serve --db "sqlite:$db" --listen 127.0.0.1:0 --now $NOW --search store >"$T/serve2.out" 2>"$T/serve2.log" &
+spid2=$!
+for _ in $(seq 1 50); do grep -q serving "$T/serve2.out" 2>/dev/null && break; sleep 0.1; done
+B2=http://127.0.0.1:$(grep -o ':[0-9]*/$' "$T/serve2.out" | tr -d ':/')
+same=0; differ=""
+for qs in "q=software" "q=services&sort=closing" "q=%22cyber%20security%22" "q=council%20-leeds" \
+          "q=digital%20OR%20data&region=TLD" "status=open&sort=closing" "cpv=72&sort=value" "value_min=50000&sort=newest" \
+          "q=servicios&limit=50" "sme=true&closing_within=60" "q=software&cursor=$(curl -s "$B/api/v1/notices?q=software&limit=3" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).next||""))')"; do
+  a=$(curl -s "$B/api/v1/notices?$qs" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);for(const r of j.results)delete r.snippet;console.log(JSON.stringify(j))})')
+  b=$(curl -s "$B2/api/v1/notices?$qs" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);for(const r of j.results)delete r.snippet;console.log(JSON.stringify(j))})')
+  if [ -n "$a" ] && [ "$a" = "$b" ]; then same=$((same+1)); else differ="$differ $qs"; fi
+done
+is "$same" 11 "the index answers as --search store does (all but snippets)${differ:+; differ:$differ}"
+kill -TERM $spid2; wait $spid2
+
+# A notice ingested while the portal runs is found within a few seconds.
+sed -e 's/ocds-evil-1/ocds-late-1/' -e 's/Evil/Zyxwvut/' "$T/evil.json" >"$T/late.json"
+"$PH" ingest "$T/late.json" --db "sqlite:$db" --quiet >/dev/null 2>&1
+found=0
+for _ in $(seq 1 100); do [ "$(total "q=zyxwvut")" = 1 ] && { found=1; break; }; sleep 0.1; done
+is "$found" 1 "a notice ingested while serving shows in search results (index rebuilt)"
+like "$(cat "$T/serve.log")" "search index: [0-9]+ notices.*change [0-9]+" "... after the index was rebuilt"
 kill -TERM $spid; wait $spid; is $? 0 "SIGTERM stops the server cleanly"
 done_testing

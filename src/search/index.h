@@ -1,0 +1,60 @@
+/* index.h -- the in-memory search index the portal answers searches from.
+ *
+ * The store (store.h) keeps notices and can run any search/query.h Query
+ * itself (SQLite: FTS5 and SQL); that engine is the reference, but ranking
+ * every match of a common word costs it hundreds of milliseconds at a million
+ * notices. This index holds what a search needs and nothing else, in memory,
+ * read-only once built:
+ *   - per notice, compact columns: stored status, deadline, published date,
+ *     value, SME/VCSE flags, region bits, buyer, CPV codes as integers, the
+ *     rank of its ocid among all ocids (the tie-break of every sort) and its
+ *     BM25 length normaliser;
+ *   - per word, postings in notice order, in blocks of 128 (varint deltas and
+ *     weighted frequencies, with each block's last notice, largest frequency
+ *     and shortest notice so a block that cannot reach the current top-k is
+ *     skipped whole), and the word's positions for phrases.
+ * It answers exactly what the store's search answers -- the same matches,
+ * totals, order, scores (the same BM25 as SQLite FTS5's bm25() with column
+ * weights title 10, description 1, buyer 3, CPV labels 2) and cursors, so a
+ * cursor from one engine pages the other -- except for hits' snippets, which
+ * it cuts itself (search/snippet.h). Words are split and folded by
+ * search/token.h; where that differs from FTS5's unicode61 (rare non-Latin
+ * scripts), so do the matches.
+ *
+ * The index is a snapshot of the store at one change sequence (the newest
+ * release it saw); the portal builds a new one when the store moves on and
+ * swaps it in (web/app.c). A built index is immutable and may be searched by
+ * any number of threads at once. */
+#ifndef SEARCH_INDEX_H
+#define SEARCH_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/err.h"
+#include "search/query.h"
+#include "store/store.h"
+
+typedef struct SearchIndex SearchIndex;
+
+/* Reads every notice of st (one consistent snapshot) into a new index. */
+int search_index_build(Store *st, SearchIndex **out, Err *err);
+void search_index_free(SearchIndex *ix);
+
+typedef struct {
+  int64_t seq;      /* the store's change sequence the index reflects */
+  size_t notices, words, postings;
+  size_t bytes;     /* memory held */
+  double build_s;   /* seconds the build took */
+} SearchIndexInfo;
+void search_index_info(const SearchIndex *ix, SearchIndexInfo *out);
+int64_t search_index_seq(const SearchIndex *ix);
+
+/* Runs a finished Query as store_search(st, ...) does. The hits' texts
+ * (title, buyer name, currency, snippet) are read from st by row id, so st
+ * must be the store the index was built from (any connection to it). */
+int search_index_search(const SearchIndex *ix, Store *st, const Query *q, time_t now, StoreResults *out,
+                        Err *err);
+
+#endif

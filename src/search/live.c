@@ -1,0 +1,182 @@
+/* live.c -- see live.h. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "search/live.h"
+
+#include "base/buf.h"
+
+typedef struct Snap {
+  SearchIndex *ix;
+  int refs; /* searches using it, +1 while it is the current one */
+  struct Snap *next; /* replaced snapshots still in use */
+} Snap;
+
+struct LiveIndex {
+  char *db_url;
+  Store *st; /* the watcher's connection */
+  FILE *log;
+  unsigned poll_ms;
+  pthread_mutex_t mu; /* guards cur, old, stop */
+  pthread_cond_t cv;
+  Snap *cur, *old;
+  int stop, started;
+  pthread_t thread;
+  pthread_mutex_t build_mu; /* one build at a time */
+  double last_build_s;
+};
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void say(LiveIndex *li, const SearchIndex *ix) {
+  if (!li->log) return;
+  SearchIndexInfo in;
+  search_index_info(ix, &in);
+  fprintf(li->log, "powerhouse: search index: %zu notices, %zu words, %.0f MB, built in %.2f s (change %lld)\n",
+          in.notices, in.words, (double)in.bytes / 1048576.0, in.build_s, (long long)in.seq);
+  fflush(li->log);
+}
+
+static void snap_drop(LiveIndex *li, Snap *s) { /* with mu held */
+  if (--s->refs > 0) return;
+  for (Snap **p = &li->old; *p; p = &(*p)->next)
+    if (*p == s) {
+      *p = s->next;
+      break;
+    }
+  search_index_free(s->ix);
+  free(s);
+}
+
+int live_index_refresh(LiveIndex *li, Err *err) {
+  pthread_mutex_lock(&li->build_mu);
+  int64_t seq;
+  int rc = store_last_seq(li->st, &seq, err);
+  if (rc) goto out;
+  pthread_mutex_lock(&li->mu);
+  int changed = !li->cur || seq != search_index_seq(li->cur->ix);
+  pthread_mutex_unlock(&li->mu);
+  if (!changed) goto out;
+  SearchIndex *ix;
+  double t0 = now_s();
+  if ((rc = search_index_build(li->st, &ix, err))) goto out;
+  li->last_build_s = now_s() - t0;
+  say(li, ix);
+  Snap *s = xcalloc(1, sizeof *s);
+  s->ix = ix;
+  s->refs = 1;
+  pthread_mutex_lock(&li->mu);
+  Snap *prev = li->cur;
+  li->cur = s;
+  if (prev) {
+    prev->next = li->old;
+    li->old = prev;
+    snap_drop(li, prev);
+  }
+  pthread_mutex_unlock(&li->mu);
+  rc = 1;
+out:
+  pthread_mutex_unlock(&li->build_mu);
+  return rc;
+}
+
+static void *watch(void *arg) {
+  LiveIndex *li = arg;
+  pthread_mutex_lock(&li->mu);
+  while (!li->stop) {
+    /* wait a poll interval, and at least as long as the last build took */
+    double wait_s = li->poll_ms / 1000.0;
+    if (li->last_build_s > wait_s) wait_s = li->last_build_s;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    long long ns = until.tv_nsec + (long long)(wait_s * 1e9);
+    until.tv_sec += (time_t)(ns / 1000000000);
+    until.tv_nsec = (long)(ns % 1000000000);
+    while (!li->stop && pthread_cond_timedwait(&li->cv, &li->mu, &until) == 0) {
+    }
+    if (li->stop) break;
+    pthread_mutex_unlock(&li->mu);
+    Err err = ERR_INIT;
+    if (live_index_refresh(li, &err) < 0 && li->log) {
+      fprintf(li->log, "powerhouse: search index not rebuilt: %s\n", err.msg);
+      fflush(li->log);
+    }
+    pthread_mutex_lock(&li->mu);
+  }
+  pthread_mutex_unlock(&li->mu);
+  return NULL;
+}
+
+int live_index_start(const char *db_url, unsigned poll_ms, FILE *log, LiveIndex **out, Err *err) {
+  *out = NULL;
+  LiveIndex *li = xcalloc(1, sizeof *li);
+  li->db_url = xstrdup(db_url);
+  li->log = log;
+  li->poll_ms = poll_ms ? poll_ms : 1000;
+  pthread_mutex_init(&li->mu, NULL);
+  pthread_mutex_init(&li->build_mu, NULL);
+  pthread_cond_init(&li->cv, NULL);
+  int rc = store_open(db_url, STORE_READONLY, &li->st, err);
+  if (rc == 0 && (rc = live_index_refresh(li, err)) > 0) rc = 0;
+  if (rc == 0 && pthread_create(&li->thread, NULL, watch, li) == 0) li->started = 1;
+  else if (rc == 0) rc = err_set(err, ERR_IO, "cannot start the search index thread");
+  if (rc) {
+    live_index_stop(li);
+    return rc;
+  }
+  *out = li;
+  return 0;
+}
+
+void live_index_stop(LiveIndex *li) {
+  if (!li) return;
+  pthread_mutex_lock(&li->mu);
+  li->stop = 1;
+  pthread_cond_broadcast(&li->cv);
+  pthread_mutex_unlock(&li->mu);
+  if (li->started) pthread_join(li->thread, NULL);
+  if (li->cur) {
+    search_index_free(li->cur->ix);
+    free(li->cur);
+  }
+  while (li->old) { /* searches should be over; free what is left */
+    Snap *s = li->old;
+    li->old = s->next;
+    search_index_free(s->ix);
+    free(s);
+  }
+  store_close(li->st);
+  pthread_mutex_destroy(&li->mu);
+  pthread_mutex_destroy(&li->build_mu);
+  pthread_cond_destroy(&li->cv);
+  free(li->db_url);
+  free(li);
+}
+
+const SearchIndex *live_index_acquire(LiveIndex *li) {
+  pthread_mutex_lock(&li->mu);
+  Snap *s = li->cur;
+  if (s) s->refs++;
+  pthread_mutex_unlock(&li->mu);
+  return s ? s->ix : NULL;
+}
+
+void live_index_release(LiveIndex *li, const SearchIndex *ix) {
+  if (!ix) return;
+  pthread_mutex_lock(&li->mu);
+  if (li->cur && li->cur->ix == ix) snap_drop(li, li->cur);
+  else
+    for (Snap *s = li->old; s; s = s->next)
+      if (s->ix == ix) {
+        snap_drop(li, s);
+        break;
+      }
+  pthread_mutex_unlock(&li->mu);
+}

@@ -1,0 +1,141 @@
+/* token.c -- see token.h. */
+#include "search/token.h"
+
+uint32_t token_decode(const unsigned char *p, size_t n, size_t *len) {
+  unsigned c = p[0];
+  *len = 1;
+  if (c < 0x80) return c;
+  size_t need;
+  uint32_t cp, min;
+  if (c >= 0xC2 && c <= 0xDF) need = 1, cp = c & 0x1F, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) need = 2, cp = c & 0x0F, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) need = 3, cp = c & 0x07, min = 0x10000;
+  else return 0xFFFD;
+  if (n < need + 1) return 0xFFFD;
+  for (size_t i = 1; i <= need; i++) {
+    if ((p[i] & 0xC0) != 0x80) return 0xFFFD;
+    cp = cp << 6 | (p[i] & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
+  *len = need + 1;
+  return cp;
+}
+
+int token_is_separator(uint32_t c) {
+  if (c < 0x80) return !((c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'));
+  if (c <= 0xBF)
+    return !(c == 0xAA || c == 0xB2 || c == 0xB3 || c == 0xB5 || c == 0xB9 || c == 0xBA ||
+             (c >= 0xBC && c <= 0xBE));
+  return c == 0xD7 || c == 0xF7 || c == 0x1680 || (c >= 0x2000 && c <= 0x206F) ||
+         (c >= 0x20A0 && c <= 0x20CF) || (c >= 0x2190 && c <= 0x23FF) || (c >= 0x2500 && c <= 0x2775) ||
+         (c >= 0x2794 && c <= 0x27BF) || (c >= 0x3000 && c <= 0x3003) || c == 0xFEFF || c == 0xFFFD;
+}
+
+/* U+00C0..U+017F folded: the ASCII letter it is without its accent, or 0 to
+ * keep the character (then latin_lower gives its small letter). */
+static const char LATIN[] =
+    /* C0 */ "aaaaaa\0ceeeeiiii"
+    /* D0 */ "\0nooooo\0\0uuuuy\0\0"
+    /* E0 */ "aaaaaa\0ceeeeiiii"
+    /* F0 */ "\0nooooo\0\0uuuuy\0y"
+    /* 100 */ "aaaaaaccccccccdd"
+    /* 110 */ "\0\0eeeeeeeeeegggg"
+    /* 120 */ "gggghh\0\0iiiiiiii"
+    /* 130 */ "ii\0\0jjkk\0lllllll"
+    /* 140 */ "l\0\0nnnnnn\0\0\0oooo"
+    /* 150 */ "oo\0\0rrrrrrssssss"
+    /* 160 */ "sstttt\0\0uuuuuuuu"
+    /* 170 */ "uuuuwwyyyzzzzzz\0";
+
+/* The small letter of a character kept by LATIN. */
+static uint32_t latin_lower(uint32_t c) {
+  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20; /* Æ Ð Ø Þ */
+  if (c >= 0x100 && c <= 0x137) return c | 1;
+  if (c >= 0x139 && c <= 0x148) return (c & 1) ? c + 1 : c;
+  if (c >= 0x14A && c <= 0x177) return c | 1;
+  return c;
+}
+
+/* The folded form of c; 0 when c is dropped from words. */
+static uint32_t fold(uint32_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
+  if (c >= 0xC0 && c <= 0x17F) {
+    char a = LATIN[c - 0xC0];
+    return a ? (uint32_t)(unsigned char)a : latin_lower(c);
+  }
+  if (c >= 0x300 && c <= 0x36F) return 0;
+  if (c >= 0x391 && c <= 0x3AB && c != 0x3A2) return c + 0x20;
+  if (c >= 0x410 && c <= 0x42F) return c + 0x20;
+  if (c >= 0x400 && c <= 0x40F) return c + 0x50;
+  return c;
+}
+
+static void put(Buf *b, uint32_t c) {
+  char u[4];
+  size_t n;
+  if (c < 0x80) {
+    buf_addc(b, (char)c);
+    return;
+  }
+  if (c < 0x800) {
+    u[0] = (char)(0xC0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3F)), n = 2;
+  } else if (c < 0x10000) {
+    u[0] = (char)(0xE0 | c >> 12), u[1] = (char)(0x80 | (c >> 6 & 0x3F)), u[2] = (char)(0x80 | (c & 0x3F)), n = 3;
+  } else {
+    u[0] = (char)(0xF0 | c >> 18), u[1] = (char)(0x80 | (c >> 12 & 0x3F)), u[2] = (char)(0x80 | (c >> 6 & 0x3F));
+    u[3] = (char)(0x80 | (c & 0x3F)), n = 4;
+  }
+  buf_add(b, u, n);
+}
+
+int token_each(const char *s, size_t n, TokenFn fn, void *ctx) {
+  Buf w = BUF_INIT;
+  size_t i = 0, start = 0;
+  int rc = 0;
+  while (i < n) {
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) { /* the fast path: ASCII */
+      if ((b >= '0' && b <= '9') || ((b | 32) >= 'a' && (b | 32) <= 'z')) {
+        if (!w.len) start = i;
+        buf_addc(&w, (char)(b >= 'A' && b <= 'Z' ? b + 32 : b));
+        i++;
+        continue;
+      }
+      i++;
+      if (w.len) {
+        rc = fn(ctx, w.data, w.len, start, i - 1);
+        buf_reset(&w);
+        if (rc) break;
+      }
+      continue;
+    }
+    size_t len;
+    uint32_t c = token_decode((const unsigned char *)s + i, n - i, &len);
+    if (token_is_separator(c)) {
+      if (w.len) {
+        rc = fn(ctx, w.data, w.len, start, i);
+        buf_reset(&w);
+        if (rc) break;
+      }
+    } else {
+      uint32_t f = fold(c);
+      if (!w.len && f) start = i;
+      if (f) put(&w, f);
+    }
+    i += len;
+  }
+  if (!rc && w.len) rc = fn(ctx, w.data, w.len, start, n);
+  buf_release(&w);
+  return rc;
+}
+
+void token_fold(const char *w, size_t n, Buf *out) {
+  size_t i = 0;
+  while (i < n) {
+    size_t len;
+    uint32_t c = token_decode((const unsigned char *)w + i, n - i, &len);
+    uint32_t f = fold(c);
+    if (f) put(out, f);
+    i += len;
+  }
+}
