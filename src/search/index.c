@@ -27,6 +27,8 @@
 #include "search/token.h"
 
 #define BLOCK 128
+#define POS_STEP 4
+#define PREFIXES 32
 #define N_COLS 4
 #define COL_SHIFT 24
 #define MAX_COL_TOKENS ((1u << COL_SHIFT) - 1)
@@ -75,31 +77,36 @@ static inline uint32_t get_varint(const uint8_t **pp) {
 /* ---- the index ------------------------------------------------------------ */
 
 typedef struct {
-  uint32_t last;     /* the block's last doc */
-  uint32_t off;      /* its postings in Term.post */
-  uint32_t pos_off;  /* its positions in Term.pos */
-  uint32_t max_f;    /* the largest weighted frequency in it */
-  uint32_t min_len;  /* the fewest tokens of a doc in it */
+  double max_part; /* the largest BM25 term part f * (k1 + 1) / (f + norm) in the block */
+  uint32_t pos_off[BLOCK / POS_STEP]; /* positions of every POS_STEP-th posting in Term.pos */
 } Block;
 
 typedef struct {
   char *word;
   uint32_t df, n_blocks;
-  Block *blocks;
-  const uint8_t *post; /* per doc: varint doc delta, varint weighted frequency */
-  const uint8_t *pos;  /* per doc: varint count, varint position deltas */
+  const uint32_t *docs; /* ascending */
+  const uint16_t *f;    /* weighted frequency per doc (capped at 65535) */
+  Block *blocks;        /* one per BLOCK postings */
+  const uint8_t *pos;   /* per doc: varint count, varint position deltas */
   /* while building */
-  Bytes bpost, bpos;
-  uint32_t cap_blocks, prev_doc;
+  uint32_t *bdocs;
+  uint16_t *bf;
+  uint32_t cap;
+  Bytes bpos;
+  uint32_t cap_blocks;
 } Term;
 
-typedef struct {
-  char *word;
-  size_t n_words;
-  long long df;
-} PhraseDf;
+/* A phrase's matches, kept once computed: its docs and weighted instance
+ * counts, as a word's postings (without positions). */
+typedef struct Phrase {
+  char *key; /* its words, each followed by a space */
+  Term t;
+  uint32_t *bdocs_free; /* what t.docs and t.f point to */
+  uint16_t *bf_free;
+  struct Phrase *next;
+} Phrase;
 
-#define PHRASE_CACHE 64
+#define PHRASE_BUDGET (1u << 24) /* postings kept for phrases, in all (96 MB) */
 
 struct SearchIndex {
   uint32_t n;
@@ -123,16 +130,31 @@ struct SearchIndex {
   uint32_t n_terms, cap_terms;
   uint32_t *slots; /* hash of words: term index + 1, 0 empty */
   uint32_t n_slots;
-  uint8_t *post_all, *pos_all;
+  uint32_t *docs_all;
+  uint16_t *f_all;
+  uint8_t *pos_all;
   size_t postings;
+
+  /* filters as bitmaps of n bits, and docs in each sort order */
+  size_t n_words; /* 64-bit words of a bitmap */
+  uint64_t *bm_status[5], *bm_region[12], *bm_sme, *bm_vcse, *bm_div[100];
+  uint32_t *ord_closing, *ord_newest, *ord_value; /* every doc, in the order of the sort */
+  uint32_t *open_by_deadline, n_open;            /* stored open with a deadline, by deadline */
+  uint32_t *by_buyer;                            /* docs by (buyer, doc) */
+  uint32_t *cpv_code, *cpv_doc, n_pairs;         /* every (code, doc), by code then doc */
+  /* prefix bitmaps of the closing and value orders: pre_x[k] holds the docs
+   * at positions [0, k * step) of ord_x, so a range of the order is two of
+   * them and at most 2 * step single bits */
+  uint64_t *pre_closing[PREFIXES + 1], *pre_value[PREFIXES + 1];
+  uint32_t pre_step;
 
   int64_t seq;
   double build_s;
   size_t bytes;
 
   pthread_mutex_t mu; /* guards phrases */
-  PhraseDf phrases[PHRASE_CACHE];
-  unsigned next_phrase;
+  Phrase *phrases;
+  size_t phrase_postings;
 };
 
 static uint64_t hash_word(const char *w, size_t n) {
@@ -255,18 +277,19 @@ static void add_postings(Builder *b, uint32_t d, uint32_t len) {
         term->blocks = xrealloc(term->blocks, term->cap_blocks * sizeof *term->blocks);
       }
       Block *bl = &term->blocks[term->n_blocks++];
-      bl->off = (uint32_t)term->bpost.n;
-      bl->pos_off = (uint32_t)term->bpos.n;
-      bl->max_f = 0;
-      bl->min_len = UINT32_MAX;
+      bl->max_part = 0;
+    }
+    if (term->df == term->cap) {
+      term->cap = term->cap ? term->cap * 2 : 4;
+      term->bdocs = xrealloc(term->bdocs, term->cap * sizeof *term->bdocs);
+      term->bf = xrealloc(term->bf, term->cap * sizeof *term->bf);
     }
     Block *bl = &term->blocks[term->n_blocks - 1];
-    put_varint(&term->bpost, d - (term->df ? term->prev_doc : 0));
-    put_varint(&term->bpost, (uint32_t)f);
-    bl->last = d;
-    if ((uint32_t)f > bl->max_f) bl->max_f = (uint32_t)f;
-    if (len < bl->min_len) bl->min_len = len;
-    term->prev_doc = d;
+    uint32_t fi = f > 65535 ? 65535 : (uint32_t)f;
+    (void)len;
+    term->bdocs[term->df] = d;
+    term->bf[term->df] = (uint16_t)fi;
+    if (term->df % POS_STEP == 0) bl->pos_off[term->df % BLOCK / POS_STEP] = (uint32_t)term->bpos.n;
     term->df++;
     put_varint(&term->bpos, (uint32_t)(j - i));
     uint32_t prev = 0;
@@ -353,6 +376,128 @@ static int cmp_ocid(const void *a, const void *b) {
   return strcmp(ix->ocid_pool + ix->ocid_off[*(const uint32_t *)a], ix->ocid_pool + ix->ocid_off[*(const uint32_t *)b]);
 }
 
+/* ---- bitmaps and sort orders ------------------------------------------------ */
+
+static inline void bm_set(uint64_t *m, uint32_t d) { m[d >> 6] |= 1ull << (d & 63); }
+static inline int bm_test(const uint64_t *m, uint32_t d) { return (int)(m[d >> 6] >> (d & 63) & 1); }
+static uint64_t *bm_new(const SearchIndex *ix) { return xcalloc(ix->n_words + 1, sizeof(uint64_t)); }
+static void bm_fill(const SearchIndex *ix, uint64_t *m) { /* every doc */
+  memset(m, 0xFF, ix->n_words * sizeof *m);
+  if (ix->n & 63) m[ix->n_words - 1] = (1ull << (ix->n & 63)) - 1;
+}
+
+static const double *order_keys; /* qsort has no context argument; guarded by sort_mu */
+static const uint32_t *order_rank;
+static int cmp_order(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  double kx = order_keys[x], ky = order_keys[y];
+  if (kx != ky) return kx < ky ? -1 : 1;
+  return order_rank[x] < order_rank[y] ? -1 : order_rank[x] > order_rank[y];
+}
+static const uint32_t *order_code;
+static int cmp_pair(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  if (order_code[x] != order_code[y]) return order_code[x] < order_code[y] ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+static const int64_t *order_buyer;
+static int cmp_buyer(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  if (order_buyer[x] != order_buyer[y]) return order_buyer[x] < order_buyer[y] ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+
+/* The sort key of doc d for sort s (ascending; +inf: no value, last). */
+static double key_of(const SearchIndex *ix, QuerySort s, uint32_t d) {
+  switch (s) {
+  case QUERY_SORT_CLOSING: return ix->deadline[d] == NONE_TIME ? INFINITY : (double)ix->deadline[d];
+  case QUERY_SORT_NEWEST: return ix->published[d] == NONE_TIME ? INFINITY : -(double)ix->published[d];
+  default: return isnan(ix->value[d]) ? INFINITY : -ix->value[d];
+  }
+}
+
+static uint32_t *make_order(SearchIndex *ix, QuerySort s, double *keys) {
+  uint32_t *o = xmalloc((ix->n + 1) * sizeof *o);
+  for (uint32_t d = 0; d < ix->n; d++) o[d] = d, keys[d] = key_of(ix, s, d);
+  pthread_mutex_lock(&sort_mu);
+  order_keys = keys;
+  order_rank = ix->rank;
+  qsort(o, ix->n, sizeof *o, cmp_order);
+  pthread_mutex_unlock(&sort_mu);
+  return o;
+}
+
+static void build_filters(SearchIndex *ix) {
+  uint32_t n = ix->n;
+  ix->n_words = (n + 63) / 64;
+  for (int i = 0; i < 5; i++) ix->bm_status[i] = bm_new(ix);
+  for (int i = 0; i < 12; i++) ix->bm_region[i] = bm_new(ix);
+  ix->bm_sme = bm_new(ix);
+  ix->bm_vcse = bm_new(ix);
+  for (uint32_t d = 0; d < n; d++) {
+    if (ix->status[d] < 5) bm_set(ix->bm_status[ix->status[d]], d);
+    for (int r = 0; r < 12; r++)
+      if (ix->regions[d] & (1u << r)) bm_set(ix->bm_region[r], d);
+    if (ix->sme[d] == FLAG_YES) bm_set(ix->bm_sme, d);
+    if (ix->vcse[d] == FLAG_YES) bm_set(ix->bm_vcse, d);
+    for (uint32_t k = ix->cpv_off[d]; k < ix->cpv_off[d + 1]; k++) {
+      uint32_t div = ix->cpv[k] / 1000000;
+      if (!ix->bm_div[div]) ix->bm_div[div] = bm_new(ix);
+      bm_set(ix->bm_div[div], d);
+    }
+  }
+  double *keys = xmalloc((n + 1) * sizeof *keys);
+  ix->ord_closing = make_order(ix, QUERY_SORT_CLOSING, keys);
+  ix->ord_newest = make_order(ix, QUERY_SORT_NEWEST, keys);
+  ix->ord_value = make_order(ix, QUERY_SORT_VALUE, keys);
+  free(keys);
+  ix->open_by_deadline = xmalloc((n + 1) * sizeof *ix->open_by_deadline);
+  for (uint32_t p = 0; p < n; p++) {
+    uint32_t d = ix->ord_closing[p];
+    if (ix->status[d] == NOTICE_OPEN && ix->deadline[d] != NONE_TIME) ix->open_by_deadline[ix->n_open++] = d;
+  }
+  ix->by_buyer = xmalloc((n + 1) * sizeof *ix->by_buyer);
+  for (uint32_t d = 0; d < n; d++) ix->by_buyer[d] = d;
+  pthread_mutex_lock(&sort_mu);
+  order_buyer = ix->buyer;
+  qsort(ix->by_buyer, n, sizeof *ix->by_buyer, cmp_buyer);
+  pthread_mutex_unlock(&sort_mu);
+  /* (code, doc) pairs by code */
+  uint32_t np = ix->cpv_off[n], *idx = xmalloc((np + 1) * sizeof *idx), *pair_doc = xmalloc((np + 1) * sizeof *pair_doc);
+  for (uint32_t d = 0; d < n; d++)
+    for (uint32_t k = ix->cpv_off[d]; k < ix->cpv_off[d + 1]; k++) pair_doc[k] = d;
+  for (uint32_t k = 0; k < np; k++) idx[k] = k;
+  pthread_mutex_lock(&sort_mu);
+  order_code = ix->cpv;
+  qsort(idx, np, sizeof *idx, cmp_pair);
+  pthread_mutex_unlock(&sort_mu);
+  ix->n_pairs = np;
+  ix->cpv_code = xmalloc((np + 1) * sizeof *ix->cpv_code);
+  ix->cpv_doc = xmalloc((np + 1) * sizeof *ix->cpv_doc);
+  for (uint32_t k = 0; k < np; k++) ix->cpv_code[k] = ix->cpv[idx[k]], ix->cpv_doc[k] = pair_doc[idx[k]];
+  free(idx);
+  free(pair_doc);
+  /* prefix bitmaps */
+  ix->pre_step = n / PREFIXES + 1;
+  for (int k = 0; k <= PREFIXES; k++) {
+    ix->pre_closing[k] = bm_new(ix);
+    ix->pre_value[k] = bm_new(ix);
+    if (k) {
+      memcpy(ix->pre_closing[k], ix->pre_closing[k - 1], ix->n_words * 8);
+      memcpy(ix->pre_value[k], ix->pre_value[k - 1], ix->n_words * 8);
+    }
+    uint32_t from = k ? (uint32_t)(k - 1) * ix->pre_step : 0, to = (uint32_t)k * ix->pre_step;
+    for (uint32_t p = from; p < to && p < n; p++) {
+      bm_set(ix->pre_closing[k], ix->ord_closing[p]);
+      bm_set(ix->pre_value[k], ix->ord_value[p]);
+    }
+  }
+  ix->bytes += (size_t)np * 8 + 2 * (PREFIXES + 1) * ix->n_words * 8;
+  size_t bms = 5 + 12 + 2;
+  for (int i = 0; i < 100; i++) bms += ix->bm_div[i] != NULL;
+  ix->bytes += bms * ix->n_words * 8 + (size_t)n * 4 * 5;
+}
+
 static double now_s(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -396,27 +541,40 @@ int search_index_build(Store *st, SearchIndex **out, Err *err) {
   ix->norm = xmalloc((ix->n + 1) * sizeof *ix->norm);
   for (uint32_t i = 0; i < ix->n; i++) ix->norm[i] = K1 * (1 - B + B * (double)ix->len[i] / ix->avgdl);
 
-  /* postings into two arrays */
+  /* postings into three arrays */
   size_t np = 0, nq = 0;
-  for (uint32_t t = 0; t < ix->n_terms; t++) np += ix->terms[t].bpost.n, nq += ix->terms[t].bpos.n;
-  ix->post_all = xmalloc(np + 8);
+  for (uint32_t t = 0; t < ix->n_terms; t++) np += ix->terms[t].df, nq += ix->terms[t].bpos.n;
+  ix->docs_all = xmalloc((np + 1) * sizeof *ix->docs_all);
+  ix->f_all = xmalloc((np + 1) * sizeof *ix->f_all);
   ix->pos_all = xmalloc(nq + 8);
   np = nq = 0;
   for (uint32_t t = 0; t < ix->n_terms; t++) {
     Term *term = &ix->terms[t];
-    if (term->bpost.n) memcpy(ix->post_all + np, term->bpost.p, term->bpost.n);
+    if (term->df) {
+      memcpy(ix->docs_all + np, term->bdocs, term->df * sizeof *term->bdocs);
+      memcpy(ix->f_all + np, term->bf, term->df * sizeof *term->bf);
+    }
     if (term->bpos.n) memcpy(ix->pos_all + nq, term->bpos.p, term->bpos.n);
-    term->post = ix->post_all + np;
+    term->docs = ix->docs_all + np;
+    term->f = ix->f_all + np;
     term->pos = ix->pos_all + nq;
-    np += term->bpost.n;
+    np += term->df;
     nq += term->bpos.n;
-    free(term->bpost.p);
+    free(term->bdocs);
+    free(term->bf);
     free(term->bpos.p);
-    memset(&term->bpost, 0, sizeof term->bpost);
+    term->bdocs = NULL;
+    term->bf = NULL;
     memset(&term->bpos, 0, sizeof term->bpos);
     if (term->n_blocks < term->cap_blocks) term->blocks = xrealloc(term->blocks, term->n_blocks * sizeof *term->blocks);
+    for (uint32_t i = 0; i < term->df; i++) { /* block maxima, now that norms are known */
+      double f = term->f[i], part = (f * (K1 + 1.0)) / (f + ix->norm[term->docs[i]]);
+      if (part > term->blocks[i / BLOCK].max_part) term->blocks[i / BLOCK].max_part = part;
+    }
     ix->bytes += term->n_blocks * sizeof(Block) + strlen(term->word) + 1;
   }
+  np *= sizeof(uint32_t) + sizeof(uint16_t);
+  build_filters(ix);
   size_t n = ix->n;
   ix->bytes += np + nq + ix->n_terms * sizeof(Term) + ix->n_slots * 4 + b.n_cpv * 4 + ix->cpv_off[n] +
                n * (8 + 4 + 4 + 4 + 1 + 8 + 8 + 8 + 1 + 1 + 2 + 8 + 4 + 4 + 8) + pool_len;
@@ -447,14 +605,37 @@ void search_index_free(SearchIndex *ix) {
   for (uint32_t t = 0; t < ix->n_terms; t++) {
     free(ix->terms[t].word);
     free(ix->terms[t].blocks);
-    free(ix->terms[t].bpost.p);
+    free(ix->terms[t].bdocs);
+    free(ix->terms[t].bf);
     free(ix->terms[t].bpos.p);
   }
   free(ix->terms);
   free(ix->slots);
-  free(ix->post_all);
+  free(ix->docs_all);
+  free(ix->f_all);
   free(ix->pos_all);
-  for (int i = 0; i < PHRASE_CACHE; i++) free(ix->phrases[i].word);
+  for (int i = 0; i < 5; i++) free(ix->bm_status[i]);
+  for (int i = 0; i < 12; i++) free(ix->bm_region[i]);
+  for (int i = 0; i < 100; i++) free(ix->bm_div[i]);
+  free(ix->bm_sme);
+  free(ix->bm_vcse);
+  free(ix->ord_closing);
+  free(ix->ord_newest);
+  free(ix->ord_value);
+  free(ix->open_by_deadline);
+  free(ix->by_buyer);
+  free(ix->cpv_code);
+  free(ix->cpv_doc);
+  for (int k = 0; k <= PREFIXES; k++) free(ix->pre_closing[k]), free(ix->pre_value[k]);
+  while (ix->phrases) {
+    Phrase *ph = ix->phrases;
+    ix->phrases = ph->next;
+    free(ph->key);
+    free(ph->bdocs_free);
+    free(ph->bf_free);
+    free(ph->t.blocks);
+    free(ph);
+  }
   pthread_mutex_destroy(&ix->mu);
   free(ix);
 }
@@ -473,71 +654,51 @@ int64_t search_index_seq(const SearchIndex *ix) { return ix->seq; }
 /* ---- iterating postings --------------------------------------------------- */
 
 typedef struct {
-  const Term *t; /* NULL: the word is not in the index (matches nothing) */
-  uint32_t b;    /* current block */
-  uint32_t i, n; /* position in the block, postings in it */
-  uint32_t doc;  /* current doc or END */
-  uint32_t docs[BLOCK], f[BLOCK];
-  const uint8_t *pos; /* positions of posting pos_i of the block */
-  uint32_t pos_i;
+  const Term *t;  /* NULL: the word is not in the index (matches nothing) */
+  uint32_t i;     /* current posting */
+  uint32_t doc;   /* its doc, or END */
+  const uint8_t *pos; /* positions of posting pos_i (in block pos_b) */
+  uint32_t pos_i, pos_b; /* pos_b: the POS_STEP group pos is in */
 } TermIt;
-
-static void term_load(TermIt *it, uint32_t b) {
-  const Term *t = it->t;
-  it->b = b;
-  if (b >= t->n_blocks) {
-    it->doc = END;
-    return;
-  }
-  const Block *bl = &t->blocks[b];
-  uint32_t n = b + 1 < t->n_blocks ? BLOCK : t->df - b * BLOCK;
-  const uint8_t *p = t->post + bl->off;
-  uint32_t d = b ? t->blocks[b - 1].last : 0;
-  for (uint32_t i = 0; i < n; i++) {
-    d += get_varint(&p);
-    it->docs[i] = d;
-    it->f[i] = get_varint(&p);
-  }
-  it->n = n;
-  it->i = 0;
-  it->doc = it->docs[0];
-  it->pos = t->pos + bl->pos_off;
-  it->pos_i = 0;
-}
 
 static void term_start(TermIt *it, const Term *t) {
   it->t = t;
-  it->doc = END;
-  if (t) term_load(it, 0);
+  it->i = 0;
+  it->doc = t && t->df ? t->docs[0] : END;
+  it->pos = NULL;
+  it->pos_b = UINT32_MAX;
 }
 
 static inline void term_next(TermIt *it) {
   if (it->doc == END) return;
-  if (++it->i < it->n) it->doc = it->docs[it->i];
-  else term_load(it, it->b + 1);
+  it->doc = ++it->i < it->t->df ? it->t->docs[it->i] : END;
 }
 
-/* Moves to the first doc >= target. */
+/* Moves to the first doc >= target: galloping, then binary search. */
 static void term_seek(TermIt *it, uint32_t target) {
   if (it->doc >= target) return;
-  const Term *t = it->t;
-  if (t->blocks[it->b].last < target) {
-    uint32_t lo = it->b + 1, hi = t->n_blocks; /* first block with last >= target */
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (t->blocks[mid].last < target) lo = mid + 1;
-      else hi = mid;
-    }
-    term_load(it, lo);
-    if (it->doc == END) return;
+  const uint32_t *d = it->t->docs;
+  uint32_t n = it->t->df, lo = it->i + 1, step = 1, hi;
+  while (lo + step < n && d[lo + step] < target) lo += step, step *= 2;
+  hi = lo + step < n ? lo + step + 1 : n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (d[mid] < target) lo = mid + 1;
+    else hi = mid;
   }
-  while (it->docs[it->i] < target) it->i++;
-  it->doc = it->docs[it->i];
+  it->i = lo;
+  it->doc = lo < n ? d[lo] : END;
 }
 
 /* The positions of the current posting: *n of them, written to out (at most
  * cap; the rest are skipped). */
 static uint32_t term_positions(TermIt *it, uint32_t *out, uint32_t cap) {
+  uint32_t sub = it->i / POS_STEP;
+  if (sub != it->pos_b || it->pos_i > it->i) {
+    it->pos_b = sub;
+    it->pos_i = sub * POS_STEP;
+    it->pos = it->t->pos + it->t->blocks[it->i / BLOCK].pos_off[it->i % BLOCK / POS_STEP];
+  }
   while (it->pos_i < it->i) { /* skip earlier postings of the block */
     uint32_t k = get_varint(&it->pos);
     while (k--) get_varint(&it->pos);
@@ -559,6 +720,7 @@ static uint32_t term_positions(TermIt *it, uint32_t *out, uint32_t cap) {
 typedef struct {
   TermIt *w; /* n words */
   size_t n;
+  const uint64_t *only; /* a phrase is verified only in these docs (NULL: all) */
   uint32_t doc;
   double f;    /* weighted instances in doc, when scored */
   int f_known; /* f is for doc */
@@ -610,6 +772,10 @@ static void alt_seek(Alt *a, uint32_t target) {
       }
     }
     if (k < a->n) continue;
+    if (a->only && !(a->only[d >> 6] >> (d & 63) & 1)) {
+      d++;
+      continue;
+    }
     double f = phrase_f(a);
     if (f > 0) {
       a->doc = d;
@@ -623,7 +789,7 @@ static void alt_seek(Alt *a, uint32_t target) {
 
 static double alt_f(Alt *a) {
   if (!a->f_known) {
-    a->f = (double)a->w[0].f[a->w[0].i];
+    a->f = (double)a->w[0].t->f[a->w[0].i];
     a->f_known = 1;
   }
   return a->f;
@@ -665,42 +831,70 @@ typedef struct {
   uint32_t cpv_lo[QUERY_MAX_CPV], cpv_hi[QUERY_MAX_CPV];
   uint16_t region_mask;
   int filtered; /* any filter besides keywords */
+  uint64_t *F; /* the filters' matches; NULL: every doc */
   /* the cursor as (key, rank) */
   int has_cursor;
   double c_key;
   uint32_t c_rank;
 } Exec;
 
-/* Number of notices holding the phrase (alternative a freshly started) --
- * FTS5's n_i; cached per index, as phrase counts take a pass over postings. */
-static long long phrase_df(const SearchIndex *ix, Alt *a, const char *const *words) {
-  if (a->n == 1) return a->w[0].t ? a->w[0].t->df : 0;
-  Buf key = BUF_INIT;
-  for (size_t i = 0; i < a->n; i++) {
-    buf_adds(&key, words[i]);
-    buf_addc(&key, ' ');
-  }
-  SearchIndex *m = (SearchIndex *)ix; /* the cache is the one mutable part */
-  long long df = -1;
+static const Term *phrase_find(const SearchIndex *ix, const char *key) {
+  SearchIndex *m = (SearchIndex *)ix; /* the phrase cache is the one mutable part */
+  const Term *t = NULL;
   pthread_mutex_lock(&m->mu);
-  for (int i = 0; i < PHRASE_CACHE; i++)
-    if (m->phrases[i].word && strcmp(m->phrases[i].word, key.data) == 0) df = m->phrases[i].df;
+  for (Phrase *p = m->phrases; p && !t; p = p->next)
+    if (strcmp(p->key, key) == 0) t = &p->t;
   pthread_mutex_unlock(&m->mu);
-  if (df < 0) {
-    df = 0;
-    for (alt_seek(a, 0); a->doc != END; alt_seek(a, a->doc + 1)) df++;
-    for (size_t i = 0; i < a->n; i++) term_start(&a->w[i], a->w[i].t);
-    a->doc = 0;
-    a->f_known = 0;
-    pthread_mutex_lock(&m->mu);
-    PhraseDf *p = &m->phrases[m->next_phrase++ % PHRASE_CACHE];
-    free(p->word);
-    p->word = xstrdup(key.data);
-    p->df = df;
-    pthread_mutex_unlock(&m->mu);
+  return t;
+}
+
+/* Runs phrase a (freshly started, unrestricted) over the whole index: the
+ * number of docs holding it (FTS5's n_i), and, while the budget lasts, its
+ * matches kept as postings under key. *t the kept postings or NULL. */
+static long long phrase_run(const SearchIndex *ix, Alt *a, const char *key, const Term **t) {
+  SearchIndex *m = (SearchIndex *)ix;
+  uint32_t *docs = NULL, cap = 0, n = 0;
+  uint16_t *f = NULL;
+  for (alt_seek(a, 0); a->doc != END; alt_seek(a, a->doc + 1)) {
+    if (n == cap) {
+      cap = cap ? cap * 2 : 256;
+      docs = xrealloc(docs, cap * sizeof *docs);
+      f = xrealloc(f, cap * sizeof *f);
+    }
+    docs[n] = a->doc;
+    f[n++] = (uint16_t)(a->f > 65535 ? 65535 : a->f);
   }
-  buf_release(&key);
-  return df;
+  for (size_t i = 0; i < a->n; i++) term_start(&a->w[i], a->w[i].t);
+  a->doc = 0;
+  a->f_known = 0;
+  *t = NULL;
+  pthread_mutex_lock(&m->mu);
+  for (Phrase *p = m->phrases; p && !*t; p = p->next) /* another search may have kept it meanwhile */
+    if (strcmp(p->key, key) == 0) *t = &p->t;
+  if (!*t && m->phrase_postings + n <= PHRASE_BUDGET) {
+    Phrase *p = xcalloc(1, sizeof *p);
+    p->key = xstrdup(key);
+    p->t.word = p->key;
+    p->t.df = n;
+    p->t.docs = p->bdocs_free = docs;
+    p->t.f = p->bf_free = f;
+    p->t.n_blocks = (n + BLOCK - 1) / BLOCK;
+    p->t.blocks = xcalloc(p->t.n_blocks + 1, sizeof *p->t.blocks);
+    for (uint32_t i = 0; i < n; i++) {
+      double fi = f[i], part = (fi * (K1 + 1.0)) / (fi + ix->norm[docs[i]]);
+      if (part > p->t.blocks[i / BLOCK].max_part) p->t.blocks[i / BLOCK].max_part = part;
+    }
+    p->next = m->phrases;
+    m->phrases = p;
+    m->phrase_postings += n;
+    *t = &p->t;
+    docs = NULL;
+    f = NULL;
+  }
+  pthread_mutex_unlock(&m->mu);
+  free(docs);
+  free(f);
+  return n;
 }
 
 static int cmp_clause_cost(const void *a, const void *b) {
@@ -716,6 +910,7 @@ static void exec_release(Exec *e) {
   free(e->its);
   for (size_t i = 0; i < e->n_words; i++) free(e->words[i]);
   free(e->words);
+  free(e->F);
 }
 
 static void exec_init(Exec *e, const SearchIndex *ix, const Query *q, time_t now) {
@@ -761,17 +956,41 @@ static void exec_init(Exec *e, const SearchIndex *ix, const Query *q, time_t now
     cl->doc = 0;
   }
   buf_release(&folded);
-  /* IDFs, in query order */
-  size_t wi = 0;
-  for (size_t i = 0; i < e->n_scored; i++) {
-    Alt *a = e->scored[i];
-    int missing = 0;
-    for (size_t k = 0; k < a->n; k++) missing |= a->w[k].t == NULL;
-    long long nhit = missing ? 0 : phrase_df(ix, a, (const char *const *)e->words + wi);
-    wi += a->n;
-    double idf = log(((double)ix->n - (double)nhit + 0.5) / ((double)nhit + 0.5));
-    a->idf = idf <= 0.0 ? 1e-6 : idf;
+  /* phrases already computed become postings; IDFs, in query order */
+  Buf key = BUF_INIT;
+  for (size_t c = 0; c < q->n_clauses; c++) {
+    Clause *cl = &e->clauses[c];
+    for (size_t a = 0; a < cl->n; a++) {
+      Alt *al = &cl->alts[a];
+      int missing = 0;
+      for (size_t k = 0; k < al->n; k++) missing |= al->w[k].t == NULL;
+      const Term *t = NULL;
+      long long nhit = 0;
+      if (al->n > 1 && !missing) {
+        buf_reset(&key);
+        for (size_t k = 0; k < al->n; k++) {
+          Buf f = BUF_INIT;
+          const char *word = q->clauses[c].alts[a].words[k];
+          token_fold(word, strlen(word), &f);
+          buf_addf(&key, "%s ", buf_cstr(&f));
+          buf_release(&f);
+        }
+        if (!(t = phrase_find(ix, key.data)) && !cl->negated) nhit = phrase_run(ix, al, key.data, &t);
+        if (t) { /* the phrase's postings stand in for its words */
+          nhit = t->df;
+          term_start(&al->w[0], t);
+          al->n = 1;
+        }
+      } else if (!missing) {
+        nhit = al->w[0].t->df;
+      }
+      if (!cl->negated) {
+        double idf = log(((double)ix->n - (double)nhit + 0.5) / ((double)nhit + 0.5));
+        al->idf = idf <= 0.0 ? 1e-6 : idf;
+      }
+    }
   }
+  buf_release(&key);
   /* positioned at the start */
   for (size_t c = 0; c < q->n_clauses; c++) {
     Clause *cl = &e->clauses[c];
@@ -813,39 +1032,147 @@ static inline unsigned shown_status(const SearchIndex *ix, uint32_t d, time_t no
   return s;
 }
 
-static int filters_pass(const Exec *e, uint32_t d) {
+/* The first p in [0, n) at which pred(ctx, p) turns true (it is false,
+ * then true); n when it never does. */
+typedef struct {
+  const SearchIndex *ix;
+  const uint32_t *o;
+  QuerySort sort;
+  double key; /* the bound on key_of */
+  uint32_t rank;
+  int64_t t;
+  long long id;
+} Bound;
+static uint32_t lower_bound(uint32_t n, int (*pred)(const Bound *b, uint32_t p), const Bound *b) {
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (pred(b, mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+static int key_ge(const Bound *b, uint32_t p) { return key_of(b->ix, b->sort, b->o[p]) >= b->key; }
+static int key_gt(const Bound *b, uint32_t p) { return key_of(b->ix, b->sort, b->o[p]) > b->key; }
+static int deadline_ge(const Bound *b, uint32_t p) { return b->ix->deadline[b->o[p]] >= b->t; }
+static int code_ge(const Bound *b, uint32_t p) { return b->ix->cpv_code[p] >= (uint32_t)b->t; }
+static int buyer_ge(const Bound *b, uint32_t p) { return b->ix->buyer[b->o[p]] >= b->id; }
+static int buyer_gt(const Bound *b, uint32_t p) { return b->ix->buyer[b->o[p]] > b->id; }
+static int after_key(const Bound *b, uint32_t p) {
+  double k = key_of(b->ix, b->sort, b->o[p]);
+  return k > b->key || (k == b->key && b->ix->rank[b->o[p]] >= b->rank);
+}
+
+static void and_into(const SearchIndex *ix, uint64_t *dst, const uint64_t *m) {
+  for (size_t w = 0; w < ix->n_words; w++) dst[w] &= m[w];
+}
+
+/* Docs order[from..to) into a new bitmap; pre: the order's prefix bitmaps. */
+static uint64_t *range_bitmap(const SearchIndex *ix, const uint32_t *order, uint64_t *const *pre, uint32_t from,
+                              uint32_t to) {
+  uint64_t *m = bm_new(ix);
+  uint32_t step = ix->pre_step, k1 = (from + step - 1) / step, k2 = to / step;
+  if (k1 >= k2) { /* within one step: bit by bit */
+    for (uint32_t p = from; p < to; p++) bm_set(m, order[p]);
+    return m;
+  }
+  for (size_t w = 0; w < ix->n_words; w++) m[w] = pre[k2][w] & ~pre[k1][w]; /* [k1*step, k2*step) */
+  for (uint32_t p = from; p < k1 * step; p++) bm_set(m, order[p]);
+  for (uint32_t p = k2 * step; p < to; p++) bm_set(m, order[p]);
+  return m;
+}
+
+/* The filters of the query as one bitmap (e->F), from the index's bitmaps
+ * and sort orders: each filter costs a pass over a bitmap or over the docs
+ * in a range, never a test per doc of the whole index. */
+static void build_filter(Exec *e) {
   const SearchIndex *ix = e->ix;
   const Query *q = e->q;
-  if (q->status && !(q->status & (1u << shown_status(ix, d, e->now)))) return 0;
-  if (q->has_closing_from || q->has_closing_to) {
-    int64_t t = ix->deadline[d];
-    if (t == NONE_TIME) return 0;
-    if (q->has_closing_from && t < (int64_t)q->closing_from) return 0;
-    if (q->has_closing_to && t >= (int64_t)q->closing_to) return 0;
+  if (!e->filtered) return;
+  uint64_t *F = e->F = bm_new(ix), *m;
+  bm_fill(ix, F);
+  if (q->status) {
+    m = bm_new(ix);
+    unsigned open = q->status & (1u << NOTICE_OPEN), closed = q->status & (1u << NOTICE_CLOSED);
+    for (int s = 0; s < 5; s++)
+      if (q->status & (1u << s))
+        for (size_t w = 0; w < ix->n_words; w++) m[w] |= ix->bm_status[s][w];
+    if (!open != !closed) { /* open past its deadline counts as closed */
+      const uint32_t *o = ix->open_by_deadline;
+      Bound bd = {.ix = ix, .o = o, .t = (int64_t)e->now};
+      uint32_t k = lower_bound(ix->n_open, deadline_ge, &bd);
+      for (uint32_t p = 0; p < k; p++) {
+        uint32_t d = o[p];
+        if (open) m[d >> 6] &= ~(1ull << (d & 63));
+        else m[d >> 6] |= 1ull << (d & 63);
+      }
+    }
+    and_into(ix, F, m);
+    free(m);
   }
-  if (q->has_value_min || q->has_value_max) {
-    double v = ix->value[d];
-    if (isnan(v)) return 0;
-    if (q->has_value_min && !(v >= q->value_min)) return 0;
-    if (q->has_value_max && !(v <= q->value_max)) return 0;
+  if (e->region_mask) {
+    m = bm_new(ix);
+    for (int r = 0; r < 12; r++)
+      if (e->region_mask & (1u << r))
+        for (size_t w = 0; w < ix->n_words; w++) m[w] |= ix->bm_region[r][w];
+    and_into(ix, F, m);
+    free(m);
   }
-  if (e->region_mask && !(ix->regions[d] & e->region_mask)) return 0;
-  if (q->buyer && ix->buyer[d] != q->buyer) return 0;
-  if (q->sme == FLAG_YES && ix->sme[d] != FLAG_YES) return 0;
-  if (q->sme == FLAG_NO && ix->sme[d] == FLAG_YES) return 0;
-  if (q->vcse == FLAG_YES && ix->vcse[d] != FLAG_YES) return 0;
-  if (q->vcse == FLAG_NO && ix->vcse[d] == FLAG_YES) return 0;
   if (q->n_cpv) {
-    int hit = 0;
-    for (uint32_t k = ix->cpv_off[d]; k < ix->cpv_off[d + 1] && !hit; k++)
-      for (size_t i = 0; i < q->n_cpv; i++)
-        if (ix->cpv[k] >= e->cpv_lo[i] && ix->cpv[k] < e->cpv_hi[i]) {
-          hit = 1;
-          break;
-        }
-    if (!hit) return 0;
+    m = bm_new(ix);
+    for (size_t i = 0; i < q->n_cpv; i++) {
+      const uint64_t *div = ix->bm_div[e->cpv_lo[i] / 1000000];
+      if (strlen(q->cpv[i]) == 2) { /* a division: its bitmap */
+        if (div)
+          for (size_t w = 0; w < ix->n_words; w++) m[w] |= div[w];
+        continue;
+      }
+      Bound lo = {.ix = ix, .t = e->cpv_lo[i]}, hi = {.ix = ix, .t = e->cpv_hi[i]};
+      for (uint32_t p = lower_bound(ix->n_pairs, code_ge, &lo), to = lower_bound(ix->n_pairs, code_ge, &hi); p < to; p++)
+        bm_set(m, ix->cpv_doc[p]);
+    }
+    and_into(ix, F, m);
+    free(m);
   }
-  return 1;
+  if (q->sme != FLAG_UNKNOWN)
+    for (size_t w = 0; w < ix->n_words; w++) F[w] &= q->sme == FLAG_YES ? ix->bm_sme[w] : ~ix->bm_sme[w];
+  if (q->vcse != FLAG_UNKNOWN)
+    for (size_t w = 0; w < ix->n_words; w++) F[w] &= q->vcse == FLAG_YES ? ix->bm_vcse[w] : ~ix->bm_vcse[w];
+  if (q->buyer) {
+    const uint32_t *o = ix->by_buyer;
+    Bound bd = {.ix = ix, .o = o, .id = q->buyer};
+    uint32_t from = lower_bound(ix->n, buyer_ge, &bd), to = lower_bound(ix->n, buyer_gt, &bd);
+    uint64_t *b = bm_new(ix);
+    for (uint32_t p = from; p < to; p++) bm_set(b, o[p]);
+    and_into(ix, F, b);
+    free(b);
+  }
+  if (q->has_closing_from || q->has_closing_to) {
+    const uint32_t *o = ix->ord_closing;
+    Bound lo = {.ix = ix, .o = o, .sort = QUERY_SORT_CLOSING, .key = -INFINITY}, hi = lo;
+    if (q->has_closing_from) lo.key = (double)q->closing_from;
+    hi.key = q->has_closing_to ? (double)q->closing_to : INFINITY; /* exclusive; no deadline is +inf */
+    uint32_t from = lower_bound(ix->n, key_ge, &lo), to = lower_bound(ix->n, key_ge, &hi);
+    m = range_bitmap(ix, o, ix->pre_closing, from, to);
+    and_into(ix, F, m);
+    free(m);
+  }
+  if (q->has_value_min || q->has_value_max) { /* keys are -value, ascending; no value is +inf */
+    const uint32_t *o = ix->ord_value;
+    Bound lo = {.ix = ix, .o = o, .sort = QUERY_SORT_VALUE, .key = -INFINITY}, hi = lo;
+    if (q->has_value_max) lo.key = -q->value_max;
+    uint32_t from = lower_bound(ix->n, key_ge, &lo), to;
+    if (q->has_value_min) {
+      hi.key = -q->value_min;
+      to = lower_bound(ix->n, key_gt, &hi);
+    } else {
+      hi.key = INFINITY; /* up to the docs without a value */
+      to = lower_bound(ix->n, key_ge, &hi);
+    }
+    m = range_bitmap(ix, o, ix->pre_value, from, to);
+    and_into(ix, F, m);
+    free(m);
+  }
 }
 
 /* Whether d is excluded by a negated clause. */
@@ -917,13 +1244,7 @@ static int cmp_cand(const void *a, const void *b) {
 }
 
 static double sort_key(const Exec *e, uint32_t d, double s) {
-  const SearchIndex *ix = e->ix;
-  switch (e->q->sort) {
-  case QUERY_SORT_RELEVANCE: return -s;
-  case QUERY_SORT_CLOSING: return ix->deadline[d] == NONE_TIME ? INFINITY : (double)ix->deadline[d];
-  case QUERY_SORT_NEWEST: return ix->published[d] == NONE_TIME ? INFINITY : -(double)ix->published[d];
-  default: return isnan(ix->value[d]) ? INFINITY : -ix->value[d];
-  }
+  return e->q->sort == QUERY_SORT_RELEVANCE ? -s : key_of(e->ix, e->q->sort, d);
 }
 
 /* Whether c comes after the cursor. */
@@ -932,54 +1253,252 @@ static inline int after_cursor(const Exec *e, const Cand *c) {
 }
 
 static void consider(Exec *e, Heap *h, uint32_t d, double s) {
-  Cand c = {sort_key(e, d, s), e->ix->rank[d], d, s};
+  double key = sort_key(e, d, s);
+  if (h->n == h->k && key > h->v[0].key) return; /* cannot enter the page */
+  Cand c = {key, e->ix->rank[d], d, s};
   if (after_cursor(e, &c)) heap_offer(h, &c);
 }
 
 /* A single word, no filters, relevance: the total is its document frequency
  * and blocks whose best possible score cannot enter the top-k are skipped. */
+/* Relevance for a single word (and maybe filters): every posting is
+ * counted, but a block whose best score cannot enter the top-k is not
+ * scored. */
 static void top_single_word(Exec *e, Heap *h, long long *total) {
   Alt *a = e->scored[0];
-  TermIt *it = &a->w[0];
-  const Term *t = it->t;
+  const Term *t = a->w[0].t;
   const SearchIndex *ix = e->ix;
-  *total = t ? t->df : 0;
+  const uint64_t *F = e->F;
+  *total = 0;
   if (!t) return;
+  long long n = 0;
   for (uint32_t b = 0; b < t->n_blocks; b++) {
     const Block *bl = &t->blocks[b];
-    if (h->n == h->k) {
-      double f = bl->max_f, kmin = K1 * (1 - B + B * (double)bl->min_len / ix->avgdl);
-      double bound = a->idf * ((f * (K1 + 1.0)) / (f + kmin));
-      if (bound * (1 + 1e-9) < -h->v[0].key) continue;
+    uint32_t end = (b + 1) * BLOCK < t->df ? (b + 1) * BLOCK : t->df;
+    int skip = h->n == h->k && a->idf * bl->max_part * (1 + 1e-9) < -h->v[0].key;
+    if (skip) {
+      if (!F) n += end - b * BLOCK;
+      else
+        for (uint32_t i = b * BLOCK; i < end; i++) n += bm_test(F, t->docs[i]);
+      continue;
     }
-    term_load(it, b);
-    for (uint32_t i = 0; i < it->n; i++) {
-      uint32_t d = it->docs[i];
-      double f = (double)it->f[i];
+    for (uint32_t i = b * BLOCK; i < end; i++) {
+      uint32_t d = t->docs[i];
+      if (F && !bm_test(F, d)) continue;
+      n++;
+      double f = (double)t->f[i];
       double s = 0.0 + a->idf * ((f * (K1 + 1.0)) / (f + ix->norm[d]));
       consider(e, h, d, s);
     }
   }
+  *total = n;
+}
+
+/* ORs into m the docs holding alternative a (freshly positioned). */
+static void alt_bits(Alt *a, uint64_t *m) {
+  if (a->doc == END) return;
+  if (a->n == 1) {
+    const Term *t = a->w[0].t;
+    for (uint32_t i = a->w[0].i; i < t->df; i++) bm_set(m, t->docs[i]);
+    return;
+  }
+  for (; a->doc != END; alt_seek(a, a->doc + 1)) bm_set(m, a->doc);
+}
+
+static uint64_t popcount(const SearchIndex *ix, const uint64_t *m) {
+  uint64_t n = 0;
+  for (size_t w = 0; w < ix->n_words; w++) n += (uint64_t)__builtin_popcountll(m[w]);
+  return n;
+}
+
+/* The matches as a bitmap: the filters (or every doc), AND each positive
+ * clause, AND NOT each negated one. Takes e->F. */
+static uint64_t *match_bitmap(Exec *e) {
+  const SearchIndex *ix = e->ix;
+  uint64_t *M = e->F, *c = NULL;
+  e->F = NULL;
+  if (!M) {
+    M = bm_new(ix);
+    bm_fill(ix, M);
+  }
+  for (size_t i = 0; i < e->n_pos + e->n_neg; i++) {
+    Clause *cl = &e->clauses[i];
+    if (!c) c = bm_new(ix);
+    else memset(c, 0, ix->n_words * sizeof *c);
+    for (size_t a = 0; a < cl->n; a++) {
+      cl->alts[a].only = M; /* phrases are checked only where they still matter */
+      alt_bits(&cl->alts[a], c);
+    }
+    if (cl->negated)
+      for (size_t w = 0; w < ix->n_words; w++) M[w] &= ~c[w];
+    else
+      and_into(ix, M, c);
+  }
+  free(c);
+  return M;
+}
+
+/* Per thread, a score per doc, all 0.0 between searches (freed when the
+ * thread ends). */
+typedef struct {
+  double *v;
+  size_t n;
+} Acc;
+static pthread_key_t acc_key;
+static pthread_once_t acc_once = PTHREAD_ONCE_INIT;
+static void acc_free(void *p) {
+  Acc *a = p;
+  free(a->v);
+  free(a);
+}
+static void acc_init(void) { pthread_key_create(&acc_key, acc_free); }
+static double *acc_get(size_t n) {
+  pthread_once(&acc_once, acc_init);
+  Acc *a = pthread_getspecific(acc_key);
+  if (!a) {
+    a = xcalloc(1, sizeof *a);
+    pthread_setspecific(acc_key, a);
+  }
+  if (a->n < n) {
+    free(a->v);
+    a->v = xcalloc(n + 1, sizeof *a->v);
+    a->n = n;
+  }
+  return a->v;
+}
+
+/* Relevance from the match bitmap: each scored alternative's postings add
+ * its BM25 part to the matches' scores, in query order (so the sums are the
+ * same doubles as doc at a time); then every match goes through the heap. */
+static void run_relevance_bitmap(Exec *e, Heap *h, long long *total) {
+  const SearchIndex *ix = e->ix;
+  uint64_t *M = match_bitmap(e);
+  *total = (long long)popcount(ix, M);
+  double *acc = acc_get(ix->n);
+  for (size_t i = 0; i < e->n_scored; i++) {
+    Alt *a = e->scored[i];
+    if (a->n == 1) {
+      const Term *t = a->w[0].t;
+      if (!t) continue;
+      for (uint32_t k = 0; k < t->df; k++) {
+        uint32_t d = t->docs[k];
+        if (!bm_test(M, d)) continue;
+        double f = (double)t->f[k];
+        acc[d] += a->idf * ((f * (K1 + 1.0)) / (f + ix->norm[d]));
+      }
+      continue;
+    }
+    int missing = 0; /* a phrase: its iterators again, only in the matches */
+    for (size_t k = 0; k < a->n; k++) {
+      term_start(&a->w[k], a->w[k].t);
+      missing |= a->w[k].t == NULL;
+    }
+    if (missing) continue;
+    a->only = M;
+    a->doc = 0;
+    for (alt_seek(a, 0); a->doc != END; alt_seek(a, a->doc + 1)) {
+      double f = a->f;
+      acc[a->doc] += a->idf * ((f * (K1 + 1.0)) / (f + ix->norm[a->doc]));
+    }
+  }
+  for (size_t w = 0; w < ix->n_words; w++)
+    for (uint64_t bits = M[w]; bits; bits &= bits - 1) {
+      uint32_t d = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+      consider(e, h, d, acc[d]);
+      acc[d] = 0.0;
+    }
+  free(M);
+}
+
+/* Sorts other than relevance: the matches as a bitmap, counted; then the
+ * page from the sort's order (or, for few matches, from the bitmap). */
+static void run_bitmap(Exec *e, Heap *h, long long *total) {
+  const SearchIndex *ix = e->ix;
+  uint64_t *M = match_bitmap(e);
+  *total = (long long)popcount(ix, M);
+  const uint32_t *o = e->q->sort == QUERY_SORT_CLOSING  ? ix->ord_closing
+                      : e->q->sort == QUERY_SORT_NEWEST ? ix->ord_newest
+                                                        : ix->ord_value;
+  if ((uint64_t)*total * 32 < ix->n) { /* few: every match through the heap */
+    for (size_t w = 0; w < ix->n_words; w++)
+      for (uint64_t bits = M[w]; bits; bits &= bits - 1) consider(e, h, (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits)), 0);
+  } else { /* many: walk the order from the cursor, the first k matches are the page */
+    QuerySort s = e->q->sort;
+    uint32_t p = 0;
+    if (e->has_cursor) {
+      Bound bd = {.ix = ix, .o = o, .sort = s, .key = e->c_key, .rank = e->c_rank};
+      p = lower_bound(ix->n, after_key, &bd);
+    }
+    for (; p < ix->n && h->n < h->k; p++) {
+      uint32_t d = o[p];
+      if (bm_test(M, d)) consider(e, h, d, 0);
+    }
+  }
+  free(M);
 }
 
 static void run(Exec *e, Heap *h, long long *total) {
-  const SearchIndex *ix = e->ix;
-  const Query *q = e->q;
-  int relevance = q->sort == QUERY_SORT_RELEVANCE;
-  long long n = 0;
-  if (!e->n_pos) { /* no keywords: every notice, filtered */
-    for (uint32_t d = 0; d < ix->n; d++) {
-      if (e->filtered && !filters_pass(e, d)) continue;
-      if (e->n_neg && excluded(e, d)) continue;
-      n++;
-      consider(e, h, d, 0);
-    }
-    *total = n;
+  build_filter(e);
+  if (e->q->sort != QUERY_SORT_RELEVANCE) {
+    run_bitmap(e, h, total);
     return;
   }
-  if (relevance && !e->filtered && !e->n_neg && e->n_pos == 1 && e->clauses[0].n == 1 &&
-      e->clauses[0].alts[0].n == 1) {
+  const uint64_t *F = e->F;
+  long long n = 0;
+  for (size_t i = 0; F && i < e->n_pos + e->n_neg; i++)
+    for (size_t a = 0; a < e->clauses[i].n; a++) e->clauses[i].alts[a].only = F;
+  if (e->n_pos == 1 && e->clauses[0].n == 1 && e->clauses[0].alts[0].n == 1) {
+    if (e->n_neg) { /* exclusions join the filters */
+      uint64_t *m = e->F, *c = bm_new(e->ix);
+      if (!m) {
+        m = e->F = bm_new(e->ix);
+        bm_fill(e->ix, m);
+      }
+      for (size_t i = e->n_pos; i < e->n_pos + e->n_neg; i++) {
+        Clause *cl = &e->clauses[i];
+        memset(c, 0, e->ix->n_words * sizeof *c);
+        for (size_t a = 0; a < cl->n; a++) {
+          cl->alts[a].only = m;
+          alt_bits(&cl->alts[a], c);
+        }
+        for (size_t w = 0; w < e->ix->n_words; w++) m[w] &= ~c[w];
+      }
+      free(c);
+    }
     top_single_word(e, h, total);
+    return;
+  }
+  /* doc at a time costs about 25 times more per posting of the rarest clause
+   * than a pass over every posting into bitmaps: pick the cheaper */
+  uint64_t all = 0;
+  for (size_t i = 0; i < e->n_pos + e->n_neg; i++)
+    for (size_t a = 0; a < e->clauses[i].n; a++)
+      for (size_t k = 0; k < e->clauses[i].alts[a].n; k++)
+        all += e->clauses[i].alts[a].w[k].t ? e->clauses[i].alts[a].w[k].t->df : 0;
+  uint64_t lead_cost = e->clauses[0].cost;
+  if (F) {
+    uint64_t f = popcount(e->ix, F);
+    if (f < lead_cost) lead_cost = f;
+  }
+  if (all < 25 * lead_cost) {
+    run_relevance_bitmap(e, h, total);
+    return;
+  }
+  if (F && popcount(e->ix, F) < e->clauses[0].cost) { /* the filters are the rarer: they lead */
+    const SearchIndex *ix = e->ix;
+    for (size_t w = 0; w < ix->n_words; w++)
+      for (uint64_t bits = F[w]; bits; bits &= bits - 1) {
+        uint32_t d = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+        size_t i;
+        for (i = 0; i < e->n_pos; i++) {
+          clause_seek(&e->clauses[i], d);
+          if (e->clauses[i].doc != d) break;
+        }
+        if (i < e->n_pos || (e->n_neg && excluded(e, d))) continue;
+        n++;
+        consider(e, h, d, score(e, d));
+      }
+    *total = n;
     return;
   }
   Clause *lead = &e->clauses[0];
@@ -997,9 +1516,9 @@ static void run(Exec *e, Heap *h, long long *total) {
       d = lead->doc;
       continue;
     }
-    if ((!e->filtered || filters_pass(e, d)) && !(e->n_neg && excluded(e, d))) {
+    if ((!F || bm_test(F, d)) && !(e->n_neg && excluded(e, d))) {
       n++;
-      consider(e, h, d, relevance ? score(e, d) : 0);
+      consider(e, h, d, score(e, d));
     }
     clause_seek(lead, d + 1);
     d = lead->doc;

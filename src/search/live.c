@@ -39,8 +39,8 @@ static void say(LiveIndex *li, const SearchIndex *ix) {
   if (!li->log) return;
   SearchIndexInfo in;
   search_index_info(ix, &in);
-  fprintf(li->log, "powerhouse: search index: %zu notices, %zu words, %.0f MB, built in %.2f s (change %lld)\n",
-          in.notices, in.words, (double)in.bytes / 1048576.0, in.build_s, (long long)in.seq);
+  fprintf(li->log, "powerhouse: search index: %zu notices, %zu words, %zu postings, %.0f MB, built in %.2f s (change %lld)\n",
+          in.notices, in.words, in.postings, (double)in.bytes / 1048576.0, in.build_s, (long long)in.seq);
   fflush(li->log);
 }
 
