@@ -12,7 +12,11 @@
 # powerhouse/nginx. Target (issue): >= 0.5. Both servers are stopped and the
 # temporary directory removed on any exit (~50 s in all with the defaults).
 #
-#   bench/pages.sh [--db URL] [--seconds N] [--connections N]
+#   bench/pages.sh [--db URL] [--seconds N] [--connections N] [--no-page-cache]
+#
+# By default the portal keeps rendered notice pages (web/cache.h), so after
+# the first request wrk measures serving a kept page; --no-page-cache makes
+# every request render the page from the store (reads, merge, HTML).
 #
 # Needs wrk and nginx (apt-get install -y wrk nginx-light) and curl; brings
 # ./powerhouse up to date with make first. The default store is the one
@@ -23,12 +27,14 @@ cd "$(dirname "$0")/.."
 db=""
 seconds=10
 conns=32
+cache=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --connections) conns="$2"; shift 2 ;;
-    *) echo "usage: bench/pages.sh [--db URL] [--seconds N] [--connections N]" >&2; exit 2 ;;
+    --no-page-cache) cache="--no-page-cache"; shift ;;
+    *) echo "usage: bench/pages.sh [--db URL] [--seconds N] [--connections N] [--no-page-cache]" >&2; exit 2 ;;
   esac
 done
 if [ -z "$db" ]; then
@@ -74,7 +80,7 @@ wait_for_line() {
 
 # powerhouse, on a port it picks; the access log goes to a file, like nginx's
 mkdir -p "$tmp/static"
-./powerhouse serve --db "$db" --listen 127.0.0.1:0 --static "$tmp/static" >"$tmp/ph.out" 2>"$tmp/ph.log" &
+./powerhouse serve --db "$db" --listen 127.0.0.1:0 --static "$tmp/static" --search store $cache >"$tmp/ph.out" 2>"$tmp/ph.log" &
 ph_pid=$!
 line=$(wait_for_line "$tmp/ph.out" "serving on") || {
   echo "pages.sh: powerhouse serve did not start:" >&2; cat "$tmp/ph.log" >&2; exit 1
@@ -160,7 +166,7 @@ read -r ph2 _ _ < <(run_wrk "$ph_url")
 ph_rps=$(awk -v a="$ph1" -v b="$ph2" 'BEGIN { print (a + b) / 2 }')
 ngx_rps=$(awk -v a="$ngx1" -v b="$ngx2" 'BEGIN { print (a + b) / 2 }')
 
-echo "notice page $path: $bytes bytes, store $db"
+echo "notice page $path: $bytes bytes, store $db, page cache $([ -n "$cache" ] && echo off || echo on)"
 echo "wrk -t2 -c$conns -d${seconds}s, two runs each (A B B A), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 printf '%-12s %12s %12s %12s %10s %10s\n' server "requests/s" "run 1" "run 2" "p50 (1)" "p99 (1)"
 printf '%-12s %12.0f %12.0f %12.0f %10s %10s\n' powerhouse "$ph_rps" "$ph1" "$ph2" "$ph_p50" "$ph_p99"

@@ -10,7 +10,7 @@
 
 static const char usage[] =
     "usage: powerhouse serve [--db URL] [--listen ADDR:PORT] [--static DIR] [--now DATE]\n"
-    "                        [--search index|store]\n"
+    "                        [--search index|store] [--no-page-cache]\n"
     "\n"
     "Serves the contract portal and the JSON API until SIGINT or SIGTERM (in-flight\n"
     "requests finish first). One access log line per request on stderr.\n"
@@ -23,13 +23,16 @@ static const char usage[] =
     "  --search WHAT    index (default): searches run on an in-memory index built at\n"
     "                   start and rebuilt when the store changes; store: on the\n"
     "                   database's own full-text engine (slower, no start-up cost)\n"
+    "  --no-page-cache  render every notice page afresh (by default a rendered page\n"
+    "                   is reused until the store changes or its text would change\n"
+    "                   with the date)\n"
     "\n"
     "exit status: 0 stopped cleanly, 2 usage error, 3 cannot listen or open the database\n";
 
 int cmd_serve(int argc, char **argv) {
-  const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL, *search = NULL;
-  CliOpt opts[] = {{"db", 1, &db},   {"listen", 1, &listen}, {"static", 1, &stat},
-                   {"now", 1, &now}, {"search", 1, &search}};
+  const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL, *search = NULL, *no_cache = NULL;
+  CliOpt opts[] = {{"db", 1, &db},         {"listen", 1, &listen}, {"static", 1, &stat},
+                   {"now", 1, &now},       {"search", 1, &search}, {"no-page-cache", 0, &no_cache}};
   char **args;
   size_t n;
   int help, code = EXIT_OK;
@@ -54,6 +57,7 @@ int cmd_serve(int argc, char **argv) {
     return EXIT_USAGE;
   }
   app.store_search = search && strcmp(search, "store") == 0;
+  app.no_page_cache = no_cache != NULL;
   /* Fail early and clearly when the database cannot be read. */
   Store *st = NULL;
   if (store_open(app.db_url, STORE_READONLY, &st, &err)) {

@@ -135,7 +135,10 @@ int app_serve(App *app, const char *listen, FILE *access_log, Err *err) {
   cfg.thread_done = thread_done;
   int own = !app->store_search && !app->index; /* the caller may bring a running index */
   if (own && live_index_start(app->db_url, app->index_poll_ms, stderr, &app->index, err)) return err->code;
+  if (!app->no_page_cache) app->pages = page_cache_new(4096);
   int rc = server_run(&cfg, err);
+  page_cache_free(app->pages);
+  app->pages = NULL;
   if (own) {
     live_index_stop(app->index);
     app->index = NULL;

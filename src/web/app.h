@@ -12,6 +12,7 @@
 #include "search/live.h"
 #include "search/query.h"
 #include "store/store.h"
+#include "web/cache.h"
 #include "web/server.h"
 
 typedef struct {
@@ -22,6 +23,8 @@ typedef struct {
   int store_search;       /* 1: search with the store's own engine, no in-memory index */
   unsigned index_poll_ms; /* how often the index looks for changes (0: every second) */
   LiveIndex *index;       /* started (and stopped) by app_serve unless store_search or already set */
+  PageCache *pages;       /* rendered notice pages, made by app_serve unless no_page_cache */
+  int no_page_cache;
 } App;
 
 /* Runs the portal until SIGINT/SIGTERM. */

@@ -449,17 +449,26 @@ void page_notice(Request *r) {
     return;
   }
   Store *st = app_store(r);
+  App *app = r->app;
   Notice nt;
   notice_init(&nt);
   Err err = ERR_INIT;
+  time_t now = app_now(r);
+  int64_t seq = -1;
+  if (app->pages && st && store_last_seq(st, &seq, &err) == 0 && page_cache_get(app->pages, cap, seq, now, &r->out))
+    return;
   int rc = st ? store_notice_get(st, cap, &nt, &err) : ERR_DB;
   if (rc <= 0) {
     if (rc < 0) r->status = 503;
     page_not_found(r);
     return;
   }
-  time_t now = app_now(r);
   const char *status = app_status(notice_status_name(nt.status), nt.deadline, now);
+  /* the page changes with time alone when it says "open, closes in N days":
+   * at the next whole day before the deadline, and when it passes */
+  time_t valid_until = (time_t)INT64_MAX, deadline;
+  if (!strcmp(status, "open") && nt.deadline && date_parse(nt.deadline, &deadline) == 0 && deadline >= now)
+    valid_until = deadline - (time_t)floor((double)(deadline - now) / 86400.0) * 86400 + 1;
   page_begin(r, nt.title ? nt.title : nt.ocid);
   html_printf(&r->out, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
                        "<p class=\"govuk-body\"><strong class=\"govuk-tag %s\">%s</strong></p>\n",
@@ -583,6 +592,7 @@ void page_notice(Request *r) {
   buf_release(&d);
   page_end(r);
   notice_release(&nt);
+  if (app->pages && seq >= 0 && r->status == 200) page_cache_put(app->pages, cap, seq, valid_until, r->out.data, r->out.len);
 }
 
 void page_buyer(Request *r) {

@@ -207,5 +207,14 @@ found=0
 for _ in $(seq 1 100); do [ "$(total "q=zyxwvut")" = 1 ] && { found=1; break; }; sleep 0.1; done
 is "$found" 1 "a notice ingested while serving shows in search results (index rebuilt)"
 like "$(cat "$T/serve.log")" "search index: [0-9]+ notices.*change [0-9]+" "... after the index was rebuilt"
+
+# Kept notice pages: the same bytes again, and the new text once the notice changes.
+get "/notices/ocds-late-1" >/dev/null; cp "$T/body" "$T/page1"
+get "/notices/ocds-late-1" >/dev/null
+ok $(cmp -s "$T/body" "$T/page1" && grep -q Zyxwvut "$T/body" && echo 0 || echo 1) "a notice page asked twice: the same page"
+sed -e 's/"id":"1","date":"2025-01-20T10:00:00Z"/"id":"2","date":"2025-01-21T10:00:00Z"/' -e 's/Zyxwvut/Qwertyuiop/' "$T/late.json" >"$T/late2.json"
+"$PH" ingest "$T/late2.json" --db "sqlite:$db" --quiet >/dev/null 2>&1
+get "/notices/ocds-late-1" >/dev/null
+ok $(grep -q Qwertyuiop "$T/body" && ! grep -q Zyxwvut "$T/body" && echo 0 || echo 1) "after a new release the page shows the new title at once"
 kill -TERM $spid; wait $spid; is $? 0 "SIGTERM stops the server cleanly"
 done_testing
