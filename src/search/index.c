@@ -669,11 +669,6 @@ static void term_start(TermIt *it, const Term *t) {
   it->pos_b = UINT32_MAX;
 }
 
-static inline void term_next(TermIt *it) {
-  if (it->doc == END) return;
-  it->doc = ++it->i < it->t->df ? it->t->docs[it->i] : END;
-}
-
 /* Moves to the first doc >= target: galloping, then binary search. */
 static void term_seek(TermIt *it, uint32_t target) {
   if (it->doc >= target) return;

@@ -36,6 +36,13 @@ static int on_token(void *ctx, const char *w, size_t len, size_t start, size_t e
   return 0;
 }
 
+/* Appends text, without the bytes that mark matches (a stored text has no
+ * control characters; this keeps the marks unambiguous whatever it holds). */
+static void add_text(Buf *out, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != 2 && s[i] != 3) buf_addc(out, s[i]);
+}
+
 /* Distinct query words among toks. */
 static size_t distinct(const Toks *t) {
   size_t n = 0;
@@ -85,13 +92,13 @@ void snippet_make(const char *const *cols, size_t n_cols, const char *const *wor
   size_t p = from;
   for (size_t i = at; i < at + w; i++) {
     const Tok *k = &best.v[i];
-    buf_add(out, best_text + p, k->start - p);
+    add_text(out, best_text + p, k->start - p);
     if (k->hit) buf_addc(out, 2);
-    buf_add(out, best_text + k->start, k->end - k->start);
+    add_text(out, best_text + k->start, k->end - k->start);
     if (k->hit) buf_addc(out, 3);
     p = k->end;
   }
   if (at + w < best.n) buf_adds(out, "…");
-  else buf_add(out, best_text + to, len - to); /* the closing punctuation */
+  else add_text(out, best_text + to, len - to); /* the closing punctuation */
   free(best.v);
 }
