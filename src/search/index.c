@@ -94,6 +94,8 @@ typedef struct {
   uint32_t cap;
   Bytes bpos;
   uint32_t cap_blocks;
+  uint32_t cur;        /* doc + 1 of the occurrences being gathered */
+  uint32_t head, tail; /* their chain in Builder.occ */
 } Term;
 
 /* A phrase's matches, kept once computed: its docs and weighted instance
@@ -220,9 +222,11 @@ typedef struct {
   Buf ocids;
   uint32_t *cpv;
   size_t n_cpv, cap_cpv;
-  /* the doc being tokenized: (term << 32 | pos) */
-  uint64_t *occ;
-  size_t n_occ, cap_occ;
+  /* the doc being tokenized: its occurrences (position, next of the same
+   * word) and its distinct words in order of first appearance */
+  uint32_t *occ_pos, *occ_next, *distinct;
+  size_t n_occ, cap_occ, n_distinct;
+  uint32_t doc;
   uint32_t col, col_tokens;
   uint64_t total_tokens;
 } Builder;
@@ -250,27 +254,33 @@ static int on_word(void *ctx, const char *w, size_t n, size_t start, size_t end)
   uint32_t t = intern(b->ix, w, n);
   if (b->n_occ == b->cap_occ) {
     b->cap_occ = b->cap_occ ? b->cap_occ * 2 : 1024;
-    b->occ = xrealloc(b->occ, b->cap_occ * sizeof *b->occ);
+    b->occ_pos = xrealloc(b->occ_pos, b->cap_occ * sizeof *b->occ_pos);
+    b->occ_next = xrealloc(b->occ_next, b->cap_occ * sizeof *b->occ_next);
+    b->distinct = xrealloc(b->distinct, b->cap_occ * sizeof *b->distinct);
   }
-  b->occ[b->n_occ++] = (uint64_t)t << 32 | (b->col << COL_SHIFT | b->col_tokens++);
+  uint32_t o = (uint32_t)b->n_occ++;
+  b->occ_pos[o] = b->col << COL_SHIFT | b->col_tokens++;
+  b->occ_next[o] = END;
+  Term *term = &b->ix->terms[t];
+  if (term->cur != b->doc + 1) { /* first time in this doc */
+    term->cur = b->doc + 1;
+    term->head = o;
+    b->distinct[b->n_distinct++] = t;
+  } else {
+    b->occ_next[term->tail] = o;
+  }
+  term->tail = o;
   return 0;
-}
-
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
 }
 
 /* Appends doc d's postings (b->occ) to its terms. */
 static void add_postings(Builder *b, uint32_t d, uint32_t len) {
   SearchIndex *ix = b->ix;
-  qsort(b->occ, b->n_occ, sizeof *b->occ, cmp_u64);
-  for (size_t i = 0; i < b->n_occ;) {
-    uint32_t t = (uint32_t)(b->occ[i] >> 32);
-    size_t j = i;
-    double f = 0;
-    while (j < b->n_occ && (uint32_t)(b->occ[j] >> 32) == t) f += WEIGHT[(uint32_t)b->occ[j++] >> COL_SHIFT];
+  for (size_t x = 0; x < b->n_distinct; x++) {
+    uint32_t t = b->distinct[x], count = 0;
     Term *term = &ix->terms[t];
+    double f = 0;
+    for (uint32_t o = term->head; o != END; o = b->occ_next[o]) f += WEIGHT[b->occ_pos[o] >> COL_SHIFT], count++;
     if (term->df % BLOCK == 0) {
       if (term->n_blocks == term->cap_blocks) {
         term->cap_blocks = term->cap_blocks ? term->cap_blocks * 2 : 1;
@@ -291,17 +301,16 @@ static void add_postings(Builder *b, uint32_t d, uint32_t len) {
     term->bf[term->df] = (uint16_t)fi;
     if (term->df % POS_STEP == 0) bl->pos_off[term->df % BLOCK / POS_STEP] = (uint32_t)term->bpos.n;
     term->df++;
-    put_varint(&term->bpos, (uint32_t)(j - i));
+    put_varint(&term->bpos, count);
     uint32_t prev = 0;
-    for (size_t k = i; k < j; k++) {
-      uint32_t p = (uint32_t)b->occ[k];
-      put_varint(&term->bpos, p - prev);
-      prev = p;
+    for (uint32_t o = term->head; o != END; o = b->occ_next[o]) {
+      put_varint(&term->bpos, b->occ_pos[o] - prev);
+      prev = b->occ_pos[o];
     }
     ix->postings++;
-    i = j;
   }
   b->n_occ = 0;
+  b->n_distinct = 0;
 }
 
 static int64_t parse_time(const char *s) {
@@ -356,6 +365,7 @@ static int on_doc(void *ctx, const StoreIndexDoc *d, Err *err) {
   }
   const char *cols[N_COLS] = {d->title, d->description, d->buyer_name, d->cpv_text};
   uint32_t len = 0;
+  b->doc = i;
   for (uint32_t c = 0; c < N_COLS; c++) {
     if (!cols[c]) continue;
     b->col = c;
@@ -512,7 +522,9 @@ int search_index_build(Store *st, SearchIndex **out, Err *err) {
   Builder b = {0};
   b.ix = ix;
   int rc = store_index_scan(st, on_doc, &b, &ix->seq, err);
-  free(b.occ);
+  free(b.occ_pos);
+  free(b.occ_next);
+  free(b.distinct);
   if (rc) {
     ix->ocid_pool = buf_detach(&b.ocids, NULL);
     free(b.cpv);

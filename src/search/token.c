@@ -31,6 +31,18 @@ int token_is_separator(uint32_t c) {
          (c >= 0x2794 && c <= 0x27BF) || (c >= 0x3000 && c <= 0x3003) || c == 0xFEFF || c == 0xFFFD;
 }
 
+/* ASCII folded: the small letter or digit, 0 for a separator. */
+static const unsigned char ASCII[128] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7',
+    ['8'] = '8', ['9'] = '9', ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+    ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v',
+    ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z', ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd',
+    ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l',
+    ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+    ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
+};
+
 /* U+00C0..U+017F folded: the ASCII letter it is without its accent, or 0 to
  * keep the character (then latin_lower gives its small letter). */
 static const char LATIN[] =
@@ -95,12 +107,15 @@ int token_each(const char *s, size_t n, TokenFn fn, void *ctx) {
   while (i < n) {
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80) { /* the fast path: ASCII */
-      if ((b >= '0' && b <= '9') || ((b | 32) >= 'a' && (b | 32) <= 'z')) {
+      char f = (char)ASCII[b];
+      if (f) {
         if (!w.len) start = i;
-        buf_addc(&w, (char)(b >= 'A' && b <= 'Z' ? b + 32 : b));
+        if (w.len + 2 > w.cap) buf_grow(&w, 64);
+        w.data[w.len++] = f;
         i++;
         continue;
       }
+      if (w.len) w.data[w.len] = 0;
       i++;
       if (w.len) {
         rc = fn(ctx, w.data, w.len, start, i - 1);
@@ -113,6 +128,7 @@ int token_each(const char *s, size_t n, TokenFn fn, void *ctx) {
     uint32_t c = token_decode((const unsigned char *)s + i, n - i, &len);
     if (token_is_separator(c)) {
       if (w.len) {
+        w.data[w.len] = 0;
         rc = fn(ctx, w.data, w.len, start, i);
         buf_reset(&w);
         if (rc) break;
@@ -124,6 +140,7 @@ int token_each(const char *s, size_t n, TokenFn fn, void *ctx) {
     }
     i += len;
   }
+  if (w.len) w.data[w.len] = 0;
   if (!rc && w.len) rc = fn(ctx, w.data, w.len, start, n);
   buf_release(&w);
   return rc;
