@@ -149,4 +149,17 @@ out=$("$PH" ingest "$T/big-demo.jsonl" --db "sqlite:$kdb" --quiet); rc=$?
 is "$rc" 0 "after kill -9: ingest again completes"
 is "$(sql "$kdb" 'SELECT count(*) FROM release')" "$all" "after kill -9: every release stored once"
 
+# Moving a store: export --format releases, then ingest into an empty store.
+"$PH" export --format releases --db "sqlite:$db" >"$T/moved.jsonl"; rc=$?
+is "$rc" 0 "export --format releases"
+is "$(wc -l <"$T/moved.jsonl" | tr -d ' ')" 723 "one line per stored release"
+out=$("$PH" ingest "$T/moved.jsonl" --db "sqlite:$T/moved.db" --quiet 2>&1); rc=$?
+is "$rc" 0 "the export ingests into an empty store without rejections"
+is "$("$PH" stats --db "sqlite:$T/moved.db")" "$("$PH" stats --db "sqlite:$db")" "the moved store counts the same"
+differ=0
+for o in $(sql "$db" "SELECT ocid FROM notice ORDER BY ocid"); do
+  [ "$("$PH" show "$o" --db "sqlite:$db")" = "$("$PH" show "$o" --db "sqlite:$T/moved.db")" ] || differ=$((differ + 1))
+done
+is "$differ" 0 "every notice reads the same from the moved store (source publisher included)"
+
 done_testing
