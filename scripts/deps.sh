@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libcjson-dev libsqlite3-dev zlib1g-dev \
-libmicrohttpd-dev libsodium-dev libpq-dev valgrind perl sqlite3 gzip curl nodejs chromium"
+libmicrohttpd-dev libsodium-dev libpq-dev postgresql valgrind perl sqlite3 gzip curl nodejs chromium"
 
 missing=""
 for p in $PKGS; do

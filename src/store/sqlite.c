@@ -30,6 +30,7 @@
 
 #include "base/buf.h"
 #include "model/cpv.h"
+#include "store/orgs.h"
 #include "store/store_impl.h"
 
 /* ---- schema ---------------------------------------------------------------- */
@@ -243,38 +244,12 @@ typedef struct {
   Checkpointer ck;
   /* Organisations stored by this connection, by everything org_put writes:
    * the same buyer on the next notice needs no statement. Emptied on rollback. */
-  struct OrgSeen {
-    char *sig;
-    sqlite3_int64 id;
-  } *orgs;
-  size_t n_orgs;
+  OrgCache orgs;
   /* The notice the last release_add used, for the next release of the same ocid. */
   char *last_ocid;
   sqlite3_int64 last_notice;
 } Sqlite;
 
-#define ORG_SLOTS (1u << 16)
-
-static uint64_t fnv(const char *p, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  while (n--) h = (h ^ (unsigned char)*p++) * 1099511628211ull;
-  return h;
-}
-
-static void orgs_clear(Sqlite *s) {
-  if (!s->orgs) return;
-  for (size_t i = 0; i < ORG_SLOTS; i++) free(s->orgs[i].sig);
-  memset(s->orgs, 0, ORG_SLOTS * sizeof *s->orgs);
-  s->n_orgs = 0;
-}
-
-/* The slot of sig: its entry, or the empty slot where it would go. */
-static struct OrgSeen *orgs_slot(Sqlite *s, const char *sig, size_t len) {
-  if (!s->orgs) s->orgs = xcalloc(ORG_SLOTS, sizeof *s->orgs);
-  size_t i = (size_t)fnv(sig, len) & (ORG_SLOTS - 1);
-  while (s->orgs[i].sig && strcmp(s->orgs[i].sig, sig) != 0) i = (i + 1) & (ORG_SLOTS - 1);
-  return &s->orgs[i];
-}
 
 static void forget_last_notice(Sqlite *s) {
   free(s->last_ocid);
@@ -493,8 +468,7 @@ static void sqlite_close(void *impl) {
   for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(s->q[i]);
   fts_clear(s);
   free(s->fts);
-  orgs_clear(s);
-  free(s->orgs);
+  org_cache_release(&s->orgs);
   forget_last_notice(s);
   sqlite3_close(s->db);
   free(s->path);
@@ -577,7 +551,7 @@ static int sqlite_commit(void *impl, Err *err) {
   int rc = fts_apply(s, err);
   if (rc) {
     fts_clear(s);
-    orgs_clear(s);
+    org_cache_clear(&s->orgs);
     forget_last_notice(s);
     exec(s, "ROLLBACK", NULL);
     s->in_txn = 0;
@@ -586,7 +560,7 @@ static int sqlite_commit(void *impl, Err *err) {
   rc = exec(s, "COMMIT", err);
   if (rc) {
     exec(s, "ROLLBACK", NULL);
-    orgs_clear(s);
+    org_cache_clear(&s->orgs);
     forget_last_notice(s);
   } else {
     checkpointer_kick(s);
@@ -598,7 +572,7 @@ static int sqlite_commit(void *impl, Err *err) {
 static void sqlite_rollback(void *impl) {
   Sqlite *s = impl;
   fts_clear(s);
-  orgs_clear(s);
+  org_cache_clear(&s->orgs);
   forget_last_notice(s);
   if (s->in_txn) exec(s, "ROLLBACK", NULL);
   s->in_txn = 0;
@@ -713,28 +687,13 @@ static int sqlite_notice_exists(void *impl, const char *ocid, Err *err) {
 /* The organisation's row id (inserted or updated), 0 when o names nothing. */
 static int org_put(Sqlite *s, const Org *o, sqlite3_int64 *id, Err *err) {
   *id = 0;
-  Buf key = BUF_INIT;
-  if (o->scheme && o->identifier && *o->identifier) {
-    buf_addf(&key, "%s-%s", o->scheme, o->identifier);
-  } else if (o->name && *o->name) {
-    buf_adds(&key, "name:");
-    for (const char *p = o->name; *p; p++) buf_addc(&key, (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
-    if (o->postcode) buf_addf(&key, "|%s", o->postcode);
-  } else {
-    return 0;
-  }
+  Buf sig = BUF_INIT;
+  size_t key_len = org_signature(o, &sig);
+  int64_t seen;
   int rc = 0;
-  size_t key_len = key.len;
-  const char *fields[] = {o->name, o->scheme, o->identifier, o->postcode, o->locality, o->region, o->country, o->scale};
-  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-    buf_addc(&key, 0x1f);
-    if (fields[i]) buf_adds(&key, fields[i]);
-    else buf_addc(&key, 0x1e);
-  }
-  buf_addf(&key, "\x1f%d", (int)o->vcse);
-  struct OrgSeen *seen = orgs_slot(s, key.data, key.len);
-  if (seen->sig) {
-    *id = seen->id;
+  if (!key_len) goto out;
+  if (org_cache_get(&s->orgs, sig.data, sig.len, &seen)) {
+    *id = seen;
     goto out;
   }
   sqlite3_stmt *q = stmt(s, Q_ORG_UPSERT, err);
@@ -742,7 +701,7 @@ static int org_put(Sqlite *s, const Org *o, sqlite3_int64 *id, Err *err) {
     rc = ERR_DB;
     goto out;
   }
-  sqlite3_bind_text(q, 1, key.data, (int)key_len, SQLITE_STATIC);
+  sqlite3_bind_text(q, 1, sig.data, (int)key_len, SQLITE_STATIC);
   bind_text(q, 2, o->name);
   bind_text(q, 3, o->scheme);
   bind_text(q, 4, o->identifier);
@@ -756,26 +715,12 @@ static int org_put(Sqlite *s, const Org *o, sqlite3_int64 *id, Err *err) {
     rc = db_err(s, err, "cannot store an organisation");
   } else {
     *id = sqlite3_column_int64(q, 0);
-    if (s->n_orgs >= ORG_SLOTS / 2) {
-      orgs_clear(s);
-      seen = orgs_slot(s, key.data, key.len);
-    }
-    seen->sig = buf_detach(&key, NULL);
-    seen->id = *id;
-    s->n_orgs++;
+    org_cache_put(&s->orgs, sig.data, sig.len, *id);
   }
   sqlite3_reset(q);
 out:
-  buf_release(&key);
+  buf_release(&sig);
   return rc;
-}
-
-static void cpv_text(const Notice *n, Buf *out) {
-  for (size_t i = 0; i < n->n_cpvs; i++) {
-    if (i) buf_addc(out, ' ');
-    buf_adds(out, n->cpvs[i].code);
-    if (n->cpvs[i].label) buf_addf(out, " %s", n->cpvs[i].label);
-  }
 }
 
 static int eq(const unsigned char *a, const char *b) {
@@ -790,7 +735,7 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
   sqlite3_stmt *q;
   sqlite3_int64 id = 0, buyer = 0, count = 0, last_seq = 0;
   int fts_same = 0;
-  cpv_text(n, &cpvs);
+  store_cpv_text(n, &cpvs);
 
   if (org_put(s, &n->buyer, &buyer, err)) goto out;
 

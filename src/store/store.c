@@ -1,4 +1,7 @@
-/* store.c -- picks a backend from the URL and forwards to its operations. */
+/* store.c -- picks a backend from the URL and forwards to its operations:
+ * "postgres://...", "postgresql://..." or "postgres:" (PG* environment
+ * variables) is PostgreSQL (pg.c); "sqlite:PATH", "sqlite://PATH" or a bare
+ * PATH is SQLite (sqlite.c). */
 #include "store/store_impl.h"
 
 #include <stdlib.h>
@@ -10,22 +13,26 @@ int store_open(const char *url, int flags, Store **out, Err *err) {
   *out = NULL;
   if (!url || !*url) url = STORE_DEFAULT_URL;
   const StoreOps *ops;
-  const char *path;
-  if (strncmp(url, "sqlite:", 7) == 0) {
-    ops = &store_sqlite_ops;
-    path = url + 7;
-    if (strncmp(path, "//", 2) == 0) path += 2; /* sqlite://PATH */
-  } else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
-    return err_set(err, ERR_USAGE, "--db %s: the PostgreSQL backend is not built in this version", url);
-  } else if (strstr(url, "://")) {
-    return err_set(err, ERR_USAGE, "--db %s: unknown database URL (use sqlite:PATH)", url);
-  } else {
-    ops = &store_sqlite_ops;
-    path = url;
-  }
-  if (!*path) return err_set(err, ERR_USAGE, "--db %s: no file name", url);
   void *impl;
-  int rc = store_sqlite_open(path, flags, &impl, err);
+  int rc;
+  if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0 || strcmp(url, "postgres:") == 0 ||
+      strcmp(url, "postgresql:") == 0) {
+    ops = &store_pg_ops;
+    rc = store_pg_open(url, flags, &impl, err);
+  } else {
+    const char *path;
+    if (strncmp(url, "sqlite:", 7) == 0) {
+      path = url + 7;
+      if (strncmp(path, "//", 2) == 0) path += 2; /* sqlite://PATH */
+    } else if (strstr(url, "://")) {
+      return err_set(err, ERR_USAGE, "--db %s: unknown database URL (use sqlite:PATH or postgres://...)", url);
+    } else {
+      path = url;
+    }
+    if (!*path) return err_set(err, ERR_USAGE, "--db %s: no file name", url);
+    ops = &store_sqlite_ops;
+    rc = store_sqlite_open(path, flags, &impl, err);
+  }
   if (rc) return rc;
   Store *st = xmalloc(sizeof *st);
   st->ops = ops;

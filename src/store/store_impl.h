@@ -44,4 +44,9 @@ int store_sqlite_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *las
 int store_sqlite_last_seq(void *impl, int64_t *out, Err *err);
 int store_sqlite_notice_text(void *impl, long long id, StoreNoticeText *out, Err *err);
 
+/* pg.c: url is "postgres://...", "postgresql://..." or "postgres:" (PG*
+ * environment variables only). */
+int store_pg_open(const char *url, int flags, void **impl, Err *err);
+extern const StoreOps store_pg_ops;
+
 #endif

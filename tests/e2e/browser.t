@@ -33,8 +33,8 @@ if [ "$missing" != 0 ]; then
 fi
 
 # ---- a store with the dev data and a hostile notice -----------------------------------
-db=$T/dev.db
-"$PH" ingest "$DEV" --db "sqlite:$db" --quiet >/dev/null 2>&1
+db=$(newdb dev)
+"$PH" ingest "$DEV" --db "$db" --quiet >/dev/null 2>&1
 cat >"$T/hostile.json" <<'JSON'
 {"ocid":"ocds-hostile-browser-1","id":"1","date":"2025-01-21T10:00:00Z","tag":["tender"],"initiationType":"tender",
  "buyer":{"id":"hb1","name":"<img src=x onerror=window.__pwned=5> Hostile Council"},
@@ -45,12 +45,12 @@ cat >"$T/hostile.json" <<'JSON'
   "tenderPeriod":{"endDate":"2025-03-01T12:00:00Z"},
   "documents":[{"id":"d","documentType":"tenderNotice","url":"javascript:window.__pwned=2"}]}}
 JSON
-"$PH" ingest "$T/hostile.json" --db "sqlite:$db" --quiet >/dev/null 2>&1
+"$PH" ingest "$T/hostile.json" --db "$db" --quiet >/dev/null 2>&1
 ok $? "hostile notice ingested"
 
-"$PH" serve --db "sqlite:$db" --listen 127.0.0.1:0 --now $NOW --static build/static >"$T/serve.out" 2>"$T/serve.log" &
+"$PH" serve --db "$db" --listen 127.0.0.1:0 --now $NOW --static build/static >"$T/serve.out" 2>"$T/serve.log" &
 spid=$!
-trap 'kill $spid 2>/dev/null; rm -rf "$T"' EXIT
+trap 'kill $spid 2>/dev/null; cleanup_db; rm -rf "$T"' EXIT
 for _ in $(seq 1 50); do grep -q serving "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(grep -o ':[0-9]*/$' "$T/serve.out" | tr -d ':/')
 ok $([ -n "$PORT" ] && echo 0 || echo 1) "server started and printed its port"

@@ -35,7 +35,7 @@ like "$(cat "$T/err")" "bad.jsonl: byte 0 \(line 1\): .*not a valid date" "compi
 "$PH" compile a b >/dev/null 2>&1; is $? 2 "compile: two files is a usage error"
 
 # ---- in the store: an amendment updates the notice; an older release recompiles
-db="sqlite:$T/c.db"
+db=$(newdb c)
 printf '%s\n' '{"ocid":"ocds-t-9","id":"1","date":"2026-01-01T09:00:00Z","tag":["tender"],"tender":{"id":"t","title":"Smart city sensors","status":"active","value":{"amount":100000,"currency":"GBP"},"tenderPeriod":{"endDate":"2099-01-01T00:00:00Z"}}}' >"$T/r1.jsonl"
 printf '%s\n' '{"ocid":"ocds-t-9","id":"2","date":"2026-02-01T09:00:00Z","tag":["tenderAmendment"],"tender":{"id":"t","value":{"amount":150000,"currency":"GBP"}}}' >"$T/r2.jsonl"
 printf '%s\n' '{"ocid":"ocds-t-9","id":"0","date":"2025-12-01T09:00:00Z","tag":["planning"],"tender":{"id":"t","description":"Planning notice text","value":{"amount":1,"currency":"GBP"}}}' >"$T/r0.jsonl"
@@ -51,6 +51,6 @@ like "$s2" '"title":"Smart city sensors"' "store: the amendment keeps the title"
 s0=$("$PH" show ocds-t-9 --db "$db")
 like "$s0" '"value":150000' "store: an older release does not override the newer value"
 like "$s0" '"description":"Planning notice text"' "store: an older release's own fields are merged in (compiled again from all)"
-like "$(sqlite3 "$T/c.db" 'SELECT release_count FROM notice')" '^3$' "store: the notice counts three releases"
+like "$(sql "$db" 'SELECT release_count FROM notice')" '^3$' "store: the notice counts three releases"
 
 done_testing
