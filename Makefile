@@ -3,6 +3,7 @@
 #   make run       install deps, build, load demo data into var/powerhouse.db if empty, start
 #   make test      install deps, build, run every suite (optimised + ASan/UBSan + valgrind)
 #   make bench     benchmarks (bench/), results go in BENCHMARKS.md by hand
+#   make bench-pg  the ingest and search benchmarks on a throwaway PostgreSQL server
 #   make fuzz      libFuzzer targets (clang), FUZZ_SECONDS each
 
 CC       ?= cc
@@ -29,7 +30,7 @@ SAN_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(TESTS))
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .SECONDARY:
-.PHONY: all run test node static unit unit-san valgrind e2e bench fuzz clean deps check-pkgs
+.PHONY: all run test node static unit unit-san valgrind e2e bench bench-pg fuzz clean deps check-pkgs
 all: powerhouse
 
 deps:
@@ -114,6 +115,16 @@ bench: deps
 	./build/opt/bench/ingest $(BENCH_ARGS)
 	./build/opt/bench/search --db sqlite:var/bench/ingest.db
 	./bench/pages.sh
+
+# The same on PostgreSQL: a throwaway server (scripts/pg.sh) in var/bench/pg,
+# stopped at the end; reuses the generated input of `make bench`.
+bench-pg: deps
+	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search
+	@url=$$(./scripts/pg.sh start var/bench/pg) || exit 1; \
+	  dir=$$(pwd)/var/bench/pg; /usr/lib/postgresql/15/bin/dropdb -h "$$dir" --if-exists powerhouse && \
+	  /usr/lib/postgresql/15/bin/createdb -h "$$dir" powerhouse && \
+	  ./build/opt/bench/ingest --db "$$url" $(BENCH_ARGS) && \
+	  ./build/opt/bench/search --db "$$url"; rc=$$?; ./scripts/pg.sh stop var/bench/pg; exit $$rc
 
 build/opt/bench/%: build/opt/bench/%.o build/opt/libpowerhouse.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
