@@ -116,15 +116,19 @@ bench: deps
 	./build/opt/bench/search --db sqlite:var/bench/ingest.db
 	./bench/pages.sh
 
-# The same on PostgreSQL: a throwaway server (scripts/pg.sh) in var/bench/pg,
-# stopped at the end; reuses the generated input of `make bench`.
+# The same on PostgreSQL, on a server of its own in var/bench/pg (scripts/pg.sh),
+# halted at the end with its data kept: the next run searches the same store
+# again unless BENCH_PG_FRESH=1 (or it is empty). Reuses `make bench`'s input.
+PGBIN := /usr/lib/postgresql/15/bin
 bench-pg: deps
 	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search
-	@url=$$(./scripts/pg.sh start var/bench/pg) || exit 1; \
-	  dir=$$(pwd)/var/bench/pg; /usr/lib/postgresql/15/bin/dropdb -h "$$dir" --if-exists powerhouse && \
-	  /usr/lib/postgresql/15/bin/createdb -h "$$dir" powerhouse && \
-	  ./build/opt/bench/ingest --db "$$url" $(BENCH_ARGS) && \
-	  ./build/opt/bench/search --db "$$url"; rc=$$?; ./scripts/pg.sh stop var/bench/pg; exit $$rc
+	@url=$$(./scripts/pg.sh start var/bench/pg) || exit 1; dir=$$(pwd)/var/bench/pg; \
+	  n=$$($(PGBIN)/psql "$$url" -XAtqc 'SELECT count(*) FROM release' 2>/dev/null || echo 0); \
+	  if [ "$(BENCH_PG_FRESH)" = 1 ] || [ "$${n:-0}" = 0 ]; then \
+	    $(PGBIN)/dropdb -h "$$dir" --if-exists powerhouse && $(PGBIN)/createdb -h "$$dir" powerhouse && \
+	    ./build/opt/bench/ingest --db "$$url" $(BENCH_ARGS) || { ./scripts/pg.sh halt var/bench/pg; exit 1; }; \
+	  fi; \
+	  ./build/opt/bench/search --db "$$url"; rc=$$?; ./scripts/pg.sh halt var/bench/pg; exit $$rc
 
 build/opt/bench/%: build/opt/bench/%.o build/opt/libpowerhouse.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)

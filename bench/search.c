@@ -606,7 +606,12 @@ int main(int argc, char **argv) {
          db, n, seed, per[C_COMMON], per[C_FILTERED], per[C_RARE], per[C_BROWSE]);
 
   Summary s1 = {0}, s2 = {0}, s3 = {0};
-  int rc = store_phase ? phase_store(db, NULL, "1. store_search() (SQLite FTS5 + SQL)", items, n, seconds, &s1) : 0;
+  int on_pg = strncmp(db, "postgres", 8) == 0;
+  int rc = store_phase ? phase_store(db, NULL,
+                                     on_pg ? "1. store_search() (PostgreSQL tsvector + SQL)"
+                                           : "1. store_search() (SQLite FTS5 + SQL)",
+                                     items, n, seconds, &s1)
+                       : 0;
   LiveIndex *li = NULL;
   Err err = ERR_INIT;
   if (rc == 0) {

@@ -3,6 +3,7 @@
 #   scripts/pg.sh start DIR   create a cluster in DIR/data (if there is none), start it,
 #                             create the database "powerhouse", print the --db URL
 #   scripts/pg.sh stop DIR    stop it (fast shutdown) and remove DIR
+#   scripts/pg.sh halt DIR    stop it and keep DIR (start again reuses the data)
 # The server listens only on a Unix socket in DIR (listen_addresses=''), trusts
 # every local connection and runs with fsync=off and synchronous_commit=off: it
 # is for data that can be thrown away. Its superuser role is named after the
@@ -17,7 +18,7 @@ set -eu
 BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 DB=powerhouse
 
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start|stop|halt DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 cmd=$1
 case $2 in
@@ -71,7 +72,7 @@ EOF
   fi
   echo "postgresql:///$DB?host=$dir"
   ;;
-stop)
+stop|halt)
   [ -e "$dir" ] || exit 0
   if running; then
     as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || {
@@ -79,7 +80,7 @@ stop)
       exit 1
     }
   fi
-  rm -rf "$dir"
+  [ "$cmd" = stop ] && rm -rf "$dir"
   ;;
 *) usage ;;
 esac

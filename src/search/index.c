@@ -1576,12 +1576,12 @@ static char *prefix_chars(const char *s, size_t n) {
   return xstrndup(s, i);
 }
 
-static int fill_hit(const Exec *e, Store *st, const Cand *c, StoreHit *h, Err *err) {
+/* Fills hit h of doc c->doc; t: its texts from the store (taken). */
+static void fill_hit(const Exec *e, StoreNoticeText *t_, const Cand *c, StoreHit *h) {
   const SearchIndex *ix = e->ix;
   uint32_t d = c->doc;
-  StoreNoticeText t;
-  int rc = store_notice_text(st, ix->row[d], &t, err);
-  if (rc < 0) return rc;
+  StoreNoticeText t = *t_;
+  memset(t_, 0, sizeof *t_);
   h->ocid = xstrdup(ix->ocid_pool + ix->ocid_off[d]);
   h->title = t.title, t.title = NULL;
   h->buyer_name = t.buyer_name, t.buyer_name = NULL;
@@ -1610,7 +1610,6 @@ static int fill_hit(const Exec *e, Store *st, const Cand *c, StoreHit *h, Err *e
   if (!h->snippet) h->snippet = prefix_chars(t.description, 240);
   buf_release(&b);
   store_notice_text_release(&t);
-  return 0;
 }
 
 /* The rank a cursor's ocid stands at: the number of ocids <= it. */
@@ -1645,11 +1644,12 @@ int search_index_search(const SearchIndex *ix, Store *st, const Query *q, time_t
   size_t n = h.n > (size_t)q->limit ? (size_t)q->limit : h.n;
   out->has_more = h.n > (size_t)q->limit;
   out->hits = xcalloc(n + 1, sizeof *out->hits);
-  int rc = 0;
-  for (size_t i = 0; i < n && rc == 0; i++) {
-    rc = fill_hit(&e, st, &h.v[i], &out->hits[i], err);
-    if (rc == 0) out->n++;
-  }
+  /* the hits' texts from the store, in one call (one round trip on a server) */
+  long long ids[QUERY_MAX_LIMIT + 1];
+  StoreNoticeText texts[QUERY_MAX_LIMIT + 1];
+  for (size_t i = 0; i < n; i++) ids[i] = ix->row[h.v[i].doc];
+  int rc = store_notice_texts(st, ids, n, texts, err);
+  for (size_t i = 0; i < n && rc == 0; i++) fill_hit(&e, &texts[i], &h.v[i], &out->hits[out->n++]);
   free(h.v);
   exec_release(&e);
   if (rc) store_results_release(out);

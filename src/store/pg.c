@@ -239,7 +239,8 @@ static const char *const sql[Q_COUNT] = {
                               " FROM contract WHERE notice_id = $1 ORDER BY id",
     [Q_FTS_SEARCH] = "SELECT ocid, title FROM notice WHERE tsv @@ $1::tsquery"
                      " ORDER BY ts_rank(" RANK_WEIGHTS ", tsv, $1::tsquery) DESC, ocid LIMIT $2",
-    [Q_NOTICE_TEXT] = "SELECT title, description, buyer_name, cpv_text, currency FROM notice WHERE id = $1",
+    [Q_NOTICE_TEXT] = "SELECT id, title, description, buyer_name, cpv_text, currency FROM notice"
+                      " WHERE id = ANY($1::bigint[])",
     [Q_ORG_GET] = "SELECT name, scheme, identifier, postcode, locality, region, country, scale, vcse FROM org WHERE id = $1",
     [Q_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM release",
     [Q_STATS] = "SELECT (SELECT count(*) FROM release), (SELECT coalesce(max(seq), 0) FROM release),"
@@ -1217,22 +1218,31 @@ static int pg_last_seq(void *impl, int64_t *out, Err *err) {
   return 0;
 }
 
-static int pg_notice_text(void *impl, long long id, StoreNoticeText *o, Err *err) {
+static int pg_notice_texts(void *impl, const long long *ids, size_t n, StoreNoticeText *out, Err *err) {
   Pg *p = impl;
+  if (!n) return 0;
+  Buf arr = BUF_INIT; /* the ids as one array parameter: {1,2,3} */
+  buf_addc(&arr, '{');
+  for (size_t i = 0; i < n; i++) buf_addf(&arr, "%s%lld", i ? "," : "", ids[i]);
+  buf_addc(&arr, '}');
   Params ps = {.n = 0};
-  p_int(&ps, id);
-  PGresult *r = run(p, Q_NOTICE_TEXT, &ps, err, "cannot read a notice");
+  p_text(&ps, arr.data);
+  PGresult *r = run(p, Q_NOTICE_TEXT, &ps, err, "cannot read notices");
+  buf_release(&arr);
   if (!r) return ERR_DB;
-  int found = PQntuples(r) > 0;
-  if (found) {
-    o->title = col_dup(r, 0, 0);
-    o->description = col_dup(r, 0, 1);
-    o->buyer_name = col_dup(r, 0, 2);
-    o->cpv_text = col_dup(r, 0, 3);
-    o->currency = col_dup(r, 0, 4);
+  for (int row = 0; row < PQntuples(r); row++) {
+    long long id = col_int(r, row, 0);
+    for (size_t i = 0; i < n; i++) {
+      if (ids[i] != id || out[i].title || out[i].description) continue;
+      out[i].title = col_dup(r, row, 1);
+      out[i].description = col_dup(r, row, 2);
+      out[i].buyer_name = col_dup(r, row, 3);
+      out[i].cpv_text = col_dup(r, row, 4);
+      out[i].currency = col_dup(r, row, 5);
+    }
   }
   PQclear(r);
-  return found;
+  return 0;
 }
 
 /* ---- bulk reads for the in-memory search index ---------------------------------------------- */
@@ -1620,6 +1630,6 @@ const StoreOps store_pg_ops = {
     .org_get = pg_org_get,
     .index_scan = pg_index_scan,
     .last_seq = pg_last_seq,
-    .notice_text = pg_notice_text,
+    .notice_texts = pg_notice_texts,
     .close = pg_close,
 };

@@ -1085,22 +1085,25 @@ struct sqlite3 *store_sqlite_db(void *impl, const char **path) {
   return s->db;
 }
 
-int store_sqlite_notice_text(void *impl, long long id, StoreNoticeText *o, Err *err) {
-  Sqlite *s = impl;
-  sqlite3_stmt *q = stmt(s, Q_NOTICE_TEXT, err);
-  if (!q) return ERR_DB;
-  sqlite3_bind_int64(q, 1, id);
-  int rc = sqlite3_step(q), found = rc == SQLITE_ROW;
-  if (found) {
-    o->title = col_dup(q, 0);
-    o->description = col_dup(q, 1);
-    o->buyer_name = col_dup(q, 2);
-    o->cpv_text = col_dup(q, 3);
-    o->currency = col_dup(q, 4);
+int store_sqlite_notice_texts(void *impl, const long long *ids, size_t n, StoreNoticeText *out, Err *err) {
+  Sqlite *s = impl; /* an embedded database has no round trips: one lookup each */
+  for (size_t i = 0; i < n; i++) {
+    sqlite3_stmt *q = stmt(s, Q_NOTICE_TEXT, err);
+    if (!q) return ERR_DB;
+    sqlite3_bind_int64(q, 1, ids[i]);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+      StoreNoticeText *o = &out[i];
+      o->title = col_dup(q, 0);
+      o->description = col_dup(q, 1);
+      o->buyer_name = col_dup(q, 2);
+      o->cpv_text = col_dup(q, 3);
+      o->currency = col_dup(q, 4);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_err(s, err, "cannot read a notice");
   }
-  sqlite3_reset(q);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_err(s, err, "cannot read a notice");
-  return found;
+  return 0;
 }
 
 const StoreOps store_sqlite_ops = {
@@ -1120,6 +1123,6 @@ const StoreOps store_sqlite_ops = {
     .org_get = store_sqlite_org_get,
     .index_scan = store_sqlite_index_scan,
     .last_seq = store_sqlite_last_seq,
-    .notice_text = store_sqlite_notice_text,
+    .notice_texts = store_sqlite_notice_texts,
     .close = sqlite_close,
 };

@@ -72,9 +72,13 @@ int store_index_scan(Store *st, StoreIndexFn fn, void *ctx, int64_t *last_seq, E
   return st->ops->index_scan(st->impl, fn, ctx, last_seq, err);
 }
 int store_last_seq(Store *st, int64_t *out, Err *err) { return st->ops->last_seq(st->impl, out, err); }
-int store_notice_text(Store *st, long long id, StoreNoticeText *out, Err *err) {
-  memset(out, 0, sizeof *out);
-  return st->ops->notice_text(st->impl, id, out, err);
+int store_notice_texts(Store *st, const long long *ids, size_t n, StoreNoticeText *out, Err *err) {
+  if (n > STORE_TEXTS_MAX) return err_set(err, ERR_USAGE, "at most %d notices' texts at once", STORE_TEXTS_MAX);
+  memset(out, 0, n * sizeof *out);
+  int rc = st->ops->notice_texts(st->impl, ids, n, out, err);
+  if (rc)
+    for (size_t i = 0; i < n; i++) store_notice_text_release(&out[i]);
+  return rc;
 }
 void store_notice_text_release(StoreNoticeText *t) {
   free(t->title);

@@ -140,12 +140,15 @@ int store_index_scan(Store *st, StoreIndexFn fn, void *ctx, int64_t *last_seq, E
  * see whether anything changed. */
 int store_last_seq(Store *st, int64_t *out, Err *err);
 
-/* The texts of notice row id that a search hit shows (heap, caller frees with
- * store_notice_text_release). 1 found, 0 not. */
+/* The texts that search hits show, of the notices with row ids ids[0..n)
+ * (one round trip on a server database): out[i] for ids[i], all NULL when
+ * there is no such notice. Strings are heap, freed with
+ * store_notice_text_release. 0, or <0 with err (out then holds nothing). */
 typedef struct {
   char *title, *description, *buyer_name, *cpv_text, *currency;
 } StoreNoticeText;
-int store_notice_text(Store *st, long long id, StoreNoticeText *out, Err *err);
+#define STORE_TEXTS_MAX 128 /* ids per call */
+int store_notice_texts(Store *st, const long long *ids, size_t n, StoreNoticeText *out, Err *err);
 void store_notice_text_release(StoreNoticeText *t);
 
 /* Full-text search over title, description, buyer name and CPV labels; used by

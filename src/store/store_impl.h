@@ -22,7 +22,7 @@ typedef struct {
   int (*org_get)(void *impl, long long id, Org *out, Err *err);
   int (*index_scan)(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
   int (*last_seq)(void *impl, int64_t *out, Err *err);
-  int (*notice_text)(void *impl, long long id, StoreNoticeText *out, Err *err);
+  int (*notice_texts)(void *impl, const long long *ids, size_t n, StoreNoticeText *out, Err *err);
   void (*close)(void *impl);
 } StoreOps;
 
@@ -42,7 +42,7 @@ int store_sqlite_search(void *impl, const struct Query *q, time_t now, StoreResu
 int store_sqlite_org_get(void *impl, long long id, Org *out, Err *err);
 int store_sqlite_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
 int store_sqlite_last_seq(void *impl, int64_t *out, Err *err);
-int store_sqlite_notice_text(void *impl, long long id, StoreNoticeText *out, Err *err);
+int store_sqlite_notice_texts(void *impl, const long long *ids, size_t n, StoreNoticeText *out, Err *err);
 
 /* pg.c: url is "postgres://...", "postgresql://..." or "postgres:" (PG*
  * environment variables only). */

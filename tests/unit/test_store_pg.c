@@ -546,12 +546,14 @@ static void test_basics(const char *url) {
   store_stats(st, &ss, &e);
   is_int(ss.releases, 3, "the failed batch left nothing");
 
-  StoreNoticeText t;
-  is_int(store_notice_text(st, 1, &t, &e), 1, "notice_text by row id");
-  is_str(t.title, "Digital care alarms", "notice_text: title");
-  is_str(t.cpv_text, "85323000 Community health services 72000000", "notice_text: CPV text");
-  store_notice_text_release(&t);
-  is_int(store_notice_text(st, 99, &t, &e), 0, "notice_text: unknown id");
+  StoreNoticeText t[3];
+  long long tids[3] = {99, 1, 1};
+  is_int(store_notice_texts(st, tids, 3, t, &e), 0, "notice_texts: three ids in one call");
+  ok(!t[0].title && !t[0].description, "notice_texts: an unknown id gives nothing");
+  is_str(t[1].title, "Digital care alarms", "notice_texts: title, in the order asked");
+  is_str(t[1].cpv_text, "85323000 Community health services 72000000", "notice_texts: CPV text");
+  is_str(t[2].title, "Digital care alarms", "notice_texts: an id asked twice is filled twice");
+  for (int i = 0; i < 3; i++) store_notice_text_release(&t[i]);
 
   Scan sc = {BUF_INIT, BUF_INIT, 0};
   seq = 0;
