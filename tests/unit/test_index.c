@@ -242,12 +242,43 @@ static void random_query(Buf *qs) {
   buf_release(&q);
 }
 
+/* An index of an empty store answers every kind of query with nothing. */
+static void test_empty(void) {
+  char path[] = "/tmp/test_index_empty_XXXXXX";
+  int fd = mkstemp(path);
+  close(fd);
+  unlink(path);
+  Store *es = NULL;
+  SearchIndex *ex = NULL;
+  Err err = ERR_INIT;
+  int ok_all = store_open(path, 0, &es, &err) == 0 && search_index_build(es, &ex, &err) == 0;
+  static const char *const qs[] = {"", "q=software", "q=%22a%20b%22%20-c", "status=open&sort=closing",
+                                   "q=a&sort=value&region=TLD&cpv=722&value_min=5&closing_within=3&buyer=2"};
+  for (size_t i = 0; ok_all && i < sizeof qs / sizeof *qs; i++) {
+    Query q;
+    StoreResults r;
+    ok_all = parse(&q, qs[i]) == 0 && search_index_search(ex, es, &q, NOW, &r, &err) == 0 && r.total == 0 && r.n == 0;
+    if (ok_all) store_results_release(&r);
+    query_release(&q);
+  }
+  ok(ok_all, "an empty store's index answers every query with nothing (%s)", err.msg);
+  search_index_free(ex);
+  store_close(es);
+  unlink(path);
+  char aux[64];
+  snprintf(aux, sizeof aux, "%s-wal", path);
+  unlink(aux);
+  snprintf(aux, sizeof aux, "%s-shm", path);
+  unlink(aux);
+}
+
 int main(void) {
   char path[] = "/tmp/test_index_XXXXXX";
   int fd = mkstemp(path);
   close(fd);
   unlink(path);
   test_tokens();
+  test_empty();
   if (load(path)) return 1;
   Err err = ERR_INIT;
   if (!ok(search_index_build(st, &ix, &err) == 0, "index built from the store")) {
