@@ -390,17 +390,10 @@ void page_notices(Request *r) {
   query_release(&q);
 }
 
-typedef struct {
-  Request *r;
-  int n;
-} History;
-
-/* The notice's documents, from its compiled release. */
-static void documents(Request *r, Store *st, const char *ocid) {
-  StoredReleases t;
+/* The notice's documents, from its compiled release (t: its releases). */
+static void documents(Request *r, const StoredReleases *t) {
   Err err = ERR_INIT;
-  stored_releases(st, ocid, &t, &err);
-  cJSON *compiled = t.n ? merge_compile((const cJSON *const *)t.trees, t.n, &err) : NULL;
+  cJSON *compiled = t->n ? merge_compile((const cJSON *const *)t->trees, t->n, &err) : NULL;
   NoticeDocument *docs = NULL;
   size_t n = derive_documents(compiled, &docs);
   if (n) {
@@ -417,21 +410,28 @@ static void documents(Request *r, Store *st, const char *ocid) {
   }
   notice_documents_free(docs, n);
   cJSON_Delete(compiled);
-  stored_releases_release(&t);
 }
 
-static int history_row(void *ctx, const char *id, const char *date, const char *json, size_t len) {
-  History *h = ctx;
-  Buf when = BUF_INIT;
-  human_date(&when, date);
-  char *tags = release_tags(json, len);
-  html_printf(&h->r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
-                          "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
-              when.data, *tags ? tags : "—", id);
-  free(tags);
-  buf_release(&when);
-  h->n++;
-  return 0;
+/* One row of the release history per release (t: in date order): its date,
+ * its tags (what changed) and its id. */
+static void history_rows(Request *r, const StoredReleases *t) {
+  for (size_t i = 0; i < t->n; i++) {
+    const cJSON *rel = t->trees[i], *tag = cJSON_GetObjectItemCaseSensitive(rel, "tag"), *x;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(rel, "id"), *date = cJSON_GetObjectItemCaseSensitive(rel, "date");
+    Buf when = BUF_INIT, tags = BUF_INIT;
+    human_date(&when, cJSON_IsString(date) ? date->valuestring : NULL);
+    if (cJSON_IsArray(tag))
+      cJSON_ArrayForEach(x, tag) {
+        if (!cJSON_IsString(x)) continue;
+        if (tags.len) buf_addc(&tags, ',');
+        buf_adds(&tags, x->valuestring);
+      }
+    html_printf(&r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
+                         "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
+                when.data, tags.len ? tags.data : "—", cJSON_IsString(id) ? id->valuestring : "");
+    buf_release(&when);
+    buf_release(&tags);
+  }
 }
 
 static void fact(Request *r, const char *key, const char *value_html) {
@@ -555,7 +555,9 @@ void page_notice(Request *r) {
   } else {
     html_printf(&r->out, "<p class=\"govuk-body\">No description was published.</p>\n");
   }
-  documents(r, st, nt.ocid);
+  StoredReleases rels; /* read once, for the documents and the history */
+  if (stored_releases(st, nt.ocid, &rels, &err)) memset(&rels, 0, sizeof rels);
+  documents(r, &rels);
   if (nt.n_awards) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Awards</h2>\n<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
                          "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Supplier</th>"
@@ -583,8 +585,8 @@ void page_notice(Request *r) {
                        "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Date</th>"
                        "<th scope=\"col\" class=\"govuk-table__header\">What changed</th><th scope=\"col\" class=\"govuk-table__header\">Release</th>"
                        "</tr></thead><tbody class=\"govuk-table__body\">");
-  History h = {r, 0};
-  store_releases_each(st, nt.ocid, history_row, &h, &err);
+  history_rows(r, &rels);
+  stored_releases_release(&rels);
   html_printf(&r->out, "</tbody></table></div>\n<p class=\"govuk-body-s\">Open data: <a class=\"govuk-link\" href=\"/notices/%U.ocds.json\">"
                        "OCDS record package</a>, <a class=\"govuk-link\" href=\"/api/v1/notices/%U\">JSON</a></p>\n",
               nt.ocid, nt.ocid);
