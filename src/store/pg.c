@@ -145,6 +145,7 @@ enum {
   Q_REGION_INSERT,
   Q_AWARD_INSERT,
   Q_AWARD_SUPPLIER_INSERT,
+  Q_AWARD_WITH_SUPPLIERS,
   Q_CONTRACT_INSERT,
   Q_ORG_UPSERT,
   Q_NOTICE_GET,
@@ -210,6 +211,12 @@ static const char *const sql[Q_COUNT] = {
                        " contract_start, contract_end) VALUES((SELECT coalesce(max(id), 0) + 1 FROM award),"
                        " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     [Q_AWARD_SUPPLIER_INSERT] = "INSERT INTO award_supplier(award_id, org_id, pos) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
+    /* an award and its suppliers (organisation ids and positions as arrays) in one statement */
+    [Q_AWARD_WITH_SUPPLIERS] = "WITH a AS (INSERT INTO award(id, notice_id, award_id, title, status, date, date_published,"
+                               " value, currency, contract_start, contract_end) VALUES((SELECT coalesce(max(id), 0) + 1"
+                               " FROM award), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id)"
+                               " INSERT INTO award_supplier(award_id, org_id, pos) SELECT a.id, u.org, u.pos"
+                               " FROM a, unnest($11::bigint[], $12::integer[]) AS u(org, pos) ON CONFLICT DO NOTHING",
     [Q_CONTRACT_INSERT] = "INSERT INTO contract(id, notice_id, contract_id, award_id, title, status, value, currency,"
                           " start, \"end\", date_signed) VALUES((SELECT coalesce(max(id), 0) + 1 FROM contract),"
                           " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -263,6 +270,7 @@ typedef struct {
   int readonly;
   int in_txn;
   unsigned char prepared[Q_COUNT];
+  int piped; /* statements sent in the current pipeline */
   /* Organisations stored by this connection, by everything org_put writes:
    * the same buyer on the next notice needs no statement. Emptied on rollback. */
   OrgCache orgs;
@@ -423,6 +431,66 @@ static int run_done(Pg *p, int which, const Params *ps, Err *err, const char *wh
   if (!r) return ERR_DB;
   PQclear(r);
   return 0;
+}
+
+/* ---- pipelined writes ---------------------------------------------------------
+ * Writes whose results are not needed (a notice's derived rows) are sent
+ * together in libpq's pipeline mode and answered in one round trip: pipe_begin,
+ * pipe_send for each, pipe_end. The statements run in order, in the current
+ * transaction; the first error is reported by pipe_end (the rest of the
+ * pipeline is then skipped by the server, and the caller rolls back). */
+
+/* Prepares statement which now (a pipeline cannot wait for it). */
+static int prep(Pg *p, int which, Err *err) {
+  if (p->prepared[which]) return 0;
+  char name[16];
+  stmt_name(which, name);
+  PGresult *r = PQprepare(p->conn, name, sql[which], 0, NULL);
+  int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  if (!ok) pg_err(p, err, "cannot prepare a statement", r);
+  PQclear(r);
+  if (ok) p->prepared[which] = 1;
+  return ok ? 0 : ERR_DB;
+}
+
+static int pipe_begin(Pg *p, Err *err) {
+  if (PQenterPipelineMode(p->conn) != 1) return pg_err(p, err, "cannot send statements together", NULL);
+  p->piped = 0;
+  return 0;
+}
+
+static int pipe_send(Pg *p, int which, const Params *ps, Err *err) {
+  char name[16];
+  stmt_name(which, name);
+  if (PQsendQueryPrepared(p->conn, name, ps->n, ps->v, ps->len, ps->fmt, 0) != 1)
+    return pg_err(p, err, "cannot send a statement", NULL);
+  p->piped++;
+  return 0;
+}
+
+static int pipe_end(Pg *p, Err *err, const char *what) {
+  int rc = 0, nulls = 0;
+  if (PQpipelineSync(p->conn) != 1) rc = pg_err(p, err, what, NULL);
+  while (rc == 0 || PQstatus(p->conn) == CONNECTION_OK) {
+    PGresult *r = PQgetResult(p->conn);
+    if (!r) { /* the end of one statement's results; more than one per statement: the connection is gone */
+      if (++nulls > p->piped + 1) {
+        if (rc == 0) rc = pg_err(p, err, what, NULL);
+        break;
+      }
+      continue;
+    }
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      break;
+    }
+    if (rc == 0 && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED)
+      rc = pg_err(p, err, what, r);
+    PQclear(r);
+  }
+  PQexitPipelineMode(p->conn);
+  return rc;
 }
 
 static void forget_last_notice(Pg *p) {
@@ -926,6 +994,23 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
   if (!(r = run(p, id ? Q_NOTICE_UPDATE : Q_NOTICE_INSERT, &ps, err, "cannot store a notice"))) goto out;
   if (!id) id = PQntuples(r) ? col_int(r, 0, 0) : 0;
   PQclear(r);
+  /* the derived rows, sent together: organisations first (their ids go in) */
+  long long *orgs = NULL;
+  size_t n_orgs = 0;
+  for (size_t i = 0; i < n->n_awards; i++) n_orgs += n->awards[i].n_suppliers;
+  orgs = xcalloc(n_orgs + 1, sizeof *orgs);
+  for (size_t i = 0, k = 0; i < n->n_awards; i++)
+    for (size_t j = 0; j < n->awards[i].n_suppliers; j++, k++)
+      if (org_put(p, &n->awards[i].suppliers[j], &orgs[k], err)) {
+        free(orgs);
+        goto out;
+      }
+  if (prep(p, Q_CPV_INSERT, err) || prep(p, Q_REGION_INSERT, err) || prep(p, Q_AWARD_WITH_SUPPLIERS, err) ||
+      prep(p, Q_CONTRACT_INSERT, err) || pipe_begin(p, err)) {
+    free(orgs);
+    goto out;
+  }
+  int sent = 0;
   if (n->n_cpvs) {
     buf_reset(&cpvs);
     buf_reset(&tsv);
@@ -942,9 +1027,9 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
     p_int(&ps, id);
     p_text(&ps, cpvs.data);
     p_text(&ps, tsv.data);
-    if (run_done(p, Q_CPV_INSERT, &ps, err, "cannot store the CPV codes")) goto out;
+    sent = pipe_send(p, Q_CPV_INSERT, &ps, err);
   }
-  if (n->n_regions) {
+  if (n->n_regions && sent == 0) {
     buf_reset(&cpvs);
     buf_addc(&cpvs, '{');
     for (size_t i = 0; i < n->n_regions; i++) {
@@ -955,10 +1040,22 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
     ps.n = 0;
     p_int(&ps, id);
     p_text(&ps, cpvs.data);
-    if (run_done(p, Q_REGION_INSERT, &ps, err, "cannot store the regions")) goto out;
+    sent = pipe_send(p, Q_REGION_INSERT, &ps, err);
   }
-  for (size_t i = 0; i < n->n_awards; i++) {
+  for (size_t i = 0, k = 0; i < n->n_awards && sent == 0; k += n->awards[i].n_suppliers, i++) {
     const NoticeAward *a = &n->awards[i];
+    buf_reset(&cpvs);
+    buf_reset(&tsv);
+    buf_addc(&cpvs, '{');
+    buf_addc(&tsv, '{');
+    for (size_t j = 0, m = 0; j < a->n_suppliers; j++) {
+      if (!orgs[k + j]) continue;
+      buf_addf(&cpvs, "%s%lld", m ? "," : "", orgs[k + j]);
+      buf_addf(&tsv, "%s%zu", m ? "," : "", j);
+      m++;
+    }
+    buf_addc(&cpvs, '}');
+    buf_addc(&tsv, '}');
     ps.n = 0;
     p_int(&ps, id);
     p_text(&ps, a->id);
@@ -970,21 +1067,11 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
     p_text(&ps, a->currency);
     p_text(&ps, a->contract_start);
     p_text(&ps, a->contract_end);
-    if (!(r = run(p, Q_AWARD_INSERT, &ps, err, "cannot store an award"))) goto out;
-    long long award = PQntuples(r) ? col_int(r, 0, 0) : 0;
-    PQclear(r);
-    for (size_t j = 0; j < a->n_suppliers; j++) {
-      long long org;
-      if (org_put(p, &a->suppliers[j], &org, err)) goto out;
-      if (!org) continue;
-      ps.n = 0;
-      p_int(&ps, award);
-      p_int(&ps, org);
-      p_int(&ps, (long long)j);
-      if (run_done(p, Q_AWARD_SUPPLIER_INSERT, &ps, err, "cannot store a supplier")) goto out;
-    }
+    p_text(&ps, cpvs.data);
+    p_text(&ps, tsv.data);
+    sent = pipe_send(p, Q_AWARD_WITH_SUPPLIERS, &ps, err);
   }
-  for (size_t i = 0; i < n->n_contracts; i++) {
+  for (size_t i = 0; i < n->n_contracts && sent == 0; i++) {
     const NoticeContract *c = &n->contracts[i];
     ps.n = 0;
     p_int(&ps, id);
@@ -997,8 +1084,11 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
     p_text(&ps, c->start);
     p_text(&ps, c->end);
     p_text(&ps, c->date_signed);
-    if (run_done(p, Q_CONTRACT_INSERT, &ps, err, "cannot store a contract")) goto out;
+    sent = pipe_send(p, Q_CONTRACT_INSERT, &ps, err);
   }
+  free(orgs);
+  int done = pipe_end(p, err, "cannot store a notice's CPV codes, regions, awards or contracts");
+  if (sent || done) goto out;
   rc = 0;
 out:
   buf_release(&cpvs);
