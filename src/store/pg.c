@@ -143,8 +143,6 @@ enum {
   Q_NOTICE_UPDATE,
   Q_CPV_INSERT,
   Q_REGION_INSERT,
-  Q_AWARD_INSERT,
-  Q_AWARD_SUPPLIER_INSERT,
   Q_AWARD_WITH_SUPPLIERS,
   Q_CONTRACT_INSERT,
   Q_ORG_UPSERT,
@@ -207,10 +205,6 @@ static const char *const sql[Q_COUNT] = {
                      " FROM unnest($2::text[], $3::integer[]) AS u(code, kind) ON CONFLICT DO NOTHING",
     [Q_REGION_INSERT] = "INSERT INTO notice_region(notice_id, region) SELECT $1, region"
                         " FROM unnest($2::text[]) AS u(region) ON CONFLICT DO NOTHING",
-    [Q_AWARD_INSERT] = "INSERT INTO award(id, notice_id, award_id, title, status, date, date_published, value, currency,"
-                       " contract_start, contract_end) VALUES((SELECT coalesce(max(id), 0) + 1 FROM award),"
-                       " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    [Q_AWARD_SUPPLIER_INSERT] = "INSERT INTO award_supplier(award_id, org_id, pos) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
     /* an award and its suppliers (organisation ids and positions as arrays) in one statement */
     [Q_AWARD_WITH_SUPPLIERS] = "WITH a AS (INSERT INTO award(id, notice_id, award_id, title, status, date, date_published,"
                                " value, currency, contract_start, contract_end) VALUES((SELECT coalesce(max(id), 0) + 1"
