@@ -21,6 +21,7 @@
 
 #include "base/buf.h"
 #include "base/jarena.h"
+#include "base/num.h"
 #include "ingest/ingest.h"
 #include "ocds/gen.h"
 #include "store/store.h"
@@ -86,9 +87,10 @@ int main(int argc, char **argv) {
   jarena_install();
   long n = 1000000, batch = 10000;
   const char *dir = "var/bench", *db = NULL;
+  long long v;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--releases") == 0 && i + 1 < argc) n = atol(argv[++i]);
-    else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc) batch = atol(argv[++i]);
+    if (strcmp(argv[i], "--releases") == 0 && i + 1 < argc && !num_parse_ll(argv[i + 1], 1, 100000000, &v)) n = (long)v, i++;
+    else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc && !num_parse_ll(argv[i + 1], 1, 10000000, &v)) batch = (long)v, i++;
     else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) dir = argv[++i];
     else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db = argv[++i];
     else {

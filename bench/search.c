@@ -57,6 +57,7 @@
 
 #include "base/buf.h"
 #include "base/jarena.h"
+#include "base/num.h"
 #include "base/url.h"
 #include "search/index.h"
 #include "search/live.h"
@@ -423,7 +424,9 @@ static int http_get(Conn *c, const char *path, int *status, long long *total) {
       char *e = strstr(c->buf, "\r\n\r\n");
       if (!e) continue;
       head = (size_t)(e - c->buf) + 4;
-      if (sscanf(c->buf, "HTTP/1.%*d %d", status) != 1) goto fail;
+      if (strncmp(c->buf, "HTTP/1.", 7) != 0 || c->buf[8] != ' ') goto fail;
+      *status = num_digits(c->buf + 9, 3);
+      if (*status < 0) goto fail;
       for (char *h = strstr(c->buf, "\r\n"); h && h < e; h = strstr(h + 2, "\r\n")) {
         if (strncasecmp(h + 2, "content-length:", 15) == 0) {
           body = strtoull(h + 17, NULL, 10);
@@ -578,11 +581,12 @@ int main(int argc, char **argv) {
   double seconds = 60;
   unsigned long long seed = 1;
   int store_phase = 1;
+  long long v;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db = argv[++i];
-    else if (strcmp(argv[i], "--queries") == 0 && i + 1 < argc) n = atoi(argv[++i]);
-    else if (strcmp(argv[i], "--concurrency") == 0 && i + 1 < argc) conc = atoi(argv[++i]);
-    else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) seconds = atof(argv[++i]);
+    else if (strcmp(argv[i], "--queries") == 0 && i + 1 < argc && !num_parse_ll(argv[i + 1], 1, 1000000, &v)) n = (int)v, i++;
+    else if (strcmp(argv[i], "--concurrency") == 0 && i + 1 < argc && !num_parse_ll(argv[i + 1], 1, 1024, &v)) conc = (int)v, i++;
+    else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc && !num_parse_dbl(argv[i + 1], &seconds)) i++;
     else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
     else if (strcmp(argv[i], "--no-store") == 0) store_phase = 0;
     else {

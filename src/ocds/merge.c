@@ -373,6 +373,7 @@ static void tab_rehash(Table *t) {
   t->slot = xcalloc(ns, sizeof *t->slot);
   t->nslot = ns;
   for (size_t i = 0; i < t->n; i++) {
+    if (!t->v[i].node) continue; /* forgotten: its key may have died with its node */
     t->v[i].hash = hash_str(ent_key(t, &t->v[i]));
     slot_put(t, i);
   }
@@ -547,9 +548,15 @@ static int fields_add(Ctx *c, Fields *f, const char *name, cJSON *x) {
   return rc;
 }
 
-/* Removes field x, which fields_find just returned. */
+/* Removes field x, which fields_find just returned. Its table entry is
+ * forgotten, not removed (slots hold entry indexes): the entry's key was
+ * x->string, freed here, so it must never be read again -- lookups test
+ * node first and a rehash skips forgotten entries. */
 static void fields_del(Fields *f, cJSON *x) {
-  if (f->tab && f->last && f->last->node == x) f->last->node = NULL;
+  if (f->tab && f->last && f->last->node == x) {
+    f->last->node = NULL;
+    f->last->key = "";
+  }
   if (f->hint == x) f->hint = x->next;
   cJSON_Delete(cJSON_DetachItemViaPointer(f->obj, x));
 }

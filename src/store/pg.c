@@ -1349,7 +1349,7 @@ static size_t split_codes(char *s, int kinds, const char **v) {
       char *k = strchr(s, 0x1e);
       if (k) {
         *k = 0;
-        kind[n] = atoi(k + 1);
+        kind[n] = (int)strtol(k + 1, NULL, 10);
       }
     }
     v[n] = s;

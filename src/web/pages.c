@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/num.h"
 #include "base/url.h"
 #include "model/cpv.h"
 #include "model/region.h"
@@ -55,8 +56,13 @@ static void page_end(Request *r) {
 static void human_date(Buf *out, const char *iso) {
   static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
                                        "August", "September", "October", "November", "December"};
-  int y, m, d;
-  if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
+  int y = -1, m = -1, d = -1;
+  if (iso && strlen(iso) >= 10 && iso[4] == '-' && iso[7] == '-') {
+    y = num_digits(iso, 4);
+    m = num_digits(iso + 5, 2);
+    d = num_digits(iso + 8, 2);
+  }
+  if (y < 0 || d < 0 || m < 1 || m > 12) {
     buf_adds(out, "not given");
     return;
   }

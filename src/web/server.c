@@ -45,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/num.h"
 #include "base/url.h"
 
 /* Per-connection memory MHD may use (request line, headers, read buffer).
@@ -712,7 +713,8 @@ static int parse_listen(const char *spec, char *host, size_t hcap, char *port, s
     he = colon;
   }
   const char *ps = colon + 1;
-  if (!*ps || strspn(ps, "0123456789") != strlen(ps) || strlen(ps) > 5 || atoi(ps) > 65535) goto bad;
+  long long portnum;
+  if (strspn(ps, "0123456789") != strlen(ps) || num_parse_ll(ps, 0, 65535, &portnum)) goto bad;
   if ((size_t)(he - hs) >= hcap || strlen(ps) >= pcap) goto bad;
   memcpy(host, hs, (size_t)(he - hs));
   host[he - hs] = 0;

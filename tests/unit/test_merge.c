@@ -91,7 +91,7 @@ static const cJSON *at(const cJSON *j, const char *path) {
     part[n] = 0;
     path += n + (path[n] == '.');
     if (cJSON_IsArray(j))
-      j = cJSON_GetArrayItem(j, atoi(part));
+      j = cJSON_GetArrayItem(j, (int)strtol(part, NULL, 10));
     else
       j = cJSON_GetObjectItemCaseSensitive(j, part);
   }
@@ -127,6 +127,63 @@ static double now_s(void) {
   "{'ocid':'" OCID "','id':'" id "','date':'" date "','tag':['tender']" body "}"
 
 /* ---- compiled release: the rules one by one ---- */
+
+/* A null that removes a field of a big object (a hashed field table), then
+ * enough new fields to grow the table: the removed field's name must not be
+ * read again (it was a heap-use-after-free, found by fuzz_release). Checked
+ * on a generated case and on the reproducers of the attack report. */
+static void test_null_then_grow(void) {
+  Err err = ERR_INIT;
+  Buf b = BUF_INIT;
+  buf_adds(&b, "[" REL("1", "2014-01-01", ",'tender':{'id':'t1','title':'Old','description':'d'}") ",");
+  buf_adds(&b, "{'ocid':'" OCID "','id':'2','date':'2014-01-02','tender':{'title':null");
+  for (int i = 0; i < 64; i++) buf_addf(&b, ",'e%02d':%d", i, i);
+  buf_adds(&b, "}}]");
+  cJSON *c = compile_j(b.data, &err);
+  ok(c != NULL, "null then 64 new fields: compiles");
+  ok(c && at(c, "tender.title") == NULL, "null then 64 new fields: the title is removed");
+  is_int(c ? cJSON_GetArraySize(at(c, "tender")) : -1, 66, "null then 64 new fields: id, description and 64 new");
+  ok(c && cJSON_IsNumber(at(c, "tender.e63")), "null then 64 new fields: the last new field is there");
+  cJSON_Delete(c);
+  cJSON *v = versioned_j(b.data, &err);
+  ok(v != NULL, "null then 64 new fields: versioned release compiles");
+  cJSON_Delete(v);
+  buf_release(&b);
+
+  /* One release whose tender names title twice, the second time null, then 60 new fields. */
+  buf_adds(&b, "[{'ocid':'" OCID "','id':'1','date':'2014-01-01','tender':{'title':'x'");
+  for (int i = 0; i < 10; i++) buf_addf(&b, ",'k%02d':1", i);
+  buf_adds(&b, ",'title':null");
+  for (int i = 0; i < 60; i++) buf_addf(&b, ",'m%02d':1", i);
+  buf_adds(&b, "}}]");
+  c = compile_j(b.data, &err);
+  ok(c && at(c, "tender.title") == NULL && cJSON_IsNumber(at(c, "tender.m59")),
+     "a duplicate key set to null, then 60 new fields: merged as the last value says");
+  cJSON_Delete(c);
+  buf_release(&b);
+
+  const char *files[] = {"uaf_two_releases.jsonl", "uaf_one_release_dupkey.json"};
+  for (size_t f = 0; f < 2; f++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/reproducers/attack/uaf/%s", tap_shared(), files[f]);
+    char *text = read_file(path);
+    if (!text) {
+      ok(0, "reproducer %s is readable", files[f]);
+      continue;
+    }
+    cJSON *rels[4];
+    size_t n = 0;
+    /* one release per line */
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line && n < 4; line = strtok_r(NULL, "\n", &save))
+      if ((rels[n] = cJSON_Parse(line))) n++;
+    c = merge_compile((const cJSON *const *)rels, n, &err);
+    ok(c && at(c, "tender.title") == NULL, "reproducer %s: compiles, the title removed", files[f]);
+    cJSON_Delete(c);
+    for (size_t i = 0; i < n; i++) cJSON_Delete(rels[i]);
+    free(text);
+  }
+}
 
 static void test_simple_and_metadata(void) {
   Err err = ERR_INIT;
@@ -1194,6 +1251,7 @@ int main(void) {
   test_simple_and_metadata();
   test_omitted_fields();
   test_null_removes();
+  test_null_then_grow();
   test_identifier_merge();
   test_items_without_id();
   test_whole_list();
