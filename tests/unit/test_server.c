@@ -679,7 +679,7 @@ static void test_access_log(FILE *log) {
   regex_t form;
   if (regcomp(&form,
               "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z 127\\.0\\.0\\.1 "
-              "\"[A-Z]{1,15} [^\"]{1,2999}\" [0-9]{3} [0-9]+ [0-9]+(\\.[0-9]+)?\n$",
+              "\"([A-Z]{1,15}|-) [^\"]{1,2999}\" ([0-9]{3}|-) [0-9]+ [0-9]+(\\.[0-9]+)?\n$",
               REG_EXTENDED | REG_NOSUB))
     abort();
   while (fgets(line, sizeof line, log)) {
