@@ -1,5 +1,5 @@
 # Powerhouse -- plain GNU Makefile with pkg-config.
-#   make           build ./powerhouse (optimised)
+#   make           build ./powerhouse (optimised) and build/static, all that serve needs
 #   make run       install deps, build, load demo data into var/powerhouse.db if empty, start
 #   make test      install deps, build, run every suite (optimised + ASan/UBSan + valgrind)
 #   make bench     benchmarks (bench/), results go in BENCHMARKS.md by hand
@@ -31,7 +31,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-
 
 .SECONDARY:
 .PHONY: all run test node static unit unit-san valgrind e2e bench bench-pg fuzz clean deps check-pkgs
-all: powerhouse
+all: powerhouse static
 
 deps:
 	@./scripts/deps.sh
@@ -79,11 +79,11 @@ valgrind: $(OPT_TESTS)
 	@./scripts/runtests.sh valgrind $(OPT_TESTS)
 
 test: deps
-	@$(MAKE) --no-print-directory all static node $(OPT_TESTS) $(SAN_TESTS) build/san/powerhouse
+	@$(MAKE) --no-print-directory all node $(OPT_TESTS) $(SAN_TESTS) build/san/powerhouse
 	@./scripts/test.sh
 
 run: deps
-	@$(MAKE) --no-print-directory all static
+	@$(MAKE) --no-print-directory all
 	@mkdir -p var
 	./powerhouse demo --if-empty --db sqlite:var/powerhouse.db
 	./powerhouse serve --db sqlite:var/powerhouse.db --listen $(LISTEN)
@@ -111,7 +111,7 @@ build/static/govuk-frontend.min.css: node_modules/.installed scripts/govuk_css.s
 # then search over that store (straight and over HTTP), then a notice page
 # against nginx serving the same bytes (bench/pages.sh installs wrk and nginx).
 bench: deps
-	@$(MAKE) --no-print-directory all static build/opt/bench/ingest build/opt/bench/search
+	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search
 	./build/opt/bench/ingest $(BENCH_ARGS)
 	./build/opt/bench/search --db sqlite:var/bench/ingest.db
 	./bench/pages.sh

@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "base/date.h"
 
 void notice_documents_free(NoticeDocument *docs, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -89,6 +92,10 @@ void notice_release(Notice *n) {
 }
 
 static const char *const status_names[] = {"open", "closed", "awarded", "cancelled", "planned"};
+_Static_assert(sizeof status_names / sizeof *status_names == NOTICE_N_STATUS, "one name per NoticeStatus");
+_Static_assert(NOTICE_OPEN == 0 && NOTICE_CLOSED == 1 && NOTICE_AWARDED == 2 && NOTICE_CANCELLED == 3 &&
+                   NOTICE_PLANNED == 4,
+               "status_names is indexed by NoticeStatus");
 
 const char *notice_status_name(NoticeStatus s) {
   return (unsigned)s < sizeof status_names / sizeof *status_names ? status_names[s] : "unknown";
@@ -101,4 +108,17 @@ int notice_status_parse(const char *s, NoticeStatus *out) {
       return 0;
     }
   return -1;
+}
+
+NoticeStatus notice_status_at(NoticeStatus stored, int has_deadline, long long deadline, long long now) {
+  if (stored == NOTICE_STATUS_EXPIRING && has_deadline && deadline < now) return NOTICE_STATUS_EXPIRED;
+  return stored;
+}
+
+const char *notice_status_text_at(const char *stored, const char *deadline, long long now) {
+  NoticeStatus s;
+  if (!stored || notice_status_parse(stored, &s)) s = NOTICE_CLOSED;
+  time_t t;
+  int has = deadline && date_parse(deadline, &t) == 0;
+  return status_names[notice_status_at(s, has, has ? (long long)t : 0, now)];
 }

@@ -113,7 +113,28 @@ void notice_init(Notice *n);     /* zeroes; never allocates */
 void notice_release(Notice *n);  /* frees what n holds, not n */
 void org_release(Org *o);
 
-const char *notice_status_name(NoticeStatus s); /* "open", "closed", ... */
+/* ---- status: the one table of names and the one rule ----
+ * A notice is stored with the status its data gives on the day it was
+ * derived; what it shows depends on the day it is looked at: a notice stored
+ * as open whose deadline has passed is closed (NOTICE_STATUS_EXPIRING shows as
+ * NOTICE_STATUS_EXPIRED from its deadline on; a deadline equal to now is still
+ * open). Every engine asks this rule: C code calls notice_status_at; engines
+ * that evaluate it elsewhere (the store's SQL, the index's bitmaps) are built
+ * from the two constants and notice_status_name. */
+#define NOTICE_N_STATUS 5
+#define NOTICE_STATUS_EXPIRING NOTICE_OPEN
+#define NOTICE_STATUS_EXPIRED NOTICE_CLOSED
+
+const char *notice_status_name(NoticeStatus s); /* "open", "closed", ...; "unknown" out of range */
 int notice_status_parse(const char *s, NoticeStatus *out); /* 0 ok, -1 unknown */
+
+/* The status shown at now of a notice stored with status stored and, when
+ * has_deadline, that deadline (seconds since the epoch, UTC). */
+NoticeStatus notice_status_at(NoticeStatus stored, int has_deadline, long long deadline, long long now);
+
+/* The same from stored text: stored status name (NULL or unknown: closed) and
+ * deadline as stored ("YYYY-MM-DDTHH:MM:SSZ", NULL when none). Returns the
+ * name of the shown status (a static string). */
+const char *notice_status_text_at(const char *stored, const char *deadline, long long now);
 
 #endif

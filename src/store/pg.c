@@ -53,6 +53,7 @@
 #include "search/query.h"
 #include "search/token.h"
 #include "store/orgs.h"
+#include "store/search_sql.h"
 #include "store/store_impl.h"
 
 /* ---- schema ------------------------------------------------------------------ */
@@ -1446,163 +1447,30 @@ out:
 }
 
 /* ---- search ----------------------------------------------------------------------------- */
+/* The filters, sorts and cursors are search_sql.h's, in PostgreSQL's dialect;
+ * this adds the tsquery keywords, ts_rank and ts_headline. */
 
-typedef struct {
-  Params p;
-  char dates[8][DATE_LEN];
-  int n_dates;
-} Binds;
+#define PG_RANK "ts_rank(" RANK_WEIGHTS ", n.tsv, $2::tsquery)::float8"
 
-/* Adds a parameter and writes its placeholder $N. */
-static void bind_t(Binds *b, Buf *q, const char *v) {
-  p_text(&b->p, v);
-  buf_addf(q, "$%d", b->p.n);
-}
-static void bind_i(Binds *b, Buf *q, long long v) {
-  p_int(&b->p, v);
-  buf_addf(q, "$%d", b->p.n);
-}
-static void bind_d(Binds *b, Buf *q, double v) {
-  p_double(&b->p, v);
-  buf_addf(q, "$%d", b->p.n);
-}
-static const char *date_text(Binds *b, time_t t) {
-  char *d = b->dates[b->n_dates++];
-  date_format(t, d);
-  return d;
-}
-
-typedef struct {
-  const char *pos, *neg; /* tsquery text, NULL when none */
-  const char *now;
-} SearchText;
-
-/* The WHERE clause shared by the count and the page (without the cursor); as
- * sqlite_search.c's, clause for clause. */
-static void where(const Query *q, const SearchText *t, Binds *b, Buf *s) {
-  buf_adds(s, " WHERE true");
-  if (t->pos) {
-    buf_adds(s, " AND n.tsv @@ ");
-    bind_t(b, s, t->pos);
-    buf_adds(s, "::tsquery");
-  }
-  if (t->neg) {
-    buf_adds(s, " AND NOT (n.tsv @@ ");
-    bind_t(b, s, t->neg);
-    buf_adds(s, "::tsquery)");
-  }
-  if (q->status) {
-    static const char *const names[] = {"open", "closed", "awarded", "cancelled", "planned"};
-    buf_adds(s, " AND (false");
-    for (int k = 0; k < 5; k++) {
-      if (!(q->status & (1u << k))) continue;
-      if (k == NOTICE_OPEN) {
-        buf_adds(s, " OR (n.status = 'open' AND (n.deadline IS NULL OR n.deadline >= ");
-        bind_t(b, s, t->now);
-        buf_adds(s, "))");
-      } else if (k == NOTICE_CLOSED) {
-        buf_adds(s, " OR n.status = 'closed' OR (n.status = 'open' AND n.deadline < ");
-        bind_t(b, s, t->now);
-        buf_addc(s, ')');
-      } else {
-        buf_addf(s, " OR n.status = '%s'", names[k]);
-      }
+/* Runs text with the binds (not prepared: the text depends on the query). The
+ * first n_typed parameters are declared text (a statement may leave them
+ * unused); the server infers the others from where they stand. */
+static PGresult *run_text(Pg *p, const char *text, const SqlBinds *b, int n_typed, Err *err, const char *what) {
+  const char *v[SQL_MAX_BINDS];
+  Oid type[SQL_MAX_BINDS];
+  char num[SQL_MAX_BINDS][32];
+  for (int k = 0; k < b->n; k++) {
+    type[k] = k < n_typed ? TEXT_OID : 0;
+    if (b->kind[k] == SQL_TEXT) {
+      v[k] = b->text[k];
+      continue;
     }
-    buf_addc(s, ')');
+    if (b->kind[k] == SQL_INT) snprintf(num[k], sizeof num[k], "%lld", b->i[k]);
+    else snprintf(num[k], sizeof num[k], "%.17g", b->d[k]);
+    v[k] = num[k];
   }
-  if (q->has_closing_from) {
-    buf_adds(s, " AND n.deadline >= ");
-    bind_t(b, s, date_text(b, q->closing_from));
-  }
-  if (q->has_closing_to) {
-    buf_adds(s, " AND n.deadline < ");
-    bind_t(b, s, date_text(b, q->closing_to));
-  }
-  if (q->has_value_min) {
-    buf_adds(s, " AND n.value >= ");
-    bind_d(b, s, q->value_min);
-  }
-  if (q->has_value_max) {
-    buf_adds(s, " AND n.value <= ");
-    bind_d(b, s, q->value_max);
-  }
-  if (q->n_cpv) {
-    buf_adds(s, " AND EXISTS (SELECT 1 FROM notice_cpv c WHERE c.notice_id = n.id AND (false");
-    for (size_t i = 0; i < q->n_cpv; i++) {
-      buf_adds(s, " OR starts_with(c.code, ");
-      bind_t(b, s, q->cpv[i]);
-      buf_addc(s, ')');
-    }
-    buf_adds(s, "))");
-  }
-  if (q->n_region) {
-    buf_adds(s, " AND EXISTS (SELECT 1 FROM notice_region r WHERE r.notice_id = n.id AND r.region IN (");
-    for (size_t i = 0; i < q->n_region; i++) {
-      if (i) buf_addc(s, ',');
-      bind_t(b, s, q->region[i]);
-    }
-    buf_adds(s, "))");
-  }
-  if (q->buyer) {
-    buf_adds(s, " AND n.buyer_id = ");
-    bind_i(b, s, q->buyer);
-  }
-  if (q->sme == FLAG_YES) buf_adds(s, " AND n.sme = 1");
-  if (q->sme == FLAG_NO) buf_adds(s, " AND (n.sme IS NULL OR n.sme = 0)");
-  if (q->vcse == FLAG_YES) buf_adds(s, " AND n.vcse = 1");
-  if (q->vcse == FLAG_NO) buf_adds(s, " AND (n.vcse IS NULL OR n.vcse = 0)");
-}
-
-/* The sort expression; for relevance the rank of the positive keywords, whose
- * tsquery is always parameter $2 of the page statement. */
-static const char *sort_expr(QuerySort s) {
-  switch (s) {
-  case QUERY_SORT_RELEVANCE: return "ts_rank(" RANK_WEIGHTS ", n.tsv, $2::tsquery)::float8";
-  case QUERY_SORT_CLOSING: return "n.deadline";
-  case QUERY_SORT_NEWEST: return "n.published";
-  default: return "n.value";
-  }
-}
-
-/* Items strictly after the cursor, in the order of the sort (see query.h). */
-static void after_cursor(const Query *q, Binds *b, Buf *s) {
-  const QueryCursor *c = &q->cursor;
-  const char *e = sort_expr(q->sort);
-  int asc = q->sort == QUERY_SORT_CLOSING;
-  if (!c->has_key) {
-    buf_addf(s, " AND %s IS NULL AND n.ocid > ", e);
-    bind_t(b, s, c->ocid);
-    return;
-  }
-  buf_addf(s, " AND (%s %c ", e, asc ? '>' : '<');
-  if (q->sort == QUERY_SORT_CLOSING || q->sort == QUERY_SORT_NEWEST) {
-    const char *k = date_text(b, (time_t)c->key);
-    bind_t(b, s, k);
-    buf_addf(s, " OR (%s = ", e);
-    bind_t(b, s, k);
-  } else {
-    bind_d(b, s, c->key);
-    buf_addf(s, " OR (%s = ", e);
-    bind_d(b, s, c->key);
-  }
-  buf_adds(s, " AND n.ocid > ");
-  bind_t(b, s, c->ocid);
-  buf_addc(s, ')');
-  if (q->sort != QUERY_SORT_RELEVANCE) buf_addf(s, " OR %s IS NULL", e);
-  buf_addc(s, ')');
-}
-
-static void order_by(const Query *q, Buf *s) {
-  const char *e = sort_expr(q->sort);
-  if (q->sort == QUERY_SORT_RELEVANCE) buf_addf(s, " ORDER BY %s DESC, n.ocid", e);
-  else if (q->sort == QUERY_SORT_CLOSING) buf_addf(s, " ORDER BY %s IS NULL, %s, n.ocid", e, e);
-  else buf_addf(s, " ORDER BY %s IS NULL, %s DESC, n.ocid", e, e);
-}
-
-/* Runs text with the binds (not prepared: the text depends on the query). */
-static PGresult *run_text(Pg *p, const char *text, const Binds *b, Err *err, const char *what) {
   for (int attempt = 0;; attempt++) {
-    PGresult *r = PQexecParams(p->conn, text, b->p.n, b->p.type, b->p.v, b->p.len, b->p.fmt, 0);
+    PGresult *r = PQexecParams(p->conn, text, b->n, type, v, NULL, NULL, 0);
     if (PQresultStatus(r) == PGRES_TUPLES_OK) return r;
     if (attempt == 0 && !p->in_txn && PQstatus(p->conn) == CONNECTION_BAD && reconnect(p)) {
       PQclear(r);
@@ -1617,8 +1485,8 @@ static PGresult *run_text(Pg *p, const char *text, const Binds *b, Err *err, con
 static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, Err *err) {
   Pg *p = impl;
   memset(out, 0, sizeof *out);
-  Binds b;
-  memset(&b, 0, sizeof b);
+  SqlBinds b;
+  sql_binds_init(&b, SQL_PG, PG_RANK);
   Buf s = BUF_INIT, pos = BUF_INIT, neg = BUF_INIT;
   PGresult *r = NULL;
   int rc = ERR_DB;
@@ -1628,14 +1496,15 @@ static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, 
     rc = err_set(err, ERR_USAGE, "sort=relevance needs keywords");
     goto out;
   }
-  SearchText t = {NULL, NULL, now_text};
-  if (tsq_part(q, 0, &pos)) t.pos = pos.data;
-  if (tsq_part(q, 1, &neg)) t.neg = neg.data;
+  SqlKeywords kw = {NULL, NULL};
+  if (tsq_part(q, 0, &pos)) kw.pos = pos.data;
+  if (tsq_part(q, 1, &neg)) kw.neg = neg.data;
 
   /* the total */
   buf_adds(&s, "SELECT count(*) FROM notice n");
-  where(q, &t, &b, &s);
-  if (!(r = run_text(p, s.data, &b, err, "search failed"))) goto out;
+  search_sql_where(q, &kw, now_text, &b, &s);
+  if (b.overflow) goto toomany;
+  if (!(r = run_text(p, s.data, &b, 0, err, "search failed"))) goto out;
   out->total = col_int(r, 0, 0);
   PQclear(r);
   r = NULL;
@@ -1643,27 +1512,27 @@ static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, 
   /* the page: $1 is now, $2 the positive keywords (for the rank), $3 the
    * headline options; the expensive columns are computed for the page only */
   buf_reset(&s);
-  memset(&b, 0, sizeof b);
-  p_text(&b.p, now_text);
-  p_text(&b.p, t.pos ? t.pos : "");
-  p_text(&b.p, "StartSel=\x02, StopSel=\x03, MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1");
-  b.p.type[0] = b.p.type[1] = b.p.type[2] = TEXT_OID; /* $2 and $3 are unused without keywords */
+  sql_binds_init(&b, SQL_PG, PG_RANK);
+  sql_bind_text(&b, NULL, now_text);
+  sql_bind_text(&b, NULL, kw.pos ? kw.pos : "");
+  sql_bind_text(&b, NULL, "StartSel=\x02, StopSel=\x03, MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1");
+  buf_adds(&s, "SELECT n.ocid, n.title, n.buyer_name, n.buyer_id,");
+  search_sql_shown_status(&b, 1, &s);
   buf_addf(&s,
-           "SELECT n.ocid, n.title, n.buyer_name, n.buyer_id,"
-           " CASE WHEN n.status = 'open' AND n.deadline < $1 THEN 'closed' ELSE n.status END,"
-           " n.deadline, n.published, n.value, n.currency, n.sme, n.vcse,"
+           ", n.deadline, n.published, n.value, n.currency, n.sme, n.vcse,"
            " (SELECT string_agg(region, ',' ORDER BY region) FROM notice_region WHERE notice_id = n.id),"
            " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s"
            " FROM notice n",
-           t.pos ? sort_expr(QUERY_SORT_RELEVANCE) : "0::float8",
-           t.pos ? "ts_headline('simple', coalesce(n.description, n.title, ''), $2::tsquery, $3)"
-                 : "left(n.description, 240)");
-  where(q, &t, &b, &s);
-  if (q->has_cursor) after_cursor(q, &b, &s);
-  order_by(q, &s);
+           kw.pos ? PG_RANK : "0::float8",
+           kw.pos ? "ts_headline('simple', coalesce(n.description, n.title, ''), $2::tsquery, $3)"
+                  : "left(n.description, 240)");
+  search_sql_where(q, &kw, now_text, &b, &s);
+  if (q->has_cursor) search_sql_after_cursor(q, &b, &s);
+  search_sql_order_by(q, &b, &s);
   buf_adds(&s, " LIMIT ");
-  bind_i(&b, &s, q->limit + 1);
-  if (!(r = run_text(p, s.data, &b, err, "search failed"))) goto out;
+  sql_bind_int(&b, &s, q->limit + 1);
+  if (b.overflow) goto toomany;
+  if (!(r = run_text(p, s.data, &b, 3, err, "search failed"))) goto out;
   int rows = PQntuples(r);
   out->hits = xcalloc((size_t)q->limit + 1, sizeof *out->hits);
   for (int i = 0; i < rows; i++) {
@@ -1689,6 +1558,9 @@ static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, 
     h->snippet = col_dup(r, i, 14);
   }
   rc = 0;
+  goto out;
+toomany:
+  rc = err_set(err, ERR_USAGE, "the search has too many conditions");
 out:
   PQclear(r);
   buf_release(&s);

@@ -19,14 +19,16 @@
  * 23% of the writer's time during ingest, and the other core has room. The
  * log is only rewound when a write transaction starts after a complete
  * checkpoint, which a busy writer never allows, so once the log passes
- * WAL_LIMIT_FRAMES the writer waits, before its next transaction, for the
- * checkpointer to finish (without that the log grew to 11 GB in a bulk load). */
+ * store_sqlite_wal_limit_frames (64 MB) the writer waits, before its next
+ * transaction, for the checkpointer to finish (without that the log grew to
+ * 11 GB in a bulk load) -- but never long: see CK_WRITER_WAIT_MS. */
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "base/buf.h"
 #include "model/cpv.h"
@@ -221,8 +223,17 @@ typedef struct {
   char *text[4]; /* title, description, buyer name, CPV text; any may be NULL */
 } FtsOp;
 
-/* The background checkpointer: wakes after each commit. */
-#define WAL_LIMIT_FRAMES 8192 /* 64 MB of 8 KB pages */
+/* The background checkpointer: wakes after each commit. A checkpoint cannot
+ * copy frames newer than the oldest reader's snapshot, so while a long read
+ * runs (an index build, a large download) it makes no progress: it then backs
+ * off, waiting CK_BACKOFF_MIN_MS doubling to CK_BACKOFF_MAX_MS between
+ * attempts, instead of trying again at once (which spun a core). A writer that
+ * wants the log rewound waits at most CK_WRITER_WAIT_MS, then goes on (the log
+ * grows until the reader is done; the next commit tries again). */
+int store_sqlite_wal_limit_frames = 8192; /* 64 MB of 8 KB pages */
+#define CK_BACKOFF_MIN_MS 10
+#define CK_BACKOFF_MAX_MS 1000
+#define CK_WRITER_WAIT_MS 200
 
 typedef struct {
   pthread_t th;
@@ -231,6 +242,8 @@ typedef struct {
   int started, pending, stop;
   int want_full;  /* a writer waits for a complete checkpoint */
   int log;        /* frames in the log at the last checkpoint */
+  int backoff_ms; /* wait before the next attempt; 0 after progress */
+  long long attempts, stalls; /* checkpoints run; of them, ones that made no progress */
   sqlite3 *db;    /* its own connection */
 } Checkpointer;
 
@@ -271,24 +284,56 @@ static void fts_clear(Sqlite *s) {
   s->n_fts = 0;
 }
 
+/* abs = now + ms on the clock the condition variable uses (CLOCK_MONOTONIC). */
+static void deadline_in(struct timespec *abs, int ms) {
+  clock_gettime(CLOCK_MONOTONIC, abs);
+  abs->tv_sec += ms / 1000;
+  abs->tv_nsec += (long)(ms % 1000) * 1000000L;
+  if (abs->tv_nsec >= 1000000000L) {
+    abs->tv_sec++;
+    abs->tv_nsec -= 1000000000L;
+  }
+}
+
 static void *checkpointer_main(void *arg) {
   Checkpointer *c = arg;
+  int last_done = -1;
   pthread_mutex_lock(&c->mu);
   for (;;) {
     while (!c->pending && !c->stop) pthread_cond_wait(&c->cv, &c->mu);
     if (c->stop) break;
+    if (c->backoff_ms) { /* the last attempt made no progress: a reader holds the log */
+      struct timespec until;
+      deadline_in(&until, c->backoff_ms);
+      while (!c->stop && pthread_cond_timedwait(&c->cv, &c->mu, &until) == 0) {
+      }
+      if (c->stop) break;
+    }
     c->pending = 0;
     pthread_mutex_unlock(&c->mu);
     int nlog = 0, ndone = 0;
     int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &ndone);
     pthread_mutex_lock(&c->mu);
+    c->attempts++;
     c->log = nlog;
+    int complete = rc == SQLITE_OK && ndone >= nlog;
+    if (complete) {
+      c->backoff_ms = 0;
+      last_done = -1;
+    } else if (rc == SQLITE_OK && ndone > last_done) { /* progress: try again soon */
+      c->backoff_ms = 0;
+      last_done = ndone;
+    } else { /* none: a reader's snapshot holds the rest of the log */
+      c->stalls++;
+      c->backoff_ms = c->backoff_ms ? 2 * c->backoff_ms : CK_BACKOFF_MIN_MS;
+      if (c->backoff_ms > CK_BACKOFF_MAX_MS) c->backoff_ms = CK_BACKOFF_MAX_MS;
+    }
     if (c->want_full) {
-      if (rc != SQLITE_OK || ndone >= nlog) { /* complete (or hopeless): let the writer go */
+      if (complete) {
         c->want_full = 0;
         pthread_cond_broadcast(&c->cv);
       } else {
-        c->pending = 1;
+        c->pending = 1; /* again, after the back-off */
       }
     }
   }
@@ -313,7 +358,11 @@ static void checkpointer_start(Sqlite *s) {
     return;
   }
   pthread_mutex_init(&c->mu, NULL);
-  pthread_cond_init(&c->cv, NULL);
+  pthread_condattr_t ca;
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&c->cv, &ca);
+  pthread_condattr_destroy(&ca);
   if (pthread_create(&c->th, NULL, checkpointer_main, c) != 0) {
     sqlite3_close(c->db);
     c->db = NULL;
@@ -332,18 +381,22 @@ static void checkpointer_kick(Sqlite *s) {
   pthread_mutex_unlock(&c->mu);
 }
 
-/* Before a write transaction: when the log is long, wait for a complete
- * checkpoint so this transaction rewinds the log. */
+/* Before a write transaction: when the log is long, wait (at most
+ * CK_WRITER_WAIT_MS) for a complete checkpoint so this transaction rewinds
+ * the log. */
 static void checkpointer_wait(Sqlite *s) {
   Checkpointer *c = &s->ck;
   if (!c->started) return;
   pthread_mutex_lock(&c->mu);
-  if (c->log >= WAL_LIMIT_FRAMES) {
+  if (c->log >= store_sqlite_wal_limit_frames) {
     c->want_full = 1;
     c->pending = 1;
     pthread_cond_broadcast(&c->cv);
-    while (c->want_full && !c->stop) pthread_cond_wait(&c->cv, &c->mu);
-    c->log = 0;
+    struct timespec until;
+    deadline_in(&until, CK_WRITER_WAIT_MS);
+    while (c->want_full && !c->stop)
+      if (pthread_cond_timedwait(&c->cv, &c->mu, &until) != 0) break;
+    if (!c->want_full) c->log = 0;
   }
   pthread_mutex_unlock(&c->mu);
 }
@@ -1126,3 +1179,14 @@ const StoreOps store_sqlite_ops = {
     .notice_texts = store_sqlite_notice_texts,
     .close = sqlite_close,
 };
+
+void store_sqlite_checkpoint_stats(Store *st, long long *attempts, long long *stalls) {
+  *attempts = *stalls = 0;
+  if (!st || st->ops != &store_sqlite_ops) return;
+  Checkpointer *c = &((Sqlite *)st->impl)->ck;
+  if (!c->started) return;
+  pthread_mutex_lock(&c->mu);
+  *attempts = c->attempts;
+  *stalls = c->stalls;
+  pthread_mutex_unlock(&c->mu);
+}

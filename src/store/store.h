@@ -132,9 +132,12 @@ typedef struct {
   size_t n_cpv;
 } StoreIndexDoc;
 typedef int (*StoreIndexFn)(void *ctx, const StoreIndexDoc *d, Err *err);
-/* Calls fn for every notice in row id order, all inside one read transaction
- * (a consistent snapshot); *last_seq is the newest release sequence in that
- * snapshot. fn returning non-zero stops and is returned. */
+/* Calls fn for every notice in row id order; *last_seq is the newest release
+ * sequence when the scan began. The scan may read in chunks, each in a read
+ * transaction of its own (SQLite: so that no snapshot is held for the whole
+ * scan), so a notice changed during the scan may be read at a newer version
+ * than *last_seq: a reader that follows the sequence reads it again. fn
+ * returning non-zero stops and is returned. */
 int store_index_scan(Store *st, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
 /* The newest release sequence number (0 for an empty store): a cheap way to
  * see whether anything changed. */

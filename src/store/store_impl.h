@@ -43,6 +43,14 @@ int store_sqlite_org_get(void *impl, long long id, Org *out, Err *err);
 int store_sqlite_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
 int store_sqlite_last_seq(void *impl, int64_t *out, Err *err);
 int store_sqlite_notice_texts(void *impl, const long long *ids, size_t n, StoreNoticeText *out, Err *err);
+/* Tunables, read when a store opens or a scan starts (tests make them small):
+ * notices per read transaction of an index scan; log frames after which a
+ * writer asks for a complete checkpoint. */
+extern int store_sqlite_scan_chunk;
+extern int store_sqlite_wal_limit_frames;
+/* The checkpointer's counts so far: checkpoints run, and of them the ones
+ * that made no progress (a reader held the log). 0 when st is not SQLite. */
+void store_sqlite_checkpoint_stats(Store *st, long long *attempts, long long *stalls);
 
 /* pg.c: url is "postgres://...", "postgresql://..." or "postgres:" (PG*
  * environment variables only). */

@@ -1,0 +1,200 @@
+/* search_sql.c -- see search_sql.h. */
+#include "store/search_sql.h"
+
+#include <string.h>
+
+#include "model/notice.h"
+
+void sql_binds_init(SqlBinds *b, SqlDialect dialect, const char *rank) {
+  b->dialect = dialect;
+  b->rank = rank;
+  b->n = 0;
+  b->overflow = 0;
+  b->n_dates = 0;
+}
+
+/* The next parameter's slot, or -1 (and overflow) when there is none. */
+static int slot(SqlBinds *b, Buf *sql) {
+  if (b->n >= SQL_MAX_BINDS) {
+    b->overflow = 1;
+    if (sql) buf_adds(sql, "NULL");
+    return -1;
+  }
+  if (sql) buf_addf(sql, b->dialect == SQL_PG ? "$%d" : "?%d", b->n + 1);
+  return b->n++;
+}
+
+void sql_bind_text(SqlBinds *b, Buf *sql, const char *v) {
+  int k = slot(b, sql);
+  if (k < 0) return;
+  b->kind[k] = SQL_TEXT;
+  b->text[k] = v;
+}
+
+void sql_bind_int(SqlBinds *b, Buf *sql, long long v) {
+  int k = slot(b, sql);
+  if (k < 0) return;
+  b->kind[k] = SQL_INT;
+  b->i[k] = v;
+}
+
+void sql_bind_double(SqlBinds *b, Buf *sql, double v) {
+  int k = slot(b, sql);
+  if (k < 0) return;
+  b->kind[k] = SQL_DOUBLE;
+  b->d[k] = v;
+}
+
+static const char *date_text(SqlBinds *b, time_t t) {
+  if (b->n_dates >= (int)(sizeof b->dates / sizeof *b->dates)) {
+    b->overflow = 1;
+    return "";
+  }
+  char *d = b->dates[b->n_dates++];
+  date_format(t, d);
+  return d;
+}
+
+static const char *truth(const SqlBinds *b, int v) {
+  if (b->dialect == SQL_PG) return v ? "true" : "false";
+  return v ? "1" : "0";
+}
+
+/* The status filter: for each status asked for, the stored rows that show as
+ * it at now (model/notice.h's rule). */
+static void status_where(unsigned want, const char *now, SqlBinds *b, Buf *sql) {
+  buf_addf(sql, " AND (%s", truth(b, 0));
+  for (int s = 0; s < NOTICE_N_STATUS; s++) {
+    if (!(want & (1u << s))) continue;
+    buf_addf(sql, " OR (n.status = '%s'", notice_status_name((NoticeStatus)s));
+    if (s == NOTICE_STATUS_EXPIRING) { /* until its deadline */
+      buf_adds(sql, " AND (n.deadline IS NULL OR n.deadline >= ");
+      sql_bind_text(b, sql, now);
+      buf_addc(sql, ')');
+    }
+    buf_addc(sql, ')');
+    if (s == NOTICE_STATUS_EXPIRED) { /* and the expiring ones past it */
+      buf_addf(sql, " OR (n.status = '%s' AND n.deadline < ", notice_status_name(NOTICE_STATUS_EXPIRING));
+      sql_bind_text(b, sql, now);
+      buf_addc(sql, ')');
+    }
+  }
+  buf_addc(sql, ')');
+}
+
+void search_sql_shown_status(const SqlBinds *b, int now_param, Buf *sql) {
+  buf_addf(sql, " CASE WHEN n.status = '%s' AND n.deadline < %c%d THEN '%s' ELSE n.status END",
+           notice_status_name(NOTICE_STATUS_EXPIRING), b->dialect == SQL_PG ? '$' : '?', now_param,
+           notice_status_name(NOTICE_STATUS_EXPIRED));
+}
+
+void search_sql_where(const Query *q, const SqlKeywords *kw, const char *now, SqlBinds *b, Buf *sql) {
+  int pg = b->dialect == SQL_PG;
+  /* Readers never see a notice row without its releases: the first release
+   * makes the row and the notice fills it in the same transaction. */
+  buf_addf(sql, " WHERE %s", truth(b, 1));
+  if (kw->pos) {
+    buf_adds(sql, pg ? " AND n.tsv @@ " : " AND notice_fts MATCH ");
+    sql_bind_text(b, sql, kw->pos);
+    if (pg) buf_adds(sql, "::tsquery");
+  }
+  if (kw->neg) {
+    buf_adds(sql, pg ? " AND NOT (n.tsv @@ " : " AND n.id NOT IN (SELECT rowid FROM notice_fts WHERE notice_fts MATCH ");
+    sql_bind_text(b, sql, kw->neg);
+    buf_adds(sql, pg ? "::tsquery)" : ")");
+  }
+  if (q->status) status_where(q->status, now, b, sql);
+  if (q->has_closing_from) {
+    buf_adds(sql, " AND n.deadline >= ");
+    sql_bind_text(b, sql, date_text(b, q->closing_from));
+  }
+  if (q->has_closing_to) {
+    buf_adds(sql, " AND n.deadline < ");
+    sql_bind_text(b, sql, date_text(b, q->closing_to));
+  }
+  if (q->has_value_min) {
+    buf_adds(sql, " AND n.value >= ");
+    sql_bind_double(b, sql, q->value_min);
+  }
+  if (q->has_value_max) {
+    buf_adds(sql, " AND n.value <= ");
+    sql_bind_double(b, sql, q->value_max);
+  }
+  if (q->n_cpv) {
+    /* a prefix p matches the codes that start with it */
+    buf_addf(sql, " AND EXISTS (SELECT 1 FROM notice_cpv c WHERE c.notice_id = n.id AND (%s", truth(b, 0));
+    for (size_t i = 0; i < q->n_cpv; i++) {
+      if (pg) {
+        buf_adds(sql, " OR starts_with(c.code, ");
+        sql_bind_text(b, sql, q->cpv[i]);
+        buf_addc(sql, ')');
+      } else { /* an index range: every code with the prefix sorts in [p, p || x'FF') */
+        buf_adds(sql, " OR (c.code >= ");
+        sql_bind_text(b, sql, q->cpv[i]);
+        buf_adds(sql, " AND c.code < ");
+        sql_bind_text(b, sql, q->cpv[i]);
+        buf_adds(sql, " || char(255))");
+      }
+    }
+    buf_adds(sql, "))");
+  }
+  if (q->n_region) {
+    buf_adds(sql, " AND EXISTS (SELECT 1 FROM notice_region r WHERE r.notice_id = n.id AND r.region IN (");
+    for (size_t i = 0; i < q->n_region; i++) {
+      if (i) buf_addc(sql, ',');
+      sql_bind_text(b, sql, q->region[i]);
+    }
+    buf_adds(sql, "))");
+  }
+  if (q->buyer) {
+    buf_adds(sql, " AND n.buyer_id = ");
+    sql_bind_int(b, sql, q->buyer);
+  }
+  if (q->sme == FLAG_YES) buf_adds(sql, " AND n.sme = 1");
+  if (q->sme == FLAG_NO) buf_adds(sql, " AND (n.sme IS NULL OR n.sme = 0)");
+  if (q->vcse == FLAG_YES) buf_adds(sql, " AND n.vcse = 1");
+  if (q->vcse == FLAG_NO) buf_adds(sql, " AND (n.vcse IS NULL OR n.vcse = 0)");
+}
+
+const char *search_sql_sort_expr(const SqlBinds *b, QuerySort s) {
+  switch (s) {
+  case QUERY_SORT_RELEVANCE: return b->rank;
+  case QUERY_SORT_CLOSING: return "n.deadline";
+  case QUERY_SORT_NEWEST: return "n.published";
+  default: return "n.value";
+  }
+}
+
+void search_sql_after_cursor(const Query *q, SqlBinds *b, Buf *sql) {
+  const QueryCursor *c = &q->cursor;
+  const char *e = search_sql_sort_expr(b, q->sort);
+  int asc = q->sort == QUERY_SORT_CLOSING;
+  if (!c->has_key) {
+    buf_addf(sql, " AND %s IS NULL AND n.ocid > ", e);
+    sql_bind_text(b, sql, c->ocid);
+    return;
+  }
+  buf_addf(sql, " AND (%s %c ", e, asc ? '>' : '<');
+  if (q->sort == QUERY_SORT_CLOSING || q->sort == QUERY_SORT_NEWEST) {
+    const char *k = date_text(b, (time_t)c->key);
+    sql_bind_text(b, sql, k);
+    buf_addf(sql, " OR (%s = ", e);
+    sql_bind_text(b, sql, k);
+  } else {
+    sql_bind_double(b, sql, c->key);
+    buf_addf(sql, " OR (%s = ", e);
+    sql_bind_double(b, sql, c->key);
+  }
+  buf_adds(sql, " AND n.ocid > ");
+  sql_bind_text(b, sql, c->ocid);
+  buf_addc(sql, ')');
+  if (q->sort != QUERY_SORT_RELEVANCE) buf_addf(sql, " OR %s IS NULL", e);
+  buf_addc(sql, ')');
+}
+
+void search_sql_order_by(const Query *q, const SqlBinds *b, Buf *sql) {
+  const char *e = search_sql_sort_expr(b, q->sort);
+  if (q->sort == QUERY_SORT_RELEVANCE) buf_addf(sql, " ORDER BY %s DESC, n.ocid", e);
+  else if (q->sort == QUERY_SORT_CLOSING) buf_addf(sql, " ORDER BY %s IS NULL, %s, n.ocid", e, e);
+  else buf_addf(sql, " ORDER BY %s IS NULL, %s DESC, n.ocid", e, e);
+}

@@ -1,0 +1,73 @@
+/* search_sql.h -- the one definition of a search/query.h Query in SQL, for
+ * both backends. The store's own search engine is the reference the in-memory
+ * index is checked against (tests/unit/test_index.c, bit for bit), so it stays;
+ * what was written twice, filter by filter (sqlite_search.c and pg.c), is now
+ * written once here and printed in each backend's dialect:
+ *
+ *                     SQLite                          PostgreSQL
+ *   placeholder       ?N                              $N
+ *   keywords          notice_fts MATCH ?  (FTS5)      n.tsv @@ $N::tsquery
+ *   without words     n.id NOT IN (... MATCH ?)       NOT (n.tsv @@ $N::tsquery)
+ *   CPV prefix p      code >= p AND code < p||x'FF'   starts_with(code, p)
+ *   relevance         -bm25(notice_fts, 10,1,3,2)     ts_rank(...) over $2
+ *
+ * The status filter is built from model/notice.h's rule (an expiring status
+ * past its deadline shows as the expired one) and its names; the SQL text
+ * holds fragments only, every value is a bound parameter.
+ *
+ * Binds are bounds-checked: a query that would need more than SQL_MAX_BINDS
+ * parameters sets overflow (and adds no more); the caller refuses it. No valid
+ * Query comes near (search/query.h caps words, CPV codes and regions). */
+#ifndef STORE_SEARCH_SQL_H
+#define STORE_SEARCH_SQL_H
+
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+#include "search/query.h"
+
+#define SQL_MAX_BINDS 128
+
+typedef enum { SQL_SQLITE, SQL_PG } SqlDialect;
+typedef enum { SQL_TEXT, SQL_INT, SQL_DOUBLE } SqlBindKind;
+
+typedef struct {
+  SqlDialect dialect;
+  const char *rank;   /* the relevance expression (dialect-specific, see above) */
+  int n, overflow;
+  SqlBindKind kind[SQL_MAX_BINDS];
+  const char *text[SQL_MAX_BINDS]; /* borrowed: must outlive the statement */
+  long long i[SQL_MAX_BINDS];
+  double d[SQL_MAX_BINDS];
+  char dates[8][DATE_LEN]; /* formatted dates the binds point to */
+  int n_dates;
+} SqlBinds;
+
+/* Starts (or restarts) b for dialect with no parameters. */
+void sql_binds_init(SqlBinds *b, SqlDialect dialect, const char *rank);
+
+/* Adds a parameter; appends its placeholder to sql when sql is not NULL. */
+void sql_bind_text(SqlBinds *b, Buf *sql, const char *v);
+void sql_bind_int(SqlBinds *b, Buf *sql, long long v);
+void sql_bind_double(SqlBinds *b, Buf *sql, double v);
+
+/* Keyword conditions, already in the dialect's full-text syntax (FTS5
+ * expression or tsquery text), NULL when the query has none. */
+typedef struct {
+  const char *pos, *neg;
+} SqlKeywords;
+
+/* " WHERE ...": every filter of q over `notice n`, at now (formatted date). */
+void search_sql_where(const Query *q, const SqlKeywords *kw, const char *now, SqlBinds *b, Buf *sql);
+/* " AND (...)": the items strictly after q's cursor in q's order. */
+void search_sql_after_cursor(const Query *q, SqlBinds *b, Buf *sql);
+/* " ORDER BY ...": q's sort with the ocid as the tie-break. */
+void search_sql_order_by(const Query *q, const SqlBinds *b, Buf *sql);
+/* The expression a sort orders by. */
+const char *search_sql_sort_expr(const SqlBinds *b, QuerySort s);
+/* " CASE ... END": the status shown at now (parameter number now_param), as
+ * notice_status_at computes it. */
+void search_sql_shown_status(const SqlBinds *b, int now_param, Buf *sql);
+
+#endif
