@@ -13,6 +13,13 @@
 # temporary directory removed on any exit (~50 s in all with the defaults).
 #
 #   bench/pages.sh [--db URL] [--seconds N] [--connections N] [--no-page-cache]
+#                  [--long-tail N]
+#
+# --long-tail N: the long tail of real traffic instead of one page: N distinct
+# notice pages (10,000 in BENCHMARKS.md; more than the page cache holds),
+# saved for nginx the same way, requested in turn (each wrk thread walks the
+# list from its own starting point), so nearly every request renders a page
+# afresh.
 #
 # By default the portal keeps rendered notice pages (web/cache.h), so after
 # the first request wrk measures serving a kept page; --no-page-cache makes
@@ -28,13 +35,15 @@ db=""
 seconds=10
 conns=32
 cache=""
+tail_n=0
 while [ $# -gt 0 ]; do
   case "$1" in
+    --long-tail) tail_n="$2"; shift 2 ;;
     --db) db="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --connections) conns="$2"; shift 2 ;;
     --no-page-cache) cache="--no-page-cache"; shift ;;
-    *) echo "usage: bench/pages.sh [--db URL] [--seconds N] [--connections N] [--no-page-cache]" >&2; exit 2 ;;
+    *) echo "usage: bench/pages.sh [--db URL] [--seconds N] [--connections N] [--no-page-cache] [--long-tail N]" >&2; exit 2 ;;
   esac
 done
 if [ -z "$db" ]; then
@@ -87,15 +96,40 @@ line=$(wait_for_line "$tmp/ph.out" "serving on") || {
 }
 ph_port=$(sed -E 's|.*:([0-9]+)/.*|\1|' <<<"$line")
 
-# one notice: the first of a fixed search, so runs pick the same one
-ocid=$(curl -sf "http://127.0.0.1:$ph_port/api/v1/notices?q=telecare&sort=newest&limit=1" |
-  sed -nE 's/.*"ocid":"([^"]+)".*/\1/p')
-[ -n "$ocid" ] || { echo "pages.sh: no notice found in $db" >&2; exit 1; }
-path="/notices/$ocid"
 mkdir -p "$tmp/root/notices"
-curl -sf -o "$tmp/root$path" "http://127.0.0.1:$ph_port$path"
+if [ "$tail_n" -gt 0 ]; then
+  # N distinct notices, the newest first (the API's cursor pages), each page
+  # saved as it is served now; paths.txt lists them for wrk's script
+  python3 bench/pages_fetch.py "127.0.0.1:$ph_port" "$tail_n" "$tmp/root" "$tmp/paths.txt" || exit 1
+  path=$(head -n1 "$tmp/paths.txt")
+  bytes=$(cat "$tmp/root"/notices/* | wc -c)
+  cat >"$tmp/walk.lua" <<EOF
+local paths = {}
+for line in io.lines("$tmp/paths.txt") do paths[#paths + 1] = line end
+local threads = 0
+function setup(thread)
+  thread:set("start", threads)
+  threads = threads + 1
+end
+function init(args)
+  i = math.floor(start * #paths / 2)
+end
+function request()
+  i = i + 1
+  if i > #paths then i = 1 end
+  return wrk.format("GET", paths[i])
+end
+EOF
+else
+  # one notice: the first of a fixed search, so runs pick the same one
+  ocid=$(curl -sf "http://127.0.0.1:$ph_port/api/v1/notices?q=telecare&sort=newest&limit=1" |
+    sed -nE 's/.*"ocid":"([^"]+)".*/\1/p')
+  [ -n "$ocid" ] || { echo "pages.sh: no notice found in $db" >&2; exit 1; }
+  path="/notices/$ocid"
+  curl -sf -o "$tmp/root$path" "http://127.0.0.1:$ph_port$path"
+  bytes=$(stat -c %s "$tmp/root$path")
+fi
 chmod -R a+rX "$tmp/root"
-bytes=$(stat -c %s "$tmp/root$path")
 
 # nginx, on a free port of its own, serving the saved page as HTML
 ngx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -143,9 +177,10 @@ cmp -s "$tmp/ngx.body" "$tmp/root$path" || { echo "pages.sh: nginx serves differ
 
 # Prints requests/s of a wrk run, after checking it saw no errors.
 run_wrk() {
-  local url=$1 out
-  wrk -t2 -c"$conns" -d2s "$url" >/dev/null # warm-up
-  out=$(wrk -t2 -c"$conns" -d"${seconds}s" --latency "$url")
+  local url=$1 out script=()
+  [ "$tail_n" -gt 0 ] && script=(-s "$tmp/walk.lua")
+  wrk -t2 -c"$conns" -d2s "${script[@]}" "$url" >/dev/null # warm-up
+  out=$(wrk -t2 -c"$conns" -d"${seconds}s" --latency "${script[@]}" "$url")
   echo "$out" >"$tmp/wrk.last"
   if grep -qE "Non-2xx|Socket errors" <<<"$out"; then
     echo "pages.sh: errors against $url:" >&2
@@ -166,7 +201,11 @@ read -r ph2 _ _ < <(run_wrk "$ph_url")
 ph_rps=$(awk -v a="$ph1" -v b="$ph2" 'BEGIN { print (a + b) / 2 }')
 ngx_rps=$(awk -v a="$ngx1" -v b="$ngx2" 'BEGIN { print (a + b) / 2 }')
 
-echo "notice page $path: $bytes bytes, store $db, page cache $([ -n "$cache" ] && echo off || echo on)"
+if [ "$tail_n" -gt 0 ]; then
+  echo "long tail: $(wc -l <"$tmp/paths.txt") distinct notice pages in turn, $bytes bytes in all, store $db, page cache $([ -n "$cache" ] && echo off || echo on)"
+else
+  echo "notice page $path: $bytes bytes, store $db, page cache $([ -n "$cache" ] && echo off || echo on)"
+fi
 echo "wrk -t2 -c$conns -d${seconds}s, two runs each (A B B A), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
 printf '%-12s %12s %12s %12s %10s %10s\n' server "requests/s" "run 1" "run 2" "p50 (1)" "p99 (1)"
 printf '%-12s %12.0f %12.0f %12.0f %10s %10s\n' powerhouse "$ph_rps" "$ph1" "$ph2" "$ph_p50" "$ph_p99"

@@ -119,7 +119,7 @@ int live_index_start(const char *db_url, unsigned poll_ms, FILE *log, LiveIndex 
   LiveIndex *li = xcalloc(1, sizeof *li);
   li->db_url = xstrdup(db_url);
   li->log = log;
-  li->poll_ms = poll_ms ? poll_ms : 1000;
+  li->poll_ms = poll_ms ? poll_ms : 100; /* one cheap read of the change sequence */
   pthread_mutex_init(&li->mu, NULL);
   pthread_mutex_init(&li->build_mu, NULL);
   pthread_cond_init(&li->cv, NULL);

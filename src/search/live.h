@@ -21,7 +21,7 @@
 
 typedef struct LiveIndex LiveIndex;
 
-/* poll_ms: how often to look for changes (0: 1000). log: where to say when an
+/* poll_ms: how often to look for changes (0: 100). log: where to say when an
  * index is built (NULL: nowhere). */
 int live_index_start(const char *db_url, unsigned poll_ms, FILE *log, LiveIndex **out, Err *err);
 void live_index_stop(LiveIndex *li); /* stops the thread, frees everything; NULL is fine */

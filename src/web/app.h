@@ -21,7 +21,7 @@ typedef struct {
   const char *base_url;   /* for links in OCDS package metadata, e.g. "http://127.0.0.1:8080" */
   time_t now;             /* fixed "now" for tests; 0: the clock */
   int store_search;       /* 1: search with the store's own engine, no in-memory index */
-  unsigned index_poll_ms; /* how often the index looks for changes (0: every second) */
+  unsigned index_poll_ms; /* how often the index looks for changes (0: every 100 ms) */
   LiveIndex *index;       /* started (and stopped) by app_serve unless store_search or already set */
   PageCache *pages;       /* rendered notice pages, made by app_serve unless no_page_cache */
   int no_page_cache;
