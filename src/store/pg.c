@@ -122,6 +122,8 @@ static const char *const migrations[] = {
     "  value float8, currency text, start text, \"end\" text, date_signed text);"
     "CREATE INDEX contract_notice ON contract(notice_id);"
     "CREATE TABLE cpv(code " C_TEXT " PRIMARY KEY, label text NOT NULL);",
+    /* 2: the change feed (store_index_changes) */
+    "CREATE INDEX notice_last_seq ON notice(last_seq);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -1366,8 +1368,9 @@ static size_t split_codes(char *s, int kinds, const char **v) {
   return n;
 }
 
-static int pg_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
-  Pg *p = impl;
+/* Every notice (after_seq < 0) or those changed after after_seq, in one
+ * snapshot, fetched through a cursor. */
+static int index_read(Pg *p, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
   const char *what = "cannot read the notices for the search index";
   int rc = ERR_DB, in_tx = 0;
   PGresult *r = NULL;
@@ -1387,15 +1390,23 @@ static int pg_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_s
   r = NULL;
   in_tx = p->in_txn = 1; /* no retry on another connection: it would leave the snapshot */
   if (pg_last_seq(p, last_seq, err)) goto out;
-  if (exec_sql(p,
-               "DECLARE ph_scan NO SCROLL CURSOR FOR SELECT n.id, n.ocid, n.title, n.description, n.buyer_name,"
-               " n.cpv_text, n.status, n.deadline, n.published, n.buyer_id, n.value, n.sme, n.vcse,"
-               " (SELECT string_agg(region, chr(31) ORDER BY region) FROM notice_region WHERE notice_id = n.id),"
-               " (SELECT string_agg(code || chr(30) || kind, chr(31) ORDER BY code) FROM notice_cpv"
-               "  WHERE notice_id = n.id)"
-               " FROM notice n ORDER BY n.id",
-               err, what))
+  char after[32];
+  snprintf(after, sizeof after, "%lld", (long long)after_seq);
+  const char *av[1] = {after};
+  r = PQexecParams(p->conn,
+                   "DECLARE ph_scan NO SCROLL CURSOR FOR SELECT n.id, n.ocid, n.title, n.description, n.buyer_name,"
+                   " n.cpv_text, n.status, n.deadline, n.published, n.buyer_id, n.value, n.sme, n.vcse,"
+                   " (SELECT string_agg(region, chr(31) ORDER BY region) FROM notice_region WHERE notice_id = n.id),"
+                   " (SELECT string_agg(code || chr(30) || kind, chr(31) ORDER BY code) FROM notice_cpv"
+                   "  WHERE notice_id = n.id)"
+                   " FROM notice n WHERE $1::bigint < 0 OR n.last_seq > $1::bigint ORDER BY n.id",
+                   1, NULL, av, NULL, NULL, 0);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    pg_err(p, err, what, r);
     goto out;
+  }
+  PQclear(r);
+  r = NULL;
   for (;;) {
     r = PQexec(p->conn, "FETCH FORWARD " SCAN_FETCH " FROM ph_scan");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -1444,6 +1455,14 @@ out:
     p->in_txn = 0;
   }
   return rc;
+}
+
+static int pg_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
+  return index_read(impl, -1, fn, ctx, last_seq, err);
+}
+
+static int pg_index_changes(void *impl, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
+  return index_read(impl, after_seq < 0 ? 0 : after_seq, fn, ctx, last_seq, err);
 }
 
 /* ---- search ----------------------------------------------------------------------------- */
@@ -1585,6 +1604,7 @@ const StoreOps store_pg_ops = {
     .search = pg_search,
     .org_get = pg_org_get,
     .index_scan = pg_index_scan,
+    .index_changes = pg_index_changes,
     .last_seq = pg_last_seq,
     .notice_texts = pg_notice_texts,
     .close = pg_close,

@@ -111,6 +111,9 @@ static const char *const migrations[] = {
      * half as often during bulk loads, for a few more segments to read. */
     "INSERT INTO notice_fts(notice_fts, rank) VALUES('automerge', 8);"
     "INSERT INTO notice_fts(notice_fts, rank) VALUES('pgsz', 8000);",
+    /* 2: the change feed (store_index_changes) finds the notices changed
+     * after a sequence number without reading them all */
+    "CREATE INDEX notice_last_seq ON notice(last_seq);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -1175,6 +1178,7 @@ const StoreOps store_sqlite_ops = {
     .search = store_sqlite_search,
     .org_get = store_sqlite_org_get,
     .index_scan = store_sqlite_index_scan,
+    .index_changes = store_sqlite_index_changes,
     .last_seq = store_sqlite_last_seq,
     .notice_texts = store_sqlite_notice_texts,
     .close = sqlite_close,

@@ -71,6 +71,10 @@ int store_org_get(Store *st, long long id, Org *out, Err *err) { return st->ops-
 int store_index_scan(Store *st, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
   return st->ops->index_scan(st->impl, fn, ctx, last_seq, err);
 }
+
+int store_index_changes(Store *st, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
+  return st->ops->index_changes(st->impl, after_seq, fn, ctx, last_seq, err);
+}
 int store_last_seq(Store *st, int64_t *out, Err *err) { return st->ops->last_seq(st->impl, out, err); }
 int store_notice_texts(Store *st, const long long *ids, size_t n, StoreNoticeText *out, Err *err) {
   if (n > STORE_TEXTS_MAX) return err_set(err, ERR_USAGE, "at most %d notices' texts at once", STORE_TEXTS_MAX);

@@ -139,6 +139,13 @@ typedef int (*StoreIndexFn)(void *ctx, const StoreIndexDoc *d, Err *err);
  * than *last_seq: a reader that follows the sequence reads it again. fn
  * returning non-zero stops and is returned. */
 int store_index_scan(Store *st, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
+/* The change feed: calls fn, in row id order, for every notice changed after
+ * sequence after_seq (a release of it stored with a larger sequence number),
+ * at its current version, all in one read snapshot whose newest sequence is
+ * *last_seq: reading again from *last_seq misses nothing and repeats
+ * nothing. Cheap when few notices changed (an index on the notice's sequence).
+ * fn returning non-zero stops and is returned. */
+int store_index_changes(Store *st, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
 /* The newest release sequence number (0 for an empty store): a cheap way to
  * see whether anything changed. */
 int store_last_seq(Store *st, int64_t *out, Err *err);

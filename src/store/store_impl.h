@@ -21,6 +21,7 @@ typedef struct {
   int (*search)(void *impl, const struct Query *q, time_t now, StoreResults *out, Err *err);
   int (*org_get)(void *impl, long long id, Org *out, Err *err);
   int (*index_scan)(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
+  int (*index_changes)(void *impl, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
   int (*last_seq)(void *impl, int64_t *out, Err *err);
   int (*notice_texts)(void *impl, const long long *ids, size_t n, StoreNoticeText *out, Err *err);
   void (*close)(void *impl);
@@ -41,6 +42,7 @@ struct sqlite3 *store_sqlite_db(void *impl, const char **path);
 int store_sqlite_search(void *impl, const struct Query *q, time_t now, StoreResults *out, Err *err);
 int store_sqlite_org_get(void *impl, long long id, Org *out, Err *err);
 int store_sqlite_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
+int store_sqlite_index_changes(void *impl, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
 int store_sqlite_last_seq(void *impl, int64_t *out, Err *err);
 int store_sqlite_notice_texts(void *impl, const long long *ids, size_t n, StoreNoticeText *out, Err *err);
 /* Tunables, read when a store opens or a scan starts (tests make them small):

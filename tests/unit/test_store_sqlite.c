@@ -2,7 +2,8 @@
  * index scan reads in chunks (each its own read transaction) and gives the
  * same notices as one whole scan; the checkpointer backs off while a reader's
  * snapshot keeps it from making progress, and a writer that wants the log
- * rewound waits for it at most ~200 ms. */
+ * rewound waits for it at most ~200 ms; the change feed gives what changed
+ * after a sequence number. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,84 @@ static void test_scan_chunks(Store *st) {
   buf_release(&small.text);
   buf_release(&one.text);
   store_sqlite_scan_chunk = 20000;
+}
+
+/* ---- the change feed ----------------------------------------------------------- */
+
+/* The line of notice id in a scan's text, or NULL. */
+static char *line_of(const Scan *s, long long id) {
+  char key[32];
+  int n = snprintf(key, sizeof key, "%lld|", id);
+  for (const char *p = s->text.data; p && *p;) {
+    const char *nl = strchr(p, '\n');
+    if (!strncmp(p, key, (size_t)n)) return xstrndup(p, (size_t)(nl - p));
+    p = nl ? nl + 1 : NULL;
+  }
+  return NULL;
+}
+
+static void test_changes(Store *st) {
+  Err err = ERR_INIT;
+  Scan before, changes, none, all, after;
+  int64_t seq0, seq1, seq2, seq3;
+  scan(st, 20000, &before, &seq0);
+  memset(&none, 0, sizeof none);
+  none.ordered = 1;
+  store_index_changes(st, seq0, on_doc, &none, &seq1, &err);
+  is_int(none.n, 0, "nothing changed since the newest sequence: the feed is empty");
+  is_int(seq1, seq0, "and says the same sequence");
+
+  /* 5 new notices, and a newer release of an existing one */
+  load(st, 4242, 5);
+  const char *upd = "{\"ocid\":\"ocds-feed-1\",\"id\":\"1\",\"date\":\"2025-11-01T10:00:00Z\",\"tag\":[\"tender\"],"
+                    "\"tender\":{\"id\":\"t\",\"title\":\"First title\",\"status\":\"active\"}}\n";
+  IngestOptions opt = {0};
+  opt.now = NOW;
+  opt.report = fopen("/dev/null", "w");
+  IngestStats stats;
+  ingest_buffer(st, "a.json", upd, strlen(upd), &opt, &stats, &err);
+  Scan mid;
+  int64_t seq_mid;
+  scan(st, 20000, &mid, &seq_mid);
+  const char *upd2 = "{\"ocid\":\"ocds-feed-1\",\"id\":\"2\",\"date\":\"2025-11-02T10:00:00Z\",\"tag\":[\"tenderUpdate\"],"
+                     "\"tender\":{\"title\":\"Second title\"}}\n";
+  ingest_buffer(st, "b.json", upd2, strlen(upd2), &opt, &stats, &err);
+  fclose(opt.report);
+
+  memset(&changes, 0, sizeof changes);
+  changes.ordered = 1;
+  store_index_changes(st, seq0, on_doc, &changes, &seq2, &err);
+  scan(st, 20000, &after, &seq3);
+  is_int(changes.n, 6, "the feed since before: the 5 new notices and the one added and changed (6)");
+  is_int(seq2, seq3, "the feed reports the store's newest sequence");
+  ok(changes.ordered, "the feed is in row id order");
+  is_int(after.n, before.n + 6, "the store holds 6 more notices");
+  int same = 1;
+  for (const char *p = changes.text.data; p && *p;) {
+    long long id = strtoll(p, NULL, 10);
+    char *a = line_of(&after, id), *c = line_of(&changes, id);
+    if (!a || !c || strcmp(a, c)) same = 0;
+    free(a);
+    free(c);
+    const char *nl = strchr(p, '\n');
+    p = nl ? nl + 1 : NULL;
+  }
+  ok(same, "each changed notice reads as a whole scan reads it now");
+  ok(strstr(changes.text.data, "Second title") && !strstr(changes.text.data, "First title"),
+     "a notice changed twice is given once, at its current version");
+
+  memset(&all, 0, sizeof all);
+  store_index_changes(st, seq_mid, on_doc, &all, &seq2, &err);
+  is_int(all.n, 1, "since the middle: only the notice changed after it");
+  memset(&none, 0, sizeof none);
+  store_index_changes(st, 0, on_doc, &none, &seq2, &err);
+  is_int(none.n, after.n, "since 0: every notice");
+  buf_release(&before.text);
+  buf_release(&changes.text);
+  buf_release(&after.text);
+  buf_release(&mid.text);
+  buf_release(&all.text);
+  buf_release(&none.text);
 }
 
 /* ---- the checkpointer against a long reader --------------------------------- */
@@ -177,6 +256,7 @@ int main(void) {
   }
   ok(load(st, 7, 600) == 0, "600 generated notices stored");
   test_scan_chunks(st);
+  test_changes(st);
   Store *reader = NULL;
   if (store_open(url.data, STORE_READONLY, &reader, &err) == 0) {
     test_checkpointer(url.data, reader);
