@@ -34,11 +34,7 @@ enum {
   P_CURSOR = 1u << 11
 };
 
-static const char *const status_names[] = {"open", "closed", "awarded", "cancelled", "planned"};
-#define N_STATUS (sizeof status_names / sizeof *status_names)
-_Static_assert(NOTICE_OPEN == 0 && NOTICE_CLOSED == 1 && NOTICE_AWARDED == 2 && NOTICE_CANCELLED == 3 &&
-                   NOTICE_PLANNED == 4,
-               "status_names is indexed by NoticeStatus");
+#define N_STATUS NOTICE_N_STATUS /* names: model/notice.h */
 
 static const char *const sort_names[] = {"", "relevance", "closing", "newest", "value"};
 
@@ -285,7 +281,7 @@ static int each_item(const char *v, int (*fn)(void *ctx, const char *item, Err *
 
 static int status_item(void *ctx, const char *s, Err *err) {
   for (size_t i = 0; i < N_STATUS; i++)
-    if (ieq(s, status_names[i])) {
+    if (ieq(s, notice_status_name((NoticeStatus)i))) {
       *(unsigned *)ctx |= 1u << i;
       return 0;
     }
@@ -680,8 +676,8 @@ static void write_url(const Query *q, const char *skip_name, const char *skip_va
     if (t.len) url_param(&b, "q", t.data, t.len);
   }
   for (size_t i = 0; i < N_STATUS; i++)
-    if ((q->status & (1u << i)) && !SKIP("status", status_names[i]))
-      url_param(&b, "status", status_names[i], strlen(status_names[i]));
+    if ((q->status & (1u << i)) && !SKIP("status", notice_status_name((NoticeStatus)i)))
+      url_param(&b, "status", notice_status_name((NoticeStatus)i), strlen(notice_status_name((NoticeStatus)i)));
   for (size_t i = 0; i < q->n_cpv; i++)
     if (!SKIP("cpv", q->cpv[i])) url_param(&b, "cpv", q->cpv[i], strlen(q->cpv[i]));
   for (size_t i = 0; i < q->n_region; i++)
@@ -785,7 +781,7 @@ void query_describe(const Query *q, Buf *out) {
   for (size_t i = 0; i < N_STATUS; i++)
     if (q->status & (1u << i)) {
       buf_adds(out, n++ ? " or " : "");
-      buf_adds(out, status_names[i]);
+      buf_adds(out, notice_status_name((NoticeStatus)i));
     }
   buf_adds(out, n ? " notices" : "notices");
 
