@@ -168,6 +168,13 @@ const SearchIndex *live_index_acquire(LiveIndex *li) {
   return s ? s->ix : NULL;
 }
 
+int64_t live_index_seq(LiveIndex *li) {
+  pthread_mutex_lock(&li->mu);
+  int64_t seq = li->cur ? search_index_seq(li->cur->ix) : -1;
+  pthread_mutex_unlock(&li->mu);
+  return seq;
+}
+
 void live_index_release(LiveIndex *li, const SearchIndex *ix) {
   if (!ix) return;
   pthread_mutex_lock(&li->mu);

@@ -29,6 +29,11 @@ void live_index_stop(LiveIndex *li); /* stops the thread, frees everything; NULL
 const SearchIndex *live_index_acquire(LiveIndex *li);
 void live_index_release(LiveIndex *li, const SearchIndex *ix);
 
+/* The change sequence the current index reflects: what this process has seen
+ * of the store, known without a store read (the page cache keys on it); -1
+ * before the first index. */
+int64_t live_index_seq(LiveIndex *li);
+
 /* Builds a new index now if the store has changed (what the thread does on
  * each poll). 1 when a new index was swapped in, 0 when nothing changed, <0. */
 int live_index_refresh(LiveIndex *li, Err *err);
