@@ -108,13 +108,17 @@ build/static/govuk-frontend.min.css: node_modules/.installed scripts/govuk_css.s
 	./scripts/govuk_css.sh node_modules/govuk-frontend > $@.tmp && mv $@.tmp $@
 
 # Benchmarks (results in BENCHMARKS.md): ingest of 1,000,000 generated releases,
-# then search over that store (straight and over HTTP), then a notice page
-# against nginx serving the same bytes (bench/pages.sh installs wrk and nginx).
+# then search over that store (straight and over HTTP), freshness (another
+# process ingests while 8 clients search: commit to searchable, memory), then
+# notice pages against nginx serving the same bytes, one page and the long
+# tail of 10,000 (bench/pages.sh installs wrk and nginx).
 bench: deps
-	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search
+	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search build/opt/bench/fresh
 	./build/opt/bench/ingest $(BENCH_ARGS)
 	./build/opt/bench/search --db sqlite:var/bench/ingest.db
+	./build/opt/bench/fresh --db sqlite:var/bench/ingest.db
 	./bench/pages.sh
+	./bench/pages.sh --long-tail 10000
 
 # The same on PostgreSQL, on a server of its own in var/bench/pg (scripts/pg.sh),
 # halted at the end with its data kept: the next run searches the same store
