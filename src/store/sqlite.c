@@ -255,6 +255,7 @@ typedef struct {
   char *path;
   sqlite3_stmt *q[Q_COUNT];
   int in_txn;
+  int in_read; /* a read snapshot (store_read_begin) is open */
   FtsOp *fts;
   size_t n_fts, cap_fts;
   Checkpointer ck;
@@ -581,8 +582,24 @@ fail:
 
 /* ---- transactions ------------------------------------------------------------- */
 
+static int sqlite_read_begin(void *impl, Err *err) {
+  Sqlite *s = impl;
+  if (s->in_txn || s->in_read) return 0;
+  if (exec(s, "BEGIN", err)) return ERR_DB;
+  s->in_read = 1;
+  return 0;
+}
+
+static void sqlite_read_end(void *impl) {
+  Sqlite *s = impl;
+  if (!s->in_read) return;
+  exec(s, "COMMIT", NULL);
+  s->in_read = 0;
+}
+
 static int sqlite_begin(void *impl, Err *err) {
   Sqlite *s = impl;
+  sqlite_read_end(s); /* a write ends a read snapshot of the same connection */
   checkpointer_wait(s);
   if (exec(s, "BEGIN IMMEDIATE", err)) return ERR_DB;
   s->in_txn = 1;
@@ -1167,6 +1184,8 @@ const StoreOps store_sqlite_ops = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .read_begin = sqlite_read_begin,
+    .read_end = sqlite_read_end,
     .release_add = sqlite_release_add,
     .release_get = sqlite_release_get,
     .releases_each = sqlite_releases_each,

@@ -50,6 +50,10 @@ void store_close(Store *st) {
 int store_begin(Store *st, Err *err) { return st->ops->begin(st->impl, err); }
 int store_commit(Store *st, Err *err) { return st->ops->commit(st->impl, err); }
 void store_rollback(Store *st) { st->ops->rollback(st->impl); }
+int store_read_begin(Store *st, Err *err) { return st->ops->read_begin ? st->ops->read_begin(st->impl, err) : 0; }
+void store_read_end(Store *st) {
+  if (st->ops->read_end) st->ops->read_end(st->impl);
+}
 int store_release_add(Store *st, const StoreRelease *r, Err *err) { return st->ops->release_add(st->impl, r, err); }
 int store_release_get(Store *st, const char *ocid, const char *id, char **json, Err *err) {
   return st->ops->release_get(st->impl, ocid, id, json, err);

@@ -10,6 +10,8 @@ typedef struct {
   int (*begin)(void *impl, Err *err);
   int (*commit)(void *impl, Err *err);
   void (*rollback)(void *impl);
+  int (*read_begin)(void *impl, Err *err); /* NULL: reads need none */
+  void (*read_end)(void *impl);
   int (*release_add)(void *impl, const StoreRelease *r, Err *err);
   int (*release_get)(void *impl, const char *ocid, const char *id, char **json, Err *err);
   int (*releases_each)(void *impl, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err);

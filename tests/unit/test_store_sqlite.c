@@ -169,6 +169,27 @@ static void test_changes(Store *st) {
   buf_release(&none.text);
 }
 
+/* ---- read snapshots ------------------------------------------------------------- */
+
+static void test_read_snapshot(const char *url, Store *reader) {
+  Err err = ERR_INIT;
+  StoreStats a, b, c;
+  ok(store_read_begin(reader, &err) == 0, "a read snapshot begins");
+  store_stats(reader, &a, &err);
+  Store *w = NULL;
+  store_open(url, 0, &w, &err);
+  load(w, 777, 2);
+  store_close(w);
+  store_stats(reader, &b, &err);
+  is_int(b.notices, a.notices, "reads inside the snapshot do not see a later commit");
+  store_read_end(reader);
+  store_stats(reader, &c, &err);
+  is_int(c.notices, a.notices + 2, "after it, they do");
+  store_read_end(reader); /* a second end is harmless */
+  ok(store_read_begin(reader, &err) == 0, "a snapshot can begin again");
+  store_read_end(reader);
+}
+
 /* ---- the checkpointer against a long reader --------------------------------- */
 
 typedef struct {
@@ -259,6 +280,7 @@ int main(void) {
   test_changes(st);
   Store *reader = NULL;
   if (store_open(url.data, STORE_READONLY, &reader, &err) == 0) {
+    test_read_snapshot(url.data, reader);
     test_checkpointer(url.data, reader);
     store_close(reader);
   } else {
