@@ -2,13 +2,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "ingest/apply.h"
 #include "ingest/ingest.h"
 
 static const char usage[] =
     "usage: powerhouse ingest FILE|DIR|- ... [--db URL] [--source NAME] [--batch N] [--quiet] [--parse-only]\n"
+    "       powerhouse ingest --rederive [--db URL] [--quiet]\n"
     "\n"
     "Reads OCDS 1.0/1.1 release packages, record packages, bare releases and records,\n"
     "JSON arrays of these, JSON Lines and .gz files; a directory is walked recursively\n"
@@ -21,6 +24,8 @@ static const char usage[] =
     "  --batch N       releases per transaction (default 10000)\n"
     "  --quiet         no progress line, even on a terminal\n"
     "  --parse-only    read, parse and check only; store nothing\n"
+    "  --rederive      read no files: derive every stored notice again from its releases\n"
+    "                  (after an upgrade whose notices keep more, e.g. documents and history)\n"
     "\n"
     "exit status: 0 all stored, 1 something was rejected, 2 usage error, 3 store failure\n";
 
@@ -47,9 +52,9 @@ void print_ingest_summary(const struct IngestStats *s) {
 }
 
 int cmd_ingest(int argc, char **argv) {
-  const char *db = NULL, *source = NULL, *batch = NULL, *quiet = NULL, *parse_only = NULL;
-  CliOpt opts[] = {{"db", 1, &db}, {"source", 1, &source}, {"batch", 1, &batch}, {"quiet", 0, &quiet},
-                   {"parse-only", 0, &parse_only}};
+  const char *db = NULL, *source = NULL, *batch = NULL, *quiet = NULL, *parse_only = NULL, *rederive = NULL;
+  CliOpt opts[] = {{"db", 1, &db},          {"source", 1, &source},         {"batch", 1, &batch},
+                   {"quiet", 0, &quiet},    {"parse-only", 0, &parse_only}, {"rederive", 0, &rederive}};
   char **args;
   size_t n;
   int help;
@@ -58,6 +63,20 @@ int cmd_ingest(int argc, char **argv) {
   Store *st = NULL;
   if (help) {
     fputs(usage, stdout);
+    goto out;
+  }
+  if (rederive) {
+    Err err = ERR_INIT;
+    size_t done = 0;
+    if (n || source || parse_only) {
+      fputs("powerhouse ingest: --rederive reads no files and takes no --source or --parse-only\n", stderr);
+      code = EXIT_USAGE;
+    } else if (store_open(db, 0, &st, &err) || apply_rederive_all(st, time(NULL), 1000, !quiet && isatty(2) ? stderr : NULL, &done, &err)) {
+      fprintf(stderr, "powerhouse ingest: %s\n", err.msg);
+      code = err.code == ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
+    } else {
+      printf("notices:  %zu derived again\n", done);
+    }
     goto out;
   }
   if (!n) {

@@ -200,6 +200,7 @@ static void batch_prepare(Ingest *g, Batch *b) {
     if (!compiled) continue;
     DeriveCtx ctx = {now, b->order[j - 1]->source};
     gr->ready = derive_notice(compiled, &ctx, &gr->notice, &e) == 0;
+    if (gr->ready) derive_history(trees, j - i, &gr->notice);
     cJSON_Delete(compiled);
   }
   free(trees);
@@ -473,6 +474,7 @@ static int write_notice(Ingest *g, const char *ocid, const char *source, Err *er
   }
   DeriveCtx ctx = {g->opt->now ? g->opt->now : time(NULL), source};
   if ((rc = derive_notice(compiled, &ctx, &n, err))) goto out;
+  derive_history((const cJSON *const *)all.trees, all.n, &n);
   if ((rc = store_notice_put(g->st, &n, err))) goto out;
   g->txn.notices++;
 out:
@@ -521,7 +523,7 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
   }
   for (size_t gi = 0; gi < b->n_groups; gi++) {
     Group *gr = &b->groups[gi];
-    size_t n_added = 0;
+    size_t n_added = 0, n_replaced = 0;
     /* Did the store know this ocid before? (asked before its releases go in) */
     int known = 0;
     if (gr->ready) {
@@ -539,7 +541,7 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
       if (rc == STORE_ADDED || rc == STORE_REPLACED) {
         added[n_added++] = it;
         if (rc == STORE_ADDED) a++;
-        else rep++;
+        else rep++, n_replaced++;
       } else if (rc == STORE_UNCHANGED) {
         u++;
       } else if ((rc = same_as_stored(st, it, err)) != 0) {
@@ -554,7 +556,9 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
     }
     rc = 0;
     if (!n_added) continue;
-    if (gr->ready && !known && n_added == gr->n) rc = write_ready(g, gr, err);
+    /* the reader's notice holds every release of the group: valid when all
+     * are new and none replaced another (one id twice in the batch) */
+    if (gr->ready && !known && n_added == gr->n && !n_replaced) rc = write_ready(g, gr, err);
     else rc = write_notice(g, added[0]->rel.ocid, added[n_added - 1]->source, err);
     if (rc) goto out;
   }

@@ -88,6 +88,13 @@ void notice_release(Notice *n) {
   free(n->publisher);
   free(n->url);
   free(n->tags);
+  notice_documents_free(n->documents, n->n_documents);
+  for (size_t i = 0; i < n->n_history; i++) {
+    free(n->history[i].release_id);
+    free(n->history[i].date);
+    free(n->history[i].tags);
+  }
+  free(n->history);
   notice_init(n);
 }
 

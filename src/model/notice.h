@@ -67,6 +67,21 @@ typedef struct {
   char *date_signed;
 } NoticeContract;
 
+/* A document a notice links to (tender, planning, award or contract documents). */
+typedef struct {
+  char *title;  /* title, else description, else the document type */
+  char *url;    /* as published: put it in a page only through the URL-checking writer */
+  char *type;   /* documentType, may be NULL */
+  char *date;   /* datePublished, normalised, may be NULL */
+} NoticeDocument;
+
+/* One release of the notice, for its history: what changed, when. */
+typedef struct {
+  char *release_id;
+  char *date;   /* the release's date, normalised to UTC; NULL when it has none that parses */
+  char *tags;   /* its tags, comma-separated ("tender,tenderUpdate"); may be NULL */
+} NoticeHistory;
+
 typedef struct {
   char *ocid;
   char *title;
@@ -97,15 +112,13 @@ typedef struct {
   char *publisher;         /* source publisher name (package publisher or --source) */
   char *url;               /* link to the original notice, when the data gives one */
   char *tags;              /* comma-separated tags of the latest release */
+  /* Derived when the notice is stored, so that no page reads or merges its
+   * releases to show them: */
+  NoticeDocument *documents; /* with a URL; tender, planning, awards, contracts */
+  size_t n_documents;
+  NoticeHistory *history;    /* every release, in date order */
+  size_t n_history;
 } Notice;
-
-/* A document a notice links to (tender, planning, award or contract documents). */
-typedef struct {
-  char *title;  /* title, else description, else the document type */
-  char *url;    /* as published: put it in a page only through the URL-checking writer */
-  char *type;   /* documentType, may be NULL */
-  char *date;   /* datePublished, normalised, may be NULL */
-} NoticeDocument;
 
 void notice_documents_free(NoticeDocument *docs, size_t n);
 

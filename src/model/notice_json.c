@@ -134,6 +134,20 @@ void notice_json(const Notice *n, Buf *b) {
     buf_addc(b, '}');
   }
   buf_addc(b, ']');
+  key(b, "documents", &f);
+  buf_addc(b, '[');
+  for (size_t i = 0; i < n->n_documents; i++) {
+    const NoticeDocument *d = &n->documents[i];
+    int g = 1;
+    if (i) buf_addc(b, ',');
+    buf_addc(b, '{');
+    str(b, "title", d->title, &g);
+    str(b, "url", d->url, &g);
+    str(b, "documentType", d->type, &g);
+    str(b, "datePublished", d->date, &g);
+    buf_addc(b, '}');
+  }
+  buf_addc(b, ']');
   str(b, "publisher", n->publisher, &f);
   str(b, "url", n->url, &f);
   buf_addc(b, '}');

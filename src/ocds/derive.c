@@ -719,15 +719,41 @@ int derive_notice(const cJSON *c, const DeriveCtx *ctx, Notice *n, Err *err) {
   n->publisher = ctx && ctx->publisher ? dup_trim(ctx->publisher) : NULL;
   n->url = derive_url(c, tender);
   n->tags = NULL; /* a compiled release keeps no tags of its own ("compiled") */
+  n->n_documents = derive_documents(c, &n->documents);
 
   parties_release(&ix);
   return 0;
+}
+
+/* ---- history ------------------------------------------------------------- */
+
+void derive_history(const cJSON *const *releases, size_t n, Notice *out) {
+  out->history = n ? xcalloc(n, sizeof *out->history) : NULL;
+  out->n_history = 0;
+  for (size_t i = 0; i < n; i++) {
+    const cJSON *r = releases[i], *id = cJSON_GetObjectItemCaseSensitive(r, "id");
+    NoticeHistory *h = &out->history[out->n_history++];
+    char num[32];
+    if (cJSON_IsString(id)) h->release_id = xstrdup(id->valuestring);
+    else if (cJSON_IsNumber(id) && snprintf(num, sizeof num, "%.17g", id->valuedouble) > 0) h->release_id = xstrdup(num);
+    char when[DATE_LEN];
+    h->date = date_norm(get_str(r, "date"), when) == 0 ? xstrdup(when) : NULL;
+    Buf tags = BUF_INIT;
+    EACH(t, get_arr(r, "tag")) {
+      if (!cJSON_IsString(t) || !*t->valuestring) continue;
+      if (tags.len) buf_addc(&tags, ',');
+      buf_adds(&tags, t->valuestring);
+    }
+    h->tags = tags.len ? buf_detach(&tags, NULL) : NULL;
+    buf_release(&tags);
+  }
 }
 
 /* ---- documents ------------------------------------------------------------ */
 
 static void add_documents(const cJSON *arr, NoticeDocument **docs, size_t *n, size_t *cap) {
   EACH(d, arr) {
+    if (*n >= DERIVE_MAX_DOCUMENTS) return;
     const char *url = get_str(d, "url");
     if (!url || !*url) continue;
     int seen = 0;

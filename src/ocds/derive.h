@@ -28,8 +28,16 @@ typedef struct {
 int derive_notice(const cJSON *compiled, const DeriveCtx *ctx, Notice *out, Err *err);
 
 /* The documents of a compiled release with a URL, in the order tender,
- * planning, awards, contracts; duplicate URLs once. *docs is an array the
- * caller frees with notice_documents_free. Returns the count. */
+ * planning, awards, contracts; duplicate URLs once; at most
+ * DERIVE_MAX_DOCUMENTS. *docs is an array the caller frees with
+ * notice_documents_free. Returns the count. derive_notice fills the notice's
+ * documents with it. */
+#define DERIVE_MAX_DOCUMENTS 500
 size_t derive_documents(const cJSON *compiled, NoticeDocument **docs);
+
+/* The notice's history (out->history, which must be empty): one entry per
+ * release of releases[0..n), in the order given (the caller passes them in
+ * date order, as they merge): its id, date (normalised to UTC) and tags. */
+void derive_history(const cJSON *const *releases, size_t n, Notice *out);
 
 #endif

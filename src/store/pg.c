@@ -124,6 +124,15 @@ static const char *const migrations[] = {
     "CREATE TABLE cpv(code " C_TEXT " PRIMARY KEY, label text NOT NULL);",
     /* 2: the change feed (store_index_changes) */
     "CREATE INDEX notice_last_seq ON notice(last_seq);",
+    /* 3: documents and release history, derived when a notice is stored */
+    "CREATE TABLE notice_document("
+    "  notice_id bigint NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
+    "  pos integer NOT NULL, title text, url text NOT NULL, type text, date text,"
+    "  PRIMARY KEY(notice_id, pos));"
+    "CREATE TABLE notice_history("
+    "  notice_id bigint NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
+    "  pos integer NOT NULL, release_id text, date text, tags text,"
+    "  PRIMARY KEY(notice_id, pos));",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -148,6 +157,8 @@ enum {
   Q_REGION_INSERT,
   Q_AWARD_WITH_SUPPLIERS,
   Q_CONTRACT_INSERT,
+  Q_DOCUMENT_INSERT,
+  Q_HISTORY_INSERT,
   Q_ORG_UPSERT,
   Q_NOTICE_GET,
   Q_NOTICE_GET_CPV,
@@ -155,6 +166,8 @@ enum {
   Q_NOTICE_GET_AWARD,
   Q_NOTICE_GET_SUPPLIER,
   Q_NOTICE_GET_CONTRACT,
+  Q_NOTICE_GET_DOCUMENT,
+  Q_NOTICE_GET_HISTORY,
   Q_FTS_SEARCH,
   Q_NOTICE_TEXT,
   Q_ORG_GET,
@@ -196,7 +209,9 @@ static const char *const sql[Q_COUNT] = {
     [Q_NOTICE_UPDATE] = "WITH c AS (DELETE FROM notice_cpv WHERE notice_id = $1),"
                         " r AS (DELETE FROM notice_region WHERE notice_id = $1),"
                         " a AS (DELETE FROM award WHERE notice_id = $1),"
-                        " k AS (DELETE FROM contract WHERE notice_id = $1)"
+                        " k AS (DELETE FROM contract WHERE notice_id = $1),"
+                        " d AS (DELETE FROM notice_document WHERE notice_id = $1),"
+                        " h AS (DELETE FROM notice_history WHERE notice_id = $1)"
                         " UPDATE notice SET title = $2, description = $3, status = $4, tender_status = $5, buyer_id = $6, "
                         "buyer_name = $7, buyer_party_id = $8, value = $9, value_min = $10, currency = $11, "
                         "deadline = $12, published = $13, updated = $14, contract_start = $15, contract_end = $16, "
@@ -217,6 +232,14 @@ static const char *const sql[Q_COUNT] = {
     [Q_CONTRACT_INSERT] = "INSERT INTO contract(id, notice_id, contract_id, award_id, title, status, value, currency,"
                           " start, \"end\", date_signed) VALUES((SELECT coalesce(max(id), 0) + 1 FROM contract),"
                           " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    /* a notice's documents (history) at once, as arrays, numbered from 0 */
+    [Q_DOCUMENT_INSERT] = "INSERT INTO notice_document(notice_id, pos, title, url, type, date)"
+                          " SELECT $1, u.pos - 1, u.title, u.url, u.type, u.date"
+                          " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])"
+                          " WITH ORDINALITY AS u(title, url, type, date, pos)",
+    [Q_HISTORY_INSERT] = "INSERT INTO notice_history(notice_id, pos, release_id, date, tags)"
+                         " SELECT $1, u.pos - 1, u.release_id, u.date, u.tags"
+                         " FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(release_id, date, tags, pos)",
     [Q_ORG_UPSERT] = "INSERT INTO org(id, key, name, scheme, identifier, postcode, locality, region, country, scale, vcse)"
                      " VALUES((SELECT coalesce(max(id), 0) + 1 FROM org), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
                      " ON CONFLICT(key) DO UPDATE SET name = coalesce(excluded.name, org.name),"
@@ -241,6 +264,8 @@ static const char *const sql[Q_COUNT] = {
                               " JOIN org o ON o.id = s.org_id WHERE a.notice_id = $1 ORDER BY s.award_id, s.pos",
     [Q_NOTICE_GET_CONTRACT] = "SELECT contract_id, award_id, title, status, value, currency, start, \"end\", date_signed"
                               " FROM contract WHERE notice_id = $1 ORDER BY id",
+    [Q_NOTICE_GET_DOCUMENT] = "SELECT title, url, type, date FROM notice_document WHERE notice_id = $1 ORDER BY pos",
+    [Q_NOTICE_GET_HISTORY] = "SELECT release_id, date, tags FROM notice_history WHERE notice_id = $1 ORDER BY pos",
     [Q_FTS_SEARCH] = "SELECT ocid, title FROM notice WHERE tsv @@ $1::tsquery"
                      " ORDER BY ts_rank(" RANK_WEIGHTS ", tsv, $1::tsquery) DESC, ocid LIMIT $2",
     [Q_NOTICE_TEXT] = "SELECT id, title, description, buyer_name, cpv_text, currency FROM notice"
@@ -1003,7 +1028,8 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
         goto out;
       }
   if (prep(p, Q_CPV_INSERT, err) || prep(p, Q_REGION_INSERT, err) || prep(p, Q_AWARD_WITH_SUPPLIERS, err) ||
-      prep(p, Q_CONTRACT_INSERT, err) || pipe_begin(p, err)) {
+      prep(p, Q_CONTRACT_INSERT, err) || prep(p, Q_DOCUMENT_INSERT, err) || prep(p, Q_HISTORY_INSERT, err) ||
+      pipe_begin(p, err)) {
     free(orgs);
     goto out;
   }
@@ -1083,8 +1109,48 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
     p_text(&ps, c->date_signed);
     sent = pipe_send(p, Q_CONTRACT_INSERT, &ps, err);
   }
+  if (n->n_documents && sent == 0) {
+    Buf arr[4] = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT};
+    for (int k = 0; k < 4; k++) buf_addc(&arr[k], '{');
+    for (size_t i = 0; i < n->n_documents; i++) {
+      const NoticeDocument *d = &n->documents[i];
+      const char *v[4] = {d->title, d->url, d->type, d->date};
+      for (int k = 0; k < 4; k++) {
+        if (i) buf_addc(&arr[k], ',');
+        array_item(&arr[k], v[k]);
+      }
+    }
+    ps.n = 0;
+    p_int(&ps, id);
+    for (int k = 0; k < 4; k++) {
+      buf_addc(&arr[k], '}');
+      p_text(&ps, arr[k].data);
+    }
+    sent = pipe_send(p, Q_DOCUMENT_INSERT, &ps, err);
+    for (int k = 0; k < 4; k++) buf_release(&arr[k]);
+  }
+  if (n->n_history && sent == 0) {
+    Buf arr[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
+    for (int k = 0; k < 3; k++) buf_addc(&arr[k], '{');
+    for (size_t i = 0; i < n->n_history; i++) {
+      const NoticeHistory *h = &n->history[i];
+      const char *v[3] = {h->release_id, h->date, h->tags};
+      for (int k = 0; k < 3; k++) {
+        if (i) buf_addc(&arr[k], ',');
+        array_item(&arr[k], v[k]);
+      }
+    }
+    ps.n = 0;
+    p_int(&ps, id);
+    for (int k = 0; k < 3; k++) {
+      buf_addc(&arr[k], '}');
+      p_text(&ps, arr[k].data);
+    }
+    sent = pipe_send(p, Q_HISTORY_INSERT, &ps, err);
+    for (int k = 0; k < 3; k++) buf_release(&arr[k]);
+  }
   free(orgs);
-  int done = pipe_end(p, err, "cannot store a notice's CPV codes, regions, awards or contracts");
+  int done = pipe_end(p, err, "cannot store a notice's CPV codes, regions, awards, contracts, documents or history");
   if (sent || done) goto out;
   rc = 0;
 out:
@@ -1216,6 +1282,28 @@ static int pg_notice_get(void *impl, const char *ocid, Notice *n, Err *err) {
     c->start = col_dup(r, i, 6);
     c->end = col_dup(r, i, 7);
     c->date_signed = col_dup(r, i, 8);
+  }
+  PQclear(r);
+
+  if (!(r = run(p, Q_NOTICE_GET_DOCUMENT, &ps, err, what))) return ERR_DB;
+  rows = PQntuples(r);
+  if (rows) n->documents = xcalloc((size_t)rows, sizeof *n->documents);
+  for (int i = 0; i < rows; i++) {
+    NoticeDocument *d = &n->documents[n->n_documents++];
+    d->title = col_dup(r, i, 0);
+    d->url = col_dup(r, i, 1);
+    d->type = col_dup(r, i, 2);
+    d->date = col_dup(r, i, 3);
+  }
+  PQclear(r);
+  if (!(r = run(p, Q_NOTICE_GET_HISTORY, &ps, err, what))) return ERR_DB;
+  rows = PQntuples(r);
+  if (rows) n->history = xcalloc((size_t)rows, sizeof *n->history);
+  for (int i = 0; i < rows; i++) {
+    NoticeHistory *h = &n->history[n->n_history++];
+    h->release_id = col_dup(r, i, 0);
+    h->date = col_dup(r, i, 1);
+    h->tags = col_dup(r, i, 2);
   }
   PQclear(r);
   return 1;

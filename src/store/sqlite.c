@@ -114,6 +114,16 @@ static const char *const migrations[] = {
     /* 2: the change feed (store_index_changes) finds the notices changed
      * after a sequence number without reading them all */
     "CREATE INDEX notice_last_seq ON notice(last_seq);",
+    /* 3: a notice's documents and release history, derived when it is
+     * stored, so that no page reads or merges releases to show them */
+    "CREATE TABLE notice_document("
+    "  notice_id INTEGER NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
+    "  pos INTEGER NOT NULL, title TEXT, url TEXT NOT NULL, type TEXT, date TEXT,"
+    "  PRIMARY KEY(notice_id, pos)) WITHOUT ROWID;"
+    "CREATE TABLE notice_history("
+    "  notice_id INTEGER NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
+    "  pos INTEGER NOT NULL, release_id TEXT, date TEXT, tags TEXT,"
+    "  PRIMARY KEY(notice_id, pos)) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -138,6 +148,12 @@ enum {
   Q_CHILD_DEL_REGION,
   Q_CHILD_DEL_AWARD,
   Q_CHILD_DEL_CONTRACT,
+  Q_CHILD_DEL_DOCUMENT,
+  Q_CHILD_DEL_HISTORY,
+  Q_DOCUMENT_INSERT,
+  Q_HISTORY_INSERT,
+  Q_NOTICE_GET_DOCUMENT,
+  Q_NOTICE_GET_HISTORY,
   Q_CPV_INSERT,
   Q_REGION_INSERT,
   Q_AWARD_INSERT,
@@ -185,6 +201,13 @@ static const char *const sql[Q_COUNT] = {
     [Q_CHILD_DEL_REGION] = "DELETE FROM notice_region WHERE notice_id = ?1",
     [Q_CHILD_DEL_AWARD] = "DELETE FROM award WHERE notice_id = ?1",
     [Q_CHILD_DEL_CONTRACT] = "DELETE FROM contract WHERE notice_id = ?1",
+    [Q_CHILD_DEL_DOCUMENT] = "DELETE FROM notice_document WHERE notice_id = ?1",
+    [Q_CHILD_DEL_HISTORY] = "DELETE FROM notice_history WHERE notice_id = ?1",
+    [Q_DOCUMENT_INSERT] = "INSERT INTO notice_document(notice_id, pos, title, url, type, date)"
+                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    [Q_HISTORY_INSERT] = "INSERT INTO notice_history(notice_id, pos, release_id, date, tags) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_NOTICE_GET_DOCUMENT] = "SELECT title, url, type, date FROM notice_document WHERE notice_id = ?1 ORDER BY pos",
+    [Q_NOTICE_GET_HISTORY] = "SELECT release_id, date, tags FROM notice_history WHERE notice_id = ?1 ORDER BY pos",
     [Q_CPV_INSERT] = "INSERT INTO notice_cpv(notice_id, code, kind) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING",
     [Q_REGION_INSERT] = "INSERT INTO notice_region(notice_id, region) VALUES(?1, ?2) ON CONFLICT DO NOTHING",
     [Q_AWARD_INSERT] = "INSERT INTO award(notice_id, award_id, title, status, date, date_published, value, currency,"
@@ -875,7 +898,8 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
   if (!id) {
     id = sqlite3_last_insert_rowid(s->db);
   } else {
-    static const int dels[] = {Q_CHILD_DEL_CPV, Q_CHILD_DEL_REGION, Q_CHILD_DEL_AWARD, Q_CHILD_DEL_CONTRACT};
+    static const int dels[] = {Q_CHILD_DEL_CPV,      Q_CHILD_DEL_REGION,   Q_CHILD_DEL_AWARD,
+                               Q_CHILD_DEL_CONTRACT, Q_CHILD_DEL_DOCUMENT, Q_CHILD_DEL_HISTORY};
     for (size_t i = 0; i < sizeof dels / sizeof *dels; i++) {
       if (!(q = stmt(s, dels[i], err))) goto out;
       sqlite3_bind_int64(q, 1, id);
@@ -939,6 +963,27 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
     bind_text(q, 9, c->end);
     bind_text(q, 10, c->date_signed);
     if (step_done(s, q, err, "cannot store a contract")) goto out;
+  }
+  for (size_t i = 0; i < n->n_documents; i++) {
+    const NoticeDocument *d = &n->documents[i];
+    if (!(q = stmt(s, Q_DOCUMENT_INSERT, err))) goto out;
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
+    bind_text(q, 3, d->title);
+    bind_text(q, 4, d->url);
+    bind_text(q, 5, d->type);
+    bind_text(q, 6, d->date);
+    if (step_done(s, q, err, "cannot store a document")) goto out;
+  }
+  for (size_t i = 0; i < n->n_history; i++) {
+    const NoticeHistory *h = &n->history[i];
+    if (!(q = stmt(s, Q_HISTORY_INSERT, err))) goto out;
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
+    bind_text(q, 3, h->release_id);
+    bind_text(q, 4, h->date);
+    bind_text(q, 5, h->tags);
+    if (step_done(s, q, err, "cannot store the release history")) goto out;
   }
   rc = 0;
 out:
@@ -1073,6 +1118,33 @@ static int sqlite_notice_get(void *impl, const char *ocid, Notice *n, Err *err) 
     c->date_signed = col_dup(q, 8);
   }
   sqlite3_reset(q);
+
+  int step;
+  if (!(q = stmt(s, Q_NOTICE_GET_DOCUMENT, err))) return ERR_DB;
+  sqlite3_bind_int64(q, 1, id);
+  cap = 0;
+  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    if (n->n_documents == cap) n->documents = xrealloc(n->documents, (cap = cap ? cap * 2 : 4) * sizeof *n->documents);
+    NoticeDocument *d = &n->documents[n->n_documents++];
+    d->title = col_dup(q, 0);
+    d->url = col_dup(q, 1);
+    d->type = col_dup(q, 2);
+    d->date = col_dup(q, 3);
+  }
+  sqlite3_reset(q);
+  if (step != SQLITE_DONE) return db_err(s, err, "cannot read a notice's documents");
+  if (!(q = stmt(s, Q_NOTICE_GET_HISTORY, err))) return ERR_DB;
+  sqlite3_bind_int64(q, 1, id);
+  cap = 0;
+  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    if (n->n_history == cap) n->history = xrealloc(n->history, (cap = cap ? cap * 2 : 4) * sizeof *n->history);
+    NoticeHistory *h = &n->history[n->n_history++];
+    h->release_id = col_dup(q, 0);
+    h->date = col_dup(q, 1);
+    h->tags = col_dup(q, 2);
+  }
+  sqlite3_reset(q);
+  if (step != SQLITE_DONE) return db_err(s, err, "cannot read a notice's history");
   return 1;
 }
 

@@ -64,7 +64,9 @@ int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ct
 int store_notice_exists(Store *st, const char *ocid, Err *err) { return st->ops->notice_exists(st->impl, ocid, err); }
 int store_notice_put(Store *st, const Notice *n, Err *err) { return st->ops->notice_put(st->impl, n, err); }
 int store_notice_get(Store *st, const char *ocid, Notice *out, Err *err) {
-  return st->ops->notice_get(st->impl, ocid, out, err);
+  int rc = st->ops->notice_get(st->impl, ocid, out, err);
+  if (rc <= 0) notice_release(out); /* a read that failed half-way leaves nothing behind */
+  return rc;
 }
 int store_stats(Store *st, StoreStats *out, Err *err) { return st->ops->stats(st->impl, out, err); }
 int store_search(Store *st, const struct Query *q, time_t now, StoreResults *out, Err *err) {

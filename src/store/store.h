@@ -84,7 +84,8 @@ int store_notice_exists(Store *st, const char *ocid, Err *err);
  * from the stored releases when needed (a notice has a handful). */
 int store_notice_put(Store *st, const Notice *n, Err *err);
 
-/* Reads a notice back (what store_notice_put stored). 1 found, 0 not found. */
+/* Reads a notice back (what store_notice_put stored), with its documents and
+ * history. 1 found, 0 not found, <0 with err; out is empty (released) unless 1. */
 int store_notice_get(Store *st, const char *ocid, Notice *out, Err *err);
 
 typedef struct {

@@ -158,8 +158,29 @@ void api_notice(Request *r) {
   /* add the release history and links before the closing brace */
   b->len--;
   buf_adds(b, ",\"releases\":[");
-  RelList l = {b, 0};
-  store_releases_each(st, ocid, release_entry, &l, &err);
+  if (n.n_history) { /* derived when the notice was stored */
+    for (size_t i = 0; i < n.n_history; i++) {
+      const NoticeHistory *h = &n.history[i];
+      buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
+      json_str_or_null(b, h->release_id);
+      buf_adds(b, ",\"date\":");
+      json_str_or_null(b, h->date);
+      buf_adds(b, ",\"tag\":[");
+      for (const char *p = h->tags ? h->tags : "", *c; *p; p = c + 1) {
+        c = strchr(p, ',');
+        if (p != h->tags) buf_addc(b, ',');
+        Buf t = BUF_INIT;
+        buf_add(&t, p, c ? (size_t)(c - p) : strlen(p));
+        buf_add_json_str(b, t.data);
+        buf_release(&t);
+        if (!c) break;
+      }
+      buf_adds(b, "]}");
+    }
+  } else { /* stored before notices had a history: from the releases */
+    RelList l = {b, 0};
+    store_releases_each(st, ocid, release_entry, &l, &err);
+  }
   buf_adds(b, "],\"links\":{\"self\":");
   Buf u = BUF_INIT;
   buf_adds(&u, "/api/v1/notices/");

@@ -396,48 +396,48 @@ void page_notices(Request *r) {
   query_release(&q);
 }
 
-/* The notice's documents, from its compiled release (t: its releases). */
-static void documents(Request *r, const StoredReleases *t) {
-  Err err = ERR_INIT;
-  cJSON *compiled = t->n ? merge_compile((const cJSON *const *)t->trees, t->n, &err) : NULL;
-  NoticeDocument *docs = NULL;
-  size_t n = derive_documents(compiled, &docs);
-  if (n) {
-    html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Documents</h2>\n<ul class=\"govuk-list ph-documents\">");
-    for (size_t i = 0; i < n; i++) {
-      Buf when = BUF_INIT;
-      if (docs[i].date) human_date(&when, docs[i].date);
-      html_printf(&r->out, "<li><a class=\"govuk-link\" href=\"%H\" rel=\"nofollow noopener\">%s</a>", docs[i].url, docs[i].title);
-      if (when.len) html_printf(&r->out, " <span class=\"govuk-body-s\">(%s)</span>", when.data);
-      html_printf(&r->out, "</li>");
-      buf_release(&when);
-    }
-    html_printf(&r->out, "</ul>\n");
+/* The notice's documents (derived when it was stored). */
+static void documents(Request *r, const Notice *nt) {
+  if (!nt->n_documents) return;
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Documents</h2>\n<ul class=\"govuk-list ph-documents\">");
+  for (size_t i = 0; i < nt->n_documents; i++) {
+    const NoticeDocument *d = &nt->documents[i];
+    Buf when = BUF_INIT;
+    if (d->date) human_date(&when, d->date);
+    html_printf(&r->out, "<li><a class=\"govuk-link\" href=\"%H\" rel=\"nofollow noopener\">%s</a>", d->url,
+                d->title ? d->title : "Document");
+    if (when.len) html_printf(&r->out, " <span class=\"govuk-body-s\">(%s)</span>", when.data);
+    html_printf(&r->out, "</li>");
+    buf_release(&when);
   }
-  notice_documents_free(docs, n);
-  cJSON_Delete(compiled);
+  html_printf(&r->out, "</ul>\n");
 }
 
-/* One row of the release history per release (t: in date order): its date,
- * its tags (what changed) and its id. */
-static void history_rows(Request *r, const StoredReleases *t) {
-  for (size_t i = 0; i < t->n; i++) {
-    const cJSON *rel = t->trees[i], *tag = cJSON_GetObjectItemCaseSensitive(rel, "tag"), *x;
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(rel, "id"), *date = cJSON_GetObjectItemCaseSensitive(rel, "date");
-    Buf when = BUF_INIT, tags = BUF_INIT;
-    human_date(&when, cJSON_IsString(date) ? date->valuestring : NULL);
-    if (cJSON_IsArray(tag))
-      cJSON_ArrayForEach(x, tag) {
-        if (!cJSON_IsString(x)) continue;
-        if (tags.len) buf_addc(&tags, ',');
-        buf_adds(&tags, x->valuestring);
-      }
+/* One row of the release history per release, in date order: its date, its
+ * tags (what changed) and its id. */
+static void history_rows(Request *r, const Notice *nt) {
+  for (size_t i = 0; i < nt->n_history; i++) {
+    const NoticeHistory *h = &nt->history[i];
+    Buf when = BUF_INIT;
+    human_date(&when, h->date);
     html_printf(&r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
                          "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
-                when.data, tags.len ? tags.data : "—", cJSON_IsString(id) ? id->valuestring : "");
+                when.data, h->tags ? h->tags : "—", h->release_id ? h->release_id : "");
     buf_release(&when);
-    buf_release(&tags);
   }
+}
+
+/* A notice stored before notices kept their documents and history: derive
+ * them from its releases now (until `powerhouse ingest --rederive`). */
+static void derive_late(Store *st, Notice *nt) {
+  StoredReleases rels;
+  Err err = ERR_INIT;
+  if (stored_releases(st, nt->ocid, &rels, &err) || !rels.n) return;
+  cJSON *compiled = merge_compile((const cJSON *const *)rels.trees, rels.n, &err);
+  if (compiled && !nt->n_documents) nt->n_documents = derive_documents(compiled, &nt->documents);
+  derive_history((const cJSON *const *)rels.trees, rels.n, nt);
+  cJSON_Delete(compiled);
+  stored_releases_release(&rels);
 }
 
 static void fact(Request *r, const char *key, const char *value_html) {
@@ -561,9 +561,8 @@ void page_notice(Request *r) {
   } else {
     html_printf(&r->out, "<p class=\"govuk-body\">No description was published.</p>\n");
   }
-  StoredReleases rels; /* read once, for the documents and the history */
-  if (stored_releases(st, nt.ocid, &rels, &err)) memset(&rels, 0, sizeof rels);
-  documents(r, &rels);
+  if (!nt.n_history) derive_late(st, &nt);
+  documents(r, &nt);
   if (nt.n_awards) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Awards</h2>\n<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
                          "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Supplier</th>"
@@ -591,8 +590,7 @@ void page_notice(Request *r) {
                        "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Date</th>"
                        "<th scope=\"col\" class=\"govuk-table__header\">What changed</th><th scope=\"col\" class=\"govuk-table__header\">Release</th>"
                        "</tr></thead><tbody class=\"govuk-table__body\">");
-  history_rows(r, &rels);
-  stored_releases_release(&rels);
+  history_rows(r, &nt);
   html_printf(&r->out, "</tbody></table></div>\n<p class=\"govuk-body-s\">Open data: <a class=\"govuk-link\" href=\"/notices/%U.ocds.json\">"
                        "OCDS record package</a>, <a class=\"govuk-link\" href=\"/api/v1/notices/%U\">JSON</a></p>\n",
               nt.ocid, nt.ocid);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/buf.h"
 #include "base/date.h"
 #include "model/region.h"
 
@@ -836,6 +837,60 @@ static void timing(void) {
   cJSON_Delete(root);
 }
 
+/* Documents come with the notice; the history from the releases given. */
+static void documents_and_history(void) {
+  cJSON *c = cJSON_Parse(
+      "{\"ocid\":\"ocds-d-1\",\"date\":\"2025-01-02T00:00:00Z\",\"tender\":{\"id\":\"t\",\"title\":\"T\","
+      "\"documents\":[{\"id\":\"1\",\"title\":\"Spec\",\"url\":\"https://a.example/spec.pdf\","
+      "\"documentType\":\"tenderNotice\",\"datePublished\":\"2025-01-01T09:00:00+01:00\"},"
+      "{\"id\":\"2\",\"url\":\"\"},{\"id\":\"3\",\"description\":\"Again\",\"url\":\"https://a.example/spec.pdf\"}]},"
+      "\"awards\":[{\"id\":\"a\",\"documents\":[{\"id\":\"4\",\"documentType\":\"awardNotice\","
+      "\"url\":\"javascript:alert(1)\"}]}]}");
+  Notice n;
+  notice_init(&n);
+  Err err = ERR_INIT;
+  DeriveCtx ctx = {now, NULL};
+  ok(derive_notice(c, &ctx, &n, &err) == 0, "a notice with documents derives");
+  is_int(n.n_documents, 2, "documents with a URL, each URL once");
+  is_str(n.n_documents ? n.documents[0].title : NULL, "Spec", "a document's title");
+  is_str(n.n_documents ? n.documents[0].date : NULL, "2025-01-01T08:00:00Z", "its date, in UTC");
+  is_str(n.n_documents > 1 ? n.documents[1].title : NULL, "awardNotice", "untitled: its type");
+  is_str(n.n_documents > 1 ? n.documents[1].url : NULL, "javascript:alert(1)",
+         "a URL is kept as published (pages write links only through the URL-checking writer)");
+  is_int(n.n_history, 0, "derive_notice alone makes no history");
+
+  cJSON *r1 = cJSON_Parse("{\"ocid\":\"ocds-d-1\",\"id\":\"r1\",\"date\":\"2025-01-01T10:00:00Z\",\"tag\":[\"tender\"]}");
+  cJSON *r2 = cJSON_Parse("{\"ocid\":\"ocds-d-1\",\"id\":7,\"date\":\"2025-01-02T00:00:00+02:00\","
+                          "\"tag\":[\"tenderUpdate\",\"award\",3]}");
+  cJSON *r3 = cJSON_Parse("{\"ocid\":\"ocds-d-1\",\"date\":\"never\"}");
+  const cJSON *rels[] = {r1, r2, r3};
+  derive_history(rels, 3, &n);
+  is_int(n.n_history, 3, "one history entry per release");
+  is_str(n.history[0].release_id, "r1", "a string id");
+  is_str(n.history[1].release_id, "7", "a numeric id as text");
+  is_str(n.history[1].date, "2025-01-01T22:00:00Z", "the date in UTC");
+  is_str(n.history[1].tags, "tenderUpdate,award", "string tags, comma-separated");
+  ok(!n.history[2].release_id && !n.history[2].date && !n.history[2].tags, "a release without id, date or tags");
+  notice_release(&n);
+  cJSON_Delete(c);
+  cJSON_Delete(r1);
+  cJSON_Delete(r2);
+  cJSON_Delete(r3);
+
+  /* a hostile notice's documents are capped */
+  Buf b = BUF_INIT;
+  buf_adds(&b, "{\"ocid\":\"ocds-d-2\",\"tender\":{\"documents\":[");
+  for (int i = 0; i < 2000; i++) buf_addf(&b, "%s{\"url\":\"https://a.example/%d\"}", i ? "," : "", i);
+  buf_adds(&b, "]}}");
+  c = cJSON_Parse(b.data);
+  notice_init(&n);
+  derive_notice(c, &ctx, &n, &err);
+  is_int(n.n_documents, DERIVE_MAX_DOCUMENTS, "at most DERIVE_MAX_DOCUMENTS documents");
+  notice_release(&n);
+  cJSON_Delete(c);
+  buf_release(&b);
+}
+
 int main(void) {
   snprintf(dev, sizeof dev, "%s/data/ocds/dev", tap_shared());
   date_parse("2025-01-24T00:00:00Z", &now);
@@ -906,6 +961,7 @@ int main(void) {
   spot_colombia_portugal();
   status_rules();
   field_rules();
+  documents_and_history();
   hostile();
   timing();
   return done_testing();

@@ -169,6 +169,73 @@ static void test_changes(Store *st) {
   buf_release(&none.text);
 }
 
+/* ---- documents and history ------------------------------------------------------ */
+
+static void put_docs(Notice *n, int docs, int hist) {
+  notice_release(n);
+  n->ocid = xstrdup("ocds-docs-1");
+  n->title = xstrdup("Documents and history");
+  n->status = NOTICE_OPEN;
+  n->n_documents = (size_t)docs;
+  n->documents = xcalloc((size_t)docs + 1, sizeof *n->documents);
+  for (int i = 0; i < docs; i++) {
+    Buf u = BUF_INIT;
+    buf_addf(&u, "https://docs.example/%d?a=\"b\"&c", i);
+    n->documents[i].url = buf_detach(&u, NULL);
+    n->documents[i].title = i ? xstrdup("Tender \"pack\", {part}") : NULL;
+    n->documents[i].type = i ? xstrdup("tenderNotice") : NULL;
+    n->documents[i].date = i ? xstrdup("2025-01-01T08:00:00Z") : NULL;
+  }
+  n->n_history = (size_t)hist;
+  n->history = xcalloc((size_t)hist + 1, sizeof *n->history);
+  for (int i = 0; i < hist; i++) {
+    Buf id = BUF_INIT;
+    buf_addf(&id, "r%d", i);
+    n->history[i].release_id = buf_detach(&id, NULL);
+    n->history[i].date = xstrdup("2025-01-02T00:00:00Z");
+    n->history[i].tags = i ? xstrdup("tender,award") : NULL;
+  }
+}
+
+static int same_docs(const Notice *a, const Notice *b) {
+  if (a->n_documents != b->n_documents || a->n_history != b->n_history) return 0;
+#define SAME(x, y) (((x) == NULL && (y) == NULL) || ((x) && (y) && strcmp((x), (y)) == 0))
+  for (size_t i = 0; i < a->n_documents; i++) {
+    const NoticeDocument *x = &a->documents[i], *y = &b->documents[i];
+    if (!SAME(x->title, y->title) || !SAME(x->url, y->url) || !SAME(x->type, y->type) || !SAME(x->date, y->date))
+      return 0;
+  }
+  for (size_t i = 0; i < a->n_history; i++) {
+    const NoticeHistory *x = &a->history[i], *y = &b->history[i];
+    if (!SAME(x->release_id, y->release_id) || !SAME(x->date, y->date) || !SAME(x->tags, y->tags)) return 0;
+  }
+#undef SAME
+  return 1;
+}
+
+static void test_documents(Store *st) {
+  Err err = ERR_INIT;
+  Notice n, back;
+  notice_init(&n);
+  notice_init(&back);
+  StoreRelease r = {"ocds-docs-1", "r0", "2025-01-02T00:00:00Z", "{}", 2, 1, NULL};
+  store_begin(st, &err);
+  store_release_add(st, &r, &err);
+  put_docs(&n, 3, 2);
+  ok(store_notice_put(st, &n, &err) == 0 && store_commit(st, &err) == 0, "a notice with documents and history is stored");
+  is_int(store_notice_get(st, "ocds-docs-1", &back, &err), 1, "and read back");
+  ok(same_docs(&n, &back), "its documents and history read back as stored (quotes, commas, NULLs)");
+  notice_release(&back);
+  store_begin(st, &err);
+  put_docs(&n, 1, 3);
+  store_notice_put(st, &n, &err);
+  store_commit(st, &err);
+  store_notice_get(st, "ocds-docs-1", &back, &err);
+  ok(same_docs(&n, &back), "stored again: the new documents and history replace the old");
+  notice_release(&back);
+  notice_release(&n);
+}
+
 /* ---- read snapshots ------------------------------------------------------------- */
 
 static void test_read_snapshot(const char *url, Store *reader) {
@@ -278,6 +345,7 @@ int main(void) {
   ok(load(st, 7, 600) == 0, "600 generated notices stored");
   test_scan_chunks(st);
   test_changes(st);
+  test_documents(st);
   Store *reader = NULL;
   if (store_open(url.data, STORE_READONLY, &reader, &err) == 0) {
     test_read_snapshot(url.data, reader);
