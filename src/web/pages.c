@@ -460,11 +460,19 @@ void page_notice(Request *r) {
   notice_init(&nt);
   Err err = ERR_INIT;
   time_t now = app_now(r);
+  /* the change sequence this process has seen: the live index's, known
+   * without a store read; else the store's */
   int64_t seq = -1;
-  if (app->pages && st && store_last_seq(st, &seq, &err) == 0 && page_cache_get(app->pages, cap, seq, now, &r->out))
-    return;
+  if (app->pages) {
+    if (app->index) seq = live_index_seq(app->index);
+    else if (!st || store_last_seq(st, &seq, &err)) seq = -1;
+  }
+  if (seq >= 0 && page_cache_get(app->pages, cap, seq, now, &r->out)) return;
+  /* every read of the page in one snapshot (SQLite: one lock, not one per statement) */
+  int snap = st && store_read_begin(st, &err) == 0;
   int rc = st ? store_notice_get(st, cap, &nt, &err) : ERR_DB;
   if (rc <= 0) {
+    if (snap) store_read_end(st);
     if (rc < 0) r->status = 503;
     page_not_found(r);
     return;
@@ -562,6 +570,7 @@ void page_notice(Request *r) {
     html_printf(&r->out, "<p class=\"govuk-body\">No description was published.</p>\n");
   }
   if (!nt.n_history) derive_late(st, &nt);
+  if (snap) store_read_end(st);
   documents(r, &nt);
   if (nt.n_awards) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Awards</h2>\n<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
