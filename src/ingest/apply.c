@@ -8,6 +8,7 @@
 #include "ingest/stored.h"
 #include "ocds/derive.h"
 #include "ocds/merge.h"
+#include "ocds/release.h"
 
 int apply_notice(Store *st, const char *ocid, const char *publisher, time_t now, Err *err) {
   StoredReleases all;
@@ -85,4 +86,29 @@ int apply_rederive_all(Store *st, time_t now, size_t batch, FILE *progress, size
   buf_release(&o.pool);
   free(o.off);
   return rc;
+}
+
+int apply_release(Store *st, const char *json, size_t len, const char *source, time_t now, ApplyResult *res,
+                  Err *err) {
+  Release rel;
+  memset(res, 0, sizeof *res);
+  int rc = release_parse(json, len, &rel, err);
+  if (rc) return rc;
+  if ((rc = store_begin(st, err))) goto out;
+  StoreRelease sr = {rel.ocid, rel.id, rel.date, json, len, release_hash(json, len), source};
+  rc = store_release_add(st, &sr, err);
+  if (rc >= 0) {
+    res->stored = rc;
+    rc = 0;
+    if (res->stored == STORE_ADDED || res->stored == STORE_REPLACED) rc = apply_notice(st, rel.ocid, source, now, err);
+  }
+  if (rc < 0) {
+    store_rollback(st);
+    goto out;
+  }
+  if ((rc = store_commit(st, err))) goto out;
+  rc = store_last_seq(st, &res->seq, err);
+out:
+  release_release(&rel);
+  return rc < 0 ? rc : 0;
 }

@@ -1,21 +1,38 @@
-/* apply.h -- writing a notice from its stored releases: compile them, derive
- * the notice with its documents and history, store it with every derived row.
- * The bulk pipeline (ingest.h) does the same for batches; this is the
- * one-notice form, for a notice whose releases are already stored (a web post,
- * a later command) and for deriving every notice again after the derivation
- * changed. Runs inside the caller's transaction. */
+/* apply.h -- the write path of one release: store it, compile its notice
+ * again from every stored release, derive the notice with its documents and
+ * history, store it with every derived row -- one transaction, which moves
+ * the store's change sequence on. The bulk pipeline (ingest.h) does the same
+ * for batches of releases, one transaction per batch; this is the form for a
+ * release posted on the portal or given to a command, and for deriving every
+ * notice again after the derivation changed. */
 #ifndef APPLY_H
 #define APPLY_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "base/err.h"
 #include "store/store.h"
 
-/* Compiles ocid's stored releases and stores the notice derived from them.
- * publisher: the source name to record. 0, 1 when ocid has no releases
- * (nothing stored), or <0 with err. */
+/* What apply_release did. */
+typedef struct {
+  int stored;  /* STORE_ADDED, STORE_REPLACED, STORE_UNCHANGED or STORE_CONFLICT */
+  int64_t seq; /* the store's change sequence after it */
+} ApplyResult;
+
+/* Checks the release text (ocds/release.h), then in ONE transaction stores
+ * it, compiles its notice again from every stored release and writes the
+ * notice with its derived rows. The same bytes again change nothing; another
+ * text under a stored id with the same or a later date is not stored
+ * (res->stored says which). 0, or <0 with err (ERR_JSON, ERR_OCDS, ERR_LIMIT
+ * for a release that does not check, ERR_DB); nothing is written then. */
+int apply_release(Store *st, const char *json, size_t len, const char *source, time_t now, ApplyResult *res,
+                  Err *err);
+
+/* Inside the caller's transaction: compiles ocid's stored releases and stores
+ * the notice derived from them. publisher: the source name to record. 0, 1
+ * when ocid has no releases (nothing stored), or <0 with err. */
 int apply_notice(Store *st, const char *ocid, const char *publisher, time_t now, Err *err);
 
 /* Derives every notice of the store again, batch notices per transaction,

@@ -1,0 +1,100 @@
+/* test_apply.c -- the single-release write path (ingest/apply.h): one
+ * transaction stores the release, compiles its notice again with documents
+ * and history, and moves the change sequence by one; the same bytes change
+ * nothing; a conflicting release and bad input write nothing; and
+ * apply_rederive_all derives every notice again. */
+#include <string.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "base/buf.h"
+#include "ingest/apply.h"
+
+#define NOW 1764590400 /* 2025-12-01 12:00 UTC */
+
+static const char R1[] =
+    "{\"ocid\":\"ocds-apply-1\",\"id\":\"r1\",\"date\":\"2025-11-01T10:00:00Z\",\"tag\":[\"tender\"],"
+    "\"buyer\":{\"name\":\"Wakefield Council\"},\"tender\":{\"id\":\"t\",\"title\":\"Telecare alarms\",\"status\":\"active\","
+    "\"documents\":[{\"id\":\"d\",\"title\":\"Specification\",\"url\":\"https://w.example/spec.pdf\"}]}}";
+static const char R1_OTHER[] =
+    "{\"ocid\":\"ocds-apply-1\",\"id\":\"r1\",\"date\":\"2025-11-01T10:00:00Z\",\"tag\":[\"tender\"],"
+    "\"tender\":{\"id\":\"t\",\"title\":\"Something else\"}}";
+static const char R2[] =
+    "{\"ocid\":\"ocds-apply-1\",\"id\":\"r2\",\"date\":\"2025-11-05T10:00:00Z\",\"tag\":[\"tenderAmendment\"],"
+    "\"tender\":{\"id\":\"t\",\"title\":\"Telecare alarms and response\"}}";
+
+static int64_t seq_of(Store *st) {
+  int64_t s = -1;
+  Err err = ERR_INIT;
+  store_last_seq(st, &s, &err);
+  return s;
+}
+
+int main(void) {
+  char path[] = "/tmp/ph-test-apply-XXXXXX";
+  int fd = mkstemp(path);
+  close(fd);
+  unlink(path);
+  Buf url = BUF_INIT;
+  buf_addf(&url, "sqlite:%s", path);
+  Store *st = NULL;
+  Err err = ERR_INIT;
+  if (!ok(store_open(url.data, 0, &st, &err) == 0, "store opens")) return done_testing();
+
+  ApplyResult res;
+  ok(apply_release(st, R1, strlen(R1), "Test", NOW, &res, &err) == 0, "a release applies");
+  is_int(res.stored, STORE_ADDED, "it is added");
+  is_int(res.seq, 1, "the change sequence moves to 1");
+  Notice n;
+  notice_init(&n);
+  is_int(store_notice_get(st, "ocds-apply-1", &n, &err), 1, "its notice is stored in the same transaction");
+  is_str(n.title, "Telecare alarms", "with its title");
+  is_int(n.n_history, 1, "its history: one release");
+  is_int(n.n_documents, 1, "its documents");
+  is_str(n.publisher, "Test", "and the source recorded");
+  notice_release(&n);
+
+  ok(apply_release(st, R1, strlen(R1), "Test", NOW, &res, &err) == 0 && res.stored == STORE_UNCHANGED,
+     "the same bytes again: unchanged");
+  is_int(seq_of(st), 1, "and the sequence stays");
+
+  ok(apply_release(st, R1_OTHER, strlen(R1_OTHER), "Test", NOW, &res, &err) == 0 && res.stored == STORE_CONFLICT,
+     "another text under the same id and date: a conflict, not stored");
+  is_int(seq_of(st), 1, "the sequence stays");
+
+  ok(apply_release(st, R2, strlen(R2), "Test", NOW, &res, &err) == 0 && res.stored == STORE_ADDED && res.seq == 2,
+     "a newer release applies: sequence 2");
+  notice_init(&n);
+  store_notice_get(st, "ocds-apply-1", &n, &err);
+  is_str(n.title, "Telecare alarms and response", "the notice is compiled again from both releases");
+  is_int(n.n_history, 2, "its history: two releases");
+  is_str(n.n_history == 2 ? n.history[1].tags : NULL, "tenderAmendment", "the newer one last");
+  is_int(n.n_documents, 1, "the documents of the first release are kept by the merge");
+  notice_release(&n);
+
+  err = (Err)ERR_INIT;
+  ok(apply_release(st, "{\"ocid\":", 8, NULL, NOW, &res, &err) < 0 && err.code == ERR_JSON, "bad JSON: ERR_JSON (%s)",
+     err.msg);
+  err = (Err)ERR_INIT;
+  ok(apply_release(st, "{\"id\":\"x\",\"date\":\"2025-01-01\"}", 30, NULL, NOW, &res, &err) < 0, "no ocid: refused (%s)",
+     err.msg);
+  is_int(seq_of(st), 2, "nothing written by refused input");
+
+  size_t done = 0;
+  ok(apply_rederive_all(st, NOW, 1, NULL, &done, &err) == 0 && done == 1, "every notice derived again (%zu)", done);
+  notice_init(&n);
+  store_notice_get(st, "ocds-apply-1", &n, &err);
+  ok(n.n_history == 2 && n.publisher && !strcmp(n.publisher, "Test"), "the same history, the publisher kept");
+  notice_release(&n);
+
+  store_close(st);
+  const char *ext[] = {"", "-wal", "-shm"};
+  for (int i = 0; i < 3; i++) {
+    Buf p = BUF_INIT;
+    buf_addf(&p, "%s%s", path, ext[i]);
+    unlink(p.data);
+    buf_release(&p);
+  }
+  buf_release(&url);
+  return done_testing();
+}
