@@ -73,24 +73,19 @@ static int list_inputs(const char *arg, List *l) {
 static int run_one(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) return -1;
-  uint8_t *data = malloc(REPLAY_MAX_FILE);
-  size_t len = data ? fread(data, 1, REPLAY_MAX_FILE, f) : 0;
-  int bad = !data || ferror(f) || !feof(f);
+  struct stat sb;
+  uint8_t *data = NULL;
+  size_t len = 0;
+  int bad = fstat(fileno(f), &sb) != 0 || sb.st_size < 0 || (uint64_t)sb.st_size > REPLAY_MAX_FILE;
+  if (!bad) {
+    len = (size_t)sb.st_size;
+    /* exactly len bytes (one when empty), so a read past the input is caught */
+    bad = !(data = malloc(len ? len : 1)) || fread(data, 1, len, f) != len || fgetc(f) != EOF;
+  }
   fclose(f);
-  if (bad) {
-    free(data);
-    return -1;
-  }
-  uint8_t *exact = malloc(len ? len : 1);
-  if (!exact) {
-    free(data);
-    return -1;
-  }
-  memcpy(exact, data, len);
+  if (!bad) LLVMFuzzerTestOneInput(data, len);
   free(data);
-  LLVMFuzzerTestOneInput(exact, len);
-  free(exact);
-  return 0;
+  return bad ? -1 : 0;
 }
 
 static double now(void) {
@@ -134,7 +129,8 @@ static int replay(const char *arg, volatile size_t *next) {
     int status = run_child(&l, next);
     if (status == 0) break;
     if (*next >= l.n) {
-      printf("fail %s exit status %d after the last input (a leak?)\n", arg, status);
+      printf("fail %s exit status %d after the last input (a leak?)\n", arg,
+             WIFEXITED(status) ? WEXITSTATUS(status) : -1);
       failed = 1;
       break;
     }

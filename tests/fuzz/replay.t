@@ -2,7 +2,8 @@
 # replay.t -- every libFuzzer target's seed corpus replayed in the ASan+UBSan
 # build (build/san/replay/<target>, tests/fuzz/replay.c), one test per corpus
 # and one per input that fails; plus the inputs of the attack report that broke
-# a target once (../shared/reproducers: fuzz_release's heap-use-after-free).
+# a target once (../shared/reproducers: fuzz_release's heap-use-after-free),
+# and the dev data's records through the record splitter.
 # A corpus must replay in under REPLAY_MAX_SECONDS (default 10 s: each takes
 # well under 1 s alone; the margin is for a machine shared with other builds).
 # Run from the repository root; REPLAY_DIR overrides build/san/replay.
@@ -35,4 +36,6 @@ for t in $targets; do
   replay "$t" "tests/fuzz/corpus/$t"
 done
 replay fuzz_release "$uaf/fuzz_release-crash-7281010" "$uaf/uaf_one_release_dupkey.json" "$uaf/uaf_two_releases.jsonl"
+# real records (the shared data stays in ../shared, never copied into a corpus)
+replay fuzz_record "$DEV/paraguay-dncp/records"
 done_testing
