@@ -14,7 +14,9 @@
 # (CI runs `make test` on a fresh clone, every dependency installed) a skip is
 # a failure unless its reason starts with "n/a:", meaning the test does not
 # apply to that run at all (e.g. "# SKIP n/a: SQLite has no server to
-# restart"); a missing package, browser or server is never "n/a".
+# restart"); a missing package, browser or server is never "n/a". A known
+# failure whose fix lives elsewhere may be marked "# TODO why": counted as
+# skipped, and under CI=true as failed like a skip.
 set -u
 cd "$(dirname "$0")/.."
 log=build/test.log

@@ -10,6 +10,9 @@
 #   skip NAME WHY       a test that cannot run here; under CI=true it counts as a
 #                       failure unless WHY starts with "n/a:" (it does not apply to
 #                       this run at all, e.g. a PostgreSQL-only test on SQLite)
+#   todo STATUS NAME WHY  a known failure whose fix lives elsewhere: reported, not
+#                       counted as failed (scripts/tally.sh counts it as skipped;
+#                       under CI=true it fails like a skip)
 # $PH is the binary under test ($POWERHOUSE_BIN, default ./powerhouse);
 # $SHARED the shared data folder; $T a fresh temporary folder removed at exit.
 # $BACKEND ($POWERHOUSE_BACKEND): sqlite (default) or postgres, which needs a
@@ -80,3 +83,7 @@ done_testing() {
   [ "$_fails" -eq 0 ]
 }
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
+todo() {
+  _n=$((_n + 1))
+  if [ "$1" = 0 ]; then echo "ok $_n - $2 # TODO $3"; else echo "not ok $_n - $2 # TODO $3"; fi
+}
