@@ -141,10 +141,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       cJSON *before = cJSON_Duplicate(inc, 1);
       cJSON *early = cJSON_Duplicate(rels[order[0]], 1);
       if (before && early) {
-        set_string(early, "date", "1999-01-01T00:00:00Z");
+        /* dates compare as strings: "" is before any other */
+        set_string(early, "date", "");
         Err e4 = ERR_INIT;
-        CHECK(merge_into(inc, early, &e4) == ERR_OCDS && cJSON_Compare(inc, before, 1),
-              "a release dated before the compiled one was merged");
+        if (latest[0])
+          CHECK(merge_into(inc, early, &e4) == ERR_OCDS && cJSON_Compare(inc, before, 1),
+                "a release dated before the compiled one was merged");
         set_string(early, "date", "9999-01-01T00:00:00Z");
         set_string(early, "ocid", "ocds-other");
         CHECK(merge_into(inc, early, &e4) == ERR_OCDS && cJSON_Compare(inc, before, 1),
