@@ -1,7 +1,8 @@
 # Powerhouse -- plain GNU Makefile with pkg-config.
 #   make           build ./powerhouse (optimised) and build/static, all that serve needs
 #   make run       install deps, build, load demo data into var/powerhouse.db if empty, start
-#   make test      install deps, build, run every suite (optimised + ASan/UBSan + valgrind)
+#   make test      install deps, build, run every suite (optimised + ASan/UBSan + valgrind,
+#                  TSan for the threaded modules, fuzz corpora replayed)
 #   make bench     benchmarks (bench/), results go in BENCHMARKS.md by hand
 #   make bench-pg  the ingest and search benchmarks on a throwaway PostgreSQL server
 #   make fuzz      libFuzzer targets (clang), FUZZ_SECONDS each
@@ -30,7 +31,7 @@ SAN_TESTS := $(patsubst tests/unit/%.c,build/san/tests/%,$(TESTS))
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .SECONDARY:
-.PHONY: all run test node static unit unit-san valgrind e2e bench bench-pg fuzz clean deps check-pkgs
+.PHONY: all run test node static unit unit-san valgrind tsan replay e2e bench bench-pg fuzz clean deps check-pkgs
 all: powerhouse static
 
 deps:
@@ -68,18 +69,52 @@ build/san/tests/%: build/san/tests/unit/%.o build/san/libpowerhouse.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
 
-# Each suite prints TAP; scripts/tally.sh prints the closing "N passed, N failed".
+# Each suite prints TAP; scripts/tally.sh prints the closing
+# "N passed, N failed, N skipped" (runtests.sh takes LABEL LOG [--valgrind] TEST...).
 unit: $(OPT_TESTS) powerhouse
-	@./scripts/runtests.sh opt $(OPT_TESTS)
+	@: >build/unit.log; ./scripts/runtests.sh "unit (optimised)" build/unit.log $(OPT_TESTS); \
+	  ./scripts/tally.sh build/unit.log $$?
 
 unit-san: $(SAN_TESTS) build/san/powerhouse
-	@./scripts/runtests.sh san $(SAN_TESTS)
+	@: >build/unit-san.log; ./scripts/runtests.sh "unit (ASan+UBSan)" build/unit-san.log $(SAN_TESTS); \
+	  ./scripts/tally.sh build/unit-san.log $$?
 
 valgrind: $(OPT_TESTS)
-	@./scripts/runtests.sh valgrind $(OPT_TESTS)
+	@: >build/valgrind.log; ./scripts/runtests.sh "unit (valgrind)" build/valgrind.log --valgrind $(OPT_TESTS); \
+	  ./scripts/tally.sh build/valgrind.log $$?
+
+# ThreadSanitizer build of the tests of the modules with threads (the index and
+# the live index under concurrent searches); scripts/test.sh runs them.
+TSAN_TESTS := build/tsan/tests/test_index build/tsan/tests/test_live
+TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+TSAN_OBJ := $(patsubst %.c,build/tsan/%.o,$(SRC) $(GEN_SRC))
+build/tsan/%.o: %.c | check-pkgs $(GEN_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(TSAN_FLAGS) $(INC) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+build/tsan/libpowerhouse.a: $(TSAN_OBJ)
+	ar rcs $@ $^
+build/tsan/tests/%: build/tsan/tests/unit/%.o build/tsan/libpowerhouse.a
+	@mkdir -p $(dir $@)
+	$(CC) $(TSAN_FLAGS) -o $@ $^ $(LIBS)
+tsan: $(TSAN_TESTS)
+	@: >build/tsan.log; ./scripts/runtests.sh "unit (ThreadSanitizer)" build/tsan.log $(TSAN_TESTS); \
+	  ./scripts/tally.sh build/tsan.log $$?
+
+# Fuzz replay: each libFuzzer target linked with tests/fuzz/replay.c (a main()
+# that feeds every file of a corpus to it) in the ASan+UBSan build, so
+# `make test` replays every seed corpus and the attack report's reproducers.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BIN := $(patsubst tests/fuzz/%.c,build/san/replay/%,$(FUZZ_SRC))
+build/san/replay/%: build/san/tests/fuzz/%.o build/san/tests/fuzz/replay.o build/san/libpowerhouse.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+replay: $(REPLAY_BIN)
+	@: >build/replay.log; ./scripts/runtests.sh "fuzz corpora (ASan+UBSan)" build/replay.log tests/fuzz/replay.t; \
+	  ./scripts/tally.sh build/replay.log $$?
 
 test: deps
-	@$(MAKE) --no-print-directory all node $(OPT_TESTS) $(SAN_TESTS) build/san/powerhouse
+	@$(MAKE) --no-print-directory all node $(OPT_TESTS) $(SAN_TESTS) build/san/powerhouse \
+	  $(REPLAY_BIN) $(TSAN_TESTS)
 	@./scripts/test.sh
 
 run: deps
@@ -138,7 +173,6 @@ build/opt/bench/%: build/opt/bench/%.o build/opt/libpowerhouse.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
 # libFuzzer targets: tests/fuzz/fuzz_*.c, seed corpora in tests/fuzz/corpus/<name>/.
-FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 build/fuzz/%: tests/fuzz/%.c $(SRC) $(GEN_SRC) | check-pkgs
 	@mkdir -p $(dir $@)

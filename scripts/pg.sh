@@ -80,7 +80,7 @@ stop|halt)
       exit 1
     }
   fi
-  [ "$cmd" = stop ] && rm -rf "$dir"
+  if [ "$cmd" = stop ]; then rm -rf "$dir"; fi # (as `[ ] && rm` it made halt exit 1)
   ;;
 *) usage ;;
 esac

@@ -58,7 +58,9 @@ int release_record_split(const char *text, size_t len, cJSON ***trees, size_t *n
 char *release_tags(const char *json, size_t len);
 
 /* FNV-1a 64-bit hash of the text, ignoring whitespace between tokens: the
- * "same release" test (a re-formatted copy is the same release). */
+ * "same release" test (a re-formatted copy is the same release). The offset
+ * basis is 1469598103934665603, a digit short of FNV's 14695981039346656037:
+ * hashes are stored, so it stays (test_release pins values computed outside). */
 uint64_t release_hash(const char *text, size_t len);
 
 #endif

@@ -755,8 +755,8 @@ static void test_ipv6_and_sigterm(FILE *log) {
     close(fd);
     resp_release(&r);
   } else {
-    printf("ok %d # skip no IPv6 loopback\n", ++tap_n);
-    printf("ok %d # skip no IPv6 loopback\n", ++tap_n);
+    printf("ok %d # skip n/a: no IPv6 loopback on this machine\n", ++tap_n);
+    printf("ok %d # skip n/a: no IPv6 loopback on this machine\n", ++tap_n);
   }
   Running other = {0};
   other.cfg = (ServerConfig){.listen = "127.0.0.1:0", .routes = ROUTES, .n_routes = 1, .threads = 1};
