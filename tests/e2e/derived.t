@@ -58,7 +58,7 @@ ok $? "and the page reads as before"
 "$PH" ingest --rederive x.json --db "$db" >/dev/null 2>&1
 is $? 2 "--rederive with a file is a usage error"
 
+is "$(cat "$T/rederive.err")" "" "--rederive says nothing on stderr"
 kill $spid 2>/dev/null
 wait $spid 2>/dev/null
-ok $(! grep -q "ERROR: AddressSanitizer\|runtime error" "$T/serve.log" "$T/rederive.err" && echo 0 || echo 1) "no sanitizer reports"
 done_testing
