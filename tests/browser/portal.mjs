@@ -64,7 +64,7 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true
 // A context with short waits: a missing element fails in seconds, not 30.
 async function open(opts = {}) {
   const c = await browser.newContext(opts);
-  c.setDefaultTimeout(5000);
+  c.setDefaultTimeout(15000); // a loaded 2-core machine can take seconds to paint a long page
   c.setDefaultNavigationTimeout(10000);
   return c;
 }
