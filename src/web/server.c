@@ -624,8 +624,12 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* Connections per TCP peer, in place of MHD's PER_IP_CONNECTION_LIMIT (which
  * cannot exempt the trusted proxy: behind it every client has its address).
- * The check (on accept) and the count (once MHD has set the connection up)
- * are apart, so a burst may pass the limit by one per pool thread. */
+ * Counted when MHD has set a connection up and until it closes (so nothing
+ * is counted for a connection MHD drops on the way); the accept policy
+ * refuses early when an address is at the limit, and a connection that a
+ * burst still carried over it (pool threads accept in parallel) is marked
+ * and closed at its first request, unanswered, as MHD's own limit does. */
+static char conn_counted, conn_over; /* their addresses mark a connection's socket context */
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen) {
   Server *srv = cls;
   AddrKey k;
@@ -640,15 +644,16 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, soc
 static void conn_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
                         enum MHD_ConnectionNotificationCode toe) {
   Server *srv = cls;
-  static char counted; /* its address marks a counted connection */
   if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     AddrKey k;
     if (addr_key_sa(ci ? ci->client_addr : NULL, &k) != 0) return;
     pthread_mutex_lock(&srv->addr_mu);
-    if (addr_add(&srv->peers, &k, +1) != UINT_MAX) *socket_context = &counted;
+    unsigned n = addr_add(&srv->peers, &k, +1);
+    if (n != UINT_MAX)
+      *socket_context = n > SERVER_MAX_PER_IP && !addr_eq(&k, &srv->proxy) ? &conn_over : &conn_counted;
     pthread_mutex_unlock(&srv->addr_mu);
-  } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context == &counted) {
+  } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && (*socket_context == &conn_counted || *socket_context == &conn_over)) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     AddrKey k;
     if (addr_key_sa(ci ? ci->client_addr : NULL, &k) != 0) return;
@@ -1057,6 +1062,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
   ReqState *st = *con_cls;
   if (!st) return MHD_NO; /* cannot happen: uri_logged always runs first */
   if (st->phase == 0) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (ci && ci->socket_context == &conn_over) return MHD_NO; /* over the per-address limit: closed */
     st->phase = 1;
     enum MHD_Result ret;
     if (first_call(st, method, &ret)) return ret;
