@@ -134,7 +134,11 @@ size=$(cat "$T/size")
 n=$(node tests/e2e/json.mjs get "$T/pkg.json" releases.length 2>/dev/null)
 ok $([ "${n:-0}" -gt 5000 ] && echo 0 || echo 1) "the whole release package of 5000 notices arrived ($size bytes, $n releases)"
 grow=$(((peak - a0) * 1024))
-ok $([ "$grow" -lt $((size / 4)) ] && echo 0 || echo 1) "heap memory peaked $((grow / 1024)) kB above idle during a $((size / 1024)) kB download (less than a quarter: streamed)"
+if ldd "$PH" 2>/dev/null | grep -q libasan; then
+  skip "heap growth of a download ($((grow / 1024)) kB)" "ASan keeps freed memory in quarantine"
+else
+  ok $([ "$grow" -lt $((size / 4)) ] && echo 0 || echo 1) "heap memory peaked $((grow / 1024)) kB above idle during a $((size / 1024)) kB download (less than a quarter: streamed)"
+fi
 echo "# FIGURE download $((size / 1024)) kB, peak heap growth $((grow / 1024)) kB"
 size=$(curl -s -o "$T/n.csv" -w '%{size_download}' "$B/api/v1/notices.csv")
 rows=$(node tests/e2e/json.mjs csv "$T/n.csv")
