@@ -532,8 +532,14 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
 /* Queues st and suspends its connection (called from the access handler). */
 static enum MHD_Result suspend_for_heavy(ReqState *st) {
   Server *srv = st->srv;
-  buf_reset(&st->r.out); /* the handler runs again when resumed */
-  st->headers = NULL;    /* (arena memory: freed with the request) */
+  Request *r = &st->r;  /* the handler runs again when resumed: forget what it set */
+  buf_reset(&r->out);
+  r->content_type = r->cache_control = r->location = r->etag = NULL;
+  if (st->done) st->done(r); /* a stream set up before req_heavy: let go of it */
+  r->stream_ctx = NULL;
+  st->more = NULL;
+  st->done = NULL;
+  st->headers = NULL; /* (arena memory: freed with the request) */
   st->suspend = 0;
   MHD_suspend_connection(st->conn); /* before it is queued: a resume always follows a suspend */
   pthread_mutex_lock(&srv->mu);
