@@ -10,10 +10,13 @@
 
 static const char usage[] =
     "usage: powerhouse serve [--db URL] [--listen ADDR:PORT] [--static DIR] [--now DATE]\n"
-    "                        [--search index|store] [--no-page-cache]\n"
+    "                        [--search index|store] [--no-page-cache] [--base-url URL]\n"
+    "                        [--trusted-proxy ADDR]\n"
     "\n"
     "Serves the contract portal and the JSON API until SIGINT or SIGTERM (in-flight\n"
-    "requests finish first). One access log line per request on stderr.\n"
+    "requests finish first). One access log line per request on stderr, ending with\n"
+    "the request's id; an internal error is logged with that id, and the client gets\n"
+    "a 503 that gives only the id.\n"
     "\n"
     "  --db URL         database (default sqlite:var/powerhouse.db)\n"
     "  --listen A:P     address and port (default 127.0.0.1:8080; port 0 picks a free one\n"
@@ -26,13 +29,21 @@ static const char usage[] =
     "  --no-page-cache  render every notice page afresh (by default a rendered page\n"
     "                   is reused until the store changes or its text would change\n"
     "                   with the date)\n"
+    "  --base-url URL   the public address, for the absolute URLs in OCDS packages\n"
+    "                   (e.g. https://contracts.example.org); default: the --listen\n"
+    "                   address. The request's Host header is never used.\n"
+    "  --trusted-proxy ADDR  the reverse proxy's IP address: for its requests the\n"
+    "                   client is the rightmost X-Forwarded-For address (access log,\n"
+    "                   per-address limits); the proxy itself has no connection limit\n"
     "\n"
     "exit status: 0 stopped cleanly, 2 usage error, 3 cannot listen or open the database\n";
 
 int cmd_serve(int argc, char **argv) {
-  const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL, *search = NULL, *no_cache = NULL;
+  const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL, *search = NULL, *no_cache = NULL,
+             *base = NULL, *proxy = NULL;
   CliOpt opts[] = {{"db", 1, &db},         {"listen", 1, &listen}, {"static", 1, &stat},
-                   {"now", 1, &now},       {"search", 1, &search}, {"no-page-cache", 0, &no_cache}};
+                   {"now", 1, &now},       {"search", 1, &search}, {"no-page-cache", 0, &no_cache},
+                   {"base-url", 1, &base}, {"trusted-proxy", 1, &proxy}};
   char **args;
   size_t n;
   int help, code = EXIT_OK;
@@ -56,6 +67,13 @@ int cmd_serve(int argc, char **argv) {
     free(args);
     return EXIT_USAGE;
   }
+  if (base && app_base_url_check(base, &err)) {
+    fprintf(stderr, "powerhouse serve: %s\n", err.msg);
+    free(args);
+    return EXIT_USAGE;
+  }
+  app.base_url = base;
+  app.trusted_proxy = proxy;
   app.store_search = search && strcmp(search, "store") == 0;
   app.no_page_cache = no_cache != NULL;
   /* Fail early and clearly when the database cannot be read. */
@@ -68,7 +86,7 @@ int cmd_serve(int argc, char **argv) {
   store_close(st);
   if (app_serve(&app, listen ? listen : "127.0.0.1:8080", stderr, &err)) {
     fprintf(stderr, "powerhouse serve: %s\n", err.msg);
-    code = EXIT_FAIL;
+    code = err.code == ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
   }
   free(args);
   return code;

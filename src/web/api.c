@@ -1,6 +1,15 @@
 /* api.c -- the JSON API under /api/v1/, no key: notices (the search page's
- * parameters, cursor paging), one notice, one buyer. Errors are RFC 9457
- * problem details whose detail names the parameter. */
+ * parameters, cursor paging), one notice, one buyer, and the downloads of a
+ * search (OCDS release package, CSV). Errors are RFC 9457 problem details
+ * whose detail names the parameter; a failed read is a 503 that names only
+ * the request id (the reason goes to the server's log).
+ *
+ * Downloads are streamed (server.h req_stream): the handler finds the
+ * matching ocids (at most DOWNLOAD_MAX_NOTICES) and writes the first notice,
+ * so a store that fails at once is a clean 503; then each part is produced
+ * when the client can take it: one notice's releases or rows at a time, so a
+ * download's memory is its ocid list plus one notice, however slowly it is
+ * read. A read failing later cuts the body short (the connection closes). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,8 +102,8 @@ void api_notices(Request *r) {
   StoreResults res;
   Err err = ERR_INIT;
   if (!st || app_search(r, &q, &res, &err)) {
-    req_problem(r, err.code == ERR_USAGE ? 400 : 503, err.code == ERR_USAGE ? "Invalid parameter" : "Store unavailable",
-                st ? err.msg : "the database cannot be opened");
+    if (st && err.code == ERR_USAGE) req_problem(r, 400, "Invalid parameter", err.msg); /* about the query */
+    else req_unavailable(r, st ? err.msg : NULL);
     query_release(&q);
     return;
   }
@@ -145,11 +154,13 @@ void api_notice(Request *r) {
   Err err = ERR_INIT;
   int rc = st ? store_notice_get(st, ocid, &n, &err) : ERR_DB;
   if (rc < 0) {
-    req_problem(r, 503, "Store unavailable", st ? err.msg : "the database cannot be opened");
+    req_unavailable(r, st ? err.msg : NULL);
+    notice_release(&n); /* a partly read notice */
     return;
   }
   if (rc == 0) {
     req_problem(r, 404, "Not found", req_printf(r, "no notice with ocid %s", ocid));
+    notice_release(&n);
     return;
   }
   notice_status_parse(app_status(notice_status_name(n.status), n.deadline, app_now(r)), &n.status);
@@ -179,7 +190,11 @@ void api_notice(Request *r) {
     }
   } else { /* stored before notices had a history: from the releases */
     RelList l = {b, 0};
-    store_releases_each(st, ocid, release_entry, &l, &err);
+    if (store_releases_each(st, ocid, release_entry, &l, &err) < 0) {
+      req_unavailable(r, err.msg);
+      notice_release(&n);
+      return;
+    }
   }
   buf_adds(b, "],\"links\":{\"self\":");
   Buf u = BUF_INIT;
@@ -213,7 +228,7 @@ void api_buyer(Request *r) {
   Err err = ERR_INIT;
   int rc = st ? store_org_get(st, id, &o, &err) : ERR_DB;
   if (rc <= 0) {
-    if (rc < 0) req_problem(r, 503, "Store unavailable", st ? err.msg : "the database cannot be opened");
+    if (rc < 0) req_unavailable(r, st ? err.msg : NULL);
     else req_problem(r, 404, "Not found", req_printf(r, "no buyer with id %lld", id));
     org_release(&o);
     return;
@@ -242,12 +257,18 @@ void api_buyer(Request *r) {
     query_finish(&q, app_now(r), &err);
     StoreResults res;
     long long total = 0;
-    if (app_search(r, &q, &res, &err) == 0) {
+    int failed = app_search(r, &q, &res, &err) != 0;
+    if (!failed) {
       total = res.total;
       store_results_release(&res);
     }
-    buf_addf(b, "%s\"%s\":%lld", s ? "," : "", statuses[s], total);
     query_release(&q);
+    if (failed) { /* a count that could not be read is not 0 */
+      req_unavailable(r, err.msg);
+      org_release(&o);
+      return;
+    }
+    buf_addf(b, "%s\"%s\":%lld", s ? "," : "", statuses[s], total);
   }
   buf_adds(b, "},\"latest\":[");
   Query q;
@@ -257,36 +278,35 @@ void api_buyer(Request *r) {
   query_set(&q, "buyer", idtext, &err);
   query_finish(&q, app_now(r), &err);
   StoreResults res;
-  if (app_search(r, &q, &res, &err) == 0) {
-    for (size_t i = 0; i < res.n; i++) {
-      if (i) buf_addc(b, ',');
-      hit_json(r, b, &res.hits[i], app_now(r));
-    }
-    store_results_release(&res);
+  if (app_search(r, &q, &res, &err) != 0) {
+    query_release(&q);
+    req_unavailable(r, err.msg);
+    org_release(&o);
+    return;
   }
+  for (size_t i = 0; i < res.n; i++) {
+    if (i) buf_addc(b, ',');
+    hit_json(r, b, &res.hits[i], app_now(r));
+  }
+  store_results_release(&res);
   query_release(&q);
   buf_adds(b, "]}");
   req_json(r, 200);
   org_release(&o);
 }
 
-/* ---- OCDS downloads ------------------------------------------------------- */
+/* ---- downloads ------------------------------------------------------------ */
 
-#define OCDS_MAX_NOTICES 5000 /* per request; `powerhouse export` has no limit */
-
-static const char *base_url(Request *r) {
-  const App *app = r->app;
-  if (app->base_url) return app->base_url;
-  const char *host = req_header(r, "Host");
-  return req_printf(r, "http://%s", host && *host ? host : "localhost");
-}
+#define DOWNLOAD_MAX_NOTICES 5000 /* per request; `powerhouse export` has no limit */
+#define CSV_PART (32u << 10)      /* CSV rows produced per part */
 
 void notice_ocds(Request *r, const char *ocid) {
+  if (req_heavy(r)) return; /* a record package merges every release: bulk work */
   Store *st = app_store(r);
   StoredReleases t = {0};
   Err err = ERR_INIT;
   if (!st || stored_releases(st, ocid, &t, &err)) {
-    req_problem(r, 503, "Store unavailable", st ? err.msg : "the database cannot be opened");
+    req_unavailable(r, st ? err.msg : NULL);
     return;
   }
   if (!t.n) {
@@ -294,56 +314,172 @@ void notice_ocds(Request *r, const char *ocid) {
     return;
   }
   Buf path = BUF_INIT;
-  buf_addf(&path, "%s/notices/", base_url(r));
+  buf_addf(&path, "%s/notices/", app_base_url(r));
   url_encode(&path, ocid, strlen(ocid));
   buf_adds(&path, ".ocds.json");
   ExportMeta meta = {0};
   meta.uri = path.data;
   meta.publisher_name = "Powerhouse";
-  if (export_record_package(&meta, (const cJSON *const *)t.trees, t.n, &r->out, NULL, &err))
-    req_problem(r, 500, "Export failed", err.msg);
-  else
+  if (export_record_package(&meta, (const cJSON *const *)t.trees, t.n, &r->out, NULL, &err)) {
+    r->out.len = 0;
+    req_log_error(r, "record package of %s: %s", ocid, err.msg);
+    req_problem(r, 500, "Export failed",
+                req_printf(r, "this notice's record package could not be made (request id %s)", r->id));
+  } else {
     req_json(r, 200);
+  }
   buf_release(&path);
   stored_releases_release(&t);
 }
 
+/* The matching notices of a download, found before the first byte is sent. */
 typedef struct {
-  Store *st;
-  ExportWriter *w;
-} PackageCtx;
+  Request *r;
+  const char **ocid, **status; /* status as of now (the search's) */
+  size_t n, next;
+} Matches;
 
-static int add_notice_releases(void *ctx, const StoreHit *h, Err *err) {
-  PackageCtx *p = ctx;
-  return stored_to_package(p->st, h->ocid, p->w, err);
+static int collect_match(void *ctx, const StoreHit *h, Err *err) {
+  Matches *m = ctx;
+  m->ocid[m->n] = req_strdup(m->r, h->ocid);
+  m->status[m->n] = h->status ? req_strdup(m->r, h->status) : NULL;
+  m->n++;
+  return 0;
+}
+
+/* Parses the query and finds the matches; 0, or -1 with the response set. */
+static int find_matches(Request *r, Matches *m) {
+  Query q;
+  if (app_query(r, &q, 1)) return -1;
+  Err err = ERR_INIT;
+  memset(m, 0, sizeof *m);
+  m->r = r;
+  m->ocid = req_alloc(r, DOWNLOAD_MAX_NOTICES * sizeof *m->ocid);
+  m->status = req_alloc(r, DOWNLOAD_MAX_NOTICES * sizeof *m->status);
+  int rc = app_store(r) ? app_search_each(r, &q, DOWNLOAD_MAX_NOTICES, collect_match, m, &err) : ERR_DB;
+  query_release(&q);
+  if (rc == 0) return 0;
+  if (rc == ERR_USAGE) req_problem(r, 400, "Invalid parameter", err.msg);
+  else req_unavailable(r, rc == ERR_DB && !app_store(r) ? NULL : err.msg);
+  return -1;
+}
+
+typedef struct {
+  Matches m;
+  ExportWriter w;
+  Buf *out; /* where the writer's sink appends during this part */
+} OcdsStream;
+
+static int sink_out(void *ctx, const char *data, size_t len, Err *err) {
+  OcdsStream *s = ctx;
+  buf_add(s->out, data, len);
+  return 0;
+}
+
+/* The next part of a release package: notices until the writer has flushed
+ * something (about EXPORT_FLUSH_AT bytes), then the end. */
+static int ocds_more(Request *r, Buf *out) {
+  OcdsStream *s = r->stream_ctx;
+  Store *st = app_store(r);
+  Err err = ERR_INIT;
+  s->out = out;
+  if (!st) {
+    req_log_error(r, "download cut short: no database connection");
+    return -1;
+  }
+  while (s->m.next < s->m.n && out->len == 0) {
+    const char *ocid = s->m.ocid[s->m.next++];
+    if (stored_to_package(st, ocid, &s->w, &err) < 0) {
+      req_log_error(r, "download cut short at %s: %s", ocid, err.msg);
+      return -1;
+    }
+  }
+  if (s->m.next < s->m.n) return 1;
+  if (export_writer_end(&s->w, &err)) {
+    req_log_error(r, "download cut short at its end: %s", err.msg);
+    return -1;
+  }
+  return 0;
+}
+
+static void ocds_done(Request *r) {
+  OcdsStream *s = r->stream_ctx;
+  export_writer_release(&s->w);
 }
 
 void api_notices_ocds(Request *r) {
-  Query q;
-  if (app_query(r, &q, 1)) return;
+  OcdsStream *s = req_alloc(r, sizeof *s);
+  if (find_matches(r, &s->m)) return;
+  if (!s->m.n) { /* the schema wants at least one release: no package for no match */
+    req_problem(r, 404, "Not found", "no notice matches these filters");
+    return;
+  }
+  Err err = ERR_INIT;
+  const char *uri = req_printf(r, "%s/api/v1/notices.ocds.json%s%s", app_base_url(r), *r->query ? "?" : "", r->query);
+  ExportMeta meta = {0};
+  meta.uri = uri;
+  meta.publisher_name = "Powerhouse";
+  export_writer_init_sink(&s->w, sink_out, s);
+  r->stream_ctx = s;
+  req_stream(r, ocds_more, ocds_done); /* done frees the writer, whatever happens next */
+  s->out = &r->out;
+  Store *st = app_store(r);
+  const char *ocid = s->m.ocid[s->m.next++];
+  if (export_writer_begin(&s->w, EXPORT_RELEASE_PACKAGE, &meta, &err) ||
+      stored_to_package(st, ocid, &s->w, &err) < 0) {
+    r->out.len = 0;
+    req_unavailable(r, err.msg);
+    return;
+  }
+  req_json(r, 200);
+}
+
+typedef struct {
+  Matches m;
+} CsvStream;
+
+static int csv_more(Request *r, Buf *out) {
+  CsvStream *s = r->stream_ctx;
   Store *st = app_store(r);
   Err err = ERR_INIT;
-  Buf uri = BUF_INIT;
-  buf_addf(&uri, "%s/api/v1/notices.ocds.json%s%s", base_url(r), *r->query ? "?" : "", r->query);
-  ExportMeta meta = {0};
-  meta.uri = uri.data;
-  meta.publisher_name = "Powerhouse";
-  ExportWriter w;
-  export_writer_init_buf(&w, &r->out);
-  PackageCtx ctx = {st, &w};
-  int rc = st ? export_writer_begin(&w, EXPORT_RELEASE_PACKAGE, &meta, &err) : ERR_DB;
-  if (rc == 0) rc = app_search_each(r, &q, OCDS_MAX_NOTICES, add_notice_releases, &ctx, &err);
-  if (rc == 0) rc = export_writer_end(&w, &err);
-  if (rc == ERR_NOTFOUND) { /* the schema wants at least one release: no package for no match */
-    r->out.len = 0;
-    req_problem(r, 404, "Not found", "no notice matches these filters");
-  } else if (rc) {
-    r->out.len = 0;
-    req_problem(r, rc == ERR_USAGE ? 400 : 503, "Export failed", err.msg);
-  } else {
-    req_json(r, 200);
+  if (!st) {
+    req_log_error(r, "download cut short: no database connection");
+    return -1;
   }
-  export_writer_release(&w);
-  buf_release(&uri);
-  query_release(&q);
+  while (s->m.next < s->m.n && out->len < CSV_PART) {
+    size_t i = s->m.next++;
+    Notice n;
+    notice_init(&n);
+    int rc = store_notice_get(st, s->m.ocid[i], &n, &err);
+    if (rc < 0) {
+      notice_release(&n);
+      req_log_error(r, "download cut short at %s: %s", s->m.ocid[i], err.msg);
+      return -1;
+    }
+    if (rc == 1) { /* 0: gone since the search; nothing to say about it */
+      if (s->m.status[i]) notice_status_parse(s->m.status[i], &n.status); /* as of now */
+      export_csv_row(&n, out, 0);
+    }
+    notice_release(&n);
+  }
+  return s->m.next < s->m.n;
+}
+
+void api_notices_csv(Request *r) {
+  CsvStream *s = req_alloc(r, sizeof *s);
+  if (find_matches(r, &s->m)) return;
+  r->stream_ctx = s;
+  export_csv_header(&r->out, 0);
+  /* the first part now: a store that fails at once is a clean 503 */
+  if (s->m.n) {
+    int rc = csv_more(r, &r->out);
+    if (rc < 0) {
+      req_unavailable(r, NULL); /* csv_more logged why */
+      return;
+    }
+    if (rc > 0) req_stream(r, csv_more, NULL);
+  }
+  r->status = 200;
+  r->content_type = "text/csv; charset=utf-8";
+  req_add_header(r, "Content-Disposition", "attachment; filename=\"notices.csv\"");
 }

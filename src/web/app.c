@@ -1,37 +1,46 @@
-/* app.c -- routes, shared state and per-thread store connections. */
+/* app.c -- routes, shared state and per-thread store connections.
+ *
+ * A thread whose store cannot be opened answers 503 and tries again on a
+ * later request (at most once a second), so the service comes back by itself
+ * when the database does. */
 #include "web/app.h"
 
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/date.h"
 
+/* Heavy routes (bulk downloads) run under the server's heavy semaphore;
+ * /notices/{ocid}.ocds.json, under the page route, takes a slot itself. */
 static const Route routes[] = {
-    {"GET", "/", page_home},
-    {"GET", "/notices", page_notices},
-    {"GET", "/notices/*", page_notice},
-    {"GET", "/buyers/*", page_buyer},
-    {"GET", "/api/v1/notices", api_notices},
-    {"GET", "/api/v1/notices.ocds.json", api_notices_ocds},
-    {"GET", "/api/v1/notices/*", api_notice},
-    {"GET", "/api/v1/buyers/*", api_buyer},
+    {"GET", "/", page_home, 0},
+    {"GET", "/notices", page_notices, 0},
+    {"GET", "/notices/*", page_notice, 0},
+    {"GET", "/buyers/*", page_buyer, 0},
+    {"GET", "/api/v1/notices", api_notices, 0},
+    {"GET", "/api/v1/notices.ocds.json", api_notices_ocds, ROUTE_HEAVY},
+    {"GET", "/api/v1/notices.csv", api_notices_csv, ROUTE_HEAVY},
+    {"GET", "/api/v1/notices/*", api_notice, 0},
+    {"GET", "/api/v1/buyers/*", api_buyer, 0},
 };
+
+const Route *app_routes(size_t *n) {
+  *n = sizeof routes / sizeof *routes;
+  return routes;
+}
 
 typedef struct {
   Store *st;
-  int failed;
+  time_t tried;    /* when opening last failed (0: never) */
+  Err why;         /* why it failed */
+  char logged[17]; /* the request that logged why last */
 } ThreadState;
 
 static void *thread_init(void *appv) {
-  App *app = appv;
-  ThreadState *ts = xcalloc(1, sizeof *ts);
-  Err err = ERR_INIT;
-  if (store_open(app->db_url, STORE_READONLY, &ts->st, &err)) {
-    fprintf(stderr, "powerhouse serve: %s\n", err.msg);
-    ts->failed = 1;
-  }
-  return ts;
+  return xcalloc(1, sizeof(ThreadState)); /* the store is opened on first use, by a request */
 }
 
 static void thread_done(void *appv, void *state) {
@@ -43,7 +52,39 @@ static void thread_done(void *appv, void *state) {
 
 Store *app_store(Request *r) {
   ThreadState *ts = server_thread_state();
-  return ts ? ts->st : NULL;
+  if (!ts) return NULL;
+  if (!ts->st && time(NULL) != ts->tried) {
+    App *app = r->app;
+    err_clear(&ts->why);
+    if (store_open(app->db_url, STORE_READONLY, &ts->st, &ts->why)) {
+      ts->st = NULL;
+      ts->tried = time(NULL);
+    }
+  }
+  if (!ts->st && strcmp(ts->logged, r->id) != 0) { /* once per request, with its id */
+    req_log_error(r, "%s", ts->why.msg);
+    snprintf(ts->logged, sizeof ts->logged, "%s", r->id);
+  }
+  return ts->st;
+}
+
+const char *app_base_url(Request *r) {
+  App *app = r->app;
+  if (app->base_url) return app->base_url;
+  if (atomic_load(&app->base_ready)) return app->base_derived;
+  return "http://localhost";
+}
+
+int app_base_url_check(const char *url, Err *err) {
+  size_t n = strlen(url);
+  if (n > 1024) return err_set(err, ERR_USAGE, "--base-url is longer than 1024 bytes");
+  if ((strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) || n <= 8)
+    return err_set(err, ERR_USAGE, "--base-url must start with http:// or https://, got '%s'", url);
+  for (const char *p = url; *p; p++)
+    if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || strchr("\"<>\\^`{|}?#", *p))
+      return err_set(err, ERR_USAGE, "--base-url must be a plain absolute URL without query or fragment, got '%s'", url);
+  if (url[n - 1] == '/') return err_set(err, ERR_USAGE, "--base-url must not end with '/', got '%s'", url);
+  return 0;
 }
 
 time_t app_now(Request *r) {
@@ -116,8 +157,19 @@ int app_search_each(Request *r, Query *q, size_t max, SearchEachFn fn, void *ctx
   return rc;
 }
 
+/* Without --base-url, links in packages name the address we listen on (the
+ * port as bound; a wildcard address as localhost), never a request's Host. */
 static void on_listen(void *appv, const char *host, unsigned port) {
-  printf("powerhouse: serving on http://%s:%u/\n", host, port);
+  App *app = appv;
+  if (!app->base_url) {
+    int wild = !*host || !strcmp(host, "0.0.0.0") || !strcmp(host, "::");
+    if (wild) snprintf(app->base_derived, sizeof app->base_derived, "http://localhost:%u", port);
+    else if (strchr(host, ':')) snprintf(app->base_derived, sizeof app->base_derived, "http://[%s]:%u", host, port);
+    else snprintf(app->base_derived, sizeof app->base_derived, "http://%s:%u", host, port);
+    atomic_store(&app->base_ready, 1);
+  }
+  printf("powerhouse: serving on http://%s%s%s:%u/\n", strchr(host, ':') ? "[" : "", host,
+         strchr(host, ':') ? "]" : "", port);
   fflush(stdout);
 }
 
@@ -133,6 +185,7 @@ int app_serve(App *app, const char *listen, FILE *access_log, Err *err) {
   cfg.on_listen = on_listen;
   cfg.thread_init = thread_init;
   cfg.thread_done = thread_done;
+  cfg.trusted_proxy = app->trusted_proxy;
   int own = !app->store_search && !app->index; /* the caller may bring a running index */
   if (own && live_index_start(app->db_url, app->index_poll_ms, stderr, &app->index, err)) return err->code;
   if (!app->no_page_cache) app->pages = page_cache_new(4096);

@@ -5,6 +5,7 @@
 #ifndef APP_H
 #define APP_H
 
+#include <stdatomic.h>
 #include <time.h>
 
 #include "base/err.h"
@@ -18,20 +19,34 @@
 typedef struct {
   const char *db_url;     /* the store every thread opens read-only */
   const char *static_dir; /* CSS and JS */
-  const char *base_url;   /* for links in OCDS package metadata, e.g. "http://127.0.0.1:8080" */
+  const char *base_url;   /* absolute URLs in OCDS packages, e.g. "https://contracts.example.org";
+                           * NULL: the listening address (never a request's Host header) */
+  const char *trusted_proxy; /* its X-Forwarded-For names the client (server.h); NULL: none */
   time_t now;             /* fixed "now" for tests; 0: the clock */
   int store_search;       /* 1: search with the store's own engine, no in-memory index */
   unsigned index_poll_ms; /* how often the index looks for changes (0: every 100 ms) */
   LiveIndex *index;       /* started (and stopped) by app_serve unless store_search or already set */
   PageCache *pages;       /* rendered notice pages, made by app_serve unless no_page_cache */
   int no_page_cache;
+  char base_derived[320]; /* from the listening address, once on_listen has run */
+  atomic_int base_ready;
 } App;
 
 /* Runs the portal until SIGINT/SIGTERM. */
 int app_serve(App *app, const char *listen, FILE *access_log, Err *err);
 
+/* The route table (for tests that check every route). */
+const Route *app_routes(size_t *n);
+/* 0 when url is usable as --base-url (http(s)://host[:port][/path], no
+ * trailing '/'); else ERR_USAGE with a message. */
+int app_base_url_check(const char *url, Err *err);
+
 /* For handlers: */
-Store *app_store(Request *r);   /* this thread's connection (opened on first use) */
+/* This thread's connection (opened on first use; NULL while the store cannot
+ * be opened: the reason is logged, answer with app_unavailable / page_unavailable). */
+Store *app_store(Request *r);
+/* The base of absolute URLs (no trailing '/'). */
+const char *app_base_url(Request *r);
 time_t app_now(Request *r);
 /* Parses the request's query parameters into q (finished). 0 ok; otherwise a
  * 400 problem response is set (strict: unknown parameters are refused when
@@ -51,6 +66,7 @@ void api_notices(Request *r);
 void api_notice(Request *r);
 void api_buyer(Request *r);
 void api_notices_ocds(Request *r);
+void api_notices_csv(Request *r);
 void notice_ocds(Request *r, const char *ocid); /* /notices/{ocid}.ocds.json */
 /* The cursor of the page after results (NULL when none), allocated in r. */
 const char *api_next_cursor(Request *r, const Query *q, const StoreResults *res);
@@ -61,5 +77,8 @@ void page_notices(Request *r);
 void page_notice(Request *r);
 void page_buyer(Request *r);
 void page_not_found(Request *r);
+/* 503 page: the service is unavailable, with the request id; internal (may be
+ * NULL) goes to the error log only. */
+void page_unavailable(Request *r, const char *internal);
 
 #endif

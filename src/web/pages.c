@@ -2,7 +2,12 @@
  * Server-rendered, complete without JavaScript, GOV.UK Frontend class names
  * (the styles come from the govuk-frontend package, without the crown,
  * logotype or Transport font). Everything from the data goes through
- * html_printf's escaping verbs; links built from data use %U or %H. */
+ * html_printf's escaping verbs; links built from data use %U or %H.
+ *
+ * Every read behind a page must succeed: one that fails makes the page a 503
+ * "service unavailable" naming the request id (page_unavailable), never a
+ * page with a part missing, a "Page not found" or the store's message, and
+ * such a page is never kept in the page cache. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -160,19 +165,20 @@ static void results_list(Request *r, StoreResults *res, time_t now) {
   html_printf(&r->out, "</ul>\n");
 }
 
-/* A search with the given parameters (name, value pairs, NULL-terminated). */
-static int quick_search(Request *r, StoreResults *res, ...) {
+/* A search with the given parameters (name, value pairs, NULL-terminated).
+ * On failure res is empty and err says why (for the log). */
+static int quick_search(Request *r, StoreResults *res, Err *err, ...) {
   Query q;
   query_init(&q);
-  Err err = ERR_INIT;
   va_list ap;
-  va_start(ap, res);
+  va_start(ap, err);
   const char *name;
-  while ((name = va_arg(ap, const char *))) query_set(&q, name, va_arg(ap, const char *), &err);
+  while ((name = va_arg(ap, const char *))) query_set(&q, name, va_arg(ap, const char *), err);
   va_end(ap);
-  int rc = query_finish(&q, app_now(r), &err);
+  err_clear(err);
+  int rc = query_finish(&q, app_now(r), err);
   Store *st = app_store(r);
-  if (rc == 0) rc = st ? app_search(r, &q, res, &err) : ERR_DB;
+  if (rc == 0) rc = st ? app_search(r, &q, res, err) : err_set(err, ERR_DB, "no database connection");
   query_release(&q);
   if (rc) memset(res, 0, sizeof *res);
   return rc;
@@ -193,35 +199,42 @@ void page_home(Request *r) {
   StoreStats s;
   Err err = ERR_INIT;
   memset(&s, 0, sizeof s);
-  if (st) store_stats(st, &s, &err);
+  StoreResults open, soon, newest;
+  memset(&open, 0, sizeof open);
+  memset(&soon, 0, sizeof soon);
+  memset(&newest, 0, sizeof newest);
+  /* every read first: a page with a count missing would say 0 */
+  if (!st || store_stats(st, &s, &err) < 0 ||
+      quick_search(r, &open, &err, "status", "open", "limit", "1", NULL) ||
+      quick_search(r, &soon, &err, "status", "open", "sort", "closing", "limit", "5", NULL) ||
+      quick_search(r, &newest, &err, "sort", "newest", "limit", "5", NULL)) {
+    store_results_release(&open);
+    store_results_release(&soon);
+    page_unavailable(r, st ? err.msg : NULL);
+    return;
+  }
   page_begin(r, "Find public and private sector contracts");
   html_printf(&r->out,
               "<h1 class=\"govuk-heading-xl\">Find contracts in the North of England</h1>"
               "<p class=\"govuk-body-l\">Opportunities from councils, the NHS, universities and private companies, "
               "in one place.</p>\n");
   search_box(r, NULL);
-  StoreResults open;
-  long long n_open = quick_search(r, &open, "status", "open", "limit", "1", NULL) == 0 ? open.total : 0;
+  long long n_open = open.total;
   store_results_release(&open);
   html_printf(&r->out,
               "<ul class=\"govuk-list ph-counts\"><li><strong>%lld</strong> notices</li>"
               "<li><a class=\"govuk-link\" href=\"/notices?status=open\"><strong>%lld</strong> open now</a></li>"
               "<li><strong>%lld</strong> buyers</li><li><strong>%lld</strong> contracts awarded</li></ul>\n",
               (long long)s.notices, n_open, (long long)s.buyers, (long long)s.awarded);
-  StoreResults res;
-  if (quick_search(r, &res, "status", "open", "sort", "closing", "limit", "5", NULL) == 0) {
-    html_printf(&r->out, "<h2 class=\"govuk-heading-l\">Closing soon</h2>\n");
-    if (res.n) results_list(r, &res, now);
-    else html_printf(&r->out, "<p class=\"govuk-body\">No notices are open at the moment.</p>\n");
-    html_printf(&r->out, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/notices?status=open&amp;sort=closing\">"
-                         "All open notices by closing date</a></p>\n");
-  }
-  store_results_release(&res);
-  if (quick_search(r, &res, "sort", "newest", "limit", "5", NULL) == 0) {
-    html_printf(&r->out, "<h2 class=\"govuk-heading-l\">Newest notices</h2>\n");
-    results_list(r, &res, now);
-  }
-  store_results_release(&res);
+  html_printf(&r->out, "<h2 class=\"govuk-heading-l\">Closing soon</h2>\n");
+  if (soon.n) results_list(r, &soon, now);
+  else html_printf(&r->out, "<p class=\"govuk-body\">No notices are open at the moment.</p>\n");
+  html_printf(&r->out, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/notices?status=open&amp;sort=closing\">"
+                       "All open notices by closing date</a></p>\n");
+  store_results_release(&soon);
+  html_printf(&r->out, "<h2 class=\"govuk-heading-l\">Newest notices</h2>\n");
+  results_list(r, &newest, now);
+  store_results_release(&newest);
   page_end(r);
 }
 
@@ -328,7 +341,19 @@ void page_notices(Request *r) {
   StoreResults res;
   memset(&res, 0, sizeof res);
   Store *st = app_store(r);
-  int rc = bad ? -1 : st ? app_search(r, &q, &res, &err) : ERR_DB;
+  int rc = bad ? -1 : st ? app_search(r, &q, &res, &err) : err_set(&err, ERR_DB, "no database connection");
+  if (!bad && rc) {
+    query_release(&q);
+    if (st && rc == ERR_USAGE) { /* about the query (e.g. sort=relevance without keywords) */
+      bad = req_strdup(r, err.msg);
+      query_init(&q);
+      query_finish(&q, now, &err);
+      r->status = 400;
+    } else {
+      page_unavailable(r, st ? err.msg : NULL);
+      return;
+    }
+  }
   page_begin(r, "Search contract notices");
   html_printf(&r->out, "<h1 class=\"govuk-heading-l\">Contract notices</h1>\n<div class=\"govuk-grid-row\">"
                        "<div class=\"govuk-grid-column-one-third\">\n");
@@ -337,8 +362,6 @@ void page_notices(Request *r) {
   if (bad) {
     html_printf(&r->out, "<div class=\"govuk-error-summary\" role=\"alert\"><h2 class=\"govuk-error-summary__title\">"
                          "There is a problem</h2><p class=\"govuk-body\">%s</p></div>\n", bad);
-  } else if (rc) {
-    html_printf(&r->out, "<p class=\"govuk-body\">Search is unavailable: %s</p>\n", err.msg);
   } else {
     Buf desc = BUF_INIT;
     query_describe(&q, &desc);
@@ -428,16 +451,18 @@ static void history_rows(Request *r, const Notice *nt) {
 }
 
 /* A notice stored before notices kept their documents and history: derive
- * them from its releases now (until `powerhouse ingest --rederive`). */
-static void derive_late(Store *st, Notice *nt) {
+ * them from its releases now (until `powerhouse ingest --rederive`). 0, or
+ * <0 with err when the releases cannot be read. */
+static int derive_late(Store *st, Notice *nt, Err *err) {
   StoredReleases rels;
-  Err err = ERR_INIT;
-  if (stored_releases(st, nt->ocid, &rels, &err) || !rels.n) return;
-  cJSON *compiled = merge_compile((const cJSON *const *)rels.trees, rels.n, &err);
+  if (stored_releases(st, nt->ocid, &rels, err)) return ERR_DB;
+  Err merr = ERR_INIT; /* releases that do not merge: the page shows no documents */
+  cJSON *compiled = rels.n ? merge_compile((const cJSON *const *)rels.trees, rels.n, &merr) : NULL;
   if (compiled && !nt->n_documents) nt->n_documents = derive_documents(compiled, &nt->documents);
   derive_history((const cJSON *const *)rels.trees, rels.n, nt);
   cJSON_Delete(compiled);
   stored_releases_release(&rels);
+  return 0;
 }
 
 static void fact(Request *r, const char *key, const char *value_html) {
@@ -468,13 +493,16 @@ void page_notice(Request *r) {
     else if (!st || store_last_seq(st, &seq, &err)) seq = -1;
   }
   if (seq >= 0 && page_cache_get(app->pages, cap, seq, now, &r->out)) return;
-  /* every read of the page in one snapshot (SQLite: one lock, not one per statement) */
+  /* every read of the page first, in one snapshot (SQLite: one lock, not one
+   * per statement) */
   int snap = st && store_read_begin(st, &err) == 0;
-  int rc = st ? store_notice_get(st, cap, &nt, &err) : ERR_DB;
+  int rc = st ? store_notice_get(st, cap, &nt, &err) : err_set(&err, ERR_DB, "no database connection");
+  if (rc == 1 && !nt.n_history && derive_late(st, &nt, &err)) rc = ERR_DB;
+  if (snap) store_read_end(st);
   if (rc <= 0) {
-    if (snap) store_read_end(st);
-    if (rc < 0) r->status = 503;
-    page_not_found(r);
+    notice_release(&nt); /* a partly read notice */
+    if (rc < 0) page_unavailable(r, st ? err.msg : NULL);
+    else page_not_found(r);
     return;
   }
   const char *status = app_status(notice_status_name(nt.status), nt.deadline, now);
@@ -569,8 +597,6 @@ void page_notice(Request *r) {
   } else {
     html_printf(&r->out, "<p class=\"govuk-body\">No description was published.</p>\n");
   }
-  if (!nt.n_history) derive_late(st, &nt);
-  if (snap) store_read_end(st);
   documents(r, &nt);
   if (nt.n_awards) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Awards</h2>\n<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
@@ -617,12 +643,27 @@ void page_buyer(Request *r) {
   Org o;
   memset(&o, 0, sizeof o);
   Err err = ERR_INIT;
-  if (!*r->capture || *end || id <= 0 || !st || store_org_get(st, id, &o, &err) != 1) {
+  int rc = !*r->capture || *end || id <= 0 ? 0 : st ? store_org_get(st, id, &o, &err)
+                                                 : err_set(&err, ERR_DB, "no database connection");
+  if (rc != 1) {
     org_release(&o);
-    page_not_found(r);
+    if (rc < 0) page_unavailable(r, st ? err.msg : NULL);
+    else page_not_found(r);
     return;
   }
   time_t now = app_now(r);
+  char idtext[32];
+  snprintf(idtext, sizeof idtext, "%lld", id);
+  StoreResults open, past;
+  memset(&past, 0, sizeof past);
+  if (quick_search(r, &open, &err, "buyer", idtext, "status", "open", "sort", "closing", "limit", "20", NULL) ||
+      quick_search(r, &past, &err, "buyer", idtext, "status", "closed,awarded,cancelled", "sort", "newest", "limit", "20",
+                   NULL)) {
+    store_results_release(&open);
+    org_release(&o);
+    page_unavailable(r, err.msg);
+    return;
+  }
   page_begin(r, o.name ? o.name : "Buyer");
   html_printf(&r->out, "<span class=\"govuk-caption-l\">Buyer</span><h1 class=\"govuk-heading-l\">%s</h1>\n",
               o.name ? o.name : "Unnamed buyer");
@@ -632,20 +673,13 @@ void page_buyer(Request *r) {
   if (o.region && region_name(o.region)) buf_addf(&where, "%s%s", where.len ? ", " : "", region_name(o.region));
   if (where.len) html_printf(&r->out, "<p class=\"govuk-body\">%s</p>\n", where.data);
   buf_release(&where);
-  char idtext[32];
-  snprintf(idtext, sizeof idtext, "%lld", id);
-  StoreResults res;
-  if (quick_search(r, &res, "buyer", idtext, "status", "open", "sort", "closing", "limit", "20", NULL) == 0) {
-    html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Open notices (%lld)</h2>\n", res.total);
-    if (res.n) results_list(r, &res, now);
-    else html_printf(&r->out, "<p class=\"govuk-body\">No open notices at the moment.</p>\n");
-  }
-  store_results_release(&res);
-  if (quick_search(r, &res, "buyer", idtext, "status", "closed,awarded,cancelled", "sort", "newest", "limit", "20", NULL) == 0) {
-    html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Past notices and awards (%lld)</h2>\n", res.total);
-    results_list(r, &res, now);
-  }
-  store_results_release(&res);
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Open notices (%lld)</h2>\n", open.total);
+  if (open.n) results_list(r, &open, now);
+  else html_printf(&r->out, "<p class=\"govuk-body\">No open notices at the moment.</p>\n");
+  store_results_release(&open);
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Past notices and awards (%lld)</h2>\n", past.total);
+  results_list(r, &past, now);
+  store_results_release(&past);
   html_printf(&r->out, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/notices?buyer=%U\">Search this buyer's notices</a></p>\n", idtext);
   page_end(r);
   org_release(&o);
@@ -657,5 +691,20 @@ void page_not_found(Request *r) {
   page_begin(r, "Page not found");
   html_printf(&r->out, "<h1 class=\"govuk-heading-l\">Page not found</h1><p class=\"govuk-body\">There is no notice or page at "
                        "this address. <a class=\"govuk-link\" href=\"/notices\">Search notices</a>.</p>\n");
+  page_end(r);
+}
+
+void page_unavailable(Request *r, const char *internal) {
+  if (internal) req_log_error(r, "%s", internal);
+  r->status = 503;
+  r->out.len = 0;
+  r->etag = NULL;
+  r->cache_control = "no-store";
+  req_add_header(r, "Retry-After", SERVER_RETRY_AFTER);
+  page_begin(r, "Sorry, the service is unavailable");
+  html_printf(&r->out, "<h1 class=\"govuk-heading-l\">Sorry, the service is unavailable</h1>"
+                       "<p class=\"govuk-body\">This page cannot be shown at the moment. Please try again in a few "
+                       "minutes.</p><p class=\"govuk-body\">If you report this, quote request id <code>%s</code>.</p>\n",
+              r->id);
   page_end(r);
 }

@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +75,12 @@ typedef struct RespHeader {
 
 typedef struct Server Server;
 
+/* An address as a table key: family and 16 bytes (IPv4-mapped IPv6 is IPv4). */
+typedef struct {
+  unsigned char fam; /* 4 or 6; 0: none */
+  unsigned char a[16];
+} AddrKey;
+
 typedef struct {
   Request r; /* first: a Request * is a ReqState * */
   Server *srv;
@@ -91,6 +98,17 @@ typedef struct {
   struct timespec t0;  /* CLOCK_MONOTONIC at the request line */
   struct timespec wall;
   char client[INET6_ADDRSTRLEN];
+  char id[17];
+  AddrKey fwd;         /* the forwarded address counted in srv->fwd (fam 0: none) */
+  int heavy;           /* holds a heavy slot */
+  int suspend;         /* waiting for a heavy slot: suspend instead of answering */
+  double wait_until;   /* ms (monotonic) a wait for a heavy slot ends; 0: not waiting yet */
+  void *next_waiter;   /* the next ReqState in srv->waiters */
+  StreamMore more;     /* a streamed body's producer, or NULL */
+  void (*done)(Request *r);
+  Buf pending;         /* produced, not yet sent */
+  size_t pending_off;
+  int stream_state;    /* 0 producing, 1 ended, -1 failed */
 } ReqState;
 
 void *req_alloc(Request *r, size_t n) {
@@ -201,6 +219,86 @@ void req_problem(Request *r, int status, const char *title, const char *detail) 
 
 /* ---- the server ------------------------------------------------------- */
 
+typedef struct {
+  AddrKey key;
+  unsigned n; /* 0: a free entry */
+} AddrCount;
+
+typedef struct {
+  AddrCount e[SERVER_MAX_CONNECTIONS + 64];
+} AddrTable;
+
+static int addr_key_sa(const struct sockaddr *sa, AddrKey *k) {
+  memset(k, 0, sizeof *k);
+  if (sa && sa->sa_family == AF_INET) {
+    k->fam = 4;
+    memcpy(k->a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+  } else if (sa && sa->sa_family == AF_INET6) {
+    const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(a6)) {
+      k->fam = 4;
+      memcpy(k->a, a6->s6_addr + 12, 4);
+    } else {
+      k->fam = 6;
+      memcpy(k->a, a6->s6_addr, 16);
+    }
+  } else {
+    return -1;
+  }
+  return 0;
+}
+
+/* s: an IPv4 or IPv6 address as text (no brackets, no port). */
+static int addr_key_text(const char *s, AddrKey *k) {
+  memset(k, 0, sizeof *k);
+  struct in6_addr a6;
+  if (inet_pton(AF_INET, s, k->a) == 1) {
+    k->fam = 4;
+    return 0;
+  }
+  if (inet_pton(AF_INET6, s, &a6) == 1) {
+    k->fam = IN6_IS_ADDR_V4MAPPED(&a6) ? 4 : 6;
+    memcpy(k->a, k->fam == 4 ? a6.s6_addr + 12 : a6.s6_addr, k->fam == 4 ? 4 : 16);
+    return 0;
+  }
+  return -1;
+}
+
+static int addr_eq(const AddrKey *a, const AddrKey *b) {
+  return a->fam && a->fam == b->fam && memcmp(a->a, b->a, 16) == 0;
+}
+
+static void addr_text(const AddrKey *k, char *out, size_t cap) {
+  if (!k->fam || !inet_ntop(k->fam == 4 ? AF_INET : AF_INET6, k->a, out, (socklen_t)cap)) snprintf(out, cap, "-");
+}
+
+/* The count for k (caller holds addr_mu). */
+static unsigned addr_count(const AddrTable *t, const AddrKey *k) {
+  for (size_t i = 0; i < sizeof t->e / sizeof t->e[0]; i++)
+    if (t->e[i].n && addr_eq(&t->e[i].key, k)) return t->e[i].n;
+  return 0;
+}
+
+/* Adds delta (+1 or -1) to k's count; returns the new count (caller holds addr_mu).
+ * A full table (cannot happen: see Server) refuses the +1 by answering UINT_MAX. */
+static unsigned addr_add(AddrTable *t, const AddrKey *k, int delta) {
+  AddrCount *free_e = NULL;
+  for (size_t i = 0; i < sizeof t->e / sizeof t->e[0]; i++) {
+    AddrCount *e = &t->e[i];
+    if (e->n && addr_eq(&e->key, k)) {
+      if (delta < 0) e->n--;
+      else e->n++;
+      return e->n;
+    }
+    if (!e->n && !free_e) free_e = e;
+  }
+  if (delta < 0) return 0;
+  if (!free_e) return UINT_MAX;
+  free_e->key = *k;
+  free_e->n = 1;
+  return 1;
+}
+
 typedef struct ThreadSlot {
   struct ThreadSlot *next;
   void *state;
@@ -216,6 +314,19 @@ struct Server {
   pthread_cond_t cv;
   unsigned in_flight; /* requests between uri_logged and completed */
   ThreadSlot *slots;
+  FILE *errlog;
+  unsigned heavy_free; /* free heavy slots (under mu) */
+  void *waiters, *waiters_tail; /* ReqStates suspended until a slot frees or their wait ends (under mu) */
+  AddrKey proxy;      /* the trusted proxy (fam 0: none) */
+  uint32_t id_prefix; /* random per run: ids differ between processes */
+  atomic_uint id_next;
+  /* Open connections per TCP peer and in-flight requests per forwarded
+   * address, under addr_mu. Each holds at most SERVER_MAX_CONNECTIONS
+   * addresses (one per connection, one per request in flight, which cannot
+   * outnumber connections); a linear scan of 1024 keys per connection or
+   * request costs about a microsecond. */
+  pthread_mutex_t addr_mu;
+  AddrTable peers, fwd;
 };
 
 static atomic_int g_running;
@@ -243,6 +354,108 @@ static void thread_state_ensure(Server *srv) {
   s->next = srv->slots;
   srv->slots = s;
   pthread_mutex_unlock(&srv->mu);
+}
+
+/* ---- errors, heavy slots, streams ------------------------------------------ */
+
+const char *req_log_error(Request *r, const char *fmt, ...) {
+  ReqState *st = (ReqState *)r;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  struct tm tm;
+  gmtime_r(&now.tv_sec, &tm);
+  char when[40];
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+  Buf msg = BUF_INIT, line = BUF_INIT;
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vaddf(&msg, fmt, ap);
+  va_end(ap);
+  buf_addf(&line, "%s.%03ldZ request %s: ", when, now.tv_nsec / 1000000L, st->id);
+  /* one line per error: a message with a newline cannot fake another */
+  for (size_t i = 0; i < msg.len; i++) buf_addc(&line, (unsigned char)msg.data[i] < 0x20 ? ' ' : msg.data[i]);
+  buf_addc(&line, '\n');
+  FILE *f = st->srv->errlog;
+  flockfile(f);
+  fwrite(line.data, 1, line.len, f);
+  fflush(f);
+  funlockfile(f);
+  buf_release(&msg);
+  buf_release(&line);
+  return st->id;
+}
+
+void req_unavailable(Request *r, const char *internal) {
+  if (internal) req_log_error(r, "%s", internal);
+  req_problem(r, 503, "Service unavailable",
+              req_printf(r, "the service is unavailable at the moment; try again shortly (request id %s)", r->id));
+  req_add_header(r, "Retry-After", SERVER_RETRY_AFTER);
+}
+
+static double mono_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* Heavy slots without blocking a pool thread: a request that finds none free
+ * is suspended (MHD_suspend_connection) and queued; a completing heavy
+ * request hands its slot to the first in the queue and resumes it, and
+ * server_run's loop resumes those whose wait has ended (they get the 503).
+ * A resumed request is dispatched again from the start: its handler runs
+ * anew, so a handler only needs `if (req_heavy(r)) return;`. */
+int req_heavy(Request *r) {
+  ReqState *st = (ReqState *)r;
+  Server *srv = st->srv;
+  if (st->heavy) return 0;
+  double now = mono_ms();
+  pthread_mutex_lock(&srv->mu);
+  int got = srv->heavy_free > 0 && !srv->waiters; /* first come, first served */
+  if (got) srv->heavy_free--;
+  pthread_mutex_unlock(&srv->mu);
+  if (got) {
+    st->heavy = 1;
+    return 0;
+  }
+  if (st->wait_until == 0) st->wait_until = now + SERVER_HEAVY_WAIT_MS;
+  if (now < st->wait_until) {
+    st->suspend = 1;
+    return 1;
+  }
+  req_problem(r, 503, "Service busy",
+              req_printf(r, "too many downloads are running at the moment; try again shortly (request id %s)", r->id));
+  req_add_header(r, "Retry-After", SERVER_RETRY_AFTER);
+  return -1;
+}
+
+void req_stream(Request *r, StreamMore more, void (*done)(Request *r)) {
+  ReqState *st = (ReqState *)r;
+  st->more = more;
+  st->done = done;
+}
+
+/* MHD's content reader: hands out what was produced, asking for more when
+ * it is all sent. Runs on the connection's pool thread. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
+  ReqState *st = cls;
+  while (st->pending_off == st->pending.len) {
+    if (st->stream_state > 0) return MHD_CONTENT_READER_END_OF_STREAM;
+    if (st->stream_state < 0) return MHD_CONTENT_READER_END_WITH_ERROR;
+    buf_reset(&st->pending);
+    st->pending_off = 0;
+    int rc = st->more(&st->r, &st->pending);
+    if (rc < 0) {
+      st->stream_state = -1;
+      return MHD_CONTENT_READER_END_WITH_ERROR; /* closes the connection: the body is visibly cut */
+    }
+    if (rc == 0) st->stream_state = 1;
+  }
+  size_t n = st->pending.len - st->pending_off;
+  if (n > max) n = max;
+  memcpy(out, st->pending.data + st->pending_off, n);
+  st->pending_off += n;
+  st->bytes += n;
+  return (ssize_t)n;
 }
 
 /* ---- access log --------------------------------------------------------- */
@@ -275,10 +488,10 @@ static void access_log(ReqState *st) {
   log_escape(&line, st->target ? st->target : "");
   buf_adds(&line, "\" ");
   if (st->status)
-    buf_addf(&line, "%d", st->status);
+    buf_addf(&line, "%d%s", st->status, st->stream_state < 0 ? "!" : "");
   else
     buf_addc(&line, '-'); /* MHD answered it itself, or the client went away */
-  buf_addf(&line, " %zu %.1f\n", st->bytes, ms);
+  buf_addf(&line, " %zu %.1f %s\n", st->bytes, ms, st->id);
   /* One fwrite per line keeps lines whole between threads; flushed so that
    * the log is current (tail -f) even when the caller's stream is buffered. */
   flockfile(st->srv->log);
@@ -300,18 +513,94 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
   clock_gettime(CLOCK_REALTIME, &st->wall);
   buf_init(&st->body);
   buf_init(&st->r.out);
+  buf_init(&st->pending);
+  snprintf(st->id, sizeof st->id, "%08x%08x", (unsigned)srv->id_prefix, atomic_fetch_add(&srv->id_next, 1));
+  st->r.id = st->id;
+  st->r.client = st->client;
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-  const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-  if (sa && sa->sa_family == AF_INET)
-    inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, st->client, sizeof st->client);
-  else if (sa && sa->sa_family == AF_INET6)
-    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, st->client, sizeof st->client);
+  AddrKey peer;
+  if (addr_key_sa(ci ? ci->client_addr : NULL, &peer) == 0)
+    addr_text(&peer, st->client, sizeof st->client);
   else
-    st->client[0] = '-';
+    snprintf(st->client, sizeof st->client, "-");
   pthread_mutex_lock(&srv->mu);
   srv->in_flight++;
   pthread_mutex_unlock(&srv->mu);
   return st;
+}
+
+/* Queues st and suspends its connection (called from the access handler). */
+static enum MHD_Result suspend_for_heavy(ReqState *st) {
+  Server *srv = st->srv;
+  Request *r = &st->r;  /* the handler runs again when resumed: forget what it set */
+  buf_reset(&r->out);
+  r->content_type = r->cache_control = r->location = r->etag = NULL;
+  if (st->done) st->done(r); /* a stream set up before req_heavy: let go of it */
+  r->stream_ctx = NULL;
+  st->more = NULL;
+  st->done = NULL;
+  st->headers = NULL; /* (arena memory: freed with the request) */
+  st->suspend = 0;
+  MHD_suspend_connection(st->conn); /* before it is queued: a resume always follows a suspend */
+  pthread_mutex_lock(&srv->mu);
+  st->next_waiter = NULL;
+  if (srv->waiters_tail) ((ReqState *)srv->waiters_tail)->next_waiter = st;
+  else srv->waiters = st;
+  srv->waiters_tail = st;
+  int hand_over = srv->heavy_free > 0; /* a slot freed while we queued */
+  ReqState *w = NULL;
+  if (hand_over) {
+    srv->heavy_free--;
+    w = srv->waiters;
+    srv->waiters = w->next_waiter;
+    if (!srv->waiters) srv->waiters_tail = NULL;
+    w->heavy = 1;
+  }
+  pthread_mutex_unlock(&srv->mu);
+  if (w) MHD_resume_connection(w->conn);
+  return MHD_YES;
+}
+
+/* A heavy slot is free again: to the first waiter, or back to the pool. */
+static void heavy_release(Server *srv) {
+  pthread_mutex_lock(&srv->mu);
+  ReqState *w = srv->waiters;
+  if (w) {
+    srv->waiters = w->next_waiter;
+    if (!srv->waiters) srv->waiters_tail = NULL;
+    w->heavy = 1;
+  } else {
+    srv->heavy_free++;
+  }
+  pthread_mutex_unlock(&srv->mu);
+  if (w) MHD_resume_connection(w->conn);
+}
+
+/* Resumes the waiters whose wait has ended (all of them when all is set):
+ * dispatched again, they are answered 503. */
+static void expire_waiters(Server *srv, int all) {
+  double now = mono_ms();
+  ReqState *done = NULL;
+  pthread_mutex_lock(&srv->mu);
+  ReqState **pp = (ReqState **)&srv->waiters, *prev = NULL;
+  while (*pp) {
+    ReqState *w = *pp;
+    if (all || now >= w->wait_until) {
+      *pp = w->next_waiter;
+      w->wait_until = 1; /* ended, even when `all` cut it short */
+      w->next_waiter = done;
+      done = w;
+    } else {
+      prev = w;
+      pp = (ReqState **)&w->next_waiter;
+    }
+  }
+  srv->waiters_tail = prev;
+  pthread_mutex_unlock(&srv->mu);
+  for (ReqState *w = done, *next; w; w = next) {
+    next = w->next_waiter;
+    MHD_resume_connection(w->conn);
+  }
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -320,8 +609,16 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   ReqState *st = *con_cls;
   if (!st) return;
   *con_cls = NULL;
+  if (st->done) st->done(&st->r);
+  if (st->heavy) heavy_release(srv);
+  if (st->fwd.fam) {
+    pthread_mutex_lock(&srv->addr_mu);
+    addr_add(&srv->fwd, &st->fwd, -1);
+    pthread_mutex_unlock(&srv->addr_mu);
+  }
   access_log(st);
   buf_release(&st->r.out);
+  buf_release(&st->pending);
   buf_release(&st->body);
   arena_free(st);
   free(st->target);
@@ -329,6 +626,48 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   pthread_mutex_lock(&srv->mu);
   if (--srv->in_flight == 0) pthread_cond_broadcast(&srv->cv);
   pthread_mutex_unlock(&srv->mu);
+}
+
+/* Connections per TCP peer, in place of MHD's PER_IP_CONNECTION_LIMIT (which
+ * cannot exempt the trusted proxy: behind it every client has its address).
+ * Counted when MHD has set a connection up and until it closes (so nothing
+ * is counted for a connection MHD drops on the way); the accept policy
+ * refuses early when an address is at the limit, and a connection that a
+ * burst still carried over it (pool threads accept in parallel) is marked
+ * and closed at its first request, unanswered, as MHD's own limit does. */
+static char conn_counted, conn_over; /* their addresses mark a connection's socket context */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen) {
+  Server *srv = cls;
+  AddrKey k;
+  if (addr_key_sa(addr, &k) != 0) return MHD_YES;
+  if (addr_eq(&k, &srv->proxy)) return MHD_YES;
+  pthread_mutex_lock(&srv->addr_mu);
+  unsigned n = addr_count(&srv->peers, &k);
+  pthread_mutex_unlock(&srv->addr_mu);
+  return n < SERVER_MAX_PER_IP ? MHD_YES : MHD_NO;
+}
+
+static void conn_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                        enum MHD_ConnectionNotificationCode toe) {
+  Server *srv = cls;
+  if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    AddrKey k;
+    if (addr_key_sa(ci ? ci->client_addr : NULL, &k) != 0) return;
+    pthread_mutex_lock(&srv->addr_mu);
+    unsigned n = addr_add(&srv->peers, &k, +1);
+    if (n != UINT_MAX)
+      *socket_context = n > SERVER_MAX_PER_IP && !addr_eq(&k, &srv->proxy) ? &conn_over : &conn_counted;
+    pthread_mutex_unlock(&srv->addr_mu);
+  } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && (*socket_context == &conn_counted || *socket_context == &conn_over)) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    AddrKey k;
+    if (addr_key_sa(ci ? ci->client_addr : NULL, &k) != 0) return;
+    pthread_mutex_lock(&srv->addr_mu);
+    addr_add(&srv->peers, &k, -1);
+    pthread_mutex_unlock(&srv->addr_mu);
+    *socket_context = NULL;
+  }
 }
 
 /* libmicrohttpd's own messages (e.g. a request it refused itself, failed
@@ -366,10 +705,11 @@ static int etag_matches(const char *inm, const char *etag) {
   return 0;
 }
 
-static void add_security_headers(struct MHD_Response *resp) {
+static void add_security_headers(struct MHD_Response *resp, const ReqState *st) {
   MHD_add_response_header(resp, "Content-Security-Policy", CSP);
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+  MHD_add_response_header(resp, "X-Request-Id", st->id);
 }
 
 static void free_body(void *p) { free(p); }
@@ -382,15 +722,26 @@ static enum MHD_Result respond(ReqState *st) {
   if (r->etag && r->status == 200 &&
       etag_matches(MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "If-None-Match"), r->etag))
     r->status = 304;
-  size_t len;
-  char *data = buf_detach(&r->out, &len);
-  if (r->status == 204 || r->status == 304 || r->status < 200) len = 0;
-  struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
-  if (!resp) {
-    free(data);
-    return MHD_NO;
+  size_t len = 0;
+  struct MHD_Response *resp;
+  int streamed = st->more && r->status == 200;
+  if (streamed) { /* what the handler wrote first, then the producer's parts */
+    buf_release(&st->pending);
+    st->pending = r->out;
+    buf_init(&r->out);
+    st->pending_off = 0;
+    resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, stream_read, st, NULL);
+    if (!resp) return MHD_NO;
+  } else {
+    char *data = buf_detach(&r->out, &len);
+    if (r->status == 204 || r->status == 304 || r->status < 200) len = 0;
+    resp = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
+    if (!resp) {
+      free(data);
+      return MHD_NO;
+    }
   }
-  add_security_headers(resp);
+  add_security_headers(resp, st);
   if (r->status != 204 && r->status != 304)
     MHD_add_response_header(resp, "Content-Type",
                             r->content_type ? r->content_type : "text/html; charset=utf-8");
@@ -402,7 +753,7 @@ static enum MHD_Result respond(ReqState *st) {
   MHD_destroy_response(resp);
   if (ret == MHD_YES) {
     st->status = r->status;
-    st->bytes = st->is_head ? 0 : len;
+    st->bytes = st->is_head || streamed ? 0 : len; /* a stream counts what it sends */
   }
   return ret;
 }
@@ -481,7 +832,7 @@ static enum MHD_Result serve_static(ReqState *st, const char *rel) {
     if (!resp) close(fd);
   }
   if (!resp) return MHD_NO;
-  add_security_headers(resp);
+  add_security_headers(resp, st);
   if (!not_modified) MHD_add_response_header(resp, "Content-Type", type);
   MHD_add_response_header(resp, "Cache-Control", "public, max-age=86400");
   MHD_add_response_header(resp, "ETag", etag);
@@ -556,7 +907,10 @@ static enum MHD_Result dispatch(ReqState *st) {
   r->status = 200;
   if (hit) {
     r->capture = capture ? req_strdup(r, capture) : NULL;
+    st->suspend = 0;
+    if ((hit->flags & ROUTE_HEAVY) && req_heavy(r) != 0) return st->suspend ? suspend_for_heavy(st) : respond(st);
     hit->handler(r);
+    if (st->suspend) return suspend_for_heavy(st); /* the handler asked for a slot (req_heavy) */
   } else if (cfg->not_found) {
     r->status = 404;
     cfg->not_found(r);
@@ -594,6 +948,34 @@ static int add_param(void *ctx, const char *name, const char *value, Err *err) {
   return 0;
 }
 
+static enum MHD_Result last_xff(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  if (key && value && strcasecmp(key, "X-Forwarded-For") == 0) *(const char **)cls = value;
+  return MHD_YES;
+}
+
+/* When the TCP peer is the trusted proxy and it says for whom it forwards:
+ * the rightmost X-Forwarded-For address (the one the proxy appended; what the
+ * client itself sent stands to its left and is not believed). */
+static int forwarded_for(ReqState *st, AddrKey *out) {
+  Server *srv = st->srv;
+  if (!srv->proxy.fam) return -1;
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(st->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  AddrKey peer;
+  if (addr_key_sa(ci ? ci->client_addr : NULL, &peer) != 0 || !addr_eq(&peer, &srv->proxy)) return -1;
+  const char *xff = NULL;
+  MHD_get_connection_values(st->conn, MHD_HEADER_KIND, last_xff, &xff);
+  if (!xff) return -1;
+  const char *p = strrchr(xff, ',');
+  p = p ? p + 1 : xff;
+  while (*p == ' ' || *p == '\t') p++;
+  size_t n = strcspn(p, " \t");
+  char text[INET6_ADDRSTRLEN];
+  if (n == 0 || n >= sizeof text) return -1;
+  memcpy(text, p, n);
+  text[n] = 0;
+  return addr_key_text(text, out);
+}
+
 /* Checks the limits and decodes the target; queues a refusal and returns 1 if
  * the request is refused (*ret is MHD's result), else 0. */
 static int first_call(ReqState *st, const char *method, enum MHD_Result *ret) {
@@ -604,6 +986,21 @@ static int first_call(ReqState *st, const char *method, enum MHD_Result *ret) {
   r->body = "";
   r->app = st->srv->cfg->app;
   st->is_head = strcmp(method, "HEAD") == 0;
+
+  AddrKey fwd;
+  if (forwarded_for(st, &fwd) == 0) {
+    addr_text(&fwd, st->client, sizeof st->client);
+    pthread_mutex_lock(&st->srv->addr_mu);
+    unsigned n = addr_add(&st->srv->fwd, &fwd, +1);
+    pthread_mutex_unlock(&st->srv->addr_mu);
+    if (n != UINT_MAX) st->fwd = fwd; /* counted: completed() takes it off */
+    if (n > SERVER_MAX_PER_IP) {
+      req_add_header(r, "Retry-After", "1");
+      *ret = refuse(st, 429, "Too Many Requests",
+                    req_printf(r, "more than %d requests at once from one address", SERVER_MAX_PER_IP));
+      return 1;
+    }
+  }
 
   size_t tlen = strlen(st->target);
   if (tlen > SERVER_MAX_URI) {
@@ -671,6 +1068,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
   ReqState *st = *con_cls;
   if (!st) return MHD_NO; /* cannot happen: uri_logged always runs first */
   if (st->phase == 0) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (ci && ci->socket_context == &conn_over) return MHD_NO; /* over the per-address limit: closed */
     st->phase = 1;
     enum MHD_Result ret;
     if (first_call(st, method, &ret)) return ret;
@@ -768,13 +1167,20 @@ void server_stop(void) {
 }
 
 static void wait_in_flight(Server *srv, unsigned seconds) {
-  struct timespec until;
-  clock_gettime(CLOCK_MONOTONIC, &until);
-  until.tv_sec += seconds;
-  pthread_mutex_lock(&srv->mu);
-  while (srv->in_flight > 0)
-    if (pthread_cond_timedwait(&srv->cv, &srv->mu, &until) == ETIMEDOUT) break;
-  pthread_mutex_unlock(&srv->mu);
+  double end = mono_ms() + seconds * 1e3;
+  for (;;) {
+    expire_waiters(srv, 1); /* nothing may stay suspended: MHD cannot stop with suspended connections */
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += 50 * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&srv->mu);
+    if (srv->in_flight > 0) pthread_cond_timedwait(&srv->cv, &srv->mu, &until);
+    int idle = srv->in_flight == 0;
+    pthread_mutex_unlock(&srv->mu);
+    if (idle || mono_ms() >= end) break;
+  }
 }
 
 int server_run(const ServerConfig *cfg, Err *err) {
@@ -785,7 +1191,15 @@ int server_run(const ServerConfig *cfg, Err *err) {
   int rc = -1, lfd = -1, family = AF_INET, handlers = 0;
   struct MHD_Daemon *d = NULL;
   struct sigaction old_int, old_term;
-  Server srv = {.cfg = cfg, .log = cfg->access_log ? cfg->access_log : stderr};
+  Server *srvp = xcalloc(1, sizeof *srvp); /* two address tables: too big for the stack */
+  Server srv_init = {.cfg = cfg,
+                     .log = cfg->access_log ? cfg->access_log : stderr,
+                     .errlog = cfg->error_log ? cfg->error_log : stderr};
+  *srvp = srv_init;
+#define srv (*srvp)
+  pthread_mutex_init(&srv.addr_mu, NULL);
+  if (getrandom(&srv.id_prefix, sizeof srv.id_prefix, GRND_NONBLOCK) != (ssize_t)sizeof srv.id_prefix)
+    srv.id_prefix = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
   pthread_condattr_t ca;
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -801,6 +1215,10 @@ int server_run(const ServerConfig *cfg, Err *err) {
       goto out;
     }
     srv.static_root_len = strlen(srv.static_root);
+  }
+  if (cfg->trusted_proxy && addr_key_text(cfg->trusted_proxy, &srv.proxy) != 0) {
+    rc = err_set(err, ERR_USAGE, "trusted proxy '%s' is not an IPv4 or IPv6 address", cfg->trusted_proxy);
+    goto out;
   }
   char host[256];
   const char *spec = cfg->listen ? cfg->listen : "127.0.0.1:8080";
@@ -823,7 +1241,10 @@ int server_run(const ServerConfig *cfg, Err *err) {
 
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned threads = cfg->threads ? cfg->threads : ncpu > 0 ? (unsigned)ncpu : 1;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+  /* heavy work leaves a core for searches and pages */
+  unsigned heavy = cfg->heavy_slots ? cfg->heavy_slots : ncpu > 2 ? (unsigned)ncpu - 1 : 1;
+  srv.heavy_free = heavy;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
                    (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL) |
                    (family == AF_INET6 ? MHD_USE_IPv6 : 0);
   atomic_store(&g_gen, srv.gen);
@@ -832,7 +1253,7 @@ int server_run(const ServerConfig *cfg, Err *err) {
       {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
       {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
       {MHD_OPTION_CONNECTION_TIMEOUT, idle, NULL},
-      {MHD_OPTION_PER_IP_CONNECTION_LIMIT, SERVER_MAX_PER_IP, NULL},
+      {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conn_notify, &srv},
       {MHD_OPTION_CONNECTION_LIMIT, SERVER_MAX_CONNECTIONS, NULL},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL},
       {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logged, &srv},
@@ -840,7 +1261,7 @@ int server_run(const ServerConfig *cfg, Err *err) {
       {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, NULL}, /* 1: no pool */
       {MHD_OPTION_END, 0, NULL},
   };
-  d = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, &srv, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+  d = MHD_start_daemon(flags, 0, accept_policy, &srv, access_handler, &srv, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
   if (!d) {
     rc = err_set(err, ERR_IO, "cannot start the HTTP server on %s (libmicrohttpd refused the configuration)",
                  spec);
@@ -850,11 +1271,19 @@ int server_run(const ServerConfig *cfg, Err *err) {
   unsigned port = info ? info->port : 0;
   if (cfg->on_listen) cfg->on_listen(cfg->app, host, port);
 
-  while (sem_wait(&stop_sem) != 0 && errno == EINTR) {
+  for (;;) { /* until a stop; meanwhile end the waits for heavy slots that are over */
+    struct timespec tick;
+    clock_gettime(CLOCK_REALTIME, &tick);
+    tick.tv_nsec += 20 * 1000000L;
+    tick.tv_sec += tick.tv_nsec / 1000000000L;
+    tick.tv_nsec %= 1000000000L;
+    if (sem_timedwait(&stop_sem, &tick) == 0) break;
+    expire_waiters(&srv, 0);
   }
   /* Stop accepting, let what is in flight finish (bounded), then stop. */
   MHD_socket qfd = MHD_quiesce_daemon(d);
   wait_in_flight(&srv, STOP_GRACE_SECONDS);
+  expire_waiters(&srv, 1);
   MHD_stop_daemon(d);
   d = NULL;
   if (qfd != MHD_INVALID_SOCKET) lfd = qfd; /* after quiescing, closing it is ours */
@@ -877,6 +1306,9 @@ out:
   free(srv.static_root);
   pthread_mutex_destroy(&srv.mu);
   pthread_cond_destroy(&srv.cv);
+  pthread_mutex_destroy(&srv.addr_mu);
+#undef srv
+  free(srvp);
   atomic_store(&g_running, 0);
   return rc;
 }

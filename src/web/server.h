@@ -17,15 +17,35 @@
  *     the connection is cut if it goes on past 4 x SERVER_MAX_BODY)
  *   more than SERVER_MAX_PARAMS query parameters, bad escapes     -> 400
  *   more than SERVER_MAX_PER_IP connections from one address      -> refused
+ *     (counted by us, not by libmicrohttpd, so that a trusted proxy is exempt)
+ *   more than SERVER_MAX_PER_IP requests in flight for one address
+ *     forwarded by the trusted proxy (X-Forwarded-For)            -> 429
  *   more than SERVER_MAX_CONNECTIONS in all                       -> refused
  *   a connection idle for SERVER_IDLE_SECONDS                     -> closed
+ *   a heavy route (ROUTE_HEAVY, req_heavy) when every heavy slot is
+ *     taken for SERVER_HEAVY_WAIT_MS                              -> 503 + Retry-After
  * so a slow or hostile client cannot starve others.
+ *
+ * Client address: the TCP peer; when the peer is the configured trusted
+ * proxy and the request carries X-Forwarded-For, the rightmost address in it
+ * (the one that proxy appended). Nobody else's X-Forwarded-For is believed.
+ *
+ * Request ids: every request gets one (16 hex digits: a per-process random
+ * prefix and a counter), sent as X-Request-Id and ending its access log line.
+ * Internal error text (file paths, SQL, database hosts) goes only to the
+ * error log, prefixed with that id (req_log_error); a client gets the id
+ * (req_unavailable), never the text.
+ *
+ * Streaming: a handler may hand over a producer (req_stream) that is called
+ * whenever the client can take more, so a large download holds one part at a
+ * time, not the whole body, and a slow reader costs no memory or CPU.
  *
  * Every response carries Content-Security-Policy: default-src 'self';
  * frame-ancestors 'none', X-Content-Type-Options: nosniff, Referrer-Policy:
- * same-origin. One access log line per request goes to the log stream:
- *   ISO-time client-ip "METHOD /path?query" status bytes duration-ms
- * (status "-" when the client went away before an answer). Errors the server
+ * same-origin, X-Request-Id. One access log line per request goes to the log stream:
+ *   ISO-time client-ip "METHOD /path?query" status bytes duration-ms request-id
+ * (status "-" when the client went away before an answer; a streamed body cut
+ * short by a failure is logged with its status followed by "!"). Errors the server
  * produces itself (400, 404, 405, 413, 414, 431) are RFC 9457 problem JSON.
  * SIGINT/SIGTERM stop accepting, let in-flight requests finish (at most 10 s),
  * and return from server_run; a second signal kills the process. */
@@ -45,6 +65,8 @@
 #define SERVER_MAX_CONNECTIONS 1024
 #define SERVER_IDLE_SECONDS 15
 #define SERVER_MAX_PARAMS 64
+#define SERVER_HEAVY_WAIT_MS 200 /* how long a heavy request waits for a slot */
+#define SERVER_RETRY_AFTER "2"   /* seconds, on a 503 for a busy or unavailable service */
 
 typedef struct Request Request;
 
@@ -73,6 +95,9 @@ struct Request {
   const char *cache_control; /* default "no-store" for dynamic responses */
   const char *location;  /* for redirects */
   const char *etag;      /* optional */
+  const char *id;        /* this request's id (16 hex digits) */
+  const char *client;    /* the client's address (see "Client address" above) */
+  void *stream_ctx;      /* for req_stream's producer */
 };
 
 /* Memory that lives until the request completes. Never NULL (aborts on OOM). */
@@ -92,7 +117,36 @@ void req_json(Request *r, int status);                      /* content type appl
  * content type application/problem+json; detail names the offending parameter. */
 void req_problem(Request *r, int status, const char *title, const char *detail);
 
+/* Writes "ISO-time request ID: message" to the error log (never to the
+ * client). Returns r->id. */
+const char *req_log_error(Request *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 503 problem JSON: "the service is unavailable", the request id and
+ * Retry-After; internal (may be NULL) goes to the error log with the id. */
+void req_unavailable(Request *r, const char *internal);
+
+/* Takes one of the server's heavy slots for the rest of the request (until its
+ * response is completely sent), waiting at most SERVER_HEAVY_WAIT_MS. 0 when
+ * taken (or held already); otherwise a 503 "busy" response with Retry-After
+ * is set and -1 returned. Routes flagged ROUTE_HEAVY take one before their
+ * handler runs. */
+int req_heavy(Request *r);
+
+/* A streamed response body. After the handler returns (r->out, if not empty,
+ * is sent first), more(r, out) is called whenever the client can take more:
+ * it appends the next part to out (possibly nothing) and returns 1 while more
+ * follows, 0 at the end, <0 on a failure (it logs why with req_log_error;
+ * the connection is closed, so the client sees a body cut short, never a
+ * complete-looking one). done(r) (may be NULL) runs once when the request
+ * completes, however it ended, to free what the producer holds; it also runs
+ * when the response is never sent. r->stream_ctx is the producer's. Both run
+ * on the pool thread that ran the handler. No Content-Length is sent
+ * (chunked encoding); HEAD gets the headers only. */
+typedef int (*StreamMore)(Request *r, Buf *out);
+void req_stream(Request *r, StreamMore more, void (*done)(Request *r));
+
 typedef void (*Handler)(Request *r);
+
+enum { ROUTE_HEAVY = 1 }; /* Route.flags */
 
 /* A route: method ("GET" also serves HEAD) and a path pattern: an exact path
  * ("/notices"), or a prefix ending in '*' ("/notices/" then '*') whose remainder is
@@ -104,6 +158,7 @@ typedef struct {
   const char *method;
   const char *pattern;
   Handler handler;
+  unsigned flags; /* ROUTE_HEAVY: bulk work, run under the heavy semaphore */
 } Route;
 
 typedef struct {
@@ -123,11 +178,14 @@ typedef struct {
   void *(*thread_init)(void *app);
   void (*thread_done)(void *app, void *state); /* after the pool stopped; not for NULL states */
   unsigned idle_seconds;     /* 0: SERVER_IDLE_SECONDS */
+  FILE *error_log;           /* internal errors with request ids; NULL: stderr */
+  unsigned heavy_slots;      /* heavy requests at once; 0: one per core minus one (at least 1) */
+  const char *trusted_proxy; /* an IPv4/IPv6 address whose X-Forwarded-For is believed; NULL: none */
 } ServerConfig;
 
 /* Runs until SIGINT/SIGTERM (or server_stop). 0 on a clean stop; <0 with err
- * when the address cannot be bound ("cannot listen on 127.0.0.1:8080: Address
- * already in use"). */
+ * when trusted_proxy is not an address (ERR_USAGE) or the address cannot be
+ * bound ("cannot listen on 127.0.0.1:8080: Address already in use"). */
 int server_run(const ServerConfig *cfg, Err *err);
 /* Asks the running server_run to stop, as SIGTERM does. Async-signal-safe.
  * A stop asked for before server_run has called on_listen may be lost. */

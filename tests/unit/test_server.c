@@ -2,7 +2,11 @@
  * thread on port 0, raw HTTP/1.1 written to plain sockets. Routing, captures,
  * query parameters, HEAD, keep-alive, each limit's status code (and where
  * it bites), slow and idle clients, static files, the access log, graceful
- * stop, thread states, binding errors, IPv6 and SIGTERM. */
+ * stop, thread states, binding errors, IPv6 and SIGTERM; request ids and
+ * internal errors kept to the log; streamed bodies (bounded by what the client
+ * reads; a failure cuts them visibly); heavy slots (a waiter is suspended, not
+ * blocking a thread, and gets the next slot or a 503); the trusted proxy's
+ * X-Forwarded-For and the per-address limits, which it is exempt from. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -78,16 +82,78 @@ static void h_alloc(Request *r) {
   buf_addf(&r->out, " hdr=%s", h ? h : "(null)");
 }
 
+/* Internal error text that must never reach a client. */
+#define SECRET_TEXT "cannot open /srv/secret/powerhouse.db on host=db.internal.example"
+
+static void h_fail(Request *r) { req_unavailable(r, SECRET_TEXT); }
+
+static void h_client(Request *r) { buf_addf(&r->out, "client=%s", r->client); }
+
+/* A streamed body of STREAM_PARTS parts of STREAM_PART 'z's; a /stream-fail
+ * body fails after 3 parts. */
+#define STREAM_PART (64 * 1024)
+#define STREAM_PARTS 1000 /* 64 MB */
+static atomic_int parts_made, streams_done;
+typedef struct {
+  int made, fail_at;
+} StreamCtx;
+
+static int stream_more(Request *r, Buf *out) {
+  StreamCtx *c = r->stream_ctx;
+  if (c->fail_at && c->made == c->fail_at) {
+    req_log_error(r, "stream failed at part %d: " SECRET_TEXT, c->made);
+    return -1;
+  }
+  size_t at = out->len;
+  buf_grow(out, STREAM_PART);
+  memset(out->data + at, 'z', STREAM_PART);
+  out->len += STREAM_PART;
+  out->data[out->len] = 0;
+  c->made++;
+  atomic_fetch_add(&parts_made, 1);
+  return c->made < STREAM_PARTS;
+}
+
+static void stream_done(Request *r) { atomic_fetch_add(&streams_done, 1); }
+
+static void start_stream(Request *r, int fail_at) {
+  StreamCtx *c = req_alloc(r, sizeof *c);
+  c->made = 0;
+  c->fail_at = fail_at;
+  r->stream_ctx = c;
+  r->content_type = "text/plain";
+  buf_adds(&r->out, "head:");
+  req_stream(r, stream_more, stream_done);
+}
+
+static void h_stream(Request *r) { start_stream(r, 0); }
+static void h_stream_fail(Request *r) { start_stream(r, 3); }
+
+/* Heavy: by the route's flag, or asked for by the handler. */
+static atomic_int handler_heavy_runs;
+static void h_heavy(Request *r) { start_stream(r, 0); }
+static void h_ask_heavy(Request *r) {
+  atomic_fetch_add(&handler_heavy_runs, 1);
+  if (req_heavy(r)) return;
+  buf_adds(&r->out, "got a slot");
+}
+
 static const Route ROUTES[] = {
-    {"GET", "/", h_root},
-    {"GET", "/files/*", h_files},
-    {"GET", "/params", h_params},
-    {"GET", "/slow", h_slow},
-    {"GET", "/state", h_state},
-    {"POST", "/echo", h_echo},
-    {"GET", "/problem", h_problem},
-    {"GET", "/etag", h_etag},
-    {"GET", "/alloc", h_alloc},
+    {"GET", "/", h_root, 0},
+    {"GET", "/files/*", h_files, 0},
+    {"GET", "/params", h_params, 0},
+    {"GET", "/slow", h_slow, 0},
+    {"GET", "/state", h_state, 0},
+    {"POST", "/echo", h_echo, 0},
+    {"GET", "/problem", h_problem, 0},
+    {"GET", "/etag", h_etag, 0},
+    {"GET", "/alloc", h_alloc, 0},
+    {"GET", "/fail", h_fail, 0},
+    {"GET", "/client", h_client, 0},
+    {"GET", "/stream", h_stream, 0},
+    {"GET", "/stream-fail", h_stream_fail, 0},
+    {"GET", "/heavy", h_heavy, ROUTE_HEAVY},
+    {"GET", "/ask-heavy", h_ask_heavy, 0},
 };
 
 static int the_state = 42;
@@ -193,6 +259,27 @@ static int conn_open_family(int family, unsigned port) {
 }
 
 static int conn_open(unsigned port) { return conn_open_family(AF_INET, port); }
+
+/* A connection to 127.0.0.1:port from the loopback address src (127.0.0.0/8). */
+static int conn_open_from(const char *src, unsigned port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  struct timeval tv = {5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  struct sockaddr_in a = {0};
+  a.sin_family = AF_INET;
+  inet_pton(AF_INET, src, &a.sin_addr);
+  struct sockaddr_in b = {0};
+  b.sin_family = AF_INET;
+  b.sin_port = htons((unsigned short)port);
+  b.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || connect(fd, (struct sockaddr *)&b, sizeof b) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
 
 /* Sends everything it can; a server that answers early and closes may cut it short. */
 static void send_all(int fd, const char *p, size_t n) {
@@ -675,11 +762,11 @@ static void test_stop_in_flight(Running *run) {
 static void test_access_log(FILE *log) {
   rewind(log);
   char line[4096];
-  int n = 0, well_formed = 0, params_line = 0, head_line = 0, limit_line = 0;
+  int n = 0, well_formed = 0, params_line = 0, head_line = 0, limit_line = 0, proxy_line = 0, cut_line = 0;
   regex_t form;
   if (regcomp(&form,
-              "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z 127\\.0\\.0\\.1 "
-              "\"([A-Z]{1,15}|-) [^\"]{1,2999}\" ([0-9]{3}|-) [0-9]+ [0-9]+(\\.[0-9]+)?\n$",
+              "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z [0-9a-f.:]+ "
+              "\"([A-Z]{1,15}|-) [^\"]{1,2999}\" ([0-9]{3}!?|-) [0-9]+ [0-9]+(\\.[0-9]+)? [0-9a-f]{16}\n$",
               REG_EXTENDED | REG_NOSUB))
     abort();
   while (fgets(line, sizeof line, log)) {
@@ -693,13 +780,240 @@ static void test_access_log(FILE *log) {
       params_line++;
     if (strstr(line, "\"HEAD / HTTP/1.1\"") || strstr(line, "\"HEAD /\" 200 0 ")) head_line++;
     if (strstr(line, "\"POST /echo\" 413 ")) limit_line++;
+    if (strstr(line, "Z 198.51.100.7 \"GET /client\" 200 ")) proxy_line++;
+    if (strstr(line, "\"GET /stream-fail\" 200! ")) cut_line++;
   }
   regfree(&form);
   ok(n > 50, "access log has a line per request (%d lines)", n);
-  is_int(well_formed, n, "every line: ISO-time client-ip \"METHOD /path?query\" status bytes ms");
+  is_int(well_formed, n, "every line: ISO-time client-ip \"METHOD /path?query\" status bytes ms request-id");
   is_int(params_line, 1, "the query string is logged raw with the status");
   ok(head_line >= 1, "HEAD logged with 0 bytes");
   ok(limit_line >= 2, "refused requests are logged with their status");
+  ok(proxy_line >= 1, "a request through the trusted proxy is logged with the forwarded address");
+  ok(cut_line == 1, "a stream cut short by a failure is logged as 200!");
+}
+
+/* ---- request ids, internal errors, streams, heavy slots, the proxy --------- */
+
+static size_t count_char(const Buf *b, char c) {
+  size_t n = 0;
+  for (size_t i = 0; i < b->len; i++) n += b->data[i] == c;
+  return n;
+}
+
+static int is_hex16(const char *s) { return s && strlen(s) == 16 && strspn(s, "0123456789abcdef") == 16; }
+
+static void test_ids_and_errors(unsigned port, FILE *errlog) {
+  Resp r = {0};
+  get(port, "/", &r);
+  char first[32];
+  snprintf(first, sizeof first, "%s", hdr(&r, "X-Request-Id") ? hdr(&r, "X-Request-Id") : "");
+  ok(is_hex16(first), "every response has an X-Request-Id of 16 hex digits (%s)", first);
+  get(port, "/", &r);
+  ok(is_hex16(hdr(&r, "X-Request-Id")) && strcmp(hdr(&r, "X-Request-Id"), first) != 0, "each request its own id");
+
+  get(port, "/fail", &r);
+  is_int(r.status, 503, "req_unavailable: 503");
+  is_str(hdr(&r, "Content-Type"), "application/problem+json", "as problem JSON");
+  is_str(hdr(&r, "Retry-After"), SERVER_RETRY_AFTER, "with Retry-After");
+  char id[32];
+  snprintf(id, sizeof id, "%s", hdr(&r, "X-Request-Id") ? hdr(&r, "X-Request-Id") : "?");
+  ok(strstr(buf_cstr(&r.body), id) != NULL, "the body gives the request id: %s", buf_cstr(&r.body));
+  ok(!strstr(buf_cstr(&r.body), "secret") && !strstr(buf_cstr(&r.body), "db.internal") &&
+         !strstr(buf_cstr(&r.head), "secret") && !strstr(buf_cstr(&r.head), "db.internal"),
+     "the internal message is nowhere in the response");
+  fflush(errlog);
+  rewind(errlog);
+  char line[1024], want[128];
+  snprintf(want, sizeof want, "request %s: " SECRET_TEXT "\n", id);
+  int found = 0;
+  while (fgets(line, sizeof line, errlog))
+    if (strstr(line, want)) found = 1;
+  ok(found, "the error log has the message under the same id");
+  fseek(errlog, 0, SEEK_END);
+  resp_release(&r);
+}
+
+static int wait_for(atomic_int *v, int want, int ms) {
+  for (int i = 0; i < ms / 10 && atomic_load(v) < want; i++) usleep(10 * 1000);
+  return atomic_load(v) >= want;
+}
+
+static void test_streams(unsigned port) {
+  Resp r = {0};
+  atomic_store(&streams_done, 0);
+  http(port, "GET /stream HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", &r);
+  is_int(r.status, 200, "a streamed body: 200");
+  is_str(hdr(&r, "Transfer-Encoding"), "chunked", "sent chunked, without a Content-Length");
+  ok(hdr(&r, "Content-Length") == NULL && hdr(&r, "X-Request-Id") != NULL, "headers as for any response");
+  is_int((long long)count_char(&r.body, 'z'), (long long)STREAM_PARTS * STREAM_PART, "every part arrived (64 MB)");
+  const char *first = strstr(buf_cstr(&r.body), "\r\n");
+  ok(first && strncmp(first + 2, "head:", 5) == 0, "what the handler wrote comes first");
+  ok(r.body.len >= 5 && memcmp(r.body.data + r.body.len - 5, "0\r\n\r\n", 5) == 0, "and the body ends properly");
+  ok(wait_for(&streams_done, 1, 2000), "done ran after the stream");
+
+  /* A client that does not read: parts are made only as it takes them. */
+  atomic_store(&parts_made, 0);
+  int fd = conn_open(port);
+  int small = 4096;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  send_str(fd, "GET /stream HTTP/1.1\r\nHost: t\r\n\r\n");
+  usleep(500 * 1000);
+  int made = atomic_load(&parts_made);
+  ok(made > 0 && made < STREAM_PARTS / 5, "a reader that stops holds the producer back: %d of %d parts made in 0.5 s",
+     made, STREAM_PARTS);
+  close(fd);
+  ok(wait_for(&streams_done, 2, 3000), "done runs when the client goes away mid-stream");
+
+  http(port, "GET /stream-fail HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", &r);
+  is_int(r.status, 200, "a stream that fails later started as 200");
+  is_int((long long)count_char(&r.body, 'z'), 3LL * STREAM_PART, "the parts before the failure arrived");
+  ok(r.body.len < 5 || memcmp(r.body.data + r.body.len - 5, "0\r\n\r\n", 5) != 0,
+     "but no final chunk: the client can tell the body was cut");
+  ok(!strstr(buf_cstr(&r.body), "secret"), "and the failure's message stays in the log");
+  resp_release(&r);
+}
+
+typedef struct {
+  unsigned port;
+  const char *target;
+  int reads; /* read the body */
+  pthread_t th;
+  int status;
+  double ms;
+  char retry[16];
+} Getter;
+
+static void *getter(void *p) {
+  Getter *g = p;
+  Resp r = {0};
+  char req[256];
+  snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", g->target);
+  double t0 = now_ms();
+  int fd = conn_open(g->port);
+  send_str(fd, req);
+  if (read_resp(fd, &r, 0) == 0) {
+    g->status = r.status;
+    snprintf(g->retry, sizeof g->retry, "%s", hdr(&r, "Retry-After") ? hdr(&r, "Retry-After") : "");
+  }
+  g->ms = now_ms() - t0;
+  close(fd);
+  resp_release(&r);
+  return NULL;
+}
+
+/* The main server has one heavy slot. */
+static void test_heavy(unsigned port) {
+  atomic_store(&parts_made, 0);
+  int holder = conn_open(port); /* takes the slot and does not read */
+  int small = 4096;
+  setsockopt(holder, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  send_str(holder, "GET /heavy HTTP/1.1\r\nHost: t\r\n\r\n");
+  ok(wait_for(&parts_made, 1, 2000), "a heavy download running");
+
+  Getter g = {port, "/heavy", 0, 0, 0, 0, ""};
+  pthread_create(&g.th, NULL, getter, &g);
+  usleep(30 * 1000);
+  double worst = 0;
+  Resp r = {0};
+  for (int i = 0; i < 5; i++) { /* while it waits, on 2 pool threads */
+    double t0 = now_ms();
+    get(port, "/", &r);
+    if (now_ms() - t0 > worst) worst = now_ms() - t0;
+  }
+  pthread_join(g.th, NULL);
+  is_int(g.status, 503, "a second heavy request while the slot is taken: 503");
+  is_str(g.retry, SERVER_RETRY_AFTER, "with Retry-After");
+  ok(g.ms >= SERVER_HEAVY_WAIT_MS * 0.8 && g.ms < SERVER_HEAVY_WAIT_MS + 1500,
+     "after waiting about SERVER_HEAVY_WAIT_MS (%.0f ms)", g.ms);
+  ok(worst < SERVER_HEAVY_WAIT_MS / 2, "meanwhile other requests are answered at once (worst %.0f ms): the wait holds no thread",
+     worst);
+
+  atomic_store(&handler_heavy_runs, 0);
+  Getter h = {port, "/ask-heavy", 0, 0, 0, 0, ""};
+  getter(&h);
+  is_int(h.status, 503, "a handler's req_heavy waits the same way");
+  is_int(atomic_load(&handler_heavy_runs), 2, "and the handler ran again when the wait ended");
+
+  /* A waiter gets the slot as soon as the holder goes. */
+  Getter w = {port, "/ask-heavy", 0, 0, 0, 0, ""};
+  pthread_create(&w.th, NULL, getter, &w);
+  usleep(50 * 1000);
+  close(holder);
+  pthread_join(w.th, NULL);
+  is_int(w.status, 200, "a waiter takes the slot the holder gave up (%.0f ms)", w.ms);
+  get(port, "/ask-heavy", &r);
+  is_int(r.status, 200, "and gives it back when done");
+  resp_release(&r);
+}
+
+static int http_from(const char *src, unsigned port, const char *raw, Resp *r) {
+  int fd = conn_open_from(src, port);
+  if (fd < 0) return -1;
+  send_str(fd, raw);
+  int rc = read_resp(fd, r, 0);
+  close(fd);
+  return rc;
+}
+
+/* The main server trusts 127.0.0.2 as its proxy. */
+static void test_proxy(unsigned port) {
+  Resp r = {0};
+  http_from("127.0.0.2", port, "GET /client HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113.9, 198.51.100.7\r\n\r\n", &r);
+  is_str(buf_cstr(&r.body), "client=198.51.100.7", "from the trusted proxy: the rightmost X-Forwarded-For address");
+  http_from("127.0.0.2", port,
+            "GET /client HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.1\r\nX-Forwarded-For: 2001:db8::7\r\n\r\n", &r);
+  is_str(buf_cstr(&r.body), "client=2001:db8::7", "of the last X-Forwarded-For header (IPv6 too)");
+  http_from("127.0.0.2", port, "GET /client HTTP/1.1\r\nHost: t\r\n\r\n", &r);
+  is_str(buf_cstr(&r.body), "client=127.0.0.2", "without X-Forwarded-For: the proxy itself");
+  http_from("127.0.0.2", port, "GET /client HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: evil.example\r\n\r\n", &r);
+  is_str(buf_cstr(&r.body), "client=127.0.0.2", "an X-Forwarded-For that is not an address is ignored");
+  http_from("127.0.0.3", port, "GET /client HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n", &r);
+  is_str(buf_cstr(&r.body), "client=127.0.0.3", "from anyone else X-Forwarded-For is not believed");
+
+  /* per_ip_lb.py's case: many connections at once from one address */
+  enum { N = 40 };
+  const char *srcs[2] = {"127.0.0.2", "127.0.0.4"};
+  for (int k = 0; k < 2; k++) {
+    int fds[N], answered = 0;
+    for (int i = 0; i < N; i++) fds[i] = conn_open_from(srcs[k], port);
+    usleep(100 * 1000);
+    for (int i = 0; i < N; i++)
+      if (fds[i] >= 0) send_all(fds[i], "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 46);
+    for (int i = 0; i < N; i++) {
+      if (fds[i] >= 0 && read_resp(fds[i], &r, 0) == 0 && r.status == 200) answered++;
+      if (fds[i] >= 0) close(fds[i]);
+    }
+    if (k == 0)
+      is_int(answered, N, "40 connections at once from the trusted proxy: all answered");
+    else
+      is_int(answered, SERVER_MAX_PER_IP, "40 at once from another address: the per-address limit still holds");
+  }
+
+  /* in-flight requests per forwarded address */
+  const char *pending = "POST /echo HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.9\r\nContent-Length: 10\r\n\r\n";
+  int fds[SERVER_MAX_PER_IP];
+  for (int i = 0; i < SERVER_MAX_PER_IP; i++) {
+    fds[i] = conn_open_from("127.0.0.2", port);
+    send_str(fds[i], pending);
+  }
+  usleep(150 * 1000);
+  http_from("127.0.0.2", port, pending, &r);
+  is_int(r.status, 429, "one request more in flight for one forwarded address: 429");
+  is_str(hdr(&r, "Retry-After"), "1", "with Retry-After");
+  http_from("127.0.0.2", port, "GET /client HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.10\r\n\r\n", &r);
+  is_str(buf_cstr(&r.body), "client=198.51.100.10", "while another forwarded address is served");
+  int done = 0;
+  for (int i = 0; i < SERVER_MAX_PER_IP; i++) {
+    send_str(fds[i], "0123456789");
+    if (read_resp(fds[i], &r, 0) == 0 && r.status == 200) done++;
+    close(fds[i]);
+  }
+  is_int(done, SERVER_MAX_PER_IP, "the requests in flight complete");
+  usleep(100 * 1000);
+  http_from("127.0.0.2", port, "GET /client HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.9\r\n\r\n", &r);
+  is_int(r.status, 200, "and that address is served again");
+  resp_release(&r);
 }
 
 static void test_bind_errors(void) {
@@ -789,7 +1103,7 @@ int main(void) {
   if (symlink("../secret.txt", path) != 0) return 1;
   snprintf(path, sizeof path, "%s/static", root);
 
-  FILE *log = tmpfile();
+  FILE *log = tmpfile(), *errlog = tmpfile();
   Running run = {0};
   run.cfg = (ServerConfig){
       .listen = "127.0.0.1:0",
@@ -801,6 +1115,9 @@ int main(void) {
       .thread_init = t_init,
       .thread_done = t_done,
       .idle_seconds = 1,
+      .error_log = errlog,
+      .heavy_slots = 1,
+      .trusted_proxy = "127.0.0.2",
   };
   if (!ok(start(&run), "server listening")) {
     printf("# %s\n", run.err.msg);
@@ -813,6 +1130,10 @@ int main(void) {
   test_keepalive_and_head(run.port);
   test_routes_and_params(run.port);
   test_limits(run.port);
+  test_ids_and_errors(run.port, errlog);
+  test_streams(run.port);
+  test_heavy(run.port);
+  test_proxy(run.port);
   test_static(run.port);
   test_slow_and_idle(run.port);
   test_stop_in_flight(&run);
@@ -826,6 +1147,7 @@ int main(void) {
   test_ipv6_and_sigterm(log);
 
   fclose(log);
+  fclose(errlog);
   cleanup_files();
   return done_testing();
 }

@@ -1,0 +1,63 @@
+/* test_app.c -- the portal's route table and its flags (every bulk download
+ * runs under the heavy semaphore), and what serve --base-url accepts. The
+ * routes' behaviour is tested over HTTP in tests/e2e (http.t, faults.t). */
+#include <string.h>
+
+#include "../tap.h"
+#include "web/app.h"
+
+static const Route *find(const Route *rt, size_t n, const char *method, const char *pattern) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(rt[i].method, method) && !strcmp(rt[i].pattern, pattern)) return &rt[i];
+  return NULL;
+}
+
+static void test_routes(void) {
+  size_t n;
+  const Route *rt = app_routes(&n);
+  ok(n >= 9, "the portal has its routes (%zu)", n);
+  static const char *const heavy[] = {"/api/v1/notices.ocds.json", "/api/v1/notices.csv"};
+  for (size_t i = 0; i < 2; i++) {
+    const Route *r = find(rt, n, "GET", heavy[i]);
+    ok(r && (r->flags & ROUTE_HEAVY), "GET %s is a heavy route", heavy[i]);
+  }
+  static const char *const light[] = {"/", "/notices", "/notices/*", "/buyers/*", "/api/v1/notices",
+                                      "/api/v1/notices/*", "/api/v1/buyers/*"};
+  int all_light = 1;
+  for (size_t i = 0; i < sizeof light / sizeof *light; i++) {
+    const Route *r = find(rt, n, "GET", light[i]);
+    if (!r || (r->flags & ROUTE_HEAVY)) {
+      all_light = 0;
+      printf("# %s: %s\n", light[i], r ? "flagged heavy" : "missing");
+    }
+  }
+  ok(all_light, "pages and the search API are not heavy (/notices/{ocid}.ocds.json takes its slot in the handler)");
+  int unknown_flags = 0;
+  for (size_t i = 0; i < n; i++) unknown_flags |= (int)(rt[i].flags & ~(unsigned)ROUTE_HEAVY);
+  is_int(unknown_flags, 0, "no route carries a flag the server does not know");
+}
+
+static void test_base_url(void) {
+  Err err = ERR_INIT;
+  is_int(app_base_url_check("https://contracts.example.org", &err), 0, "https host");
+  is_int(app_base_url_check("http://127.0.0.1:8080", &err), 0, "http host and port");
+  is_int(app_base_url_check("https://example.org/portal", &err), 0, "with a path");
+  static const char *const bad[] = {"contracts.example.org", "ftp://example.org", "https://", "https://example.org/",
+                                    "https://example.org/?a=1", "https://example.org/#x", "https://exa mple.org",
+                                    "https://example.org/\"><script>", "javascript:alert(1)"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    err_clear(&err);
+    is_int(app_base_url_check(bad[i], &err), ERR_USAGE, "refused: %s (%s)", bad[i], err.msg);
+  }
+  char longer[1100];
+  memset(longer, 'a', sizeof longer - 1);
+  memcpy(longer, "https://", 8);
+  longer[sizeof longer - 1] = 0;
+  is_int(app_base_url_check(longer, &err), ERR_USAGE, "over 1024 bytes refused");
+}
+
+int main(void) {
+  test_routes();
+  test_base_url();
+  return done_testing();
+}
