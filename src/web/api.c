@@ -163,7 +163,7 @@ void api_notice(Request *r) {
     notice_release(&n);
     return;
   }
-  notice_status_parse(app_status(notice_status_name(n.status), n.deadline, app_now(r)), &n.status);
+  notice_status_parse(notice_status_text_at(notice_status_name(n.status), n.deadline, app_now(r)), &n.status);
   Buf *b = &r->out;
   notice_json(&n, b);
   /* add the release history and links before the closing brace */
@@ -245,14 +245,14 @@ void api_buyer(Request *r) {
   buf_adds(b, ",\"region\":");
   json_str_or_null(b, o.region);
   buf_adds(b, ",\"notices\":{");
-  static const char *const statuses[] = {"open", "closed", "awarded", "cancelled", "planned"};
-  for (int s = 0; s < 5; s++) {
+  for (int s = 0; s < NOTICE_N_STATUS; s++) {
+    const char *status = notice_status_name((NoticeStatus)s);
     Query q;
     query_init(&q);
     char idtext[32];
     snprintf(idtext, sizeof idtext, "%lld", id);
     query_set(&q, "buyer", idtext, &err);
-    query_set(&q, "status", statuses[s], &err);
+    query_set(&q, "status", status, &err);
     query_set(&q, "limit", "1", &err);
     query_finish(&q, app_now(r), &err);
     StoreResults res;
@@ -268,7 +268,7 @@ void api_buyer(Request *r) {
       org_release(&o);
       return;
     }
-    buf_addf(b, "%s\"%s\":%lld", s ? "," : "", statuses[s], total);
+    buf_addf(b, "%s\"%s\":%lld", s ? "," : "", status, total);
   }
   buf_adds(b, "},\"latest\":[");
   Query q;

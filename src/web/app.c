@@ -92,15 +92,6 @@ time_t app_now(Request *r) {
   return app->now ? app->now : time(NULL);
 }
 
-const char *app_status(const char *stored, const char *deadline, time_t now) {
-  if (!stored) return "closed";
-  if (strcmp(stored, "open") == 0 && deadline) {
-    time_t t;
-    if (date_parse(deadline, &t) == 0 && t < now) return "closed";
-  }
-  return stored;
-}
-
 void app_unmark(char *s) {
   if (!s) return;
   char *w = s;

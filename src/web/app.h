@@ -56,8 +56,6 @@ int app_query(Request *r, Query *q, int strict);
 int app_search(Request *r, const Query *q, StoreResults *res, Err *err);
 /* search_each over the search index (or the store's engine). */
 int app_search_each(Request *r, Query *q, size_t max, SearchEachFn fn, void *ctx, Err *err);
-/* The effective status word of a notice ("closed" for an open one past its deadline). */
-const char *app_status(const char *stored, const char *deadline, time_t now);
 /* Strips the \x02 / \x03 match markers from a snippet (in place). */
 void app_unmark(char *s);
 

@@ -273,8 +273,12 @@ static void filters_form(Request *r, const Query *q, int sort_given) {
   buf_release(&kw);
   html_printf(&r->out, "<div class=\"govuk-form-group\"><fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
                        "govuk-fieldset__legend--s\">Status</legend><div class=\"govuk-checkboxes govuk-checkboxes--small\">");
-  static const char *const st[][2] = {{"open", "Open"}, {"closed", "Closed"}, {"awarded", "Awarded"}, {"cancelled", "Cancelled"}};
-  for (size_t i = 0; i < 4; i++) checkbox(r, "status", st[i][0], st[i][1], has_value(q, "status", st[i][0]));
+  /* labels of the first four statuses (model/notice.h's order; planned notices are not offered) */
+  static const char *const label[] = {"Open", "Closed", "Awarded", "Cancelled"};
+  for (int i = 0; i < 4; i++) {
+    const char *name = notice_status_name((NoticeStatus)i);
+    checkbox(r, "status", name, label[i], has_value(q, "status", name));
+  }
   html_printf(&r->out, "</div></fieldset></div>");
   html_printf(&r->out, "<div class=\"govuk-form-group\"><fieldset class=\"govuk-fieldset\"><legend class=\"govuk-fieldset__legend "
                        "govuk-fieldset__legend--s\">Region</legend><div class=\"govuk-checkboxes govuk-checkboxes--small\">");
@@ -505,7 +509,7 @@ void page_notice(Request *r) {
     else page_not_found(r);
     return;
   }
-  const char *status = app_status(notice_status_name(nt.status), nt.deadline, now);
+  const char *status = notice_status_text_at(notice_status_name(nt.status), nt.deadline, now);
   /* the page changes with time alone when it says "open, closes in N days":
    * at the next whole day before the deadline, and when it passes */
   time_t valid_until = (time_t)INT64_MAX, deadline;
