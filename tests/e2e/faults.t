@@ -194,7 +194,15 @@ if [ "$BACKEND" = postgres ]; then
     while read -r u; do [ "$(curl -s -o /dev/null -w '%{http_code}' "$B$u")" = 200 ] && good=$((good + 1)); done < <(store_routes)
   done
   is "$good" $((3 * $(store_routes | wc -l))) "with PostgreSQL up every store route is 200"
+  curl -s -o "$T/kept.html" "$B/notices/$OCID"
+  OCID2=$(curl -s "$B/api/v1/notices?limit=2&sort=newest" | node tests/e2e/json.mjs get /dev/stdin results.1.ocid)
   "$PG_SH" halt "$pgdir" >/dev/null
+  # A notice page kept in memory needs no store read (the page cache follows
+  # the change sequence the portal has seen): it is still served, whole.
+  code=$(curl -s -o "$T/kept2.html" -w '%{http_code}' "$B/notices/$OCID")
+  ok $([ "$code" = 200 ] && cmp -s "$T/kept.html" "$T/kept2.html" && echo 0 || echo 1) \
+    "PostgreSQL stopped: a notice page kept before is served from memory, the same bytes"
+  OCID=$OCID2 # never viewed: not kept
   check_503 "PostgreSQL stopped" pg.log "$pgdir" "/tmp" "postgres" "host=" "socket" "PGSQL" "connection" "server closed" "SELECT"
   like "$(grep -o 'request [0-9a-f]*: .*' "$T/pg.log" | tail -1)" "request [0-9a-f]{16}: .*(connect|server|terminat|closed)" "the log says what failed"
   "$PG_SH" start "$pgdir" >/dev/null
