@@ -1357,8 +1357,6 @@ typedef struct {
   const char *date;
   long long seq;
   long long pending; /* index in the batch of the release stored by this call, or -1 */
-  const char *json;  /* the stored text (look-up) when it may be needed */
-  size_t len;
 } BRel;
 
 /* The largest sequence number once the releases just replaced are gone. */
@@ -1455,8 +1453,6 @@ static int pg_releases_add(void *impl, const StoreRelease *rs, size_t n, int *re
         s->seq = col_int(look, (int)i, 3);
         s->hash = (uint64_t)col_int(look, (int)i, 4);
         s->date = PQgetvalue(look, (int)i, 5);
-        s->json = col(look, (int)i, 6);
-        s->len = (size_t)PQgetlength(look, (int)i, 6);
       }
     }
     if (s->present && s->hash == r->hash) {
@@ -1465,9 +1461,11 @@ static int pg_releases_add(void *impl, const StoreRelease *rs, size_t n, int *re
     }
     if (s->present && strcmp(r->date, s->date) <= 0) {
       res[i] = STORE_CONFLICT;
-      if (conflict) {
+      if (conflict) { /* the text lost to: one of this batch, or the stored one (in row i of the look-up:
+                        * an earlier release with this id may have had the stored bytes and no text) */
         if (s->pending >= 0) conflict(ctx, i, rs[s->pending].json, rs[s->pending].len);
-        else if (s->json) conflict(ctx, i, s->json, s->len);
+        else if (!PQgetisnull(look, (int)i, 6))
+          conflict(ctx, i, PQgetvalue(look, (int)i, 6), (size_t)PQgetlength(look, (int)i, 6));
       }
       continue;
     }
@@ -1482,7 +1480,6 @@ static int pg_releases_add(void *impl, const StoreRelease *rs, size_t n, int *re
     s->date = r->date;
     s->seq = ++cur;
     s->pending = (long long)i;
-    s->json = NULL;
     new_of[i] = n_new;
     seq[n_new++] = s->seq;
     NewNotice *nn = new_notice(p, r->ocid, 0);

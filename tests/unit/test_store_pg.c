@@ -805,6 +805,8 @@ static const StoreRelease STEP2[] = {
     R("ocds-b-1", "r1", "2025-02-01T00:00:00Z", "{\"a\":3}", 108),    /* replaces a stored one below the top */
     R("ocds-b-1", "r1", "2025-02-01T00:00:00Z", "{\"a\":4}", 109),    /* same date: conflict with the replacement */
     R("ocds-b-3", "r1", "2025-01-01T00:00:00Z", "{\"d\":1}", 110),
+    R("ocds-b-1", "r2", "2025-01-03T00:00:00Z", "{\"b\":2}", 104),    /* the stored bytes: unchanged */
+    R("ocds-b-1", "r2", "2025-01-03T00:00:00Z", "{\"b\":9}", 113),    /* then a conflict with the stored text */
 };
 static const StoreRelease STEP3[] = { /* same transaction as STEP2 */
     R("ocds-b-3", "r2", "2025-01-02T00:00:00Z", "{\"d\":2}", 111),
@@ -897,7 +899,7 @@ static int batch_steps(Store *st, int one_by_one, Buf *out) {
 
 static void test_batch(void) {
   const char *expect = "1/0 0/0 2/0 1/0 3/0 1/0 | 2={\"a\":1};\n"
-                       "2/1 3/1 3/1 2/1 1/0 | 0={\"c\":\"tab\\there\"};3={\"a\":3};\n"
+                       "2/1 3/1 3/1 2/1 1/0 0/1 2/1 | 0={\"c\":\"tab\\there\"};3={\"a\":3};6={\"b\":2};\n"
                        "1/0 1/1 | \n";
   ok(sh(PG_BIN "/createdb -h %s one", dir) == 0 && sh(PG_BIN "/createdb -h %s batch", dir) == 0,
      "two databases: one call per release, and batch calls");
