@@ -855,7 +855,13 @@ static int pg_release_add(void *impl, const StoreRelease *r, Err *err) {
   PGresult *res = run(p, Q_REL_INSERT, &ps, err, "cannot store a release");
   if (!res) return ERR_DB;
   int added = PQntuples(res) == 1;
+  long long new_seq = added ? col_int(res, 0, 0) : 0;
   PQclear(res);
+  NewNotice *nn = new_notice(p, r->ocid, 0); /* created by releases_add in this transaction: keep its numbers */
+  if (added && nn) {
+    nn->count++;
+    if (new_seq > nn->last) nn->last = new_seq;
+  }
   if (added) return STORE_ADDED;
 
   ps.n = 0;
@@ -876,6 +882,7 @@ static int pg_release_add(void *impl, const StoreRelease *r, Err *err) {
   p_int(&ps, seq);
   if (run_done(p, Q_REL_DELETE, &ps, err, "cannot replace a release")) return ERR_DB;
   int rc = pg_release_add(impl, r, err);
+  if (rc == STORE_ADDED && nn) nn->count--; /* one replaced, not one more */
   return rc == STORE_ADDED ? STORE_REPLACED : rc < 0 ? rc : pg_err(p, err, "cannot replace a release", NULL);
 }
 
