@@ -158,6 +158,9 @@ bench: deps
 # The same on PostgreSQL, on a server of its own in var/bench/pg (scripts/pg.sh),
 # halted at the end with its data kept: the next run searches the same store
 # again unless BENCH_PG_FRESH=1 (or it is empty). Reuses `make bench`'s input.
+# The ingest runs SQLite (into a file of its own, removed after) and then
+# PostgreSQL on the same input and prints PostgreSQL's rate as a ratio of
+# SQLite's (target >= 0.33).
 PGBIN := /usr/lib/postgresql/15/bin
 bench-pg: deps
 	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search

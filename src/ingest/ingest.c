@@ -459,13 +459,11 @@ static void *reader_main(void *arg) {
 /* ---- writer ----------------------------------------------------------------------- */
 
 /* Compiles the notice of ocid again from every stored release (the batch's
- * new ones included: they are in the transaction) and stores it. The path for
- * ocids the store already had; a notice has a handful of releases. */
-static int write_notice(Ingest *g, const char *ocid, const char *source, Err *err) {
+ * new ones included: they are in the transaction) into n. The path for ocids
+ * the store already had; a notice has a handful of releases. */
+static int compile_stored(Ingest *g, const char *ocid, const char *source, Notice *n, Err *err) {
   cJSON *compiled = NULL;
   StoredReleases all;
-  Notice n;
-  notice_init(&n);
   int rc = stored_releases(g->st, ocid, &all, err);
   if (rc) goto out;
   if (!(compiled = merge_compile((const cJSON *const *)all.trees, all.n, err))) {
@@ -473,80 +471,69 @@ static int write_notice(Ingest *g, const char *ocid, const char *source, Err *er
     goto out;
   }
   DeriveCtx ctx = {g->opt->now ? g->opt->now : time(NULL), source};
-  if ((rc = derive_notice(compiled, &ctx, &n, err))) goto out;
-  derive_history((const cJSON *const *)all.trees, all.n, &n);
-  if ((rc = store_notice_put(g->st, &n, err))) goto out;
-  g->txn.notices++;
+  if ((rc = derive_notice(compiled, &ctx, n, err)) == 0) derive_history((const cJSON *const *)all.trees, all.n, n);
 out:
   if (rc < 0) err_prefix(err, "notice %s: ", ocid);
   stored_releases_release(&all);
-  notice_release(&n);
   cJSON_Delete(compiled);
   return rc < 0 ? rc : 0;
 }
 
-/* A release whose bytes differ from the stored one may still be the same JSON
- * value (keys in another order): 1 same, 0 different, <0 store error. */
-static int same_as_stored(Store *st, const Item *it, Err *err) {
-  char *json = NULL;
-  int rc = store_release_get(st, it->rel.ocid, it->rel.id, &json, err);
-  if (rc <= 0) return rc;
+/* The releases of a hand-over that lost to a stored one (STORE_CONFLICT): a
+ * release whose bytes differ may still be the same JSON value as the one it
+ * lost to (keys in another order), and then counts as unchanged. */
+typedef struct {
+  Item **items;       /* the releases in the order they went to the store */
+  unsigned char *same; /* same[i]: items[i] is the value it lost to */
+} Conflicts;
+
+static void on_conflict(void *ctx, size_t i, const char *json, size_t len) {
+  Conflicts *c = ctx;
   Release stored;
   Err ignore = ERR_INIT;
-  rc = 0;
-  if (release_parse(json, strlen(json), &stored, &ignore) == 0) {
-    rc = cJSON_Compare(stored.root, it->rel.root, 1) ? 1 : 0;
+  if (release_parse(json, len, &stored, &ignore) == 0) {
+    c->same[i] = cJSON_Compare(stored.root, c->items[i]->rel.root, 1) ? 1 : 0;
     release_release(&stored);
   }
-  free(json);
-  return rc;
 }
 
-/* Stores a group's notice as the reader compiled it: valid when every release
- * of the group was new and the store had nothing of its ocid before. */
-static int write_ready(Ingest *g, Group *gr, Err *err) {
-  int rc = store_notice_put(g->st, &gr->notice, err);
-  if (rc) return err_prefix(err, "notice %s: ", gr->notice.ocid ? gr->notice.ocid : "?");
-  g->txn.notices++;
-  return 0;
-}
-
-/* Stores one hand-over in the open transaction (begun here when none is). */
+/* Stores one hand-over in the open transaction (begun here when none is):
+ * every release in one batch call, then every notice that changed in another
+ * (store.h: a few round trips on a server database). */
 static int write_batch(Ingest *g, Batch *b, Err *err) {
   Store *st = g->st;
-  Item **added = xmalloc(b->n * sizeof *added);
+  size_t n = b->n;
+  StoreRelease *sr = xmalloc((n ? n : 1) * sizeof *sr);
+  int *res = xmalloc((n ? n : 1) * sizeof *res);
+  unsigned char *known = xcalloc(n ? n : 1, 1), *same = xcalloc(n ? n : 1, 1);
+  Item **added = xmalloc((n ? n : 1) * sizeof *added);
+  const Notice **put = xmalloc((b->n_groups ? b->n_groups : 1) * sizeof *put);
+  Notice *compiled = xcalloc(b->n_groups ? b->n_groups : 1, sizeof *compiled);
+  size_t n_put = 0, n_compiled = 0;
   uint64_t a = 0, u = 0, rej = 0, rep = 0;
   int rc = 0;
   if (!g->in_txn) {
     if ((rc = store_begin(st, err))) goto out;
     g->in_txn = 1;
   }
+  for (size_t i = 0; i < n; i++) { /* b->order: by ocid, each ocid's releases by date */
+    Item *it = b->order[i];
+    sr[i] = (StoreRelease){it->rel.ocid, it->rel.id, it->rel.date, it->text, it->len, it->hash, it->source};
+  }
+  Conflicts cf = {b->order, same};
+  if ((rc = store_releases_add(st, sr, n, res, known, on_conflict, &cf, err))) goto out;
   for (size_t gi = 0; gi < b->n_groups; gi++) {
     Group *gr = &b->groups[gi];
     size_t n_added = 0, n_replaced = 0;
-    /* Did the store know this ocid before? (asked before its releases go in) */
-    int known = 0;
-    if (gr->ready) {
-      known = store_notice_exists(st, gr->notice.ocid, err);
-      if (known < 0) {
-        rc = known;
-        goto out;
-      }
-    }
     for (size_t k = 0; k < gr->n; k++) {
-      Item *it = b->order[gr->first + k];
-      StoreRelease sr = {it->rel.ocid, it->rel.id, it->rel.date, it->text, it->len, it->hash, it->source};
-      rc = store_release_add(st, &sr, err);
-      if (rc < 0) goto out;
-      if (rc == STORE_ADDED || rc == STORE_REPLACED) {
+      size_t i = gr->first + k;
+      Item *it = b->order[i];
+      if (res[i] == STORE_ADDED || res[i] == STORE_REPLACED) {
         added[n_added++] = it;
-        if (rc == STORE_ADDED) a++;
+        if (res[i] == STORE_ADDED) a++;
         else rep++, n_replaced++;
-      } else if (rc == STORE_UNCHANGED) {
-        u++;
-      } else if ((rc = same_as_stored(st, it, err)) != 0) {
-        if (rc < 0) goto out;
-        u++; /* the same release with its keys in another order */
+      } else if (res[i] == STORE_UNCHANGED || same[i]) {
+        u++; /* same[i]: the same release with its keys in another order */
       } else {
         rej++;
         report(g, "%s: byte %llu (line %llu): release %s of %s: a different release with this id and the same or a "
@@ -554,25 +541,35 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
                (unsigned long long)it->line, it->rel.id, it->rel.ocid);
       }
     }
-    rc = 0;
     if (!n_added) continue;
-    /* the reader's notice holds every release of the group: valid when all
-     * are new and none replaced another (one id twice in the batch) */
-    if (gr->ready && !known && n_added == gr->n && !n_replaced) rc = write_ready(g, gr, err);
-    else rc = write_notice(g, added[0]->rel.ocid, added[n_added - 1]->source, err);
-    if (rc) goto out;
+    /* the reader's notice holds when every release of the group is new, none
+     * replaced another (one id twice in the batch) and the store had nothing
+     * of its ocid before */
+    if (gr->ready && !known[gr->first] && n_added == gr->n && !n_replaced) {
+      put[n_put++] = &gr->notice;
+    } else {
+      Notice *nt = &compiled[n_compiled++];
+      notice_init(nt);
+      if ((rc = compile_stored(g, added[0]->rel.ocid, added[n_added - 1]->source, nt, err))) goto out;
+      put[n_put++] = nt;
+    }
   }
-  rc = 0;
+  if ((rc = store_notices_put(st, put, n_put, err))) goto out;
+  g->txn.notices += n_put;
+  g->txn.added += a;
+  g->txn.unchanged += u;
+  g->txn.rejected += rej;
+  g->txn.replaced += rep;
+  g->txn.releases += b->n;
 out:
-  if (rc >= 0) {
-    g->txn.added += a;
-    g->txn.unchanged += u;
-    g->txn.rejected += rej;
-    g->txn.replaced += rep;
-    g->txn.releases += b->n;
-    rc = 0;
-  }
+  for (size_t i = 0; i < n_compiled; i++) notice_release(&compiled[i]);
+  free(compiled);
+  free(put);
   free(added);
+  free(same);
+  free(known);
+  free(res);
+  free(sr);
   return rc;
 }
 

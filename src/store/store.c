@@ -63,6 +63,44 @@ int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ct
 }
 int store_notice_exists(Store *st, const char *ocid, Err *err) { return st->ops->notice_exists(st->impl, ocid, err); }
 int store_notice_put(Store *st, const Notice *n, Err *err) { return st->ops->notice_put(st->impl, n, err); }
+/* The batch calls of a backend without its own: one call per release, as
+ * ingest made them before there were batch calls. known[] is asked first,
+ * before any release of the batch goes in. */
+int store_releases_add(Store *st, const StoreRelease *rs, size_t n, int *res, unsigned char *known,
+                       StoreConflictFn conflict, void *ctx, Err *err) {
+  if (st->ops->releases_add) return st->ops->releases_add(st->impl, rs, n, res, known, conflict, ctx, err);
+  for (size_t i = 0; i < n; i++) {
+    if (i && strcmp(rs[i].ocid, rs[i - 1].ocid) == 0) {
+      known[i] = known[i - 1];
+      continue;
+    }
+    int rc = st->ops->notice_exists(st->impl, rs[i].ocid, err);
+    if (rc < 0) return rc;
+    known[i] = rc > 0;
+  }
+  for (size_t i = 0; i < n; i++) {
+    int rc = st->ops->release_add(st->impl, &rs[i], err);
+    if (rc < 0) return rc;
+    res[i] = rc;
+    if (rc == STORE_CONFLICT && conflict) {
+      char *json = NULL;
+      if ((rc = st->ops->release_get(st->impl, rs[i].ocid, rs[i].id, &json, err)) < 0) return rc;
+      if (rc > 0) conflict(ctx, i, json, strlen(json));
+      free(json);
+    }
+  }
+  return 0;
+}
+
+int store_notices_put(Store *st, const Notice *const *ns, size_t n, Err *err) {
+  if (st->ops->notices_put) return st->ops->notices_put(st->impl, ns, n, err);
+  for (size_t i = 0; i < n; i++) {
+    int rc = st->ops->notice_put(st->impl, ns[i], err);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 int store_notice_get(Store *st, const char *ocid, Notice *out, Err *err) {
   int rc = st->ops->notice_get(st->impl, ocid, out, err);
   if (rc <= 0) notice_release(out); /* a read that failed half-way leaves nothing behind */

@@ -68,6 +68,20 @@ enum { STORE_UNCHANGED = 0, STORE_ADDED = 1, STORE_CONFLICT = 2, STORE_REPLACED 
  * same or a later date is stored: it is kept and r is not stored), or <0. */
 int store_release_add(Store *st, const StoreRelease *r, Err *err);
 
+/* Stores rs[0..n) in this order, exactly as n calls of store_release_add
+ * would (the same rows, sequence numbers and notice row ids), and sets res[i]
+ * to what the i-th call would have returned. On PostgreSQL this is a few round
+ * trips for the whole batch (one look-up of the stored hash and date of every
+ * (ocid, id), then COPY) instead of one or more per release; SQLite loops.
+ * known[i] is 1 when the store held a notice with releases for rs[i].ocid
+ * before this call (store_notice_exists), else 0. For every STORE_CONFLICT,
+ * conflict (when not NULL) is called with i and the text the release lost to
+ * (valid during the call). 0, or <0 with err: nothing of the batch is then
+ * known to be stored and the caller rolls the transaction back. */
+typedef void (*StoreConflictFn)(void *ctx, size_t i, const char *json, size_t len);
+int store_releases_add(Store *st, const StoreRelease *rs, size_t n, int *res, unsigned char *known,
+                       StoreConflictFn conflict, void *ctx, Err *err);
+
 /* The stored text of release (ocid, id): 1 found (*json set, caller frees), 0 not stored. */
 int store_release_get(Store *st, const char *ocid, const char *id, char **json, Err *err);
 
@@ -83,6 +97,11 @@ int store_notice_exists(Store *st, const char *ocid, Err *err);
  * entry. The compiled release it came from is not stored: it is compiled again
  * from the stored releases when needed (a notice has a handful). */
 int store_notice_put(Store *st, const Notice *n, Err *err);
+
+/* store_notice_put of ns[0..n) in this order, with the same result; on
+ * PostgreSQL in a few round trips (organisations in one statement, the notice
+ * rows and their derived rows by COPY) instead of several per notice. */
+int store_notices_put(Store *st, const Notice *const *ns, size_t n, Err *err);
 
 /* Reads a notice back (what store_notice_put stored), with its documents and
  * history. 1 found, 0 not found, <0 with err; out is empty (released) unless 1. */

@@ -17,6 +17,10 @@ typedef struct {
   int (*releases_each)(void *impl, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err);
   int (*notice_exists)(void *impl, const char *ocid, Err *err);
   int (*notice_put)(void *impl, const Notice *n, Err *err);
+  /* optional (NULL: store.c loops over release_add / notice_put) */
+  int (*releases_add)(void *impl, const StoreRelease *rs, size_t n, int *res, unsigned char *known,
+                      StoreConflictFn conflict, void *ctx, Err *err);
+  int (*notices_put)(void *impl, const Notice *const *ns, size_t n, Err *err);
   int (*notice_get)(void *impl, const char *ocid, Notice *out, Err *err);
   int (*stats)(void *impl, StoreStats *out, Err *err);
   int (*fts)(void *impl, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err);

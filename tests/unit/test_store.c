@@ -27,6 +27,10 @@ static int collect(void *ctx, const char *id, const char *date, const char *json
   return 0;
 }
 
+static void lost_to(void *ctx, size_t i, const char *json, size_t len) {
+  buf_addf(ctx, "%zu=%.*s;", i, (int)len, json);
+}
+
 static void make_notice(Notice *n, const char *ocid, const char *title) {
   notice_init(n);
   n->ocid = xstrdup(ocid);
@@ -183,12 +187,44 @@ int main(void) {
   is_str(back.buyer.name, "Sunderland City Council", "its buyer is there");
   notice_release(&back);
   notice_release(&n);
+
+  /* Batch calls (on SQLite, one call per release and notice underneath): the
+   * answers one call each gives, the text a conflicting release lost to, and
+   * whether the store knew the ocid before the call. */
+  StoreRelease batch[] = {
+      {"ocds-t-1", "r2", "2024-12-01T00:00:00Z", "{\"v\":4}", 7, 14, NULL},
+      {"ocds-t-1", "r2", "2024-11-01T00:00:00Z", "{\"v\":5}", 7, 15, NULL},
+      {"ocds-t-3", "a", "2025-01-01T00:00:00Z", "{\"w\":1}", 7, 16, NULL},
+      {"ocds-t-3", "a", "2025-01-02T00:00:00Z", "{\"w\":2}", 7, 17, NULL},
+  };
+  int res[4] = {-9, -9, -9, -9};
+  unsigned char known[4] = {9, 9, 9, 9};
+  Buf lost = BUF_INIT;
+  store_begin(st, &e);
+  ok(store_releases_add(st, batch, 4, res, known, lost_to, &lost, &e) == 0, "a batch of releases (%s)", e.msg);
+  ok(res[0] == STORE_UNCHANGED && res[1] == STORE_CONFLICT && res[2] == STORE_ADDED && res[3] == STORE_REPLACED,
+     "batch: unchanged, conflict, added, then replaced within the batch (%d %d %d %d)", res[0], res[1], res[2], res[3]);
+  ok(known[0] == 1 && known[1] == 1 && known[2] == 0 && known[3] == 0, "batch: known ocids (%d %d %d %d)", known[0],
+     known[1], known[2], known[3]);
+  is_str(buf_cstr(&lost), "1={\"v\":4};", "batch: the conflict comes with the text it lost to");
+  Notice two[2];
+  make_notice(&two[0], "ocds-t-3", "Batch notice");
+  make_notice(&two[1], "ocds-t-2", "Second try, again");
+  const Notice *two_p[2] = {&two[0], &two[1]};
+  ok(store_notices_put(st, two_p, 2, &e) == 0 && store_commit(st, &e) == 0, "a batch of notices (%s)", e.msg);
+  store_stats(st, &ss, &e);
+  ok(ss.releases == 4 && ss.notices == 3, "batch: stored (releases %lld, notices %lld)", (long long)ss.releases,
+     (long long)ss.notices);
+  is_int(hits(st, "batch"), 1, "batch: the notice is in the full-text index");
+  notice_release(&two[0]);
+  notice_release(&two[1]);
+  buf_release(&lost);
   store_close(st);
 
   /* Reopen: migrations are not re-run, data is there; read-only works. */
   ok(store_open(url.data, STORE_READONLY, &st, &e) == 0, "reopen read-only (%s)", e.msg);
   store_stats(st, &ss, &e);
-  is_int(ss.releases, 3, "data survives reopen");
+  is_int(ss.releases, 4, "data survives reopen");
   store_begin(st, &e);
   ok(store_release_add(st, &r3, &e) < 0, "a read-only store refuses writes");
   store_rollback(st);

@@ -240,6 +240,19 @@ static void dump_notice(Buf *b, const Notice *n) {
     d_s(b, c->end);
     d_s(b, c->date_signed);
   }
+  for (size_t i = 0; i < n->n_documents; i++) {
+    buf_adds(b, "document:");
+    d_s(b, n->documents[i].title);
+    d_s(b, n->documents[i].url);
+    d_s(b, n->documents[i].type);
+    d_s(b, n->documents[i].date);
+  }
+  for (size_t i = 0; i < n->n_history; i++) {
+    buf_adds(b, "history:");
+    d_s(b, n->history[i].release_id);
+    d_s(b, n->history[i].date);
+    d_s(b, n->history[i].tags);
+  }
 }
 
 /* The index documents of a store, one line each; ocids into *ocids (NUL-separated). */
@@ -750,6 +763,239 @@ out:
   unlink(side);
 }
 
+/* ---- batch writes ------------------------------------------------------------------
+ * store_releases_add / store_notices_put (one look-up, COPY) must store what
+ * store_release_add / store_notice_put one at a time store: the same rows,
+ * sequence numbers and row ids. The same steps go to two databases, one call
+ * per release in one and batch calls in the other, and the tables are
+ * compared as psql prints them; the answers are checked on SQLite too. */
+
+/* What psql prints for sql on database db (caller frees). */
+static char *psql(const char *db, const char *sql) {
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, PG_BIN "/psql -h %s -d %s -XAtq -c \"%s\"", dir, db, sql);
+  FILE *f = popen(cmd, "r");
+  Buf b = BUF_INIT;
+  char chunk[4096];
+  size_t n;
+  while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_add(&b, chunk, n);
+  if (f) pclose(f);
+  return buf_detach(&b, NULL);
+}
+
+#define DUMP_RELEASES "SELECT seq, notice_id, rid, date, hash, source, json FROM release ORDER BY seq"
+#define DUMP_NOTICES                                                                                         \
+  "SELECT id, ocid, status, title, buyer_id, release_count, last_seq, cpv_text, tsv FROM notice ORDER BY id;" \
+  " SELECT * FROM org ORDER BY id; SELECT * FROM notice_cpv ORDER BY 1, 2; SELECT * FROM notice_region ORDER BY 1, 2;" \
+  " SELECT notice_id, award_id, title FROM award ORDER BY notice_id, id;"                                          \
+  " SELECT a.notice_id, a.award_id, s.org_id, s.pos FROM award_supplier s JOIN award a ON a.id = s.award_id"        \
+  " ORDER BY 1, 2, 4; SELECT notice_id, contract_id, value FROM contract ORDER BY notice_id, id"
+
+typedef struct {
+  Buf texts; /* "i=json;" for every conflict */
+} Lost;
+
+static void lost_to(void *ctx, size_t i, const char *json, size_t len) {
+  Lost *l = ctx;
+  buf_addf(&l->texts, "%zu=%.*s;", i, (int)len, json);
+}
+
+/* The steps: each a list of releases sent in one batch call (or one call per
+ * release when one_by_one). Returns the answers, known flags and lost-to
+ * texts of every step as text, for comparing. */
+#define R(ocid, id, date, json, hash) {ocid, id, date, json, sizeof json - 1, hash, "t"}
+static const StoreRelease STEP1[] = {
+    R("ocds-b-1", "r1", "2025-01-01T00:00:00Z", "{\"a\":1}", 101),
+    R("ocds-b-1", "r1", "2025-01-01T00:00:00Z", "{\"a\":1}", 101),    /* unchanged: the one just stored */
+    R("ocds-b-1", "r1", "2025-01-01T00:00:00Z", "{\"a\":2}", 102),    /* conflict with it */
+    R("ocds-b-1", "r2", "2025-01-02T00:00:00Z", "{\"b\":1}", 103),
+    R("ocds-b-1", "r2", "2025-01-03T00:00:00Z", "{\"b\":2}", 104),    /* replaces it: the top number again */
+    R("ocds-b-2", "r1", "2025-01-01T00:00:00Z", "{\"c\":\"tab\\there\"}", 105),
+};
+static const StoreRelease STEP2[] = {
+    R("ocds-b-2", "r1", "2024-12-01T00:00:00Z", "{\"c\":0}", 106),    /* older: conflict with the stored one */
+    R("ocds-b-2", "r1", "2025-02-01T00:00:00Z", "{\"c\":2}", 107),    /* replaces the stored top */
+    R("ocds-b-1", "r1", "2025-02-01T00:00:00Z", "{\"a\":3}", 108),    /* replaces a stored one below the top */
+    R("ocds-b-1", "r1", "2025-02-01T00:00:00Z", "{\"a\":4}", 109),    /* same date: conflict with the replacement */
+    R("ocds-b-3", "r1", "2025-01-01T00:00:00Z", "{\"d\":1}", 110),
+    R("ocds-b-1", "r2", "2025-01-03T00:00:00Z", "{\"b\":2}", 104),    /* the stored bytes: unchanged */
+    R("ocds-b-1", "r2", "2025-01-03T00:00:00Z", "{\"b\":9}", 113),    /* then a conflict with the stored text */
+};
+static const StoreRelease STEP3[] = { /* same transaction as STEP2 */
+    R("ocds-b-3", "r2", "2025-01-02T00:00:00Z", "{\"d\":2}", 111),
+    R("ocds-b-1", "r3", "2025-03-01T00:00:00Z", "{\"a\":5}", 112),
+};
+#undef R
+
+static int run_step(Store *st, const StoreRelease *rs, size_t n, int one_by_one, Buf *out, Err *e) {
+  int res[8];
+  unsigned char known[8];
+  Lost l = {BUF_INIT};
+  int rc = 0;
+  if (one_by_one) {
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+      known[i] = (unsigned char)store_notice_exists(st, rs[i].ocid, e);
+      rc = res[i] = store_release_add(st, &rs[i], e);
+      if (rc == STORE_CONFLICT) {
+        char *json = NULL;
+        if (store_release_get(st, rs[i].ocid, rs[i].id, &json, e) == 1) lost_to(&l, i, json, strlen(json));
+        free(json);
+      }
+    }
+    if (rc > 0) rc = 0;
+  } else {
+    rc = store_releases_add(st, rs, n, res, known, lost_to, &l, e);
+  }
+  for (size_t i = 0; i < n && rc == 0; i++) buf_addf(out, "%d/%d ", res[i], known[i]);
+  buf_addf(out, "| %s\n", buf_cstr(&l.texts));
+  buf_release(&l.texts);
+  return rc;
+}
+
+static int put_notices(Store *st, const char *const *ocids, size_t n, int one_by_one, Err *e) {
+  Notice ns[4];
+  const Notice *ptr[4];
+  int rc = 0;
+  for (size_t i = 0; i < n; i++) {
+    make_notice(&ns[i], ocids[i], ocids[i]);
+    ptr[i] = &ns[i];
+    if (i == 1) { /* the same buyer with another postcode and no locality; a supplier twice; a CPV code twice */
+      free(ns[i].buyer.postcode);
+      ns[i].buyer.postcode = xstrdup("LS2 8BH");
+      free(ns[i].buyer.locality);
+      ns[i].buyer.locality = NULL;
+      Org *s1 = &ns[i].awards[0].suppliers[1];
+      org_release(s1);
+      memset(s1, 0, sizeof *s1);
+      s1->name = xstrdup("Aire Valley Software Ltd");
+      s1->scheme = xstrdup("GB-COH");
+      s1->identifier = xstrdup("01234567");
+      free(ns[i].cpvs[1].code);
+      ns[i].cpvs[1].code = xstrdup("85323000");
+    }
+    if (i == 2) { /* nothing derived */
+      Notice bare;
+      notice_init(&bare);
+      bare.ocid = xstrdup(ocids[i]);
+      bare.status = NOTICE_PLANNED;
+      notice_release(&ns[i]);
+      ns[i] = bare;
+    }
+  }
+  if (one_by_one)
+    for (size_t i = 0; i < n && rc == 0; i++) rc = store_notice_put(st, ptr[i], e);
+  else
+    rc = store_notices_put(st, ptr, n, e);
+  for (size_t i = 0; i < n; i++) notice_release(&ns[i]);
+  return rc;
+}
+
+/* All the steps on st; the answers as text in out. */
+static int batch_steps(Store *st, int one_by_one, Buf *out) {
+  Err e = ERR_INIT;
+  const char *n1[] = {"ocds-b-1", "ocds-b-2"}, *n2[] = {"ocds-b-2", "ocds-b-1", "ocds-b-3"};
+  int rc = store_begin(st, &e);
+  if (!rc) rc = run_step(st, STEP1, sizeof STEP1 / sizeof *STEP1, one_by_one, out, &e);
+  if (!rc) rc = put_notices(st, n1, 2, one_by_one, &e);
+  if (!rc) rc = store_commit(st, &e);
+  if (!rc) rc = store_begin(st, &e);
+  if (!rc) rc = run_step(st, STEP2, sizeof STEP2 / sizeof *STEP2, one_by_one, out, &e);
+  if (!rc) rc = run_step(st, STEP3, sizeof STEP3 / sizeof *STEP3, one_by_one, out, &e);
+  /* a release of a notice the batch created, one call: its release count must still come out right */
+  StoreRelease more = {"ocds-b-3", "r3", "2025-01-03T00:00:00Z", "{\"d\":3}", 7, 114, NULL};
+  if (!rc && store_release_add(st, &more, &e) != STORE_ADDED) rc = -1;
+  /* b-3 put twice in the transaction: first with derived rows, then without (they must go) */
+  const char *n3[] = {"ocds-b-3"};
+  if (!rc) rc = put_notices(st, n3, 1, one_by_one, &e);
+  if (!rc) rc = put_notices(st, n2, 3, one_by_one, &e);
+  if (!rc) rc = store_commit(st, &e);
+  if (rc) {
+    printf("# batch steps: %s\n", e.msg);
+    store_rollback(st);
+  }
+  return rc;
+}
+
+static void test_batch(void) {
+  const char *expect = "1/0 0/0 2/0 1/0 3/0 1/0 | 2={\"a\":1};\n"
+                       "2/1 3/1 3/1 2/1 1/0 0/1 2/1 | 0={\"c\":\"tab\\there\"};3={\"a\":3};6={\"b\":2};\n"
+                       "1/0 1/1 | \n";
+  ok(sh(PG_BIN "/createdb -h %s one", dir) == 0 && sh(PG_BIN "/createdb -h %s batch", dir) == 0,
+     "two databases: one call per release, and batch calls");
+  char one_url[128], batch_url[128], lite_path[] = "/tmp/ph-test-batch-XXXXXX";
+  snprintf(one_url, sizeof one_url, "postgresql:///one?host=%s", dir);
+  snprintf(batch_url, sizeof batch_url, "postgresql:///batch?host=%s", dir);
+  int fd = mkstemp(lite_path);
+  close(fd);
+  unlink(lite_path);
+  char lite_url[64];
+  snprintf(lite_url, sizeof lite_url, "sqlite:%s", lite_path);
+  Store *one = NULL, *batch = NULL, *lite = NULL;
+  Err e = ERR_INIT;
+  if (store_open(one_url, 0, &one, &e) || store_open(batch_url, 0, &batch, &e) || store_open(lite_url, 0, &lite, &e)) {
+    ok(0, "stores open (%s)", e.msg);
+    goto out;
+  }
+  Buf a = BUF_INIT, b = BUF_INIT, c = BUF_INIT;
+  ok(batch_steps(one, 1, &a) == 0, "one call per release on PostgreSQL");
+  ok(batch_steps(batch, 0, &b) == 0, "batch calls on PostgreSQL");
+  ok(batch_steps(lite, 0, &c) == 0, "batch calls on SQLite");
+  is_str(buf_cstr(&a), expect, "one by one: added, unchanged, conflicts (with the text lost to), replaced; known");
+  is_str(buf_cstr(&b), expect, "batch calls on PostgreSQL: the same answers, known flags and texts");
+  is_str(buf_cstr(&c), expect, "batch calls on SQLite: the same");
+  char *ra = psql("one", DUMP_RELEASES), *rb = psql("batch", DUMP_RELEASES);
+  ok(strlen(ra) > 100 && strcmp(ra, rb) == 0, "the same release rows: sequence numbers (a replaced top taken again), notice ids, texts");
+  if (strcmp(ra, rb) != 0) printf("# one by one:\n# %s\n# batch:\n# %s\n", ra, rb);
+  char *na = psql("one", DUMP_NOTICES), *nb = psql("batch", DUMP_NOTICES);
+  ok(strlen(na) > 100 && strcmp(na, nb) == 0,
+     "the same notices, organisations (merged fields), CPV codes, regions, awards, suppliers, contracts");
+  if (strcmp(na, nb) != 0) first_difference(na, nb);
+  StoreStats sa, sb;
+  store_stats(one, &sa, &e);
+  store_stats(lite, &sb, &e);
+  ok(sa.releases == 7 && memcmp(&sa, &sb, sizeof sa) == 0, "SQLite: the same statistics (releases %lld/%lld, seq %lld/%lld)",
+     (long long)sa.releases, (long long)sb.releases, (long long)sa.last_seq, (long long)sb.last_seq);
+
+  /* a batch that fails half-way (text that is not UTF-8) is rolled back whole */
+  StoreRelease bad[] = {
+      {"ocds-b-4", "r1", "2025-01-01T00:00:00Z", "{\"e\":1}", 7, 201, NULL},
+      {"ocds-b-1", "r9", "2025-01-01T00:00:00Z", "{\"e\":\"\xff\"}", 9, 202, NULL},
+  };
+  int res[2];
+  unsigned char known[2];
+  err_clear(&e);
+  ok(store_begin(batch, &e) == 0 && store_releases_add(batch, bad, 2, res, known, NULL, NULL, &e) < 0 && *e.msg,
+     "a batch with a text PostgreSQL refuses fails (%s)", e.msg);
+  store_rollback(batch);
+  char *rc2 = psql("batch", DUMP_RELEASES), *nc2 = psql("batch", DUMP_NOTICES);
+  ok(strcmp(rb, rc2) == 0 && strcmp(nb, nc2) == 0, "... and leaves the store as it was (no release, no notice of it)");
+  err_clear(&e);
+  Buf again = BUF_INIT;
+  ok(store_begin(batch, &e) == 0 && run_step(batch, bad, 1, 0, &again, &e) == 0 && store_commit(batch, &e) == 0 &&
+         strcmp(buf_cstr(&again), "1/0 | \n") == 0,
+     "the store takes the next batch after the rollback (%s%s)", buf_cstr(&again), e.msg);
+  buf_release(&again);
+  free(rc2);
+  free(nc2);
+  free(ra);
+  free(rb);
+  free(na);
+  free(nb);
+  buf_release(&a);
+  buf_release(&b);
+  buf_release(&c);
+out:
+  store_close(one);
+  store_close(batch);
+  store_close(lite);
+  unlink(lite_path);
+  char side[600];
+  snprintf(side, sizeof side, "%s-wal", lite_path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", lite_path);
+  unlink(side);
+}
+
 int main(void) {
   struct stat sb;
   if (stat(PG_BIN "/initdb", &sb) != 0 || stat("scripts/pg.sh", &sb) != 0) {
@@ -767,6 +1013,7 @@ int main(void) {
   Buf url = BUF_INIT;
   buf_addf(&url, "postgresql:///powerhouse?host=%s", dir);
   test_basics(url.data);
+  test_batch();
   ok(sh(PG_BIN "/createdb -h %s compare", dir) == 0, "a second database for the comparison");
   buf_reset(&url);
   buf_addf(&url, "postgresql:///compare?host=%s", dir);
