@@ -122,16 +122,20 @@ typedef struct Phrase {
  *         posting of doc d (its frequency) is rank plus a few popcounts;
  *   ub    per 64 docs (one bitmap word), the largest BM25 term part
  *         f * (k1 + 1) / (f + norm) of the word there, quantized to 255
- *         steps of (k1 + 1) / 255 and rounded up: an upper bound, never less.
- * 16 + 0.5 + 0.125 bits per doc, so at most 17 bits a posting: half of what
- * the postings' docs take. All of it is per index (docs numbered within it);
- * ub depends on the norms, so on avgdl. */
+ *         steps of (k1 + 1) / 255 and rounded up: an upper bound, never less;
+ *   q     per posting, its own part quantized the same way: a bound on a
+ *         doc's score read without its norm (8 MB of doubles at 1M notices,
+ *         where the misses went) or a division.
+ * 16 + 0.5 + 0.125 bits per doc and 8 per posting, so at most 25 bits a
+ * posting, less than the postings' docs take. All of it is per index (docs
+ * numbered within it); ub and q depend on the norms, so on avgdl. */
 #define DENSE_DIV 16
 #define RANK_WORDS 8
 typedef struct Dense {
   uint64_t *bits;
   uint32_t *rank;
   uint8_t *ub;
+  uint8_t *q; /* per posting, its part quantized as ub (rounded up) */
 } Dense;
 
 struct SearchIndex {
@@ -414,6 +418,19 @@ static int cmp_ocid(const void *a, const void *b) {
 
 /* ---- bitmaps and sort orders ------------------------------------------------ */
 
+/* Bits set in x. Without -mpopcnt (the default x86-64 target),
+ * __builtin_popcountll is a call into libgcc: this is inline. */
+static inline unsigned pop64(uint64_t x) {
+#ifdef __POPCNT__
+  return (unsigned)__builtin_popcountll(x);
+#else
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return (unsigned)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
 static inline void bm_set(uint64_t *m, uint32_t d) { m[d >> 6] |= 1ull << (d & 63); }
 static inline int bm_test(const uint64_t *m, uint32_t d) { return (int)(m[d >> 6] >> (d & 63) & 1); }
 static uint64_t *bm_new(const SearchIndex *ix) { return xcalloc(ix->n_words + 1, sizeof(uint64_t)); }
@@ -553,21 +570,23 @@ static void build_dense(SearchIndex *ix) {
     D->bits = xcalloc(nw + 1, sizeof *D->bits);
     D->rank = xcalloc(nw / RANK_WORDS + 2, sizeof *D->rank);
     D->ub = xcalloc(nw + 1, 1);
+    D->q = xmalloc(term->df);
     for (uint32_t i = 0; i < term->df; i++) {
       uint32_t d = term->docs[i];
       double f = term->f[i], part = (f * (K1 + 1.0)) / (f + ix->norm[d]);
       unsigned q = ub_quantize(part);
+      D->q[i] = (uint8_t)q;
       bm_set(D->bits, d);
       if (q > D->ub[d >> 6]) D->ub[d >> 6] = (uint8_t)q;
     }
     uint32_t r = 0;
     for (size_t w = 0; w < nw; w++) {
       if (w % RANK_WORDS == 0) D->rank[w / RANK_WORDS] = r;
-      r += (uint32_t)__builtin_popcountll(D->bits[w]);
+      r += (uint32_t)pop64(D->bits[w]);
     }
     term->dense = D;
     ix->n_dense++;
-    ix->bytes += (nw + 1) * 9 + (nw / RANK_WORDS + 2) * 4;
+    ix->bytes += (nw + 1) * 9 + (nw / RANK_WORDS + 2) * 4 + term->df;
   }
 }
 
@@ -680,7 +699,7 @@ void search_index_free(SearchIndex *ix) {
   free(ix->norm);
   for (uint32_t t = 0; t < ix->n_terms; t++) {
     Dense *D = (Dense *)ix->terms[t].dense;
-    if (D) free(D->bits), free(D->rank), free(D->ub), free(D);
+    if (D) free(D->bits), free(D->rank), free(D->ub), free(D->q), free(D);
     free(ix->terms[t].word);
     free(ix->terms[t].blocks);
     free(ix->terms[t].bdocs);
@@ -1359,7 +1378,7 @@ static void top_single_word(Exec *e, Heap *h, long long *total) {
   long long n = 0;
   int counted = F && t->dense && !e->exhaustive; /* the filters AND the word's bitmap, counted at once */
   if (counted)
-    for (size_t w = 0; w < ix->n_words; w++) n += __builtin_popcountll(F[w] & t->dense->bits[w]);
+    for (size_t w = 0; w < ix->n_words; w++) n += pop64(F[w] & t->dense->bits[w]);
   for (uint32_t b = 0; b < t->n_blocks; b++) {
     const Block *bl = &t->blocks[b];
     uint32_t end = (b + 1) * BLOCK < t->df ? (b + 1) * BLOCK : t->df;
@@ -1401,7 +1420,7 @@ static void alt_bits(const Exec *e, Alt *a, uint64_t *m) {
 
 static uint64_t popcount(const SearchIndex *ix, const uint64_t *m) {
   uint64_t n = 0;
-  for (size_t w = 0; w < ix->n_words; w++) n += (uint64_t)__builtin_popcountll(m[w]);
+  for (size_t w = 0; w < ix->n_words; w++) n += (uint64_t)pop64(m[w]);
   return n;
 }
 
@@ -1566,16 +1585,56 @@ static int dense_ok(const Exec *e) {
 /* A conjunction of common words by relevance. The matches are the AND of
  * the words' bitmaps and the filters', counted 64 docs at a time (so the
  * total is exact and costs a pass over n / 64 words). A group of 64 docs is
- * scored only if its bound -- the sum over the words of idf times the
- * group's ub -- can reach the k-th best score so far; equal scores are kept
- * (ties go by ocid rank), so the bound must be below it by more than the
- * rounding of a sum. A doc's frequency in a word is its posting, found
- * through the word's rank directory. Each score is summed in query order,
- * as score() and run_relevance_bitmap do, so it is the same double and the
- * page is the one the exhaustive paths give. */
+ * looked at only if its bound -- the sum over the words of idf times the
+ * group's ub -- can reach the k-th best score so far, the groups taken best
+ * bound first; in it, a doc is scored only if its own bound (from the
+ * postings' q) can. Equal scores are kept (ties go by ocid rank), so a
+ * bound must be below the k-th by more than the rounding of a sum. A doc's
+ * posting in a word is found through the word's rank directory. Each score
+ * is summed in query order, as score() and run_relevance_bitmap do, so it
+ * is the same double; the heap keeps the k best by (score, rank) whatever
+ * the order they come in, so the page is the one the exhaustive paths
+ * give. */
+#define UB_BUCKETS 1024
+#define SEED_GROUPS 32
+
+/* run_dense's work on group w (bound ub): its docs that can still enter the
+ * page, scored. */
+static void dense_group(Exec *e, Heap *h, const Dense *const *D, const uint16_t *const *f, const double *idf,
+                        const double *c, size_t m, size_t w, double gub) {
+  if (h->n == h->k && gub * (1 + 1e-9) < -h->v[0].key) return;
+  const uint64_t *F = e->F;
+  const double *norm = e->ix->norm;
+  uint64_t bits = F ? F[w] : ~0ull;
+  uint32_t base[QUERY_MAX_WORDS];
+  for (size_t i = 0; i < m; i++) {
+    bits &= D[i]->bits[w];
+    uint32_t r = D[i]->rank[w / RANK_WORDS];
+    for (size_t x = w - w % RANK_WORDS; x < w; x++) r += pop64(D[i]->bits[x]);
+    base[i] = r;
+  }
+  for (; bits; bits &= bits - 1) {
+    unsigned b = (unsigned)__builtin_ctzll(bits);
+    uint32_t d = (uint32_t)(w * 64 + b), k[QUERY_MAX_WORDS];
+    uint64_t below = (1ull << b) - 1;
+    double ub = 0;
+    for (size_t i = 0; i < m; i++) {
+      k[i] = base[i] + pop64(D[i]->bits[w] & below);
+      ub += c[i] * D[i]->q[k[i]];
+    }
+    if (h->n == h->k && ub * (1 + 1e-9) < -h->v[0].key) continue; /* the doc's own bound */
+    double s = 0, nd = norm[d];
+    for (size_t i = 0; i < m; i++) {
+      double fi = (double)f[i][k[i]];
+      s += idf[i] * ((fi * (K1 + 1.0)) / (fi + nd));
+    }
+    consider(e, h, d, s);
+  }
+}
+
 static void run_dense(Exec *e, Heap *h, long long *total) {
   const SearchIndex *ix = e->ix;
-  size_t m = e->n_scored;
+  size_t m = e->n_scored, nw = ix->n_words;
   const Dense *D[QUERY_MAX_WORDS];
   const uint16_t *f[QUERY_MAX_WORDS];
   double idf[QUERY_MAX_WORDS], c[QUERY_MAX_WORDS];
@@ -1586,37 +1645,59 @@ static void run_dense(Exec *e, Heap *h, long long *total) {
     c[i] = idf[i] * ((K1 + 1.0) / 255.0);
   }
   const uint64_t *F = e->F;
-  const double *norm = ix->norm;
+  /* 1. count; each group holding matches, with its bound */
+  uint32_t *gw = xmalloc((nw + 1) * sizeof *gw), *ord = xmalloc((nw + 1) * sizeof *ord);
+  double *gub = xmalloc((nw + 1) * sizeof *gub), top = 0;
+  size_t G = 0;
   long long n = 0;
-  for (size_t w = 0; w < ix->n_words; w++) {
+  for (size_t w = 0; w < nw; w++) {
     uint64_t bits = F ? F[w] : ~0ull;
     for (size_t i = 0; i < m && bits; i++) bits &= D[i]->bits[w];
     if (!bits) continue;
-    n += __builtin_popcountll(bits);
-    if (h->n == h->k) {
-      double ub = 0;
-      for (size_t i = 0; i < m; i++) ub += c[i] * D[i]->ub[w];
-      if (ub * (1 + 1e-9) < -h->v[0].key) continue;
-    }
-    uint32_t base[QUERY_MAX_WORDS];
-    for (size_t i = 0; i < m; i++) {
-      uint32_t r = D[i]->rank[w / RANK_WORDS];
-      for (size_t x = w - w % RANK_WORDS; x < w; x++) r += (uint32_t)__builtin_popcountll(D[i]->bits[x]);
-      base[i] = r;
-    }
-    for (; bits; bits &= bits - 1) {
-      unsigned b = (unsigned)__builtin_ctzll(bits);
-      uint32_t d = (uint32_t)(w * 64 + b);
-      uint64_t below = (1ull << b) - 1;
-      double s = 0, nd = norm[d];
-      for (size_t i = 0; i < m; i++) {
-        double fi = (double)f[i][base[i] + (uint32_t)__builtin_popcountll(D[i]->bits[w] & below)];
-        s += idf[i] * ((fi * (K1 + 1.0)) / (fi + nd));
-      }
-      consider(e, h, d, s);
-    }
+    n += pop64(bits);
+    double ub = 0;
+    for (size_t i = 0; i < m; i++) ub += c[i] * D[i]->ub[w];
+    gw[G] = (uint32_t)w;
+    gub[G++] = ub;
+    if (ub > top) top = ub;
   }
   *total = n;
+  /* 2. the groups by bound, highest first (a counting sort into buckets;
+   * a bucket's groups in doc order), each bucket with its largest bound */
+  static _Thread_local uint32_t start[UB_BUCKETS + 1];
+  static _Thread_local double bmax[UB_BUCKETS];
+  memset(start, 0, sizeof start);
+  memset(bmax, 0, sizeof bmax);
+  double scale = top > 0 ? (UB_BUCKETS - 1) / top : 0;
+  for (size_t g = 0; g < G; g++) {
+    size_t bk = UB_BUCKETS - 1 - (size_t)(gub[g] * scale); /* 0: the highest bounds */
+    start[bk + 1]++;
+    if (gub[g] > bmax[bk]) bmax[bk] = gub[g];
+  }
+  for (size_t bk = 0; bk < UB_BUCKETS; bk++) start[bk + 1] += start[bk];
+  for (size_t g = 0; g < G; g++) ord[start[UB_BUCKETS - 1 - (size_t)(gub[g] * scale)]++] = (uint32_t)g;
+  /* start[bk] is now the end of bucket bk */
+  /* 3. the groups that can still enter the page: first the SEED_GROUPS
+   * with the best bounds, so the k-th best is high at once (once a
+   * bucket's largest bound is below it, so is every bound after it: done);
+   * then the rest in doc order, which reads the bitmaps, postings and norms
+   * forwards, as the memory is laid out */
+  size_t o = 0, seeded = 0;
+  int finished = 0;
+  for (size_t bk = 0; bk < UB_BUCKETS && !finished && seeded < SEED_GROUPS; bk++) {
+    if (o == start[bk]) continue;
+    if (h->n == h->k && bmax[bk] * (1 + 1e-9) < -h->v[0].key) finished = 1;
+    for (; o < start[bk] && !finished && seeded < SEED_GROUPS; o++, seeded++) {
+      size_t g = ord[o];
+      dense_group(e, h, D, f, idf, c, m, gw[g], gub[g]);
+      gub[g] = -INFINITY; /* done */
+    }
+  }
+  for (size_t g = 0; g < G && !finished; g++)
+    if (gub[g] != -INFINITY) dense_group(e, h, D, f, idf, c, m, gw[g], gub[g]);
+  free(gw);
+  free(ord);
+  free(gub);
 }
 
 static void run(Exec *e, Heap *h, long long *total) {
