@@ -151,6 +151,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search build/opt/bench/fresh
 	./build/opt/bench/ingest $(BENCH_ARGS)
 	./build/opt/bench/search --db sqlite:var/bench/ingest.db
+	./build/opt/bench/search --db sqlite:var/bench/ingest.db --mix and
 	./build/opt/bench/fresh --db sqlite:var/bench/ingest.db
 	./bench/pages.sh
 	./bench/pages.sh --long-tail 10000

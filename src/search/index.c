@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -81,9 +82,12 @@ typedef struct {
   uint32_t pos_off[BLOCK / POS_STEP]; /* positions of every POS_STEP-th posting in Term.pos */
 } Block;
 
+struct Dense;
+
 typedef struct {
   char *word;
   uint32_t df, n_blocks;
+  const struct Dense *dense; /* common words only (df >= n / DENSE_DIV), else NULL */
   const uint32_t *docs; /* ascending */
   const uint16_t *f;    /* weighted frequency per doc (capped at 65535) */
   Block *blocks;        /* one per BLOCK postings */
@@ -109,6 +113,30 @@ typedef struct Phrase {
 } Phrase;
 
 #define PHRASE_BUDGET (1u << 24) /* postings kept for phrases, in all (96 MB) */
+
+/* A common word's matches as a bitmap, and what ranking a conjunction of
+ * common words needs without walking their postings (run_dense):
+ *   bits  one bit per doc (a plain bitmap: at these densities, >= 1/16, a
+ *         Roaring bitmap would hold the same 8 KB bitmap containers);
+ *   rank  the postings before each group of RANK_WORDS bitmap words, so the
+ *         posting of doc d (its frequency) is rank plus a few popcounts;
+ *   ub    per 64 docs (one bitmap word), the largest BM25 term part
+ *         f * (k1 + 1) / (f + norm) of the word there, quantized to 255
+ *         steps of (k1 + 1) / 255 and rounded up: an upper bound, never less;
+ *   q     per posting, its own part quantized the same way: a bound on a
+ *         doc's score read without its norm (8 MB of doubles at 1M notices,
+ *         where the misses went) or a division.
+ * 16 + 0.5 + 0.125 bits per doc and 8 per posting, so at most 25 bits a
+ * posting, less than the postings' docs take. All of it is per index (docs
+ * numbered within it); ub and q depend on the norms, so on avgdl. */
+#define DENSE_DIV 16
+#define RANK_WORDS 8
+typedef struct Dense {
+  uint64_t *bits;
+  uint32_t *rank;
+  uint8_t *ub;
+  uint8_t *q; /* per posting, its part quantized as ub (rounded up) */
+} Dense;
 
 struct SearchIndex {
   uint32_t n;
@@ -153,6 +181,8 @@ struct SearchIndex {
   int64_t seq;
   double build_s;
   size_t bytes;
+
+  size_t n_dense; /* words with a Dense */
 
   pthread_mutex_t mu; /* guards phrases */
   Phrase *phrases;
@@ -388,6 +418,19 @@ static int cmp_ocid(const void *a, const void *b) {
 
 /* ---- bitmaps and sort orders ------------------------------------------------ */
 
+/* Bits set in x. Without -mpopcnt (the default x86-64 target),
+ * __builtin_popcountll is a call into libgcc: this is inline. */
+static inline unsigned pop64(uint64_t x) {
+#ifdef __POPCNT__
+  return (unsigned)__builtin_popcountll(x);
+#else
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return (unsigned)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
 static inline void bm_set(uint64_t *m, uint32_t d) { m[d >> 6] |= 1ull << (d & 63); }
 static inline int bm_test(const uint64_t *m, uint32_t d) { return (int)(m[d >> 6] >> (d & 63) & 1); }
 static uint64_t *bm_new(const SearchIndex *ix) { return xcalloc(ix->n_words + 1, sizeof(uint64_t)); }
@@ -508,6 +551,45 @@ static void build_filters(SearchIndex *ix) {
   ix->bytes += bms * ix->n_words * 8 + (size_t)n * 4 * 5;
 }
 
+static inline double ub_value(unsigned q) { return (double)q * ((K1 + 1.0) / 255.0); }
+
+/* The smallest step whose value is >= part (part < k1 + 1 always). */
+static unsigned ub_quantize(double part) {
+  unsigned q = (unsigned)(part * (255.0 / (K1 + 1.0)));
+  while (q < 255 && ub_value(q) < part) q++;
+  return q;
+}
+
+/* Word bitmaps for the common words; after the norms and ix->n_words. */
+static void build_dense(SearchIndex *ix) {
+  size_t nw = ix->n_words;
+  for (uint32_t t = 0; t < ix->n_terms; t++) {
+    Term *term = &ix->terms[t];
+    if (!term->df || (uint64_t)term->df * DENSE_DIV < ix->n) continue;
+    Dense *D = xcalloc(1, sizeof *D);
+    D->bits = xcalloc(nw + 1, sizeof *D->bits);
+    D->rank = xcalloc(nw / RANK_WORDS + 2, sizeof *D->rank);
+    D->ub = xcalloc(nw + 1, 1);
+    D->q = xmalloc(term->df);
+    for (uint32_t i = 0; i < term->df; i++) {
+      uint32_t d = term->docs[i];
+      double f = term->f[i], part = (f * (K1 + 1.0)) / (f + ix->norm[d]);
+      unsigned q = ub_quantize(part);
+      D->q[i] = (uint8_t)q;
+      bm_set(D->bits, d);
+      if (q > D->ub[d >> 6]) D->ub[d >> 6] = (uint8_t)q;
+    }
+    uint32_t r = 0;
+    for (size_t w = 0; w < nw; w++) {
+      if (w % RANK_WORDS == 0) D->rank[w / RANK_WORDS] = r;
+      r += (uint32_t)pop64(D->bits[w]);
+    }
+    term->dense = D;
+    ix->n_dense++;
+    ix->bytes += (nw + 1) * 9 + (nw / RANK_WORDS + 2) * 4 + term->df;
+  }
+}
+
 static double now_s(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -587,6 +669,7 @@ int search_index_build(Store *st, SearchIndex **out, Err *err) {
   }
   np *= sizeof(uint32_t) + sizeof(uint16_t);
   build_filters(ix);
+  build_dense(ix);
   size_t n = ix->n;
   ix->bytes += np + nq + ix->n_terms * sizeof(Term) + ix->n_slots * 4 + b.n_cpv * 4 + ix->cpv_off[n] +
                n * (8 + 4 + 4 + 4 + 1 + 8 + 8 + 8 + 1 + 1 + 2 + 8 + 4 + 4 + 8) + pool_len;
@@ -615,6 +698,8 @@ void search_index_free(SearchIndex *ix) {
   free(ix->len);
   free(ix->norm);
   for (uint32_t t = 0; t < ix->n_terms; t++) {
+    Dense *D = (Dense *)ix->terms[t].dense;
+    if (D) free(D->bits), free(D->rank), free(D->ub), free(D->q), free(D);
     free(ix->terms[t].word);
     free(ix->terms[t].blocks);
     free(ix->terms[t].bdocs);
@@ -656,12 +741,22 @@ void search_index_info(const SearchIndex *ix, SearchIndexInfo *out) {
   out->seq = ix->seq;
   out->notices = ix->n;
   out->words = ix->n_terms;
+  out->dense_words = ix->n_dense;
   out->postings = ix->postings;
   out->bytes = ix->bytes;
   out->build_s = ix->build_s;
 }
 
 int64_t search_index_seq(const SearchIndex *ix) { return ix->seq; }
+
+static atomic_int force_exhaustive;
+void search_index_set_exhaustive(int on) { atomic_store(&force_exhaustive, on != 0); }
+
+void search_index_each_word(const SearchIndex *ix, size_t lo, size_t hi,
+                            void (*fn)(void *ctx, const char *word, size_t df), void *ctx) {
+  for (uint32_t t = 0; t < ix->n_terms; t++)
+    if (ix->terms[t].df >= lo && ix->terms[t].df <= hi) fn(ctx, ix->terms[t].word, ix->terms[t].df);
+}
 
 /* ---- iterating postings --------------------------------------------------- */
 
@@ -838,6 +933,7 @@ typedef struct {
   uint32_t cpv_lo[QUERY_MAX_CPV], cpv_hi[QUERY_MAX_CPV];
   uint16_t region_mask;
   int filtered; /* any filter besides keywords */
+  int exhaustive; /* no word bitmaps (search_index_set_exhaustive) */
   uint64_t *F; /* the filters' matches; NULL: every doc */
   /* the cursor as (key, rank) */
   int has_cursor;
@@ -925,6 +1021,7 @@ static void exec_init(Exec *e, const SearchIndex *ix, const Query *q, time_t now
   e->ix = ix;
   e->q = q;
   e->now = now;
+  e->exhaustive = atomic_load(&force_exhaustive);
   size_t n_words = 0;
   for (size_t c = 0; c < q->n_clauses; c++)
     for (size_t a = 0; a < q->clauses[c].n_alts; a++) n_words += q->clauses[c].alts[a].n_words;
@@ -1279,11 +1376,15 @@ static void top_single_word(Exec *e, Heap *h, long long *total) {
   *total = 0;
   if (!t) return;
   long long n = 0;
+  int counted = F && t->dense && !e->exhaustive; /* the filters AND the word's bitmap, counted at once */
+  if (counted)
+    for (size_t w = 0; w < ix->n_words; w++) n += pop64(F[w] & t->dense->bits[w]);
   for (uint32_t b = 0; b < t->n_blocks; b++) {
     const Block *bl = &t->blocks[b];
     uint32_t end = (b + 1) * BLOCK < t->df ? (b + 1) * BLOCK : t->df;
     int skip = h->n == h->k && a->idf * bl->max_part * (1 + 1e-9) < -h->v[0].key;
     if (skip) {
+      if (counted) continue;
       if (!F) n += end - b * BLOCK;
       else
         for (uint32_t i = b * BLOCK; i < end; i++) n += bm_test(F, t->docs[i]);
@@ -1292,7 +1393,7 @@ static void top_single_word(Exec *e, Heap *h, long long *total) {
     for (uint32_t i = b * BLOCK; i < end; i++) {
       uint32_t d = t->docs[i];
       if (F && !bm_test(F, d)) continue;
-      n++;
+      n += !counted;
       double f = (double)t->f[i];
       double s = 0.0 + a->idf * ((f * (K1 + 1.0)) / (f + ix->norm[d]));
       consider(e, h, d, s);
@@ -1301,11 +1402,16 @@ static void top_single_word(Exec *e, Heap *h, long long *total) {
   *total = n;
 }
 
-/* ORs into m the docs holding alternative a (freshly positioned). */
-static void alt_bits(Alt *a, uint64_t *m) {
+/* ORs into m the docs holding alternative a (freshly positioned): a common
+ * word's bitmap, or its postings. */
+static void alt_bits(const Exec *e, Alt *a, uint64_t *m) {
   if (a->doc == END) return;
   if (a->n == 1) {
     const Term *t = a->w[0].t;
+    if (t->dense && a->w[0].i == 0 && !e->exhaustive) {
+      for (size_t w = 0; w < e->ix->n_words; w++) m[w] |= t->dense->bits[w];
+      return;
+    }
     for (uint32_t i = a->w[0].i; i < t->df; i++) bm_set(m, t->docs[i]);
     return;
   }
@@ -1314,7 +1420,7 @@ static void alt_bits(Alt *a, uint64_t *m) {
 
 static uint64_t popcount(const SearchIndex *ix, const uint64_t *m) {
   uint64_t n = 0;
-  for (size_t w = 0; w < ix->n_words; w++) n += (uint64_t)__builtin_popcountll(m[w]);
+  for (size_t w = 0; w < ix->n_words; w++) n += (uint64_t)pop64(m[w]);
   return n;
 }
 
@@ -1334,7 +1440,7 @@ static uint64_t *match_bitmap(Exec *e) {
     else memset(c, 0, ix->n_words * sizeof *c);
     for (size_t a = 0; a < cl->n; a++) {
       cl->alts[a].only = M; /* phrases are checked only where they still matter */
-      alt_bits(&cl->alts[a], c);
+      alt_bits(e, &cl->alts[a], c);
     }
     if (cl->negated)
       for (size_t w = 0; w < ix->n_words; w++) M[w] &= ~c[w];
@@ -1444,6 +1550,168 @@ static void run_bitmap(Exec *e, Heap *h, long long *total) {
   free(M);
 }
 
+/* Exclusions join the filters: e->F becomes the filters' matches (or every
+ * doc) without the docs of any negated clause. */
+static void fold_exclusions(Exec *e) {
+  if (!e->n_neg) return;
+  uint64_t *m = e->F, *c = bm_new(e->ix);
+  if (!m) {
+    m = e->F = bm_new(e->ix);
+    bm_fill(e->ix, m);
+  }
+  for (size_t i = e->n_pos; i < e->n_pos + e->n_neg; i++) {
+    Clause *cl = &e->clauses[i];
+    memset(c, 0, e->ix->n_words * sizeof *c);
+    for (size_t a = 0; a < cl->n; a++) {
+      cl->alts[a].only = m;
+      alt_bits(e, &cl->alts[a], c);
+    }
+    for (size_t w = 0; w < e->ix->n_words; w++) m[w] &= ~c[w];
+  }
+  free(c);
+}
+
+/* Whether run_dense answers the query: two or more positive clauses, each
+ * one common word (with a Dense); exclusions and filters of any kind. */
+static int dense_ok(const Exec *e) {
+  if (e->exhaustive || e->n_pos < 2 || e->n_scored != e->n_pos) return 0;
+  for (size_t i = 0; i < e->n_scored; i++) {
+    const Alt *a = e->scored[i];
+    if (a->n != 1 || !a->w[0].t || !a->w[0].t->dense) return 0;
+  }
+  return 1;
+}
+
+/* A conjunction of common words by relevance. The matches are the AND of
+ * the words' bitmaps and the filters', counted 64 docs at a time (so the
+ * total is exact and costs a pass over n / 64 words). A group of 64 docs is
+ * looked at only if its bound -- the sum over the words of idf times the
+ * group's ub -- can reach the k-th best score so far, the groups taken best
+ * bound first; in it, a doc is scored only if its own bound (from the
+ * postings' q) can. Equal scores are kept (ties go by ocid rank), so a
+ * bound must be below the k-th by more than the rounding of a sum. A doc's
+ * posting in a word is found through the word's rank directory. Each score
+ * is summed in query order, as score() and run_relevance_bitmap do, so it
+ * is the same double; the heap keeps the k best by (score, rank) whatever
+ * the order they come in, so the page is the one the exhaustive paths
+ * give. */
+#define UB_BUCKETS 1024
+#define SEED_GROUPS 32
+
+/* run_dense counts bits per notice: with the popcnt instruction where the
+ * CPU has it (every x86-64 since 2008; chosen when the program loads), as
+ * its fastest run on the hard mix shows (bench/search --mix and). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__POPCNT__)
+#define DENSE_TARGET __attribute__((target_clones("popcnt", "default")))
+#define DENSE_POP(x) ((unsigned)__builtin_popcountll(x))
+#else
+#define DENSE_TARGET
+#define DENSE_POP(x) pop64(x)
+#endif
+
+/* run_dense's work on group w (bound ub): its docs that can still enter the
+ * page, scored. */
+static inline __attribute__((always_inline)) void dense_group(Exec *e, Heap *h, const Dense *const *D,
+                                                              const uint16_t *const *f, const double *idf,
+                                                              const double *c, size_t m, size_t w, double gub) {
+  if (h->n == h->k && gub * (1 + 1e-9) < -h->v[0].key) return;
+  const uint64_t *F = e->F;
+  const double *norm = e->ix->norm;
+  uint64_t bits = F ? F[w] : ~0ull;
+  uint32_t base[QUERY_MAX_WORDS];
+  for (size_t i = 0; i < m; i++) {
+    bits &= D[i]->bits[w];
+    uint32_t r = D[i]->rank[w / RANK_WORDS];
+    for (size_t x = w - w % RANK_WORDS; x < w; x++) r += DENSE_POP(D[i]->bits[x]);
+    base[i] = r;
+  }
+  for (; bits; bits &= bits - 1) {
+    unsigned b = (unsigned)__builtin_ctzll(bits);
+    uint32_t d = (uint32_t)(w * 64 + b), k[QUERY_MAX_WORDS];
+    uint64_t below = (1ull << b) - 1;
+    double ub = 0;
+    for (size_t i = 0; i < m; i++) {
+      k[i] = base[i] + DENSE_POP(D[i]->bits[w] & below);
+      ub += c[i] * D[i]->q[k[i]];
+    }
+    if (h->n == h->k && ub * (1 + 1e-9) < -h->v[0].key) continue; /* the doc's own bound */
+    double s = 0, nd = norm[d];
+    for (size_t i = 0; i < m; i++) {
+      double fi = (double)f[i][k[i]];
+      s += idf[i] * ((fi * (K1 + 1.0)) / (fi + nd));
+    }
+    consider(e, h, d, s);
+  }
+}
+
+DENSE_TARGET static void run_dense(Exec *e, Heap *h, long long *total) {
+  const SearchIndex *ix = e->ix;
+  size_t m = e->n_scored, nw = ix->n_words;
+  const Dense *D[QUERY_MAX_WORDS];
+  const uint16_t *f[QUERY_MAX_WORDS];
+  double idf[QUERY_MAX_WORDS], c[QUERY_MAX_WORDS];
+  for (size_t i = 0; i < m; i++) {
+    D[i] = e->scored[i]->w[0].t->dense;
+    f[i] = e->scored[i]->w[0].t->f;
+    idf[i] = e->scored[i]->idf;
+    c[i] = idf[i] * ((K1 + 1.0) / 255.0);
+  }
+  const uint64_t *F = e->F;
+  /* 1. count; each group holding matches, with its bound */
+  uint32_t *gw = xmalloc((nw + 1) * sizeof *gw), *ord = xmalloc((nw + 1) * sizeof *ord);
+  double *gub = xmalloc((nw + 1) * sizeof *gub), top = 0;
+  size_t G = 0;
+  long long n = 0;
+  for (size_t w = 0; w < nw; w++) {
+    uint64_t bits = F ? F[w] : ~0ull;
+    for (size_t i = 0; i < m && bits; i++) bits &= D[i]->bits[w];
+    if (!bits) continue;
+    n += DENSE_POP(bits);
+    double ub = 0;
+    for (size_t i = 0; i < m; i++) ub += c[i] * D[i]->ub[w];
+    gw[G] = (uint32_t)w;
+    gub[G++] = ub;
+    if (ub > top) top = ub;
+  }
+  *total = n;
+  /* 2. the groups by bound, highest first (a counting sort into buckets;
+   * a bucket's groups in doc order), each bucket with its largest bound */
+  static _Thread_local uint32_t start[UB_BUCKETS + 1];
+  static _Thread_local double bmax[UB_BUCKETS];
+  memset(start, 0, sizeof start);
+  memset(bmax, 0, sizeof bmax);
+  double scale = top > 0 ? (UB_BUCKETS - 1) / top : 0;
+  for (size_t g = 0; g < G; g++) {
+    size_t bk = UB_BUCKETS - 1 - (size_t)(gub[g] * scale); /* 0: the highest bounds */
+    start[bk + 1]++;
+    if (gub[g] > bmax[bk]) bmax[bk] = gub[g];
+  }
+  for (size_t bk = 0; bk < UB_BUCKETS; bk++) start[bk + 1] += start[bk];
+  for (size_t g = 0; g < G; g++) ord[start[UB_BUCKETS - 1 - (size_t)(gub[g] * scale)]++] = (uint32_t)g;
+  /* start[bk] is now the end of bucket bk */
+  /* 3. the groups that can still enter the page: first the SEED_GROUPS
+   * with the best bounds, so the k-th best is high at once (once a
+   * bucket's largest bound is below it, so is every bound after it: done);
+   * then the rest in doc order, which reads the bitmaps, postings and norms
+   * forwards, as the memory is laid out */
+  size_t o = 0, seeded = 0;
+  int finished = 0;
+  for (size_t bk = 0; bk < UB_BUCKETS && !finished && seeded < SEED_GROUPS; bk++) {
+    if (o == start[bk]) continue;
+    if (h->n == h->k && bmax[bk] * (1 + 1e-9) < -h->v[0].key) finished = 1;
+    for (; o < start[bk] && !finished && seeded < SEED_GROUPS; o++, seeded++) {
+      size_t g = ord[o];
+      dense_group(e, h, D, f, idf, c, m, gw[g], gub[g]);
+      gub[g] = -INFINITY; /* done */
+    }
+  }
+  for (size_t g = 0; g < G && !finished; g++)
+    if (gub[g] != -INFINITY) dense_group(e, h, D, f, idf, c, m, gw[g], gub[g]);
+  free(gw);
+  free(ord);
+  free(gub);
+}
+
 static void run(Exec *e, Heap *h, long long *total) {
   build_filter(e);
   if (e->q->sort != QUERY_SORT_RELEVANCE) {
@@ -1455,24 +1723,13 @@ static void run(Exec *e, Heap *h, long long *total) {
   for (size_t i = 0; F && i < e->n_pos + e->n_neg; i++)
     for (size_t a = 0; a < e->clauses[i].n; a++) e->clauses[i].alts[a].only = F;
   if (e->n_pos == 1 && e->clauses[0].n == 1 && e->clauses[0].alts[0].n == 1) {
-    if (e->n_neg) { /* exclusions join the filters */
-      uint64_t *m = e->F, *c = bm_new(e->ix);
-      if (!m) {
-        m = e->F = bm_new(e->ix);
-        bm_fill(e->ix, m);
-      }
-      for (size_t i = e->n_pos; i < e->n_pos + e->n_neg; i++) {
-        Clause *cl = &e->clauses[i];
-        memset(c, 0, e->ix->n_words * sizeof *c);
-        for (size_t a = 0; a < cl->n; a++) {
-          cl->alts[a].only = m;
-          alt_bits(&cl->alts[a], c);
-        }
-        for (size_t w = 0; w < e->ix->n_words; w++) m[w] &= ~c[w];
-      }
-      free(c);
-    }
+    fold_exclusions(e);
     top_single_word(e, h, total);
+    return;
+  }
+  if (dense_ok(e)) {
+    fold_exclusions(e);
+    run_dense(e, h, total);
     return;
   }
   /* doc at a time costs about 25 times more per posting of the rarest clause

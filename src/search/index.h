@@ -12,7 +12,12 @@
  *   - per word, postings in notice order, in blocks of 128 (varint deltas and
  *     weighted frequencies, with each block's last notice, largest frequency
  *     and shortest notice so a block that cannot reach the current top-k is
- *     skipped whole), and the word's positions for phrases.
+ *     skipped whole), and the word's positions for phrases;
+ *   - per common word (held by 1 in 16 notices or more), its notices as a
+ *     bitmap with a rank directory and, per 64 notices, a bound on its BM25
+ *     part: an AND of common words is counted by ANDing bitmaps and ranked
+ *     by scoring only the groups of 64 whose bound can still enter the page
+ *     (index.c, run_dense) -- exactly, as the exhaustive paths rank.
  * It answers exactly what the store's search answers -- the same matches,
  * totals, order, scores (the same BM25 as SQLite FTS5's bm25() with column
  * weights title 10, description 1, buyer 3, CPV labels 2) and cursors, so a
@@ -45,6 +50,7 @@ void search_index_free(SearchIndex *ix);
 typedef struct {
   int64_t seq;      /* the store's change sequence the index reflects */
   size_t notices, words, postings;
+  size_t dense_words; /* common words held as bitmaps too (1 in 16 notices or more) */
   size_t bytes;     /* memory held */
   double build_s;   /* seconds the build took */
 } SearchIndexInfo;
@@ -56,5 +62,18 @@ int64_t search_index_seq(const SearchIndex *ix);
  * must be the store the index was built from (any connection to it). */
 int search_index_search(const SearchIndex *ix, Store *st, const Query *q, time_t now, StoreResults *out,
                         Err *err);
+
+/* Process-wide, for benchmarks and tests: on (1), searches started from
+ * then on take the exhaustive paths the index had before word bitmaps
+ * (every posting of every word walked to count and to rank) -- the baseline
+ * bench/search measures against, and the reference test_index compares
+ * the pruned paths with. Off (0) by default. */
+void search_index_set_exhaustive(int on);
+
+/* Calls fn for each word held by between lo and hi notices (inclusive), in
+ * no particular order, with that number: for benchmarks and tests that
+ * choose words by how common they are. */
+void search_index_each_word(const SearchIndex *ix, size_t lo, size_t hi,
+                            void (*fn)(void *ctx, const char *word, size_t df), void *ctx);
 
 #endif
