@@ -167,7 +167,7 @@ struct SearchIndex {
 
   /* filters as bitmaps of n bits, and docs in each sort order */
   size_t n_words; /* 64-bit words of a bitmap */
-  uint64_t *bm_status[5], *bm_region[12], *bm_sme, *bm_vcse, *bm_div[100];
+  uint64_t *bm_status[NOTICE_N_STATUS], *bm_region[12], *bm_sme, *bm_vcse, *bm_div[100];
   uint32_t *ord_closing, *ord_newest, *ord_value; /* every doc, in the order of the sort */
   uint32_t *open_by_deadline, n_open;            /* stored open with a deadline, by deadline */
   uint32_t *by_buyer;                            /* docs by (buyer, doc) */
@@ -507,7 +507,7 @@ static void build_filters(SearchIndex *ix) {
   ix->open_by_deadline = xmalloc((n + 1) * sizeof *ix->open_by_deadline);
   for (uint32_t p = 0; p < n; p++) {
     uint32_t d = ix->ord_closing[p];
-    if (ix->status[d] == NOTICE_OPEN && ix->deadline[d] != NONE_TIME) ix->open_by_deadline[ix->n_open++] = d;
+    if (ix->status[d] == NOTICE_STATUS_EXPIRING && ix->deadline[d] != NONE_TIME) ix->open_by_deadline[ix->n_open++] = d;
   }
   ix->by_buyer = xmalloc((n + 1) * sizeof *ix->by_buyer);
   for (uint32_t d = 0; d < n; d++) ix->by_buyer[d] = d;
@@ -1131,9 +1131,7 @@ static void exec_init(Exec *e, const SearchIndex *ix, const Query *q, time_t now
 
 /* The status a notice shows: stored open past its deadline is closed. */
 static inline unsigned shown_status(const SearchIndex *ix, uint32_t d, time_t now) {
-  unsigned s = ix->status[d];
-  if (s == NOTICE_OPEN && ix->deadline[d] != NONE_TIME && ix->deadline[d] < (int64_t)now) s = NOTICE_CLOSED;
-  return s;
+  return notice_status_at((NoticeStatus)ix->status[d], ix->deadline[d] != NONE_TIME, ix->deadline[d], (long long)now);
 }
 
 /* The first p in [0, n) at which pred(ctx, p) turns true (it is false,
@@ -1197,11 +1195,13 @@ static void build_filter(Exec *e) {
   bm_fill(ix, F);
   if (q->status) {
     m = bm_new(ix);
-    unsigned open = q->status & (1u << NOTICE_OPEN), closed = q->status & (1u << NOTICE_CLOSED);
-    for (int s = 0; s < 5; s++)
+    /* model/notice.h's rule: an expiring (open) notice past its deadline
+     * shows as expired (closed) */
+    unsigned open = q->status & (1u << NOTICE_STATUS_EXPIRING), closed = q->status & (1u << NOTICE_STATUS_EXPIRED);
+    for (int s = 0; s < NOTICE_N_STATUS; s++)
       if (q->status & (1u << s))
         for (size_t w = 0; w < ix->n_words; w++) m[w] |= ix->bm_status[s][w];
-    if (!open != !closed) { /* open past its deadline counts as closed */
+    if (!open != !closed) {
       const uint32_t *o = ix->open_by_deadline;
       Bound bd = {.ix = ix, .o = o, .t = (int64_t)e->now};
       uint32_t k = lower_bound(ix->n_open, deadline_ge, &bd);
