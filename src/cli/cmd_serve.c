@@ -84,6 +84,12 @@ int cmd_serve(int argc, char **argv) {
     return err.code == ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
   }
   store_close(st);
+  /* Bring the schema up to date (the pages read what its migrations add); a
+   * store this process may only read is served as it is. */
+  st = NULL;
+  Err werr = ERR_INIT;
+  if (store_open(app.db_url, 0, &st, &werr) == 0) store_close(st);
+  else fprintf(stderr, "powerhouse serve: serving without bringing the schema up to date: %s\n", werr.msg);
   if (app_serve(&app, listen ? listen : "127.0.0.1:8080", stderr, &err)) {
     fprintf(stderr, "powerhouse serve: %s\n", err.msg);
     code = err.code == ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
