@@ -77,10 +77,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Waits (at most 10 s) for a line matching $2 in file $1 and prints it.
+# Waits (at most 3 minutes: the search index of a million notices is built
+# before the server listens) for a line matching $2 in file $1 and prints it.
 wait_for_line() {
   local i
-  for i in $(seq 100); do
+  for i in $(seq 1800); do
     if grep -q "$2" "$1" 2>/dev/null; then grep -m1 "$2" "$1"; return 0; fi
     sleep 0.1
   done
@@ -89,7 +90,8 @@ wait_for_line() {
 
 # powerhouse, on a port it picks; the access log goes to a file, like nginx's
 mkdir -p "$tmp/static"
-./powerhouse serve --db "$db" --listen 127.0.0.1:0 --static "$tmp/static" --search store $cache >"$tmp/ph.out" 2>"$tmp/ph.log" &
+# as deployed: with its search index (the page cache keys on the index's sequence)
+./powerhouse serve --db "$db" --listen 127.0.0.1:0 --static "$tmp/static" $cache >"$tmp/ph.out" 2>"$tmp/ph.log" &
 ph_pid=$!
 line=$(wait_for_line "$tmp/ph.out" "serving on") || {
   echo "pages.sh: powerhouse serve did not start:" >&2; cat "$tmp/ph.log" >&2; exit 1
