@@ -30,7 +30,7 @@
 #include "web/server.h"
 
 static void hello(Request *r) { buf_adds(&r->out, "hello"); }
-static const Route ROUTES[] = {{"GET", "/", hello}};
+static const Route ROUTES[] = {{"GET", "/", hello, 0}};
 
 /* ---- running a server in the background ---------------------------------- */
 
