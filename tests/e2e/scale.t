@@ -10,7 +10,7 @@
 
 db=$(newdb scale)
 "$PH" ingest "$DEV" --db "$db" --quiet >/dev/null 2>&1
-more=$([ "$BACKEND" = sqlite ] && echo 15000 || echo 3000) # PostgreSQL ingests about a tenth as fast
+more=$([ "$BACKEND" = sqlite ] && echo 15000 || echo 8000) # PostgreSQL ingests about half as fast (batches)
 "$PH" demo --notices $more --seed 11 --out "$T/more.jsonl" >/dev/null 2>&1
 ok $([ -s "$T/more.jsonl" ] && echo 0 || echo 1) "generated $more more notices to ingest"
 
