@@ -1601,7 +1601,9 @@ static int dense_ok(const Exec *e) {
 /* run_dense counts bits per notice: with the popcnt instruction where the
  * CPU has it (every x86-64 since 2008; chosen when the program loads), as
  * its fastest run on the hard mix shows (bench/search --mix and). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__POPCNT__)
+/* Not under ThreadSanitizer: its runtime is not up yet when the loader runs
+ * the clones' resolver, and the program dies before main. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__POPCNT__) && !defined(__SANITIZE_THREAD__)
 #define DENSE_TARGET __attribute__((target_clones("popcnt", "default")))
 #define DENSE_POP(x) ((unsigned)__builtin_popcountll(x))
 #else
