@@ -10,11 +10,9 @@
 #include "ocds/merge.h"
 #include "ocds/release.h"
 
-int apply_notice(Store *st, const char *ocid, const char *publisher, time_t now, Err *err) {
+int apply_compile(Store *st, const char *ocid, const char *publisher, time_t now, Notice *out, Err *err) {
   StoredReleases all;
   cJSON *compiled = NULL;
-  Notice n;
-  notice_init(&n);
   int rc = stored_releases(st, ocid, &all, err);
   if (rc) return rc;
   if (!all.n) {
@@ -26,14 +24,21 @@ int apply_notice(Store *st, const char *ocid, const char *publisher, time_t now,
     goto out;
   }
   DeriveCtx ctx = {now, publisher};
-  if ((rc = derive_notice(compiled, &ctx, &n, err))) goto out;
-  derive_history((const cJSON *const *)all.trees, all.n, &n);
-  rc = store_notice_put(st, &n, err);
+  if ((rc = derive_notice(compiled, &ctx, out, err)) == 0)
+    derive_history((const cJSON *const *)all.trees, all.n, out);
 out:
   if (rc < 0) err_prefix(err, "notice %s: ", ocid);
   stored_releases_release(&all);
-  notice_release(&n);
   cJSON_Delete(compiled);
+  return rc;
+}
+
+int apply_notice(Store *st, const char *ocid, const char *publisher, time_t now, Err *err) {
+  Notice n;
+  notice_init(&n);
+  int rc = apply_compile(st, ocid, publisher, now, &n, err);
+  if (rc == 0) rc = store_notice_put(st, &n, err);
+  notice_release(&n);
   return rc;
 }
 

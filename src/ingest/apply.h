@@ -30,6 +30,12 @@ typedef struct {
 int apply_release(Store *st, const char *json, size_t len, const char *source, time_t now, ApplyResult *res,
                   Err *err);
 
+/* Compiles ocid's stored releases (those of the open transaction included)
+ * and derives its notice with documents and history into out (notice_init'ed
+ * by the caller, who releases it): the step the bulk pipeline shares. 0, 1
+ * when ocid has no releases, or <0 with err. */
+int apply_compile(Store *st, const char *ocid, const char *publisher, time_t now, Notice *out, Err *err);
+
 /* Inside the caller's transaction: compiles ocid's stored releases and stores
  * the notice derived from them. publisher: the source name to record. 0, 1
  * when ocid has no releases (nothing stored), or <0 with err. */

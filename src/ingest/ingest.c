@@ -23,6 +23,7 @@
 
 #include "base/buf.h"
 #include "base/jarena.h"
+#include "ingest/apply.h"
 #include "ingest/stored.h"
 #include "ocds/derive.h"
 #include "ocds/merge.h"
@@ -462,20 +463,7 @@ static void *reader_main(void *arg) {
  * new ones included: they are in the transaction) into n. The path for ocids
  * the store already had; a notice has a handful of releases. */
 static int compile_stored(Ingest *g, const char *ocid, const char *source, Notice *n, Err *err) {
-  cJSON *compiled = NULL;
-  StoredReleases all;
-  int rc = stored_releases(g->st, ocid, &all, err);
-  if (rc) goto out;
-  if (!(compiled = merge_compile((const cJSON *const *)all.trees, all.n, err))) {
-    rc = err->code ? err->code : ERR_OCDS;
-    goto out;
-  }
-  DeriveCtx ctx = {g->opt->now ? g->opt->now : time(NULL), source};
-  if ((rc = derive_notice(compiled, &ctx, n, err)) == 0) derive_history((const cJSON *const *)all.trees, all.n, n);
-out:
-  if (rc < 0) err_prefix(err, "notice %s: ", ocid);
-  stored_releases_release(&all);
-  cJSON_Delete(compiled);
+  int rc = apply_compile(g->st, ocid, source, g->opt->now ? g->opt->now : time(NULL), n, err);
   return rc < 0 ? rc : 0;
 }
 
