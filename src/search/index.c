@@ -15,6 +15,8 @@
  * the notices holding phrase i. */
 #include "search/index.h"
 
+typedef struct Seg Seg;
+
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -138,7 +140,14 @@ typedef struct Dense {
   uint8_t *q; /* per posting, its part quantized as ub (rounded up) */
 } Dense;
 
-struct SearchIndex {
+struct Seg {
+  atomic_int refs;  /* snapshots holding it */
+  int is_delta;     /* a delta: the notices changed after since; else a range: row ids in (after_id, upto_id] */
+  int64_t since;
+  long long after_id, upto_id;
+  int64_t *doc_seq; /* per doc, the sequence of its newest release */
+  int64_t max_doc_seq;
+  uint64_t tokens;  /* all docs' tokens */
   uint32_t n;
   int64_t *row;
   uint32_t *ocid_off;
@@ -196,7 +205,7 @@ static uint64_t hash_word(const char *w, size_t n) {
 }
 
 /* The term of word, or -1. */
-static long find_term(const SearchIndex *ix, const char *w, size_t n) {
+static long find_term(const Seg *ix, const char *w, size_t n) {
   if (!ix->n_slots) return -1;
   uint32_t mask = ix->n_slots - 1, i = (uint32_t)hash_word(w, n) & mask;
   for (;;) {
@@ -208,7 +217,7 @@ static long find_term(const SearchIndex *ix, const char *w, size_t n) {
   }
 }
 
-static void rehash(SearchIndex *ix) {
+static void rehash(Seg *ix) {
   uint32_t n = ix->n_slots ? ix->n_slots * 2 : 1u << 16;
   uint32_t *slots = xcalloc(n, sizeof *slots);
   for (uint32_t t = 0; t < ix->n_terms; t++) {
@@ -222,7 +231,7 @@ static void rehash(SearchIndex *ix) {
   ix->n_slots = n;
 }
 
-static uint32_t intern(SearchIndex *ix, const char *w, size_t n) {
+static uint32_t intern(Seg *ix, const char *w, size_t n) {
   if ((uint64_t)(ix->n_terms + 1) * 2 > ix->n_slots) rehash(ix);
   uint32_t mask = ix->n_slots - 1, i = (uint32_t)hash_word(w, n) & mask;
   for (;;) {
@@ -246,7 +255,7 @@ static uint32_t intern(SearchIndex *ix, const char *w, size_t n) {
 /* ---- building ------------------------------------------------------------- */
 
 typedef struct {
-  SearchIndex *ix;
+  Seg *ix;
   /* columns as they grow */
   size_t cap;
   Buf ocids;
@@ -262,7 +271,7 @@ typedef struct {
 } Builder;
 
 static void grow_columns(Builder *b) {
-  SearchIndex *ix = b->ix;
+  Seg *ix = b->ix;
   size_t c = b->cap = b->cap ? b->cap * 2 : 1024;
   ix->row = xrealloc(ix->row, c * sizeof *ix->row);
   ix->ocid_off = xrealloc(ix->ocid_off, c * sizeof *ix->ocid_off);
@@ -276,6 +285,7 @@ static void grow_columns(Builder *b) {
   ix->buyer = xrealloc(ix->buyer, c * sizeof *ix->buyer);
   ix->cpv_off = xrealloc(ix->cpv_off, (c + 1) * sizeof *ix->cpv_off);
   ix->len = xrealloc(ix->len, c * sizeof *ix->len);
+  ix->doc_seq = xrealloc(ix->doc_seq, c * sizeof *ix->doc_seq);
 }
 
 static int on_word(void *ctx, const char *w, size_t n, size_t start, size_t end) {
@@ -305,7 +315,7 @@ static int on_word(void *ctx, const char *w, size_t n, size_t start, size_t end)
 
 /* Appends doc d's postings (b->occ) to its terms. */
 static void add_postings(Builder *b, uint32_t d, uint32_t len) {
-  SearchIndex *ix = b->ix;
+  Seg *ix = b->ix;
   for (size_t x = 0; x < b->n_distinct; x++) {
     uint32_t t = b->distinct[x], count = 0;
     Term *term = &ix->terms[t];
@@ -361,11 +371,13 @@ static uint32_t parse_cpv(const char *s, int *ok) {
 
 static int on_doc(void *ctx, const StoreIndexDoc *d, Err *err) {
   Builder *b = ctx;
-  SearchIndex *ix = b->ix;
+  Seg *ix = b->ix;
   if (ix->n == b->cap) grow_columns(b);
   if (ix->n == UINT32_MAX - 1) return err_set(err, ERR_USAGE, "too many notices for the search index");
   uint32_t i = ix->n++;
   ix->row[i] = d->id;
+  ix->doc_seq[i] = d->seq;
+  if (d->seq > ix->max_doc_seq) ix->max_doc_seq = d->seq;
   ix->ocid_off[i] = (uint32_t)b->ocids.len;
   buf_add(&b->ocids, d->ocid, strlen(d->ocid) + 1);
   NoticeStatus s;
@@ -409,10 +421,10 @@ static int on_doc(void *ctx, const StoreIndexDoc *d, Err *err) {
   return 0;
 }
 
-static const SearchIndex *sort_ix; /* qsort has no context argument; guarded by sort_mu */
+static const Seg *sort_ix; /* qsort has no context argument; guarded by sort_mu */
 static pthread_mutex_t sort_mu = PTHREAD_MUTEX_INITIALIZER;
 static int cmp_ocid(const void *a, const void *b) {
-  const SearchIndex *ix = sort_ix;
+  const Seg *ix = sort_ix;
   return strcmp(ix->ocid_pool + ix->ocid_off[*(const uint32_t *)a], ix->ocid_pool + ix->ocid_off[*(const uint32_t *)b]);
 }
 
@@ -433,8 +445,8 @@ static inline unsigned pop64(uint64_t x) {
 
 static inline void bm_set(uint64_t *m, uint32_t d) { m[d >> 6] |= 1ull << (d & 63); }
 static inline int bm_test(const uint64_t *m, uint32_t d) { return (int)(m[d >> 6] >> (d & 63) & 1); }
-static uint64_t *bm_new(const SearchIndex *ix) { return xcalloc(ix->n_words + 1, sizeof(uint64_t)); }
-static void bm_fill(const SearchIndex *ix, uint64_t *m) { /* every doc */
+static uint64_t *bm_new(const Seg *ix) { return xcalloc(ix->n_words + 1, sizeof(uint64_t)); }
+static void bm_fill(const Seg *ix, uint64_t *m) { /* every doc */
   memset(m, 0xFF, ix->n_words * sizeof *m);
   if (ix->n & 63) m[ix->n_words - 1] = (1ull << (ix->n & 63)) - 1;
 }
@@ -461,7 +473,7 @@ static int cmp_buyer(const void *a, const void *b) {
 }
 
 /* The sort key of doc d for sort s (ascending; +inf: no value, last). */
-static double key_of(const SearchIndex *ix, QuerySort s, uint32_t d) {
+static double key_of(const Seg *ix, QuerySort s, uint32_t d) {
   switch (s) {
   case QUERY_SORT_CLOSING: return ix->deadline[d] == NONE_TIME ? INFINITY : (double)ix->deadline[d];
   case QUERY_SORT_NEWEST: return ix->published[d] == NONE_TIME ? INFINITY : -(double)ix->published[d];
@@ -469,7 +481,7 @@ static double key_of(const SearchIndex *ix, QuerySort s, uint32_t d) {
   }
 }
 
-static uint32_t *make_order(SearchIndex *ix, QuerySort s, double *keys) {
+static uint32_t *make_order(Seg *ix, QuerySort s, double *keys) {
   uint32_t *o = xmalloc((ix->n + 1) * sizeof *o);
   for (uint32_t d = 0; d < ix->n; d++) o[d] = d, keys[d] = key_of(ix, s, d);
   pthread_mutex_lock(&sort_mu);
@@ -480,7 +492,7 @@ static uint32_t *make_order(SearchIndex *ix, QuerySort s, double *keys) {
   return o;
 }
 
-static void build_filters(SearchIndex *ix) {
+static void build_filters(Seg *ix) {
   uint32_t n = ix->n;
   ix->n_words = (n + 63) / 64;
   for (int i = 0; i < 5; i++) ix->bm_status[i] = bm_new(ix);
@@ -561,7 +573,7 @@ static unsigned ub_quantize(double part) {
 }
 
 /* Word bitmaps for the common words; after the norms and ix->n_words. */
-static void build_dense(SearchIndex *ix) {
+static void build_dense(Seg *ix) {
   size_t nw = ix->n_words;
   for (uint32_t t = 0; t < ix->n_terms; t++) {
     Term *term = &ix->terms[t];
@@ -596,29 +608,32 @@ static double now_s(void) {
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int search_index_build(Store *st, SearchIndex **out, Err *err) {
-  double t0 = now_s();
-  *out = NULL;
-  SearchIndex *ix = xcalloc(1, sizeof *ix);
+static void seg_free(Seg *ix);
+
+static Seg *seg_new(void) {
+  Seg *ix = xcalloc(1, sizeof *ix);
   pthread_mutex_init(&ix->mu, NULL);
-  Builder b = {0};
-  b.ix = ix;
-  int rc = store_index_scan(st, on_doc, &b, &ix->seq, err);
-  free(b.occ_pos);
-  free(b.occ_next);
-  free(b.distinct);
-  if (rc) {
-    ix->ocid_pool = buf_detach(&b.ocids, NULL);
-    free(b.cpv);
-    search_index_free(ix);
-    return rc;
-  }
-  if (!b.cap) grow_columns(&b);
-  size_t pool_len = b.ocids.len;
-  ix->ocid_pool = buf_detach(&b.ocids, NULL);
+  atomic_init(&ix->refs, 1);
+  return ix;
+}
+
+/* A doc's length normaliser with the segment's own avgdl (what its blocks'
+ * and bitmaps' bounds were computed with). */
+static inline double seg_norm(const Seg *ix, uint32_t d) { return K1 * (1 - B + B * (double)ix->len[d] / ix->avgdl); }
+
+/* Everything a segment needs once its docs are read: ocid ranks, postings
+ * in three arrays, block bounds, filters, sort orders and word bitmaps. The
+ * builder is left ready for the next segment. */
+static void seg_finish(Builder *b) {
+  Seg *ix = b->ix;
+  if (!b->cap) grow_columns(b);
+  size_t pool_len = b->ocids.len;
+  ix->ocid_pool = buf_detach(&b->ocids, NULL);
   if (!ix->ocid_pool) ix->ocid_pool = xstrdup("");
-  ix->cpv_off[ix->n] = (uint32_t)b.n_cpv;
-  ix->cpv = b.cpv ? b.cpv : xmalloc(sizeof *ix->cpv);
+  ix->cpv_off[ix->n] = (uint32_t)b->n_cpv;
+  ix->cpv = b->cpv ? b->cpv : xmalloc(sizeof *ix->cpv);
+  size_t n_cpv = b->n_cpv;
+  ix->tokens = b->total_tokens;
 
   /* ranks of ocids */
   ix->by_ocid = xmalloc((ix->n + 1) * sizeof *ix->by_ocid);
@@ -630,10 +645,11 @@ int search_index_build(Store *st, SearchIndex **out, Err *err) {
   pthread_mutex_unlock(&sort_mu);
   for (uint32_t i = 0; i < ix->n; i++) ix->rank[ix->by_ocid[i]] = i;
 
-  /* length normalisers, as FTS5 computes them */
-  ix->avgdl = ix->n ? (double)b.total_tokens / (double)ix->n : 1.0;
+  /* length normalisers with this segment's avgdl: for the bounds only (a
+   * search scores with the avgdl of every live notice, SearchIndex.norm) */
+  ix->avgdl = ix->n ? (double)b->total_tokens / (double)ix->n : 1.0;
   ix->norm = xmalloc((ix->n + 1) * sizeof *ix->norm);
-  for (uint32_t i = 0; i < ix->n; i++) ix->norm[i] = K1 * (1 - B + B * (double)ix->len[i] / ix->avgdl);
+  for (uint32_t i = 0; i < ix->n; i++) ix->norm[i] = seg_norm(ix, i);
 
   /* postings into three arrays */
   size_t np = 0, nq = 0;
@@ -670,16 +686,104 @@ int search_index_build(Store *st, SearchIndex **out, Err *err) {
   np *= sizeof(uint32_t) + sizeof(uint16_t);
   build_filters(ix);
   build_dense(ix);
+  free(ix->norm); /* seg_norm gives it again */
+  ix->norm = NULL;
   size_t n = ix->n;
-  ix->bytes += np + nq + ix->n_terms * sizeof(Term) + ix->n_slots * 4 + b.n_cpv * 4 + ix->cpv_off[n] +
-               n * (8 + 4 + 4 + 4 + 1 + 8 + 8 + 8 + 1 + 1 + 2 + 8 + 4 + 4 + 8) + pool_len;
-  ix->build_s = now_s() - t0;
-  *out = ix;
+  ix->bytes += np + nq + ix->n_terms * sizeof(Term) + ix->n_slots * 4 + n_cpv * 4 + ix->cpv_off[n] +
+               n * (8 + 8 + 4 + 4 + 4 + 1 + 8 + 8 + 8 + 1 + 1 + 2 + 8 + 4 + 4) + pool_len;
+  /* the builder, for the next segment */
+  b->cap = 0;
+  b->cpv = NULL;
+  b->n_cpv = b->cap_cpv = 0;
+  b->total_tokens = 0;
+  b->ix = NULL;
+}
+
+/* ---- reading segments from the store ----------------------------------------- */
+
+/* Segments read by one scan: a range scan cut every cut notices (0: never),
+ * the parts covering (after_id, upto_id] between them. */
+typedef struct {
+  Builder b;
+  Seg **segs;
+  size_t n, cap;
+  size_t cut;
+  long long after_id, upto_id;
+  int is_delta;
+  int64_t since;
+} Reader;
+
+static void reader_push(Reader *r, Seg *s) {
+  if (r->n == r->cap) {
+    r->cap = r->cap ? 2 * r->cap : 8;
+    r->segs = xrealloc(r->segs, r->cap * sizeof *r->segs);
+  }
+  r->segs[r->n++] = s;
+}
+
+static void reader_start(Reader *r) {
+  Seg *s = seg_new();
+  s->is_delta = r->is_delta;
+  s->since = r->since;
+  s->after_id = r->n ? r->segs[r->n - 1]->upto_id : r->after_id;
+  s->upto_id = r->upto_id;
+  r->b.ix = s;
+}
+
+static int on_read(void *ctx, const StoreIndexDoc *d, Err *err) {
+  Reader *r = ctx;
+  if (r->cut && r->b.ix->n == r->cut) { /* this part is full: it ends before d */
+    Seg *s = r->b.ix;
+    s->upto_id = s->row[s->n - 1];
+    seg_finish(&r->b);
+    reader_push(r, s);
+    reader_start(r);
+  }
+  return on_doc(&r->b, d, err);
+}
+
+static void reader_release(Reader *r) {
+  free(r->b.occ_pos);
+  free(r->b.occ_next);
+  free(r->b.distinct);
+}
+
+/* Reads segments: a delta (is_delta: the notices changed after since), or
+ * the range (after_id, upto_id] cut into parts of at most cut notices. */
+static int read_segs(Store *st, int is_delta, int64_t since, long long after_id, long long upto_id, size_t cut,
+                     Seg ***out, size_t *n_out, Err *err) {
+  double t0 = now_s();
+  Reader r = {.cut = is_delta ? 0 : cut, .after_id = after_id, .upto_id = upto_id, .is_delta = is_delta, .since = since};
+  reader_start(&r);
+  int64_t seq = 0;
+  int rc = is_delta ? store_index_changes(st, since, on_read, &r, &seq, err)
+                    : store_index_scan_range(st, after_id, upto_id, on_read, &r, &seq, err);
+  Seg *last = r.b.ix;
+  if (rc) {
+    last->ocid_pool = buf_detach(&r.b.ocids, NULL);
+    free(r.b.cpv);
+    seg_free(last);
+    for (size_t i = 0; i < r.n; i++) seg_free(r.segs[i]);
+    free(r.segs);
+    reader_release(&r);
+    return rc;
+  }
+  seg_finish(&r.b);
+  reader_push(&r, last);
+  reader_release(&r);
+  double took = now_s() - t0;
+  for (size_t i = 0; i < r.n; i++) {
+    r.segs[i]->seq = seq;
+    r.segs[i]->build_s = took / (double)r.n;
+  }
+  *out = r.segs;
+  *n_out = r.n;
   return 0;
 }
 
-void search_index_free(SearchIndex *ix) {
+static void seg_free(Seg *ix) {
   if (!ix) return;
+  free(ix->doc_seq);
   free(ix->row);
   free(ix->ocid_off);
   free(ix->ocid_pool);
@@ -737,26 +841,8 @@ void search_index_free(SearchIndex *ix) {
   free(ix);
 }
 
-void search_index_info(const SearchIndex *ix, SearchIndexInfo *out) {
-  out->seq = ix->seq;
-  out->notices = ix->n;
-  out->words = ix->n_terms;
-  out->dense_words = ix->n_dense;
-  out->postings = ix->postings;
-  out->bytes = ix->bytes;
-  out->build_s = ix->build_s;
-}
-
-int64_t search_index_seq(const SearchIndex *ix) { return ix->seq; }
-
 static atomic_int force_exhaustive;
 void search_index_set_exhaustive(int on) { atomic_store(&force_exhaustive, on != 0); }
-
-void search_index_each_word(const SearchIndex *ix, size_t lo, size_t hi,
-                            void (*fn)(void *ctx, const char *word, size_t df), void *ctx) {
-  for (uint32_t t = 0; t < ix->n_terms; t++)
-    if (ix->terms[t].df >= lo && ix->terms[t].df <= hi) fn(ctx, ix->terms[t].word, ix->terms[t].df);
-}
 
 /* ---- iterating postings --------------------------------------------------- */
 
@@ -827,6 +913,7 @@ typedef struct {
   double f;    /* weighted instances in doc, when scored */
   int f_known; /* f is for doc */
   double idf;
+  double nhit; /* live docs of the segment holding it (positive alternatives) */
 } Alt;
 
 /* For a phrase: the weighted count of its instances in the current doc (all
@@ -920,7 +1007,7 @@ static void clause_seek(Clause *c, uint32_t target) {
 /* ---- the query ------------------------------------------------------------ */
 
 typedef struct {
-  const SearchIndex *ix;
+  const Seg *ix;
   const Query *q;
   time_t now;
   Clause *clauses; /* positive first, cheapest first; then negated */
@@ -934,6 +1021,13 @@ typedef struct {
   uint16_t region_mask;
   int filtered; /* any filter besides keywords */
   int exhaustive; /* no word bitmaps (search_index_set_exhaustive) */
+  /* the segment in its snapshot */
+  uint32_t seg;            /* its number */
+  const double *norm;      /* per doc, the length normaliser with the snapshot's avgdl */
+  double bscale;           /* what the segment's bounds are multiplied by to stay bounds */
+  const uint64_t *del;     /* docs replaced by a newer version elsewhere (NULL: none) */
+  const uint32_t *dlist;   /* the same, ascending */
+  uint32_t n_del;
   uint64_t *F; /* the filters' matches; NULL: every doc */
   /* the cursor as (key, rank) */
   int has_cursor;
@@ -941,8 +1035,8 @@ typedef struct {
   uint32_t c_rank;
 } Exec;
 
-static const Term *phrase_find(const SearchIndex *ix, const char *key) {
-  SearchIndex *m = (SearchIndex *)ix; /* the phrase cache is the one mutable part */
+static const Term *phrase_find(const Seg *ix, const char *key) {
+  Seg *m = (Seg *)ix; /* the phrase cache is the one mutable part */
   const Term *t = NULL;
   pthread_mutex_lock(&m->mu);
   for (Phrase *p = m->phrases; p && !t; p = p->next)
@@ -954,8 +1048,8 @@ static const Term *phrase_find(const SearchIndex *ix, const char *key) {
 /* Runs phrase a (freshly started, unrestricted) over the whole index: the
  * number of docs holding it (FTS5's n_i), and, while the budget lasts, its
  * matches kept as postings under key. *t the kept postings or NULL. */
-static long long phrase_run(const SearchIndex *ix, Alt *a, const char *key, const Term **t) {
-  SearchIndex *m = (SearchIndex *)ix;
+static long long phrase_run(const Seg *ix, Alt *a, const char *key, const Term **t) {
+  Seg *m = (Seg *)ix;
   uint32_t *docs = NULL, cap = 0, n = 0;
   uint16_t *f = NULL;
   for (alt_seek(a, 0); a->doc != END; alt_seek(a, a->doc + 1)) {
@@ -984,7 +1078,7 @@ static long long phrase_run(const SearchIndex *ix, Alt *a, const char *key, cons
     p->t.n_blocks = (n + BLOCK - 1) / BLOCK;
     p->t.blocks = xcalloc(p->t.n_blocks + 1, sizeof *p->t.blocks);
     for (uint32_t i = 0; i < n; i++) {
-      double fi = f[i], part = (fi * (K1 + 1.0)) / (fi + ix->norm[docs[i]]);
+      double fi = f[i], part = (fi * (K1 + 1.0)) / (fi + seg_norm(ix, docs[i]));
       if (part > p->t.blocks[i / BLOCK].max_part) p->t.blocks[i / BLOCK].max_part = part;
     }
     p->next = m->phrases;
@@ -1016,7 +1110,7 @@ static void exec_release(Exec *e) {
   free(e->F);
 }
 
-static void exec_init(Exec *e, const SearchIndex *ix, const Query *q, time_t now) {
+static void exec_init(Exec *e, const Seg *ix, const Query *q, time_t now) {
   memset(e, 0, sizeof *e);
   e->ix = ix;
   e->q = q;
@@ -1088,10 +1182,7 @@ static void exec_init(Exec *e, const SearchIndex *ix, const Query *q, time_t now
       } else if (!missing) {
         nhit = al->w[0].t->df;
       }
-      if (!cl->negated) {
-        double idf = log(((double)ix->n - (double)nhit + 0.5) / ((double)nhit + 0.5));
-        al->idf = idf <= 0.0 ? 1e-6 : idf;
-      }
+      if (!cl->negated) al->nhit = (double)nhit;
     }
   }
   buf_release(&key);
@@ -1130,14 +1221,14 @@ static void exec_init(Exec *e, const SearchIndex *ix, const Query *q, time_t now
 }
 
 /* The status a notice shows: stored open past its deadline is closed. */
-static inline unsigned shown_status(const SearchIndex *ix, uint32_t d, time_t now) {
+static inline unsigned shown_status(const Seg *ix, uint32_t d, time_t now) {
   return notice_status_at((NoticeStatus)ix->status[d], ix->deadline[d] != NONE_TIME, ix->deadline[d], (long long)now);
 }
 
 /* The first p in [0, n) at which pred(ctx, p) turns true (it is false,
  * then true); n when it never does. */
 typedef struct {
-  const SearchIndex *ix;
+  const Seg *ix;
   const uint32_t *o;
   QuerySort sort;
   double key; /* the bound on key_of */
@@ -1165,12 +1256,12 @@ static int after_key(const Bound *b, uint32_t p) {
   return k > b->key || (k == b->key && b->ix->rank[b->o[p]] >= b->rank);
 }
 
-static void and_into(const SearchIndex *ix, uint64_t *dst, const uint64_t *m) {
+static void and_into(const Seg *ix, uint64_t *dst, const uint64_t *m) {
   for (size_t w = 0; w < ix->n_words; w++) dst[w] &= m[w];
 }
 
 /* Docs order[from..to) into a new bitmap; pre: the order's prefix bitmaps. */
-static uint64_t *range_bitmap(const SearchIndex *ix, const uint32_t *order, uint64_t *const *pre, uint32_t from,
+static uint64_t *range_bitmap(const Seg *ix, const uint32_t *order, uint64_t *const *pre, uint32_t from,
                               uint32_t to) {
   uint64_t *m = bm_new(ix);
   uint32_t step = ix->pre_step, k1 = (from + step - 1) / step, k2 = to / step;
@@ -1188,11 +1279,13 @@ static uint64_t *range_bitmap(const SearchIndex *ix, const uint32_t *order, uint
  * and sort orders: each filter costs a pass over a bitmap or over the docs
  * in a range, never a test per doc of the whole index. */
 static void build_filter(Exec *e) {
-  const SearchIndex *ix = e->ix;
+  const Seg *ix = e->ix;
   const Query *q = e->q;
-  if (!e->filtered) return;
+  if (!e->filtered && !e->del) return;
   uint64_t *F = e->F = bm_new(ix), *m;
   bm_fill(ix, F);
+  if (e->del)
+    for (size_t w = 0; w < ix->n_words; w++) F[w] &= ~e->del[w];
   if (q->status) {
     m = bm_new(ix);
     /* model/notice.h's rule: an expiring (open) notice past its deadline
@@ -1290,7 +1383,7 @@ static int excluded(Exec *e, uint32_t d) {
 }
 
 static double score(Exec *e, uint32_t d) {
-  double s = 0, norm = e->ix->norm[d];
+  double s = 0, norm = e->norm[d];
   for (size_t i = 0; i < e->n_scored; i++) {
     Alt *a = e->scored[i];
     double f = a->doc == d ? alt_f(a) : 0.0;
@@ -1303,13 +1396,17 @@ static double score(Exec *e, uint32_t d) {
 
 typedef struct {
   double key; /* ascending; +inf: no sort value (last) */
-  uint32_t rank, doc;
+  uint32_t rank, doc; /* rank: of its ocid within its segment */
   double score;
+  uint32_t seg;
+  const char *ocid;
 } Cand;
 
-/* a sorts before b */
+/* a sorts before b: by key, then by ocid (within a segment, its rank) */
 static inline int before(const Cand *a, const Cand *b) {
-  return a->key < b->key || (a->key == b->key && a->rank < b->rank);
+  if (a->key != b->key) return a->key < b->key;
+  if (a->seg == b->seg) return a->rank < b->rank;
+  return strcmp(a->ocid, b->ocid) < 0;
 }
 
 typedef struct {
@@ -1359,7 +1456,7 @@ static inline int after_cursor(const Exec *e, const Cand *c) {
 static void consider(Exec *e, Heap *h, uint32_t d, double s) {
   double key = sort_key(e, d, s);
   if (h->n == h->k && key > h->v[0].key) return; /* cannot enter the page */
-  Cand c = {key, e->ix->rank[d], d, s};
+  Cand c = {key, e->ix->rank[d], d, s, e->seg, e->ix->ocid_pool + e->ix->ocid_off[d]};
   if (after_cursor(e, &c)) heap_offer(h, &c);
 }
 
@@ -1371,7 +1468,7 @@ static void consider(Exec *e, Heap *h, uint32_t d, double s) {
 static void top_single_word(Exec *e, Heap *h, long long *total) {
   Alt *a = e->scored[0];
   const Term *t = a->w[0].t;
-  const SearchIndex *ix = e->ix;
+  const Seg *ix = e->ix;
   const uint64_t *F = e->F;
   *total = 0;
   if (!t) return;
@@ -1382,7 +1479,7 @@ static void top_single_word(Exec *e, Heap *h, long long *total) {
   for (uint32_t b = 0; b < t->n_blocks; b++) {
     const Block *bl = &t->blocks[b];
     uint32_t end = (b + 1) * BLOCK < t->df ? (b + 1) * BLOCK : t->df;
-    int skip = h->n == h->k && a->idf * bl->max_part * (1 + 1e-9) < -h->v[0].key;
+    int skip = h->n == h->k && a->idf * bl->max_part * e->bscale * (1 + 1e-9) < -h->v[0].key;
     if (skip) {
       if (counted) continue;
       if (!F) n += end - b * BLOCK;
@@ -1395,7 +1492,7 @@ static void top_single_word(Exec *e, Heap *h, long long *total) {
       if (F && !bm_test(F, d)) continue;
       n += !counted;
       double f = (double)t->f[i];
-      double s = 0.0 + a->idf * ((f * (K1 + 1.0)) / (f + ix->norm[d]));
+      double s = 0.0 + a->idf * ((f * (K1 + 1.0)) / (f + e->norm[d]));
       consider(e, h, d, s);
     }
   }
@@ -1418,7 +1515,7 @@ static void alt_bits(const Exec *e, Alt *a, uint64_t *m) {
   for (; a->doc != END; alt_seek(a, a->doc + 1)) bm_set(m, a->doc);
 }
 
-static uint64_t popcount(const SearchIndex *ix, const uint64_t *m) {
+static uint64_t popcount(const Seg *ix, const uint64_t *m) {
   uint64_t n = 0;
   for (size_t w = 0; w < ix->n_words; w++) n += (uint64_t)pop64(m[w]);
   return n;
@@ -1427,7 +1524,7 @@ static uint64_t popcount(const SearchIndex *ix, const uint64_t *m) {
 /* The matches as a bitmap: the filters (or every doc), AND each positive
  * clause, AND NOT each negated one. Takes e->F. */
 static uint64_t *match_bitmap(Exec *e) {
-  const SearchIndex *ix = e->ix;
+  const Seg *ix = e->ix;
   uint64_t *M = e->F, *c = NULL;
   e->F = NULL;
   if (!M) {
@@ -1484,7 +1581,7 @@ static double *acc_get(size_t n) {
  * its BM25 part to the matches' scores, in query order (so the sums are the
  * same doubles as doc at a time); then every match goes through the heap. */
 static void run_relevance_bitmap(Exec *e, Heap *h, long long *total) {
-  const SearchIndex *ix = e->ix;
+  const Seg *ix = e->ix;
   uint64_t *M = match_bitmap(e);
   *total = (long long)popcount(ix, M);
   double *acc = acc_get(ix->n);
@@ -1497,7 +1594,7 @@ static void run_relevance_bitmap(Exec *e, Heap *h, long long *total) {
         uint32_t d = t->docs[k];
         if (!bm_test(M, d)) continue;
         double f = (double)t->f[k];
-        acc[d] += a->idf * ((f * (K1 + 1.0)) / (f + ix->norm[d]));
+        acc[d] += a->idf * ((f * (K1 + 1.0)) / (f + e->norm[d]));
       }
       continue;
     }
@@ -1511,7 +1608,7 @@ static void run_relevance_bitmap(Exec *e, Heap *h, long long *total) {
     a->doc = 0;
     for (alt_seek(a, 0); a->doc != END; alt_seek(a, a->doc + 1)) {
       double f = a->f;
-      acc[a->doc] += a->idf * ((f * (K1 + 1.0)) / (f + ix->norm[a->doc]));
+      acc[a->doc] += a->idf * ((f * (K1 + 1.0)) / (f + e->norm[a->doc]));
     }
   }
   for (size_t w = 0; w < ix->n_words; w++)
@@ -1526,7 +1623,7 @@ static void run_relevance_bitmap(Exec *e, Heap *h, long long *total) {
 /* Sorts other than relevance: the matches as a bitmap, counted; then the
  * page from the sort's order (or, for few matches, from the bitmap). */
 static void run_bitmap(Exec *e, Heap *h, long long *total) {
-  const SearchIndex *ix = e->ix;
+  const Seg *ix = e->ix;
   uint64_t *M = match_bitmap(e);
   *total = (long long)popcount(ix, M);
   const uint32_t *o = e->q->sort == QUERY_SORT_CLOSING  ? ix->ord_closing
@@ -1542,9 +1639,9 @@ static void run_bitmap(Exec *e, Heap *h, long long *total) {
       Bound bd = {.ix = ix, .o = o, .sort = s, .key = e->c_key, .rank = e->c_rank};
       p = lower_bound(ix->n, after_key, &bd);
     }
-    for (; p < ix->n && h->n < h->k; p++) {
+    for (size_t taken = 0; p < ix->n && taken < h->k; p++) { /* the segment's first k */
       uint32_t d = o[p];
-      if (bm_test(M, d)) consider(e, h, d, 0);
+      if (bm_test(M, d)) consider(e, h, d, 0), taken++;
     }
   }
   free(M);
@@ -1618,7 +1715,7 @@ static inline __attribute__((always_inline)) void dense_group(Exec *e, Heap *h, 
                                                               const double *c, size_t m, size_t w, double gub) {
   if (h->n == h->k && gub * (1 + 1e-9) < -h->v[0].key) return;
   const uint64_t *F = e->F;
-  const double *norm = e->ix->norm;
+  const double *norm = e->norm;
   uint64_t bits = F ? F[w] : ~0ull;
   uint32_t base[QUERY_MAX_WORDS];
   for (size_t i = 0; i < m; i++) {
@@ -1647,7 +1744,7 @@ static inline __attribute__((always_inline)) void dense_group(Exec *e, Heap *h, 
 }
 
 DENSE_TARGET static void run_dense(Exec *e, Heap *h, long long *total) {
-  const SearchIndex *ix = e->ix;
+  const Seg *ix = e->ix;
   size_t m = e->n_scored, nw = ix->n_words;
   const Dense *D[QUERY_MAX_WORDS];
   const uint16_t *f[QUERY_MAX_WORDS];
@@ -1656,7 +1753,7 @@ DENSE_TARGET static void run_dense(Exec *e, Heap *h, long long *total) {
     D[i] = e->scored[i]->w[0].t->dense;
     f[i] = e->scored[i]->w[0].t->f;
     idf[i] = e->scored[i]->idf;
-    c[i] = idf[i] * ((K1 + 1.0) / 255.0);
+    c[i] = idf[i] * ((K1 + 1.0) / 255.0) * e->bscale;
   }
   const uint64_t *F = e->F;
   /* 1. count; each group holding matches, with its bound */
@@ -1751,7 +1848,7 @@ static void run(Exec *e, Heap *h, long long *total) {
     return;
   }
   if (F && popcount(e->ix, F) < e->clauses[0].cost) { /* the filters are the rarer: they lead */
-    const SearchIndex *ix = e->ix;
+    const Seg *ix = e->ix;
     for (size_t w = 0; w < ix->n_words; w++)
       for (uint64_t bits = F[w]; bits; bits &= bits - 1) {
         uint32_t d = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
@@ -1793,25 +1890,28 @@ static void run(Exec *e, Heap *h, long long *total) {
 }
 
 static int cmp_cand_doc(const void *a, const void *b) {
-  uint32_t x = ((const Cand *)a)->doc, y = ((const Cand *)b)->doc;
-  return x < y ? -1 : x > y;
+  const Cand *x = a, *y = b;
+  if (x->seg != y->seg) return x->seg < y->seg ? -1 : 1;
+  return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
 /* Hits sorted by something else than relevance still carry their score (as
- * the store's search gives it): the iterators start again and visit just the
- * hits, in doc order. */
-static void rescore(Exec *e, Heap *h) {
-  const SearchIndex *ix = e->ix;
-  const Query *q = e->q;
-  Exec f;
-  exec_init(&f, ix, q, e->now);
+ * the store's search gives it): the iterators of each segment start again
+ * and visit just its hits, in doc order. */
+static void rescore(Exec *E, Heap *h) {
   qsort(h->v, h->n, sizeof *h->v, cmp_cand_doc);
-  for (size_t i = 0; i < h->n; i++) {
-    uint32_t d = h->v[i].doc;
-    for (size_t c = 0; c < f.n_pos; c++) clause_seek(&f.clauses[c], d);
-    h->v[i].score = score(&f, d);
+  for (size_t i = 0; i < h->n;) {
+    Exec *e = &E[h->v[i].seg], f;
+    exec_init(&f, e->ix, e->q, e->now);
+    f.norm = e->norm;
+    for (size_t k = 0; k < f.n_scored; k++) f.scored[k]->idf = e->scored[k]->idf;
+    for (; i < h->n && h->v[i].seg == e->seg; i++) {
+      uint32_t d = h->v[i].doc;
+      for (size_t c = 0; c < f.n_pos; c++) clause_seek(&f.clauses[c], d);
+      h->v[i].score = score(&f, d);
+    }
+    exec_release(&f);
   }
-  exec_release(&f);
 }
 
 /* ---- hits ----------------------------------------------------------------- */
@@ -1837,7 +1937,7 @@ static char *prefix_chars(const char *s, size_t n) {
 
 /* Fills hit h of doc c->doc; t: its texts from the store (taken). */
 static void fill_hit(const Exec *e, StoreNoticeText *t_, const Cand *c, StoreHit *h) {
-  const SearchIndex *ix = e->ix;
+  const Seg *ix = e->ix;
   uint32_t d = c->doc;
   StoreNoticeText t = *t_;
   memset(t_, 0, sizeof *t_);
@@ -1871,8 +1971,9 @@ static void fill_hit(const Exec *e, StoreNoticeText *t_, const Cand *c, StoreHit
   store_notice_text_release(&t);
 }
 
-/* The rank a cursor's ocid stands at: the number of ocids <= it. */
-static uint32_t ocid_rank(const SearchIndex *ix, const char *ocid) {
+/* The rank a cursor's ocid stands at in segment ix: the number of its ocids
+ * <= it. */
+static uint32_t ocid_rank(const Seg *ix, const char *ocid) {
   uint32_t lo = 0, hi = ix->n;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -1882,23 +1983,436 @@ static uint32_t ocid_rank(const SearchIndex *ix, const char *ocid) {
   return lo;
 }
 
-int search_index_search(const SearchIndex *ix, Store *st, const Query *q, time_t now, StoreResults *out, Err *err) {
+/* How many of the segment's replaced docs hold alternative a (as exec_init
+ * left it: a word, a kept phrase's postings, or a phrase of several words),
+ * so that a's live count is a->nhit less this. */
+static uint32_t alt_deleted(const Exec *e, const Alt *a) {
+  if (!e->n_del || a->nhit == 0) return 0;
+  uint32_t c = 0;
+  if (a->n == 1) {
+    const Term *t = a->w[0].t;
+    if (!t) return 0;
+    if (t->dense) {
+      for (uint32_t i = 0; i < e->n_del; i++) c += (uint32_t)bm_test(t->dense->bits, e->dlist[i]);
+    } else if (t->df <= e->n_del) {
+      for (uint32_t i = 0; i < t->df; i++) c += (uint32_t)bm_test(e->del, t->docs[i]);
+    } else {
+      TermIt it;
+      term_start(&it, t);
+      for (uint32_t i = 0; i < e->n_del && it.doc != END; i++) {
+        term_seek(&it, e->dlist[i]);
+        c += it.doc == e->dlist[i];
+      }
+    }
+    return c;
+  }
+  TermIt *its = xcalloc(a->n, sizeof *its); /* a phrase: run again over the replaced docs only */
+  Alt x = *a;
+  x.w = its;
+  x.only = e->del;
+  for (size_t k = 0; k < a->n; k++) term_start(&its[k], a->w[k].t);
+  for (alt_seek(&x, 0); x.doc != END; alt_seek(&x, x.doc + 1)) c++;
+  free(its);
+  return c;
+}
+
+/* ---- snapshots of segments ------------------------------------------------- */
+
+struct SearchIndex {
+  Seg **segs;
+  size_t n_segs;
+  uint64_t **del;  /* per segment: its docs whose notice has a newer copy in another (NULL: none) */
+  uint32_t **dlist, *n_del; /* the same, ascending */
+  double **norm;   /* per segment and doc: K1 * (1 - B + B * len / avgdl) with this snapshot's avgdl */
+  double *bscale;  /* per segment: max(1, avgdl / the segment's own), a little more */
+  uint64_t live, tokens; /* notices and their tokens, over the live docs */
+  double avgdl;
+  int64_t seq;
+};
+
+static atomic_size_t lim_range = 131072, lim_delta = 16384;
+static atomic_uint lim_deltas = 8;
+
+void search_index_set_limits(size_t range_docs, size_t delta_docs, unsigned max_deltas) {
+  atomic_store(&lim_range, range_docs ? range_docs : 131072);
+  atomic_store(&lim_delta, delta_docs ? delta_docs : 16384);
+  atomic_store(&lim_deltas, max_deltas ? max_deltas : 8);
+}
+
+static void seg_unref(Seg *s) {
+  if (s && atomic_fetch_sub(&s->refs, 1) == 1) seg_free(s);
+}
+
+/* The doc of row id r in segment s, or END. */
+static uint32_t seg_find(const Seg *s, long long r) {
+  if (!s->is_delta && (r <= s->after_id || r > s->upto_id)) return END;
+  uint32_t lo = 0, hi = s->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (s->row[mid] < r) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < s->n && s->row[lo] == r ? lo : END;
+}
+
+/* The totals, replaced-doc lists, norms and bound scales of x, whose
+ * segments and deletion bitmaps are set. */
+static void snap_finish(SearchIndex *x) {
+  size_t n = x->n_segs;
+  x->dlist = xcalloc(n + 1, sizeof *x->dlist);
+  x->n_del = xcalloc(n + 1, sizeof *x->n_del);
+  x->norm = xcalloc(n + 1, sizeof *x->norm);
+  x->bscale = xcalloc(n + 1, sizeof *x->bscale);
+  x->live = x->tokens = 0;
+  for (size_t s = 0; s < n; s++) {
+    const Seg *g = x->segs[s];
+    uint64_t tok = g->tokens;
+    uint32_t nd = 0;
+    if (x->del[s]) {
+      uint32_t cnt = 0;
+      for (size_t w = 0; w < g->n_words; w++) cnt += pop64(x->del[s][w]);
+      uint32_t *dl = x->dlist[s] = xmalloc((cnt + 1) * sizeof *dl);
+      for (size_t w = 0; w < g->n_words; w++)
+        for (uint64_t bits = x->del[s][w]; bits; bits &= bits - 1) {
+          uint32_t d = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+          dl[nd++] = d;
+          tok -= g->len[d];
+        }
+    }
+    x->n_del[s] = nd;
+    x->live += g->n - nd;
+    x->tokens += tok;
+  }
+  x->avgdl = x->live ? (double)x->tokens / (double)x->live : 1.0;
+  for (size_t s = 0; s < n; s++) {
+    const Seg *g = x->segs[s];
+    double *nm = x->norm[s] = xmalloc((g->n + 1) * sizeof *nm);
+    for (uint32_t d = 0; d < g->n; d++) nm[d] = K1 * (1 - B + B * (double)g->len[d] / x->avgdl);
+    /* a part f * (k1 + 1) / (f + norm) grows by at most the ratio of the
+     * norms, which is at most the ratio of the avgdls */
+    x->bscale[s] = x->avgdl > g->avgdl ? x->avgdl / g->avgdl * (1 + 1e-9) : 1.0;
+  }
+}
+
+void search_index_free(SearchIndex *x) {
+  if (!x) return;
+  for (size_t s = 0; s < x->n_segs; s++) {
+    seg_unref(x->segs[s]);
+    free(x->del[s]);
+    if (x->dlist) free(x->dlist[s]), free(x->norm[s]);
+  }
+  free(x->segs);
+  free(x->del);
+  free(x->dlist);
+  free(x->n_del);
+  free(x->norm);
+  free(x->bscale);
+  free(x);
+}
+
+static int holds(Seg *const *v, size_t n, const Seg *s) {
+  for (size_t i = 0; i < n; i++)
+    if (v[i] == s) return 1;
+  return 0;
+}
+
+/* A new snapshot: cur's segments but those in drop, and add[0..n_add) (their
+ * references taken). Of two copies of a notice the one read at the larger
+ * sequence is live (at equal ones, the one added later): the other is marked
+ * replaced. A delta whose every doc is replaced is left out. */
+static SearchIndex *snap_install(const SearchIndex *cur, Seg **add, size_t n_add, Seg *const *drop, size_t n_drop,
+                                 int64_t seq) {
+  SearchIndex *x = xcalloc(1, sizeof *x);
+  size_t cap = (cur ? cur->n_segs : 0) + n_add, k = 0;
+  x->segs = xcalloc(cap + 1, sizeof *x->segs);
+  x->del = xcalloc(cap + 1, sizeof *x->del);
+  for (size_t s = 0; cur && s < cur->n_segs; s++) {
+    Seg *g = cur->segs[s];
+    if (holds(drop, n_drop, g)) continue;
+    atomic_fetch_add(&g->refs, 1);
+    x->segs[k] = g;
+    if (cur->del[s]) {
+      x->del[k] = xmalloc((g->n_words + 1) * sizeof(uint64_t));
+      memcpy(x->del[k], cur->del[s], (g->n_words + 1) * sizeof(uint64_t));
+    }
+    k++;
+  }
+  size_t first_new = k;
+  for (size_t i = 0; i < n_add; i++) x->segs[k++] = add[i];
+  x->n_segs = k;
+  for (size_t a = first_new; a < k; a++) {
+    Seg *A = x->segs[a];
+    for (uint32_t d = 0; d < A->n; d++) {
+      for (size_t y = 0; y < k; y++) {
+        if (y == a) continue;
+        Seg *Y = x->segs[y];
+        uint32_t e = seg_find(Y, A->row[d]);
+        if (e == END || (x->del[y] && bm_test(x->del[y], e))) continue;
+        int a_wins = A->seq > Y->seq || (A->seq == Y->seq && a > y);
+        size_t loser = a_wins ? y : a;
+        uint32_t ld = a_wins ? e : d;
+        if (!x->del[loser]) x->del[loser] = xcalloc(x->segs[loser]->n_words + 1, sizeof(uint64_t));
+        bm_set(x->del[loser], ld);
+        if (!a_wins) break;
+      }
+    }
+  }
+  /* deltas wholly replaced go */
+  size_t j = 0;
+  for (size_t s = 0; s < k; s++) {
+    Seg *g = x->segs[s];
+    if (g->is_delta && g->n && x->del[s]) {
+      uint32_t cnt = 0;
+      for (size_t w = 0; w < g->n_words; w++) cnt += pop64(x->del[s][w]);
+      if (cnt == g->n) {
+        seg_unref(g);
+        free(x->del[s]);
+        continue;
+      }
+    }
+    x->segs[j] = g;
+    x->del[j++] = x->del[s];
+  }
+  x->n_segs = j;
+  x->seq = seq;
+  snap_finish(x);
+  return x;
+}
+
+int search_index_build(Store *st, SearchIndex **out, Err *err) {
+  *out = NULL;
+  Seg **segs;
+  size_t n;
+  int rc = read_segs(st, 0, 0, 0, INT64_MAX, atomic_load(&lim_range), &segs, &n, err);
+  if (rc) return rc;
+  *out = snap_install(NULL, segs, n, NULL, 0, segs[0]->seq);
+  free(segs);
+  return 0;
+}
+
+int search_index_update(const SearchIndex *cur, Store *st, SearchIndex **out, Err *err) {
+  *out = NULL;
+  Seg **segs;
+  size_t n;
+  int rc = read_segs(st, 1, cur->seq, 0, 0, 0, &segs, &n, err);
+  if (rc) return rc;
+  int64_t seq = segs[0]->seq > cur->seq ? segs[0]->seq : cur->seq;
+  if (segs[0]->n) {
+    *out = snap_install(cur, segs, 1, NULL, 0, seq);
+  } else {
+    seg_unref(segs[0]);
+    *out = snap_install(cur, NULL, 0, NULL, 0, seq);
+  }
+  free(segs);
+  return 0;
+}
+
+struct SearchMerge {
+  int is_delta;
+  int64_t since;
+  long long after_id, upto_id;
+  Seg **drop; /* the segments the merge replaces (referenced) */
+  size_t n_drop;
+  Seg **built;
+  size_t n_built;
+  double took;
+};
+
+static int cmp_since(const void *a, const void *b) {
+  const Seg *x = *(Seg *const *)a, *y = *(Seg *const *)b;
+  return x->since < y->since ? -1 : x->since > y->since;
+}
+
+SearchMerge *search_index_merge_plan(const SearchIndex *ix) {
+  size_t nd = 0;
+  uint64_t delta_live = 0;
+  Seg **deltas = xcalloc(ix->n_segs + 1, sizeof *deltas);
+  for (size_t s = 0; s < ix->n_segs; s++)
+    if (ix->segs[s]->is_delta) deltas[nd++] = ix->segs[s], delta_live += ix->segs[s]->n - ix->n_del[s];
+  qsort(deltas, nd, sizeof *deltas, cmp_since);
+  SearchMerge *m = NULL;
+  uint64_t big = atomic_load(&lim_delta);
+  if (ix->live / 64 > big) big = ix->live / 64;
+  if (delta_live > big) {
+    /* into the range holding the most of the deltas' live docs */
+    size_t best = SIZE_MAX;
+    uint64_t best_n = 0, *cnt = xcalloc(ix->n_segs + 1, sizeof *cnt);
+    for (size_t s = 0; s < ix->n_segs; s++) {
+      const Seg *g = ix->segs[s];
+      if (!g->is_delta) continue;
+      for (uint32_t d = 0; d < g->n; d++) {
+        if (ix->del[s] && bm_test(ix->del[s], d)) continue;
+        for (size_t r = 0; r < ix->n_segs; r++) {
+          const Seg *R = ix->segs[r];
+          if (!R->is_delta && g->row[d] > R->after_id && g->row[d] <= R->upto_id) {
+            cnt[r]++;
+            break;
+          }
+        }
+      }
+    }
+    for (size_t r = 0; r < ix->n_segs; r++)
+      if (cnt[r] > best_n) best_n = cnt[r], best = r;
+    free(cnt);
+    if (best != SIZE_MAX) {
+      m = xcalloc(1, sizeof *m);
+      m->after_id = ix->segs[best]->after_id;
+      m->upto_id = ix->segs[best]->upto_id;
+      m->drop = xcalloc(1, sizeof *m->drop);
+      m->drop[m->n_drop++] = ix->segs[best];
+    }
+  }
+  if (!m && nd > atomic_load(&lim_deltas)) {
+    /* the deltas after the largest, or all when it is the newest */
+    size_t from = 0;
+    for (size_t i = 1; i < nd; i++)
+      if (deltas[i]->n > deltas[from]->n) from = i;
+    from = from + 2 < nd ? from + 1 : 0;
+    m = xcalloc(1, sizeof *m);
+    m->is_delta = 1;
+    m->since = deltas[from]->since;
+    m->drop = xcalloc(nd - from + 1, sizeof *m->drop);
+    for (size_t i = from; i < nd; i++) m->drop[m->n_drop++] = deltas[i];
+  }
+  free(deltas);
+  if (m)
+    for (size_t i = 0; i < m->n_drop; i++) atomic_fetch_add(&m->drop[i]->refs, 1);
+  return m;
+}
+
+int search_merge_build(SearchMerge *m, Store *st, Err *err) {
+  double t0 = now_s();
+  int rc = read_segs(st, m->is_delta, m->since, m->after_id, m->upto_id, atomic_load(&lim_range), &m->built,
+                     &m->n_built, err);
+  m->took = now_s() - t0;
+  return rc;
+}
+
+SearchIndex *search_merge_install(const SearchIndex *cur, SearchMerge *m) {
+  size_t n = m->n_built;
+  if (n == 1 && m->built[0]->n == 0 && m->is_delta) { /* nothing changed since: the deltas are replaced by nothing */
+    seg_unref(m->built[0]);
+    n = 0;
+  }
+  SearchIndex *x = snap_install(cur, m->built, n, m->drop, m->n_drop, cur->seq);
+  free(m->built);
+  m->built = NULL;
+  m->n_built = 0;
+  return x;
+}
+
+void search_merge_free(SearchMerge *m) {
+  if (!m) return;
+  for (size_t i = 0; i < m->n_drop; i++) seg_unref(m->drop[i]);
+  for (size_t i = 0; i < m->n_built; i++) seg_unref(m->built[i]);
+  free(m->drop);
+  free(m->built);
+  free(m);
+}
+
+void search_merge_describe(const SearchMerge *m, char *out, size_t cap) {
+  size_t docs = 0;
+  for (size_t i = 0; i < m->n_built; i++) docs += m->built[i]->n;
+  if (m->is_delta)
+    snprintf(out, cap, "%zu deltas merged into one of %zu notices in %.2f s", m->n_drop, docs, m->took);
+  else
+    snprintf(out, cap, "row ids %lld..%lld read again (%zu notices) in %.2f s", m->after_id + 1, m->upto_id == INT64_MAX ? -1LL : m->upto_id, docs, m->took);
+}
+
+void search_index_info(const SearchIndex *x, SearchIndexInfo *out) {
+  memset(out, 0, sizeof *out);
+  out->seq = x->seq;
+  out->notices = x->live;
+  out->segments = x->n_segs;
+  for (size_t s = 0; s < x->n_segs; s++) {
+    const Seg *g = x->segs[s];
+    out->words += g->n_terms;
+    out->dense_words += g->n_dense;
+    out->postings += g->postings;
+    out->bytes += g->bytes + (size_t)g->n * 8 + (x->del[s] ? g->n_words * 8 + x->n_del[s] * 4 : 0);
+    out->build_s += g->build_s;
+    out->deltas += g->is_delta;
+    out->replaced += x->n_del[s];
+  }
+}
+
+int64_t search_index_seq(const SearchIndex *x) { return x->seq; }
+
+void search_index_each_word(const SearchIndex *x, size_t lo, size_t hi,
+                            void (*fn)(void *ctx, const char *word, size_t df), void *ctx) {
+  for (size_t s = 0; s < x->n_segs; s++) {
+    const Seg *g = x->segs[s];
+    for (uint32_t t = 0; t < g->n_terms; t++) {
+      const char *w = g->terms[t].word;
+      size_t len = strlen(w), df = 0, r;
+      for (r = 0; r < s; r++)
+        if (find_term(x->segs[r], w, len) >= 0) break;
+      if (r < s) continue; /* told with an earlier segment */
+      for (r = s; r < x->n_segs; r++) {
+        long k = find_term(x->segs[r], w, len);
+        if (k >= 0) df += x->segs[r]->terms[k].df;
+      }
+      if (df >= lo && df <= hi) fn(ctx, w, df);
+    }
+  }
+}
+
+void search_index_each_change(const SearchIndex *x, int64_t after_seq,
+                              void (*fn)(void *ctx, const char *ocid, long long row, int64_t seq), void *ctx) {
+  for (size_t s = 0; s < x->n_segs; s++) {
+    const Seg *g = x->segs[s];
+    if (g->max_doc_seq <= after_seq) continue;
+    for (uint32_t d = 0; d < g->n; d++)
+      if (g->doc_seq[d] > after_seq && !(x->del[s] && bm_test(x->del[s], d)))
+        fn(ctx, g->ocid_pool + g->ocid_off[d], g->row[d], g->doc_seq[d]);
+  }
+}
+
+int search_index_search(const SearchIndex *x, Store *st, const Query *q, time_t now, StoreResults *out, Err *err) {
   memset(out, 0, sizeof *out);
   if (q->sort == QUERY_SORT_RELEVANCE && !q->n_positive) return err_set(err, ERR_USAGE, "sort=relevance needs keywords");
-  Exec e;
-  exec_init(&e, ix, q, now);
+  size_t S = x->n_segs;
+  Exec *E = xcalloc(S + 1, sizeof *E);
+  for (size_t s = 0; s < S; s++) {
+    Exec *e = &E[s];
+    exec_init(e, x->segs[s], q, now);
+    e->seg = (uint32_t)s;
+    e->norm = x->norm[s];
+    e->bscale = x->bscale[s];
+    e->del = x->n_del[s] ? x->del[s] : NULL;
+    e->dlist = x->dlist[s];
+    e->n_del = x->n_del[s];
+  }
+  /* BM25 over every live notice: N, avgdl (the norms) and each phrase's n_i
+   * summed over the segments, less their replaced docs */
+  size_t n_scored = S ? E[0].n_scored : 0;
+  for (size_t i = 0; i < n_scored; i++) {
+    double nhit = 0;
+    for (size_t s = 0; s < S; s++) nhit += E[s].scored[i]->nhit - (double)alt_deleted(&E[s], E[s].scored[i]);
+    double idf = log(((double)x->live - nhit + 0.5) / (nhit + 0.5));
+    for (size_t s = 0; s < S; s++) E[s].scored[i]->idf = idf <= 0.0 ? 1e-6 : idf;
+  }
   if (q->has_cursor) {
     const QueryCursor *c = &q->cursor;
-    e.has_cursor = 1;
-    e.c_rank = ocid_rank(ix, c->ocid);
-    if (!c->has_key) e.c_key = INFINITY;
-    else if (q->sort == QUERY_SORT_CLOSING) e.c_key = (double)(int64_t)c->key;
-    else if (q->sort == QUERY_SORT_NEWEST) e.c_key = -(double)(int64_t)c->key;
-    else e.c_key = -c->key;
+    double key = INFINITY;
+    if (!c->has_key) key = INFINITY;
+    else if (q->sort == QUERY_SORT_CLOSING) key = (double)(int64_t)c->key;
+    else if (q->sort == QUERY_SORT_NEWEST) key = -(double)(int64_t)c->key;
+    else key = -c->key;
+    for (size_t s = 0; s < S; s++) {
+      E[s].has_cursor = 1;
+      E[s].c_rank = ocid_rank(x->segs[s], c->ocid);
+      E[s].c_key = key;
+    }
   }
   Heap h = {xmalloc(((size_t)q->limit + 1) * sizeof *h.v), 0, (size_t)q->limit + 1};
-  run(&e, &h, &out->total);
-  if (q->n_positive && q->sort != QUERY_SORT_RELEVANCE) rescore(&e, &h);
+  out->total = 0;
+  for (size_t s = 0; s < S; s++) {
+    long long t = 0;
+    run(&E[s], &h, &t);
+    out->total += t;
+  }
+  if (q->n_positive && q->sort != QUERY_SORT_RELEVANCE) rescore(E, &h);
   qsort(h.v, h.n, sizeof *h.v, cmp_cand);
   size_t n = h.n > (size_t)q->limit ? (size_t)q->limit : h.n;
   out->has_more = h.n > (size_t)q->limit;
@@ -1906,11 +2420,12 @@ int search_index_search(const SearchIndex *ix, Store *st, const Query *q, time_t
   /* the hits' texts from the store, in one call (one round trip on a server) */
   long long ids[QUERY_MAX_LIMIT + 1];
   StoreNoticeText texts[QUERY_MAX_LIMIT + 1];
-  for (size_t i = 0; i < n; i++) ids[i] = ix->row[h.v[i].doc];
+  for (size_t i = 0; i < n; i++) ids[i] = x->segs[h.v[i].seg]->row[h.v[i].doc];
   int rc = store_notice_texts(st, ids, n, texts, err);
-  for (size_t i = 0; i < n && rc == 0; i++) fill_hit(&e, &texts[i], &h.v[i], &out->hits[out->n++]);
+  for (size_t i = 0; i < n && rc == 0; i++) fill_hit(&E[h.v[i].seg], &texts[i], &h.v[i], &out->hits[out->n++]);
   free(h.v);
-  exec_release(&e);
+  for (size_t s = 0; s < S; s++) exec_release(&E[s]);
+  free(E);
   if (rc) store_results_release(out);
   return rc;
 }

@@ -26,10 +26,25 @@
  * search/token.h; where that differs from FTS5's unicode61 (rare non-Latin
  * scripts), so do the matches.
  *
- * The index is a snapshot of the store at one change sequence (the newest
- * release it saw); the portal builds a new one when the store moves on and
- * swaps it in (web/app.c). A built index is immutable and may be searched by
- * any number of threads at once. */
+ * The index is made of segments, each such an index over some of the
+ * notices, and a SearchIndex is a snapshot of them: a set of segments and,
+ * per segment, the docs replaced by a newer copy of their notice in another
+ * (its deletions). The segments are
+ *   - ranges: every notice with a row id in a range, read at one sequence;
+ *     the first build cuts the store into ranges of at most 131,072 notices;
+ *   - deltas: the notices changed after a sequence (the store's change feed,
+ *     store_index_changes), read at a later one.
+ * search_index_update adds a delta for what changed since the snapshot's
+ * sequence: a new snapshot that shares every segment with the old one. Of two
+ * copies of a notice, the one read at the larger sequence is live. A merge
+ * (search_index_merge_plan, _build, _install) reads one part of the store
+ * again -- a range holding many of the deltas' notices, or the newest deltas
+ * as one -- so the deltas stay few and small and memory never holds a second
+ * copy of more than one range. A search runs over every segment with the
+ * statistics of every live notice (N, avgdl, each phrase's n_i, less the
+ * replaced docs), into one page: the same answer as one index over the
+ * store, whatever the segments. Snapshots and segments are immutable once
+ * made and may be searched by any number of threads at once. */
 #ifndef SEARCH_INDEX_H
 #define SEARCH_INDEX_H
 
@@ -43,16 +58,44 @@
 
 typedef struct SearchIndex SearchIndex;
 
-/* Reads every notice of st (one consistent snapshot) into a new index. */
+/* Reads every notice of st into a new index (range segments). */
 int search_index_build(Store *st, SearchIndex **out, Err *err);
+/* A new snapshot: ix and a delta of the notices st changed after ix's
+ * sequence (none: the same segments at st's newest sequence). */
+int search_index_update(const SearchIndex *ix, Store *st, SearchIndex **out, Err *err);
 void search_index_free(SearchIndex *ix);
+
+/* A merge, in three steps so that only the last needs the current snapshot:
+ * plan on a snapshot (NULL: nothing to merge), build from the store (the
+ * long part), install into the snapshot current by then (deltas added
+ * meanwhile are kept: the sequence rule orders the copies). */
+typedef struct SearchMerge SearchMerge;
+SearchMerge *search_index_merge_plan(const SearchIndex *ix);
+int search_merge_build(SearchMerge *m, Store *st, Err *err);
+SearchIndex *search_merge_install(const SearchIndex *cur, SearchMerge *m);
+void search_merge_describe(const SearchMerge *m, char *out, size_t cap); /* for the log */
+void search_merge_free(SearchMerge *m);
+
+/* Process-wide, for tests (0: the default): a range segment's notices at
+ * most (131,072); the deltas' live notices that start a merge into the
+ * ranges (16,384, or 1 in 64 of the notices when more); the deltas that
+ * start a merge of deltas (8). */
+void search_index_set_limits(size_t range_docs, size_t delta_docs, unsigned max_deltas);
+
+/* What changed since sequence after_seq: fn for each live notice whose newest
+ * release came after it, in no particular order (saved searches and alerts
+ * run over these). */
+void search_index_each_change(const SearchIndex *ix, int64_t after_seq,
+                              void (*fn)(void *ctx, const char *ocid, long long row, int64_t seq), void *ctx);
 
 typedef struct {
   int64_t seq;      /* the store's change sequence the index reflects */
-  size_t notices, words, postings;
+  size_t notices;   /* live */
+  size_t segments, deltas, replaced; /* replaced: docs with a newer copy in another segment */
+  size_t words, postings; /* summed over the segments */
   size_t dense_words; /* common words held as bitmaps too (1 in 16 notices or more) */
   size_t bytes;     /* memory held */
-  double build_s;   /* seconds the build took */
+  double build_s;   /* seconds its segments took to read */
 } SearchIndexInfo;
 void search_index_info(const SearchIndex *ix, SearchIndexInfo *out);
 int64_t search_index_seq(const SearchIndex *ix);

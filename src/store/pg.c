@@ -2389,7 +2389,8 @@ static size_t split_codes(char *s, int kinds, const char **v) {
 
 /* Every notice (after_seq < 0) or those changed after after_seq, in one
  * snapshot, fetched through a cursor. */
-static int index_read(Pg *p, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
+static int index_read(Pg *p, int64_t after_seq, long long after_id, long long upto_id, StoreIndexFn fn, void *ctx,
+                      int64_t *last_seq, Err *err) {
   const char *what = "cannot read the notices for the search index";
   int rc = ERR_DB, in_tx = 0;
   PGresult *r = NULL;
@@ -2409,17 +2410,20 @@ static int index_read(Pg *p, int64_t after_seq, StoreIndexFn fn, void *ctx, int6
   r = NULL;
   in_tx = p->in_txn = 1; /* no retry on another connection: it would leave the snapshot */
   if (pg_last_seq(p, last_seq, err)) goto out;
-  char after[32];
+  char after[32], lo[32], hi[32];
   snprintf(after, sizeof after, "%lld", (long long)after_seq);
-  const char *av[1] = {after};
+  snprintf(lo, sizeof lo, "%lld", after_id);
+  snprintf(hi, sizeof hi, "%lld", upto_id);
+  const char *av[3] = {after, lo, hi};
   r = PQexecParams(p->conn,
                    "DECLARE ph_scan NO SCROLL CURSOR FOR SELECT n.id, n.ocid, n.title, n.description, n.buyer_name,"
                    " n.cpv_text, n.status, n.deadline, n.published, n.buyer_id, n.value, n.sme, n.vcse,"
                    " (SELECT string_agg(region, chr(31) ORDER BY region) FROM notice_region WHERE notice_id = n.id),"
                    " (SELECT string_agg(code || chr(30) || kind, chr(31) ORDER BY code) FROM notice_cpv"
-                   "  WHERE notice_id = n.id)"
-                   " FROM notice n WHERE $1::bigint < 0 OR n.last_seq > $1::bigint ORDER BY n.id",
-                   1, NULL, av, NULL, NULL, 0);
+                   "  WHERE notice_id = n.id), n.last_seq"
+                   " FROM notice n WHERE ($1::bigint < 0 OR n.last_seq > $1::bigint)"
+                   " AND n.id > $2::bigint AND n.id <= $3::bigint ORDER BY n.id",
+                   3, NULL, av, NULL, NULL, 0);
   if (PQresultStatus(r) != PGRES_COMMAND_OK) {
     pg_err(p, err, what, r);
     goto out;
@@ -2450,6 +2454,7 @@ static int index_read(Pg *p, int64_t after_seq, StoreIndexFn fn, void *ctx, int6
       d.has_value = col_double(r, i, 10, &d.value);
       d.sme = col_flag(r, i, 11);
       d.vcse = col_flag(r, i, 12);
+      d.seq = col_int(r, i, 15);
       free(regions);
       free(cpvs);
       regions = col_dup(r, i, 13);
@@ -2476,12 +2481,13 @@ out:
   return rc;
 }
 
-static int pg_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
-  return index_read(impl, -1, fn, ctx, last_seq, err);
+static int pg_index_scan(void *impl, long long after_id, long long upto_id, StoreIndexFn fn, void *ctx,
+                         int64_t *last_seq, Err *err) {
+  return index_read(impl, -1, after_id, upto_id, fn, ctx, last_seq, err);
 }
 
 static int pg_index_changes(void *impl, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
-  return index_read(impl, after_seq < 0 ? 0 : after_seq, fn, ctx, last_seq, err);
+  return index_read(impl, after_seq < 0 ? 0 : after_seq, 0, INT64_MAX, fn, ctx, last_seq, err);
 }
 
 /* ---- search ----------------------------------------------------------------------------- */

@@ -249,7 +249,7 @@ int store_sqlite_scan_chunk = 20000;
 
 #define DOC_COLS                                                                                                 \
   "SELECT id, ocid, title, description, buyer_name, cpv_text, status, deadline, published, buyer_id, value, sme, " \
-  "vcse FROM notice"
+  "vcse, last_seq FROM notice"
 
 /* A notice row of DOC_COLS with its regions and CPV codes as the index needs it. */
 static void doc_from_row(sqlite3_stmt *st, const Side *reg, const Side *cpv, StoreIndexDoc *d) {
@@ -267,6 +267,7 @@ static void doc_from_row(sqlite3_stmt *st, const Side *reg, const Side *cpv, Sto
   if ((d->has_value = sqlite3_column_type(st, 10) != SQLITE_NULL)) d->value = sqlite3_column_double(st, 10);
   d->sme = flag_col(st, 11);
   d->vcse = flag_col(st, 12);
+  d->seq = sqlite3_column_int64(st, 13);
   d->regions = reg->v;
   d->n_regions = reg->n;
   d->cpv = cpv->v;
@@ -280,7 +281,8 @@ static void side_release(Side *s) {
   free(s->kind);
 }
 
-int store_sqlite_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
+int store_sqlite_index_scan(void *impl, long long after_id, long long upto_id, StoreIndexFn fn, void *ctx,
+                            int64_t *last_seq, Err *err) {
   const char *path;
   sqlite3 *db = store_sqlite_db(impl, &path);
   sqlite3_stmt *st = NULL, *hi_q = NULL;
@@ -300,7 +302,7 @@ int store_sqlite_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *las
                          " ORDER BY notice_id, code",
                          -1, &cpv.st, NULL) != SQLITE_OK)
     goto dberr;
-  for (sqlite3_int64 lo = 0;;) {
+  for (sqlite3_int64 lo = after_id < 0 ? 0 : after_id;;) {
     if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) goto dberr;
     in_tx = 1;
     /* this chunk: ids in (lo, hi] */
@@ -310,6 +312,7 @@ int store_sqlite_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *las
     int step = sqlite3_step(hi_q);
     if (step == SQLITE_ROW) hi = sqlite3_column_int64(hi_q, 0);
     else if (step != SQLITE_DONE) goto dberr;
+    if (hi >= upto_id) hi = upto_id;
     sqlite3_reset(hi_q);
     sqlite3_stmt *three[] = {st, reg.st, cpv.st};
     for (int k = 0; k < 3; k++) {
@@ -332,7 +335,7 @@ int store_sqlite_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *las
     for (int k = 0; k < 3; k++) sqlite3_reset(three[k]);
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     in_tx = 0;
-    if (hi == INT64_MAX || last == lo) break;
+    if (hi == upto_id || last == lo) break;
     lo = hi;
   }
   rc = 0;

@@ -113,7 +113,12 @@ int store_search(Store *st, const struct Query *q, time_t now, StoreResults *out
 int store_org_get(Store *st, long long id, Org *out, Err *err) { return st->ops->org_get(st->impl, id, out, err); }
 
 int store_index_scan(Store *st, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {
-  return st->ops->index_scan(st->impl, fn, ctx, last_seq, err);
+  return st->ops->index_scan(st->impl, 0, INT64_MAX, fn, ctx, last_seq, err);
+}
+
+int store_index_scan_range(Store *st, long long after_id, long long upto_id, StoreIndexFn fn, void *ctx,
+                           int64_t *last_seq, Err *err) {
+  return st->ops->index_scan(st->impl, after_id, upto_id, fn, ctx, last_seq, err);
 }
 
 int store_index_changes(Store *st, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err) {

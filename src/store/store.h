@@ -149,6 +149,7 @@ int store_org_get(Store *st, long long id, Org *out, Err *err);
  * One notice as the index needs it; strings valid during the callback only. */
 typedef struct {
   long long id; /* row id: stable, and new notices get larger ones */
+  int64_t seq;  /* the sequence of the notice's newest release */
   const char *ocid, *title, *description, *buyer_name, *cpv_text;
   const char *status, *deadline, *published; /* stored text; deadline and published may be NULL */
   long long buyer_id;                         /* 0 when none */
@@ -168,6 +169,10 @@ typedef int (*StoreIndexFn)(void *ctx, const StoreIndexDoc *d, Err *err);
  * than *last_seq: a reader that follows the sequence reads it again. fn
  * returning non-zero stops and is returned. */
 int store_index_scan(Store *st, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
+/* The same for the notices with row ids in (after_id, upto_id] only (a part
+ * of the search index rebuilt on its own). */
+int store_index_scan_range(Store *st, long long after_id, long long upto_id, StoreIndexFn fn, void *ctx,
+                           int64_t *last_seq, Err *err);
 /* The change feed: calls fn, in row id order, for every notice changed after
  * sequence after_seq (a release of it stored with a larger sequence number),
  * at its current version, all in one read snapshot whose newest sequence is

@@ -26,7 +26,7 @@ typedef struct {
   int (*fts)(void *impl, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err);
   int (*search)(void *impl, const struct Query *q, time_t now, StoreResults *out, Err *err);
   int (*org_get)(void *impl, long long id, Org *out, Err *err);
-  int (*index_scan)(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
+  int (*index_scan)(void *impl, long long after_id, long long upto_id, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
   int (*index_changes)(void *impl, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
   int (*last_seq)(void *impl, int64_t *out, Err *err);
   int (*notice_texts)(void *impl, const long long *ids, size_t n, StoreNoticeText *out, Err *err);
@@ -47,7 +47,7 @@ struct sqlite3;
 struct sqlite3 *store_sqlite_db(void *impl, const char **path);
 int store_sqlite_search(void *impl, const struct Query *q, time_t now, StoreResults *out, Err *err);
 int store_sqlite_org_get(void *impl, long long id, Org *out, Err *err);
-int store_sqlite_index_scan(void *impl, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
+int store_sqlite_index_scan(void *impl, long long after_id, long long upto_id, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
 int store_sqlite_index_changes(void *impl, int64_t after_seq, StoreIndexFn fn, void *ctx, int64_t *last_seq, Err *err);
 int store_sqlite_last_seq(void *impl, int64_t *out, Err *err);
 int store_sqlite_notice_texts(void *impl, const long long *ids, size_t n, StoreNoticeText *out, Err *err);
