@@ -1,16 +1,21 @@
 /* live.h -- a search index kept current with its store.
  *
- * live_index_start builds the first index (search/index.h) before it returns,
- * then a background thread with its own read connection watches the store's
- * change sequence (store_last_seq, every poll interval) and, when it has moved
- * on, builds a new index and swaps it in. Searches take the current index with
- * live_index_acquire and give it back with live_index_release; an index is
- * freed when it has been replaced and the last search using it is done. So a
- * search always runs on one consistent snapshot, and new releases show in
- * search results within about one build time (seconds at a million notices;
- * BENCHMARKS.md) plus the poll interval. Rebuilds wait at least as long as the
- * previous build took, so a busy ingest costs the portal at most about half
- * a core. */
+ * live_index_start builds the first index (search/index.h) before it returns.
+ * Then two threads, each with its own read connection, keep it current:
+ *   - the watcher reads the store's change sequence (store_last_seq, every
+ *     poll interval) and, when it has moved on, adds a delta of the notices
+ *     changed since (search_index_update: milliseconds for a few notices)
+ *     and swaps the new snapshot in;
+ *   - the merger, after each swap, merges while there is something to merge
+ *     (search_index_merge_plan: many deltas, or deltas holding many notices),
+ *     reading that part of the store again without holding up the watcher,
+ *     and swaps the result into whatever snapshot is current by then.
+ * Searches take the current snapshot with live_index_acquire and give it back
+ * with live_index_release; a snapshot is freed when it has been replaced and
+ * the last search using it is done (its segments when no snapshot holds
+ * them). So a search always runs on one consistent snapshot, and a release
+ * committed by any process is searchable within about a poll interval plus
+ * the time to read what changed. */
 #ifndef LIVE_H
 #define LIVE_H
 
@@ -34,8 +39,12 @@ void live_index_release(LiveIndex *li, const SearchIndex *ix);
  * before the first index. */
 int64_t live_index_seq(LiveIndex *li);
 
-/* Builds a new index now if the store has changed (what the thread does on
- * each poll). 1 when a new index was swapped in, 0 when nothing changed, <0. */
+/* Brings the index up to date now if the store has changed (what the watcher
+ * does on each poll). 1 when a new snapshot was swapped in, 0 when nothing
+ * changed, <0. */
 int live_index_refresh(LiveIndex *li, Err *err);
+/* One merge now if one is due (what the merger does). 1 when a merged
+ * snapshot was swapped in, 0 when nothing was due, <0. */
+int live_index_merge(LiveIndex *li, Err *err);
 
 #endif

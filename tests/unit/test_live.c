@@ -180,6 +180,9 @@ int main(void) {
     return done_testing();
   }
   ok(ingest_batch(w, "ocds-live0", 1, FIRST_NOTICES) == 0, "first notices ingested");
+  /* small segments, so that the merger merges deltas and reads ranges
+   * again while the searches run */
+  search_index_set_limits(64, 30, 2);
   if (!ok(live_index_start(path, 5, NULL, &li, &err) == 0, "live index started")) {
     printf("# %s\n", err.msg);
     return done_testing();
@@ -235,6 +238,15 @@ int main(void) {
   is_int((long long)info.notices, ss.notices, "the live index holds every stored notice");
   is_int(info.seq, ss.last_seq, "the live index reflects the store's last change");
   is_int(live_index_refresh(li, &err), 0, "a refresh with nothing new builds nothing");
+  while (live_index_merge(li, &err) > 0) {
+  }
+  ix = live_index_acquire(li);
+  search_index_info(ix, &info);
+  live_index_release(li, ix);
+  printf("# after the merges: %zu segments, %zu deltas, %zu replaced\n", info.segments, info.deltas, info.replaced);
+  ok(info.segments >= (size_t)(ss.notices + 63) / 64 && info.deltas <= 2, "the merger read the new notices into ranges of 64");
+  is_int((long long)info.notices, ss.notices, "after the merges, the index still holds every stored notice");
+  search_index_set_limits(0, 0, 0);
 
   live_index_stop(li);
   store_close(w);
