@@ -89,8 +89,8 @@ int live_index_refresh(LiveIndex *li, Err *err) {
   SearchIndex *ix;
   double t0 = now_s();
   if ((rc = cur ? search_index_update(cur, li->st, &ix, err) : search_index_build(li->st, &ix, err))) goto out;
-  li->last_build_s = now_s() - t0;
-  if (!cur) say(li, ix, "built");
+  if (cur) li->last_build_s = now_s() - t0; /* the first build is no measure of an update */
+  else say(li, ix, "built");
   install(li, ix);
   rc = 1;
 out:
