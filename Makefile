@@ -156,7 +156,7 @@ bench: deps
 	./bench/pages.sh
 	./bench/pages.sh --long-tail 10000
 
-# The same on PostgreSQL, on a server of its own in var/bench/pg (scripts/pg.sh),
+# The same on PostgreSQL (ingest, search, freshness), on a server of its own in var/bench/pg (scripts/pg.sh),
 # halted at the end with its data kept: the next run searches the same store
 # again unless BENCH_PG_FRESH=1 (or it is empty). Reuses `make bench`'s input.
 # The ingest runs SQLite (into a file of its own, removed after) and then
@@ -164,14 +164,15 @@ bench: deps
 # SQLite's (target >= 0.33).
 PGBIN := /usr/lib/postgresql/15/bin
 bench-pg: deps
-	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search
+	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search build/opt/bench/fresh
 	@url=$$(./scripts/pg.sh start var/bench/pg) || exit 1; dir=$$(pwd)/var/bench/pg; \
 	  n=$$($(PGBIN)/psql "$$url" -XAtqc 'SELECT count(*) FROM release' 2>/dev/null || echo 0); \
 	  if [ "$(BENCH_PG_FRESH)" = 1 ] || [ "$${n:-0}" = 0 ]; then \
 	    $(PGBIN)/dropdb -h "$$dir" --if-exists powerhouse && $(PGBIN)/createdb -h "$$dir" powerhouse && \
 	    ./build/opt/bench/ingest --db "$$url" $(BENCH_ARGS) || { ./scripts/pg.sh halt var/bench/pg; exit 1; }; \
 	  fi; \
-	  ./build/opt/bench/search --db "$$url"; rc=$$?; ./scripts/pg.sh halt var/bench/pg; exit $$rc
+	  ./build/opt/bench/search --db "$$url" && ./build/opt/bench/fresh --db "$$url"; rc=$$?; \
+	  ./scripts/pg.sh halt var/bench/pg; exit $$rc
 
 build/opt/bench/%: build/opt/bench/%.o build/opt/libpowerhouse.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)

@@ -2214,7 +2214,7 @@ struct SearchMerge {
   Seg **drop; /* the segments the merge replaces (referenced) */
   size_t n_drop;
   Seg **built;
-  size_t n_built;
+  size_t n_built, docs;
   double took;
 };
 
@@ -2285,6 +2285,7 @@ int search_merge_build(SearchMerge *m, Store *st, Err *err) {
   int rc = read_segs(st, m->is_delta, m->since, m->after_id, m->upto_id, atomic_load(&lim_range), &m->built,
                      &m->n_built, err);
   m->took = now_s() - t0;
+  for (size_t i = 0; rc == 0 && i < m->n_built; i++) m->docs += m->built[i]->n;
   return rc;
 }
 
@@ -2311,12 +2312,13 @@ void search_merge_free(SearchMerge *m) {
 }
 
 void search_merge_describe(const SearchMerge *m, char *out, size_t cap) {
-  size_t docs = 0;
-  for (size_t i = 0; i < m->n_built; i++) docs += m->built[i]->n;
   if (m->is_delta)
-    snprintf(out, cap, "%zu deltas merged into one of %zu notices in %.2f s", m->n_drop, docs, m->took);
+    snprintf(out, cap, "%zu deltas merged into one of %zu notices in %.2f s", m->n_drop, m->docs, m->took);
+  else if (m->upto_id == INT64_MAX)
+    snprintf(out, cap, "row ids from %lld on read again (%zu notices) in %.2f s", m->after_id + 1, m->docs, m->took);
   else
-    snprintf(out, cap, "row ids %lld..%lld read again (%zu notices) in %.2f s", m->after_id + 1, m->upto_id == INT64_MAX ? -1LL : m->upto_id, docs, m->took);
+    snprintf(out, cap, "row ids %lld to %lld read again (%zu notices) in %.2f s", m->after_id + 1, m->upto_id, m->docs,
+             m->took);
 }
 
 void search_index_info(const SearchIndex *x, SearchIndexInfo *out) {
