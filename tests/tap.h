@@ -56,6 +56,17 @@ static inline int done_testing(void) {
   return tap_failed ? 1 : 0;
 }
 
+/* Removes a test's SQLite store: the file and its -wal and -shm. */
+#include <unistd.h>
+static inline void tap_unlink_db(const char *path) {
+  char side[4096];
+  unlink(path);
+  snprintf(side, sizeof side, "%s-wal", path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", path);
+  unlink(side);
+}
+
 /* Where the shared data lives: $POWERHOUSE_SHARED or ../shared. */
 static inline const char *tap_shared(void) {
   const char *s = getenv("POWERHOUSE_SHARED");

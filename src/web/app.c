@@ -32,11 +32,16 @@ const Route *app_routes(size_t *n) {
   return routes;
 }
 
+/* A connection of a thread, opened on first use. */
 typedef struct {
   Store *st;
   time_t tried;    /* when opening last failed (0: never) */
   Err why;         /* why it failed */
   char logged[17]; /* the request that logged why last */
+} Conn;
+
+typedef struct {
+  Conn read, write; /* write: only for ROUTE_WRITE routes */
 } ThreadState;
 
 static void *thread_init(void *appv) {
@@ -46,26 +51,40 @@ static void *thread_init(void *appv) {
 static void thread_done(void *appv, void *state) {
   ThreadState *ts = state;
   if (!ts) return;
-  store_close(ts->st);
+  store_close(ts->read.st);
+  store_close(ts->write.st);
   free(ts);
+}
+
+static Store *conn_get(Request *r, Conn *c, int flags) {
+  if (!c->st && time(NULL) != c->tried) {
+    App *app = r->app;
+    err_clear(&c->why);
+    if (store_open(app->db_url, flags, &c->st, &c->why)) {
+      c->st = NULL;
+      c->tried = time(NULL);
+    }
+  }
+  if (!c->st && strcmp(c->logged, r->id) != 0) { /* once per request, with its id */
+    req_log_error(r, "%s", c->why.msg);
+    snprintf(c->logged, sizeof c->logged, "%s", r->id);
+  }
+  return c->st;
 }
 
 Store *app_store(Request *r) {
   ThreadState *ts = server_thread_state();
+  return ts ? conn_get(r, &ts->read, STORE_READONLY) : NULL;
+}
+
+Store *app_store_write(Request *r) {
+  ThreadState *ts = server_thread_state();
   if (!ts) return NULL;
-  if (!ts->st && time(NULL) != ts->tried) {
-    App *app = r->app;
-    err_clear(&ts->why);
-    if (store_open(app->db_url, STORE_READONLY, &ts->st, &ts->why)) {
-      ts->st = NULL;
-      ts->tried = time(NULL);
-    }
+  if (!(r->route_flags & ROUTE_WRITE)) { /* a route that may not write */
+    req_log_error(r, "a write connection asked for by %s %s, a route not flagged ROUTE_WRITE", r->method, r->path);
+    return NULL;
   }
-  if (!ts->st && strcmp(ts->logged, r->id) != 0) { /* once per request, with its id */
-    req_log_error(r, "%s", ts->why.msg);
-    snprintf(ts->logged, sizeof ts->logged, "%s", r->id);
-  }
-  return ts->st;
+  return conn_get(r, &ts->write, 0);
 }
 
 const char *app_base_url(Request *r) {
@@ -164,7 +183,7 @@ static void on_listen(void *appv, const char *host, unsigned port) {
   fflush(stdout);
 }
 
-int app_serve(App *app, const char *listen, FILE *access_log, Err *err) {
+void app_server_config(App *app, const char *listen, FILE *access_log, ServerConfig *out) {
   ServerConfig cfg = {0};
   cfg.listen = listen;
   cfg.routes = routes;
@@ -177,6 +196,12 @@ int app_serve(App *app, const char *listen, FILE *access_log, Err *err) {
   cfg.thread_init = thread_init;
   cfg.thread_done = thread_done;
   cfg.trusted_proxy = app->trusted_proxy;
+  *out = cfg;
+}
+
+int app_serve(App *app, const char *listen, FILE *access_log, Err *err) {
+  ServerConfig cfg;
+  app_server_config(app, listen, access_log, &cfg);
   int own = !app->store_search && !app->index; /* the caller may bring a running index */
   if (own && live_index_start(app->db_url, app->index_poll_ms, stderr, &app->index, err)) return err->code;
   if (!app->no_page_cache) app->pages = page_cache_new(4096);

@@ -1,6 +1,6 @@
 /* app.h -- the portal application behind the HTTP server: its routes, the
- * state every handler shares, and a read connection to the store per server
- * thread. Handlers live in api.c (JSON API and OCDS downloads) and pages.c
+ * state every handler shares, and per server thread a read connection to the
+ * store and, for the routes that write, a write connection. Handlers live in api.c (JSON API and OCDS downloads) and pages.c
  * (HTML). */
 #ifndef APP_H
 #define APP_H
@@ -34,6 +34,10 @@ typedef struct {
 
 /* Runs the portal until SIGINT/SIGTERM. */
 int app_serve(App *app, const char *listen, FILE *access_log, Err *err);
+/* The server configuration app_serve runs with (routes, per-thread
+ * connections, listening callback): for tests that run the portal's threads
+ * with routes of their own. */
+void app_server_config(App *app, const char *listen, FILE *access_log, ServerConfig *out);
 
 /* The route table (for tests that check every route). */
 const Route *app_routes(size_t *n);
@@ -45,6 +49,11 @@ int app_base_url_check(const char *url, Err *err);
 /* This thread's connection (opened on first use; NULL while the store cannot
  * be opened: the reason is logged, answer with app_unavailable / page_unavailable). */
 Store *app_store(Request *r);
+/* This thread's write connection, for a route flagged ROUTE_WRITE only
+ * (another route gets NULL, and the log says which asked); opened on first
+ * use, as app_store. A write goes through ingest/apply.h (one transaction per
+ * change); the live index finds it on its next poll like any other. */
+Store *app_store_write(Request *r);
 /* The base of absolute URLs (no trailing '/'). */
 const char *app_base_url(Request *r);
 time_t app_now(Request *r);

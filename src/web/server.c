@@ -907,6 +907,7 @@ static enum MHD_Result dispatch(ReqState *st) {
   r->status = 200;
   if (hit) {
     r->capture = capture ? req_strdup(r, capture) : NULL;
+    r->route_flags = hit->flags;
     st->suspend = 0;
     if ((hit->flags & ROUTE_HEAVY) && req_heavy(r) != 0) return st->suspend ? suspend_for_heavy(st) : respond(st);
     hit->handler(r);

@@ -87,6 +87,7 @@ struct Request {
   const char *body;      /* request body (POST), NUL-terminated; "" when none */
   size_t body_len;
   void *app;             /* the pointer given to server_run (the application's state) */
+  unsigned route_flags;  /* the matched route's flags */
 
   /* the response, filled by the handler */
   int status;            /* default 200 */
@@ -146,7 +147,10 @@ void req_stream(Request *r, StreamMore more, void (*done)(Request *r));
 
 typedef void (*Handler)(Request *r);
 
-enum { ROUTE_HEAVY = 1 }; /* Route.flags */
+/* Route.flags: ROUTE_HEAVY, bulk work run under the heavy semaphore;
+ * ROUTE_WRITE, the handler writes to the store (the application gives such a
+ * route, and only such a route, a write connection). */
+enum { ROUTE_HEAVY = 1, ROUTE_WRITE = 2 };
 
 /* A route: method ("GET" also serves HEAD) and a path pattern: an exact path
  * ("/notices"), or a prefix ending in '*' ("/notices/" then '*') whose remainder is
@@ -158,7 +162,7 @@ typedef struct {
   const char *method;
   const char *pattern;
   Handler handler;
-  unsigned flags; /* ROUTE_HEAVY: bulk work, run under the heavy semaphore */
+  unsigned flags; /* ROUTE_HEAVY, ROUTE_WRITE */
 } Route;
 
 typedef struct {

@@ -354,12 +354,7 @@ static void test_empty(void) {
   ok(ok_all, "an empty store's index answers every query with nothing (%s)", err.msg);
   search_index_free(ex);
   store_close(es);
-  unlink(path);
-  char aux[64];
-  snprintf(aux, sizeof aux, "%s-wal", path);
-  unlink(aux);
-  snprintf(aux, sizeof aux, "%s-shm", path);
-  unlink(aux);
+  tap_unlink_db(path);
 }
 
 int main(void) {
@@ -493,11 +488,6 @@ int main(void) {
 
   search_index_free(ix);
   store_close(st);
-  unlink(path);
-  char aux[64];
-  snprintf(aux, sizeof aux, "%s-wal", path);
-  unlink(aux);
-  snprintf(aux, sizeof aux, "%s-shm", path);
-  unlink(aux);
+  tap_unlink_db(path);
   return done_testing();
 }

@@ -250,11 +250,6 @@ int main(void) {
 
   live_index_stop(li);
   store_close(w);
-  unlink(path);
-  char aux[64];
-  snprintf(aux, sizeof aux, "%s-wal", path);
-  unlink(aux);
-  snprintf(aux, sizeof aux, "%s-shm", path);
-  unlink(aux);
+  tap_unlink_db(path);
   return done_testing();
 }

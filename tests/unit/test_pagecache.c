@@ -215,11 +215,6 @@ int main(void) {
   buf_release(&b);
   fclose(access_log);
   store_close(w);
-  unlink(path);
-  char aux[64];
-  snprintf(aux, sizeof aux, "%s-wal", path);
-  unlink(aux);
-  snprintf(aux, sizeof aux, "%s-shm", path);
-  unlink(aux);
+  tap_unlink_db(path);
   return done_testing();
 }

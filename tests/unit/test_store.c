@@ -231,11 +231,6 @@ int main(void) {
   store_close(st);
 
   buf_release(&url);
-  unlink(path);
-  char side[600];
-  snprintf(side, sizeof side, "%s-wal", path);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-shm", path);
-  unlink(side);
+  tap_unlink_db(path);
   return done_testing();
 }

@@ -755,12 +755,7 @@ out:
   store_close(a);
   store_close(b);
   buf_release(&url);
-  unlink(path);
-  char side[600];
-  snprintf(side, sizeof side, "%s-wal", path);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-shm", path);
-  unlink(side);
+  tap_unlink_db(path);
 }
 
 /* ---- batch writes ------------------------------------------------------------------
@@ -988,12 +983,7 @@ out:
   store_close(one);
   store_close(batch);
   store_close(lite);
-  unlink(lite_path);
-  char side[600];
-  snprintf(side, sizeof side, "%s-wal", lite_path);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-shm", lite_path);
-  unlink(side);
+  tap_unlink_db(lite_path);
 }
 
 int main(void) {
