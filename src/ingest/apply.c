@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "base/buf.h"
 #include "ingest/stored.h"
 #include "ocds/derive.h"
@@ -93,6 +95,80 @@ int apply_rederive_all(Store *st, time_t now, size_t batch, FILE *progress, size
   return rc;
 }
 
+/* For store_releases_add: a release that lost to a stored one with other
+ * bytes may be the same JSON value (keys in another order). */
+typedef struct {
+  const ApplyItem *items;
+  unsigned char *same;
+} Conflicts;
+
+static void on_conflict(void *ctx, size_t i, const char *json, size_t len) {
+  Conflicts *c = ctx;
+  Release stored;
+  Err ignore = ERR_INIT;
+  if (c->items[i].tree && release_parse(json, len, &stored, &ignore) == 0) {
+    c->same[i] = cJSON_Compare(stored.root, c->items[i].tree, 1) ? 1 : 0;
+    release_release(&stored);
+  }
+}
+
+int apply_batch(Store *st, const ApplyItem *items, size_t n, const ApplyGroup *groups, size_t n_groups, time_t now,
+                int *res, ApplyCounts *counts, Err *err) {
+  StoreRelease *sr = xmalloc((n ? n : 1) * sizeof *sr);
+  unsigned char *known = xcalloc(n ? n : 1, 1), *same = xcalloc(n ? n : 1, 1);
+  const Notice **put = xmalloc((n_groups ? n_groups : 1) * sizeof *put);
+  Notice *compiled = xcalloc(n_groups ? n_groups : 1, sizeof *compiled);
+  size_t n_put = 0, n_compiled = 0;
+  ApplyCounts c = {0};
+  for (size_t i = 0; i < n; i++) sr[i] = items[i].sr;
+  Conflicts cf = {items, same};
+  int rc = store_releases_add(st, sr, n, res, known, on_conflict, &cf, err);
+  for (size_t gi = 0; rc == 0 && gi < n_groups; gi++) {
+    const ApplyGroup *gr = &groups[gi];
+    size_t n_added = 0, n_replaced = 0, last = 0;
+    for (size_t i = gr->first; i < gr->first + gr->n; i++) {
+      if (res[i] == STORE_ADDED || res[i] == STORE_REPLACED) {
+        n_added++, last = i;
+        if (res[i] == STORE_ADDED) c.added++;
+        else c.replaced++, n_replaced++;
+      } else if (res[i] == STORE_UNCHANGED || same[i]) {
+        res[i] = STORE_UNCHANGED;
+        c.unchanged++;
+      } else {
+        c.rejected++;
+      }
+    }
+    if (!n_added) continue;
+    /* the caller's notice holds when every release of the group is new, none
+     * replaced another (one id twice in the batch) and the store had nothing
+     * of its ocid before */
+    if (gr->notice && !known[gr->first] && n_added == gr->n && !n_replaced) {
+      put[n_put++] = gr->notice;
+    } else {
+      Notice *nt = &compiled[n_compiled++];
+      notice_init(nt);
+      rc = apply_compile(st, items[gr->first].sr.ocid, items[last].sr.source, now, nt, err);
+      if (rc == 1) rc = 0, n_compiled--, notice_release(nt); /* cannot be: a release was just stored */
+      else if (rc == 0) put[n_put++] = nt;
+    }
+  }
+  if (rc == 0 && (rc = store_notices_put(st, put, n_put, err)) == 0) {
+    c.notices = n_put;
+    counts->added += c.added;
+    counts->replaced += c.replaced;
+    counts->unchanged += c.unchanged;
+    counts->rejected += c.rejected;
+    counts->notices += c.notices;
+  }
+  for (size_t i = 0; i < n_compiled; i++) notice_release(&compiled[i]);
+  free(compiled);
+  free(put);
+  free(same);
+  free(known);
+  free(sr);
+  return rc;
+}
+
 int apply_release(Store *st, const char *json, size_t len, const char *source, time_t now, ApplyResult *res,
                   Err *err) {
   Release rel;
@@ -100,14 +176,10 @@ int apply_release(Store *st, const char *json, size_t len, const char *source, t
   int rc = release_parse(json, len, &rel, err);
   if (rc) return rc;
   if ((rc = store_begin(st, err))) goto out;
-  StoreRelease sr = {rel.ocid, rel.id, rel.date, json, len, release_hash(json, len), source};
-  rc = store_release_add(st, &sr, err);
-  if (rc >= 0) {
-    res->stored = rc;
-    rc = 0;
-    if (res->stored == STORE_ADDED || res->stored == STORE_REPLACED) rc = apply_notice(st, rel.ocid, source, now, err);
-  }
-  if (rc < 0) {
+  ApplyItem it = {{rel.ocid, rel.id, rel.date, json, len, release_hash(json, len), source}, rel.root};
+  ApplyGroup g = {0, 1, NULL};
+  ApplyCounts counts = {0};
+  if ((rc = apply_batch(st, &it, 1, &g, 1, now, &res->stored, &counts, err))) {
     store_rollback(st);
     goto out;
   }

@@ -13,7 +13,10 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "model/notice.h"
 #include "store/store.h"
+
+typedef struct cJSON cJSON;
 
 /* What apply_release did. */
 typedef struct {
@@ -25,10 +28,41 @@ typedef struct {
  * it, compiles its notice again from every stored release and writes the
  * notice with its derived rows. The same bytes again change nothing; another
  * text under a stored id with the same or a later date is not stored
- * (res->stored says which). 0, or <0 with err (ERR_JSON, ERR_OCDS, ERR_LIMIT
- * for a release that does not check, ERR_DB); nothing is written then. */
+ * (res->stored says which). apply_batch with one release. 0, or <0 with err
+ * (ERR_JSON, ERR_OCDS, ERR_LIMIT for a release that does not check, ERR_DB);
+ * nothing is written then. */
 int apply_release(Store *st, const char *json, size_t len, const char *source, time_t now, ApplyResult *res,
                   Err *err);
+
+/* One release of a batch: what is stored, and its parsed tree (a release
+ * that loses to a stored one with other bytes but the same JSON value -- its
+ * keys in another order -- counts as unchanged). */
+typedef struct {
+  StoreRelease sr;
+  const cJSON *tree;
+} ApplyItem;
+
+/* A batch's releases of one ocid: items[first .. first+n), in date order;
+ * notice: what the caller compiled from these releases alone (NULL: none),
+ * stored as it is when the store had nothing of the ocid and every release
+ * is new -- else the notice is compiled again from the store. */
+typedef struct {
+  size_t first, n;
+  const Notice *notice;
+} ApplyGroup;
+
+typedef struct {
+  uint64_t added, replaced, unchanged, rejected, notices;
+} ApplyCounts;
+
+/* The write path for a batch, inside the caller's transaction (the bulk
+ * pipeline's writer commits every few batches; apply_release one): stores
+ * every release in one store call, compiles the notice of every ocid that
+ * gained a release, and stores those notices with their derived rows in
+ * another. res[i] gets items[i]'s STORE_* (STORE_UNCHANGED too for the same
+ * JSON value); counts are added to. 0, or <0 with err: the caller rolls back. */
+int apply_batch(Store *st, const ApplyItem *items, size_t n, const ApplyGroup *groups, size_t n_groups, time_t now,
+                int *res, ApplyCounts *counts, Err *err);
 
 /* Compiles ocid's stored releases (those of the open transaction included)
  * and derives its notice with documents and history into out (notice_init'ed

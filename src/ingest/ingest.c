@@ -459,105 +459,48 @@ static void *reader_main(void *arg) {
 
 /* ---- writer ----------------------------------------------------------------------- */
 
-/* Compiles the notice of ocid again from every stored release (the batch's
- * new ones included: they are in the transaction) into n. The path for ocids
- * the store already had; a notice has a handful of releases. */
-static int compile_stored(Ingest *g, const char *ocid, const char *source, Notice *n, Err *err) {
-  int rc = apply_compile(g->st, ocid, source, g->opt->now ? g->opt->now : time(NULL), n, err);
-  return rc < 0 ? rc : 0;
-}
-
-/* The releases of a hand-over that lost to a stored one (STORE_CONFLICT): a
- * release whose bytes differ may still be the same JSON value as the one it
- * lost to (keys in another order), and then counts as unchanged. */
-typedef struct {
-  Item **items;       /* the releases in the order they went to the store */
-  unsigned char *same; /* same[i]: items[i] is the value it lost to */
-} Conflicts;
-
-static void on_conflict(void *ctx, size_t i, const char *json, size_t len) {
-  Conflicts *c = ctx;
-  Release stored;
-  Err ignore = ERR_INIT;
-  if (release_parse(json, len, &stored, &ignore) == 0) {
-    c->same[i] = cJSON_Compare(stored.root, c->items[i]->rel.root, 1) ? 1 : 0;
-    release_release(&stored);
-  }
-}
-
-/* Stores one hand-over in the open transaction (begun here when none is):
- * every release in one batch call, then every notice that changed in another
- * (store.h: a few round trips on a server database). */
+/* Stores one hand-over in the open transaction (begun here when none is)
+ * through apply_batch: every release in one store call, then every notice
+ * that changed in another (store.h: a few round trips on a server database). */
 static int write_batch(Ingest *g, Batch *b, Err *err) {
-  Store *st = g->st;
   size_t n = b->n;
-  StoreRelease *sr = xmalloc((n ? n : 1) * sizeof *sr);
+  ApplyItem *items = xmalloc((n ? n : 1) * sizeof *items);
+  ApplyGroup *groups = xmalloc((b->n_groups ? b->n_groups : 1) * sizeof *groups);
   int *res = xmalloc((n ? n : 1) * sizeof *res);
-  unsigned char *known = xcalloc(n ? n : 1, 1), *same = xcalloc(n ? n : 1, 1);
-  Item **added = xmalloc((n ? n : 1) * sizeof *added);
-  const Notice **put = xmalloc((b->n_groups ? b->n_groups : 1) * sizeof *put);
-  Notice *compiled = xcalloc(b->n_groups ? b->n_groups : 1, sizeof *compiled);
-  size_t n_put = 0, n_compiled = 0;
-  uint64_t a = 0, u = 0, rej = 0, rep = 0;
   int rc = 0;
   if (!g->in_txn) {
-    if ((rc = store_begin(st, err))) goto out;
+    if ((rc = store_begin(g->st, err))) goto out;
     g->in_txn = 1;
   }
   for (size_t i = 0; i < n; i++) { /* b->order: by ocid, each ocid's releases by date */
     Item *it = b->order[i];
-    sr[i] = (StoreRelease){it->rel.ocid, it->rel.id, it->rel.date, it->text, it->len, it->hash, it->source};
+    items[i] = (ApplyItem){{it->rel.ocid, it->rel.id, it->rel.date, it->text, it->len, it->hash, it->source},
+                           it->rel.root};
   }
-  Conflicts cf = {b->order, same};
-  if ((rc = store_releases_add(st, sr, n, res, known, on_conflict, &cf, err))) goto out;
   for (size_t gi = 0; gi < b->n_groups; gi++) {
     Group *gr = &b->groups[gi];
-    size_t n_added = 0, n_replaced = 0;
-    for (size_t k = 0; k < gr->n; k++) {
-      size_t i = gr->first + k;
-      Item *it = b->order[i];
-      if (res[i] == STORE_ADDED || res[i] == STORE_REPLACED) {
-        added[n_added++] = it;
-        if (res[i] == STORE_ADDED) a++;
-        else rep++, n_replaced++;
-      } else if (res[i] == STORE_UNCHANGED || same[i]) {
-        u++; /* same[i]: the same release with its keys in another order */
-      } else {
-        rej++;
-        report(g, "%s: byte %llu (line %llu): release %s of %s: a different release with this id and the same or a "
-               "later date is already stored; kept the stored one\n", it->file, (unsigned long long)it->offset,
-               (unsigned long long)it->line, it->rel.id, it->rel.ocid);
-      }
-    }
-    if (!n_added) continue;
-    /* the reader's notice holds when every release of the group is new, none
-     * replaced another (one id twice in the batch) and the store had nothing
-     * of its ocid before */
-    if (gr->ready && !known[gr->first] && n_added == gr->n && !n_replaced) {
-      put[n_put++] = &gr->notice;
-    } else {
-      Notice *nt = &compiled[n_compiled++];
-      notice_init(nt);
-      if ((rc = compile_stored(g, added[0]->rel.ocid, added[n_added - 1]->source, nt, err))) goto out;
-      put[n_put++] = nt;
-    }
+    groups[gi] = (ApplyGroup){gr->first, gr->n, gr->ready ? &gr->notice : NULL};
   }
-  if ((rc = store_notices_put(st, put, n_put, err))) goto out;
-  g->txn.notices += n_put;
-  g->txn.added += a;
-  g->txn.unchanged += u;
-  g->txn.rejected += rej;
-  g->txn.replaced += rep;
+  ApplyCounts c = {0};
+  if ((rc = apply_batch(g->st, items, n, groups, b->n_groups, g->opt->now ? g->opt->now : time(NULL), res, &c, err)))
+    goto out;
+  for (size_t i = 0; i < n; i++)
+    if (res[i] == STORE_CONFLICT) {
+      Item *it = b->order[i];
+      report(g, "%s: byte %llu (line %llu): release %s of %s: a different release with this id and the same or a "
+             "later date is already stored; kept the stored one\n", it->file, (unsigned long long)it->offset,
+             (unsigned long long)it->line, it->rel.id, it->rel.ocid);
+    }
+  g->txn.notices += c.notices;
+  g->txn.added += c.added;
+  g->txn.unchanged += c.unchanged;
+  g->txn.rejected += c.rejected;
+  g->txn.replaced += c.replaced;
   g->txn.releases += b->n;
 out:
-  for (size_t i = 0; i < n_compiled; i++) notice_release(&compiled[i]);
-  free(compiled);
-  free(put);
-  free(added);
-  free(same);
-  free(known);
   free(res);
-  free(sr);
+  free(groups);
+  free(items);
   return rc;
 }
 

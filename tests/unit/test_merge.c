@@ -115,10 +115,10 @@ static char *read_file(const char *path) {
   return buf_detach(&b, NULL);
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+static double cpu_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 #define OCID "ocds-213czf-A"
@@ -822,10 +822,10 @@ static double time_big(int n) {
   Err err = ERR_INIT;
   double best = 1e9;
   int good = 1;
-  for (int k = 0; k < 3; k++) {
-    double t0 = now_s();
+  for (int k = 0; k < 5; k++) { /* this thread's CPU time: other processes on the machine do not count */
+    double t0 = cpu_s();
     cJSON *c = merge_compile(rs, 2, &err);
-    double t = now_s() - t0;
+    double t = cpu_s() - t0;
     if (t < best) best = t;
     good &= c && cJSON_GetArraySize(at(c, "awards")) == n + n / 2 && cJSON_GetArraySize(at(c, "x")) == n + n / 2;
     if (c && k == 0) {
