@@ -114,7 +114,7 @@ typedef struct Phrase {
   struct Phrase *next;
 } Phrase;
 
-#define PHRASE_BUDGET (1u << 24) /* postings kept for phrases, in all (96 MB) */
+#define PHRASE_BUDGET (1u << 24) /* postings kept for phrases per 1,048,576 notices (96 MB) */
 
 /* A common word's matches as a bitmap, and what ranking a conjunction of
  * common words needs without walking their postings (run_dense):
@@ -1068,7 +1068,11 @@ static long long phrase_run(const Seg *ix, Alt *a, const char *key, const Term *
   pthread_mutex_lock(&m->mu);
   for (Phrase *p = m->phrases; p && !*t; p = p->next) /* another search may have kept it meanwhile */
     if (strcmp(p->key, key) == 0) *t = &p->t;
-  if (!*t && m->phrase_postings + n <= PHRASE_BUDGET) {
+  /* a segment keeps its share of the budget, so the whole index keeps about
+   * PHRASE_BUDGET at a million notices however it is cut */
+  size_t budget = (size_t)((uint64_t)PHRASE_BUDGET * ix->n >> 20);
+  if (budget < 65536) budget = 65536;
+  if (!*t && m->phrase_postings + n <= budget) {
     Phrase *p = xcalloc(1, sizeof *p);
     p->key = xstrdup(key);
     p->t.word = p->key;
