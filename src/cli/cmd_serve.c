@@ -24,7 +24,7 @@ static const char usage[] =
     "  --static DIR     CSS and JS (default build/static)\n"
     "  --now DATE       serve as if it were DATE (YYYY-MM-DD, tests and demos)\n"
     "  --search WHAT    index (default): searches run on an in-memory index built at\n"
-    "                   start and rebuilt when the store changes; store: on the\n"
+    "                   start and kept current as the store changes; store: on the\n"
     "                   database's own full-text engine (slower, no start-up cost)\n"
     "  --no-page-cache  render every notice page afresh (by default a rendered page\n"
     "                   is reused until the store changes or its text would change\n"
