@@ -1,5 +1,10 @@
 /* live.c -- see live.h. */
 #include <pthread.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +161,11 @@ int live_index_merge(LiveIndex *li, Err *err) {
  * there is something to merge; the watcher goes on adding deltas meanwhile. */
 static void *merge_loop(void *arg) {
   LiveIndex *li = arg;
+#ifdef __linux__
+  /* below the server's threads: a merge reading a range again (a second or
+   * so of one core) yields to the searches */
+  setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+#endif
   pthread_mutex_lock(&li->mu);
   while (!li->stop) {
     if (!li->merge_wanted) wait_for(li, &li->merge_cv, 10 * li->poll_ms / 1000.0);
