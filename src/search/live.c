@@ -32,6 +32,7 @@ struct LiveIndex {
   int stop, started, merger_started, merge_wanted;
   pthread_t thread, merger;
   pthread_mutex_t build_mu; /* one snapshot made at a time */
+  pthread_mutex_t merge_mu; /* one merge at a time (and mst used by one thread) */
   double last_build_s;
 };
 
@@ -135,10 +136,14 @@ static void *watch(void *arg) {
 }
 
 int live_index_merge(LiveIndex *li, Err *err) {
+  pthread_mutex_lock(&li->merge_mu);
   const SearchIndex *ix = live_index_acquire(li);
   SearchMerge *m = ix ? search_index_merge_plan(ix) : NULL;
   live_index_release(li, ix);
-  if (!m) return 0;
+  if (!m) {
+    pthread_mutex_unlock(&li->merge_mu);
+    return 0;
+  }
   int rc = search_merge_build(m, li->mst, err);
   if (rc == 0) {
     pthread_mutex_lock(&li->build_mu);
@@ -154,6 +159,7 @@ int live_index_merge(LiveIndex *li, Err *err) {
     rc = 1;
   }
   search_merge_free(m);
+  pthread_mutex_unlock(&li->merge_mu);
   return rc;
 }
 
@@ -194,6 +200,7 @@ int live_index_start(const char *db_url, unsigned poll_ms, FILE *log, LiveIndex 
   li->poll_ms = poll_ms ? poll_ms : 100; /* one cheap read of the change sequence */
   pthread_mutex_init(&li->mu, NULL);
   pthread_mutex_init(&li->build_mu, NULL);
+  pthread_mutex_init(&li->merge_mu, NULL);
   pthread_cond_init(&li->cv, NULL);
   pthread_cond_init(&li->merge_cv, NULL);
   int rc = store_open(db_url, STORE_READONLY, &li->st, err);
@@ -234,6 +241,7 @@ void live_index_stop(LiveIndex *li) {
   store_close(li->mst);
   pthread_mutex_destroy(&li->mu);
   pthread_mutex_destroy(&li->build_mu);
+  pthread_mutex_destroy(&li->merge_mu);
   pthread_cond_destroy(&li->cv);
   pthread_cond_destroy(&li->merge_cv);
   free(li->db_url);
