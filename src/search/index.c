@@ -1,6 +1,9 @@
 /* index.c -- see index.h.
  *
- * Notices are numbered 0..n-1 in row id order ("docs"). Positions encode the
+ * A segment (Seg) is a complete index of its notices, numbered 0..n-1 in row
+ * id order ("docs"); everything below "iterating postings" runs on one
+ * segment (an Exec), and search_index_search runs every segment of a
+ * snapshot into one heap. Positions encode the
  * column in their top bits (column << 24 | token number), so a phrase never
  * runs from one column into the next and an instance's column (its weight)
  * is pos >> 24.
@@ -12,10 +15,14 @@
  *   score = sum_i idf_i * (f_i * (k1 + 1)) / (f_i + k1 * (1 - b + b * D / avgdl))
  * with k1 = 1.2, b = 0.75, D the notice's tokens, avgdl the mean over all
  * notices, idf_i = log((N - n_i + 0.5) / (n_i + 0.5)) (1e-6 when <= 0), n_i
- * the notices holding phrase i. */
+ * the notices holding phrase i. N, avgdl and n_i are the snapshot's: over the
+ * live docs of every segment (a replaced doc counts nowhere), so a score is
+ * the same double however the notices are cut into segments. A segment's
+ * bounds (block maxima, word bitmaps' ub and q) were computed with its own
+ * avgdl; a part f * (k1 + 1) / (f + norm) with the snapshot's avgdl is at
+ * most avgdl / the segment's avgdl times as large, so the bounds are scaled
+ * by that (Exec.bscale) and stay bounds. */
 #include "search/index.h"
-
-typedef struct Seg Seg;
 
 #include <math.h>
 #include <pthread.h>
@@ -28,6 +35,8 @@ typedef struct Seg Seg;
 #include "base/date.h"
 #include "search/snippet.h"
 #include "search/token.h"
+
+typedef struct Seg Seg;
 
 #define BLOCK 128
 #define POS_STEP 4
