@@ -453,6 +453,7 @@ static inline unsigned pop64(uint64_t x) {
 }
 
 static inline void bm_set(uint64_t *m, uint32_t d) { m[d >> 6] |= 1ull << (d & 63); }
+static inline void bm_clear(uint64_t *m, uint32_t d) { m[d >> 6] &= ~(1ull << (d & 63)); }
 static inline int bm_test(const uint64_t *m, uint32_t d) { return (int)(m[d >> 6] >> (d & 63) & 1); }
 static uint64_t *bm_new(const Seg *ix) { return xcalloc(ix->n_words + 1, sizeof(uint64_t)); }
 static void bm_fill(const Seg *ix, uint64_t *m) { /* every doc */
@@ -710,8 +711,16 @@ static void seg_finish(Builder *b) {
 
 /* ---- reading segments from the store ----------------------------------------- */
 
+/* A range segment as a merge of deltas knows it: a notice of its rows whose
+ * newest release is at or before seq is there at that version already. */
+typedef struct {
+  long long after_id, upto_id;
+  int64_t seq;
+} Held;
+
 /* Segments read by one scan: a range scan cut every cut notices (0: never),
- * the parts covering (after_id, upto_id] between them. */
+ * the parts covering (after_id, upto_id] between them. A delta read skips the
+ * notices held (held[0..n_held)). */
 typedef struct {
   Builder b;
   Seg **segs;
@@ -720,6 +729,8 @@ typedef struct {
   long long after_id, upto_id;
   int is_delta;
   int64_t since;
+  const Held *held;
+  size_t n_held;
 } Reader;
 
 static void reader_push(Reader *r, Seg *s) {
@@ -741,6 +752,11 @@ static void reader_start(Reader *r) {
 
 static int on_read(void *ctx, const StoreIndexDoc *d, Err *err) {
   Reader *r = ctx;
+  for (size_t i = 0; i < r->n_held; i++)
+    if (d->id > r->held[i].after_id && d->id <= r->held[i].upto_id) {
+      if (d->seq <= r->held[i].seq) return 0; /* a range holds this version */
+      break;
+    }
   if (r->cut && r->b.ix->n == r->cut) { /* this part is full: it ends before d */
     Seg *s = r->b.ix;
     s->upto_id = s->row[s->n - 1];
@@ -760,9 +776,10 @@ static void reader_release(Reader *r) {
 /* Reads segments: a delta (is_delta: the notices changed after since), or
  * the range (after_id, upto_id] cut into parts of at most cut notices. */
 static int read_segs(Store *st, int is_delta, int64_t since, long long after_id, long long upto_id, size_t cut,
-                     Seg ***out, size_t *n_out, Err *err) {
+                     const Held *held, size_t n_held, Seg ***out, size_t *n_out, Err *err) {
   double t0 = now_s();
-  Reader r = {.cut = is_delta ? 0 : cut, .after_id = after_id, .upto_id = upto_id, .is_delta = is_delta, .since = since};
+  Reader r = {.cut = is_delta ? 0 : cut, .after_id = after_id, .upto_id = upto_id, .is_delta = is_delta, .since = since,
+              .held = held, .n_held = n_held};
   reader_start(&r);
   int64_t seq = 0;
   int rc = is_delta ? store_index_changes(st, since, on_read, &r, &seq, err)
@@ -2151,6 +2168,22 @@ static SearchIndex *snap_install(const SearchIndex *cur, Seg **add, size_t n_add
     k++;
   }
   size_t first_new = k;
+  /* a dropped segment's live copy goes: the newest copy left (all of them
+   * marked replaced) is live again, unless an added segment replaces it below */
+  for (size_t s = 0; cur && s < cur->n_segs; s++) {
+    const Seg *D = cur->segs[s];
+    if (!holds(drop, n_drop, D)) continue;
+    for (uint32_t d = 0; d < D->n; d++) {
+      if (cur->del[s] && bm_test(cur->del[s], d)) continue;
+      size_t best = SIZE_MAX;
+      uint32_t be = END;
+      for (size_t y = 0; y < first_new; y++) {
+        uint32_t e = seg_find(x->segs[y], D->row[d]);
+        if (e != END && (best == SIZE_MAX || x->segs[y]->seq >= x->segs[best]->seq)) best = y, be = e;
+      }
+      if (best != SIZE_MAX && x->del[best]) bm_clear(x->del[best], be);
+    }
+  }
   for (size_t i = 0; i < n_add; i++) x->segs[k++] = add[i];
   x->n_segs = k;
   for (size_t a = first_new; a < k; a++) {
@@ -2196,7 +2229,7 @@ int search_index_build(Store *st, SearchIndex **out, Err *err) {
   *out = NULL;
   Seg **segs;
   size_t n;
-  int rc = read_segs(st, 0, 0, 0, INT64_MAX, atomic_load(&lim_range), &segs, &n, err);
+  int rc = read_segs(st, 0, 0, 0, INT64_MAX, atomic_load(&lim_range), NULL, 0, &segs, &n, err);
   if (rc) return rc;
   *out = snap_install(NULL, segs, n, NULL, 0, segs[0]->seq);
   free(segs);
@@ -2207,7 +2240,7 @@ int search_index_update(const SearchIndex *cur, Store *st, SearchIndex **out, Er
   *out = NULL;
   Seg **segs;
   size_t n;
-  int rc = read_segs(st, 1, cur->seq, 0, 0, 0, &segs, &n, err);
+  int rc = read_segs(st, 1, cur->seq, 0, 0, 0, NULL, 0, &segs, &n, err);
   if (rc) return rc;
   int64_t seq = segs[0]->seq > cur->seq ? segs[0]->seq : cur->seq;
   if (segs[0]->n) {
@@ -2226,6 +2259,8 @@ struct SearchMerge {
   long long after_id, upto_id;
   Seg **drop; /* the segments the merge replaces (referenced) */
   size_t n_drop;
+  Held *held; /* a merge of deltas: the ranges, whose versions it need not read again */
+  size_t n_held;
   Seg **built;
   size_t n_built, docs;
   double took;
@@ -2284,6 +2319,10 @@ SearchMerge *search_index_merge_plan(const SearchIndex *ix) {
     m = xcalloc(1, sizeof *m);
     m->is_delta = 1;
     m->since = deltas[from]->since;
+    m->held = xcalloc(ix->n_segs + 1, sizeof *m->held);
+    for (size_t s = 0; s < ix->n_segs; s++)
+      if (!ix->segs[s]->is_delta)
+        m->held[m->n_held++] = (Held){ix->segs[s]->after_id, ix->segs[s]->upto_id, ix->segs[s]->seq};
     m->drop = xcalloc(nd - from + 1, sizeof *m->drop);
     for (size_t i = from; i < nd; i++) m->drop[m->n_drop++] = deltas[i];
   }
@@ -2295,8 +2334,8 @@ SearchMerge *search_index_merge_plan(const SearchIndex *ix) {
 
 int search_merge_build(SearchMerge *m, Store *st, Err *err) {
   double t0 = now_s();
-  int rc = read_segs(st, m->is_delta, m->since, m->after_id, m->upto_id, atomic_load(&lim_range), &m->built,
-                     &m->n_built, err);
+  int rc = read_segs(st, m->is_delta, m->since, m->after_id, m->upto_id, atomic_load(&lim_range), m->held,
+                     m->n_held, &m->built, &m->n_built, err);
   m->took = now_s() - t0;
   for (size_t i = 0; rc == 0 && i < m->n_built; i++) m->docs += m->built[i]->n;
   return rc;
@@ -2321,6 +2360,7 @@ void search_merge_free(SearchMerge *m) {
   for (size_t i = 0; i < m->n_built; i++) seg_unref(m->built[i]);
   free(m->drop);
   free(m->built);
+  free(m->held);
   free(m);
 }
 
