@@ -2016,26 +2016,29 @@ static uint32_t ocid_rank(const Seg *ix, const char *ocid) {
 /* How many of the segment's replaced docs hold alternative a (as exec_init
  * left it: a word, a kept phrase's postings, or a phrase of several words),
  * so that a's live count is a->nhit less this. */
+/* How many of the replaced docs (del, the same ascending in dlist) hold t. */
+static uint32_t term_deleted(const Term *t, const uint64_t *del, const uint32_t *dlist, uint32_t n_del) {
+  uint32_t c = 0;
+  if (!t || !n_del) return 0;
+  if (t->dense) {
+    for (uint32_t i = 0; i < n_del; i++) c += (uint32_t)bm_test(t->dense->bits, dlist[i]);
+  } else if (t->df <= n_del) {
+    for (uint32_t i = 0; i < t->df; i++) c += (uint32_t)bm_test(del, t->docs[i]);
+  } else {
+    TermIt it;
+    term_start(&it, t);
+    for (uint32_t i = 0; i < n_del && it.doc != END; i++) {
+      term_seek(&it, dlist[i]);
+      c += it.doc == dlist[i];
+    }
+  }
+  return c;
+}
+
 static uint32_t alt_deleted(const Exec *e, const Alt *a) {
   if (!e->n_del || a->nhit == 0) return 0;
   uint32_t c = 0;
-  if (a->n == 1) {
-    const Term *t = a->w[0].t;
-    if (!t) return 0;
-    if (t->dense) {
-      for (uint32_t i = 0; i < e->n_del; i++) c += (uint32_t)bm_test(t->dense->bits, e->dlist[i]);
-    } else if (t->df <= e->n_del) {
-      for (uint32_t i = 0; i < t->df; i++) c += (uint32_t)bm_test(e->del, t->docs[i]);
-    } else {
-      TermIt it;
-      term_start(&it, t);
-      for (uint32_t i = 0; i < e->n_del && it.doc != END; i++) {
-        term_seek(&it, e->dlist[i]);
-        c += it.doc == e->dlist[i];
-      }
-    }
-    return c;
-  }
+  if (a->n == 1) return term_deleted(a->w[0].t, e->del, e->dlist, e->n_del);
   TermIt *its = xcalloc(a->n, sizeof *its); /* a phrase: run again over the replaced docs only */
   Alt x = *a;
   x.w = its;
@@ -2405,7 +2408,8 @@ void search_index_each_word(const SearchIndex *x, size_t lo, size_t hi,
       if (r < s) continue; /* told with an earlier segment */
       for (r = s; r < x->n_segs; r++) {
         long k = find_term(x->segs[r], w, len);
-        if (k >= 0) df += x->segs[r]->terms[k].df;
+        if (k >= 0)
+          df += x->segs[r]->terms[k].df - term_deleted(&x->segs[r]->terms[k], x->del[r], x->dlist[r], x->n_del[r]);
       }
       if (df >= lo && df <= hi) fn(ctx, w, df);
     }

@@ -113,7 +113,7 @@ int search_index_search(const SearchIndex *ix, Store *st, const Query *q, time_t
  * the pruned paths with. Off (0) by default. */
 void search_index_set_exhaustive(int on);
 
-/* Calls fn for each word held by between lo and hi notices (inclusive), in
+/* Calls fn for each word held by between lo and hi live notices (inclusive), in
  * no particular order, with that number: for benchmarks and tests that
  * choose words by how common they are. */
 void search_index_each_word(const SearchIndex *ix, size_t lo, size_t hi,
