@@ -60,7 +60,9 @@ static int parse(Query *q, const char *qs) {
 static int same_str(const char *a, const char *b) { return (!a && !b) || (a && b && strcmp(a, b) == 0); }
 
 /* One page of both engines; 1 when equal. Scores may differ in the last bits
- * (FTS5 sums in its own order). */
+ * (FTS5 sums in its own order); strict: not even that (the index against its
+ * own exhaustive paths). */
+static int strict_scores;
 static int same_page(const char *qs, const StoreResults *a, const StoreResults *b) {
   if (a->total != b->total || a->n != b->n || a->has_more != b->has_more) {
     printf("# %s: total %lld/%lld n %zu/%zu more %d/%d\n", qs, a->total, b->total, a->n, b->n, a->has_more,
@@ -70,7 +72,7 @@ static int same_page(const char *qs, const StoreResults *a, const StoreResults *
   for (size_t i = 0; i < a->n; i++) {
     const StoreHit *x = &a->hits[i], *y = &b->hits[i];
     double rel = fabs(x->score - y->score) / (fabs(x->score) + 1e-300);
-    if (strcmp(x->ocid, y->ocid) || (x->score != y->score && rel > 1e-12) || !same_str(x->status, y->status) ||
+    if (strcmp(x->ocid, y->ocid) || (x->score != y->score && (strict_scores || rel > 1e-12)) || !same_str(x->status, y->status) ||
         !same_str(x->deadline, y->deadline) || !same_str(x->published, y->published) ||
         !same_str(x->regions, y->regions) || !same_str(x->cpv, y->cpv) || !same_str(x->title, y->title) ||
         x->has_value != y->has_value || (x->has_value && x->value != y->value) || x->sme != y->sme ||
@@ -85,8 +87,26 @@ static int same_page(const char *qs, const StoreResults *a, const StoreResults *
 
 static int compared, failed_queries;
 
-/* qs on the store and on ix, up to pages pages, the next page's cursor made
- * from the index's last hit and used on both. *total: the first page's. */
+/* A check of a known defect, reported as TODO (prove counts it, the suite
+ * stays green; it says when it passes unexpectedly). */
+static int todo_ok(int cond, const char *why, const char *name) {
+  printf("%sok %d - %s # TODO %s\n", cond ? "" : "not ", ++tap_n, name, why);
+  return cond;
+}
+
+/* The reference: the store's search, or with ref_exhaustive the index's own
+ * exhaustive paths (search_index_set_exhaustive), compared bit for bit. */
+static int ref_exhaustive;
+static int reference(const SearchIndex *ix, Query *q, StoreResults *a, Err *err) {
+  if (!ref_exhaustive) return store_search(st, q, NOW, a, err);
+  search_index_set_exhaustive(1);
+  int rc = search_index_search(ix, st, q, NOW, a, err);
+  search_index_set_exhaustive(0);
+  return rc;
+}
+
+/* qs on the reference and on ix, up to pages pages, the next page's cursor
+ * made from the index's last hit and used on both. *total: the first page's. */
 static int compare_pages(const SearchIndex *ix, const char *qs, int pages, long long *total) {
   Query q;
   if (parse(&q, qs)) return 0;
@@ -94,7 +114,7 @@ static int compare_pages(const SearchIndex *ix, const char *qs, int pages, long 
   for (int page = 0; page < pages && same; page++) {
     StoreResults a, b;
     Err e1 = ERR_INIT, e2 = ERR_INIT;
-    int r1 = store_search(st, &q, NOW, &a, &e1), r2 = search_index_search(ix, st, &q, NOW, &b, &e2);
+    int r1 = reference(ix, &q, &a, &e1), r2 = search_index_search(ix, st, &q, NOW, &b, &e2);
     if (r1 || r2) {
       same = r1 == r2;
       if (!same) printf("# %s: %s / %s\n", qs, e1.msg, e2.msg);
@@ -175,6 +195,32 @@ static void random_query(Buf *qs) {
   buf_release(&q);
 }
 
+/* ANDs of two or three words held by 1 in 16 notices or more (the words
+ * with bitmaps in a segment), sometimes with an exclusion, a filter, a sort:
+ * the paths that rank by bitmaps and bounds, over the replaced docs. */
+#define MAX_COMMON 128
+static char *common[MAX_COMMON];
+static size_t n_common;
+static void add_common(void *ctx, const char *w, size_t df) {
+  (void)ctx;
+  (void)df;
+  if (n_common < MAX_COMMON && strspn(w, "abcdefghijklmnopqrstuvwxyz") == strlen(w) && strcmp(w, "or"))
+    common[n_common++] = xstrdup(w);
+}
+
+static void conj_query(Buf *qs, unsigned shape) {
+  buf_reset(qs);
+  Buf q = BUF_INIT;
+  int n = 2 + (int)rnd(2);
+  for (int i = 0; i < n; i++) buf_addf(&q, "%s%s", i ? " " : "", common[rnd((unsigned)n_common)]);
+  if (shape % 5 == 4) buf_addf(&q, " -%s", WORDS[rnd(COUNT(WORDS))]);
+  url_query_add(qs, "q", q.data);
+  if (shape & 1) buf_addf(qs, "&%s", FILTERS[rnd(COUNT(FILTERS))]);
+  if (shape % 6 == 5) buf_adds(qs, shape % 4 == 1 ? "&sort=closing" : "&sort=newest");
+  buf_addf(qs, "&limit=%u", 1 + rnd(shape % 3 == 0 ? 4 : 25));
+  buf_release(&q);
+}
+
 static const char *const FIXED[] = {
     "q=software",
     "q=services&sort=closing",
@@ -224,7 +270,7 @@ static Obj *obj_find(const char *ocid) {
 static int obj_created(const Obj *o, int step) { return o->n_changes && o->step[0] <= step; }
 static int obj_last(const Obj *o) { return o->n_changes ? o->step[o->n_changes - 1] : -1; }
 
-#define N_OWN 100 /* ocids ocds-zzsegs-0000..0099; 0..59 at the start, the rest made later */
+#define N_OWN 200 /* ocids ocds-zzsegs-0000..0199; 0..59 at the start, the rest made later */
 static char own_ocid[N_OWN][32];
 
 static int step;            /* ingests so far (0: the first load) */
@@ -353,6 +399,33 @@ static MSeg model_read(int is_delta, int since_step, long long after, long long 
     if (take) s.docs[s.n++] = o;
   }
   return s;
+}
+
+static int cmp_doc_row(const void *a, const void *b) {
+  long long x = (*(Obj *const *)a)->row, y = (*(Obj *const *)b)->row;
+  return x < y ? -1 : x > y;
+}
+
+/* The range (after, upto] as the store gives it now, cut as the index cuts
+ * it: parts of RANGE notices in row order, each ending at its last row, the
+ * last one at upto. Returns the parts (at most max). */
+static int model_read_range(long long after, long long upto, MSeg *out, int max) {
+  MSeg all = model_read(0, 0, after, upto);
+  qsort(all.docs, all.n, sizeof *all.docs, cmp_doc_row);
+  int n = 0;
+  for (size_t i = 0; i == 0 || i < all.n; i += RANGE) {
+    if (n == max) abort();
+    size_t k = all.n - i < RANGE ? all.n - i : RANGE;
+    MSeg *g = &out[n++];
+    *g = all;
+    g->after = i ? all.docs[i - 1]->row : after;
+    g->upto = i + RANGE < all.n ? all.docs[i + RANGE - 1]->row : upto;
+    g->docs = xcalloc(k + 1, sizeof *g->docs);
+    memcpy(g->docs, all.docs + i, k * sizeof *g->docs);
+    g->n = k;
+  }
+  free(all.docs);
+  return n;
 }
 
 static int beats(const MSeg *a, const MSeg *b) {
@@ -501,6 +574,30 @@ static void check_snapshot(const SearchIndex *ix, const char *when, int n_random
   }
   ok(random_ok, "%s: %d random queries agree with the store's search (%d differ)", when, n_random,
      failed_queries - before);
+
+  SearchIndexInfo info2;
+  search_index_info(ix, &info2);
+  n_common = 0;
+  search_index_each_word(ix, (info2.notices + 15) / 16, SIZE_MAX, add_common, NULL);
+  int conj_ok = n_common >= 10, self_ok = 1;
+  before = failed_queries;
+  for (unsigned i = 0; conj_ok && i < (unsigned)n_random / 2; i++) {
+    conj_query(&qs, i);
+    conj_ok &= compare_pages(ix, qs.data, 4, NULL);
+  }
+  ok(conj_ok, "%s: %d ANDs of common words (%zu words) agree with the store's search (%d differ)", when, n_random / 2,
+     n_common, failed_queries - before);
+  before = failed_queries;
+  ref_exhaustive = strict_scores = 1;
+  for (unsigned i = 0; i < (unsigned)n_random; i++) {
+    if (i % 2) random_query(&qs);
+    else conj_query(&qs, i);
+    self_ok &= compare_pages(ix, qs.data, 6, NULL);
+  }
+  ref_exhaustive = strict_scores = 0;
+  ok(self_ok, "%s: %d queries, 6 pages each: bitmaps and bounds give the exhaustive pages bit for bit (%d differ)", when,
+     n_random, failed_queries - before);
+  for (size_t i = 0; i < n_common; i++) free(common[i]);
   buf_release(&qs);
 }
 
@@ -525,8 +622,10 @@ static int describe_num(const char *s, const char *after, long long *out) {
 typedef struct {
   SearchMerge *m;
   int cand[MAX_MSEG], n_cand; /* the model's segments when planned */
+  int plan_step;              /* the step of the snapshot planned on */
   int is_delta;
-  MSeg built;
+  MSeg built[MAX_MSEG];
+  int n_built;
   int drop[MAX_MSEG], n_drop;
   long long docs;
 } Planned;
@@ -554,7 +653,8 @@ static int planned_model(Planned *p) {
       since = mseg[best].since_step;
     }
     p->is_delta = 1;
-    p->built = model_read(1, since, 0, 0);
+    p->built[0] = model_read(1, since, 0, 0);
+    p->n_built = 1;
   } else if (strstr(d, "read again")) {
     if (describe_num(d, "row ids ", &from) || describe_num(d, "..", &upto) || describe_num(d, "again (", &docs))
       return -1;
@@ -563,12 +663,19 @@ static int planned_model(Planned *p) {
       if (mseg[s].alive && !mseg[s].is_delta && mseg[s].after == after && mseg[s].upto == up)
         p->drop[p->n_drop++] = mseg[s].order;
     if (p->n_drop != 1) return -1;
-    p->built = model_read(0, 0, after, up);
+    p->n_built = model_read_range(after, up, p->built, MAX_MSEG);
   } else {
     return -1;
   }
   p->docs = docs;
-  return (long long)p->built.n == docs ? 0 : -1;
+  size_t dropped = 0;
+  for (int s = 0; s < n_mseg; s++)
+    for (int x = 0; x < p->n_drop; x++)
+      if (mseg[s].order == p->drop[x]) dropped += mseg[s].n;
+  printf("# the segments it replaces hold %zu docs\n", dropped);
+  size_t n = 0;
+  for (int i = 0; i < p->n_built; i++) n += p->built[i].n;
+  return (long long)n == docs ? 0 : -1;
 }
 
 /* Plans on ix; NULL when it plans nothing. */
@@ -579,6 +686,7 @@ static Planned *plan(const SearchIndex *ix) {
   p->m = m;
   for (int s = 0; s < n_mseg; s++)
     if (mseg[s].alive) p->cand[p->n_cand++] = mseg[s].order;
+  p->plan_step = snap_step;
   return p;
 }
 
@@ -596,20 +704,38 @@ static int build(Planned *p, const char *when) {
     return -1;
   }
   int same = planned_model(p) == 0;
-  return ok(same, "%s: the merge read what the model reads (%lld notices)", when, p->docs) ? 0 : -1;
+  if (!ok(same, "%s: the merge read what the model reads (%lld notices)", when, p->docs)) return -1;
+  if (p->is_delta) {
+    /* the deltas stay small: a merge of deltas holds the notices of the
+     * deltas it replaces and what changed after the plan, no more */
+    size_t extra = 0;
+    for (size_t i = 0; i < p->built[0].n; i++) {
+      const Obj *o = p->built[0].docs[i];
+      int held = obj_last(o) > p->plan_step;
+      for (int s = 0; s < n_mseg && !held; s++)
+        for (int x = 0; x < p->n_drop && !held; x++)
+          held = mseg[s].order == p->drop[x] && in_seg(&mseg[s], o);
+      extra += !held;
+    }
+    char name[200];
+    snprintf(name, sizeof name, "%s: the merged delta holds only the replaced deltas' notices and newer changes (%zu of %zu "
+             "others, which ranges read again already hold)", when, extra, p->built[0].n);
+    todo_ok(extra == 0, "a merge of deltas reads every change since its oldest delta, also those ranges hold", name);
+  }
+  return 0;
 }
 
 static SearchIndex *install(const SearchIndex *cur, Planned *p) {
   SearchIndex *x = search_merge_install(cur, p->m);
-  model_install(&p->built, 1, p->drop, p->n_drop);
-  p->built.docs = NULL;
+  model_install(p->built, p->n_built, p->drop, p->n_drop);
+  p->n_built = 0;
   return x;
 }
 
 static void planned_free(Planned *p) {
   if (!p) return;
   search_merge_free(p->m);
-  free(p->built.docs);
+  for (int i = 0; i < p->n_built; i++) free(p->built[i].docs);
   free(p);
 }
 
@@ -621,6 +747,28 @@ static int n_snaps;
 static SearchIndex *keep(SearchIndex *x) {
   if (n_snaps == MAX_SNAPS) abort();
   return snaps[n_snaps++] = x;
+}
+
+/* What a snapshot answers, but for the texts read from the store: totals,
+ * ocids and scores of a few queries. */
+static void signature(const SearchIndex *ix, Buf *out) {
+  static const char *const qs[] = {"q=zqfirst&limit=50", "q=services&sort=newest&limit=50", "q=software%20cloud",
+                                   "status=open&sort=closing&limit=50", "q=%22revised%20widget%22%20OR%20data"};
+  buf_reset(out);
+  for (size_t i = 0; i < COUNT(qs); i++) {
+    Query q;
+    StoreResults r;
+    Err err = ERR_INIT;
+    if (parse(&q, qs[i]) || search_index_search(ix, st, &q, NOW, &r, &err)) {
+      buf_addf(out, "%s: failed %s\n", qs[i], err.msg);
+      continue;
+    }
+    buf_addf(out, "%s: %lld", qs[i], r.total);
+    for (size_t k = 0; k < r.n; k++) buf_addf(out, " %s %.17g", r.hits[k].ocid, r.hits[k].score);
+    buf_addc(out, '\n');
+    store_results_release(&r);
+    query_release(&q);
+  }
 }
 
 /* The next snapshot: cur and a delta of what changed since. */
@@ -749,10 +897,9 @@ int main(void) {
   qsort(by_row, n_by_row, sizeof *by_row, cmp_row);
   for (size_t i = 0; i < n_by_row; i++)
     if (!by_row[i]->own) others[n_others++] = by_row[i];
-  for (size_t i = 0; i < n_by_row; i += RANGE) { /* the model's ranges: RANGE docs each, the last open-ended */
-    long long after = i ? by_row[i - 1]->row : 0, upto = i + RANGE < n_by_row ? by_row[i + RANGE - 1]->row : INT64_MAX;
-    MSeg r = model_read(0, 0, after, upto);
-    model_install(&r, 1, NULL, 0);
+  {
+    MSeg r[MAX_MSEG];
+    model_install(r, model_read_range(0, INT64_MAX, r, MAX_MSEG), NULL, 0);
   }
   SearchIndexInfo info;
   search_index_info(ix, &info);
@@ -760,6 +907,8 @@ int main(void) {
      info.segments, RANGE);
   check_snapshot(ix, "built", 120);
   ok(plans_nothing(ix), "built: nothing to merge");
+  Buf sig0 = BUF_INIT, sig1 = BUF_INIT;
+  signature(ix, &sig0);
 
   /* 2. new versions of 12 own notices and 10 others across the ranges, 6 new */
   for (unsigned k = 0; k < 12; k++) add_release(&b, own(k), k);
@@ -878,6 +1027,38 @@ int main(void) {
     check_changes(ix, s, when);
   }
 
+  /* a delta whose only notice changes again goes */
+  add_release(&b, spread(60), 160);
+  if (ingest_step(&b) || !(ix = update(ix, "one notice"))) return done_testing();
+  search_index_info(ix, &info);
+  size_t deltas_one = info.deltas;
+  add_release(&b, spread(60), 160);
+  if (ingest_step(&b) || !(ix = update(ix, "the same notice again"))) return done_testing();
+  search_index_info(ix, &info);
+  ok(info.deltas == deltas_one, "a delta whose only notice changed again goes (%zu deltas, were %zu)", info.deltas,
+     deltas_one);
+  /* nothing changed: the same segments */
+  SearchIndexInfo info_same;
+  if (!(ix = update(ix, "nothing changed"))) return done_testing();
+  search_index_info(ix, &info_same);
+  ok(info_same.segments == info.segments && info_same.deltas == info.deltas && info_same.replaced == info.replaced &&
+         info_same.seq == info.seq && info_same.notices == info.notices,
+     "an update with nothing changed: the same segments and sequence");
+  check_snapshot(ix, "a delta replaced whole", 40);
+
+  /* the last range (open-ended) read again with 70 new notices: cut in two */
+  for (unsigned k = 100; k < 170; k++) add_release(&b, own(k), k);
+  if (ingest_step(&b) || !(ix = update(ix, "70 new notices"))) return done_testing();
+  check_snapshot(ix, "70 new notices", 40);
+  p = plan(ix);
+  if (ok(p != NULL, "70 new notices: a merge is planned") && build(p, "last range") == 0) {
+    ok(!p->is_delta && p->n_built == 2 && p->built[1].upto == INT64_MAX,
+       "it reads the last range again, now in two parts (%d)", p->n_built);
+    ix = keep(install(ix, p));
+    check_snapshot(ix, "last range merged", 80);
+  }
+  planned_free(p);
+
   /* 6. plans never installed: one built, one not */
   add_release(&b, own(3), 3);
   if (ingest_step(&b) || !(ix = update(ix, "one more"))) return done_testing();
@@ -890,9 +1071,16 @@ int main(void) {
   search_index_info(ix, &info);
   ok(info.notices > 0, "the snapshot stands after its plans are freed (%zu notices)", info.notices);
 
-  /* every snapshot freed: the odd ones first, then the even ones, newest first */
+  /* every snapshot freed: the odd ones first, then the even ones, newest
+   * first; the first still answers as it did */
   for (int i = 1; i < n_snaps; i += 2) search_index_free(snaps[i]);
-  for (int i = (n_snaps - 1) & ~1; i >= 0; i -= 2) search_index_free(snaps[i]);
+  for (int i = (n_snaps - 1) & ~1; i > 0; i -= 2) search_index_free(snaps[i]);
+  signature(snaps[0], &sig1);
+  ok(sig0.len > 200 && !strcmp(sig0.data, sig1.data),
+     "the first snapshot answers as it did, after %d steps and every other snapshot freed", step);
+  search_index_free(snaps[0]);
+  buf_release(&sig0);
+  buf_release(&sig1);
   printf("# %d queries compared, %d steps, %d snapshots\n", compared, step, n_snaps);
 
   search_index_set_limits(0, 0, 0);
