@@ -20,6 +20,8 @@
  *   - search_index_each_change(N) gives exactly the notices changed after N.
  * Snapshots and plans are freed in mixed orders (segments are shared and
  * reference counted): the ASan build and valgrind check that nothing leaks. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -87,8 +89,8 @@ static int same_page(const char *qs, const StoreResults *a, const StoreResults *
 
 static int compared, failed_queries;
 
-/* A check of a known defect, reported as TODO (prove counts it, the suite
- * stays green; it says when it passes unexpectedly). */
+/* A check of a known defect, reported as TODO (scripts/tally.sh counts a
+ * failing one as skipped, and says when one passes). */
 static int todo_ok(int cond, const char *why, const char *name) {
   printf("%sok %d - %s # TODO %s\n", cond ? "" : "not ", ++tap_n, name, why);
   return cond;
@@ -697,7 +699,9 @@ static int plans_nothing(const SearchIndex *ix) {
   return m == NULL;
 }
 
-static int build(Planned *p, const char *when) {
+/* todo: the merge of deltas follows a range merge, and takes back what it
+ * read (a known defect: see the TODO check) */
+static int build(Planned *p, const char *when, int todo) {
   Err err = ERR_INIT;
   if (!ok(search_merge_build(p->m, st, &err) == 0, "%s: merge built", when)) {
     printf("# %s\n", err.msg);
@@ -720,7 +724,8 @@ static int build(Planned *p, const char *when) {
     char name[200];
     snprintf(name, sizeof name, "%s: the merged delta holds only the replaced deltas' notices and newer changes (%zu of %zu "
              "others, which ranges read again already hold)", when, extra, p->built[0].n);
-    todo_ok(extra == 0, "a merge of deltas reads every change since its oldest delta, also those ranges hold", name);
+    if (todo) todo_ok(extra == 0, "a merge of deltas reads every change since its oldest delta, also those ranges hold", name);
+    else ok(extra == 0, "%s", name);
   }
   return 0;
 }
@@ -751,7 +756,7 @@ static SearchIndex *keep(SearchIndex *x) {
 
 /* What a snapshot answers, but for the texts read from the store: totals,
  * ocids and scores of a few queries. */
-static void signature(const SearchIndex *ix, Buf *out) {
+static void signature(const SearchIndex *ix, Store *from, Buf *out) {
   static const char *const qs[] = {"q=zqfirst&limit=50", "q=services&sort=newest&limit=50", "q=software%20cloud",
                                    "status=open&sort=closing&limit=50", "q=%22revised%20widget%22%20OR%20data"};
   buf_reset(out);
@@ -759,7 +764,7 @@ static void signature(const SearchIndex *ix, Buf *out) {
     Query q;
     StoreResults r;
     Err err = ERR_INIT;
-    if (parse(&q, qs[i]) || search_index_search(ix, st, &q, NOW, &r, &err)) {
+    if (parse(&q, qs[i]) || search_index_search(ix, from, &q, NOW, &r, &err)) {
       buf_addf(out, "%s: failed %s\n", qs[i], err.msg);
       continue;
     }
@@ -769,6 +774,38 @@ static void signature(const SearchIndex *ix, Buf *out) {
     store_results_release(&r);
     query_release(&q);
   }
+}
+
+/* Searches on the first snapshot from other threads (each with its own
+ * store connection) while this one updates, merges and frees the snapshots
+ * that share its segments: each answer must stay the first one. */
+typedef struct {
+  pthread_t th;
+  const SearchIndex *ix;
+  const char *path, *want;
+  atomic_int *stop;
+  long runs, differ;
+  char err[sizeof(Err)];
+} Reader;
+
+static void *reader_main(void *arg) {
+  Reader *r = arg;
+  Store *own_st = NULL;
+  Err err = ERR_INIT;
+  if (store_open(r->path, 0, &own_st, &err)) {
+    snprintf(r->err, sizeof r->err, "%s", err.msg);
+    return NULL;
+  }
+  Buf sig = BUF_INIT;
+  while (!atomic_load(r->stop) && r->runs < 100000) {
+    signature(r->ix, own_st, &sig);
+    r->differ += strcmp(sig.data, r->want) != 0;
+    r->runs++;
+    nanosleep(&(struct timespec){0, 50000000}, NULL); /* 50 ms: the main thread keeps its core */
+  }
+  buf_release(&sig);
+  store_close(own_st);
+  return NULL;
 }
 
 /* The next snapshot: cur and a delta of what changed since. */
@@ -908,7 +945,14 @@ int main(void) {
   check_snapshot(ix, "built", 120);
   ok(plans_nothing(ix), "built: nothing to merge");
   Buf sig0 = BUF_INIT, sig1 = BUF_INIT;
-  signature(ix, &sig0);
+  signature(ix, st, &sig0);
+  atomic_int stop_readers;
+  atomic_init(&stop_readers, 0);
+  Reader readers[2];
+  for (int i = 0; i < 2; i++) {
+    readers[i] = (Reader){.ix = ix, .path = path, .want = sig0.data, .stop = &stop_readers};
+    pthread_create(&readers[i].th, NULL, reader_main, &readers[i]);
+  }
 
   /* 2. new versions of 12 own notices and 10 others across the ranges, 6 new */
   for (unsigned k = 0; k < 12; k++) add_release(&b, own(k), k);
@@ -951,7 +995,7 @@ int main(void) {
   size_t deltas_before = info.deltas;
   check_snapshot(ix, "five deltas", 40);
   Planned *p = plan(ix);
-  if (ok(p != NULL, "%zu deltas (more than %d): a merge is planned", deltas_before, MAX_DELTAS) && build(p, "deltas") == 0) {
+  if (ok(p != NULL, "%zu deltas (more than %d): a merge is planned", deltas_before, MAX_DELTAS) && build(p, "deltas", 0) == 0) {
     ix = keep(install(ix, p));
     search_index_info(ix, &info);
     ok(info.deltas < deltas_before, "the merge of deltas leaves fewer (%zu, were %zu)", info.deltas, deltas_before);
@@ -970,7 +1014,7 @@ int main(void) {
   replaced_before = info.replaced;
   check_snapshot(ix, "35 in one range", 40);
   p = plan(ix);
-  if (ok(p != NULL, "past %d delta notices: a merge is planned", DELTA_DOCS) && build(p, "range") == 0) {
+  if (ok(p != NULL, "past %d delta notices: a merge is planned", DELTA_DOCS) && build(p, "range", 0) == 0) {
     ok(!p->is_delta, "it reads a range again");
     ix = keep(install(ix, p));
     search_index_info(ix, &info);
@@ -992,7 +1036,7 @@ int main(void) {
     if (ingest_step(&b) || !(ix = update(ix, "small update"))) return done_testing();
   }
   p = plan(ix);
-  if (ok(p != NULL, "race: a merge planned on snapshot A") && build(p, "race, built before the change") == 0) {
+  if (ok(p != NULL, "race: a merge planned on snapshot A") && build(p, "race, built before the change", 1) == 0) {
     add_release(&b, again, 130 + (unsigned)step);
     add_release(&b, own(1), 1);
     add_release(&b, own(70), 70);
@@ -1014,7 +1058,7 @@ int main(void) {
   add_release(&b, own(2), 2);
   add_release(&b, own(71), 71);
   if (ingest_step(&b) || !(ix = update(ix, "plan on A, then A to B"))) return done_testing();
-  if (build(p, "built after B") == 0) {
+  if (build(p, "built after B", 1) == 0) {
     ix = keep(install(ix, p));
     check_snapshot(ix, "merge planned on A installed into B", 80);
   }
@@ -1051,7 +1095,7 @@ int main(void) {
   if (ingest_step(&b) || !(ix = update(ix, "70 new notices"))) return done_testing();
   check_snapshot(ix, "70 new notices", 40);
   p = plan(ix);
-  if (ok(p != NULL, "70 new notices: a merge is planned") && build(p, "last range") == 0) {
+  if (ok(p != NULL, "70 new notices: a merge is planned") && build(p, "last range", 1) == 0) {
     ok(!p->is_delta && p->n_built == 2 && p->built[1].upto == INT64_MAX,
        "it reads the last range again, now in two parts (%d)", p->n_built);
     ix = keep(install(ix, p));
@@ -1065,17 +1109,27 @@ int main(void) {
   search_index_info(ix, &info);
   p = plan(ix);
   Planned *p2 = plan(ix);
-  ok(p && p2 && build(p, "discarded") == 0, "two plans of one snapshot, one built, both discarded");
+  ok(p && p2 && build(p, "discarded", 1) == 0, "two plans of one snapshot, one built, both discarded");
   planned_free(p);
   planned_free(p2);
   search_index_info(ix, &info);
   ok(info.notices > 0, "the snapshot stands after its plans are freed (%zu notices)", info.notices);
 
-  /* every snapshot freed: the odd ones first, then the even ones, newest
-   * first; the first still answers as it did */
+  /* every snapshot freed, the readers still searching the first: the odd
+   * ones first, then the even ones, newest first; the first still answers
+   * as it did */
   for (int i = 1; i < n_snaps; i += 2) search_index_free(snaps[i]);
   for (int i = (n_snaps - 1) & ~1; i > 0; i -= 2) search_index_free(snaps[i]);
-  signature(snaps[0], &sig1);
+  atomic_store(&stop_readers, 1);
+  long runs = 0, differ = 0;
+  for (int i = 0; i < 2; i++) {
+    pthread_join(readers[i].th, NULL);
+    runs += readers[i].runs, differ += readers[i].differ;
+    if (readers[i].err[0]) printf("# reader: %s\n", readers[i].err);
+  }
+  ok(runs >= 2 && differ == 0 && !readers[0].err[0] && !readers[1].err[0],
+     "2 threads searching the first snapshot meanwhile: %ld runs of 5 queries, %ld differ", runs, differ);
+  signature(snaps[0], st, &sig1);
   ok(sig0.len > 200 && !strcmp(sig0.data, sig1.data),
      "the first snapshot answers as it did, after %d steps and every other snapshot freed", step);
   search_index_free(snaps[0]);
