@@ -19,11 +19,18 @@
  *     copies, the one read later is live; a delta with no live doc goes);
  *   - search_index_each_change(N) gives exactly the notices changed after N.
  * Snapshots and plans are freed in mixed orders (segments are shared and
- * reference counted): the ASan build and valgrind check that nothing leaks. */
+ * reference counted), while two threads search the first snapshot and must
+ * keep getting its first answers: the ASan build and valgrind check that
+ * nothing leaks or is used after it is freed.
+ *
+ * test_segments_pg.c runs the same steps on PostgreSQL (SEGMENTS_PG), where
+ * the reference is an index built afresh from the store at each check. */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../tap.h"
@@ -35,6 +42,9 @@
 #include "search/each.h"
 #include "search/index.h"
 
+#ifndef SEGMENTS_PG
+#define SEGMENTS_PG 0 /* 1: on PostgreSQL (test_segments_pg.c) */
+#endif
 #define NOW 1795000000 /* 2026-11-18 */
 #define RANGE 200
 #define DELTA_DOCS 50
@@ -96,10 +106,15 @@ static int todo_ok(int cond, const char *why, const char *name) {
   return cond;
 }
 
-/* The reference: the store's search, or with ref_exhaustive the index's own
- * exhaustive paths (search_index_set_exhaustive), compared bit for bit. */
+/* The reference: the store's search (on PostgreSQL, whose ranking is not
+ * FTS5's: an index built afresh from the store, fresh), or with
+ * ref_exhaustive the index's own exhaustive paths
+ * (search_index_set_exhaustive), compared bit for bit. */
 static int ref_exhaustive;
+static SearchIndex *fresh;
+#define REFERENCE (SEGMENTS_PG ? "an index built afresh" : "the store's search")
 static int reference(const SearchIndex *ix, Query *q, StoreResults *a, Err *err) {
+  if (!ref_exhaustive && SEGMENTS_PG) return search_index_search(fresh, st, q, NOW, a, err);
   if (!ref_exhaustive) return store_search(st, q, NOW, a, err);
   search_index_set_exhaustive(1);
   int rc = search_index_search(ix, st, q, NOW, a, err);
@@ -524,6 +539,7 @@ static int check_changes(const SearchIndex *ix, int after_step, const char *when
 /* Everything that must hold of the snapshot ix just made at this step. */
 static void check_snapshot(const SearchIndex *ix, const char *when, int n_random) {
   Err err = ERR_INIT;
+  if (SEGMENTS_PG && search_index_build(st, &fresh, &err)) printf("# the reference index: %s\n", err.msg);
   SearchIndexInfo info;
   search_index_info(ix, &info);
   StoreStats ss;
@@ -568,13 +584,13 @@ static void check_snapshot(const SearchIndex *ix, const char *when, int n_random
 
   int fixed_ok = 1, random_ok = 1, before = failed_queries;
   for (size_t i = 0; i < COUNT(FIXED); i++) fixed_ok &= compare_pages(ix, FIXED[i], 3, NULL);
-  ok(fixed_ok, "%s: the fixed queries agree with the store's search (totals, hits, order, scores, 3 pages)", when);
+  ok(fixed_ok, "%s: the fixed queries agree with %s (totals, hits, order, scores, 3 pages)", when, REFERENCE);
   before = failed_queries;
   for (int i = 0; i < n_random; i++) {
     random_query(&qs);
     random_ok &= compare_pages(ix, qs.data, 3, NULL);
   }
-  ok(random_ok, "%s: %d random queries agree with the store's search (%d differ)", when, n_random,
+  ok(random_ok, "%s: %d random queries agree with %s (%d differ)", when, n_random, REFERENCE,
      failed_queries - before);
 
   SearchIndexInfo info2;
@@ -587,8 +603,8 @@ static void check_snapshot(const SearchIndex *ix, const char *when, int n_random
     conj_query(&qs, i);
     conj_ok &= compare_pages(ix, qs.data, 4, NULL);
   }
-  ok(conj_ok, "%s: %d ANDs of common words (%zu words) agree with the store's search (%d differ)", when, n_random / 2,
-     n_common, failed_queries - before);
+  ok(conj_ok, "%s: %d ANDs of common words (%zu words) agree with %s (%d differ)", when, n_random / 2,
+     n_common, REFERENCE, failed_queries - before);
   before = failed_queries;
   ref_exhaustive = strict_scores = 1;
   for (unsigned i = 0; i < (unsigned)n_random; i++) {
@@ -601,6 +617,8 @@ static void check_snapshot(const SearchIndex *ix, const char *when, int n_random
      n_random, failed_queries - before);
   for (size_t i = 0; i < n_common; i++) free(common[i]);
   buf_release(&qs);
+  search_index_free(fresh);
+  fresh = NULL;
 }
 
 /* ---- merges: a plan, the model of what it reads, built, installed ---------------- */
@@ -868,11 +886,62 @@ static int load(const char *path) {
   return rc;
 }
 
+#if SEGMENTS_PG
+#define PG_BIN "/usr/lib/postgresql/15/bin"
+static char dir[64];
+
+/* A child that stops the server when this process ends, however it ends
+ * (as test_store_pg.c). */
+static void watchdog(void) {
+  int fds[2];
+  if (pipe(fds) != 0) return;
+  pid_t pid = fork();
+  if (pid < 0) return;
+  if (pid == 0) {
+    close(fds[1]);
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) dup2(null, 0), dup2(null, 1), dup2(null, 2);
+    char c;
+    while (read(fds[0], &c, 1) > 0) {
+    }
+    execl("/bin/sh", "sh", "scripts/pg.sh", "stop", dir, (char *)NULL);
+    _exit(1);
+  }
+  close(fds[0]);
+  fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+}
+
+static int pg_sh(const char *fmt) {
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, fmt, dir);
+  return system(cmd);
+}
+#endif
+
 int main(void) {
+#if SEGMENTS_PG
+  struct stat sb;
+  if (stat(PG_BIN "/initdb", &sb) != 0 || stat("scripts/pg.sh", &sb) != 0) {
+    printf("1..0 # SKIP no PostgreSQL 15 in " PG_BIN " (or not run from the repository root)\n");
+    return 0;
+  }
+  snprintf(dir, sizeof dir, "/tmp/ph-test-segpg-XXXXXX");
+  if (!mkdtemp(dir)) {
+    printf("Bail out! cannot make a folder for the server\n");
+    return 1;
+  }
+  fflush(stdout);
+  watchdog();
+  if (!ok(pg_sh("scripts/pg.sh start %s >/dev/null") == 0, "a throwaway PostgreSQL server starts")) return done_testing();
+  char path[128];
+  snprintf(path, sizeof path, "postgresql:///powerhouse?host=%s", dir);
+  strict_scores = 1; /* the reference is the index too: the same doubles */
+#else
   char path[] = "/tmp/test_segments_XXXXXX";
   int fd = mkstemp(path);
   close(fd);
   unlink(path);
+#endif
   if (load(path)) return 1;
   search_index_set_limits(RANGE, DELTA_DOCS, MAX_DELTAS);
   Err err = ERR_INIT;
@@ -1145,11 +1214,15 @@ int main(void) {
   free(others);
   buf_release(&b);
   store_close(st);
+#if SEGMENTS_PG
+  ok(pg_sh("scripts/pg.sh stop %s") == 0, "the server stops and its folder goes");
+#else
   unlink(path);
   char aux[64];
   snprintf(aux, sizeof aux, "%s-wal", path);
   unlink(aux);
   snprintf(aux, sizeof aux, "%s-shm", path);
   unlink(aux);
+#endif
   return done_testing();
 }
