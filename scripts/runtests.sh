@@ -8,6 +8,7 @@ label=$1; log=$2; shift 2
 exec_opt=""
 if [ "${1:-}" = "--valgrind" ]; then
   shift
+  export POWERHOUSE_VALGRIND=1 # tests may run fewer repetitions of the same paths
   exec_opt="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
 fi
 export POWERHOUSE_SHARED="${POWERHOUSE_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}"

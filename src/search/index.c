@@ -2266,6 +2266,7 @@ struct SearchMerge {
   size_t n_held;
   Seg **built;
   size_t n_built, docs;
+  int ready; /* built */
   double took;
 };
 
@@ -2341,10 +2342,13 @@ int search_merge_build(SearchMerge *m, Store *st, Err *err) {
                      m->n_held, &m->built, &m->n_built, err);
   m->took = now_s() - t0;
   for (size_t i = 0; rc == 0 && i < m->n_built; i++) m->docs += m->built[i]->n;
+  m->ready = rc == 0;
   return rc;
 }
 
 SearchIndex *search_merge_install(const SearchIndex *cur, SearchMerge *m) {
+  if (!m->ready) return snap_install(cur, NULL, 0, NULL, 0, cur->seq); /* not built: nothing changes */
+  m->ready = 0;
   size_t n = m->n_built;
   if (n == 1 && m->built[0]->n == 0 && m->is_delta) { /* nothing changed since: the deltas are replaced by nothing */
     seg_unref(m->built[0]);

@@ -68,7 +68,8 @@ void search_index_free(SearchIndex *ix);
 /* A merge, in three steps so that only the last needs the current snapshot:
  * plan on a snapshot (NULL: nothing to merge), build from the store (the
  * long part), install into the snapshot current by then (deltas added
- * meanwhile are kept: the sequence rule orders the copies). */
+ * meanwhile are kept: the sequence rule orders the copies). A merge not
+ * built (or installed already) installs as the same segments. */
 typedef struct SearchMerge SearchMerge;
 SearchMerge *search_index_merge_plan(const SearchIndex *ix);
 int search_merge_build(SearchMerge *m, Store *st, Err *err);
