@@ -24,7 +24,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
-#include "search/query.h"
+#include "model/query.h"
 #include "store/search_sql.h"
 #include "store/store_impl.h"
 
