@@ -28,6 +28,7 @@ typedef struct Seg Seg;
 #include "base/date.h"
 #include "search/snippet.h"
 #include "search/token.h"
+#include "store/notices.h"
 
 #define BLOCK 128
 #define POS_STEP 4

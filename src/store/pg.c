@@ -57,7 +57,7 @@
 #include "model/cpv.h"
 #include "model/query.h"
 #include "base/token.h"
-#include "store/orgs.h"
+#include "store/org_key.h"
 #include "store/search_sql.h"
 #include "store/store_impl.h"
 
@@ -2613,11 +2613,17 @@ out:
   return rc;
 }
 
-const StoreOps store_pg_ops = {
+const StoreCoreOps store_pg_core_ops = {
     .name = "postgres",
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .last_seq = pg_last_seq,
+    .stats = pg_stats,
+    .close = pg_close,
+};
+
+const StoreNoticeOps store_pg_notice_ops = {
     .release_add = pg_release_add,
     .release_get = pg_release_get,
     .releases_each = pg_releases_each,
@@ -2626,13 +2632,19 @@ const StoreOps store_pg_ops = {
     .releases_add = pg_releases_add,
     .notices_put = pg_notices_put,
     .notice_get = pg_notice_get,
-    .stats = pg_stats,
-    .fts = pg_fts,
-    .search = pg_search,
+    .notice_texts = pg_notice_texts,
+};
+
+const StoreOrgOps store_pg_org_ops = {
     .org_get = pg_org_get,
+};
+
+const StoreFeedOps store_pg_feed_ops = {
     .index_scan = pg_index_scan,
     .index_changes = pg_index_changes,
-    .last_seq = pg_last_seq,
-    .notice_texts = pg_notice_texts,
-    .close = pg_close,
+};
+
+const StoreSearchOps store_pg_search_ops = {
+    .search = pg_search,
+    .fts = pg_fts,
 };

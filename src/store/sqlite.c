@@ -32,8 +32,8 @@
 
 #include "base/buf.h"
 #include "model/cpv.h"
-#include "store/orgs.h"
-#include "store/store_impl.h"
+#include "store/org_key.h"
+#include "store/sqlite_impl.h"
 
 /* ---- schema ---------------------------------------------------------------- */
 
@@ -1251,33 +1251,45 @@ int store_sqlite_notice_texts(void *impl, const long long *ids, size_t n, StoreN
   return 0;
 }
 
-const StoreOps store_sqlite_ops = {
+const StoreCoreOps store_sqlite_core_ops = {
     .name = "sqlite",
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .read_begin = sqlite_read_begin,
     .read_end = sqlite_read_end,
+    .last_seq = store_sqlite_last_seq,
+    .stats = sqlite_stats,
+    .close = sqlite_close,
+};
+
+const StoreNoticeOps store_sqlite_notice_ops = {
     .release_add = sqlite_release_add,
     .release_get = sqlite_release_get,
     .releases_each = sqlite_releases_each,
     .notice_exists = sqlite_notice_exists,
     .notice_put = sqlite_notice_put,
     .notice_get = sqlite_notice_get,
-    .stats = sqlite_stats,
-    .fts = sqlite_fts,
-    .search = store_sqlite_search,
+    .notice_texts = store_sqlite_notice_texts,
+};
+
+const StoreOrgOps store_sqlite_org_ops = {
     .org_get = store_sqlite_org_get,
+};
+
+const StoreFeedOps store_sqlite_feed_ops = {
     .index_scan = store_sqlite_index_scan,
     .index_changes = store_sqlite_index_changes,
-    .last_seq = store_sqlite_last_seq,
-    .notice_texts = store_sqlite_notice_texts,
-    .close = sqlite_close,
+};
+
+const StoreSearchOps store_sqlite_search_ops = {
+    .search = store_sqlite_search,
+    .fts = sqlite_fts,
 };
 
 void store_sqlite_checkpoint_stats(Store *st, long long *attempts, long long *stalls) {
   *attempts = *stalls = 0;
-  if (!st || st->ops != &store_sqlite_ops) return;
+  if (!st || st->core != &store_sqlite_core_ops) return;
   Checkpointer *c = &((Sqlite *)st->impl)->ck;
   if (!c->started) return;
   pthread_mutex_lock(&c->mu);

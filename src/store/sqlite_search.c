@@ -1,4 +1,4 @@
-/* sqlite_search.c -- search/query.h queries on the SQLite store: FTS5 for the
+/* sqlite_search.c -- model/query.h queries on the SQLite store: FTS5 for the
  * keywords, SQL for the filters, sorts and cursors.
  *
  * The statement is assembled from fixed fragments according to which filters
@@ -26,7 +26,7 @@
 #include "base/date.h"
 #include "model/query.h"
 #include "store/search_sql.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 #define RANK "-bm25(notice_fts, 10.0, 1.0, 3.0, 2.0)"
 
