@@ -14,6 +14,7 @@
 
 #include "base/err.h"
 #include "store/store.h"
+#include "store/notices.h"
 
 /* What apply_release did. */
 typedef struct {
