@@ -12,6 +12,7 @@
 #include "ocds/release.h"
 #include "search/each.h"
 #include "search/query.h"
+#include "store/notices.h"
 #include "store/store.h"
 
 static const char usage[] =

@@ -6,6 +6,8 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "model/notice_json.h"
+#include "store/notices.h"
+#include "store/search.h"
 #include "store/store.h"
 
 

@@ -11,6 +11,8 @@
 #include "ocds/derive.h"
 #include "ocds/merge.h"
 #include "ocds/release.h"
+#include "store/feed.h"
+#include "store/notices.h"
 
 int apply_compile(Store *st, const char *ocid, const char *publisher, time_t now, Notice *out, Err *err) {
   StoredReleases all;

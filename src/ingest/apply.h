@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "model/notice.h"
 #include "store/store.h"
+#include "store/notices.h"
 
 typedef struct cJSON cJSON;
 

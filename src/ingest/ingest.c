@@ -29,6 +29,7 @@
 #include "ocds/merge.h"
 #include "ocds/release.h"
 #include "ocds/scan.h"
+#include "store/notices.h"
 
 #define QUEUE_DEPTH 2
 #define DEFAULT_BATCH 10000 /* releases per transaction */

@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "ocds/release.h"
+#include "store/notices.h"
 
 typedef struct {
   StoredReleases *out;

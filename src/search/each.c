@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "store/search.h"
 
 void search_hit_key(const Query *q, const StoreHit *h, int *has_key, double *key) {
   time_t t;

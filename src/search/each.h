@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "model/hits.h"
 #include "search/index.h"
 #include "search/query.h"
 #include "store/store.h"

@@ -35,6 +35,7 @@
 #include "base/date.h"
 #include "search/snippet.h"
 #include "search/token.h"
+#include "store/notices.h"
 
 typedef struct Seg Seg;
 

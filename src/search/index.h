@@ -54,6 +54,9 @@
 
 #include "base/err.h"
 #include "search/query.h"
+#include "model/hits.h"
+#include "store/feed.h"
+#include "store/search.h"
 #include "store/store.h"
 
 typedef struct SearchIndex SearchIndex;

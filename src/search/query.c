@@ -4,7 +4,7 @@
  * grouping pass (OR joins the previous positive clause); it never fails, so
  * the only errors for q are its limits. */
 #include "search/query.h"
-#include "search/token.h"
+#include "base/token.h"
 
 #include <limits.h>
 #include <math.h>
@@ -872,93 +872,6 @@ void query_describe(const Query *q, Buf *out) {
       describe_day(out, q->closing_before);
     }
   }
-}
-
-/* ------------------------------------------------------- FTS5, tsquery */
-
-static void fts5_word(Buf *out, const char *w) {
-  buf_addc(out, '"');
-  for (; *w; w++) {
-    if (*w == '"') buf_addc(out, '"');
-    buf_addc(out, *w);
-  }
-  buf_addc(out, '"');
-}
-
-static void fts5_term(Buf *out, const QueryTerm *t) {
-  for (size_t i = 0; i < t->n_words; i++) {
-    if (i) buf_adds(out, " + ");
-    fts5_word(out, t->words[i]);
-  }
-}
-
-size_t query_fts5_part(const Query *q, int negated, Buf *out) {
-  size_t k = 0;
-  for (size_t i = 0; i < q->n_clauses; i++) {
-    const QueryClause *c = &q->clauses[i];
-    if (!c->negated != !negated) continue;
-    if (negated) {
-      for (size_t j = 0; j < c->n_alts; j++) {
-        if (k || j) buf_adds(out, " OR ");
-        fts5_term(out, &c->alts[j]);
-      }
-    } else {
-      if (k) buf_adds(out, " AND ");
-      if (c->n_alts > 1) buf_addc(out, '(');
-      for (size_t j = 0; j < c->n_alts; j++) {
-        if (j) buf_adds(out, " OR ");
-        fts5_term(out, &c->alts[j]);
-      }
-      if (c->n_alts > 1) buf_addc(out, ')');
-    }
-    k++;
-  }
-  return k;
-}
-
-int query_fts5(const Query *q, Buf *out) {
-  if (!q->n_positive) return -1;
-  if (q->n_clauses == q->n_positive) {
-    query_fts5_part(q, 0, out);
-    return 0;
-  }
-  buf_addc(out, '(');
-  query_fts5_part(q, 0, out);
-  buf_adds(out, ") NOT (");
-  query_fts5_part(q, 1, out);
-  buf_addc(out, ')');
-  return 0;
-}
-
-static void ts_term(Buf *out, const QueryTerm *t, int wrap) {
-  wrap = wrap && t->n_words > 1;
-  if (wrap) buf_addc(out, '(');
-  for (size_t i = 0; i < t->n_words; i++) {
-    if (i) buf_adds(out, " <-> ");
-    buf_addc(out, '\'');
-    for (const char *w = t->words[i]; *w; w++) {
-      if (*w == '\'' || *w == '\\') buf_addc(out, *w);
-      buf_addc(out, *w);
-    }
-    buf_addc(out, '\'');
-  }
-  if (wrap) buf_addc(out, ')');
-}
-
-size_t query_tsquery(const Query *q, Buf *out) {
-  for (size_t i = 0; i < q->n_clauses; i++) {
-    const QueryClause *c = &q->clauses[i];
-    if (i) buf_adds(out, " & ");
-    if (c->negated) buf_addc(out, '!');
-    int wrap = c->n_alts > 1;
-    if (wrap) buf_addc(out, '(');
-    for (size_t j = 0; j < c->n_alts; j++) {
-      if (j) buf_adds(out, " | ");
-      ts_term(out, &c->alts[j], c->negated || c->n_alts > 1 || q->n_clauses > 1);
-    }
-    if (wrap) buf_addc(out, ')');
-  }
-  return q->n_clauses;
 }
 
 /* --------------------------------------------------------------- cursor */

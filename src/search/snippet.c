@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "search/token.h"
+#include "base/token.h"
 
 typedef struct {
   size_t start, end;

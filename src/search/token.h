@@ -1,37 +1,7 @@
-/* token.h -- the words of a text, as the search index sees them and as the
- * keyword parser (query.c) splits q. One definition of a word for both, so a
- * word typed in the search box is spelled the way the index holds it.
- *
- * A word is a maximal run of non-separator characters (token_is_separator,
- * which follows SQLite's unicode61 tokenizer for ASCII and the common
- * non-ASCII symbols; see "Words" in query.h). token_each folds each word the
- * way unicode61 with remove_diacritics 2 does for European text: ASCII, Latin-1
- * and Latin Extended-A letters lose case and accents ("Café" -> "cafe",
- * "ŁÓDŹ" -> "łodz"), Greek and Cyrillic capitals become small letters,
- * combining accents U+0300..U+036F are dropped; other characters are kept as
- * they are. Bytes that are not valid UTF-8 separate words. */
+/* token.h -- the tokenizer moved to base/token.h (the store's PostgreSQL
+ * full text uses it too, and the store does not include search/). This name
+ * stays for the files that still include it; new code includes base/token.h. */
 #ifndef TOKEN_H
 #define TOKEN_H
-
-#include <stddef.h>
-#include <stdint.h>
-
-#include "base/buf.h"
-
-/* The code point of the UTF-8 sequence at p (n >= 1 bytes left) and its
- * length in *len; an invalid or truncated sequence is U+FFFD of length 1. */
-uint32_t token_decode(const unsigned char *p, size_t n, size_t *len);
-
-/* Whether c separates words. */
-int token_is_separator(uint32_t c);
-
-/* Calls fn for every word of s[0..n): word (folded, NUL-terminated, valid
- * until fn returns), its length, and the byte span [start, end) in s. fn
- * returning non-zero stops; that value is returned. */
-typedef int (*TokenFn)(void *ctx, const char *word, size_t len, size_t start, size_t end);
-int token_each(const char *s, size_t n, TokenFn fn, void *ctx);
-
-/* Appends word w[0..n) folded as token_each folds (w has no separators). */
-void token_fold(const char *w, size_t n, Buf *out);
-
+#include "base/token.h"
 #endif

@@ -1,4 +1,4 @@
-/* search_sql.h -- the one definition of a search/query.h Query in SQL, for
+/* search_sql.h -- the one definition of a model/query.h Query in SQL, for
  * both backends. The store's own search engine is the reference the in-memory
  * index is checked against (tests/unit/test_index.c, bit for bit), so it stays;
  * what was written twice, filter by filter (sqlite_search.c and pg.c), is now
@@ -17,7 +17,11 @@
  *
  * Binds are bounds-checked: a query that would need more than SQL_MAX_BINDS
  * parameters sets overflow (and adds no more); the caller refuses it. No valid
- * Query comes near (search/query.h caps words, CPV codes and regions). */
+ * Query comes near (search/query.h caps words, CPV codes and regions).
+ *
+ * The keywords in each engine's full-text syntax are written here too
+ * (query_fts5, query_tsquery): they are the store's query languages, not the
+ * query model's. */
 #ifndef STORE_SEARCH_SQL_H
 #define STORE_SEARCH_SQL_H
 
@@ -25,7 +29,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
-#include "search/query.h"
+#include "model/query.h"
 
 #define SQL_MAX_BINDS 128
 
@@ -69,5 +73,24 @@ const char *search_sql_sort_expr(const SqlBinds *b, QuerySort s);
 /* " CASE ... END": the status shown at now (parameter number now_param), as
  * notice_status_at computes it. */
 void search_sql_shown_status(const SqlBinds *b, int now_param, Buf *sql);
+
+/* An SQLite FTS5 MATCH expression for the keywords, every word a
+ * double-quoted string (so no user text is FTS5 syntax: a word cannot be a
+ * column filter, an operator, NEAR or a syntax error), phrases joined with
+ * '+', alternatives in parentheses with OR, clauses with AND, exclusions after
+ * NOT:  "a" AND ("b" OR "c" + "d")  or  ("a") NOT ("x" OR "y")
+ * Returns 0; or -1, writing nothing, when q has no positive clause: FTS5
+ * cannot match "everything but", so use query_fts5_part(q, 1, ...) and
+ * exclude its matches (rowid NOT IN (... MATCH ?)). */
+int query_fts5(const Query *q, Buf *out);
+/* Only the positive clauses (negated 0), AND-ed: a notice must match; or only
+ * the exclusions (negated 1), OR-ed: a notice matching it is excluded.
+ * Returns the number of clauses written; 0 writes nothing. */
+size_t query_fts5_part(const Query *q, int negated, Buf *out);
+/* A PostgreSQL tsquery text for to_tsquery(config, $1):
+ * 'a' & ('b' | ('c' <-> 'd')) & !'x', each word single-quoted. Returns the number of clauses written
+ * (0: no keywords, nothing written). A query of exclusions only is valid
+ * tsquery text and matches the notices that have none of them. */
+size_t query_tsquery(const Query *q, Buf *out);
 
 #endif

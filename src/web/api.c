@@ -23,6 +23,8 @@
 #include "ocds/export.h"
 #include "ocds/release.h"
 #include "search/each.h"
+#include "store/notices.h"
+#include "store/orgs.h"
 #include "web/app.h"
 
 static void json_str_or_null(Buf *b, const char *s) {

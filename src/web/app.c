@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "store/search.h"
 
 /* Heavy routes (bulk downloads) run under the server's heavy semaphore;
  * /notices/{ocid}.ocds.json, under the page route, takes a slot itself. */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "model/hits.h"
 #include "search/each.h"
 #include "search/live.h"
 #include "search/query.h"

@@ -24,6 +24,8 @@
 #include "ocds/derive.h"
 #include "ocds/merge.h"
 #include "ocds/release.h"
+#include "store/notices.h"
+#include "store/orgs.h"
 #include "web/app.h"
 #include "web/html.h"
 

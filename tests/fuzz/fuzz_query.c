@@ -26,6 +26,7 @@
 
 #include "base/buf.h"
 #include "search/query.h"
+#include "store/search_sql.h" /* query_fts5, query_tsquery */
 
 #define CHECK(cond, ...)                                                   \
   do {                                                                     \

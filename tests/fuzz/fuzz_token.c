@@ -20,7 +20,7 @@
 
 #include "base/buf.h"
 #include "search/snippet.h"
-#include "search/token.h"
+#include "base/token.h"
 
 #define CHECK(cond)                                                   \
   do {                                                                \

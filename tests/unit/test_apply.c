@@ -9,6 +9,7 @@
 #include "../tap.h"
 #include "base/buf.h"
 #include "ingest/apply.h"
+#include "store/notices.h"
 
 #define NOW 1764590400 /* 2025-12-01 12:00 UTC */
 

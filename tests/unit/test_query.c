@@ -10,6 +10,7 @@
 #include "../tap.h"
 #include "base/date.h"
 #include "model/cpv.h"
+#include "store/search_sql.h" /* query_fts5, query_tsquery */
 
 static Err err;
 static const time_t NOW = 1740787200; /* 2025-03-01T00:00:00Z */

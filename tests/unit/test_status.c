@@ -7,6 +7,7 @@
 #include "../tap.h"
 #include "base/date.h"
 #include "model/notice.h"
+#include "search/query.h"
 #include "store/search_sql.h"
 
 static void test_rule(void) {

@@ -7,7 +7,10 @@
 
 #include "../tap.h"
 #include "base/buf.h"
+#include "store/notices.h"
+#include "store/search.h"
 #include "store/store.h"
+#include "store/store_impl.h" /* a Store without an aggregate */
 
 static int count_hits(void *ctx, const char *ocid, const char *title) {
   (*(int *)ctx)++;
@@ -228,6 +231,19 @@ int main(void) {
   store_begin(st, &e);
   ok(store_release_add(st, &r3, &e) < 0, "a read-only store refuses writes");
   store_rollback(st);
+
+  /* A backend without an aggregate (its table NULL) answers calls into it
+   * with an error naming it, not a crash; the others still work. */
+  st->orgs = NULL;
+  st->search = NULL;
+  Org org;
+  memset(&org, 0, sizeof org);
+  ok(store_org_get(st, 1, &org, &e) == ERR_DB && strstr(e.msg, "sqlite store keeps no organisations"),
+     "a missing aggregate is an error naming it (%s)", e.msg);
+  ok(store_fts(st, "telecare", 10, count_hits, &(int){0}, &e) == ERR_DB && strstr(e.msg, "no search"),
+     "the same for search (%s)", e.msg);
+  ok(store_notice_exists(st, "ocds-t-1", &e) == 1, "the notices aggregate still answers");
+  org_release(&org);
   store_close(st);
 
   buf_release(&url);

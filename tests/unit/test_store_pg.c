@@ -24,6 +24,10 @@
 #include "ocds/gen.h"
 #include "search/each.h"
 #include "search/query.h"
+#include "store/feed.h"
+#include "store/notices.h"
+#include "store/orgs.h"
+#include "store/search.h"
 #include "store/store.h"
 
 #define NOW 1795000000 /* 2026-11-18, as test_index.c */

@@ -1,5 +1,5 @@
-/* orgs.c -- see orgs.h. */
-#include "store/orgs.h"
+/* org_key.c -- see org_key.h. */
+#include "store/org_key.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* token.c -- see token.h. */
-#include "search/token.h"
+#include "base/token.h"
 
 uint32_t token_decode(const unsigned char *p, size_t n, size_t *len) {
   unsigned c = p[0];

@@ -1,0 +1,229 @@
+/* pg_search.c -- the search aggregate (store/search.h) on PostgreSQL:
+ * model/query.h queries with the tsvector column for the keywords (the query
+ * words folded by base/token.h, as the notices' words were) and the filters,
+ * sorts and cursors of store/search_sql.h in PostgreSQL's dialect; and
+ * store_fts. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/date.h"
+#include "base/token.h"
+#include "model/query.h"
+#include "store/pg_impl.h"
+#include "store/search_sql.h"
+
+/* ---- full-text: tsquery text ---- */
+
+/* One query word as a lexeme, folded as the index folds it. A word that folds
+ * to nothing becomes U+0001, which no text has as a word (it separates), so
+ * it matches nothing -- as in the in-memory index. */
+static void tsq_word(Buf *out, const char *w) {
+  Buf f = BUF_INIT;
+  token_fold(w, strlen(w), &f);
+  if (f.len) ts_quote(out, f.data, f.len);
+  else ts_quote(out, "\x01", 1);
+  buf_release(&f);
+}
+
+/* tsquery text of the clauses with negated == neg: the positive ones AND-ed
+ * (a notice must match), or the exclusions OR-ed (a notice matching it is
+ * left out). Returns how many clauses were written. */
+static size_t tsq_part(const Query *q, int neg, Buf *out) {
+  size_t n = 0;
+  for (size_t i = 0; i < q->n_clauses; i++) {
+    const QueryClause *c = &q->clauses[i];
+    if (!c->negated != !neg) continue;
+    if (n++) buf_adds(out, neg ? " | " : " & ");
+    buf_addc(out, '(');
+    for (size_t a = 0; a < c->n_alts; a++) {
+      if (a) buf_adds(out, " | ");
+      buf_addc(out, '(');
+      for (size_t k = 0; k < c->alts[a].n_words; k++) {
+        if (k) buf_adds(out, " <-> ");
+        tsq_word(out, c->alts[a].words[k]);
+      }
+      buf_addc(out, ')');
+    }
+    buf_addc(out, ')');
+  }
+  return n;
+}
+
+typedef struct {
+  Buf *out;
+  size_t words;
+} FtsChunk;
+
+static int fts_word(void *ctx, const char *w, size_t len, size_t start, size_t end) {
+  FtsChunk *c = ctx;
+  if (c->words++) buf_adds(c->out, " <-> ");
+  ts_quote(c->out, w, len);
+  return 0;
+}
+
+/* As sqlite_search.c: every whitespace-separated chunk of terms is a phrase of its
+ * words, all must match; a chunk without words matches nothing (an FTS5
+ * phrase without tokens). */
+static int pg_fts(void *impl, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err) {
+  Pg *p = impl;
+  Buf m = BUF_INIT;
+  int rc = 0, chunks = 0, empty = 0;
+  for (const char *s = terms; *s;) {
+    while (*s == ' ' || *s == '\t') s++;
+    if (!*s) break;
+    const char *w = s;
+    while (*s && *s != ' ' && *s != '\t') s++;
+    if (chunks++) buf_adds(&m, " & ");
+    buf_addc(&m, '(');
+    FtsChunk c = {&m, 0};
+    token_each(w, (size_t)(s - w), fts_word, &c);
+    buf_addc(&m, ')');
+    if (!c.words) empty = 1;
+  }
+  if (chunks && !empty) {
+    Params ps = {.n = 0};
+    p_text(&ps, m.data);
+    p_int(&ps, limit);
+    PGresult *r = run(p, Q_FTS_SEARCH, &ps, err, "search failed");
+    if (!r) {
+      rc = ERR_DB;
+    } else {
+      for (int i = 0, n = PQntuples(r); i < n; i++)
+        if (fn(ctx, PQgetvalue(r, i, 0), col(r, i, 1))) break;
+      PQclear(r);
+    }
+  }
+  buf_release(&m);
+  return rc;
+}
+
+/* ---- search ----------------------------------------------------------------------------- */
+/* The filters, sorts and cursors are search_sql.h's, in PostgreSQL's dialect;
+ * this adds the tsquery keywords, ts_rank and ts_headline. */
+
+#define PG_RANK "ts_rank(" RANK_WEIGHTS ", n.tsv, $2::tsquery)::float8"
+
+/* Runs text with the binds (not prepared: the text depends on the query). The
+ * first n_typed parameters are declared text (a statement may leave them
+ * unused); the server infers the others from where they stand. */
+static PGresult *run_text(Pg *p, const char *text, const SqlBinds *b, int n_typed, Err *err, const char *what) {
+  const char *v[SQL_MAX_BINDS];
+  Oid type[SQL_MAX_BINDS];
+  char num[SQL_MAX_BINDS][32];
+  for (int k = 0; k < b->n; k++) {
+    type[k] = k < n_typed ? TEXT_OID : 0;
+    if (b->kind[k] == SQL_TEXT) {
+      v[k] = b->text[k];
+      continue;
+    }
+    if (b->kind[k] == SQL_INT) snprintf(num[k], sizeof num[k], "%lld", b->i[k]);
+    else snprintf(num[k], sizeof num[k], "%.17g", b->d[k]);
+    v[k] = num[k];
+  }
+  for (int attempt = 0;; attempt++) {
+    PGresult *r = PQexecParams(p->conn, text, b->n, type, v, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) return r;
+    if (attempt == 0 && !p->in_txn && PQstatus(p->conn) == CONNECTION_BAD && reconnect(p)) {
+      PQclear(r);
+      continue;
+    }
+    pg_err(p, err, what, r);
+    PQclear(r);
+    return NULL;
+  }
+}
+
+static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, Err *err) {
+  Pg *p = impl;
+  memset(out, 0, sizeof *out);
+  SqlBinds b;
+  sql_binds_init(&b, SQL_PG, PG_RANK);
+  Buf s = BUF_INIT, pos = BUF_INIT, neg = BUF_INIT;
+  PGresult *r = NULL;
+  int rc = ERR_DB;
+  char now_text[DATE_LEN];
+  date_format(now, now_text);
+  if (q->sort == QUERY_SORT_RELEVANCE && !q->n_positive) {
+    rc = err_set(err, ERR_USAGE, "sort=relevance needs keywords");
+    goto out;
+  }
+  SqlKeywords kw = {NULL, NULL};
+  if (tsq_part(q, 0, &pos)) kw.pos = pos.data;
+  if (tsq_part(q, 1, &neg)) kw.neg = neg.data;
+
+  /* the total */
+  buf_adds(&s, "SELECT count(*) FROM notice n");
+  search_sql_where(q, &kw, now_text, &b, &s);
+  if (b.overflow) goto toomany;
+  if (!(r = run_text(p, s.data, &b, 0, err, "search failed"))) goto out;
+  out->total = col_int(r, 0, 0);
+  PQclear(r);
+  r = NULL;
+
+  /* the page: $1 is now, $2 the positive keywords (for the rank), $3 the
+   * headline options; the expensive columns are computed for the page only */
+  buf_reset(&s);
+  sql_binds_init(&b, SQL_PG, PG_RANK);
+  sql_bind_text(&b, NULL, now_text);
+  sql_bind_text(&b, NULL, kw.pos ? kw.pos : "");
+  sql_bind_text(&b, NULL, "StartSel=\x02, StopSel=\x03, MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1");
+  buf_adds(&s, "SELECT n.ocid, n.title, n.buyer_name, n.buyer_id,");
+  search_sql_shown_status(&b, 1, &s);
+  buf_addf(&s,
+           ", n.deadline, n.published, n.value, n.currency, n.sme, n.vcse,"
+           " (SELECT string_agg(region, ',' ORDER BY region) FROM notice_region WHERE notice_id = n.id),"
+           " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s"
+           " FROM notice n",
+           kw.pos ? PG_RANK : "0::float8",
+           kw.pos ? "ts_headline('simple', coalesce(n.description, n.title, ''), $2::tsquery, $3)"
+                  : "left(n.description, 240)");
+  search_sql_where(q, &kw, now_text, &b, &s);
+  if (q->has_cursor) search_sql_after_cursor(q, &b, &s);
+  search_sql_order_by(q, &b, &s);
+  buf_adds(&s, " LIMIT ");
+  sql_bind_int(&b, &s, q->limit + 1);
+  if (b.overflow) goto toomany;
+  if (!(r = run_text(p, s.data, &b, 3, err, "search failed"))) goto out;
+  int rows = PQntuples(r);
+  out->hits = xcalloc((size_t)q->limit + 1, sizeof *out->hits);
+  for (int i = 0; i < rows; i++) {
+    if (out->n == (size_t)q->limit) {
+      out->has_more = 1;
+      break;
+    }
+    StoreHit *h = &out->hits[out->n++];
+    h->ocid = col_dup(r, i, 0);
+    h->title = col_dup(r, i, 1);
+    h->buyer_name = col_dup(r, i, 2);
+    h->buyer_id = col_int(r, i, 3);
+    h->status = col_dup(r, i, 4);
+    h->deadline = col_dup(r, i, 5);
+    h->published = col_dup(r, i, 6);
+    h->has_value = col_double(r, i, 7, &h->value);
+    h->currency = col_dup(r, i, 8);
+    h->sme = col_flag(r, i, 9);
+    h->vcse = col_flag(r, i, 10);
+    h->regions = col_dup(r, i, 11);
+    h->cpv = col_dup(r, i, 12);
+    col_double(r, i, 13, &h->score);
+    h->snippet = col_dup(r, i, 14);
+  }
+  rc = 0;
+  goto out;
+toomany:
+  rc = err_set(err, ERR_USAGE, "the search has too many conditions");
+out:
+  PQclear(r);
+  buf_release(&s);
+  buf_release(&pos);
+  buf_release(&neg);
+  return rc;
+}
+
+const StoreSearchOps store_pg_search_ops = {
+    .search = pg_search,
+    .fts = pg_fts,
+};
