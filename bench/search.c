@@ -757,12 +757,16 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--mix") == 0 && i + 1 < argc && (!strcmp(argv[i + 1], "and") || !strcmp(argv[i + 1], "standard")))
       and_mix = !strcmp(argv[++i], "and");
     else if (strcmp(argv[i], "--no-store") == 0) store_phase = 0;
+    else if (strcmp(argv[i], "--segment-docs") == 0 && i + 1 < argc && !num_parse_ll(argv[i + 1], 1, UINT32_MAX, &v))
+      search_index_set_limits((size_t)v, 0, 0), i++;
     else {
       fprintf(stderr, "usage: bench/search [--db URL] [--mix standard|and] [--queries N] [--concurrency N]\n"
-                      "                    [--seconds N] [--seed N] [--no-store]\n"
+                      "                    [--seconds N] [--seed N] [--no-store] [--segment-docs N]\n"
                       "  --mix and  ANDs of two or three common words (20-90%% of notices), with and without filters\n"
                       "  --no-store skips phase 1 (the store's own engine, the slow one); HTTP totals are then\n"
                       "             checked against the index only\n"
+                      "  --segment-docs N  range segments of at most N notices (default 131072; more than\n"
+                      "             the store holds: one segment, the index before segments)\n"
                       "  --seconds bounds each timed phase (default 60) once every query has run once; phase 1\n"
                       "             and 2 warm up for a quarter of it more\n");
       return 2;
