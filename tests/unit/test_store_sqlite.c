@@ -318,9 +318,16 @@ static void test_checkpointer(const char *url, Store *st) {
   store_sqlite_scan_chunk = 20000;
   is_int(w.failures, 0, "writes go on while a reader holds a snapshot");
   ok(w.commits >= 3, "several commits while the snapshot is held (%d)", w.commits);
-  ok(w.stalled_begin_max < base_max + 0.4,
-     "no write waits long for a checkpoint a reader blocks (slowest batch %.0f ms, %.0f ms without the reader)",
-     w.stalled_begin_max * 1000, base_max * 1000);
+  /* Valgrind runs one thread at a time, so its wall times say nothing of
+   * waits; the optimised and sanitizer runs check this one. */
+  const char *vg = getenv("POWERHOUSE_VALGRIND");
+  if (vg && *vg)
+    printf("ok %d # skip n/a: wall time under valgrind (slowest batch %.0f ms, %.0f ms without the reader)\n",
+           ++tap_n, w.stalled_begin_max * 1000, base_max * 1000);
+  else
+    ok(w.stalled_begin_max < base_max + 0.4,
+       "no write waits long for a checkpoint a reader blocks (slowest batch %.0f ms, %.0f ms without the reader)",
+       w.stalled_begin_max * 1000, base_max * 1000);
   ok(w.stalls_during >= 1, "the checkpointer saw that it could not make progress (%lld of %lld attempts)",
      w.stalls_during, w.attempts_during);
   /* back-off from 10 ms doubling to 1 s: about 8 attempts in 1.5 s, plus one per commit; spinning made thousands */
