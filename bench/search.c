@@ -746,7 +746,7 @@ int main(int argc, char **argv) {
   int n = 200, conc = 8, and_mix = 0;
   double seconds = 60;
   unsigned long long seed = 1;
-  int store_phase = 1;
+  int store_phase = 1, print_mix = 0;
   long long v;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) db = argv[++i];
@@ -757,16 +757,18 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--mix") == 0 && i + 1 < argc && (!strcmp(argv[i + 1], "and") || !strcmp(argv[i + 1], "standard")))
       and_mix = !strcmp(argv[++i], "and");
     else if (strcmp(argv[i], "--no-store") == 0) store_phase = 0;
+    else if (strcmp(argv[i], "--print-mix") == 0) print_mix = 1;
     else if (strcmp(argv[i], "--segment-docs") == 0 && i + 1 < argc && !num_parse_ll(argv[i + 1], 1, UINT32_MAX, &v))
       search_index_set_limits((size_t)v, 0, 0), i++;
     else {
       fprintf(stderr, "usage: bench/search [--db URL] [--mix standard|and] [--queries N] [--concurrency N]\n"
-                      "                    [--seconds N] [--seed N] [--no-store] [--segment-docs N]\n"
+                      "                    [--seconds N] [--seed N] [--no-store] [--segment-docs N] [--print-mix]\n"
                       "  --mix and  ANDs of two or three common words (20-90%% of notices), with and without filters\n"
                       "  --no-store skips phase 1 (the store's own engine, the slow one); HTTP totals are then\n"
                       "             checked against the index only\n"
                       "  --segment-docs N  range segments of at most N notices (default 131072; more than\n"
                       "             the store holds: one segment, the index before segments)\n"
+                      "  --print-mix prints the mix's query strings, one a line, and stops\n"
                       "  --seconds bounds each timed phase (default 60) once every query has run once; phase 1\n"
                       "             and 2 warm up for a quarter of it more\n");
       return 2;
@@ -797,6 +799,14 @@ int main(int argc, char **argv) {
     rc = make_and_mix(items, n, seed, ix);
   } else {
     make_mix(items, n, seed);
+  }
+  if (print_mix) {
+    for (int i = 0; i < n && rc == 0; i++) printf("%s\n", items[i].qs);
+    for (int i = 0; i < n; i++) free(items[i].qs);
+    free(items);
+    live_index_release(li, ix);
+    live_index_stop(li);
+    return rc ? 1 : 0;
   }
   int per[C_COUNT] = {0};
   for (int i = 0; i < n && rc == 0; i++) per[items[i].cls]++;

@@ -18,10 +18,12 @@
  * the notices holding phrase i. N, avgdl and n_i are the snapshot's: over the
  * live docs of every segment (a replaced doc counts nowhere), so a score is
  * the same double however the notices are cut into segments. A segment's
- * bounds (block maxima, word bitmaps' ub and q) were computed with its own
- * avgdl; a part f * (k1 + 1) / (f + norm) with the snapshot's avgdl is at
- * most avgdl / the segment's avgdl times as large, so the bounds are scaled
- * by that (Exec.bscale) and stay bounds. */
+ * bounds (block maxima, word bitmaps' ub, ub8 and q) were computed with the
+ * avgdl of the snapshot it was built for (Seg.avgdl: a segment of short
+ * notices among long ones has bounds as tight as any); a part
+ * f * (k1 + 1) / (f + norm) with a later snapshot's avgdl is at most that
+ * avgdl / Seg.avgdl times as large, so the bounds are scaled by that when it
+ * is more than 1 (Exec.bscale) and stay bounds. */
 #include "search/index.h"
 
 #include <math.h>
@@ -135,12 +137,14 @@ typedef struct Phrase {
  *   ub    per 64 docs (one bitmap word), the largest BM25 term part
  *         f * (k1 + 1) / (f + norm) of the word there, quantized to 255
  *         steps of (k1 + 1) / 255 and rounded up: an upper bound, never less;
+ *   ub8   the same per 8 docs;
  *   q     per posting, its own part quantized the same way: a bound on a
  *         doc's score read without its norm (8 MB of doubles at 1M notices,
  *         where the misses went) or a division.
- * 16 + 0.5 + 0.125 bits per doc and 8 per posting, so at most 25 bits a
- * posting, less than the postings' docs take. All of it is per index (docs
- * numbered within it); ub and q depend on the norms, so on avgdl. */
+ * 16 + 1.5 + 0.125 bits per doc and 8 per posting, so at most 34 bits a
+ * posting. All of it is per segment (docs numbered within it); ub, ub8 and
+ * q depend on the norms, so on avgdl. A word held by fewer docs gets one
+ * made for a query that needs it (dense_make). */
 #define DENSE_DIV 16
 #define RANK_WORDS 8
 typedef struct Dense {
@@ -148,6 +152,7 @@ typedef struct Dense {
   uint32_t *rank;
   uint8_t *ub;
   uint8_t *q; /* per posting, its part quantized as ub (rounded up) */
+  uint8_t *ub8; /* per 8 docs, as ub */
 } Dense;
 
 struct Seg {
@@ -172,8 +177,7 @@ struct Seg {
   int64_t *buyer;
   uint32_t *cpv_off, *cpv;       /* doc d's codes: cpv[cpv_off[d] .. cpv_off[d+1]), main first */
   uint32_t *len;                 /* tokens */
-  double *norm;                  /* K1 * (1 - B + B * len / avgdl) */
-  double avgdl;
+  double avgdl; /* what its bounds were computed with (seg_bounds): not always its own mean */
 
   Term *terms;
   uint32_t n_terms, cap_terms;
@@ -583,33 +587,56 @@ static unsigned ub_quantize(double part) {
   return q;
 }
 
-/* Word bitmaps for the common words; after the norms and ix->n_words. */
+/* A doc's length normaliser with the segment's own avgdl (what its blocks'
+ * and bitmaps' bounds were computed with). */
+static inline double seg_norm(const Seg *ix, uint32_t d) { return K1 * (1 - B + B * (double)ix->len[d] / ix->avgdl); }
+
+/* A word's bitmap, rank directory and bounds (Dense) from its postings,
+ * with the segment's own norms (seg_norm). */
+static Dense *dense_make(const Seg *ix, const Term *term) {
+  size_t nw = ix->n_words;
+  Dense *D = xcalloc(1, sizeof *D);
+  D->bits = xcalloc(nw + 1, sizeof *D->bits);
+  D->rank = xcalloc(nw / RANK_WORDS + 2, sizeof *D->rank);
+  D->ub = xcalloc(nw + 1, 1);
+  D->ub8 = xcalloc(nw * 8 + 8, 1);
+  D->q = xmalloc(term->df + 1);
+  for (uint32_t i = 0; i < term->df; i++) {
+    uint32_t d = term->docs[i];
+    double f = term->f[i], part = (f * (K1 + 1.0)) / (f + seg_norm(ix, d));
+    unsigned q = ub_quantize(part);
+    D->q[i] = (uint8_t)q;
+    bm_set(D->bits, d);
+    if (q > D->ub[d >> 6]) D->ub[d >> 6] = (uint8_t)q;
+    if (q > D->ub8[d >> 3]) D->ub8[d >> 3] = (uint8_t)q;
+  }
+  uint32_t r = 0;
+  for (size_t w = 0; w < nw; w++) {
+    if (w % RANK_WORDS == 0) D->rank[w / RANK_WORDS] = r;
+    r += (uint32_t)pop64(D->bits[w]);
+  }
+  return D;
+}
+
+static void dense_free(Dense *D) {
+  if (!D) return;
+  free(D->bits);
+  free(D->rank);
+  free(D->ub);
+  free(D->ub8);
+  free(D->q);
+  free(D);
+}
+
+/* Word bitmaps for the common words; after ix->n_words and avgdl. */
 static void build_dense(Seg *ix) {
   size_t nw = ix->n_words;
   for (uint32_t t = 0; t < ix->n_terms; t++) {
     Term *term = &ix->terms[t];
     if (!term->df || (uint64_t)term->df * DENSE_DIV < ix->n) continue;
-    Dense *D = xcalloc(1, sizeof *D);
-    D->bits = xcalloc(nw + 1, sizeof *D->bits);
-    D->rank = xcalloc(nw / RANK_WORDS + 2, sizeof *D->rank);
-    D->ub = xcalloc(nw + 1, 1);
-    D->q = xmalloc(term->df);
-    for (uint32_t i = 0; i < term->df; i++) {
-      uint32_t d = term->docs[i];
-      double f = term->f[i], part = (f * (K1 + 1.0)) / (f + ix->norm[d]);
-      unsigned q = ub_quantize(part);
-      D->q[i] = (uint8_t)q;
-      bm_set(D->bits, d);
-      if (q > D->ub[d >> 6]) D->ub[d >> 6] = (uint8_t)q;
-    }
-    uint32_t r = 0;
-    for (size_t w = 0; w < nw; w++) {
-      if (w % RANK_WORDS == 0) D->rank[w / RANK_WORDS] = r;
-      r += (uint32_t)pop64(D->bits[w]);
-    }
-    term->dense = D;
+    term->dense = dense_make(ix, term);
     ix->n_dense++;
-    ix->bytes += (nw + 1) * 9 + (nw / RANK_WORDS + 2) * 4 + term->df;
+    ix->bytes += (nw + 1) * 9 + (nw / RANK_WORDS + 2) * 4 + nw * 8 + term->df;
   }
 }
 
@@ -628,9 +655,6 @@ static Seg *seg_new(void) {
   return ix;
 }
 
-/* A doc's length normaliser with the segment's own avgdl (what its blocks'
- * and bitmaps' bounds were computed with). */
-static inline double seg_norm(const Seg *ix, uint32_t d) { return K1 * (1 - B + B * (double)ix->len[d] / ix->avgdl); }
 
 /* Everything a segment needs once its docs are read: ocid ranks, postings
  * in three arrays, block bounds, filters, sort orders and word bitmaps. The
@@ -655,12 +679,6 @@ static void seg_finish(Builder *b) {
   qsort(ix->by_ocid, ix->n, sizeof *ix->by_ocid, cmp_ocid);
   pthread_mutex_unlock(&sort_mu);
   for (uint32_t i = 0; i < ix->n; i++) ix->rank[ix->by_ocid[i]] = i;
-
-  /* length normalisers with this segment's avgdl: for the bounds only (a
-   * search scores with the avgdl of every live notice, SearchIndex.norm) */
-  ix->avgdl = ix->n ? (double)b->total_tokens / (double)ix->n : 1.0;
-  ix->norm = xmalloc((ix->n + 1) * sizeof *ix->norm);
-  for (uint32_t i = 0; i < ix->n; i++) ix->norm[i] = seg_norm(ix, i);
 
   /* postings into three arrays */
   size_t np = 0, nq = 0;
@@ -688,17 +706,10 @@ static void seg_finish(Builder *b) {
     term->bf = NULL;
     memset(&term->bpos, 0, sizeof term->bpos);
     if (term->n_blocks < term->cap_blocks) term->blocks = xrealloc(term->blocks, term->n_blocks * sizeof *term->blocks);
-    for (uint32_t i = 0; i < term->df; i++) { /* block maxima, now that norms are known */
-      double f = term->f[i], part = (f * (K1 + 1.0)) / (f + ix->norm[term->docs[i]]);
-      if (part > term->blocks[i / BLOCK].max_part) term->blocks[i / BLOCK].max_part = part;
-    }
     ix->bytes += term->n_blocks * sizeof(Block) + strlen(term->word) + 1;
   }
   np *= sizeof(uint32_t) + sizeof(uint16_t);
   build_filters(ix);
-  build_dense(ix);
-  free(ix->norm); /* seg_norm gives it again */
-  ix->norm = NULL;
   size_t n = ix->n;
   ix->bytes += np + nq + ix->n_terms * sizeof(Term) + ix->n_slots * 4 + n_cpv * 4 + ix->cpv_off[n] +
                n * (8 + 8 + 4 + 4 + 4 + 1 + 8 + 8 + 8 + 1 + 1 + 2 + 8 + 4 + 4) + pool_len;
@@ -733,6 +744,22 @@ typedef struct {
   const Held *held;
   size_t n_held;
 } Reader;
+
+/* The bounds of a finished segment -- its blocks' maxima and its common
+ * words' bitmaps and bounds -- with ref as avgdl: the avgdl of the snapshot
+ * the segment is built for, so that its bounds are tight there (a search
+ * scales them by max(1, its avgdl / ref) to keep them bounds). */
+static void seg_bounds(Seg *ix, double ref) {
+  ix->avgdl = ref > 0 ? ref : 1.0;
+  for (uint32_t t = 0; t < ix->n_terms; t++) {
+    Term *term = &ix->terms[t];
+    for (uint32_t i = 0; i < term->df; i++) {
+      double f = term->f[i], part = (f * (K1 + 1.0)) / (f + seg_norm(ix, term->docs[i]));
+      if (part > term->blocks[i / BLOCK].max_part) term->blocks[i / BLOCK].max_part = part;
+    }
+  }
+  build_dense(ix);
+}
 
 static void reader_push(Reader *r, Seg *s) {
   if (r->n == r->cap) {
@@ -777,7 +804,7 @@ static void reader_release(Reader *r) {
 /* Reads segments: a delta (is_delta: the notices changed after since), or
  * the range (after_id, upto_id] cut into parts of at most cut notices. */
 static int read_segs(Store *st, int is_delta, int64_t since, long long after_id, long long upto_id, size_t cut,
-                     const Held *held, size_t n_held, Seg ***out, size_t *n_out, Err *err) {
+                     const Held *held, size_t n_held, double ref, Seg ***out, size_t *n_out, Err *err) {
   double t0 = now_s();
   Reader r = {.cut = is_delta ? 0 : cut, .after_id = after_id, .upto_id = upto_id, .is_delta = is_delta, .since = since,
               .held = held, .n_held = n_held};
@@ -798,6 +825,12 @@ static int read_segs(Store *st, int is_delta, int64_t since, long long after_id,
   seg_finish(&r.b);
   reader_push(&r, last);
   reader_release(&r);
+  if (ref <= 0) { /* the avgdl of what was read */
+    uint64_t tokens = 0, docs = 0;
+    for (size_t i = 0; i < r.n; i++) tokens += r.segs[i]->tokens, docs += r.segs[i]->n;
+    ref = docs ? (double)tokens / (double)docs : 1.0;
+  }
+  for (size_t i = 0; i < r.n; i++) seg_bounds(r.segs[i], ref);
   double took = now_s() - t0;
   for (size_t i = 0; i < r.n; i++) {
     r.segs[i]->seq = seq;
@@ -827,10 +860,9 @@ static void seg_free(Seg *ix) {
   free(ix->cpv_off);
   free(ix->cpv);
   free(ix->len);
-  free(ix->norm);
   for (uint32_t t = 0; t < ix->n_terms; t++) {
     Dense *D = (Dense *)ix->terms[t].dense;
-    if (D) free(D->bits), free(D->rank), free(D->ub), free(D->q), free(D);
+    dense_free(D);
     free(ix->terms[t].word);
     free(ix->terms[t].blocks);
     free(ix->terms[t].bdocs);
@@ -875,6 +907,8 @@ void search_index_set_exhaustive(int on) { atomic_store(&force_exhaustive, on !=
 
 typedef struct {
   const Term *t;  /* NULL: the word is not in the index (matches nothing) */
+  const Dense *D; /* a common word's bitmap, to seek with (NULL: gallop) */
+  size_t nw;      /* the bitmap's words */
   uint32_t i;     /* current posting */
   uint32_t doc;   /* its doc, or END */
   const uint8_t *pos; /* positions of posting pos_i (in block pos_b) */
@@ -883,15 +917,38 @@ typedef struct {
 
 static void term_start(TermIt *it, const Term *t) {
   it->t = t;
+  it->D = NULL;
   it->i = 0;
   it->doc = t && t->df ? t->docs[0] : END;
   it->pos = NULL;
   it->pos_b = UINT32_MAX;
 }
 
-/* Moves to the first doc >= target: galloping, then binary search. */
+/* Moves to the first doc >= target: for a common word, the next bit of its
+ * bitmap within a few words and its posting from the rank directory; else
+ * galloping, then binary search. */
 static void term_seek(TermIt *it, uint32_t target) {
   if (it->doc >= target) return;
+  if (it->D) {
+    const uint64_t *bits = it->D->bits;
+    size_t w = target >> 6, lim = w + 16;
+    uint64_t x = w < it->nw ? bits[w] & (~0ull << (target & 63)) : 0;
+    while (!x && ++w < it->nw && w < lim) x = bits[w];
+    if (x) {
+      uint32_t doc = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(x));
+      uint32_t r = it->D->rank[w / RANK_WORDS];
+      for (size_t k = w - w % RANK_WORDS; k < w; k++) r += pop64(bits[k]);
+      it->i = r + pop64(bits[w] & ((1ull << (doc & 63)) - 1));
+      it->doc = doc;
+      return;
+    }
+    if (w >= it->nw) {
+      it->i = it->t->df;
+      it->doc = END;
+      return;
+    }
+    target = (uint32_t)(w * 64); /* a long gap: gallop to it */
+  }
   const uint32_t *d = it->t->docs;
   uint32_t n = it->t->df, lo = it->i + 1, step = 1, hi;
   while (lo + step < n && d[lo + step] < target) lo += step, step *= 2;
@@ -1173,6 +1230,10 @@ static void exec_init(Exec *e, const Seg *ix, const Query *q, time_t now) {
         token_fold(t->words[k], strlen(t->words[k]), &folded);
         long term = folded.len ? find_term(ix, folded.data, folded.len) : -1;
         term_start(&e->its[w], term >= 0 ? &ix->terms[term] : NULL);
+        if (term >= 0 && ix->terms[term].dense && !e->exhaustive) {
+          e->its[w].D = ix->terms[term].dense;
+          e->its[w].nw = ix->n_words;
+        }
         uint64_t df = term >= 0 ? ix->terms[term].df : 0;
         if (df < rarest) rarest = df;
         if (!qc->negated) e->words[e->n_words++] = xstrdup(buf_cstr(&folded));
@@ -1700,14 +1761,18 @@ static void fold_exclusions(Exec *e) {
 }
 
 /* Whether run_dense answers the query: two or more positive clauses, each
- * one common word (with a Dense); exclusions and filters of any kind. */
+ * one word or a phrase kept as postings, at least one of them a common word
+ * (with a Dense: the others get one for the query); exclusions and filters
+ * of any kind. */
 static int dense_ok(const Exec *e) {
   if (e->exhaustive || e->n_pos < 2 || e->n_scored != e->n_pos) return 0;
+  int common = 0;
   for (size_t i = 0; i < e->n_scored; i++) {
     const Alt *a = e->scored[i];
-    if (a->n != 1 || !a->w[0].t || !a->w[0].t->dense) return 0;
+    if (a->n != 1 || !a->w[0].t) return 0;
+    common |= a->w[0].t->dense != NULL;
   }
-  return 1;
+  return common;
 }
 
 /* A conjunction of common words by relevance. The matches are the AND of
@@ -1715,8 +1780,10 @@ static int dense_ok(const Exec *e) {
  * total is exact and costs a pass over n / 64 words). A group of 64 docs is
  * looked at only if its bound -- the sum over the words of idf times the
  * group's ub -- can reach the k-th best score so far, the groups taken best
- * bound first; in it, a doc is scored only if its own bound (from the
- * postings' q) can. Equal scores are kept (ties go by ocid rank), so a
+ * bound first; in it, 8 docs are looked at only if their bound (ub8) can,
+ * and a doc is scored only if its own bound (from the postings' q) can. A
+ * word common in other segments but not here gets its bitmap and bounds made
+ * for the query (a pass over its postings). Equal scores are kept (ties go by ocid rank), so a
  * bound must be below the k-th by more than the rounding of a sum. A doc's
  * posting in a word is found through the word's rank directory. Each score
  * is summed in query order, as score() and run_relevance_bitmap do, so it
@@ -1739,8 +1806,9 @@ static int dense_ok(const Exec *e) {
 #define DENSE_POP(x) pop64(x)
 #endif
 
-/* run_dense's work on group w (bound ub): its docs that can still enter the
- * page, scored. */
+/* run_dense's work on group w (bound gub): its docs that can still enter
+ * the page, scored. Each 8 docs have a bound too (ub8), and each doc its
+ * own (q). */
 static inline __attribute__((always_inline)) void dense_group(Exec *e, Heap *h, const Dense *const *D,
                                                               const uint16_t *const *f, const double *idf,
                                                               const double *c, size_t m, size_t w, double gub) {
@@ -1748,9 +1816,20 @@ static inline __attribute__((always_inline)) void dense_group(Exec *e, Heap *h, 
   const uint64_t *F = e->F;
   const double *norm = e->norm;
   uint64_t bits = F ? F[w] : ~0ull;
+  for (size_t i = 0; i < m; i++) bits &= D[i]->bits[w];
+  if (h->n == h->k) { /* each 8 docs' bound */
+    double kth = -h->v[0].key;
+    for (unsigned j = 0; j < 8; j++) {
+      uint64_t mask = 0xffull << (8 * j);
+      if (!(bits & mask)) continue;
+      double sb = 0;
+      for (size_t i = 0; i < m; i++) sb += c[i] * D[i]->ub8[w * 8 + j];
+      if (sb * (1 + 1e-9) < kth) bits &= ~mask;
+    }
+    if (!bits) return;
+  }
   uint32_t base[QUERY_MAX_WORDS];
   for (size_t i = 0; i < m; i++) {
-    bits &= D[i]->bits[w];
     uint32_t r = D[i]->rank[w / RANK_WORDS];
     for (size_t x = w - w % RANK_WORDS; x < w; x++) r += DENSE_POP(D[i]->bits[x]);
     base[i] = r;
@@ -1778,10 +1857,12 @@ DENSE_TARGET static void run_dense(Exec *e, Heap *h, long long *total) {
   const Seg *ix = e->ix;
   size_t m = e->n_scored, nw = ix->n_words;
   const Dense *D[QUERY_MAX_WORDS];
+  Dense *own[QUERY_MAX_WORDS] = {0}; /* made for this query: the words not common here */
   const uint16_t *f[QUERY_MAX_WORDS];
   double idf[QUERY_MAX_WORDS], c[QUERY_MAX_WORDS];
   for (size_t i = 0; i < m; i++) {
-    D[i] = e->scored[i]->w[0].t->dense;
+    const Term *t = e->scored[i]->w[0].t;
+    D[i] = t->dense ? t->dense : (own[i] = dense_make(ix, t));
     f[i] = e->scored[i]->w[0].t->f;
     idf[i] = e->scored[i]->idf;
     c[i] = idf[i] * ((K1 + 1.0) / 255.0) * e->bscale;
@@ -1840,6 +1921,7 @@ DENSE_TARGET static void run_dense(Exec *e, Heap *h, long long *total) {
   free(gw);
   free(ord);
   free(gub);
+  for (size_t i = 0; i < m; i++) dense_free(own[i]);
 }
 
 static void run(Exec *e, Heap *h, long long *total) {
@@ -2233,7 +2315,7 @@ int search_index_build(Store *st, SearchIndex **out, Err *err) {
   *out = NULL;
   Seg **segs;
   size_t n;
-  int rc = read_segs(st, 0, 0, 0, INT64_MAX, atomic_load(&lim_range), NULL, 0, &segs, &n, err);
+  int rc = read_segs(st, 0, 0, 0, INT64_MAX, atomic_load(&lim_range), NULL, 0, 0, &segs, &n, err);
   if (rc) return rc;
   *out = snap_install(NULL, segs, n, NULL, 0, segs[0]->seq);
   free(segs);
@@ -2244,7 +2326,7 @@ int search_index_update(const SearchIndex *cur, Store *st, SearchIndex **out, Er
   *out = NULL;
   Seg **segs;
   size_t n;
-  int rc = read_segs(st, 1, cur->seq, 0, 0, 0, NULL, 0, &segs, &n, err);
+  int rc = read_segs(st, 1, cur->seq, 0, 0, 0, NULL, 0, cur->avgdl, &segs, &n, err);
   if (rc) return rc;
   int64_t seq = segs[0]->seq > cur->seq ? segs[0]->seq : cur->seq;
   if (segs[0]->n) {
@@ -2269,6 +2351,7 @@ struct SearchMerge {
   size_t n_built, docs;
   int ready; /* built */
   double took;
+  double avgdl; /* the snapshot's it was planned in: the built segments' bounds use it */
 };
 
 static int cmp_since(const void *a, const void *b) {
@@ -2332,15 +2415,17 @@ SearchMerge *search_index_merge_plan(const SearchIndex *ix) {
     for (size_t i = from; i < nd; i++) m->drop[m->n_drop++] = deltas[i];
   }
   free(deltas);
-  if (m)
+  if (m) {
+    m->avgdl = ix->avgdl;
     for (size_t i = 0; i < m->n_drop; i++) atomic_fetch_add(&m->drop[i]->refs, 1);
+  }
   return m;
 }
 
 int search_merge_build(SearchMerge *m, Store *st, Err *err) {
   double t0 = now_s();
   int rc = read_segs(st, m->is_delta, m->since, m->after_id, m->upto_id, atomic_load(&lim_range), m->held,
-                     m->n_held, &m->built, &m->n_built, err);
+                     m->n_held, m->avgdl, &m->built, &m->n_built, err);
   m->took = now_s() - t0;
   for (size_t i = 0; rc == 0 && i < m->n_built; i++) m->docs += m->built[i]->n;
   m->ready = rc == 0;
