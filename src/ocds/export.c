@@ -1347,13 +1347,19 @@ void export_csv_header(Buf *out, unsigned flags) {
   buf_add(out, "\r\n", 2);
 }
 
+/* A cell: quoted when it holds a separator (comma or semicolon, the list
+ * separator of many locales), a quote, CR, LF or TAB, with quotes doubled.
+ * Unless RAW, every place a spreadsheet could start a formula -- the
+ * cell's start, and after each comma or semicolon, whatever separator the
+ * reader splits on -- gets a ' before = + - @ TAB or CR (OWASP's CSV
+ * injection guidance). */
 void export_csv_field(Buf *out, const char *s, unsigned flags) {
   if (!s) return;
-  int guard = !(flags & EXPORT_CSV_RAW) && *s && strchr("=+-@\t\r", *s);
-  int quote = strpbrk(s, ",\"\r\n") != NULL;
+  int raw = (flags & EXPORT_CSV_RAW) != 0;
+  int quote = strpbrk(s, ",;\"\r\n\t") != NULL;
   if (quote) buf_addc(out, '"');
-  if (guard) buf_addc(out, '\'');
   for (const char *p = s; *p; p++) {
+    if (!raw && strchr("=+-@\t\r", *p) && (p == s || p[-1] == ',' || p[-1] == ';')) buf_addc(out, '\'');
     if (*p == '"') buf_addc(out, '"');
     buf_addc(out, *p);
   }

@@ -891,10 +891,24 @@ static uint32_t fnv1a(const unsigned char *p, size_t n) {
   return h;
 }
 
+/* Any ocid a notice can be stored under: 1 to QUERY_OCID_MAX bytes of
+ * UTF-8 without NUL (control characters included: a cursor must carry
+ * every stored ocid, or paging would stop at it). */
 static int ocid_ok(const char *s, size_t n) {
-  if (n < 1 || n > QUERY_OCID_MAX || utf8_check(s, n, NULL)) return 0;
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return 0;
+  return n >= 1 && n <= QUERY_OCID_MAX && !memchr(s, 0, n) && !utf8_check(s, n, NULL);
+}
+
+/* Whether key can be a sort key of sort: a time (closing, newest) is a
+ * whole number of seconds in the years 0000-9999, which every engine turns
+ * into an integer and a date; a score is finite and not negative; a value
+ * is finite. */
+#define CUR_TIME_MIN (-62167219200.0) /* 0000-01-01T00:00:00Z */
+#define CUR_TIME_MAX 253402300799.0   /* 9999-12-31T23:59:59Z */
+static int key_ok(QuerySort sort, double key) {
+  if (!isfinite(key)) return 0;
+  if (sort == QUERY_SORT_CLOSING || sort == QUERY_SORT_NEWEST)
+    return key >= CUR_TIME_MIN && key <= CUR_TIME_MAX && floor(key) == key;
+  if (sort == QUERY_SORT_RELEVANCE) return key >= 0;
   return 1;
 }
 
@@ -903,11 +917,11 @@ int query_cursor_encode(QuerySort sort, const double *last_key, const char *last
     return err_set(err, ERR_USAGE, "cursor: unknown sort %d", (int)sort);
   if (sort == QUERY_SORT_RELEVANCE && !last_key)
     return err_set(err, ERR_USAGE, "cursor: sort=relevance needs a score");
-  if (last_key && !isfinite(*last_key)) return err_set(err, ERR_USAGE, "cursor: the sort key is not finite");
+  if (last_key && !key_ok(sort, *last_key))
+    return err_set(err, ERR_USAGE, "cursor: the sort key is out of range for sort=%s", query_sort_name(sort));
   size_t n = last_ocid ? strnlen(last_ocid, QUERY_OCID_MAX + 1) : 0;
   if (!last_ocid || !ocid_ok(last_ocid, n))
-    return err_set(err, ERR_USAGE, "cursor: the ocid must be 1 to %d bytes of UTF-8 without control characters",
-                   QUERY_OCID_MAX);
+    return err_set(err, ERR_USAGE, "cursor: the ocid must be 1 to %d bytes of UTF-8", QUERY_OCID_MAX);
   unsigned char raw[CUR_MAX];
   uint64_t bits = 0;
   if (last_key) memcpy(&bits, last_key, sizeof bits);
@@ -971,7 +985,7 @@ int query_cursor_decode(const char *s, QueryCursor *out, Err *err) {
   for (int i = 0; i < 8; i++) bits = bits << 8 | raw[3 + i];
   double key;
   memcpy(&key, &bits, sizeof key);
-  if ((raw[2] && !isfinite(key)) || (!raw[2] && bits))
+  if ((raw[2] && !key_ok((QuerySort)raw[1], key)) || (!raw[2] && bits))
     return err_set(err, ERR_USAGE, "cursor is invalid: bad sort key; start again from the first page");
   if (!ocid_ok((const char *)raw + CUR_HEAD, raw[11]))
     return err_set(err, ERR_USAGE, "cursor is invalid: bad ocid; start again from the first page");

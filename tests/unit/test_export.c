@@ -591,7 +591,12 @@ static void test_csv(void) {
       {"+44 20", "'+44 20", 0},
       {"-1", "'-1", 0},
       {"@cmd", "'@cmd", 0},
-      {"\tx", "'\tx", 0},
+      {"\tx", "\"'\tx\"", 0},
+      {"x;=1+1;y", "\"x;'=1+1;y\"", 0},
+      {"a,+b;@c;d", "\"a,'+b;'@c;d\"", 0},
+      {"a;\tb", "\"a;'\tb\"", 0},
+      {"a;b", "\"a;b\"", 0},
+      {"x;=1", "\"x;=1\"", EXPORT_CSV_RAW},
       {"=HYPERLINK(\"x\",\"y\")", "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"", 0},
       {"=1+1", "=1+1", EXPORT_CSV_RAW},
       {"a=b", "a=b", 0},
@@ -608,7 +613,8 @@ static void test_csv(void) {
       printf("#   cell '%s': got '%s', want '%s'\n", cells[i].in, buf_cstr(&b), cells[i].want);
   }
   is_int(good, sizeof cells / sizeof *cells,
-         "cells: commas, quotes, CR/LF quoted and quotes doubled; = + - @ TAB guarded with '; RAW unguarded");
+         "cells: commas, semicolons, quotes, CR/LF/TAB quoted and quotes doubled; = + - @ TAB CR guarded with ' at the "
+         "start and after every comma or semicolon; RAW unguarded");
 
   Notice n;
   notice_init(&n);
@@ -658,14 +664,14 @@ static void test_csv(void) {
          "ocds-b5fd17-1,\"Roads, \"\"bridges\"\"\nand tunnels\",awarded,'=Evil "
          "Council,GB-CFS-1,1250000,GBP,99.5,"
          "2025-02-01T12:00:00Z,2025-01-01T00:00:00Z,2025-01-20T00:00:00Z,45000000,Construction work,"
-         "45000000;45233000,TLI;TLJ,true,false,open,works,2,4001,Acme; Sons,Contracts Finder,"
+         "\"45000000;45233000\",\"TLI;TLJ\",true,false,open,works,2,4001,\"Acme; Sons\",Contracts Finder,"
          "https://www.contractsfinder.service.gov.uk/notice/1\r\n",
          "row: quoting, guard, plain numbers, main CPV first, distinct lists, cancelled award left out");
   free(n.awards[2].currency);
   n.awards[2].currency = xstrdup("EUR");
   buf_reset(&b);
   export_csv_row(&n, &b, 0);
-  ok(strstr(buf_cstr(&b), ",works,2,,Acme; Sons,") != NULL,
+  ok(strstr(buf_cstr(&b), ",works,2,,\"Acme; Sons\",") != NULL,
      "awards in another currency: awarded_value left empty");
   notice_release(&n);
 

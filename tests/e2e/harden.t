@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# harden.t -- findings of the attack report (../shared/reproducers/attack/
+# REPORT.md) kept fixed, over loopback, on both engines of the real server:
+#   16  a forged cursor -- a good checksum around a closing key of 1e300 --
+#       is a 400 naming the bad key, on the index and on the store's engine
+#       (the key reached a float-to-integer conversion, undefined beyond
+#       2^63, in both);
+#   20  the report's xss.json exported as CSV (API download and `export
+#       --format csv`): no cell, and no piece of a cell between commas or
+#       semicolons (the list separator of many locales), starts a formula;
+#   14  while the store changes between pages, the newest, closing and value
+#       cursors repeat no notice and miss none that was there before; a
+#       relevance walk completes (its scores move with the store: documented
+#       in docs/api.md).
+. "$(dirname "$0")/lib.sh"
+
+ATTACK=$SHARED/reproducers/attack
+pids=""
+trap 'for p in $pids; do kill $p 2>/dev/null; done; cleanup_db; rm -rf "$T"' EXIT
+start() { # NAME DB ARGS...: starts serve, sets URL
+  local name=$1 db=$2
+  shift 2
+  "$PH" serve --db "$db" --listen 127.0.0.1:0 --static build/static "$@" >"$T/$name.out" 2>"$T/$name.log" &
+  pids="$pids $!"
+  for _ in $(seq 1 100); do grep -q serving "$T/$name.out" 2>/dev/null && break; sleep 0.1; done
+  URL=http://127.0.0.1:$(grep -o ':[0-9]*/$' "$T/$name.out" | tr -d ':/')
+}
+status() { curl -s -o "$T/body" -w '%{http_code}' "$1"; }
+
+# ---- 16: forged cursors ---------------------------------------------------------
+db=$(newdb demo)
+"$PH" demo --notices 300 --db "$db" >/dev/null 2>&1; ok $? "demo store"
+forged=$(cat "$ATTACK/http/ubsan_cursor_repro.txt" | grep -o 'cursor=[A-Za-z0-9_-]*' | head -1)
+like "$forged" '^cursor=AQIB' "the report's forged cursor (sort=closing, key 1e300)"
+for engine in index store; do
+  start "cur_$engine" "$db" --search "$engine"
+  is "$(status "$URL/api/v1/notices?sort=closing&$forged")" 400 "$engine engine: the forged cursor is a 400"
+  like "$(cat "$T/body")" 'cursor is invalid: bad sort key' "$engine engine: ... naming the bad key"
+  is "$(status "$URL/notices?sort=closing&$forged")" 400 "$engine engine: the search page too"
+  is "$(status "$URL/api/v1/notices?sort=closing&limit=1")" 200 "$engine engine: the server still answers"
+done
+
+# ---- 20: CSV injection ----------------------------------------------------------
+xdb=$(newdb xss)
+"$PH" ingest "$ATTACK/xss/xss.json" --db "$xdb" --quiet >/dev/null 2>"$T/xss.err"
+n=$(sql "$xdb" "SELECT count(*) FROM notice")
+ok $([ "$n" -ge 3 ] && echo 0 || echo 1) "the report's xss.json ingested ($n notices)"
+start csv "$xdb"
+curl -s "$URL/api/v1/notices.csv" >"$T/api.csv"
+"$PH" export --db "$xdb" --format csv >"$T/cli.csv"
+# every piece between separators (commas and semicolons, quotes ignored, as a
+# spreadsheet splitting on the other separator sees it), less one opening quote
+formulas() {
+  tr ',;' '\n\n' <"$1" | sed 's/^"//' | grep -c '^[=+@-]'
+}
+for f in api cli; do
+  like "$(grep -c 'x;' "$T/$f.csv")" '^[1-9]' "$f CSV: holds the report's semicolon payload"
+  is "$(formulas "$T/$f.csv")" 0 "$f CSV: no cell or piece of a cell starts with = + - @"
+done
+like "$(cat "$T/api.csv")" "\"x;'=1\\+1;y\"" "the payload x;=1+1;y is quoted, its formula neutralised"
+
+# ---- 14: cursors while the store changes -------------------------------------------
+cdb=$(newdb paging)
+"$PH" demo --notices 400 --seed 1 --db "$cdb" >/dev/null 2>&1
+start paging "$cdb"
+# walk SORT QUERY: follows next from page 1, ingesting more notices after it;
+# prints one ocid a line
+walk() {
+  local url="$URL/api/v1/notices?sort=$1&limit=50&$2" cur="" i=0
+  : >"$T/walk"
+  while [ $i -lt 40 ]; do
+    curl -s "$url${cur:+&cursor=$cur}" >"$T/page.json"
+    node tests/e2e/json.mjs get "$T/page.json" results >/dev/null 2>&1 || break
+    node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));for(const x of r.results)console.log(x.ocid);console.log("next "+(r.next||""))' "$T/page.json" >"$T/p"
+    grep -v '^next ' "$T/p" >>"$T/walk"
+    cur=$(grep '^next ' "$T/p" | cut -c6-)
+    [ -n "$cur" ] || break
+    if [ $i -eq 0 ]; then # the store changes after the first page
+      "$PH" demo --notices 400 --seed "$3" --db "$cdb" >/dev/null 2>&1
+      sleep 1.5 # the index follows within a second
+    fi
+    i=$((i + 1))
+  done
+}
+seed=2
+for sort in newest closing value; do
+  sql "$cdb" "SELECT ocid FROM notice" | sort >"$T/before"
+  walk "$sort" "" $seed
+  seed=$((seed + 1))
+  is "$(sort "$T/walk" | uniq -d | wc -l)" 0 "sort=$sort: no notice repeated while the store changed"
+  is "$(sort -u "$T/walk" | comm -23 "$T/before" - | wc -l)" 0 \
+    "sort=$sort: every notice there before the walk was seen ($(wc -l <"$T/before") before, $(sql "$cdb" "SELECT count(*) FROM notice") after)"
+done
+walk relevance "q=services" $seed
+like "$(grep -c . "$T/walk")" '^[1-9]' "sort=relevance: the walk completes while the store changes ($(grep -c . "$T/walk") items)"
+done_testing
