@@ -117,16 +117,26 @@ typedef struct {
 } Term;
 
 /* A phrase's matches, kept once computed: its docs and weighted instance
- * counts, as a word's postings (without positions). */
+ * counts, as a word's postings (without positions). A segment keeps them in
+ * a hash table and a list, most recently used first, within a number of
+ * phrases and of bytes (a phrase matching nothing costs an entry too); the
+ * least recently used goes first. A search holds the phrases it uses (refs),
+ * so one evicted meanwhile is freed when the last search lets it go. */
 typedef struct Phrase {
   char *key; /* its words, each followed by a space */
+  uint64_t hash;
   Term t;
   uint32_t *bdocs_free; /* what t.docs and t.f point to */
   uint16_t *bf_free;
-  struct Phrase *next;
+  size_t bytes;                /* what it holds */
+  struct Phrase *chain;        /* the next in its hash slot */
+  struct Phrase *newer, *older; /* the list by use */
+  int refs;                    /* searches using it */
+  int evicted;                 /* out of the table: freed at refs 0 */
 } Phrase;
 
 #define PHRASE_BUDGET (1u << 24) /* postings kept for phrases per 1,048,576 notices (96 MB) */
+#define PHRASE_ENTRIES (1u << 14) /* phrases kept per 1,048,576 notices */
 
 /* A common word's matches as a bitmap, and what ranking a conjunction of
  * common words needs without walking their postings (run_dense):
@@ -207,9 +217,10 @@ struct Seg {
 
   size_t n_dense; /* words with a Dense */
 
-  pthread_mutex_t mu; /* guards phrases */
-  Phrase *phrases;
-  size_t phrase_postings;
+  pthread_mutex_t mu; /* guards the phrases */
+  Phrase **ph_slots; /* hash table of ph_cap slots (a power of 2) */
+  size_t ph_cap, ph_n, ph_bytes;
+  Phrase *ph_newest, *ph_oldest;
 };
 
 static uint64_t hash_word(const char *w, size_t n) {
@@ -841,6 +852,14 @@ static int read_segs(Store *st, int is_delta, int64_t since, long long after_id,
   return 0;
 }
 
+static void phrase_free(Phrase *p) {
+  free(p->key);
+  free(p->bdocs_free);
+  free(p->bf_free);
+  free(p->t.blocks);
+  free(p);
+}
+
 static void seg_free(Seg *ix) {
   if (!ix) return;
   free(ix->doc_seq);
@@ -887,15 +906,12 @@ static void seg_free(Seg *ix) {
   free(ix->cpv_code);
   free(ix->cpv_doc);
   for (int k = 0; k <= PREFIXES; k++) free(ix->pre_closing[k]), free(ix->pre_value[k]);
-  while (ix->phrases) {
-    Phrase *ph = ix->phrases;
-    ix->phrases = ph->next;
-    free(ph->key);
-    free(ph->bdocs_free);
-    free(ph->bf_free);
-    free(ph->t.blocks);
-    free(ph);
+  while (ix->ph_newest) { /* no search holds a segment that is freed */
+    Phrase *ph = ix->ph_newest;
+    ix->ph_newest = ph->older;
+    phrase_free(ph);
   }
+  free(ix->ph_slots);
   pthread_mutex_destroy(&ix->mu);
   free(ix);
 }
@@ -998,6 +1014,7 @@ typedef struct {
   int f_known; /* f is for doc */
   double idf;
   double nhit; /* live docs of the segment holding it (positive alternatives) */
+  Phrase *held; /* the kept phrase standing in for its words (phrase_put at the end) */
 } Alt;
 
 /* For a phrase: the weighted count of its instances in the current doc (all
@@ -1119,20 +1136,110 @@ typedef struct {
   uint32_t c_rank;
 } Exec;
 
-static const Term *phrase_find(const Seg *ix, const char *key) {
-  Seg *m = (Seg *)ix; /* the phrase cache is the one mutable part */
-  const Term *t = NULL;
+/* The limits of a segment's phrase cache: its share of the whole index's,
+ * so about the same however the notices are cut. */
+static size_t phrase_max_entries(const Seg *ix) {
+  size_t n = (size_t)((uint64_t)PHRASE_ENTRIES * ix->n >> 20);
+  return n < 256 ? 256 : n;
+}
+static size_t phrase_max_postings(const Seg *ix) {
+  size_t n = (size_t)((uint64_t)PHRASE_BUDGET * ix->n >> 20);
+  return n < 65536 ? 65536 : n;
+}
+static size_t phrase_max_bytes(const Seg *ix) {
+  return phrase_max_postings(ix) * (sizeof(uint32_t) + sizeof(uint16_t)) + phrase_max_entries(ix) * 256;
+}
+
+static void phrase_unlink(Seg *m, Phrase *p) { /* from the list by use */
+  if (p->newer) p->newer->older = p->older;
+  else m->ph_newest = p->older;
+  if (p->older) p->older->newer = p->newer;
+  else m->ph_oldest = p->newer;
+  p->newer = p->older = NULL;
+}
+
+static void phrase_push(Seg *m, Phrase *p) { /* as the most recently used */
+  p->older = m->ph_newest;
+  p->newer = NULL;
+  if (m->ph_newest) m->ph_newest->newer = p;
+  m->ph_newest = p;
+  if (!m->ph_oldest) m->ph_oldest = p;
+}
+
+/* Under m->mu: the phrase kept under key, made the most recently used and
+ * held by the caller; NULL when none. */
+static Phrase *phrase_get(Seg *m, const char *key, uint64_t h) {
+  if (!m->ph_cap) return NULL;
+  for (Phrase *p = m->ph_slots[h & (m->ph_cap - 1)]; p; p = p->chain)
+    if (p->hash == h && strcmp(p->key, key) == 0) {
+      phrase_unlink(m, p);
+      phrase_push(m, p);
+      p->refs++;
+      return p;
+    }
+  return NULL;
+}
+
+/* Under m->mu: out of the table and the list; freed now if no search holds
+ * it, else when the last one lets it go (phrase_put). */
+static void phrase_evict(Seg *m, Phrase *p) {
+  Phrase **pp = &m->ph_slots[p->hash & (m->ph_cap - 1)];
+  while (*pp != p) pp = &(*pp)->chain;
+  *pp = p->chain;
+  phrase_unlink(m, p);
+  m->ph_n--;
+  m->ph_bytes -= p->bytes;
+  p->evicted = 1;
+  if (!p->refs) phrase_free(p);
+}
+
+static void phrase_put(const Seg *ix, Phrase *p) {
+  if (!p) return;
+  Seg *m = (Seg *)ix;
   pthread_mutex_lock(&m->mu);
-  for (Phrase *p = m->phrases; p && !t; p = p->next)
-    if (strcmp(p->key, key) == 0) t = &p->t;
+  if (--p->refs == 0 && p->evicted) phrase_free(p);
   pthread_mutex_unlock(&m->mu);
-  return t;
+}
+
+/* Under m->mu: keeps p (held by the caller), evicting the least recently
+ * used phrases until it fits; 0 when it cannot fit at all (not kept). */
+static int phrase_keep(Seg *m, Phrase *p) {
+  size_t max_n = phrase_max_entries(m), max_b = phrase_max_bytes(m);
+  if (p->bytes > max_b / 4) return 0; /* one phrase never takes most of the cache */
+  while (m->ph_oldest && (m->ph_n + 1 > max_n || m->ph_bytes + p->bytes > max_b)) phrase_evict(m, m->ph_oldest);
+  if (m->ph_n + 1 > m->ph_cap / 2) { /* grow the table: at most half full */
+    size_t cap = m->ph_cap ? 2 * m->ph_cap : 64;
+    Phrase **slots = xcalloc(cap, sizeof *slots);
+    for (Phrase *q = m->ph_newest; q; q = q->older) {
+      q->chain = slots[q->hash & (cap - 1)];
+      slots[q->hash & (cap - 1)] = q;
+    }
+    free(m->ph_slots);
+    m->ph_slots = slots;
+    m->ph_cap = cap;
+  }
+  p->chain = m->ph_slots[p->hash & (m->ph_cap - 1)];
+  m->ph_slots[p->hash & (m->ph_cap - 1)] = p;
+  phrase_push(m, p);
+  m->ph_n++;
+  m->ph_bytes += p->bytes;
+  return 1;
+}
+
+/* The phrase kept under key in segment ix, held (phrase_put lets it go). */
+static Phrase *phrase_find(const Seg *ix, const char *key) {
+  Seg *m = (Seg *)ix; /* the phrase cache is the one mutable part */
+  pthread_mutex_lock(&m->mu);
+  Phrase *p = phrase_get(m, key, hash_word(key, strlen(key)));
+  pthread_mutex_unlock(&m->mu);
+  return p;
 }
 
 /* Runs phrase a (freshly started, unrestricted) over the whole index: the
- * number of docs holding it (FTS5's n_i), and, while the budget lasts, its
- * matches kept as postings under key. *t the kept postings or NULL. */
-static long long phrase_run(const Seg *ix, Alt *a, const char *key, const Term **t) {
+ * number of docs holding it (FTS5's n_i), and its matches kept as postings
+ * under key when they fit the cache. *t the kept postings or NULL; *held
+ * the phrase the caller holds (phrase_put), or NULL. */
+static long long phrase_run(const Seg *ix, Alt *a, const char *key, const Term **t, Phrase **held) {
   Seg *m = (Seg *)ix;
   uint32_t *docs = NULL, cap = 0, n = 0;
   uint16_t *f = NULL;
@@ -1149,36 +1256,38 @@ static long long phrase_run(const Seg *ix, Alt *a, const char *key, const Term *
   a->doc = 0;
   a->f_known = 0;
   *t = NULL;
+  uint64_t h = hash_word(key, strlen(key));
   pthread_mutex_lock(&m->mu);
-  for (Phrase *p = m->phrases; p && !*t; p = p->next) /* another search may have kept it meanwhile */
-    if (strcmp(p->key, key) == 0) *t = &p->t;
-  /* a segment keeps its share of the budget, so the whole index keeps about
-   * PHRASE_BUDGET at a million notices however it is cut */
-  size_t budget = (size_t)((uint64_t)PHRASE_BUDGET * ix->n >> 20);
-  if (budget < 65536) budget = 65536;
-  if (!*t && m->phrase_postings + n <= budget) {
-    Phrase *p = xcalloc(1, sizeof *p);
+  Phrase *p = phrase_get(m, key, h); /* another search may have kept it meanwhile */
+  if (!p) {
+    p = xcalloc(1, sizeof *p);
     p->key = xstrdup(key);
+    p->hash = h;
     p->t.word = p->key;
     p->t.df = n;
     p->t.docs = p->bdocs_free = docs;
     p->t.f = p->bf_free = f;
     p->t.n_blocks = (n + BLOCK - 1) / BLOCK;
     p->t.blocks = xcalloc(p->t.n_blocks + 1, sizeof *p->t.blocks);
+    p->bytes = sizeof *p + strlen(key) + 1 + (size_t)n * (sizeof *docs + sizeof *f) +
+               (p->t.n_blocks + 1) * sizeof *p->t.blocks;
     for (uint32_t i = 0; i < n; i++) {
       double fi = f[i], part = (fi * (K1 + 1.0)) / (fi + seg_norm(ix, docs[i]));
       if (part > p->t.blocks[i / BLOCK].max_part) p->t.blocks[i / BLOCK].max_part = part;
     }
-    p->next = m->phrases;
-    m->phrases = p;
-    m->phrase_postings += n;
-    *t = &p->t;
+    p->refs = 1;
     docs = NULL;
     f = NULL;
+    if (!phrase_keep(m, p)) {
+      phrase_free(p);
+      p = NULL;
+    }
   }
   pthread_mutex_unlock(&m->mu);
   free(docs);
   free(f);
+  *held = p;
+  *t = p ? &p->t : NULL;
   return n;
 }
 
@@ -1189,7 +1298,10 @@ static int cmp_clause_cost(const void *a, const void *b) {
 }
 
 static void exec_release(Exec *e) {
-  for (size_t i = 0; i < e->n_pos + e->n_neg; i++) free(e->clauses[i].alts);
+  for (size_t i = 0; i < e->n_pos + e->n_neg; i++) {
+    for (size_t a = 0; a < e->clauses[i].n; a++) phrase_put(e->ix, e->clauses[i].alts[a].held);
+    free(e->clauses[i].alts);
+  }
   free(e->clauses);
   free(e->scored);
   free(e->its);
@@ -1265,7 +1377,10 @@ static void exec_init(Exec *e, const Seg *ix, const Query *q, time_t now) {
           buf_addf(&key, "%s ", buf_cstr(&f));
           buf_release(&f);
         }
-        if (!(t = phrase_find(ix, key.data)) && !cl->negated) nhit = phrase_run(ix, al, key.data, &t);
+        Phrase *kept = phrase_find(ix, key.data);
+        if (kept) t = &kept->t;
+        else if (!cl->negated) nhit = phrase_run(ix, al, key.data, &t, &kept);
+        al->held = kept;
         if (t) { /* the phrase's postings stand in for its words */
           nhit = t->df;
           term_start(&al->w[0], t);
@@ -2481,7 +2596,13 @@ void search_index_info(const SearchIndex *x, SearchIndexInfo *out) {
     out->build_s += g->build_s;
     out->deltas += g->is_delta;
     out->replaced += x->n_del[s];
+    Seg *m = (Seg *)g;
+    pthread_mutex_lock(&m->mu);
+    out->phrases += m->ph_n;
+    out->phrase_bytes += m->ph_bytes;
+    pthread_mutex_unlock(&m->mu);
   }
+  out->bytes += out->phrase_bytes;
 }
 
 int64_t search_index_seq(const SearchIndex *x) { return x->seq; }

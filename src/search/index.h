@@ -98,8 +98,9 @@ typedef struct {
   size_t segments, deltas, replaced; /* replaced: docs with a newer copy in another segment */
   size_t words, postings; /* summed over the segments */
   size_t dense_words; /* common words held as bitmaps too (1 in 16 notices or more) */
-  size_t bytes;     /* memory held */
+  size_t bytes;     /* memory held, the phrases kept included */
   double build_s;   /* seconds its segments took to read */
+  size_t phrases, phrase_bytes; /* phrases kept (a cache bounded per segment, least recently used out first) */
 } SearchIndexInfo;
 void search_index_info(const SearchIndex *ix, SearchIndexInfo *out);
 int64_t search_index_seq(const SearchIndex *ix);

@@ -5,6 +5,7 @@
  * sorts) must give the same totals, the same hits in the same order with the
  * same scores and fields, and cursors that page both engines alike. Also the
  * word folding (token.h) and snippets. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -338,6 +339,96 @@ static void test_conjunctions(void) {
   for (size_t i = 0; i < n_common; i++) free(common[i]);
 }
 
+/* ---- the phrase cache ---------------------------------------------------- */
+
+/* Every ordered pair of WORDS as a phrase: 1,190 of them, most matching
+ * nothing (the attack report's flood: each once kept for good). */
+#define N_WORDS (sizeof WORDS / sizeof *WORDS)
+#define N_PAIRS (N_WORDS * (N_WORDS - 1))
+static void pair_query(size_t k, Buf *qs) {
+  size_t a = k / (N_WORDS - 1), b = k % (N_WORDS - 1);
+  if (b >= a) b++;
+  Buf q = BUF_INIT;
+  buf_addf(&q, "\"%s %s\"", WORDS[a], WORDS[b]);
+  buf_reset(qs);
+  url_query_add(qs, "q", q.data);
+  buf_adds(qs, "&limit=5");
+  buf_release(&q);
+}
+static long long pair_total[N_PAIRS];
+
+typedef struct {
+  unsigned start, step;
+  int differ;
+} Flood;
+static char db_path[64];
+static void *flood(void *arg) {
+  Flood *f = arg;
+  Store *own = NULL; /* a connection of its own: a Store is one thread's */
+  Err oe = ERR_INIT;
+  if (store_open(db_path, STORE_READONLY, &own, &oe)) {
+    f->differ = -1;
+    return NULL;
+  }
+  Buf qs = BUF_INIT;
+  for (unsigned i = 0; i < N_PAIRS; i++) {
+    size_t k = (f->start + (size_t)i * f->step) % N_PAIRS;
+    pair_query(k, &qs);
+    Query q;
+    StoreResults r;
+    Err e = ERR_INIT;
+    if (parse(&q, qs.data) || search_index_search(ix, own, &q, NOW, &r, &e)) {
+      f->differ++;
+      continue;
+    }
+    if (r.total != pair_total[k]) f->differ++;
+    store_results_release(&r);
+    query_release(&q);
+  }
+  buf_release(&qs);
+  store_close(own);
+  return NULL;
+}
+
+static void test_phrases(void) {
+  Buf qs = BUF_INIT;
+  int agree = 1;
+  for (size_t k = 0; k < N_PAIRS; k++) { /* one pass, each against the store */
+    pair_query(k, &qs);
+    Query q;
+    StoreResults a, b;
+    Err e = ERR_INIT;
+    int against = !light || k % 10 == 0; /* under valgrind a tenth against the store */
+    if (parse(&q, qs.data) || (against && store_search(st, &q, NOW, &a, &e)) ||
+        search_index_search(ix, st, &q, NOW, &b, &e)) {
+      agree = 0;
+      continue;
+    }
+    pair_total[k] = b.total;
+    if (against) agree &= same_page(qs.data, &a, &b);
+    if (against) store_results_release(&a);
+    store_results_release(&b);
+    query_release(&q);
+  }
+  SearchIndexInfo info;
+  search_index_info(ix, &info);
+  ok(agree, "%zu phrases (most match nothing): the same pages as the store's search", (size_t)N_PAIRS);
+  ok(info.phrases >= 100 && info.phrases <= 256 * info.segments,
+     "the phrase cache is bounded: %zu of %zu phrases kept (%zu KB) in %zu segment(s)", info.phrases,
+     (size_t)N_PAIRS, info.phrase_bytes / 1024, info.segments);
+  /* two threads run them again in other orders: evictions while the other
+   * holds phrases (freed only when let go: ASan and ThreadSanitizer watch) */
+  Flood f[2] = {{0, 1, 0}, {N_PAIRS / 2, 7, 0}};
+  pthread_t th[2];
+  for (int i = 0; i < 2; i++) pthread_create(&th[i], NULL, flood, &f[i]);
+  for (int i = 0; i < 2; i++) pthread_join(th[i], NULL);
+  search_index_info(ix, &info);
+  ok(f[0].differ + f[1].differ == 0 && info.phrases <= 256 * info.segments,
+     "two threads, %zu phrases each while the cache evicts: the same totals (%d differ), still bounded (%zu kept)",
+     (size_t)N_PAIRS, f[0].differ + f[1].differ, info.phrases);
+  buf_release(&qs);
+}
+
 /* An index of an empty store answers every kind of query with nothing. */
 static void test_empty(void) {
   char path[] = "/tmp/test_index_empty_XXXXXX";
@@ -370,6 +461,7 @@ int main(void) {
   unlink(path);
   const char *vg = getenv("POWERHOUSE_VALGRIND");
   light = vg && *vg == '1';
+  snprintf(db_path, sizeof db_path, "%s", path);
   test_tokens();
   test_empty();
   if (load(path)) return 1;
@@ -438,6 +530,7 @@ int main(void) {
      failed_queries);
 
   test_conjunctions();
+  test_phrases();
 
   /* a cursor made by the store's search pages the index the same */
   Query q;
