@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "base/date.h"
 #include "cli/cli.h"
+#include "search/query.h"
 #include "store/store.h"
 #include "web/app.h"
 
@@ -37,6 +40,23 @@ static const char usage[] =
     "                   per-address limits); the proxy itself has no connection limit\n"
     "\n"
     "exit status: 0 stopped cleanly, 2 usage error, 3 cannot listen or open the database\n";
+
+/* The key that signs the API's cursors: the store's, so that every process
+ * serving it accepts the others' cursors; a store too old to hold one (and
+ * that this process could not bring up to date) gets a random key for this
+ * process alone. */
+static void cursor_key(const char *url) {
+  unsigned char key[QUERY_CURSOR_KEY];
+  Store *st = NULL;
+  Err err = ERR_INIT;
+  if (store_open(url, STORE_READONLY, &st, &err) || store_secret(st, "cursor", key, sizeof key, &err)) {
+    fprintf(stderr, "powerhouse serve: cursors signed with a key of this process only (%s)\n", err.msg);
+    randombytes_buf(key, sizeof key);
+  }
+  store_close(st);
+  query_cursor_key(key);
+  sodium_memzero(key, sizeof key);
+}
 
 int cmd_serve(int argc, char **argv) {
   const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL, *search = NULL, *no_cache = NULL,
@@ -90,6 +110,7 @@ int cmd_serve(int argc, char **argv) {
   Err werr = ERR_INIT;
   if (store_open(app.db_url, 0, &st, &werr) == 0) store_close(st);
   else fprintf(stderr, "powerhouse serve: serving without bringing the schema up to date: %s\n", werr.msg);
+  cursor_key(app.db_url);
   if (app_serve(&app, listen ? listen : "127.0.0.1:8080", stderr, &err)) {
     fprintf(stderr, "powerhouse serve: %s\n", err.msg);
     code = err.code == ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;

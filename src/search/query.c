@@ -8,6 +8,8 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -876,19 +878,35 @@ void query_describe(const Query *q, Buf *out) {
 
 /* --------------------------------------------------------------- cursor */
 
-/* Layout: version 1, sort, flags (bit 0: has key), key as IEEE 754 binary64
- * big-endian (zero without a key), ocid length n, n bytes of ocid, FNV-1a 32
- * of everything before it, big-endian. Then base64url without padding. */
-#define CUR_VERSION 1
+/* Layout: version 2, sort, flags (bit 0: has key), key as IEEE 754 binary64
+ * big-endian (zero without a key), ocid length n, n bytes of ocid, then a
+ * 16-byte MAC of everything before it: keyed BLAKE2b (libsodium's
+ * crypto_generichash) with the portal's cursor key, so a cursor cannot be
+ * forged. Then base64url without padding. */
+#define CUR_VERSION 2
 #define CUR_HEAD 12
-#define CUR_MAX (CUR_HEAD + QUERY_OCID_MAX + 4)
+#define CUR_MAC 16
+#define CUR_MAX (CUR_HEAD + QUERY_OCID_MAX + CUR_MAC)
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-static uint32_t fnv1a(const unsigned char *p, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
-  return h;
+/* The key: set once before threads start (query_cursor_key); all zero
+ * until then (tests, tools). */
+static unsigned char cur_key[QUERY_CURSOR_KEY];
+
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+static void sodium_start(void) {
+  if (sodium_init() < 0) abort(); /* libsodium cannot run at all: nothing it signs is safe */
+}
+
+void query_cursor_key(const unsigned char key[QUERY_CURSOR_KEY]) {
+  pthread_once(&sodium_once, sodium_start);
+  memcpy(cur_key, key, sizeof cur_key);
+}
+
+static void cur_mac(const unsigned char *p, size_t n, unsigned char out[CUR_MAC]) {
+  pthread_once(&sodium_once, sodium_start);
+  crypto_generichash(out, CUR_MAC, p, n, cur_key, sizeof cur_key);
 }
 
 /* Any ocid a notice can be stored under: 1 to QUERY_OCID_MAX bytes of
@@ -932,8 +950,8 @@ int query_cursor_encode(QuerySort sort, const double *last_key, const char *last
   raw[11] = (unsigned char)n;
   memcpy(raw + CUR_HEAD, last_ocid, n);
   size_t len = CUR_HEAD + n;
-  uint32_t h = fnv1a(raw, len);
-  for (int i = 0; i < 4; i++) raw[len++] = (unsigned char)(h >> (24 - 8 * i));
+  cur_mac(raw, len, raw + len);
+  len += CUR_MAC;
   for (size_t i = 0; i < len; i += 3) {
     uint32_t v = (uint32_t)raw[i] << 16 | (i + 1 < len ? (uint32_t)raw[i + 1] << 8 : 0) |
                  (i + 2 < len ? raw[i + 2] : 0);
@@ -950,8 +968,8 @@ static int b64_val(char c) {
 
 int query_cursor_decode(const char *s, QueryCursor *out, Err *err) {
   size_t n = s ? strnlen(s, 4 * CUR_MAX) : 0;
-  /* the shortest record (1-byte ocid) is 17 bytes, 23 characters */
-  if (n < 23 || n > (CUR_MAX * 4 + 2) / 3 || n % 4 == 1)
+  /* the shortest record (1-byte ocid) is 29 bytes, 39 characters */
+  if (n < 39 || n > (CUR_MAX * 4 + 2) / 3 || n % 4 == 1)
     return err_set(err, ERR_USAGE, "cursor is invalid: wrong length; start again from the first page");
   unsigned char raw[CUR_MAX + 3];
   size_t len = 0;
@@ -969,13 +987,14 @@ int query_cursor_decode(const char *s, QueryCursor *out, Err *err) {
       return err_set(err, ERR_USAGE, "cursor is invalid: not base64url; start again from the first page");
     for (size_t j = 0; j < bytes; j++) raw[len++] = (unsigned char)(v >> (16 - 8 * j));
   }
-  if (len < CUR_HEAD + 1 + 4 || len != CUR_HEAD + (size_t)raw[11] + 4)
+  if (len < CUR_HEAD + 1 + CUR_MAC || len != CUR_HEAD + (size_t)raw[11] + CUR_MAC)
     return err_set(err, ERR_USAGE, "cursor is invalid: wrong length; start again from the first page");
-  uint32_t h = fnv1a(raw, len - 4);
-  uint32_t got = (uint32_t)raw[len - 4] << 24 | (uint32_t)raw[len - 3] << 16 | (uint32_t)raw[len - 2] << 8 |
-                 raw[len - 1];
-  if (h != got)
-    return err_set(err, ERR_USAGE, "cursor is invalid: checksum mismatch; start again from the first page");
+  unsigned char mac[CUR_MAC];
+  cur_mac(raw, len - CUR_MAC, mac);
+  if (sodium_memcmp(mac, raw + len - CUR_MAC, CUR_MAC) != 0)
+    return err_set(err, ERR_USAGE,
+                   "cursor is invalid: not signed by this portal (or made before its key changed); start again from "
+                   "the first page");
   if (raw[0] != CUR_VERSION)
     return err_set(err, ERR_USAGE, "cursor is invalid: unknown version %d; start again from the first page", raw[0]);
   if (raw[1] < QUERY_SORT_RELEVANCE || raw[1] > QUERY_SORT_VALUE || raw[2] > 1 ||

@@ -166,11 +166,20 @@ void query_keywords(const Query *q, Buf *out);
 /* One clause in that form ("-cleaning", "telecare OR \"digital care\""). */
 void query_clause_text(const QueryClause *c, Buf *out);
 
+/* The key that signs cursors (a keyed MAC: a cursor cannot be forged or
+ * altered): the store's (store_secret "cursor"), so that every process
+ * serving one store accepts the others' cursors. Set once, before threads
+ * start; until then the key is all zero. */
+#define QUERY_CURSOR_KEY 32
+void query_cursor_key(const unsigned char key[QUERY_CURSOR_KEY]);
+
 /* The cursor for the position after the item with sort key *last_key (NULL:
  * the item had none; relevance must have one) and ocid last_ocid (1..200
- * bytes of UTF-8 without control characters). Appends base64url text (at
- * most 288 characters) to out. 0 ok; ERR_USAGE (out unchanged) when an
- * argument is out of range (a NaN or infinite key, a bad ocid). */
+ * bytes of UTF-8 without NUL). Appends base64url text (at most 304
+ * characters) to out. 0 ok; ERR_USAGE (out unchanged) when an argument is
+ * out of range (a key not of its sort's kind: a time is whole seconds in the
+ * years 0000-9999, a score finite and not negative, a value finite; a bad
+ * ocid). */
 int query_cursor_encode(QuerySort sort, const double *last_key, const char *last_ocid, Buf *out,
                         Err *err);
 /* Decodes and validates s: 0 and *out filled; or ERR_USAGE "cursor is

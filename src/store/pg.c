@@ -139,6 +139,11 @@ static const char *const migrations[] = {
     "  notice_id bigint NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
     "  pos integer NOT NULL, release_id text, date text, tags text,"
     "  PRIMARY KEY(notice_id, pos));",
+    /* 4: the store's secrets (store_secret): the key that signs cursors, 32
+     * bytes from two random UUIDs (PostgreSQL's own generator: 244 random bits) */
+    "CREATE TABLE secret(name text PRIMARY KEY, value bytea NOT NULL);"
+    "INSERT INTO secret(name, value) VALUES('cursor',"
+    "  decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'));",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -533,6 +538,33 @@ int pg_last_seq(void *impl, int64_t *out, Err *err) {
   return 0;
 }
 
+static int hex_digit(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int pg_secret(void *impl, const char *name, unsigned char *out, size_t len, Err *err) {
+  Pg *p = impl;
+  Params ps = {.n = 0};
+  p_text(&ps, name);
+  PGresult *r = PQexecParams(p->conn, "SELECT encode(value, 'hex') FROM secret WHERE name = $1", ps.n, NULL, ps.v,
+                             ps.len, ps.fmt, 0);
+  if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    pg_err(p, err, "cannot read a secret of the store", r);
+    PQclear(r);
+    return ERR_DB;
+  }
+  const char *hex = PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+  int rc = strlen(hex) >= 2 * len ? 0 : ERR_NOTFOUND;
+  for (size_t i = 0; rc == 0 && i < len; i++) {
+    int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) rc = ERR_NOTFOUND;
+    else out[i] = (unsigned char)(hi << 4 | lo);
+  }
+  PQclear(r);
+  if (rc) err_set(err, ERR_NOTFOUND, "the store has no secret '%s' of %zu bytes", name, len);
+  return rc;
+}
+
 const StoreCoreOps store_pg_core_ops = {
     .name = "postgres",
     .begin = pg_begin,
@@ -540,6 +572,7 @@ const StoreCoreOps store_pg_core_ops = {
     .rollback = pg_rollback,
     .last_seq = pg_last_seq,
     .stats = pg_stats,
+    .secret = pg_secret,
     .close = pg_close,
 };
 

@@ -129,6 +129,9 @@ static const char *const migrations[] = {
     "  notice_id INTEGER NOT NULL REFERENCES notice(id) ON DELETE CASCADE,"
     "  pos INTEGER NOT NULL, release_id TEXT, date TEXT, tags TEXT,"
     "  PRIMARY KEY(notice_id, pos)) WITHOUT ROWID;",
+    /* 4: the store's secrets (store_secret): the key that signs cursors */
+    "CREATE TABLE secret(name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO secret(name, value) VALUES('cursor', randomblob(32));",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -594,6 +597,29 @@ int store_sqlite_last_seq(void *impl, int64_t *out, Err *err) {
   return 0;
 }
 
+static int sqlite_secret(void *impl, const char *name, unsigned char *out, size_t len, Err *err) {
+  const char *path;
+  sqlite3 *db = store_sqlite_db(impl, &path);
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, "SELECT value FROM secret WHERE name = ?1", -1, &st, NULL);
+  if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) == 1) {
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+  }
+  if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) >= len) {
+    memcpy(out, sqlite3_column_blob(st, 0), len);
+    sqlite3_finalize(st);
+    return 0;
+  }
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+    sqlite3_finalize(st);
+    return err_set(err, ERR_NOTFOUND, "the store has no secret '%s' of %zu bytes", name, len);
+  }
+  err_set(err, ERR_DB, "cannot read the secret '%s': %s (database %s)", name, sqlite3_errmsg(db), path);
+  sqlite3_finalize(st);
+  return ERR_DB;
+}
+
 const StoreCoreOps store_sqlite_core_ops = {
     .name = "sqlite",
     .begin = sqlite_begin,
@@ -603,6 +629,7 @@ const StoreCoreOps store_sqlite_core_ops = {
     .read_end = sqlite_read_end,
     .last_seq = store_sqlite_last_seq,
     .stats = sqlite_stats,
+    .secret = sqlite_secret,
     .close = sqlite_close,
 };
 

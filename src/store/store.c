@@ -66,6 +66,9 @@ void store_read_end(Store *st) {
 }
 int store_last_seq(Store *st, int64_t *out, Err *err) { return st->core->last_seq(st->impl, out, err); }
 int store_stats(Store *st, StoreStats *out, Err *err) { return st->core->stats(st->impl, out, err); }
+int store_secret(Store *st, const char *name, unsigned char *out, size_t len, Err *err) {
+  return st->core->secret(st->impl, name, out, len, err);
+}
 
 /* ---- notices (notices.h) ---- */
 

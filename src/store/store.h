@@ -76,4 +76,9 @@ typedef struct {
 } StoreStats;
 int store_stats(Store *st, StoreStats *out, Err *err);
 
+/* A secret of the store, made (random) when its schema was: len bytes of
+ * the one named name ("cursor": what signs the API's cursors, the same for
+ * every process serving the store). ERR_NOTFOUND when there is none. */
+int store_secret(Store *st, const char *name, unsigned char *out, size_t len, Err *err);
+
 #endif

@@ -23,6 +23,7 @@ typedef struct {
   void (*read_end)(void *impl);
   int (*last_seq)(void *impl, int64_t *out, Err *err);
   int (*stats)(void *impl, StoreStats *out, Err *err);
+  int (*secret)(void *impl, const char *name, unsigned char *out, size_t len, Err *err);
   void (*close)(void *impl);
 } StoreCoreOps;
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # harden.t -- findings of the attack report (../shared/reproducers/attack/
 # REPORT.md) kept fixed, over loopback, on both engines of the real server:
-#   16  a forged cursor -- a good checksum around a closing key of 1e300 --
+#   16  the report's forged cursor (its checksum was public) is a 400; a
+#       cursor signed with the store's own key around a closing key of 1e300
 #       is a 400 naming the bad key, on the index and on the store's engine
 #       (the key reached a float-to-integer conversion, undefined beyond
-#       2^63, in both);
+#       2^63, in both); a signed cursor altered by one character is a 400;
 #   20  the report's xss.json exported as CSV (API download and `export
 #       --format csv`): no cell, and no piece of a cell between commas or
 #       semicolons (the list separator of many locales), starts a formula;
@@ -30,13 +31,35 @@ status() { curl -s -o "$T/body" -w '%{http_code}' "$1"; }
 # ---- 16: forged cursors ---------------------------------------------------------
 db=$(newdb demo)
 "$PH" demo --notices 300 --db "$db" >/dev/null 2>&1; ok $? "demo store"
-forged=$(cat "$ATTACK/http/ubsan_cursor_repro.txt" | grep -o 'cursor=[A-Za-z0-9_-]*' | head -1)
+forged=$(grep -o 'cursor=[A-Za-z0-9_-]*' "$ATTACK/http/ubsan_cursor_repro.txt" | head -1)
 like "$forged" '^cursor=AQIB' "the report's forged cursor (sort=closing, key 1e300)"
+# the store's cursor key, and a cursor signed with it around a key of 1e300
+if [ "$BACKEND" = postgres ]; then
+  key=$(sql "$db" "SELECT encode(value, 'hex') FROM secret WHERE name = 'cursor'")
+else
+  key=$(sql "$db" "SELECT lower(hex(value)) FROM secret WHERE name = 'cursor'")
+fi
+like "$key" '^[0-9a-f]{64}$' "the store made a 32-byte cursor key"
+sign() { # SORT KEY OCID: a cursor signed with the store's key (the layout of src/search/query.c)
+  python3 -c '
+import base64, hashlib, struct, sys
+sort, key, ocid, k = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3].encode(), bytes.fromhex(sys.argv[4])
+raw = bytes([2, sort, 1]) + struct.pack(">d", key) + bytes([len(ocid)]) + ocid
+raw += hashlib.blake2b(raw, digest_size=16, key=k).digest()
+print(base64.urlsafe_b64encode(raw).decode().rstrip("="))' "$@" "$key"
+}
+signed_bad=cursor=$(sign 2 1e300 x)
+signed_good=cursor=$(sign 2 1767225600 x)
+altered=$(python3 -c 'import sys; s = sys.argv[1]; i = len(s) - 5; print(s[:i] + ("B" if s[i] == "A" else "A") + s[i + 1:])' "$signed_good")
 for engine in index store; do
   start "cur_$engine" "$db" --search "$engine"
-  is "$(status "$URL/api/v1/notices?sort=closing&$forged")" 400 "$engine engine: the forged cursor is a 400"
+  is "$(status "$URL/api/v1/notices?sort=closing&$forged")" 400 "$engine engine: the report's forged cursor is a 400"
+  like "$(cat "$T/body")" 'cursor is invalid' "$engine engine: ... saying the cursor is invalid"
+  is "$(status "$URL/api/v1/notices?sort=closing&$signed_bad")" 400 "$engine engine: a signed cursor with a key of 1e300 is a 400"
   like "$(cat "$T/body")" 'cursor is invalid: bad sort key' "$engine engine: ... naming the bad key"
-  is "$(status "$URL/notices?sort=closing&$forged")" 400 "$engine engine: the search page too"
+  is "$(status "$URL/notices?sort=closing&$signed_bad")" 400 "$engine engine: the search page too"
+  is "$(status "$URL/api/v1/notices?sort=closing&$signed_good")" 200 "$engine engine: a signed cursor with a good key pages on"
+  is "$(status "$URL/api/v1/notices?sort=closing&$altered")" 400 "$engine engine: the same cursor altered is a 400"
   is "$(status "$URL/api/v1/notices?sort=closing&limit=1")" 200 "$engine engine: the server still answers"
 done
 

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "../tap.h"
 #include "base/date.h"
 #include "model/cpv.h"
@@ -245,11 +247,10 @@ static int fts5_safe(const char *s) {
 }
 
 /* ---- cursor forging, to show each validation can reject ---- */
-static uint32_t fnv(const unsigned char *p, size_t n) {
-  uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
-  return h;
-}
+/* Cursors are signed with a keyed BLAKE2b of 16 bytes; these tests set the
+ * key, so they can sign fields of their choosing (as the portal would) and
+ * show that each check behind the signature rejects what it should. */
+static const unsigned char KEY[QUERY_CURSOR_KEY] = "0123456789abcdef0123456789abcdef";
 
 static void b64url(const unsigned char *raw, size_t len, char *out) {
   static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -262,7 +263,7 @@ static void b64url(const unsigned char *raw, size_t len, char *out) {
   out[k] = 0;
 }
 
-/* A cursor with a correct checksum around the given fields. */
+/* A cursor signed with KEY around the given fields. */
 static const char *forge(int version, int sort, int flags, uint64_t keybits, const char *ocid, int ocid_len) {
   static char out[512];
   unsigned char raw[300];
@@ -271,9 +272,8 @@ static const char *forge(int version, int sort, int flags, uint64_t keybits, con
   raw[11] = (unsigned char)ocid_len;
   memcpy(raw + 12, ocid, strlen(ocid));
   size_t len = 12 + strlen(ocid);
-  uint32_t h = fnv(raw, len);
-  for (int i = 0; i < 4; i++) raw[len++] = (unsigned char)(h >> (24 - 8 * i));
-  b64url(raw, len, out);
+  crypto_generichash(raw + len, 16, raw, len, KEY, sizeof KEY);
+  b64url(raw, len + 16, out);
   return out;
 }
 
@@ -772,6 +772,7 @@ static void test_finish(void) {
 static void test_cursor(void) {
   Buf b = BUF_INIT;
   QueryCursor c;
+  query_cursor_key(KEY);
   double k = 12.375;
   is_int(query_cursor_encode(QUERY_SORT_RELEVANCE, &k, "ocds-b5fd17-0001", &b, &err), 0, "encode a relevance cursor");
   ok(b.len > 0 && strspn(b.data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == b.len,
@@ -817,7 +818,7 @@ static void test_cursor(void) {
     double v = 1e12;
     buf_reset(&b);
     is_int(query_cursor_encode(QUERY_SORT_VALUE, &v, ocid, &b, &err), 0, "a 200-byte ocid");
-    ok(b.len <= 288, "the longest cursor has at most 288 characters");
+    ok(b.len <= 304, "the longest cursor has at most 304 characters");
     is_int(query_cursor_decode(b.data, &c, &err), 0, "the longest cursor decodes");
     is_int(strlen(c.ocid), QUERY_OCID_MAX, "with its whole ocid");
     ocid[QUERY_OCID_MAX] = 'o', ocid[QUERY_OCID_MAX + 1] = 0;
@@ -844,26 +845,43 @@ static void test_cursor(void) {
     is_int(query_cursor_encode(QUERY_SORT_VALUE, &zero, "a\xFF", &b, &err), ERR_USAGE, "invalid UTF-8 in the ocid");
     is_int(query_cursor_encode(QUERY_SORT_VALUE, &zero, NULL, &b, &err), ERR_USAGE, "a NULL ocid");
   }
-  /* forged cursors with good checksums */
+  /* cursors signed with the key around fields of the test's choosing */
   uint64_t one;
   double d1 = 1;
   memcpy(&one, &d1, sizeof one);
-  is_str(decode_msg(forge(1, 4, 1, one, "ocid", 4)), "", "a forged but well-formed cursor is accepted");
-  is_str(decode_msg(forge(2, 4, 1, one, "ocid", 4)),
-         "cursor is invalid: unknown version 2; start again from the first page", "unknown version");
-  is_str(decode_msg(forge(1, 5, 1, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
+  is_str(decode_msg(forge(2, 4, 1, one, "ocid", 4)), "", "a well-formed cursor signed with the key is accepted");
+  {
+    const char *good = forge(2, 4, 1, one, "ocid", 4);
+    char saved[512];
+    snprintf(saved, sizeof saved, "%s", good);
+    unsigned char other[QUERY_CURSOR_KEY];
+    memset(other, 7, sizeof other);
+    query_cursor_key(other);
+    is_str(decode_msg(saved),
+           "cursor is invalid: not signed by this portal (or made before its key changed); start again from the "
+           "first page",
+           "the same cursor under another key: refused");
+    query_cursor_key(KEY);
+    /* the attack report's forgery: version 1, a public FNV-1a checksum, a
+     * closing key of 1e300 (reproducers/attack/http/ubsan_cursor_repro.txt) */
+    ok(strncmp(decode_msg("AQIBfjfkPIgAdZwBeKuFEH4"), "cursor is invalid: ", 19) == 0,
+       "the report's forged cursor is refused (%s)", decode_msg("AQIBfjfkPIgAdZwBeKuFEH4"));
+  }
+  is_str(decode_msg(forge(3, 4, 1, one, "ocid", 4)),
+         "cursor is invalid: unknown version 3; start again from the first page", "unknown version");
+  is_str(decode_msg(forge(2, 5, 1, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
          "unknown sort");
-  is_str(decode_msg(forge(1, 0, 1, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
+  is_str(decode_msg(forge(2, 0, 1, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
          "sort 0");
-  is_str(decode_msg(forge(1, 1, 0, 0, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
+  is_str(decode_msg(forge(2, 1, 0, 0, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
          "relevance without a key");
-  is_str(decode_msg(forge(1, 4, 2, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
+  is_str(decode_msg(forge(2, 4, 2, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
          "unknown flags");
-  is_str(decode_msg(forge(1, 4, 1, 0x7FF8000000000000ull, "ocid", 4)),
+  is_str(decode_msg(forge(2, 4, 1, 0x7FF8000000000000ull, "ocid", 4)),
          "cursor is invalid: bad sort key; start again from the first page", "a NaN key");
-  is_str(decode_msg(forge(1, 4, 0, one, "ocid", 4)),
+  is_str(decode_msg(forge(2, 4, 0, one, "ocid", 4)),
          "cursor is invalid: bad sort key; start again from the first page", "a key without the flag");
-  is_str(decode_msg(forge(1, 4, 1, one, "oc\nid", 5)), "", "a control character in the ocid is carried");
+  is_str(decode_msg(forge(2, 4, 1, one, "oc\nid", 5)), "", "a control character in the ocid is carried");
   /* time keys: a whole number of seconds in the years 0000-9999; engines
    * turn them into integers and dates (1e300 was undefined behaviour there) */
   uint64_t kb;
@@ -873,25 +891,25 @@ static void test_cursor(void) {
   for (int sort = 2; sort <= 3; sort++)
     for (size_t i = 0; i < sizeof kv / sizeof *kv; i++) {
       memcpy(&kb, &kv[i], sizeof kb);
-      is_str(decode_msg(forge(1, sort, 1, kb, "ocid", 4)),
+      is_str(decode_msg(forge(2, sort, 1, kb, "ocid", 4)),
              "cursor is invalid: bad sort key; start again from the first page", "a %s time key: %s",
              sort == 2 ? "closing" : "newest", why[i]);
     }
   double edge[] = {253402300799.0, -62167219200.0, 0};
   for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
     memcpy(&kb, &edge[i], sizeof kb);
-    is_str(decode_msg(forge(1, 2, 1, kb, "ocid", 4)), "", "a closing key of %.0f s is accepted", edge[i]);
+    is_str(decode_msg(forge(2, 2, 1, kb, "ocid", 4)), "", "a closing key of %.0f s is accepted", edge[i]);
   }
   double negative = -0.5;
   memcpy(&kb, &negative, sizeof kb);
-  is_str(decode_msg(forge(1, 1, 1, kb, "ocid", 4)), "cursor is invalid: bad sort key; start again from the first page",
+  is_str(decode_msg(forge(2, 1, 1, kb, "ocid", 4)), "cursor is invalid: bad sort key; start again from the first page",
          "a negative score");
   memcpy(&kb, &kv[0], sizeof kb);
-  is_str(decode_msg(forge(1, 4, 1, kb, "ocid", 4)), "", "a value key of 1e300 is a value (compared as a number)");
-  is_str(decode_msg(forge(1, 4, 1, one, "ocid", 5)), "cursor is invalid: wrong length; start again from the first page",
+  is_str(decode_msg(forge(2, 4, 1, kb, "ocid", 4)), "", "a value key of 1e300 is a value (compared as a number)");
+  is_str(decode_msg(forge(2, 4, 1, one, "ocid", 5)), "cursor is invalid: wrong length; start again from the first page",
          "an ocid length that does not fit");
   is_str(decode_msg("abc"), "cursor is invalid: wrong length; start again from the first page", "a short cursor");
-  is_str(decode_msg("AAAAAAAAAAAAAAAAAAAAAAAA+AAA"), "cursor is invalid: not base64url; start again from the first page",
+  is_str(decode_msg("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+AAA"), "cursor is invalid: not base64url; start again from the first page",
          "standard base64 is not base64url");
   is_str(decode_msg(NULL), "cursor is invalid: wrong length; start again from the first page", "a NULL cursor");
 
@@ -910,7 +928,7 @@ static void test_cursor(void) {
   is_int(parse_qs(&q, qs), 0, "a value cursor with sort=value");
   ok(q.has_cursor && q.cursor.key == 3.5 && !strcmp(q.cursor.ocid, "ocds-1"), "the query holds the cursor");
   query_release(&q);
-  is_str(msg_of("cursor", "!!!!!!!!!!!!!!!!!!!!!!!!"), "cursor is invalid: not base64url; start again from the first page",
+  is_str(msg_of("cursor", "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"), "cursor is invalid: not base64url; start again from the first page",
          "query_set names the cursor");
   buf_release(&b);
 }

@@ -600,6 +600,11 @@ static void test_basics(const char *url) {
   err_clear(&e);
   ok(store_open(url, STORE_READONLY, &st, &e) == 0, "reopen read-only (%s)", e.msg);
   if (st) {
+    unsigned char k1[32], k2[32], zero[32] = {0};
+    ok(store_secret(st, "cursor", k1, 32, &e) == 0 && memcmp(k1, zero, 32) != 0, "the store has a cursor key (%s)", e.msg);
+    ok(store_secret(st, "cursor", k2, 32, &e) == 0 && memcmp(k1, k2, 32) == 0, "read again, the same key");
+    is_int(store_secret(st, "nothing", k2, 32, &e), ERR_NOTFOUND, "no other secret (%s)", e.msg);
+    is_int(store_secret(st, "cursor", k2, 33, &e), ERR_NOTFOUND, "nor a longer one");
     store_stats(st, &ss, &e);
     is_int(ss.releases, 3, "data survives reopen");
     store_begin(st, &e);

@@ -355,6 +355,22 @@ int main(void) {
   test_documents(st);
   Store *reader = NULL;
   if (store_open(url.data, STORE_READONLY, &reader, &err) == 0) {
+    /* the cursor key: made with the schema, the same for every connection */
+    unsigned char k1[32], k2[32], zero[32] = {0};
+    ok(store_secret(st, "cursor", k1, 32, &err) == 0 && memcmp(k1, zero, 32) != 0, "the store has a cursor key");
+    ok(store_secret(reader, "cursor", k2, 32, &err) == 0 && memcmp(k1, k2, 32) == 0,
+       "a read-only connection reads the same key");
+    is_int(store_secret(st, "nothing", k2, 32, &err), ERR_NOTFOUND, "no other secret (%s)", err.msg);
+    is_int(store_secret(st, "cursor", k2, 33, &err), ERR_NOTFOUND, "nor a longer one");
+    char other[] = "/tmp/ph-test-store-sqlite-2-XXXXXX";
+    int ofd = mkstemp(other);
+    close(ofd);
+    unlink(other);
+    Store *o = NULL;
+    ok(store_open(other, 0, &o, &err) == 0 && store_secret(o, "cursor", k2, 32, &err) == 0 && memcmp(k1, k2, 32) != 0,
+       "another store has another key");
+    store_close(o);
+    tap_unlink_db(other);
     test_read_snapshot(url.data, reader);
     test_checkpointer(url.data, reader);
     store_close(reader);
