@@ -109,7 +109,10 @@ like "$(grep -c ' 502 ' "$N/access.log")" "^0$" "nginx logged no 502"
 # ---- what the shipped file adds ---------------------------------------------------
 enc=$(curl -s -D - -o "$T/gz" -H 'Accept-Encoding: gzip' "$NB/api/v1/notices?q=software&limit=50" | tr -d '\r' | grep -i '^Content-Encoding:')
 ok $([ "$enc" = "Content-Encoding: gzip" ] && gzip -dc <"$T/gz" | cmp -s - "$T/direct.json" && echo 0 || echo 1) "JSON is gzipped by nginx and unzips to serve's body ($enc)"
-ok $(curl -s "$NB/static/site.css" | cmp -s - build/static/site.css && echo 0 || echo 1) "static files are served by nginx from the static root"
+enc=$(curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$NB/notices?q=software" | tr -d '\r' | grep -i '^Content-Encoding:')
+is "$enc" "Content-Encoding: gzip" "and so are HTML pages"
+curl -s -D "$T/sh" -o "$T/site.css" "$NB/static/site.css"
+ok $(cmp -s "$T/site.css" build/static/site.css && grep -qi '^X-Content-Type-Options: nosniff' "$T/sh" && echo 0 || echo 1) "static files are served by nginx from the static root, with nosniff"
 code=$(head -c 1100000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @- "$NB/")
 is "$code" 413 "a body over 1 MB: 413 from nginx"
 long=$(head -c 9000 /dev/zero | tr '\0' a)
