@@ -133,8 +133,8 @@ ok $([ "${n200:-0}" -ge 100 ] && [ "${n429:-0}" -ge 50 ] && echo 0 || echo 1) "2
 python3 "$ATTACK/slowloris.py" "$NPORT" 44 25 14 2 >"$T/slowloris.out" 2>&1
 sed 's/^/# /' "$T/slowloris.out"
 probes=$(grep -c 'probe:' "$T/slowloris.out")
-good=$(grep -Ec 'probe: HTTP/1.1 200 OK in (0|1)\.[0-9]+s' "$T/slowloris.out")
-ok $([ "$probes" -ge 3 ] && [ "$good" = "$probes" ] && echo 0 || echo 1) "slowloris.py 1100 connections against nginx: all $probes probes answered 200 within 2 s ($good good)"
+good=$(grep -Ec 'probe: HTTP/1.1 200 OK in [0-4]\.[0-9]+s' "$T/slowloris.out")
+ok $([ "$probes" -ge 3 ] && [ "$good" = "$probes" ] && echo 0 || echo 1) "slowloris.py 1100 connections against nginx: all $probes probes answered 200 within 5 s (normally ms) ($good good)"
 opened=$(tail -1 "$T/slowloris.out" | sed -n 's/.*opened=\([0-9]*\).*/\1/p')
 closed=$(tail -1 "$T/slowloris.out" | sed -n 's/.*closed_by_server=\([0-9]*\).*/\1/p')
 ok $([ "${opened:-0}" -ge 1000 ] && echo 0 || echo 1) "the slow connections were open at nginx (${opened:-0} of 1100)"
