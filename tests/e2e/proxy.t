@@ -31,6 +31,12 @@ if [ ! -x "$NGINX" ]; then
   exit
 fi
 
+# 1,100 slow connections need as many descriptors in slowloris.py and in nginx:
+# the soft limit is raised to the hard one (often 1024 and more).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+nofile=$(ulimit -n)
+[ "$nofile" = unlimited ] && nofile=1048576
+rlimit=$((nofile < 8192 ? nofile : 8192))
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # main CONF_INCLUDE: the parts of nginx.conf outside the shipped server block
 # (docs/deploy.md asks for worker_connections 4096, worker_rlimit_nofile 8192).
@@ -38,7 +44,7 @@ main_conf() {
   [ "$(id -u)" = 0 ] && echo "user $(id -un) $(id -gn);" # workers keep our uid ($T is private)
   cat <<EOF
 worker_processes 2;
-worker_rlimit_nofile 8192;
+worker_rlimit_nofile $rlimit;
 pid $N/nginx.pid;
 error_log $N/error.log warn;
 daemon off;
@@ -131,15 +137,21 @@ ok $([ "${n200:-0}" -ge 100 ] && [ "${n429:-0}" -ge 1 ] && [ $((n200 + n429)) = 
 # ---- finding 6, proxy side: slowloris against nginx -------------------------------
 # 1100 slow connections (44 addresses x 25), one header byte every 2 s, for 14 s;
 # a probe from a fresh address every 5 s (at about 0, 5, 10, 15 s).
-python3 "$ATTACK/slowloris.py" "$NPORT" 44 25 14 2 >"$T/slowloris.out" 2>&1
-sed 's/^/# /' "$T/slowloris.out"
-probes=$(grep -c 'probe:' "$T/slowloris.out")
-good=$(grep -Ec 'probe: HTTP/1.1 200 OK in [0-4]\.[0-9]+s' "$T/slowloris.out")
-ok $([ "$probes" -ge 3 ] && [ "$good" = "$probes" ] && echo 0 || echo 1) "slowloris.py 1100 connections against nginx: all $probes probes answered 200 within 5 s (normally ms) ($good good)"
-opened=$(tail -1 "$T/slowloris.out" | sed -n 's/.*opened=\([0-9]*\).*/\1/p')
-closed=$(tail -1 "$T/slowloris.out" | sed -n 's/.*closed_by_server=\([0-9]*\).*/\1/p')
-ok $([ "${opened:-0}" -ge 1000 ] && echo 0 || echo 1) "the slow connections were open at nginx (${opened:-0} of 1100)"
-ok $([ "${closed:-0}" -ge $((${opened:-1} * 9 / 10)) ] && echo 0 || echo 1) "nginx closed them at its 10 s header deadline (${closed:-0} of ${opened:-0} by 15 s)"
+if [ "$nofile" -lt 2400 ]; then
+  for t in "probes through nginx during slowloris.py" "the slow connections were open at nginx" "nginx closed them at its header deadline"; do
+    skip "$t" "the open-files limit here ($nofile, hard) is below the 2,400 that 1,100 connections need"
+  done
+else
+  python3 "$ATTACK/slowloris.py" "$NPORT" 44 25 14 2 >"$T/slowloris.out" 2>&1
+  sed 's/^/# /' "$T/slowloris.out"
+  probes=$(grep -c 'probe:' "$T/slowloris.out")
+  good=$(grep -Ec 'probe: HTTP/1.1 200 OK in [0-4]\.[0-9]+s' "$T/slowloris.out")
+  ok $([ "$probes" -ge 3 ] && [ "$good" = "$probes" ] && echo 0 || echo 1) "slowloris.py 1100 connections against nginx: all $probes probes answered 200 within 5 s (normally ms) ($good good)"
+  opened=$(tail -1 "$T/slowloris.out" | sed -n 's/.*opened=\([0-9]*\).*/\1/p')
+  closed=$(tail -1 "$T/slowloris.out" | sed -n 's/.*closed_by_server=\([0-9]*\).*/\1/p')
+  ok $([ "${opened:-0}" -ge 1000 ] && echo 0 || echo 1) "the slow connections were open at nginx (${opened:-0} of 1100)"
+  ok $([ "${closed:-0}" -ge $((${opened:-1} * 9 / 10)) ] && echo 0 || echo 1) "nginx closed them at its 10 s header deadline (${closed:-0} of ${opened:-0} by 15 s)"
+fi
 code=$(curl -s -o /dev/null -w '%{http_code}' "$NB/api/v1/notices?limit=1")
 is "$code" 200 "nginx and serve answer afterwards"
 
