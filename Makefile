@@ -146,7 +146,8 @@ build/static/govuk-frontend.min.css: node_modules/.installed scripts/govuk_css.s
 # then search over that store (straight and over HTTP), freshness (another
 # process ingests while 8 clients search: commit to searchable, memory), then
 # notice pages against nginx serving the same bytes, one page and the long
-# tail of 10,000 (bench/pages.sh installs wrk and nginx).
+# tail of 10,000 (bench/pages.sh installs wrk and nginx), then serve under hostile
+# load (bench/load.py: slow connections, a 10,000-release notice, slow readers).
 bench: deps
 	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search build/opt/bench/fresh
 	./build/opt/bench/ingest $(BENCH_ARGS)
@@ -155,6 +156,7 @@ bench: deps
 	./build/opt/bench/fresh --db sqlite:var/bench/ingest.db
 	./bench/pages.sh
 	./bench/pages.sh --long-tail 10000
+	python3 bench/load.py --shared $(SHARED)
 
 # The same on PostgreSQL (ingest, search, freshness), on a server of its own in var/bench/pg (scripts/pg.sh),
 # halted at the end with its data kept: the next run searches the same store

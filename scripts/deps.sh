@@ -4,8 +4,11 @@
 # otherwise it prints the exact command to run.
 set -eu
 
+# nginx: tests/e2e/proxy.t runs deploy/nginx.conf in front of serve (bench/pages.sh uses it too;
+# Debian 12's nginx-light is only a transitional package for nginx).
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libcjson-dev libsqlite3-dev zlib1g-dev \
-libmicrohttpd-dev libsodium-dev libpq-dev postgresql valgrind perl sqlite3 gzip curl nodejs chromium"
+libmicrohttpd-dev libsodium-dev libpq-dev postgresql valgrind perl sqlite3 gzip curl nodejs chromium \
+nginx"
 
 missing=""
 for p in $PKGS; do
