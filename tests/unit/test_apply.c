@@ -91,6 +91,25 @@ int main(void) {
      err.msg);
   is_int(seq_of(st), 2, "nothing written by refused input");
 
+  /* a posted release takes the same identity checks as a file (attack report finding 2) */
+  static const char HIJACK_SPACE[] = "{\"ocid\":\" ocds-apply-1\",\"id\":\"h1\",\"date\":\"2025-12-01T10:00:00Z\","
+                                     "\"tender\":{\"title\":\"HIJACKED\"}}";
+  static const char HIJACK_DUP[] = "{\"ocid\":\"ocds-apply-x\",\"id\":\"h2\",\"date\":\"2025-12-01T10:00:00Z\","
+                                   "\"ocid\":\"ocds-apply-1\",\"tender\":{\"title\":\"HIJACKED\"}}";
+  err = (Err)ERR_INIT;
+  ok(apply_release(st, HIJACK_SPACE, strlen(HIJACK_SPACE), NULL, NOW, &res, &err) == ERR_OCDS &&
+         strstr(err.msg, "white space"),
+     "an ocid with a leading space is refused, not filed onto another notice (%s)", err.msg);
+  err = (Err)ERR_INIT;
+  ok(apply_release(st, HIJACK_DUP, strlen(HIJACK_DUP), NULL, NOW, &res, &err) == ERR_OCDS &&
+         strstr(err.msg, "more than once"),
+     "a release with two ocid keys is refused (%s)", err.msg);
+  is_int(seq_of(st), 2, "nothing written by either");
+  notice_init(&n);
+  store_notice_get(st, "ocds-apply-1", &n, &err);
+  is_str(n.title, "Telecare alarms and response", "the notice they aimed at is unchanged");
+  notice_release(&n);
+
   size_t done = 0;
   ok(apply_rederive_all(st, NOW, 1, NULL, &done, &err) == 0 && done == 1, "every notice derived again (%zu)", done);
   notice_init(&n);
