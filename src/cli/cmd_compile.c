@@ -99,7 +99,7 @@ int cmd_compile(int argc, char **argv) {
     }
     free(trees);
   }
-  qsort(rels, n_rels, sizeof *rels, cmp_rel);
+  if (n_rels) qsort(rels, n_rels, sizeof *rels, cmp_rel); /* rels is NULL when nothing was read */
 
   if (package) {
     char now[DATE_LEN];

@@ -67,15 +67,16 @@ int cmd_ingest(int argc, char **argv) {
   }
   if (rederive) {
     Err err = ERR_INIT;
-    size_t done = 0;
+    size_t done = 0, kept = 0;
     if (n || source || parse_only) {
       fputs("powerhouse ingest: --rederive reads no files and takes no --source or --parse-only\n", stderr);
       code = EXIT_USAGE;
-    } else if (store_open(db, 0, &st, &err) || apply_rederive_all(st, time(NULL), 1000, !quiet && isatty(2) ? stderr : NULL, &done, &err)) {
+    } else if (store_open(db, 0, &st, &err) || apply_rederive_all(st, time(NULL), 1000, !quiet && isatty(2) ? stderr : NULL, stderr, &done, &kept, &err)) {
       fprintf(stderr, "powerhouse ingest: %s\n", err.msg);
       code = err.code == ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
     } else {
-      printf("notices:  %zu derived again\n", done);
+      printf("notices:  %zu derived again, %zu kept as they were\n", done, kept);
+      if (kept) code = EXIT_REJECTED;
     }
     goto out;
   }

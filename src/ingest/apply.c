@@ -17,8 +17,8 @@
 int apply_compile(Store *st, const char *ocid, const char *publisher, time_t now, Notice *out, Err *err) {
   StoredReleases all;
   cJSON *compiled = NULL;
-  int rc = stored_releases(st, ocid, &all, err);
-  if (rc) return rc;
+  int rc = stored_releases(st, ocid, &all, err); /* all is empty on failure */
+  if (rc) goto out;
   if (!all.n) {
     rc = 1;
     goto out;
@@ -61,10 +61,11 @@ static int collect(void *ctx, const StoreIndexDoc *d, Err *err) {
   return 0;
 }
 
-int apply_rederive_all(Store *st, time_t now, size_t batch, FILE *progress, size_t *count, Err *err) {
+int apply_rederive_all(Store *st, time_t now, size_t batch, FILE *progress, FILE *report, size_t *count, size_t *kept,
+                       Err *err) {
   Ocids o = {BUF_INIT, NULL, 0, 0};
   int64_t seq;
-  *count = 0;
+  *count = *kept = 0;
   int rc = store_index_scan(st, collect, &o, &seq, err);
   if (!batch) batch = 1000;
   for (size_t i = 0; rc == 0 && i < o.n; i += batch) {
@@ -77,6 +78,11 @@ int apply_rederive_all(Store *st, time_t now, size_t batch, FILE *progress, size
       if (rc == 1) rc = apply_notice(st, ocid, old.publisher, now, err);
       if (rc == 1 || rc == 0) {
         (*count)++;
+        rc = 0;
+      } else if (rc == ERR_JSON || rc == ERR_OCDS || rc == ERR_LIMIT || rc == ERR_UTF8) {
+        if (report) fprintf(report, "%s; kept as it was\n", err->msg); /* nothing was written for it */
+        (*kept)++;
+        *err = (Err)ERR_INIT;
         rc = 0;
       }
       notice_release(&old);

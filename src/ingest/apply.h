@@ -78,8 +78,12 @@ int apply_notice(Store *st, const char *ocid, const char *publisher, time_t now,
 
 /* Derives every notice of the store again, batch notices per transaction,
  * keeping each notice's publisher; *count gets the number done. Progress
- * lines go to progress (NULL: none). 0 or <0 with err (batches before the
- * failing one stay). */
-int apply_rederive_all(Store *st, time_t now, size_t batch, FILE *progress, size_t *count, Err *err);
+ * lines go to progress (NULL: none). A notice with a stored release that no
+ * longer checks (stored under an older, laxer check) is kept as it is, named
+ * with the reason on report (NULL: not named) and counted in *kept; the rest
+ * go on. 0 or <0 with err when the store fails (batches before the failing
+ * one stay). */
+int apply_rederive_all(Store *st, time_t now, size_t batch, FILE *progress, FILE *report, size_t *count, size_t *kept,
+                       Err *err);
 
 #endif

@@ -1,7 +1,8 @@
 /* ingest.c -- see ingest.h. The reader thread owns the scanner and the parsed
  * releases until it hands a batch over; from then the writer owns the batch
- * and frees it. The queue between them holds at most QUEUE_DEPTH batches, so
- * memory stays flat whatever the input size.
+ * and frees it. The queue between them holds at most QUEUE_DEPTH batches and
+ * INFLIGHT_BYTES of them (below), so memory stays flat whatever the input
+ * size and whatever the size of its releases.
  *
  * The work is split so the writer, which alone can touch the store, does as
  * little else as possible: the reader also groups each batch by ocid and, per
@@ -34,6 +35,16 @@
 #define QUEUE_DEPTH 2
 #define DEFAULT_BATCH 10000 /* releases per transaction */
 #define READ_CHUNK 2000     /* releases per hand-over from reader to writer */
+/* Memory is bounded by bytes as well as by count, whatever the release sizes
+ * (a release of 10 MB of small objects is a tree of ~250 MB): a hand-over
+ * closes once its texts and trees pass BATCH_BYTES, and the reader waits
+ * while the batches handed over and not yet freed by the writer would pass
+ * INFLIGHT_BYTES (one batch always goes, however large). Measured on
+ * releases of 40,000 small objects (2 MB each, ~50 MB as trees): six of
+ * them peaked at 326 MB RSS with count limits only; with these, at about
+ * three releases' worth. */
+#define BATCH_BYTES (32u << 20)
+#define INFLIGHT_BYTES (64u << 20)
 
 typedef struct {
   Release rel;
@@ -42,13 +53,24 @@ typedef struct {
   uint64_t hash;
   char *source;
   size_t seq;   /* position in the batch, for stable ordering */
-  const char *file; /* where it came from, for messages (a Name below) */
+  struct Name *file; /* where it came from, for messages */
   uint64_t offset, line;
 } Item;
 
-/* File names live as long as the run, so items can point at them. */
+/* Messages of one reason (an Err code, or the conflict of a release with a
+ * stored one) are counted per file: the first MAX_MESSAGES of a file are
+ * printed, the rest only counted and summed up by reason when the file ends
+ * (a crafted file can hold a hundred million bad items). */
+#define MAX_MESSAGES 100
+enum { WHY_JSON, WHY_OCDS, WHY_LIMIT, WHY_UTF8, WHY_CONFLICT, WHY_OTHER, WHY_N };
+static const char *const why_name[WHY_N] = {"invalid JSON", "not acceptable as OCDS", "over a size or depth limit",
+                                            "invalid UTF-8", "conflicting with a stored release", "other errors"};
+
+/* File names live as long as the run, so items can point at them; each with
+ * its message counts (guarded by report_mu). */
 typedef struct Name {
   struct Name *next;
+  uint64_t shown, held[WHY_N];
   char name[];
 } Name;
 
@@ -63,10 +85,13 @@ typedef struct {
 typedef struct {
   Item *items;
   size_t n, cap;
-  Item **order;    /* items sorted by (ocid, date, seq) */
+  Item **order;    /* the items kept, sorted by (ocid, date, seq) */
+  size_t n_order;  /* how many: the items less those rejected by batch_prepare */
   Group *groups;
   size_t n_groups;
   JArena *arena;   /* the items' trees */
+  size_t text_bytes; /* the items' texts */
+  size_t bytes;      /* texts and trees, set when handed over */
 } Batch;
 
 typedef struct {
@@ -83,6 +108,7 @@ typedef struct {
   pthread_cond_t cv;
   Batch *queue[QUEUE_DEPTH];
   size_t q_head, q_len;
+  size_t inflight; /* bytes of the batches handed over and not yet freed */
   int reader_done, writer_failed;
 
   /* reader-side counters (guarded by mu when read by the writer) */
@@ -116,6 +142,55 @@ static void report(Ingest *g, const char *fmt, ...) {
   pthread_mutex_unlock(&g->report_mu);
 }
 
+static int why_of(int code) {
+  switch (code) {
+  case ERR_JSON: return WHY_JSON;
+  case ERR_OCDS: return WHY_OCDS;
+  case ERR_LIMIT: return WHY_LIMIT;
+  case ERR_UTF8: return WHY_UTF8;
+  default: return WHY_OTHER;
+  }
+}
+
+/* One message about file f: printed while f has had fewer than MAX_MESSAGES,
+ * else counted under why. */
+static void report_in(Ingest *g, Name *f, int why, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void report_in(Ingest *g, Name *f, int why, const char *fmt, ...) {
+  va_list ap;
+  pthread_mutex_lock(&g->report_mu);
+  if (f->shown < MAX_MESSAGES) {
+    f->shown++;
+    va_start(ap, fmt);
+    if (g->opt->progress) fputs("\r\033[K", stderr);
+    vfprintf(g->opt->report ? g->opt->report : stderr, fmt, ap);
+    va_end(ap);
+  } else {
+    f->held[why]++;
+  }
+  pthread_mutex_unlock(&g->report_mu);
+}
+
+/* The count by reason of f's messages not printed so far (then cleared). */
+static void report_held(Ingest *g, Name *f) {
+  pthread_mutex_lock(&g->report_mu);
+  uint64_t total = 0;
+  for (int w = 0; w < WHY_N; w++) total += f->held[w];
+  if (total) {
+    FILE *out = g->opt->report ? g->opt->report : stderr;
+    if (g->opt->progress) fputs("\r\033[K", stderr);
+    fprintf(out, "%s: %llu more messages not shown (only the first %d of a file are):", f->name,
+            (unsigned long long)total, MAX_MESSAGES);
+    for (int w = 0, first = 1; w < WHY_N; w++)
+      if (f->held[w]) {
+        fprintf(out, "%s %llu %s", first ? "" : ",", (unsigned long long)f->held[w], why_name[w]);
+        first = 0;
+      }
+    fputc('\n', out);
+    memset(f->held, 0, sizeof f->held);
+  }
+  pthread_mutex_unlock(&g->report_mu);
+}
+
 static void batch_free(Batch *b) {
   if (!b) return;
   for (size_t i = 0; i < b->n; i++) {
@@ -138,13 +213,15 @@ static void batch_free(Batch *b) {
  * -1 (and frees b) when the writer has failed. */
 static int queue_push(Ingest *g, Batch *b) {
   pthread_mutex_lock(&g->mu);
-  while (g->q_len == QUEUE_DEPTH && !g->writer_failed) pthread_cond_wait(&g->cv, &g->mu);
+  while ((g->q_len == QUEUE_DEPTH || (g->inflight && g->inflight + b->bytes > INFLIGHT_BYTES)) && !g->writer_failed)
+    pthread_cond_wait(&g->cv, &g->mu);
   if (g->writer_failed) {
     pthread_mutex_unlock(&g->mu);
     batch_free(b);
     return -1;
   }
   g->queue[(g->q_head + g->q_len++) % QUEUE_DEPTH] = b;
+  g->inflight += b->bytes;
   pthread_cond_broadcast(&g->cv);
   pthread_mutex_unlock(&g->mu);
   return 0;
@@ -180,32 +257,82 @@ static int cmp_item(const void *a, const void *b) {
   return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Groups the batch by ocid and compiles each group from its own releases. A
- * group that fails here is left for the writer, which reports it. */
+/* Compiles n releases of one ocid and derives their notice into *out
+ * (notice_init'ed by the caller). 0, or <0 with err when the data cannot
+ * make a notice. */
+static int group_compile(const cJSON **trees, size_t n, time_t now, const char *source, Notice *out, Err *err) {
+  cJSON *compiled = merge_compile(trees, n, err);
+  if (!compiled) return err->code ? err->code : ERR_OCDS;
+  DeriveCtx ctx = {now, source};
+  int rc = derive_notice(compiled, &ctx, out, err);
+  if (rc == 0) derive_history(trees, n, out);
+  cJSON_Delete(compiled);
+  return rc;
+}
+
+static void reject_item(Ingest *g, const Item *it, const Err *e);
+
+/* Groups the batch by ocid and compiles each group from its own releases.
+ * A release that cannot make a notice even on its own (its data, not the
+ * store, is at fault) is rejected here with its place, and the rest of the
+ * batch goes on; when only the group together fails, the group is. */
 static void batch_prepare(Ingest *g, Batch *b) {
-  b->order = xmalloc(b->n * sizeof *b->order);
-  for (size_t i = 0; i < b->n; i++) b->order[i] = &b->items[i];
-  qsort(b->order, b->n, sizeof *b->order, cmp_item);
-  b->groups = xcalloc(b->n, sizeof *b->groups);
-  const cJSON **trees = xmalloc(b->n * sizeof *trees);
+  Item **sorted = xmalloc((b->n ? b->n : 1) * sizeof *sorted);
+  for (size_t i = 0; i < b->n; i++) sorted[i] = &b->items[i];
+  qsort(sorted, b->n, sizeof *sorted, cmp_item);
+  b->order = xmalloc((b->n ? b->n : 1) * sizeof *b->order);
+  b->groups = xcalloc(b->n ? b->n : 1, sizeof *b->groups);
+  const cJSON **trees = xmalloc((b->n ? b->n : 1) * sizeof *trees);
   time_t now = g->opt->now ? g->opt->now : time(NULL);
+  size_t kept = 0;
   for (size_t i = 0, j; i < b->n; i = j) {
-    for (j = i + 1; j < b->n && strcmp(b->order[j]->rel.ocid, b->order[i]->rel.ocid) == 0; j++) {}
-    Group *gr = &b->groups[b->n_groups++];
-    gr->first = i;
-    gr->n = j - i;
+    for (j = i + 1; j < b->n && strcmp(sorted[j]->rel.ocid, sorted[i]->rel.ocid) == 0; j++) {}
+    Group *gr = &b->groups[b->n_groups];
+    gr->first = kept;
     notice_init(&gr->notice);
-    if (g->opt->parse_only) continue;
-    for (size_t k = i; k < j; k++) trees[k - i] = b->order[k]->rel.root;
     Err e = ERR_INIT;
-    cJSON *compiled = merge_compile(trees, j - i, &e);
-    if (!compiled) continue;
-    DeriveCtx ctx = {now, b->order[j - 1]->source};
-    gr->ready = derive_notice(compiled, &ctx, &gr->notice, &e) == 0;
-    if (gr->ready) derive_history(trees, j - i, &gr->notice);
-    cJSON_Delete(compiled);
+    if (g->opt->parse_only) {
+      for (size_t k = i; k < j; k++) b->order[kept++] = sorted[k];
+    } else {
+      size_t m = 0;
+      for (size_t k = i; k < j; k++) trees[m++] = sorted[k]->rel.root;
+      gr->ready = group_compile(trees, m, now, sorted[j - 1]->source, &gr->notice, &e) == 0;
+      for (size_t k = i; k < j; k++) {
+        if (!gr->ready) { /* find the releases at fault: each alone */
+          Notice alone;
+          Err ea = ERR_INIT;
+          notice_init(&alone);
+          const cJSON *one = sorted[k]->rel.root;
+          int bad = group_compile(&one, 1, now, sorted[k]->source, &alone, &ea) != 0;
+          notice_release(&alone);
+          if (bad && ea.code != ERR_NOMEM) {
+            reject_item(g, sorted[k], &ea);
+            continue;
+          }
+        }
+        b->order[kept++] = sorted[k];
+      }
+      if (!gr->ready && kept > gr->first) { /* again without the rejected ones */
+        notice_release(&gr->notice);
+        notice_init(&gr->notice);
+        m = 0;
+        for (size_t k = gr->first; k < kept; k++) trees[m++] = b->order[k]->rel.root;
+        Err e2 = ERR_INIT;
+        if (group_compile(trees, m, now, b->order[kept - 1]->source, &gr->notice, &e2) == 0) {
+          gr->ready = 1;
+        } else if (e2.code != ERR_NOMEM) { /* only together: the group goes */
+          for (size_t k = gr->first; k < kept; k++) reject_item(g, b->order[k], &e2);
+          kept = gr->first;
+        }
+      }
+    }
+    gr->n = kept - gr->first;
+    if (gr->n) b->n_groups++;
+    else notice_release(&gr->notice);
   }
+  b->n_order = kept;
   free(trees);
+  free(sorted);
 }
 
 static int reader_flush(Reader *r) {
@@ -214,20 +341,23 @@ static int reader_flush(Reader *r) {
   r->cur = NULL;
   batch_prepare(r->g, b);
   jarena_use(NULL);
+  b->bytes = b->text_bytes + jarena_used(b->arena);
   return queue_push(r->g, b);
 }
 
-static const char *name_keep(Ingest *g, const char *name) {
-  if (g->names && strcmp(g->names->name, name) == 0) return g->names->name;
+/* A new Name for each file read (one file may be named twice on a command line). */
+static Name *name_new(Ingest *g, const char *name) {
   size_t n = strlen(name);
-  Name *nm = xmalloc(sizeof *nm + n + 1);
+  Name *nm = xcalloc(1, sizeof *nm + n + 1);
   memcpy(nm->name, name, n + 1);
+  pthread_mutex_lock(&g->report_mu);
   nm->next = g->names;
   g->names = nm;
-  return nm->name;
+  pthread_mutex_unlock(&g->report_mu);
+  return nm;
 }
 
-static int reader_add(Reader *r, Release *rel, char *text, size_t len, const char *source, const char *file,
+static int reader_add(Reader *r, Release *rel, char *text, size_t len, const char *source, Name *file,
                       const ScanItem *si) {
   /* reader_arena opened the batch before the release was parsed into it */
   if (r->cur->n == r->cur->cap)
@@ -237,9 +367,10 @@ static int reader_add(Reader *r, Release *rel, char *text, size_t len, const cha
   it->text = text;
   it->len = len;
   it->hash = release_hash(text, len);
+  r->cur->text_bytes += len;
   it->source = source ? xstrdup(source) : NULL;
   it->seq = r->cur->n++;
-  it->file = name_keep(r->g, file);
+  it->file = file;
   it->offset = si->offset;
   it->line = si->line;
   return 0;
@@ -258,15 +389,22 @@ static void progress(Ingest *g) {
   pthread_mutex_unlock(&g->report_mu);
 }
 
-static void reject(Reader *r, const char *name, const ScanItem *it, const Err *e) {
+static void reject(Reader *r, Name *f, const ScanItem *it, const Err *e) {
   r->g->rejected++;
-  report(r->g, "%s: byte %llu (line %llu): %s\n", name, (unsigned long long)it->offset,
-         (unsigned long long)it->line, e->msg);
+  report_in(r->g, f, why_of(e->code), "%s: byte %llu (line %llu): %s\n", f->name, (unsigned long long)it->offset,
+            (unsigned long long)it->line, e->msg);
+}
+
+/* A release batch_prepare found unfit (reader thread). */
+static void reject_item(Ingest *g, const Item *it, const Err *e) {
+  g->rejected++;
+  report_in(g, it->file, why_of(e->code), "%s: byte %llu (line %llu): %s\n", it->file->name,
+            (unsigned long long)it->offset, (unsigned long long)it->line, e->msg);
 }
 
 /* Adds one release tree (taking ownership); its text is printed from the tree
  * since it came from inside a record. */
-static int add_tree(Reader *r, const char *name, const ScanItem *it, cJSON *tree, const char *source) {
+static int add_tree(Reader *r, Name *name, const ScanItem *it, cJSON *tree, const char *source) {
   r->g->releases++;
   char *printed = cJSON_PrintUnformatted(tree);
   if (!printed) {
@@ -285,7 +423,7 @@ static int add_tree(Reader *r, const char *name, const ScanItem *it, cJSON *tree
   return reader_add(r, &rel, text, strlen(text), source, name, it);
 }
 
-static int read_record(Reader *r, const char *name, const ScanItem *it, const char *source) {
+static int read_record(Reader *r, Name *name, const ScanItem *it, const char *source) {
   cJSON **trees;
   size_t n;
   Err e = ERR_INIT;
@@ -321,7 +459,8 @@ static void reader_arena(Reader *r) {
  * record share the record's arena memory. */
 static int reader_maybe_flush(Reader *r) {
   size_t want = r->g->opt->batch && r->g->opt->batch < READ_CHUNK ? r->g->opt->batch : READ_CHUNK;
-  if (r->cur && r->cur->n >= want) return reader_flush(r);
+  if (r->cur && (r->cur->n >= want || r->cur->text_bytes + jarena_used(r->cur->arena) >= BATCH_BYTES))
+    return reader_flush(r);
   return 0;
 }
 
@@ -332,6 +471,7 @@ static int read_scanner(Reader *r, const char *name, Scanner *sc) {
   ScanItem it;
   Err e = ERR_INIT;
   int rc, bad_file = 0;
+  Name *f = name_new(g, name);
   g->files++;
   for (;;) {
     rc = scan_next(sc, &it, &e);
@@ -340,28 +480,28 @@ static int read_scanner(Reader *r, const char *name, Scanner *sc) {
       if (rc == ERR_UTF8 || rc == ERR_LIMIT || rc == ERR_OCDS) { /* one item; the scan goes on */
         g->releases++;
         g->rejected++;
-        report(g, "%s: %s\n", name, e.msg);
       } else {
         bad_file = 1;
-        report(g, "%s: %s\n", name, e.msg);
       }
+      report_in(g, f, why_of(rc), "%s: %s\n", name, e.msg);
       continue;
     }
     const char *source = o->source ? o->source : it.publisher;
     reader_arena(r);
     if (it.kind == SCAN_RECORD) {
-      read_record(r, name, &it, source);
+      read_record(r, f, &it, source);
     } else {
       g->releases++;
       Release rel;
-      if (release_parse(it.text, it.len, &rel, &e)) reject(r, name, &it, &e);
-      else reader_add(r, &rel, xstrndup(it.text, it.len), it.len, source, name, &it);
+      if (release_parse(it.text, it.len, &rel, &e)) reject(r, f, &it, &e);
+      else reader_add(r, &rel, xstrndup(it.text, it.len), it.len, source, f, &it);
     }
     if (reader_maybe_flush(r)) return -1;
     progress(g);
   }
   g->bytes += scan_bytes(sc);
   if (bad_file) g->files_rejected++;
+  report_held(g, f);
   return 0;
 }
 
@@ -464,7 +604,7 @@ static void *reader_main(void *arg) {
  * through apply_batch: every release in one store call, then every notice
  * that changed in another (store.h: a few round trips on a server database). */
 static int write_batch(Ingest *g, Batch *b, Err *err) {
-  size_t n = b->n;
+  size_t n = b->n_order;
   ApplyItem *items = xmalloc((n ? n : 1) * sizeof *items);
   ApplyGroup *groups = xmalloc((b->n_groups ? b->n_groups : 1) * sizeof *groups);
   int *res = xmalloc((n ? n : 1) * sizeof *res);
@@ -488,16 +628,17 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
   for (size_t i = 0; i < n; i++)
     if (res[i] == STORE_CONFLICT) {
       Item *it = b->order[i];
-      report(g, "%s: byte %llu (line %llu): release %s of %s: a different release with this id and the same or a "
-             "later date is already stored; kept the stored one\n", it->file, (unsigned long long)it->offset,
-             (unsigned long long)it->line, it->rel.id, it->rel.ocid);
+      report_in(g, it->file, WHY_CONFLICT,
+                "%s: byte %llu (line %llu): release %s of %s: a different release with this id and the same or a "
+                "later date is already stored; kept the stored one\n",
+                it->file->name, (unsigned long long)it->offset, (unsigned long long)it->line, it->rel.id, it->rel.ocid);
     }
   g->txn.notices += c.notices;
   g->txn.added += c.added;
   g->txn.unchanged += c.unchanged;
   g->txn.rejected += c.rejected;
   g->txn.replaced += c.replaced;
-  g->txn.releases += b->n;
+  g->txn.releases += n;
 out:
   free(res);
   free(groups);
@@ -542,13 +683,25 @@ static int run(Ingest *g, IngestStats *stats, Err *err) {
         pthread_mutex_unlock(&g->mu);
       }
     }
+    size_t bytes = b->bytes;
     batch_free(b);
+    pthread_mutex_lock(&g->mu);
+    g->inflight -= bytes;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
   }
   pthread_join(th, NULL);
   if (rc == 0) rc = write_commit(g, &g->werr);
   if (rc && g->in_txn) store_rollback(g->st); /* this transaction's releases are not stored */
+  Name *files = NULL; /* first file first: messages held after its end (by the writer) */
   for (Name *nm = g->names, *next; nm; nm = next) {
     next = nm->next;
+    nm->next = files;
+    files = nm;
+  }
+  for (Name *nm = files, *next; nm; nm = next) {
+    next = nm->next;
+    report_held(g, nm);
     free(nm);
   }
   if (g->opt->progress) fputs("\r\033[K", stderr);

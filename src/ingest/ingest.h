@@ -10,7 +10,9 @@
  *
  * Every rejected release or file is reported on opt->report as one line:
  *   FILE: byte N (line L): what is wrong
- * and counted; what was valid in the same run is stored. */
+ * and counted (the first 100 of a file; then one line counts the rest by
+ * reason); what was valid in the same run is stored. A release whose data
+ * cannot make a notice is rejected alone: its batch goes on. */
 #ifndef INGEST_H
 #define INGEST_H
 

@@ -17,9 +17,10 @@ typedef struct {
 static int collect(void *ctx, const char *id, const char *date, const char *json, size_t len) {
   Collect *c = ctx;
   Release rel;
-  if (release_parse(json, len, &rel, c->err)) {
-    err_prefix(c->err, "stored release %s is unreadable: ", id);
-    c->failed = 1;
+  int rc = release_parse(json, len, &rel, c->err);
+  if (rc) {
+    err_prefix(c->err, "stored release %s no longer checks: ", id);
+    c->failed = rc;
     return 1;
   }
   StoredReleases *o = c->out;
@@ -34,7 +35,7 @@ int stored_releases(Store *st, const char *ocid, StoredReleases *out, Err *err) 
   memset(out, 0, sizeof *out);
   Collect c = {out, err, 0};
   int rc = store_releases_each(st, ocid, collect, &c, err);
-  if (rc == 0 && c.failed) rc = ERR_DB;
+  if (rc == 0 && c.failed) rc = c.failed;
   if (rc) stored_releases_release(out);
   return rc;
 }

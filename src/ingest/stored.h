@@ -18,8 +18,9 @@ typedef struct {
 } StoredReleases;
 
 /* Fills out with the releases of ocid (n = 0: none stored). 0 ok; <0 with err
- * when the store fails or a stored release no longer parses (a store that
- * only ever held checked releases is damaged then). */
+ * when the store fails (ERR_DB), or with the code of release_parse when a
+ * stored release no longer parses or checks (a store filled under an older,
+ * laxer check: an ocid with white space around it, two ocid keys, ...). */
 int stored_releases(Store *st, const char *ocid, StoredReleases *out, Err *err);
 void stored_releases_release(StoredReleases *r);
 

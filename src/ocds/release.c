@@ -141,16 +141,52 @@ static int check(cJSON *node, Path *p, int depth, Err *err) {
   return 0;
 }
 
+/* The member key of obj, read once: NULL when absent; *dup set when the key
+ * occurs more than once (cJSON keeps every copy, and readers disagree on which
+ * one counts: cJSON takes the first, most others the last). */
+static const cJSON *member_once(const cJSON *obj, const char *key, int *dup) {
+  const cJSON *found = NULL;
+  for (const cJSON *c = obj->child; c; c = c->next)
+    if (c->string && strcmp(c->string, key) == 0) {
+      if (found) *dup = 1;
+      found = c;
+    }
+  return found;
+}
+
+/* The first control character (U+0000..U+001F, U+007F) of s, or -1. */
+static int control_char(const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7f) return *p;
+  return -1;
+}
+
+/* An identity field (ocid, id) is taken exactly as written: one key, no
+ * control character, no white space around it -- anything else could make
+ * two releases that differ in the data look like one (or one like another)
+ * once a reader trims or stops at a character. */
+static int check_identity(const char *what, const char *s, Err *err) {
+  int c = control_char(s);
+  if (c >= 0) return err_set(err, ERR_OCDS, "%s contains a control character (U+%04X)", what, (unsigned)c);
+  size_t n = strlen(s);
+  if (s[0] == ' ' || s[n - 1] == ' ') return err_set(err, ERR_OCDS, "%s begins or ends with white space", what);
+  return 0;
+}
+
 int release_from_tree(cJSON *root, Release *out, Err *err) {
   memset(out, 0, sizeof *out);
-  int rc;
+  int rc, dup = 0;
   char idbuf[32];
   const char *id;
   if (!cJSON_IsObject(root)) {
     rc = err_set(err, ERR_OCDS, "a release must be a JSON object");
     goto fail;
   }
-  const cJSON *ocid = cJSON_GetObjectItemCaseSensitive(root, "ocid");
+  const cJSON *ocid = member_once(root, "ocid", &dup);
+  if (dup) {
+    rc = err_set(err, ERR_OCDS, "ocid is given more than once");
+    goto fail;
+  }
   if (!ocid || cJSON_IsNull(ocid)) {
     rc = err_set(err, ERR_OCDS, "missing ocid");
     goto fail;
@@ -163,13 +199,22 @@ int release_from_tree(cJSON *root, Release *out, Err *err) {
     rc = err_set(err, ERR_LIMIT, "ocid is longer than %d characters", RELEASE_MAX_OCID);
     goto fail;
   }
-  const cJSON *jid = cJSON_GetObjectItemCaseSensitive(root, "id");
+  if ((rc = check_identity("ocid", ocid->valuestring, err))) goto fail;
+  const cJSON *jid = member_once(root, "id", &dup);
+  if (dup) {
+    rc = err_set(err, ERR_OCDS, "release of %s: id is given more than once", ocid->valuestring);
+    goto fail;
+  }
   if (!jid || cJSON_IsNull(jid)) {
     rc = err_set(err, ERR_OCDS, "release of %s: missing id", ocid->valuestring);
     goto fail;
   }
   if (cJSON_IsString(jid) && *jid->valuestring && strlen(jid->valuestring) <= 512) {
     id = jid->valuestring;
+    if ((rc = check_identity("id", id, err))) {
+      err_prefix(err, "release of %s: ", ocid->valuestring);
+      goto fail;
+    }
   } else if (cJSON_IsNumber(jid) && fabs(jid->valuedouble) < 9e15 &&
              jid->valuedouble == (double)(long long)jid->valuedouble) { /* a whole number a double holds exactly */
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)jid->valuedouble);
@@ -178,7 +223,11 @@ int release_from_tree(cJSON *root, Release *out, Err *err) {
     rc = err_set(err, ERR_OCDS, "release of %s: id must be a non-empty string", ocid->valuestring);
     goto fail;
   }
-  const cJSON *date = cJSON_GetObjectItemCaseSensitive(root, "date");
+  const cJSON *date = member_once(root, "date", &dup);
+  if (dup) {
+    rc = err_set(err, ERR_OCDS, "release %s of %s: date is given more than once", id, ocid->valuestring);
+    goto fail;
+  }
   if (!date || cJSON_IsNull(date)) {
     rc = err_set(err, ERR_OCDS, "release %s of %s: missing date", id, ocid->valuestring);
     goto fail;
@@ -204,8 +253,32 @@ fail:
   return rc;
 }
 
+/* Byte offset of the first \u0000 escape in JSON text, or -1. cJSON ends its
+ * strings at a NUL, so a string holding one would be read as less than it
+ * says (an id "a\u0000b" as "a"): such input is refused, not truncated.
+ * An escape is a backslash preceded by an even number of backslashes. */
+static long nul_escape(const char *text, size_t len) {
+  for (const char *p = text, *end = text + len; (p = memchr(p, '\\', (size_t)(end - p))) != NULL;) {
+    size_t run = 0;
+    while (p + run < end && p[run] == '\\') run++;
+    p += run; /* p: just past a run of backslashes; an odd run ends in an escape */
+    if ((run & 1) && end - p >= 5 && memcmp(p, "u0000", 5) == 0) return (long)(p - 1 - text);
+  }
+  return -1;
+}
+
+static int refuse_nul(const char *text, size_t len, const char *what, Err *err) {
+  long at = nul_escape(text, len);
+  if (at < 0) return 0;
+  return err_set(err, ERR_OCDS, "\\u0000 (a NUL character) at byte %ld of the %s: not accepted", at, what);
+}
+
 int release_parse(const char *text, size_t len, Release *out, Err *err) {
   const char *end = NULL;
+  if (refuse_nul(text, len, "release", err)) {
+    memset(out, 0, sizeof *out);
+    return ERR_OCDS;
+  }
   cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
   if (!root) {
     memset(out, 0, sizeof *out);
@@ -224,8 +297,15 @@ int release_record_split(const char *text, size_t len, cJSON ***trees, size_t *n
   *trees = NULL;
   *n = 0;
   const char *end = NULL;
+  if (refuse_nul(text, len, "record", err)) return ERR_OCDS;
   cJSON *rec = cJSON_ParseWithLengthOpts(text, len, &end, 0);
   if (!rec) return err_set(err, ERR_JSON, "invalid JSON at byte %zu of the record", end ? (size_t)(end - text) : 0);
+  int dup = 0;
+  const cJSON *rec_ocid = cJSON_IsObject(rec) ? member_once(rec, "ocid", &dup) : NULL;
+  if (dup) {
+    cJSON_Delete(rec);
+    return err_set(err, ERR_OCDS, "record: ocid is given more than once");
+  }
   cJSON *rels = cJSON_GetObjectItemCaseSensitive(rec, "releases");
   size_t cap = 0;
   if (cJSON_IsArray(rels)) {
@@ -237,6 +317,24 @@ int release_record_split(const char *text, size_t len, cJSON ***trees, size_t *n
     }
   }
   int rc = 0;
+  const cJSON *compiled_in = cJSON_GetObjectItemCaseSensitive(rec, "compiledRelease");
+  if (cJSON_IsString(rec_ocid)) { /* a release filed under another ocid than its record's would move */
+    for (size_t i = 0; i <= *n && rc == 0; i++) {
+      const cJSON *r = i < *n ? (*trees)[i] : compiled_in;
+      const cJSON *o = cJSON_IsObject(r) ? cJSON_GetObjectItemCaseSensitive(r, "ocid") : NULL;
+      if (cJSON_IsString(o) && strcmp(o->valuestring, rec_ocid->valuestring) != 0)
+        rc = err_set(err, ERR_OCDS, "record %.200s holds a %s whose ocid is %.200s, not the record's",
+                     rec_ocid->valuestring, i < *n ? "release" : "compiledRelease", o->valuestring);
+    }
+    if (rc) {
+      for (size_t i = 0; i < *n; i++) cJSON_Delete((*trees)[i]);
+      free(*trees);
+      *trees = NULL;
+      *n = 0;
+      cJSON_Delete(rec);
+      return rc;
+    }
+  }
   if (!*n) {
     cJSON *compiled = cJSON_DetachItemFromObjectCaseSensitive(rec, "compiledRelease");
     if (compiled) {

@@ -33,6 +33,18 @@ printf '{"ocid":"x","id":"1","date":"nope"}\n' >"$T/bad.jsonl"
 "$PH" compile "$T/bad.jsonl" >/dev/null 2>"$T/err"; is $? 1 "compile: a bad release gives exit 1"
 like "$(cat "$T/err")" "bad.jsonl: byte 0 \(line 1\): .*not a valid date" "compile: the bad release is named"
 "$PH" compile a b >/dev/null 2>&1; is $? 2 "compile: two files is a usage error"
+# Input with no valid release (the attack report's finding 24: qsort of a NULL
+# array, undefined behaviour the sanitizer build reports and aborts on).
+: >"$T/empty.json"
+out=$("$PH" compile "$T/empty.json" 2>"$T/err"); rc=$?
+is "$rc" 0 "compile: an empty file is no error"
+is "$out" "" "compile: nothing in, nothing out"
+out=$("$PH" compile "$T/bad.jsonl" 2>"$T/err"); rc=$?
+is "$rc" 1 "compile: only a rejected release: exit 1"
+is "$(grep -c 'runtime error' "$T/err")" 0 "compile: no undefined behaviour when no release is left"
+printf '%s\n' '{"ocid":"ocds-c-1","id":"1","date":"2026-01-01T00:00:00Z","ocid":"ocds-c-2"}' >"$T/dup.jsonl"
+"$PH" compile "$T/dup.jsonl" >/dev/null 2>"$T/err"; is $? 1 "compile: a release with two ocid keys is rejected"
+like "$(cat "$T/err")" "dup.jsonl: byte 0 \(line 1\): ocid is given more than once" "compile: ... with its reason"
 
 # ---- in the store: an amendment updates the notice; an older release recompiles
 db=$(newdb c)

@@ -9,6 +9,7 @@
 #include "../tap.h"
 #include "base/buf.h"
 #include "ingest/apply.h"
+#include "ocds/release.h"
 #include "store/notices.h"
 
 #define NOW 1764590400 /* 2025-12-01 12:00 UTC */
@@ -91,12 +92,57 @@ int main(void) {
      err.msg);
   is_int(seq_of(st), 2, "nothing written by refused input");
 
+  /* a posted release takes the same identity checks as a file (attack report finding 2) */
+  static const char HIJACK_SPACE[] = "{\"ocid\":\" ocds-apply-1\",\"id\":\"h1\",\"date\":\"2025-12-01T10:00:00Z\","
+                                     "\"tender\":{\"title\":\"HIJACKED\"}}";
+  static const char HIJACK_DUP[] = "{\"ocid\":\"ocds-apply-x\",\"id\":\"h2\",\"date\":\"2025-12-01T10:00:00Z\","
+                                   "\"ocid\":\"ocds-apply-1\",\"tender\":{\"title\":\"HIJACKED\"}}";
+  err = (Err)ERR_INIT;
+  ok(apply_release(st, HIJACK_SPACE, strlen(HIJACK_SPACE), NULL, NOW, &res, &err) == ERR_OCDS &&
+         strstr(err.msg, "white space"),
+     "an ocid with a leading space is refused, not filed onto another notice (%s)", err.msg);
+  err = (Err)ERR_INIT;
+  ok(apply_release(st, HIJACK_DUP, strlen(HIJACK_DUP), NULL, NOW, &res, &err) == ERR_OCDS &&
+         strstr(err.msg, "more than once"),
+     "a release with two ocid keys is refused (%s)", err.msg);
+  is_int(seq_of(st), 2, "nothing written by either");
+  notice_init(&n);
+  store_notice_get(st, "ocds-apply-1", &n, &err);
+  is_str(n.title, "Telecare alarms and response", "the notice they aimed at is unchanged");
+  notice_release(&n);
+
   size_t done = 0;
-  ok(apply_rederive_all(st, NOW, 1, NULL, &done, &err) == 0 && done == 1, "every notice derived again (%zu)", done);
+  size_t kept = 0;
+  ok(apply_rederive_all(st, NOW, 1, NULL, NULL, &done, &kept, &err) == 0 && done == 1 && kept == 0,
+     "every notice derived again (%zu)", done);
   notice_init(&n);
   store_notice_get(st, "ocds-apply-1", &n, &err);
   ok(n.n_history == 2 && n.publisher && !strcmp(n.publisher, "Test"), "the same history, the publisher kept");
   notice_release(&n);
+
+  /* A store filled under the older, laxer check may hold a release the check
+   * now refuses (two ocid keys): rederiving keeps that notice as it is and
+   * goes on with the others instead of failing the whole run. */
+  static const char OLD[] = "{\"ocid\":\"ocds-apply-old\",\"id\":\"o1\",\"date\":\"2025-11-01T10:00:00Z\","
+                            "\"ocid\":\"ocds-apply-1\"}";
+  StoreRelease old_rel = {"ocds-apply-old", "o1", "2025-11-01T10:00:00Z", OLD, strlen(OLD), release_hash(OLD, strlen(OLD)),
+                          "Old"};
+  notice_init(&n);
+  n.ocid = xstrdup("ocds-apply-old");
+  ok(store_begin(st, &err) == 0 && store_release_add(st, &old_rel, &err) == STORE_ADDED &&
+         store_notice_put(st, &n, &err) == 0 && store_commit(st, &err) == 0,
+     "a release the check now refuses, stored directly as an older build did (%s)", err.msg);
+  notice_release(&n);
+  char *said = NULL;
+  size_t said_len = 0;
+  FILE *report = open_memstream(&said, &said_len);
+  err = (Err)ERR_INIT;
+  ok(apply_rederive_all(st, NOW, 1, NULL, report, &done, &kept, &err) == 0, "rederive completes (%s)", err.msg);
+  fclose(report);
+  ok(done == 1 && kept == 1, "one notice derived again, the other kept as it was (%zu, %zu)", done, kept);
+  ok(said && strstr(said, "notice ocds-apply-old: stored release o1 no longer checks: ocid is given more than once; kept"),
+     "the kept notice is named with the reason: %s", said ? said : "");
+  free(said);
 
   store_close(st);
   const char *ext[] = {"", "-wal", "-shm"};

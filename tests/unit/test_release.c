@@ -103,6 +103,75 @@ int main(void) {
   snprintf(big, sizeof big, "{\"ocid\":\"%.300s\",\"id\":\"1\",\"date\":\"2025-01-01\"}", longocid);
   ok(rejects(big, ERR_LIMIT, "longer than"), "an absurdly long ocid rejected");
 
+  /* identity: one reading of one key, nothing that a reader could normalise
+   * into another notice's ocid (REPORT findings 2, 3, 10, 17) */
+  ok(rejects("{\"ocid\":\"ocds-a\",\"id\":\"1\",\"date\":\"2025-01-01\",\"ocid\":\"ocds-b\"}", ERR_OCDS,
+             "ocid is given more than once"),
+     "two ocid keys rejected (cJSON would read the first, the merge the last)");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"x2\",\"id\":\"x3\",\"date\":\"2025-01-01\"}", ERR_OCDS,
+             "release of o: id is given more than once"),
+     "two id keys rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"date\":\"not a date\"}", ERR_OCDS,
+             "date is given more than once"),
+     "two date keys rejected");
+  ok(rejects("{\"ocid\":\" ocds-victim-1\",\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS,
+             "ocid begins or ends with white space"),
+     "an ocid with a leading space is rejected, not trimmed onto another");
+  ok(rejects("{\"ocid\":\"ocds-v \",\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS, "white space"),
+     "an ocid with a trailing space rejected");
+  ok(rejects("{\"ocid\":\"   \",\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS, "white space"),
+     "an ocid of blanks rejected");
+  ok(rejects("{\"ocid\":\"\\tocds-tab\",\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS,
+             "ocid contains a control character (U+0009)"),
+     "an ocid with a tab rejected");
+  ok(rejects("{\"ocid\":\"ocds-ctl-a\\u0001\",\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS,
+             "control character (U+0001)"),
+     "an ocid with U+0001 rejected");
+  ok(rejects("{\"ocid\":\"ocds-del\\u007f\",\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS,
+             "control character (U+007F)"),
+     "an ocid with U+007F rejected");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"a\\nb\",\"date\":\"2025-01-01\"}", ERR_OCDS,
+             "release of o: id contains a control character"),
+     "an id with a newline rejected");
+  ok(rejects("{\"ocid\":\"ocds-u17\\u0000hidden\",\"id\":\"1\",\"date\":\"2025-01-01\"}", ERR_OCDS,
+             "\\u0000 (a NUL character) at byte 17"),
+     "\\u0000 in an ocid rejected with its place (cJSON would end the string there)");
+  ok(rejects("{\"ocid\":\"o\",\"id\":\"u16\\u0000hidden\",\"date\":\"2025-01-01\"}", ERR_OCDS, "NUL"),
+     "\\u0000 in an id rejected");
+  const char *esc = "{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"tender\":{\"title\":\"a \\\\u0000 b\"}}";
+  ok(release_parse(esc, strlen(esc), &r, &e) == 0, "an escaped backslash before u0000 is text, not a NUL (%s)", e.msg);
+  release_release(&r);
+  const char *inner = "{\"ocid\":\"ocds-a b\",\"id\":\" 1\",\"date\":\"2025-01-01\"}";
+  ok(release_parse(inner, strlen(inner), &r, &e) != 0 && strstr(e.msg, "id begins or ends"),
+     "an id with a leading space rejected");
+  const char *mid = "{\"ocid\":\"ocds-a b\",\"id\":\"1\",\"date\":\"2025-01-01\"}";
+  ok(release_parse(mid, strlen(mid), &r, &e) == 0, "a space inside an ocid is kept as it is (%s)", e.msg);
+  is_str(r.ocid, "ocds-a b", "... and read unchanged");
+  release_release(&r);
+
+  /* a record's releases are filed under the record's ocid only (REPORT finding 27) */
+  cJSON **trees;
+  size_t nt;
+  const char *rec_bad = "{\"ocid\":\"ocds-rec2\",\"releases\":[{\"url\":\"http://x/1\"}],"
+                        "\"compiledRelease\":{\"ocid\":\"ocds-OTHER\",\"id\":\"c\",\"date\":\"2026-11-01T10:00:00Z\"}}";
+  e = (Err)ERR_INIT;
+  ok(release_record_split(rec_bad, strlen(rec_bad), &trees, &nt, &e) == ERR_OCDS && nt == 0 && !trees &&
+         strstr(e.msg, "compiledRelease whose ocid is ocds-OTHER, not the record's"),
+     "a record whose compiledRelease has another ocid is rejected (%s)", e.msg);
+  const char *rec_bad2 = "{\"ocid\":\"ocds-rec3\",\"releases\":[{\"ocid\":\"ocds-rec3\",\"id\":\"1\",\"date\":\"2026-01-01\"},"
+                         "{\"ocid\":\"ocds-victim\",\"id\":\"2\",\"date\":\"2026-01-02\"}]}";
+  ok(release_record_split(rec_bad2, strlen(rec_bad2), &trees, &nt, &e) == ERR_OCDS && nt == 0 &&
+         strstr(e.msg, "holds a release whose ocid is ocds-victim"),
+     "a record holding a release of another ocid is rejected");
+  const char *rec_ok = "{\"ocid\":\"ocds-rec4\",\"releases\":[{\"url\":\"http://x/1\"}],"
+                       "\"compiledRelease\":{\"ocid\":\"ocds-rec4\",\"id\":\"c\",\"date\":\"2026-11-01T10:00:00Z\"}}";
+  ok(release_record_split(rec_ok, strlen(rec_ok), &trees, &nt, &e) == 0 && nt == 1, "a consistent record is split");
+  for (size_t i = 0; i < nt; i++) cJSON_Delete(trees[i]);
+  free(trees);
+  const char *rec_nul = "{\"ocid\":\"ocds-rec5\",\"releases\":[{\"ocid\":\"ocds-rec5\",\"id\":\"a\\u0000b\",\"date\":\"2026-01-01\"}]}";
+  ok(release_record_split(rec_nul, strlen(rec_nul), &trees, &nt, &e) == ERR_OCDS && strstr(e.msg, "NUL"),
+     "a record with \\u0000 is rejected");
+
   /* Values computed outside this code (Python: h = 1469598103934665603; for each byte
    * of the text with the whitespace between tokens removed, h = ((h ^ byte) *
    * 1099511628211) mod 2^64). The offset basis is a digit short of FNV-1a's standard
