@@ -5,12 +5,16 @@
  *           first two bytes are the gzip magic; delivered in chunks of
  *           chunk_size bytes (CHUNK) in s->buf -- a plain memory source is
  *           scanned in place, in windows of that size. Nothing the lexer does
- *           depends on where chunks end (the fuzzer checks this).
+ *           depends on where chunks end (the fuzzer checks this). Gzip output
+ *           stops exactly at the file's limit (gz_cap), and only another gzip
+ *           member may follow a member.
  *   lexer   a resumable RFC 8259 state machine (s->state), byte by byte except
  *           where it can skip: string bodies 8 bytes at a time (SWAR search for
  *           '"', '\\' and control bytes), whitespace and digit runs in tight
  *           loops. It validates the full grammar (numbers, literals, escapes,
  *           \u surrogate pairs), so every item handed out is valid JSON.
+ *           Beyond SCAN_MAX_DEPTH (the depth of objbits) it only counts
+ *           brackets and follows strings (P_DEEP*) until the value closes.
  *   OCDS    hooks that fire only at shallow depths (depth <= s->hot): unit
  *           starts, the direct keys of a unit, the releases/records array, the
  *           publisher object, and the closing of an item. Inside an item the
