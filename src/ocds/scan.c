@@ -349,9 +349,11 @@ static long refill_gz(Scanner *s, Err *err) {
                 (ull)s->gz_max_out, (ull)cap);
       else
         gz_fail(s,
-                "gzip data expands more than %u times its compressed size of %llu bytes (after decompressed byte "
-                "%llu), over the limit for a real file (a gzip bomb?); the rest of the file is not read",
-                s->gz_max_ratio, (ull)(s->gz_csize ? s->gz_csize : s->raw_base + s->raw_len), (ull)cap);
+                "gzip data expands more than %u times %s%llu%s (after decompressed byte %llu), over the limit for a "
+                "real file (a gzip bomb?); the rest of the file is not read",
+                s->gz_max_ratio, s->gz_csize ? "its compressed size, " : "the ",
+                (ull)(s->gz_csize ? s->gz_csize : s->raw_base + s->raw_len),
+                s->gz_csize ? " bytes" : " compressed bytes read so far", (ull)cap);
       goto failed;
     }
     if (r == Z_STREAM_END) {

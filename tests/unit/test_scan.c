@@ -880,12 +880,34 @@ static void test_gzip_limits(void) {
       is_str(buf_cstr(&r.log), "R@0:1/u0 E-1", "gzip bomb (%zu bytes to %zu, %s): the release before read, then ERR_IO", gzn, n,
              from_file ? "file" : "memory");
       snprintf(want, sizeof want,
-               "gzip data expands more than 100 times its compressed size of %zu bytes (after decompressed byte %u), over "
+               "gzip data expands more than 100 times its compressed size, %zu bytes (after decompressed byte %u), over "
                "the limit for a real file (a gzip bomb?); the rest of the file is not read",
                gzn, SCAN_GZ_RATIO_FLOOR);
       is_str(r.msg[1], want, "... the message names the limit");
       ok(r.bytes == SCAN_GZ_RATIO_FLOOR, "... and no more than the limit was decompressed (%llu)", (ull)r.bytes);
       run_release(&r);
+    }
+    /* Through a pipe (its size unknown): the bytes read so far count. */
+    int fds[2], saved = dup(0);
+    if (saved >= 0 && pipe(fds) == 0 && write(fds[1], gz, gzn) == (ssize_t)gzn && close(fds[1]) == 0 &&
+        dup2(fds[0], 0) == 0) {
+      close(fds[0]);
+      Run r;
+      Err err = ERR_INIT;
+      drain(scan_open_path("-", &err), &r);
+      snprintf(want, sizeof want,
+               "gzip data expands more than 100 times the %zu compressed bytes read so far (after decompressed byte %u), "
+               "over the limit for a real file (a gzip bomb?); the rest of the file is not read",
+               gzn, SCAN_GZ_RATIO_FLOOR);
+      ok(!strcmp(buf_cstr(&r.log), "R@0:1/u0 E-1") && !strcmp(r.msg[1], want), "gzip bomb through a pipe: stopped (%s)",
+         r.msg[1]);
+      run_release(&r);
+    } else {
+      ok(0, "gzip bomb through a pipe: cannot set up the pipe");
+    }
+    if (saved >= 0) {
+      dup2(saved, 0);
+      close(saved);
     }
     /* A ratio of 10,000 lets it through. */
     Scanner *s = scan_open_mem(gz, gzn);
