@@ -177,8 +177,9 @@ bench-pg: deps
 build/opt/bench/%: build/opt/bench/%.o build/opt/libpowerhouse.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-# libFuzzer targets: tests/fuzz/fuzz_*.c, seed corpora in tests/fuzz/corpus/<name>/ (fuzz_scan also
-# reads the attack report's ingest reproducers from $(SHARED), never copied here).
+# libFuzzer targets: tests/fuzz/fuzz_*.c, seed corpora in tests/fuzz/corpus/<name>/, plus the attack
+# report's inputs read from $(SHARED), never copied here: its ingest reproducers for fuzz_scan, the
+# merge use-after-free for the targets that merge or split releases.
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 build/fuzz/%: tests/fuzz/%.c $(SRC) $(GEN_SRC) | check-pkgs
 	@mkdir -p $(dir $@)
@@ -186,7 +187,9 @@ build/fuzz/%: tests/fuzz/%.c $(SRC) $(GEN_SRC) | check-pkgs
 fuzz: deps $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 	  echo "== $$n ($(FUZZ_SECONDS)s)"; extra=; \
-	  if [ $$n = fuzz_scan ] && [ -d $(SHARED)/reproducers/attack/ingest ]; then extra=$(SHARED)/reproducers/attack/ingest; fi; \
+	  case $$n in fuzz_scan) extra=$(SHARED)/reproducers/attack/ingest;; \
+	    fuzz_release|fuzz_merge|fuzz_record) extra=$(SHARED)/reproducers/attack/uaf;; esac; \
+	  [ -n "$$extra" ] && [ -d "$$extra" ] || extra=; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus-$$n tests/fuzz/corpus/$$n $$extra || exit 1; done
 
 clean:
