@@ -396,20 +396,18 @@ static int source_start(Scanner *s, Err *err) {
   return 0;
 }
 
-/* Copies the part of the captured item that lies before buf[upto] into s->item
- * (or only counts it once the item is over the limit). */
+/* Copies the part of the captured item that lies before buf[upto] into s->item;
+ * only counts it once the item is over the limit, or already found bad (an
+ * unpaired surrogate, nesting too deep): such an item is rejected, its text
+ * never handed out. */
 static void cap_flush(Scanner *s, size_t upto) {
   size_t n = upto - s->cap_from;
-  if (!s->cap_over) {
-    if (s->item.len + n > s->max_item) {
-      s->cap_over = 1;
-      s->cap_size = s->item.len + n;
-      buf_reset(&s->item);
-    } else {
-      buf_add(&s->item, s->buf + s->cap_from, n);
-    }
-  } else {
-    s->cap_size += n;
+  s->cap_size += n;
+  if (s->cap_size > s->max_item) {
+    if (!s->cap_over) buf_reset(&s->item);
+    s->cap_over = 1;
+  } else if (!s->ibad) {
+    buf_add(&s->item, s->buf + s->cap_from, n);
   }
   s->cap_from = upto;
 }
