@@ -179,15 +179,20 @@ bench-pg: deps
 build/opt/bench/%: build/opt/bench/%.o build/opt/libpowerhouse.a
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
 
-# libFuzzer targets: tests/fuzz/fuzz_*.c, seed corpora in tests/fuzz/corpus/<name>/.
+# libFuzzer targets: tests/fuzz/fuzz_*.c, seed corpora in tests/fuzz/corpus/<name>/, plus the attack
+# report's inputs read from $(SHARED), never copied here: its ingest reproducers for fuzz_scan, the
+# merge use-after-free for the targets that merge or split releases.
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 build/fuzz/%: tests/fuzz/%.c $(SRC) $(GEN_SRC) | check-pkgs
 	@mkdir -p $(dir $@)
 	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined $(INC) $(PKG_CFLAGS) -o $@ $< $(SRC) $(GEN_SRC) $(LIBS)
 fuzz: deps $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
-	  echo "== $$n ($(FUZZ_SECONDS)s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+	  echo "== $$n ($(FUZZ_SECONDS)s)"; extra=; \
+	  case $$n in fuzz_scan) extra=$(SHARED)/reproducers/attack/ingest;; \
+	    fuzz_release|fuzz_merge|fuzz_record) extra=$(SHARED)/reproducers/attack/uaf;; esac; \
+	  [ -n "$$extra" ] && [ -d "$$extra" ] || extra=; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus-$$n tests/fuzz/corpus/$$n $$extra || exit 1; done
 
 clean:
 	rm -rf build powerhouse

@@ -5,12 +5,16 @@
  *           first two bytes are the gzip magic; delivered in chunks of
  *           chunk_size bytes (CHUNK) in s->buf -- a plain memory source is
  *           scanned in place, in windows of that size. Nothing the lexer does
- *           depends on where chunks end (the fuzzer checks this).
+ *           depends on where chunks end (the fuzzer checks this). Gzip output
+ *           stops exactly at the file's limit (gz_cap), and only another gzip
+ *           member may follow a member.
  *   lexer   a resumable RFC 8259 state machine (s->state), byte by byte except
  *           where it can skip: string bodies 8 bytes at a time (SWAR search for
  *           '"', '\\' and control bytes), whitespace and digit runs in tight
  *           loops. It validates the full grammar (numbers, literals, escapes,
  *           \u surrogate pairs), so every item handed out is valid JSON.
+ *           Beyond SCAN_MAX_DEPTH (the depth of objbits) it only counts
+ *           brackets and follows strings (P_DEEP*) until the value closes.
  *   OCDS    hooks that fire only at shallow depths (depth <= s->hot): unit
  *           starts, the direct keys of a unit, the releases/records array, the
  *           publisher object, and the closing of an item. Inside an item the
@@ -71,6 +75,9 @@ enum {
   P_NUM_EXP,
   P_LIT,      /* inside true/false/null */
   P_SKIPLINE, /* resynchronising JSON Lines: skip to after the next '\n' */
+  P_DEEP,     /* inside a value nested deeper than SCAN_MAX_DEPTH: brackets counted */
+  P_DEEP_STR, /* ... inside a string there */
+  P_DEEP_ESC, /* ... after a backslash in that string */
 };
 
 /* Direct keys of a unit we care about (s->ukey) and seen-flags (s->ukeys). */
@@ -87,8 +94,12 @@ struct Scanner {
   const unsigned char *mem;   /* memory source */
   size_t mem_len;
   int started, gz, gz_init, gz_member_end, gz_trunc, src_eof;
-  char gz_err[160];           /* a zlib error to report once the data before it is scanned */
+  char gz_err[320];           /* a gzip error to report once the data before it is scanned */
   z_stream zs;
+  uint64_t gz_max_out;        /* decompressed bytes allowed per file */
+  unsigned gz_max_ratio;      /* ... and per compressed byte (above SCAN_GZ_RATIO_FLOOR) */
+  uint64_t gz_csize;          /* the compressed file's size; 0 when unknown (a pipe) */
+  uint64_t raw_base;          /* offset of raw[0] in the compressed input */
   unsigned char *raw;         /* compressed input: owned (fd) or the caller's (memory);
                                  for a plain fd, the bytes read to detect gzip */
   size_t raw_len, raw_pos;
@@ -111,6 +122,8 @@ struct Scanner {
   uint32_t hex_cp, hex_high;
   uint64_t esc_at, high_at;   /* offsets of the last backslash, of a pending high surrogate's */
   const char *lit;            /* the rest of the literal being matched */
+  uint64_t deep;              /* containers open beyond SCAN_MAX_DEPTH (state P_DEEP*) */
+  uint64_t deep_at, deep_line; /* where the first of them opened */
   /* top-level values, for messages and JSON Lines resynchronisation */
   int in_top, top_array, jsonl, blind_resync, declared_jsonl;
   uint64_t top_off, top_line;
@@ -243,6 +256,7 @@ static int raw_fill(Scanner *s, size_t want, Err *err) {
     if (s->raw_pos) {
       memmove(s->raw, s->raw + s->raw_pos, s->raw_len - s->raw_pos);
       s->raw_len -= s->raw_pos;
+      s->raw_base += s->raw_pos;
       s->raw_pos = 0;
     }
     ssize_t r = fd_read(s, s->raw + s->raw_len, RAW - s->raw_len);
@@ -253,7 +267,32 @@ static int raw_fill(Scanner *s, size_t want, Err *err) {
   return 0;
 }
 
-/* Inflates into the chunk. Returns bytes produced, 0 at the end, <0 on error. */
+/* The most decompressed bytes this gzip input may give: gz_max_out, and
+ * gz_max_ratio times its compressed size (but never less than the floor). The
+ * size of a file or memory source is known from the start, so where the limit
+ * falls does not depend on how the input is read; for a pipe it is the bytes
+ * read so far. */
+static uint64_t gz_cap(const Scanner *s) {
+  uint64_t csize = s->gz_csize ? s->gz_csize : s->raw_base + s->raw_len, cap = UINT64_MAX;
+  if (s->gz_max_ratio && csize <= UINT64_MAX / s->gz_max_ratio) {
+    cap = csize * s->gz_max_ratio;
+    if (cap < SCAN_GZ_RATIO_FLOOR) cap = SCAN_GZ_RATIO_FLOOR;
+  }
+  return cap < s->gz_max_out ? cap : s->gz_max_out;
+}
+
+/* Remembers a gzip error (s->gz_err) to report once the data before it is scanned. */
+static void gz_fail(Scanner *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void gz_fail(Scanner *s, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(s->gz_err, sizeof s->gz_err, fmt, ap);
+  va_end(ap);
+}
+
+/* Inflates into the chunk. Returns bytes produced, 0 at the end, <0 on error.
+ * Output stops exactly at gz_cap(): the bytes up to the limit are scanned,
+ * then the error is reported (whatever the chunk size). */
 static long refill_gz(Scanner *s, Err *err) {
   z_stream *z = &s->zs;
   if (s->gz_err[0]) return err_set(err, ERR_IO, "%s", s->gz_err);
@@ -267,37 +306,72 @@ static long refill_gz(Scanner *s, Err *err) {
   z->avail_out = (uInt)cs;
   while (z->avail_out) {
     if (s->gz_member_end) {
-      /* Another gzip member may follow (gzip concatenates them); anything
-       * else after a complete member is ignored, as gzip(1) and gzread do. */
+      /* Another gzip member may follow (gzip concatenates them, and so do
+       * we); anything else after a complete member is an error, not ignored. */
       if (raw_fill(s, 2, err) < 0) return -1;
-      if (s->raw_len - s->raw_pos < 2 || s->raw[s->raw_pos] != 0x1f || s->raw[s->raw_pos + 1] != 0x8b) break;
+      size_t left = s->raw_len - s->raw_pos;
+      if (!left) break; /* the end of the file */
+      if (left < 2 || s->raw[s->raw_pos] != 0x1f || s->raw[s->raw_pos + 1] != 0x8b) {
+        char sb[16];
+        gz_fail(s,
+                "data after the end of the gzip data (after decompressed byte %llu): %s at compressed byte %llu "
+                "does not start another gzip member; the rest of the file is not read",
+                (ull)(s->base + (cs - z->avail_out)), show_byte(s->raw[s->raw_pos], sb),
+                (ull)(s->raw_base + s->raw_pos));
+        goto failed;
+      }
       inflateReset(z);
       s->gz_member_end = 0;
     }
     if (s->raw_pos == s->raw_len && raw_fill(s, 1, err) < 0) return -1;
     size_t avail = s->raw_len - s->raw_pos;
     if (avail > (1u << 30)) avail = 1u << 30; /* avail_in is a uInt */
+    /* Room for one byte past the limit, to tell "exactly at it" from "over it". */
+    uint64_t cap = gz_cap(s), done = s->base + (cs - z->avail_out);
     uInt room = z->avail_out;
+    if (done <= cap && cap - done < room) room = (uInt)(cap - done + 1);
+    uInt spare = z->avail_out - room;
+    z->avail_out = room;
     z->next_in = s->raw + s->raw_pos;
     z->avail_in = (uInt)avail;
     /* Called even with no input left: inflate may still hold output back
      * (the rest of a match) for want of room in an earlier call. */
     int r = inflate(z, Z_NO_FLUSH);
     s->raw_pos += avail - z->avail_in;
+    uInt made = room - z->avail_out;
+    z->avail_out += spare;
+    if (s->base + (cs - z->avail_out) > cap) {
+      z->avail_out += (uInt)(s->base + (cs - z->avail_out) - cap); /* the bytes past the limit are dropped */
+      if (cap == s->gz_max_out)
+        gz_fail(s,
+                "gzip data over the limit of %llu decompressed bytes for one file (after decompressed byte %llu); "
+                "the rest of the file is not read (decompress it to ingest it as plain JSON)",
+                (ull)s->gz_max_out, (ull)cap);
+      else
+        gz_fail(s,
+                "gzip data expands more than %u times %s%llu%s (after decompressed byte %llu), over the limit for a "
+                "real file (a gzip bomb?); the rest of the file is not read",
+                s->gz_max_ratio, s->gz_csize ? "its compressed size, " : "the ",
+                (ull)(s->gz_csize ? s->gz_csize : s->raw_base + s->raw_len),
+                s->gz_csize ? " bytes" : " compressed bytes read so far", (ull)cap);
+      goto failed;
+    }
     if (r == Z_STREAM_END) {
       s->gz_member_end = 1;
     } else if (r != Z_OK && r != Z_BUF_ERROR) {
-      snprintf(s->gz_err, sizeof s->gz_err, "corrupt gzip data after decompressed byte %llu: %s",
-               (ull)(s->base + (cs - z->avail_out)), z->msg ? z->msg : zError(r));
-      if (z->avail_out < cs) break; /* hand out what we have; report next time */
-      return err_set(err, ERR_IO, "%s", s->gz_err);
-    } else if (!avail && z->avail_out == room) { /* no input, no output: cut short */
+      gz_fail(s, "corrupt gzip data after decompressed byte %llu: %s", (ull)(s->base + (cs - z->avail_out)),
+              z->msg ? z->msg : zError(r));
+      goto failed;
+    } else if (!avail && !made) { /* no input, no output: cut short */
       s->gz_trunc = 1;
       if (z->avail_out < cs) break; /* hand out what we have; report next time */
       return refill_gz(s, err);
     }
   }
   return (long)(cs - z->avail_out);
+failed:
+  if (z->avail_out < cs) return (long)(cs - z->avail_out); /* hand out what we have; report next time */
+  return err_set(err, ERR_IO, "%s", s->gz_err);
 }
 
 /* First call: detect gzip from the first two bytes. */
@@ -314,25 +388,26 @@ static int source_start(Scanner *s, Err *err) {
   if (s->gz) {
     if (inflateInit2(&s->zs, 16 + MAX_WBITS) != Z_OK) return err_set(err, ERR_NOMEM, "cannot initialise zlib");
     s->gz_init = 1;
+    struct stat st;
+    if (s->fd < 0) s->gz_csize = s->mem_len;
+    else if (fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) s->gz_csize = (uint64_t)st.st_size;
   }
   if (s->gz || s->fd >= 0) s->chunk = xmalloc(s->chunk_size);
   return 0;
 }
 
-/* Copies the part of the captured item that lies before buf[upto] into s->item
- * (or only counts it once the item is over the limit). */
+/* Copies the part of the captured item that lies before buf[upto] into s->item;
+ * only counts it once the item is over the limit, or already found bad (an
+ * unpaired surrogate, nesting too deep): such an item is rejected, its text
+ * never handed out. */
 static void cap_flush(Scanner *s, size_t upto) {
   size_t n = upto - s->cap_from;
-  if (!s->cap_over) {
-    if (s->item.len + n > s->max_item) {
-      s->cap_over = 1;
-      s->cap_size = s->item.len + n;
-      buf_reset(&s->item);
-    } else {
-      buf_add(&s->item, s->buf + s->cap_from, n);
-    }
-  } else {
-    s->cap_size += n;
+  s->cap_size += n;
+  if (s->cap_size > s->max_item) {
+    if (!s->cap_over) buf_reset(&s->item);
+    s->cap_over = 1;
+  } else if (!s->ibad) {
+    buf_add(&s->item, s->buf + s->cap_from, n);
   }
   s->cap_from = upto;
 }
@@ -415,6 +490,7 @@ static void reset_structure(Scanner *s) {
   s->ibad = 0;
   s->scap = SC_NONE;
   s->hex_high = 0;
+  s->deep = 0;
   buf_reset(&s->item);
 }
 
@@ -466,16 +542,28 @@ static int syntax(Scanner *s, size_t idx, int code, const char *fmt, ...) {
 }
 
 /* An item-level problem found while capturing: remembered, reported when the
- * item ends (the item is then skipped). */
-static void item_problem(Scanner *s, uint64_t at, size_t idx, const char *what) {
+ * item ends (the item is then skipped). `what` names the place: it is followed
+ * by " at byte N (line L)", the line of buf[idx]. */
+static void item_problem(Scanner *s, int code, uint64_t at, size_t idx, const char *what) {
   if (s->scap == SC_PUB) s->pub_bad = 1;
   if (!s->cap || s->ibad) return;
-  s->ibad = ERR_UTF8;
+  s->ibad = code;
   /* A string holds no line break, so the line of buf[idx] is the line of `at`. */
   snprintf(s->ibad_msg, sizeof s->ibad_msg, "%s at byte %llu (line %llu)", what, (ull)at, (ull)line_at(s, idx));
 }
 
 #define UNPAIRED "unpaired UTF-16 surrogate in a \\u escape (not representable in UTF-8)"
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define DEPTH_TEXT STR(SCAN_MAX_DEPTH)
+
+/* JSON Lines: a line break at buf[idx] inside a value nested too deep (the line
+ * cannot be a whole value). The item is lost; scanning resumes at the next line. */
+static int deep_cut(Scanner *s, size_t idx) {
+  return syntax(s, idx, s->cap ? ERR_LIMIT : ERR_JSON,
+                "nesting deeper than %d levels from byte %llu (line %llu) still open at the end of the line",
+                SCAN_MAX_DEPTH, (ull)s->deep_at, (ull)s->deep_line);
+}
 
 /* ---- OCDS hooks ----------------------------------------------------------- */
 
@@ -829,14 +917,14 @@ static int run(Scanner *s) {
           if (s->scap) scap_cp(s, 0x10000 + ((hi - 0xD800) << 10) + (cp - 0xDC00));
           continue;
         }
-        item_problem(s, s->high_at, p - 1, UNPAIRED);
+        item_problem(s, ERR_UTF8, s->high_at, p - 1, UNPAIRED);
       }
       if (cp >= 0xD800 && cp <= 0xDBFF) {
         s->hex_high = cp;
         s->high_at = s->esc_at;
         s->state = P_SUR_BS;
       } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-        item_problem(s, s->esc_at, p - 1, UNPAIRED);
+        item_problem(s, ERR_UTF8, s->esc_at, p - 1, UNPAIRED);
       } else if (s->scap) {
         scap_cp(s, cp);
       }
@@ -850,7 +938,7 @@ static int run(Scanner *s) {
         s->state = P_SUR_U;
       } else {
         s->hex_high = 0;
-        item_problem(s, s->high_at, p, UNPAIRED);
+        item_problem(s, ERR_UTF8, s->high_at, p, UNPAIRED);
         s->state = P_STR;
       }
       continue;
@@ -863,7 +951,7 @@ static int run(Scanner *s) {
         s->hex_cp = 0;
       } else {
         s->hex_high = 0;
-        item_problem(s, s->high_at, p, UNPAIRED);
+        item_problem(s, ERR_UTF8, s->high_at, p, UNPAIRED);
         s->state = P_ESC;
       }
       continue;
@@ -943,6 +1031,46 @@ static int run(Scanner *s) {
       continue;
     }
 
+    case P_DEEP:
+      /* Only brackets and strings matter here; the value's grammar is not
+       * checked (the item it is in is rejected anyway). In JSON Lines the
+       * line must close it: a line break ends the attempt. */
+      for (c = 0; p < n; p++) {
+        c = b[p];
+        if (c == '"' || c == '\n') break;
+        if (c == '{' || c == '[') {
+          s->deep++;
+        } else if ((c == '}' || c == ']') && --s->deep == 0) {
+          break;
+        }
+      }
+      if (p == n) break;
+      if (c == '"') {
+        s->state = P_DEEP_STR;
+      } else if (c == '\n') {
+        if (s->jsonl || s->declared_jsonl) return deep_cut(s, p);
+      } else {
+        s->state = P_AFTER; /* back at depth SCAN_MAX_DEPTH */
+      }
+      p++;
+      continue;
+
+    case P_DEEP_STR:
+      p += str_span(b + p, n - p);
+      if (p == n) break;
+      c = b[p];
+      if (c == '"') s->state = P_DEEP;
+      else if (c == '\\') s->state = P_DEEP_ESC;
+      else if (c == '\n') return syntax(s, p, s->cap ? ERR_LIMIT : ERR_JSON, "unterminated string (a line break inside a string)");
+      p++;
+      continue;
+
+    case P_DEEP_ESC:
+      if (b[p] == '\n') return syntax(s, p, s->cap ? ERR_LIMIT : ERR_JSON, "unterminated string (a line break inside a string)");
+      s->state = P_DEEP_STR;
+      p++;
+      continue;
+
     default:
       return syntax(s, p, ERR_JSON, "internal scanner error (state %d)", s->state);
     }
@@ -958,8 +1086,18 @@ static int run(Scanner *s) {
       return syntax(s, p, ERR_JSON, "unexpected %s, expected %s", show_byte(c, sb),
                     s->state == P_ARR_FIRST ? "a value or ']'" : s->depth ? "a value" : "a JSON value");
     }
-    if ((c == '{' || c == '[') && s->depth >= SCAN_MAX_DEPTH)
-      return syntax(s, p, ERR_LIMIT, "nesting deeper than %d levels", SCAN_MAX_DEPTH);
+    if ((c == '{' || c == '[') && s->depth >= SCAN_MAX_DEPTH) {
+      /* Too deep: the item it is in is rejected, and the value skipped to its
+       * end by counting brackets (bounded memory at any depth). Outside an
+       * item (package metadata, or a unit already reported) it is skipped. */
+      s->deep = 1;
+      s->deep_at = s->base + p;
+      s->deep_line = line_at(s, p);
+      item_problem(s, ERR_LIMIT, s->deep_at, p, "nesting deeper than " DEPTH_TEXT " levels");
+      s->state = P_DEEP;
+      p++;
+      continue;
+    }
     s->scap = SC_NONE;
     rc = s->depth <= s->hot ? on_value_start(s, p, c) : 0;
     switch (c) {
@@ -1026,7 +1164,10 @@ static int finish(Scanner *s) {
     /* fall through */
   default:
     return syntax(s, s->len, ERR_JSON, "unexpected end of input%s",
-                  s->state == P_STR || s->state == P_ESC || s->state == P_HEX ? " inside a string" : "");
+                  s->state == P_STR || s->state == P_ESC || s->state == P_HEX || s->state == P_DEEP_STR ||
+                          s->state == P_DEEP_ESC
+                      ? " inside a string"
+                      : "");
   }
   s->dead = 1;
   return 0;
@@ -1042,6 +1183,8 @@ static Scanner *scan_new(void) {
   s->state = P_BOM;
   s->chunk_size = CHUNK;
   s->max_item = SCAN_MAX_ITEM_DEFAULT;
+  s->gz_max_out = SCAN_GZ_MAX_OUT_DEFAULT;
+  s->gz_max_ratio = SCAN_GZ_MAX_RATIO_DEFAULT;
   buf_init(&s->item);
   buf_init(&s->pub);
   return s;
@@ -1083,6 +1226,11 @@ Scanner *scan_open_mem(const char *data, size_t len) {
 }
 
 void scan_set_max_item(Scanner *s, size_t max_bytes) { s->max_item = max_bytes ? max_bytes : SCAN_MAX_ITEM_DEFAULT; }
+
+void scan_set_gz_limits(Scanner *s, uint64_t max_out, unsigned max_ratio) {
+  s->gz_max_out = max_out ? max_out : SCAN_GZ_MAX_OUT_DEFAULT;
+  s->gz_max_ratio = max_ratio ? max_ratio : SCAN_GZ_MAX_RATIO_DEFAULT;
+}
 
 void scan_set_jsonl(Scanner *s, int on) { s->declared_jsonl = on; }
 

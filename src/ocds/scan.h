@@ -34,9 +34,14 @@
  * Errors are precise: byte offset (in the decompressed stream) and line, and
  * the item or package the error is inside. After an error in one item (over
  * the size limit, invalid UTF-8 or an unpaired surrogate escape, not an
- * object) the scanner skips that item and the next scan_next() continues with
- * the following one. After a JSON syntax error (or nesting deeper than
- * SCAN_MAX_DEPTH, counted from the top level) it resumes when the input is
+ * object, nesting deeper than SCAN_MAX_DEPTH counted from the top level) the
+ * scanner skips that item and the next scan_next() continues with the
+ * following one. A value nested too deep is skipped to its end by counting its
+ * brackets (strings and escapes followed, nothing else of its grammar checked:
+ * the item it is in is rejected anyway), so any depth costs constant memory
+ * and linear time; too deep outside any item (a package's metadata) it is
+ * skipped silently. In JSON Lines a line break ends such a value (the line is
+ * reported and skipped). After a JSON syntax error it resumes when the input is
  * JSON Lines -- declared (scan_set_jsonl, or a .jsonl/.ndjson path) or shown
  * by an earlier object or array that began and ended on one line: at the next
  * line, or at the error itself when a line break precedes it (a line cut short
@@ -44,7 +49,13 @@
  * on the error's line also resumes at the next line, once, without that proof
  * (a broken first line; a minified file). Otherwise the rest of the input is
  * skipped and scan_next() returns 0. A read error or a truncated or corrupt
- * gzip stream is ERR_IO and ends the scan. A UTF-8 byte order mark at the
+ * gzip stream is ERR_IO and ends the scan. Gzip members back to back are one
+ * stream (as gzip(1) reads them); anything else after a member (plain JSON,
+ * garbage, a lone byte) is ERR_IO, never ignored. A gzip file decompresses to
+ * at most SCAN_GZ_MAX_OUT_DEFAULT bytes and SCAN_GZ_MAX_RATIO_DEFAULT times
+ * its compressed size (scan_set_gz_limits): the bytes up to the limit are
+ * scanned, then ERR_IO names the limit and the rest is not read -- a gzip bomb
+ * costs at most 100 times its size in CPU. A UTF-8 byte order mark at the
  * start is skipped (offsets still count it).
  *
  * Owns: its read buffer and the item text it hands out (valid until the next
@@ -73,6 +84,13 @@ typedef struct Scanner Scanner;
 
 #define SCAN_MAX_ITEM_DEFAULT (16u << 20) /* 16 MiB: larger items are rejected */
 #define SCAN_MAX_DEPTH 64                 /* deeper nesting is rejected */
+/* Gzip input: at most this many decompressed bytes per file ... */
+#define SCAN_GZ_MAX_OUT_DEFAULT (32ull << 30) /* 32 GiB */
+/* ... and at most this many times the compressed file's size (real OCDS JSON
+ * compresses 5 to 21 times; a gzip bomb of blanks over 1000 times), */
+#define SCAN_GZ_MAX_RATIO_DEFAULT 100u
+/* ... which is not applied below this many decompressed bytes. */
+#define SCAN_GZ_RATIO_FLOOR (1u << 20)
 
 /* Opens a file ("-" means standard input). Gzip is detected by its magic bytes.
  * Returns NULL and fills err when the file cannot be opened. Nothing is read
@@ -87,6 +105,12 @@ Scanner *scan_open_mem(const char *data, size_t len);
  * under 2 * max_bytes), a 256 KiB chunk and a 64 KiB read buffer -- whatever
  * the input size. */
 void scan_set_max_item(Scanner *s, size_t max_bytes);
+/* Limits for gzip input: the rest of a file beyond max_out decompressed bytes,
+ * or beyond max_ratio times the compressed size (but at least
+ * SCAN_GZ_RATIO_FLOOR), is not read: ERR_IO once the bytes up to the limit are
+ * scanned. 0 restores a default; UINT64_MAX (or a huge ratio) lifts a limit.
+ * Ignored for plain input. */
+void scan_set_gz_limits(Scanner *s, uint64_t max_out, unsigned max_ratio);
 /* Declares the input JSON Lines (resume at the next line after a syntax error). */
 void scan_set_jsonl(Scanner *s, int on);
 /* Bytes handed to the lexer at a time (default 256 KiB; a plain memory source

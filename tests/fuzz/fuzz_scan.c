@@ -11,7 +11,9 @@
  *  - after 0, scan_next keeps returning 0; there is a bound on the events;
  *  - the same events (codes, offsets, lines, texts, messages) come out when
  *    the input is fed in tiny chunks, and when it is gzipped first: nothing
- *    may depend on where chunks end or on compression.
+ *    may depend on where chunks end or on compression;
+ *  - gzip input under a decompressed-size limit (a few times its size) stops
+ *    at exactly that limit, the same in tiny chunks.
  * Build: see the Makefile's fuzz target, or
  *   clang ... -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_scan.c src/ocds/scan.c
  *         src/base/utf8.c src/base/buf.c src/base/err.c -lcjson -lz */
@@ -96,13 +98,17 @@ static void drain(Scanner *s, Buf *log, const uint8_t *plain, size_t plain_n, si
   buf_addf(log, "end %llu\n", (unsigned long long)scan_bytes(s));
 }
 
+/* gz_out: a decompressed-size limit for gzip input (0: the default). */
 static void run(const uint8_t *data, size_t size, size_t chunk, size_t max_item, int jsonl, Buf *log,
-                const uint8_t *plain, size_t plain_n, size_t bound) {
+                const uint8_t *plain, size_t plain_n, size_t bound, uint64_t gz_out) {
   Scanner *s = scan_open_mem((const char *)data, size);
   if (chunk) scan_set_chunk(s, chunk);
   scan_set_max_item(s, max_item);
   scan_set_jsonl(s, jsonl);
+  if (gz_out) scan_set_gz_limits(s, gz_out, 0);
   drain(s, log, plain, plain_n, max_item, bound);
+  CHECK(!gz_out || scan_bytes(s) <= gz_out, "%llu bytes read, over the limit of %llu", (unsigned long long)scan_bytes(s),
+        (unsigned long long)gz_out);
   scan_free(s);
 }
 
@@ -117,15 +123,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* Options derived from the size, so seed files stay plain JSON. */
   size_t max_item = size % 2 ? SCAN_MAX_ITEM_DEFAULT : 256;
   int jsonl = size % 3 == 0;
-  size_t chunk = 1 + size % 7;
   int gz = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+  /* Tiny chunks; for gzip input odd ones up to 4 KiB, or a bomb costs 1 MiB
+   * (the ratio limit's floor) in 4-byte steps a run. The gzipped copy of
+   * plain input below still goes through tiny chunks. */
+  size_t chunk = gz ? 1 + size % 4093 : 1 + size % 7;
   const uint8_t *plain = gz ? NULL : data;
   size_t bound = gz ? (size_t)64 << 20 : size + 2;
 
   Buf a = BUF_INIT, b = BUF_INIT;
-  run(data, size, 0, max_item, jsonl, &a, plain, size, bound);
-  run(data, size, chunk, max_item, jsonl, &b, plain, size, bound);
+  run(data, size, 0, max_item, jsonl, &a, plain, size, bound, 0);
+  run(data, size, chunk, max_item, jsonl, &b, plain, size, bound, 0);
   compare(&a, &b, "small chunks");
+
+  if (gz) { /* a size limit stops the output at the same byte whatever the chunks */
+    uint64_t limit = 1 + (uint64_t)size * (1 + size % 5);
+    buf_reset(&a);
+    buf_reset(&b);
+    run(data, size, 0, max_item, jsonl, &a, NULL, 0, bound, limit);
+    run(data, size, chunk, max_item, jsonl, &b, NULL, 0, bound, limit);
+    compare(&a, &b, "small chunks and a gzip size limit");
+  }
 
   if (!gz && size <= 65536) { /* the same bytes gzipped */
     z_stream z;
@@ -139,7 +157,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       z.avail_out = (uInt)cap;
       if (out && deflate(&z, Z_FINISH) == Z_STREAM_END) {
         buf_reset(&b);
-        run(out, z.total_out, chunk * 3, max_item, jsonl, &b, NULL, 0, bound);
+        run(out, z.total_out, chunk * 3, max_item, jsonl, &b, NULL, 0, bound, 0);
         compare(&a, &b, "gzip");
       }
       deflateEnd(&z);

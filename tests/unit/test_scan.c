@@ -26,6 +26,7 @@ typedef struct {
   char *text[MAXEV];         /* item texts, by event (NULL for errors) */
   uint64_t off[MAXEV];
   size_t len[MAXEV];
+  char last_msg[512];        /* the last error message */
   int trailing_ok;           /* scan_next kept returning 0 after the end */
   uint64_t bytes;
 } Run;
@@ -46,6 +47,7 @@ static void drain(Scanner *s, Run *r) {
     if (rc < 0) {
       buf_addf(&r->log, "E%d", rc);
       if (r->n < MAXEV) snprintf(r->msg[r->n], sizeof r->msg[0], "%s", err.msg);
+      snprintf(r->last_msg, sizeof r->last_msg, "%s", err.msg);
     } else {
       buf_addf(&r->log, "%c@%llu:%llu/u%llu", it.kind == SCAN_RECORD ? 'C' : 'R', (ull)it.offset, (ull)it.line,
                (ull)it.unit);
@@ -116,6 +118,11 @@ static char *read_file(const char *path, size_t *n) {
   while ((k = fread(tmp, 1, sizeof tmp, f)) > 0) buf_add(&b, tmp, k);
   fclose(f);
   return buf_detach(&b, n);
+}
+
+/* Appends n copies of c. */
+static void add_run(Buf *b, char c, int n) {
+  for (int i = 0; i < n; i++) buf_addc(b, c);
 }
 
 static uint64_t off_of(const char *in, const char *needle) {
@@ -261,7 +268,7 @@ static void test_shapes(void) {
   {
     Buf b = BUF_INIT;
     buf_adds(&b, "{\"publisher\":{\"name\":\"");
-    for (int i = 0; i < 1100; i++) buf_addc(&b, 'x');
+    add_run(&b, 'x', 1100);
     buf_adds(&b, "\"},\"releases\":[{\"ocid\":\"a\"}]}");
     snprintf(want, sizeof want, "R@%llu:1/u0", (ull)off_of(b.data, "{\"ocid\""));
     check_case("an absurdly long publisher.name (over 1 KiB) is dropped", b.data, want, NULL);
@@ -271,8 +278,8 @@ static void test_shapes(void) {
     /* 64 levels in all are allowed: the unit object plus 63 arrays. */
     Buf b = BUF_INIT;
     buf_adds(&b, "{\"ocid\":\"a\",\"x\":");
-    for (int i = 0; i < 63; i++) buf_addc(&b, '[');
-    for (int i = 0; i < 63; i++) buf_addc(&b, ']');
+    add_run(&b, '[', 63);
+    add_run(&b, ']', 63);
     buf_addc(&b, '}');
     check_case("nesting of exactly SCAN_MAX_DEPTH levels is accepted", b.data, "R@0:1/u0", NULL);
     buf_release(&b);
@@ -425,7 +432,7 @@ static void test_errors(void) {
   {
     Buf b = BUF_INIT;
     buf_adds(&b, "[{\"ocid\":\"a\"},\n{\"ocid\":\"b\",\"pad\":\"");
-    for (int i = 0; i < 100; i++) buf_addc(&b, 'x');
+    add_run(&b, 'x', 100);
     buf_adds(&b, "\"},\n{\"ocid\":\"c\"}]");
     uint64_t ob = off_of(b.data, "{\"ocid\":\"b\""), oc = off_of(b.data, "{\"ocid\":\"c\"");
     snprintf(want, sizeof want, "R@1:1/u0 E%d R@%llu:3/u2", ERR_LIMIT, (ull)oc);
@@ -455,13 +462,13 @@ static void test_errors(void) {
   {
     Buf b = BUF_INIT;
     buf_adds(&b, "{\"ocid\":\"a\"}\n{\"ocid\":\"b\",\"x\":");
-    for (int i = 0; i < 64; i++) buf_addc(&b, '[');
-    for (int i = 0; i < 64; i++) buf_addc(&b, ']');
+    add_run(&b, '[', 64);
+    add_run(&b, ']', 64);
     buf_adds(&b, "}\n{\"ocid\":\"c\"}\n");
-    snprintf(m1, sizeof m1, "nesting deeper than 64 levels at byte %d (line 2) inside the object that started at byte 13 "
-             "(line 2)", 13 + 16 + 63);
+    snprintf(m1, sizeof m1, "nesting deeper than 64 levels at byte %d (line 2) in the release that started at byte 13 "
+             "(line 2); skipped", 13 + 16 + 63);
     snprintf(want, sizeof want, "R@0:1/u0 E-5 R@%llu:3/u2", (ull)off_of(b.data, "{\"ocid\":\"c\""));
-    check_case("nesting deeper than SCAN_MAX_DEPTH: ERR_LIMIT; in JSON Lines the next line is read", b.data, want,
+    check_case("nesting deeper than SCAN_MAX_DEPTH: that release rejected (ERR_LIMIT), the next one read", b.data, want,
                (const char *const[]){"", m1, "", NULL});
     buf_release(&b);
   }
@@ -635,14 +642,323 @@ static void test_gzip_errors(void) {
     is_str(buf_cstr(&r.log), "R@0:1/u0 R@13:2/u1", "multi-member gzip: both members read");
     run_release(&r);
     memcpy(two + 2 * n2, "xyz!", 4);
-    run_mem(&r, two, 2 * n2 + 4, 0, 0, 0);
-    is_str(buf_cstr(&r.log), "R@0:1/u0 R@13:2/u1", "gzip followed by trailing garbage: garbage ignored, as gzip does");
+    for (size_t chunk = 0; chunk <= 5; chunk += 5) {
+      run_mem(&r, two, 2 * n2 + 4, chunk, 0, 0);
+      is_str(buf_cstr(&r.log), "R@0:1/u0 R@13:2/u1 E-1", "gzip followed by garbage: the members read, then ERR_IO (chunk %zu)",
+             chunk);
+      snprintf(want, sizeof want,
+               "data after the end of the gzip data (after decompressed byte 26): 'x' at compressed byte %zu does not "
+               "start another gzip member; the rest of the file is not read", 2 * n2);
+      is_str(r.msg[2], want, "... and the message names the byte and where it is");
+      run_release(&r);
+    }
+    two[2 * n2] = 0x1f; /* one byte of a magic number, then the end */
+    run_mem(&r, two, 2 * n2 + 1, 0, 0, 0);
+    ok(!strcmp(buf_cstr(&r.log), "R@0:1/u0 R@13:2/u1 E-1") && strstr(r.msg[2], "byte 0x1f at compressed byte"),
+       "gzip followed by a lone 0x1f byte: ERR_IO (%s)", r.msg[2]);
     run_release(&r);
     free(two);
     free(g1);
   }
   free(gz);
   free(in);
+}
+
+/* ---- nesting deeper than SCAN_MAX_DEPTH (attack report, finding 9) ------- */
+
+/* A pretty-printed package: one good release, one with `depth` arrays nested
+ * inside it, then `after` good releases. */
+static char *deep_package(int depth, int after, size_t *len) {
+  Buf b = BUF_INIT;
+  buf_adds(&b, "{\n  \"version\": \"1.1\",\n  \"releases\": [\n    {\"ocid\": \"ocds-before\", \"id\": \"1\"},\n"
+               "    {\"ocid\": \"ocds-deep\", \"id\": \"2\",\n      \"deep\": ");
+  add_run(&b, '[', depth);
+  buf_adds(&b, "\"]}[{\\\"\", {\"k\": \"[[\"}"); /* brackets in strings do not count */
+  add_run(&b, ']', depth);
+  buf_adds(&b, ",\n      \"tender\": {\"title\": \"t\"}}");
+  for (int i = 0; i < after; i++) buf_addf(&b, ",\n    {\"ocid\": \"ocds-after-%d\", \"id\": \"%d\"}", i, i);
+  buf_adds(&b, "\n  ]\n}\n");
+  return buf_detach(&b, len);
+}
+
+static int count_items(Run *r) {
+  int n = 0;
+  for (const char *p = buf_cstr(&r->log); (p = strstr(p, "R@")); p++) n++;
+  return n;
+}
+
+static void test_deep(void) {
+  char want[512];
+  /* The report's case: 70 levels inside a release, 1000 releases after it. */
+  {
+    size_t n;
+    char *in = deep_package(70, 1000, &n);
+    uint64_t d = off_of(in, "{\"ocid\": \"ocds-deep\""), deep_at = off_of(in, "[[[") + 64 - 3;
+    Run r, r7, rg;
+    run_mem(&r, in, n, 0, 0, 0);
+    is_int(count_items(&r), 1001, "a release nested 70 deep in a package: the 1000 releases after it are read");
+    snprintf(want, sizeof want, "R@%llu:4/u0 E-5 R@", (ull)off_of(in, "{\"ocid\": \"ocds-before\""));
+    ok(!strncmp(buf_cstr(&r.log), want, strlen(want)), "... the one before it too, and it is rejected with ERR_LIMIT");
+    snprintf(want, sizeof want, "nesting deeper than 64 levels at byte %llu (line 6) in the release that started at byte "
+             "%llu (line 5); skipped", (ull)deep_at, (ull)d);
+    is_str(r.msg[1], want, "... the message names where it is too deep and which release is skipped");
+    ok(r.trailing_ok, "... and the scan ends cleanly");
+    run_mem(&r7, in, n, 7, 0, 0);
+    size_t gzn;
+    char *gz = gzip_of(in, n, &gzn);
+    run_mem(&rg, gz, gzn, 3, 0, 0);
+    ok(!strcmp(buf_cstr(&r.log), buf_cstr(&r7.log)) && !strcmp(buf_cstr(&r.log), buf_cstr(&rg.log)) &&
+           !strcmp(r.msg[1], r7.msg[1]) && !strcmp(r.msg[1], rg.msg[1]),
+       "... the same in 7-byte chunks and gzipped in 3-byte chunks");
+    run_release(&r);
+    run_release(&r7);
+    run_release(&rg);
+    free(gz);
+    free(in);
+  }
+  /* Any depth: the scanner keeps a count there, not a stack. */
+  {
+    static const int depths[] = {60, 61, 100, 100000, 3000000};
+    for (size_t i = 0; i < sizeof depths / sizeof depths[0]; i++) {
+      size_t n;
+      char *in = deep_package(depths[i], 2, &n);
+      Run r;
+      run_mem(&r, in, n, 0, 0, 0);
+      /* a release at depth 3 in a package, 60 arrays in it, an object in those: 64 levels */
+      char got[64];
+      snprintf(got, sizeof got, "%s", buf_cstr(&r.log));
+      for (char *p = got; *p; p++) /* keep only the kinds: "R@12:4/u0" -> "R" */
+        if (*p == '@') {
+          char *q = strchr(p, ' ');
+          memmove(p, q ? q : p + strlen(p), strlen(q ? q : p + strlen(p)) + 1);
+        }
+      is_str(got, depths[i] <= 60 ? "R R R R" : "R E-5 R R", "a release nested %d deep: %s", depths[i],
+             depths[i] <= 60 ? "accepted" : "rejected, the rest read");
+      run_release(&r);
+      free(in);
+    }
+  }
+  /* The report's files (../shared/reproducers/attack/ingest). */
+  {
+    static const char *const files[] = {"nest_pkg_63.json", "nest_pkg_64.json", "nest_pkg_65.json", "nest_pkg_100.json",
+                                        "nest_pkg_100000.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+      char path[512];
+      snprintf(path, sizeof path, "%s/reproducers/attack/ingest/%s", tap_shared(), files[i]);
+      Err err = ERR_INIT;
+      Scanner *sc = scan_open_path(path, &err);
+      if (!sc) {
+        ok(0, "%s: %s", files[i], err.msg);
+        continue;
+      }
+      Run r;
+      drain(sc, &r);
+      ok(count_items(&r) == 2 && strstr(buf_cstr(&r.log), " E-5 ") && !strncmp(r.msg[1], "nesting deeper than 64 levels at byte ", 38),
+         "%s: the deep release rejected (%s), the one after it read", files[i], r.msg[1]);
+      run_release(&r);
+    }
+  }
+  /* Too deep outside any release: package metadata is skipped silently, the
+   * releases after it read; a top-level array of arrays is reported once. */
+  {
+    Buf b = BUF_INIT;
+    buf_adds(&b, "{\"extensions\":");
+    add_run(&b, '[', 80);
+    add_run(&b, ']', 80);
+    buf_adds(&b, ",\"releases\":[{\"ocid\":\"a\"}]}");
+    snprintf(want, sizeof want, "R@%llu:1/u0", (ull)off_of(b.data, "{\"ocid\""));
+    check_case("too deep in a package's metadata: skipped, its releases read", b.data, want, NULL);
+    buf_reset(&b);
+    add_run(&b, '[', 80);
+    add_run(&b, ']', 80);
+    buf_adds(&b, "\n{\"ocid\":\"a\"}\n");
+    check_case("a top-level array of arrays 80 deep: one error, the next value read", b.data, "E-3 R@161:2/u1",
+               (const char *const[]){"element 0 of the top-level array, at byte 1 (line 1), is an array, not an object; skipped",
+                                     "", NULL});
+    buf_reset(&b);
+    buf_adds(&b, "{\"ocid\":\"a\",\"x\":");
+    add_run(&b, '[', 80);
+    check_case("too deep, then the end of input: the end is reported", b.data, "E-2",
+               (const char *const[]){"unexpected end of input at byte 96 (line 1) inside the object that started at byte 0 "
+                                     "(line 1)", NULL});
+    buf_reset(&b);
+    buf_adds(&b, "{\"ocid\":\"a\",\"x\":");
+    add_run(&b, '[', 80);
+    buf_adds(&b, "\"\\\"]]]\\\\\"");
+    add_run(&b, ']', 80);
+    buf_adds(&b, "}\n{\"ocid\":\"b\"}");
+    snprintf(want, sizeof want, "E-5 R@%llu:2/u1", (ull)off_of(b.data, "{\"ocid\":\"b\""));
+    check_case("too deep: escaped quotes and backslashes in its strings are followed", b.data, want, NULL);
+    buf_release(&b);
+  }
+  /* JSON Lines: a line must close what it opens; a deep line cut short costs
+   * only itself. */
+  {
+    Buf b = BUF_INIT;
+    buf_adds(&b, "{\"ocid\":\"a\"}\n{\"ocid\":\"b\",\"x\":");
+    add_run(&b, '[', 70);
+    buf_adds(&b, "1\n{\"ocid\":\"c\"}\n");
+    uint64_t c = off_of(b.data, "{\"ocid\":\"c\""), at = off_of(b.data, "[") + 63;
+    snprintf(want, sizeof want, "R@0:1/u0 E-5 R@%llu:3/u2", (ull)c);
+    char m1[512];
+    snprintf(m1, sizeof m1, "nesting deeper than 64 levels from byte %llu (line 2) still open at the end of the line at "
+             "byte %llu (line 2) inside the object that started at byte 13 (line 2)", (ull)at, (ull)(c - 1));
+    check_case("JSON Lines: a line nested too deep and cut short, the next line read", b.data, want,
+               (const char *const[]){"", m1, "", NULL});
+    buf_release(&b);
+    char path[512];
+    snprintf(path, sizeof path, "%s/reproducers/attack/ingest/nest_jsonl_100000.jsonl", tap_shared());
+    Err err = ERR_INIT;
+    Scanner *sc = scan_open_path(path, &err);
+    if (sc) {
+      Run r;
+      drain(sc, &r);
+      ok(count_items(&r) == 2 && strstr(buf_cstr(&r.log), " E-5 "), "nest_jsonl_100000.jsonl: the deep line rejected, the next read (%s)",
+         buf_cstr(&r.log));
+      run_release(&r);
+    } else {
+      ok(0, "nest_jsonl_100000.jsonl: %s", err.msg);
+    }
+  }
+}
+
+/* ---- gzip: what follows a member, and bombs (findings 18 and 19) ---------- */
+
+static void test_gzip_limits(void) {
+  char want[512];
+  /* The report's files. */
+  {
+    static const struct {
+      const char *file, *log, *msg;
+    } cases[] = {
+        {"gz_two_members.json", "R@0:1/u0 R@", NULL},
+        {"gz_then_plain.json", "R@0:1/u0 E-1", "data after the end of the gzip data (after decompressed byte "},
+        {"gz_trailing_garbage.json", "R@", "data after the end of the gzip data (after decompressed byte "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+      char path[512];
+      snprintf(path, sizeof path, "%s/reproducers/attack/ingest/%s", tap_shared(), cases[i].file);
+      Err err = ERR_INIT;
+      Scanner *sc = scan_open_path(path, &err);
+      if (!sc) {
+        ok(0, "%s: %s", cases[i].file, err.msg);
+        continue;
+      }
+      Run r;
+      drain(sc, &r);
+      const char *log = buf_cstr(&r.log);
+      int good = !strncmp(log, cases[i].log, strlen(cases[i].log));
+      if (cases[i].msg) {
+        good = good && r.n >= 2 && !strcmp(log + strlen(log) - 4, " E-1") && !strncmp(r.last_msg, cases[i].msg, strlen(cases[i].msg));
+      } else {
+        good = good && count_items(&r) == 2 && !strstr(log, "E");
+      }
+      ok(good, "%s: %s (%d events%s%s)", cases[i].file, cases[i].msg ? "the data before read, then ERR_IO" : "both members read",
+         r.n, cases[i].msg ? ": " : "", r.last_msg);
+      run_release(&r);
+    }
+  }
+  /* A bomb: 4 MiB of blanks between two releases gzip to about 4 KiB; the
+   * default ratio limit stops it after 1 MiB. */
+  {
+    size_t n = (4u << 20) + 32, gzn;
+    char *in = xmalloc(n);
+    memset(in, ' ', n);
+    memcpy(in, "{\"ocid\":\"a\"}", 12);
+    memcpy(in + n - 13, "{\"ocid\":\"b\"}\n", 13);
+    char *gz = gzip_of(in, n, &gzn);
+    for (int from_file = 0; from_file < 2; from_file++) {
+      Run r;
+      if (from_file) {
+        const char *p = tmp_path("bomb.json.gz");
+        write_file(p, gz, gzn);
+        Err err = ERR_INIT;
+        drain(scan_open_path(p, &err), &r);
+      } else {
+        run_mem(&r, gz, gzn, 0, 0, 0);
+      }
+      is_str(buf_cstr(&r.log), "R@0:1/u0 E-1", "gzip bomb (%zu bytes to %zu, %s): the release before read, then ERR_IO", gzn, n,
+             from_file ? "file" : "memory");
+      snprintf(want, sizeof want,
+               "gzip data expands more than 100 times its compressed size, %zu bytes (after decompressed byte %u), over "
+               "the limit for a real file (a gzip bomb?); the rest of the file is not read",
+               gzn, SCAN_GZ_RATIO_FLOOR);
+      is_str(r.msg[1], want, "... the message names the limit");
+      ok(r.bytes == SCAN_GZ_RATIO_FLOOR, "... and no more than the limit was decompressed (%llu)", (ull)r.bytes);
+      run_release(&r);
+    }
+    /* Through a pipe (its size unknown): the bytes read so far count. */
+    int fds[2], saved = dup(0);
+    if (saved >= 0 && pipe(fds) == 0 && write(fds[1], gz, gzn) == (ssize_t)gzn && close(fds[1]) == 0 &&
+        dup2(fds[0], 0) == 0) {
+      close(fds[0]);
+      Run r;
+      Err err = ERR_INIT;
+      drain(scan_open_path("-", &err), &r);
+      snprintf(want, sizeof want,
+               "gzip data expands more than 100 times the %zu compressed bytes read so far (after decompressed byte %u), "
+               "over the limit for a real file (a gzip bomb?); the rest of the file is not read",
+               gzn, SCAN_GZ_RATIO_FLOOR);
+      ok(!strcmp(buf_cstr(&r.log), "R@0:1/u0 E-1") && !strcmp(r.msg[1], want), "gzip bomb through a pipe: stopped (%s)",
+         r.msg[1]);
+      run_release(&r);
+    } else {
+      ok(0, "gzip bomb through a pipe: cannot set up the pipe");
+    }
+    if (saved >= 0) {
+      dup2(saved, 0);
+      close(saved);
+    }
+    /* A ratio of 10,000 lets it through. */
+    Scanner *s = scan_open_mem(gz, gzn);
+    scan_set_gz_limits(s, 0, 10000);
+    Run r;
+    drain(s, &r);
+    snprintf(want, sizeof want, "R@0:1/u0 R@%zu:1/u1", n - 13);
+    is_str(buf_cstr(&r.log), want, "the same bomb with a ratio limit of 10,000: read whole");
+    run_release(&r);
+    free(gz);
+    free(in);
+  }
+  /* The size limit: output stops exactly there, whatever the chunk size; at
+   * exactly the limit the file is whole. */
+  {
+    size_t n, gzn;
+    char *in = make_package(300, &n, 0);
+    char *gz = gzip_of(in, n, &gzn);
+    uint64_t limit = n / 2;
+    Buf logs[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
+    static const size_t chunks[] = {0, 1, 4093};
+    int items[3] = {0};
+    for (int k = 0; k < 3; k++) {
+      Scanner *s = scan_open_mem(gz, gzn);
+      scan_set_chunk(s, chunks[k]);
+      scan_set_gz_limits(s, limit, 0);
+      Run r;
+      drain(s, &r);
+      buf_adds(&logs[k], buf_cstr(&r.log));
+      buf_addf(&logs[k], " %s %llu", r.last_msg, (ull)r.bytes);
+      items[k] = count_items(&r);
+      run_release(&r);
+    }
+    snprintf(want, sizeof want,
+             "gzip data over the limit of %llu decompressed bytes for one file (after decompressed byte %llu); the rest of "
+             "the file is not read (decompress it to ingest it as plain JSON) %llu",
+             (ull)limit, (ull)limit, (ull)limit);
+    const char *l0 = buf_cstr(&logs[0]);
+    ok(strlen(l0) > strlen(want) && !strcmp(l0 + strlen(l0) - strlen(want), want) && items[0] > 100 && items[0] < 160,
+       "gzip over a %llu-byte size limit: %d releases, then ERR_IO naming the limit", (ull)limit, items[0]);
+    ok(!strcmp(l0, buf_cstr(&logs[1])) && !strcmp(l0, buf_cstr(&logs[2])), "... the same in 1-byte and 4093-byte chunks");
+    for (int k = 0; k < 3; k++) buf_release(&logs[k]);
+    Scanner *s = scan_open_mem(gz, gzn);
+    scan_set_gz_limits(s, n, 0);
+    Run r;
+    drain(s, &r);
+    ok(count_items(&r) == 300 && !strstr(buf_cstr(&r.log), "E"), "gzip of exactly the size limit: read whole");
+    run_release(&r);
+    free(gz);
+    free(in);
+  }
 }
 
 static void test_open(void) {
@@ -757,7 +1073,8 @@ static void test_dev_data(void) {
       {"portugal-impic", 100, 0},
       {"paraguay-dncp/records", 16, 12},
   };
-  int per_file_ok = 1, files = 0;
+  int per_file_ok = 1, files = 0, gz_errors = 0;
+  size_t gz_ratio = 0;
   for (size_t d = 0; d < sizeof folders / sizeof folders[0]; d++) {
     char dir[512];
     snprintf(dir, sizeof dir, "%s/data/ocds/dev/%s", tap_shared(), folders[d].dir);
@@ -807,6 +1124,20 @@ static void test_dev_data(void) {
         printf("#   %s: %d items, cJSON says %d\n", e->d_name, got, file_items);
       }
       scan_free(s);
+      { /* gzipped with the default limits, the file reads the same */
+        size_t gzn;
+        char *gz = gzip_of(data, n, &gzn);
+        s = scan_open_mem(gz, gzn);
+        int gz_got = 0;
+        while ((rc = scan_next(s, &it, &err)) != 0) {
+          if (rc > 0) gz_got++;
+          else gz_errors++, printf("#   %s gzipped: %s\n", e->d_name, err.msg);
+        }
+        if (gz_got != got) gz_errors++;
+        if (n / gzn > gz_ratio) gz_ratio = n / gzn;
+        scan_free(s);
+        free(gz);
+      }
       cJSON_Delete(whole);
       free(data);
       nfiles++;
@@ -823,6 +1154,8 @@ static void test_dev_data(void) {
   }
   ok(per_file_ok, "dev data: per file, the item count agrees with cJSON");
   is_int(files, 253, "dev data: all 253 files scanned");
+  ok(gz_errors == 0 && gz_ratio < SCAN_GZ_MAX_RATIO_DEFAULT,
+     "dev data gzipped: every file reads the same within the default gzip limits (highest ratio %zu:1)", gz_ratio);
 
   /* Gzip copies of the UK pages read the same. */
   char path[512];
@@ -886,11 +1219,13 @@ int main(void) {
   test_generated();
   test_errors();
   test_gzip_errors();
+  test_deep();
+  test_gzip_limits();
   test_open();
   test_dev_data();
   test_publisher_dev();
   const char *names[] = {"case.json", "case.json.gz", "gen.json", "gen.json.gz", "trunc.json.gz", "x.jsonl",
-                         "x.json",    "stdin.json",   "uk.json.gz"};
+                         "x.json",    "stdin.json",   "uk.json.gz", "bomb.json.gz"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) remove(tmp_path(names[i]));
   rmdir(tmpdir);
   return done_testing();
