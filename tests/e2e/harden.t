@@ -6,7 +6,7 @@
 #       is a 400 naming the bad key, on the index and on the store's engine
 #       (the key reached a float-to-integer conversion, undefined beyond
 #       2^63, in both); a signed cursor altered by one character is a 400;
-#   20  the report's xss.json exported as CSV (API download and `export
+#   20  the report's xss.json (its script's output) exported as CSV (API download and `export
 #       --format csv`): no cell, and no piece of a cell between commas or
 #       semicolons (the list separator of many locales), starts a formula;
 #   14  while the store changes between pages, the newest, closing and value
@@ -64,10 +64,13 @@ for engine in index store; do
 done
 
 # ---- 20: CSV injection ----------------------------------------------------------
+# the report's xss.json, made again by its script less its \u0000 escapes
+# (ingest refuses a release holding one: cJSON would cut the text there)
 xdb=$(newdb xss)
-"$PH" ingest "$ATTACK/xss/xss.json" --db "$xdb" --quiet >/dev/null 2>"$T/xss.err"
+python3 "$ATTACK/xss/make_xss.py" | sed 's/\\u0000//g' >"$T/xss.json"
+"$PH" ingest "$T/xss.json" --db "$xdb" --quiet >/dev/null 2>"$T/xss.err"
 n=$(sql "$xdb" "SELECT count(*) FROM notice")
-ok $([ "$n" -ge 3 ] && echo 0 || echo 1) "the report's xss.json ingested ($n notices)"
+ok $([ "$n" -ge 5 ] && echo 0 || echo 1) "the report's xss.json ingested ($n notices)"
 start csv "$xdb"
 curl -s "$URL/api/v1/notices.csv" >"$T/api.csv"
 "$PH" export --db "$xdb" --format csv >"$T/cli.csv"
