@@ -57,6 +57,7 @@
 #define STOP_GRACE_SECONDS 10
 #define DRAIN_MAX (4 * (size_t)SERVER_MAX_BODY) /* an over-long chunked body read before cutting */
 #define LOG_URI_MAX 2048
+#define CONN_SLACK 128 /* connections MHD may hold over ours while cut ones close */
 
 static const char CSP[] = "default-src 'self'; frame-ancestors 'none'";
 
@@ -299,6 +300,29 @@ static unsigned addr_add(AddrTable *t, const AddrKey *k, int delta) {
   return 1;
 }
 
+/* One open connection, from MHD's STARTED notification to its CLOSED one (it
+ * is the connection's socket context). Its state says which deadline runs:
+ *   CONN_HEAD  waiting for a complete request head, since it opened or since
+ *              its previous response completed (keep-alive)
+ *   CONN_BODY  head in, body still coming
+ *   CONN_BUSY  the request is being answered (no deadline of ours: the idle
+ *              timeout and the streams' own pacing apply)
+ * A connection past its deadline, or the oldest waiting for a head when a new
+ * one needs its place, is cut: shutdown() of its socket under conns_mu, so MHD
+ * (which closes the fd only after the CLOSED notification, which takes the
+ * same lock) sees the end of the stream on its own thread and closes it. */
+enum { CONN_HEAD, CONN_BODY, CONN_BUSY };
+typedef struct Conn {
+  struct Conn *prev, *next; /* srv->conns, oldest first */
+  int fd;
+  AddrKey peer;
+  int counted;  /* in srv->peers */
+  int over;     /* over the per-address limit: closed at its first request */
+  int state;    /* CONN_* */
+  double since; /* ms (monotonic) the state began */
+  int cut;      /* shut down by us */
+} Conn;
+
 typedef struct ThreadSlot {
   struct ThreadSlot *next;
   void *state;
@@ -327,6 +351,10 @@ struct Server {
    * request costs about a microsecond. */
   pthread_mutex_t addr_mu;
   AddrTable peers, fwd;
+  /* Open connections (under addr_mu), oldest first, and the limits they keep. */
+  Conn *conns, *conns_tail;
+  unsigned n_conns, max_conns;
+  double head_ms, body_ms;
 };
 
 static atomic_int g_running;
@@ -603,6 +631,8 @@ static void expire_waiters(Server *srv, int all) {
   }
 }
 
+static void conn_state(ReqState *st, int state);
+
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_RequestTerminationCode toe) {
   Server *srv = cls;
@@ -611,6 +641,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   *con_cls = NULL;
   if (st->done) st->done(&st->r);
   if (st->heavy) heavy_release(srv);
+  conn_state(st, CONN_HEAD); /* kept alive: the next head's deadline starts now */
   if (st->fwd.fam) {
     pthread_mutex_lock(&srv->addr_mu);
     addr_add(&srv->fwd, &st->fwd, -1);
@@ -634,17 +665,41 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
  * is counted for a connection MHD drops on the way); the accept policy
  * refuses early when an address is at the limit, and a connection that a
  * burst still carried over it (pool threads accept in parallel) is marked
- * and closed at its first request, unanswered, as MHD's own limit does. */
-static char conn_counted, conn_over; /* their addresses mark a connection's socket context */
+ * and closed at its first request, unanswered, as MHD's own limit does.
+ *
+ * The total is ours too (max_conns; MHD's own limit sits above it, as slack
+ * for connections being cut): when it is reached, a new connection takes the
+ * place of the oldest one still waiting for its request head, so slow heads
+ * from many addresses cannot lock complete requests out; only when every
+ * connection is busy with a request is a new one refused. */
+static void conn_cut(Server *srv, Conn *c) { /* caller holds addr_mu */
+  c->cut = 1;
+  shutdown(c->fd, SHUT_RDWR);
+}
+
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen) {
   Server *srv = cls;
   AddrKey k;
-  if (addr_key_sa(addr, &k) != 0) return MHD_YES;
-  if (addr_eq(&k, &srv->proxy)) return MHD_YES;
+  int have = addr_key_sa(addr, &k) == 0;
+  int ok = 1;
   pthread_mutex_lock(&srv->addr_mu);
-  unsigned n = addr_count(&srv->peers, &k);
+  if (have && !addr_eq(&k, &srv->proxy) && addr_count(&srv->peers, &k) >= SERVER_MAX_PER_IP) ok = 0;
+  if (ok) {
+    unsigned live = 0;
+    for (Conn *c = srv->conns; c; c = c->next) live += !c->cut;
+    if (live >= srv->max_conns) {
+      Conn *victim = NULL;
+      for (Conn *c = srv->conns; c && !victim; c = c->next)
+        if (!c->cut && c->state == CONN_HEAD) victim = c;
+      if (victim) {
+        conn_cut(srv, victim);
+      } else {
+        ok = 0;
+      }
+    }
+  }
   pthread_mutex_unlock(&srv->addr_mu);
-  return n < SERVER_MAX_PER_IP ? MHD_YES : MHD_NO;
+  return ok ? MHD_YES : MHD_NO;
 }
 
 static void conn_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -652,22 +707,70 @@ static void conn_notify(void *cls, struct MHD_Connection *conn, void **socket_co
   Server *srv = cls;
   if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    AddrKey k;
-    if (addr_key_sa(ci ? ci->client_addr : NULL, &k) != 0) return;
+    const union MHD_ConnectionInfo *fi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    Conn *c = xcalloc(1, sizeof *c);
+    c->fd = fi ? fi->connect_fd : -1;
+    c->state = CONN_HEAD;
+    c->since = mono_ms();
+    int have = addr_key_sa(ci ? ci->client_addr : NULL, &c->peer) == 0;
     pthread_mutex_lock(&srv->addr_mu);
-    unsigned n = addr_add(&srv->peers, &k, +1);
-    if (n != UINT_MAX)
-      *socket_context = n > SERVER_MAX_PER_IP && !addr_eq(&k, &srv->proxy) ? &conn_over : &conn_counted;
+    if (have) {
+      unsigned n = addr_add(&srv->peers, &c->peer, +1);
+      c->counted = n != UINT_MAX;
+      c->over = c->counted && n > SERVER_MAX_PER_IP && !addr_eq(&c->peer, &srv->proxy);
+    }
+    c->prev = srv->conns_tail;
+    if (srv->conns_tail) srv->conns_tail->next = c;
+    else srv->conns = c;
+    srv->conns_tail = c;
+    srv->n_conns++;
     pthread_mutex_unlock(&srv->addr_mu);
-  } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && (*socket_context == &conn_counted || *socket_context == &conn_over)) {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    AddrKey k;
-    if (addr_key_sa(ci ? ci->client_addr : NULL, &k) != 0) return;
+    *socket_context = c;
+  } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+    Conn *c = *socket_context;
     pthread_mutex_lock(&srv->addr_mu);
-    addr_add(&srv->peers, &k, -1);
+    if (c->counted) addr_add(&srv->peers, &c->peer, -1);
+    if (c->prev) c->prev->next = c->next;
+    else srv->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    else srv->conns_tail = c->prev;
+    srv->n_conns--;
     pthread_mutex_unlock(&srv->addr_mu);
+    free(c);
     *socket_context = NULL;
   }
+}
+
+/* The connection's Conn (NULL if MHD gave none). */
+static Conn *conn_of(struct MHD_Connection *conn) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return ci ? ci->socket_context : NULL;
+}
+
+/* Moves st's connection to state (a new deadline starts now). */
+static void conn_state(ReqState *st, int state) {
+  Conn *c = conn_of(st->conn);
+  if (!c) return;
+  pthread_mutex_lock(&st->srv->addr_mu);
+  c->state = state;
+  c->since = mono_ms();
+  pthread_mutex_unlock(&st->srv->addr_mu);
+}
+
+/* Cuts the connections whose request head or body is overdue (server_run's
+ * loop, a few times a second). */
+static void conns_expire(Server *srv) {
+  double now = mono_ms();
+  pthread_mutex_lock(&srv->addr_mu);
+  for (Conn *c = srv->conns; c; c = c->next) {
+    if (c->cut) continue;
+    if (c->state == CONN_HEAD && now - c->since > srv->head_ms) {
+      conn_cut(srv, c);
+    } else if (c->state == CONN_BODY && now - c->since > srv->body_ms) {
+      conn_cut(srv, c);
+    }
+  }
+  pthread_mutex_unlock(&srv->addr_mu);
 }
 
 /* libmicrohttpd's own messages (e.g. a request it refused itself, failed
@@ -1070,8 +1173,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
   if (!st) return MHD_NO; /* cannot happen: uri_logged always runs first */
   if (st->phase == 0) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    if (ci && ci->socket_context == &conn_over) return MHD_NO; /* over the per-address limit: closed */
+    Conn *c = ci ? ci->socket_context : NULL;
+    if (c && c->over) return MHD_NO; /* over the per-address limit: closed */
     st->phase = 1;
+    conn_state(st, CONN_BODY);
     enum MHD_Result ret;
     if (first_call(st, method, &ret)) return ret;
     return MHD_YES; /* reply on a later call: keeps keep-alive (STYLE.md) */
@@ -1092,10 +1197,28 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
     *upload_size = 0;
     return MHD_YES;
   }
+  conn_state(st, CONN_BUSY);
   return dispatch(st);
 }
 
 /* ---- listening, signals, run and stop ----------------------------------- */
+
+static ServerLimits g_limits; /* server_set_limits; 0 fields: the built-in defaults */
+
+void server_set_limits(const ServerLimits *l) { g_limits = *l; }
+
+ServerLimits server_limits(const ServerConfig *cfg) {
+  ServerLimits l = {
+      .idle_seconds = cfg->idle_seconds ? cfg->idle_seconds : g_limits.idle_seconds ? g_limits.idle_seconds : SERVER_IDLE_SECONDS,
+      .head_seconds = cfg->head_seconds ? cfg->head_seconds : g_limits.head_seconds ? g_limits.head_seconds : SERVER_HEAD_SECONDS,
+      .body_seconds = cfg->body_seconds ? cfg->body_seconds : g_limits.body_seconds ? g_limits.body_seconds : SERVER_BODY_SECONDS,
+      .max_connections = cfg->max_connections     ? cfg->max_connections
+                         : g_limits.max_connections ? g_limits.max_connections
+                                                    : SERVER_MAX_CONNECTIONS,
+  };
+  if (l.max_connections > SERVER_MAX_CONNECTIONS) l.max_connections = SERVER_MAX_CONNECTIONS;
+  return l;
+}
 
 /* Splits "host:port" or "[v6]:port" into host (brackets removed) and port. */
 static int parse_listen(const char *spec, char *host, size_t hcap, char *port, size_t pcap, Err *err) {
@@ -1249,13 +1372,18 @@ int server_run(const ServerConfig *cfg, Err *err) {
                    (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL) |
                    (family == AF_INET6 ? MHD_USE_IPv6 : 0);
   atomic_store(&g_gen, srv.gen);
-  unsigned idle = cfg->idle_seconds ? cfg->idle_seconds : SERVER_IDLE_SECONDS;
+  ServerLimits lim = server_limits(cfg);
+  srv.head_ms = lim.head_seconds * 1e3;
+  srv.body_ms = lim.body_seconds * 1e3;
+  srv.max_conns = lim.max_connections;
+  unsigned idle = lim.idle_seconds;
   struct MHD_OptionItem opts[] = {
       {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
       {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
       {MHD_OPTION_CONNECTION_TIMEOUT, idle, NULL},
       {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conn_notify, &srv},
-      {MHD_OPTION_CONNECTION_LIMIT, SERVER_MAX_CONNECTIONS, NULL},
+      /* ours is max_conns (accept_policy); MHD's leaves room for those being cut */
+      {MHD_OPTION_CONNECTION_LIMIT, lim.max_connections + CONN_SLACK, NULL},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL},
       {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logged, &srv},
       {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, &srv},
@@ -1272,6 +1400,7 @@ int server_run(const ServerConfig *cfg, Err *err) {
   unsigned port = info ? info->port : 0;
   if (cfg->on_listen) cfg->on_listen(cfg->app, host, port);
 
+  unsigned ticks = 0;
   for (;;) { /* until a stop; meanwhile end the waits for heavy slots that are over */
     struct timespec tick;
     clock_gettime(CLOCK_REALTIME, &tick);
@@ -1280,6 +1409,7 @@ int server_run(const ServerConfig *cfg, Err *err) {
     tick.tv_nsec %= 1000000000L;
     if (sem_timedwait(&stop_sem, &tick) == 0) break;
     expire_waiters(&srv, 0);
+    if (++ticks % 5 == 0) conns_expire(&srv); /* deadlines kept to about 100 ms */
   }
   /* Stop accepting, let what is in flight finish (bounded), then stop. */
   MHD_socket qfd = MHD_quiesce_daemon(d);

@@ -20,8 +20,17 @@
  *     (counted by us, not by libmicrohttpd, so that a trusted proxy is exempt)
  *   more than SERVER_MAX_PER_IP requests in flight for one address
  *     forwarded by the trusted proxy (X-Forwarded-For)            -> 429
- *   more than SERVER_MAX_CONNECTIONS in all                       -> refused
+ *   more than max_connections (SERVER_MAX_CONNECTIONS) in all     -> the oldest
+ *     connection still waiting for a request head is closed to make room;
+ *     refused only when every connection is busy with a request
  *   a connection idle for SERVER_IDLE_SECONDS                     -> closed
+ *
+ * Deadlines (absolute: a byte now and then does not extend them), so that
+ * slow clients (slowloris) cannot hold connections:
+ *   the request head (request line and headers) complete within
+ *     head_seconds of the connection opening, or of the previous response
+ *     on a kept-alive connection                                  -> closed
+ *   the body complete within body_seconds of the head             -> closed
  *   a heavy route (ROUTE_HEAVY, req_heavy) when every heavy slot is
  *     taken for SERVER_HEAVY_WAIT_MS                              -> 503 + Retry-After
  * so a slow or hostile client cannot starve others.
@@ -64,6 +73,8 @@
 #define SERVER_MAX_PER_IP 32
 #define SERVER_MAX_CONNECTIONS 1024
 #define SERVER_IDLE_SECONDS 15
+#define SERVER_HEAD_SECONDS 10 /* a complete request head, from connecting or the previous response */
+#define SERVER_BODY_SECONDS 30 /* a complete body, from the end of the head */
 #define SERVER_MAX_PARAMS 64
 #define SERVER_HEAVY_WAIT_MS 200 /* how long a heavy request waits for a slot */
 #define SERVER_RETRY_AFTER "2"   /* seconds, on a 503 for a busy or unavailable service */
@@ -185,7 +196,19 @@ typedef struct {
   FILE *error_log;           /* internal errors with request ids; NULL: stderr */
   unsigned heavy_slots;      /* heavy requests at once; 0: one per core minus one (at least 1) */
   const char *trusted_proxy; /* an IPv4/IPv6 address whose X-Forwarded-For is believed; NULL: none */
+  unsigned head_seconds;     /* 0: SERVER_HEAD_SECONDS (see "Deadlines" above) */
+  unsigned body_seconds;     /* 0: SERVER_BODY_SECONDS */
+  unsigned max_connections;  /* 0: SERVER_MAX_CONNECTIONS, which is also the most allowed */
 } ServerConfig;
+
+/* Connection limits and deadlines. A ServerConfig field left 0 takes the
+ * process default set here (by `serve`'s options), else the built-in one. */
+typedef struct {
+  unsigned idle_seconds, head_seconds, body_seconds, max_connections;
+} ServerLimits;
+void server_set_limits(const ServerLimits *l);
+/* The limits a server with cfg runs with (defaults filled in). */
+ServerLimits server_limits(const ServerConfig *cfg);
 
 /* Runs until SIGINT/SIGTERM (or server_stop). 0 on a clean stop; <0 with err
  * when trusted_proxy is not an address (ERR_USAGE) or the address cannot be
