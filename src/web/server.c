@@ -88,6 +88,7 @@ typedef struct {
   struct MHD_Connection *conn;
   Block *arena;
   char *target;        /* raw request target as received (malloc) */
+  const char *raw_uri; /* MHD's copy of it (its read buffer; see head_check) */
   Buf body;
   int phase;           /* 0: before the first access call; 1: after */
   int too_big;         /* body over SERVER_MAX_BODY */
@@ -537,6 +538,7 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
   st->srv = srv;
   st->conn = conn;
   st->target = xstrdup(uri ? uri : "");
+  st->raw_uri = uri;
   clock_gettime(CLOCK_MONOTONIC, &st->t0);
   clock_gettime(CLOCK_REALTIME, &st->wall);
   buf_init(&st->body);
@@ -1026,15 +1028,85 @@ static enum MHD_Result dispatch(ReqState *st) {
 
 /* ---- the first call: limits and decoding --------------------------------- */
 
+/* What the header block says about framing and form, gathered in one pass. */
 typedef struct {
-  size_t total;
-} HeaderSum;
+  size_t total;            /* "Name: value\r\n" of every header */
+  int bad_name, bad_value; /* a name that is not a token; a control character (CR, NUL...) in a value */
+  int folded;              /* obsolete line folding */
+  unsigned n_cl, n_te, n_host;
+  int cl_differ;           /* Content-Length headers with different values */
+  const char *cl, *te;
+} HeadScan;
 
-static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  size_t key_size, const char *value, size_t value_size) {
-  HeaderSum *s = cls;
-  s->total += key_size + 2 + value_size + 2; /* "Name: value\r\n" */
+static int is_tchar(unsigned char c) { /* RFC 9110 5.6.2 */
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                   const char *value, size_t value_size) {
+  HeadScan *s = cls;
+  s->total += key_size + 2 + value_size + 2;
+  if (key_size == 0 || strlen(key) != key_size) s->bad_name = 1;
+  for (size_t i = 0; i < key_size && !s->bad_name; i++)
+    if (!is_tchar((unsigned char)key[i])) s->bad_name = 1; /* "Content-Length :" has a space */
+  if (!value || strlen(value) != value_size) s->bad_value = 1; /* a NUL inside */
+  for (size_t i = 0; value && i < value_size && !s->bad_value; i++) {
+    unsigned char c = (unsigned char)value[i];
+    if ((c < 0x20 && c != '\t') || c == 0x7f) s->bad_value = 1; /* bare CR, folded lines */
+  }
+  /* Obsolete line folding ("Name: a\r\n b"): libmicrohttpd 0.9.7x appends the
+   * continuation to the header's NAME, which it copies elsewhere in its
+   * connection memory to make room. An unfolded header sits in MHD's read
+   * buffer as it came: name, the NUL MHD wrote over the colon, optional
+   * blanks, value. Any other layout is a folded line. */
+  const char *gap = key + key_size;
+  if (value < gap + 1 || value > gap + 1 + SERVER_MAX_HEADERS) s->folded = 1;
+  for (const char *p = gap; !s->folded && p < value; p++)
+    if (*p != '\0' && *p != ' ' && *p != '\t') s->folded = 1;
+  if (strcasecmp(key, "Content-Length") == 0) {
+    if (s->n_cl++ && value && s->cl && strcmp(value, s->cl) != 0) s->cl_differ = 1;
+    if (!s->cl) s->cl = value;
+  } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+    s->n_te++;
+    s->te = value;
+  } else if (strcasecmp(key, "Host") == 0) {
+    s->n_host++;
+  }
   return MHD_YES;
+}
+
+/* RFC 9112's rules for a request head that a proxy in front may read
+ * differently (smuggling) or that no client should send. 0 when the head is
+ * fine; else the status to answer (400 or 501) with *why. The answer goes out
+ * on the first access call, so MHD closes the connection after it and what
+ * follows is never read as another request. raw_uri: the target as MHD holds
+ * it (uri_logged); version: MHD's pointer to the HTTP version on the same
+ * request line. */
+static int head_check(const ReqState *st, const HeadScan *hs, const char *version, const char **why) {
+  size_t tlen = strlen(st->target);
+  for (size_t i = 0; i < tlen; i++) {
+    unsigned char c = (unsigned char)st->target[i];
+    if (c <= 0x20 || c == 0x7f) return *why = "the request target has a space or a control character", 400;
+  }
+  /* A NUL in the target: MHD hands the target on as a C string, cut at the
+   * NUL. The version follows the target on MHD's copy of the request line;
+   * anything but the separating spaces (or the NULs MHD wrote over them)
+   * between where our copy ends and the version is the rest of the target. */
+  if (st->raw_uri && version && version > st->raw_uri + tlen && version <= st->raw_uri + tlen + SERVER_MAX_URI) {
+    for (const char *p = st->raw_uri + tlen; p < version; p++)
+      if (*p != ' ' && *p != '\0') return *why = "the request target has a NUL byte", 400;
+  }
+  if (hs->bad_name) return *why = "a header name is not a token (a space before the colon?)", 400;
+  if (hs->folded) return *why = "obsolete line folding in a header", 400;
+  if (hs->bad_value) return *why = "a header has a control character (a bare CR, a NUL, or a folded line)", 400;
+  if (hs->cl_differ) return *why = "Content-Length is given twice with different values", 400;
+  if (hs->n_te && hs->n_cl) return *why = "Content-Length and Transfer-Encoding together", 400;
+  if (hs->n_te && (hs->n_te > 1 || strcasecmp(hs->te, "chunked") != 0))
+    return *why = "the only transfer coding understood is chunked", 501;
+  if (hs->n_host > 1 || (hs->n_host == 0 && version && strcmp(version, "HTTP/1.1") == 0))
+    return *why = "an HTTP/1.1 request needs exactly one Host header", 400;
+  return 0;
 }
 
 typedef struct {
@@ -1082,7 +1154,7 @@ static int forwarded_for(ReqState *st, AddrKey *out) {
 
 /* Checks the limits and decodes the target; queues a refusal and returns 1 if
  * the request is refused (*ret is MHD's result), else 0. */
-static int first_call(ReqState *st, const char *method, enum MHD_Result *ret) {
+static int first_call(ReqState *st, const char *method, const char *version, enum MHD_Result *ret) {
   Request *r = &st->r;
   r->method = req_strdup(r, method);
   r->query = "";
@@ -1112,15 +1184,21 @@ static int first_call(ReqState *st, const char *method, enum MHD_Result *ret) {
                   req_printf(r, "the request target is %zu bytes; the limit is %u", tlen, SERVER_MAX_URI));
     return 1;
   }
-  HeaderSum hs = {0};
-  MHD_get_connection_values_n(st->conn, MHD_HEADER_KIND, sum_header, &hs);
+  HeadScan hs = {0};
+  MHD_get_connection_values_n(st->conn, MHD_HEADER_KIND, scan_header, &hs);
   if (hs.total > SERVER_MAX_HEADERS) {
     *ret = refuse(st, 431, "Request Header Fields Too Large",
                   req_printf(r, "the request headers are %zu bytes; the limit is %u", hs.total,
                              SERVER_MAX_HEADERS));
     return 1;
   }
-  const char *cl = MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "Content-Length");
+  const char *why;
+  int bad = head_check(st, &hs, version, &why);
+  if (bad) {
+    *ret = refuse(st, bad, bad == 501 ? "Not Implemented" : "Bad Request", why);
+    return 1;
+  }
+  const char *cl = hs.cl;
   if (cl) {
     errno = 0;
     char *end;
@@ -1178,7 +1256,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
     st->phase = 1;
     conn_state(st, CONN_BODY);
     enum MHD_Result ret;
-    if (first_call(st, method, &ret)) return ret;
+    if (first_call(st, method, version, &ret)) return ret;
     return MHD_YES; /* reply on a later call: keeps keep-alive (STYLE.md) */
   }
   if (*upload_size) {

@@ -24,6 +24,9 @@
  *     connection still waiting for a request head is closed to make room;
  *     refused only when every connection is busy with a request
  *   a connection idle for SERVER_IDLE_SECONDS                     -> closed
+ *   a heavy route (ROUTE_HEAVY, req_heavy) when every heavy slot is
+ *     taken for SERVER_HEAVY_WAIT_MS                              -> 503 + Retry-After
+ * so a slow or hostile client cannot starve others.
  *
  * Deadlines (absolute: a byte now and then does not extend them), so that
  * slow clients (slowloris) cannot hold connections:
@@ -31,9 +34,15 @@
  *     head_seconds of the connection opening, or of the previous response
  *     on a kept-alive connection                                  -> closed
  *   the body complete within body_seconds of the head             -> closed
- *   a heavy route (ROUTE_HEAVY, req_heavy) when every heavy slot is
- *     taken for SERVER_HEAVY_WAIT_MS                              -> 503 + Retry-After
- * so a slow or hostile client cannot starve others.
+ *
+ * Strict parsing (RFC 9112; each answered 400 and the connection closed, so
+ * nothing a proxy saw differently can be read as a second request):
+ *   a header name that is not a token (e.g. "Content-Length :"), a control
+ *   character (a bare CR) in a header value, obsolete line folding, differing
+ *   Content-Length headers, Content-Length with Transfer-Encoding, HTTP/1.1
+ *   without exactly one Host, control characters, spaces or a NUL in the
+ *   target;
+ *   a transfer coding other than "chunked"                        -> 501
  *
  * Client address: the TCP peer; when the peer is the configured trusted
  * proxy and the request carries X-Forwarded-For, the rightmost address in it
@@ -55,7 +64,7 @@
  *   ISO-time client-ip "METHOD /path?query" status bytes duration-ms request-id
  * (status "-" when the client went away before an answer; a streamed body cut
  * short by a failure is logged with its status followed by "!"). Errors the server
- * produces itself (400, 404, 405, 413, 414, 431) are RFC 9457 problem JSON.
+ * produces itself (400, 404, 405, 413, 414, 431, 501) are RFC 9457 problem JSON.
  * SIGINT/SIGTERM stop accepting, let in-flight requests finish (at most 10 s),
  * and return from server_run; a second signal kills the process. */
 #ifndef SERVER_H

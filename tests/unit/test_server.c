@@ -652,6 +652,117 @@ static void test_limits(unsigned port) {
   resp_release(&r);
 }
 
+/* ---- strict parsing (attack report, findings 7 and 21) ---------------------- */
+
+/* Sends len bytes of raw on a fresh connection and reads until the server
+ * closes it or 1.5 s pass. Returns the number of responses; *first is the
+ * first one's status (0: none), *closed whether the server closed. */
+static int exchange(unsigned port, const char *raw, size_t len, int *first, int *closed) {
+  int fd = conn_open(port);
+  *first = 0;
+  *closed = 0;
+  if (fd < 0) return -1;
+  struct timeval tv = {0, 300 * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  send_all(fd, raw, len);
+  Buf in = BUF_INIT;
+  double until = now_ms() + 1500;
+  char b[4096];
+  while (now_ms() < until) {
+    ssize_t got = recv(fd, b, sizeof b, 0);
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+      *closed = 1;
+      break;
+    }
+    if (got > 0) buf_add(&in, b, (size_t)got);
+  }
+  close(fd);
+  buf_addc(&in, 0);
+  int n = 0;
+  for (const char *p = in.data; (p = strstr(p, "HTTP/1.1 ")) != NULL; p += 9) { /* a status line */
+    int st = num_digits(p + 9, 3);
+    if (st >= 100 && p[12] == ' ' && n++ == 0) *first = st;
+  }
+  buf_release(&in);
+  return n;
+}
+
+#define SMUGGLED "GET /?smuggled=1 HTTP/1.1\r\nHost: t\r\n\r\n"
+
+static void test_strict(unsigned port) {
+  static const struct {
+    const char *name, *head; /* a request head; SMUGGLED follows where a proxy might see a body */
+    int status;
+  } cases[] = {
+      {"differing Content-Length headers (0, then 39)",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nContent-Length: 39\r\n\r\n", 400},
+      {"differing Content-Length headers (39, then 0)",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 39\r\nContent-Length: 0\r\n\r\n", 400},
+      {"'Content-Length :' (a space before the colon)",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length : 39\r\n\r\n", 400},
+      {"Content-Length with Transfer-Encoding",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 44\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+      {"a bare CR inside a header", "GET / HTTP/1.1\r\nHost: t\r\nX-A: a\rb\r\n\r\n", 400},
+      {"obsolete line folding", "GET / HTTP/1.1\r\nHost: t\r\nX-A: a\r\n b\r\n\r\n", 400},
+      {"a folded Transfer-Encoding", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding:\r\n chunked\r\nContent-Length: 39\r\n\r\n", 400},
+      {"Transfer-Encoding: xchunked", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: xchunked\r\n\r\n", 501},
+      {"Transfer-Encoding: gzip", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
+      {"Transfer-Encoding: chunked, identity",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, identity\r\n\r\n", 501},
+      {"HTTP/1.1 without Host", "GET / HTTP/1.1\r\n\r\n", 400},
+      {"two Host headers", "GET / HTTP/1.1\r\nHost: t\r\nHost: u\r\n\r\n", 400},
+      {"a control character in the target", "GET /\x01 HTTP/1.1\r\nHost: t\r\n\r\n", 400},
+      {"a space in the target", "GET /a b HTTP/1.1\r\nHost: t\r\n\r\n", 400},
+      {"a tab in the target", "GET /a\tb HTTP/1.1\r\nHost: t\r\n\r\n", 400},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    Buf b = BUF_INIT;
+    buf_adds(&b, cases[i].head);
+    buf_adds(&b, SMUGGLED);
+    int first, closed;
+    int n = exchange(port, b.data, b.len, &first, &closed);
+    ok(n == 1 && first == cases[i].status && closed, "%s: %d and the connection closed (%d responses, first %d, %s)",
+       cases[i].name, cases[i].status, n, first, closed ? "closed" : "kept open");
+    buf_release(&b);
+  }
+  /* a NUL inside the target: MHD would pass on only what comes before it */
+  static const char nul[] = "GET /params?a=1\0b HTTP/1.1\r\nHost: t\r\n\r\n";
+  int first, closed;
+  int n = exchange(port, nul, sizeof nul - 1, &first, &closed);
+  ok(n == 1 && first == 400 && closed, "a NUL in the target: 400 (%d responses, first %d)", n, first);
+  /* what stays allowed: identical Content-Length twice, chunked, HTTP/1.0 without Host */
+  static const char same_cl[] = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nhi" SMUGGLED;
+  n = exchange(port, same_cl, sizeof same_cl - 1, &first, &closed);
+  ok(n == 2 && first == 200, "the same Content-Length twice: answered, and the next request too (%d, %d)", n, first);
+  static const char chunked[] = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n" SMUGGLED;
+  n = exchange(port, chunked, sizeof chunked - 1, &first, &closed);
+  ok(n == 2 && first == 200, "chunked: answered, and the next request too (%d, %d)", n, first);
+  static const char v10[] = "GET / HTTP/1.0\r\n\r\n";
+  n = exchange(port, v10, sizeof v10 - 1, &first, &closed);
+  ok(n == 1 && first == 200, "HTTP/1.0 without Host: 200 (%d)", first);
+}
+
+/* The body must be complete within body_seconds (1 here) of the head,
+ * however steadily it trickles in. */
+static void test_body_deadline(unsigned port) {
+  int fd = conn_open(port);
+  send_str(fd, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n");
+  double t0 = now_ms();
+  int cut = 0;
+  char c;
+  for (int i = 0; i < 40 && !cut; i++) { /* a byte each 100 ms: 4 s, never idle */
+    if (send(fd, "x", 1, MSG_NOSIGNAL) != 1) cut = 1;
+    struct timeval tv = {0, 100 * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t got = recv(fd, &c, 1, 0);
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) cut = 1;
+  }
+  double took = now_ms() - t0;
+  ok(cut, "a body trickling in one byte per 100 ms is cut");
+  ok(took > 800 && took < 2500, "at the body deadline of 1 s (%.0f ms)", took);
+  close(fd);
+}
+
 static void test_slow_and_idle(unsigned port) {
   Slow slow[3];
   for (int i = 0; i < 3; i++) {
@@ -1115,6 +1226,8 @@ int main(void) {
       .thread_init = t_init,
       .thread_done = t_done,
       .idle_seconds = 1,
+      .head_seconds = 5,
+      .body_seconds = 1,
       .error_log = errlog,
       .heavy_slots = 1,
       .trusted_proxy = "127.0.0.2",
@@ -1136,6 +1249,8 @@ int main(void) {
   test_proxy(run.port);
   test_static(run.port);
   test_slow_and_idle(run.port);
+  test_strict(run.port);
+  test_body_deadline(run.port);
   test_stop_in_flight(&run);
   ok(atomic_load(&n_init) >= 1 && atomic_load(&n_init) <= 2, "thread_init ran once per pool thread used (%d)",
      atomic_load(&n_init));
