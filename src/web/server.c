@@ -915,7 +915,9 @@ static enum MHD_Result serve_static(ReqState *st, const char *rel) {
   if (strncmp(resolved, srv->static_root, srv->static_root_len) != 0 ||
       resolved[srv->static_root_len] != '/')
     goto not_found; /* a symlink out of the directory */
-  int fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  /* O_NONBLOCK: a FIFO or a device must not block a pool thread in open()
+   * (only regular files are served; for them the flag changes nothing). */
+  int fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) goto not_found;
   struct stat sb;
   if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {

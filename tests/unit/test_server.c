@@ -9,6 +9,7 @@
  * X-Forwarded-For and the per-address limits, which it is exempt from. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -804,6 +805,39 @@ static void test_slow_and_idle(unsigned port) {
   resp_release(&r);
 }
 
+/* A FIFO among the static files (attack report, finding 22): opening it
+ * would block a pool thread until someone writes to it. Two requests (one per
+ * pool thread), then a normal one. */
+static void test_static_fifo(unsigned port) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/static/fifo.css", root);
+  if (mkfifo(path, 0600) != 0) {
+    ok(0, "mkfifo %s: %s", path, strerror(errno));
+    return;
+  }
+  Resp r = {0};
+  int fds[2];
+  for (int i = 0; i < 2; i++) {
+    fds[i] = conn_open(port);
+    struct timeval tv = {1, 0};
+    setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    send_str(fds[i], "GET /static/fifo.css HTTP/1.1\r\nHost: t\r\n\r\n");
+  }
+  for (int i = 0; i < 2; i++) {
+    int rc = read_resp(fds[i], &r, 0);
+    ok(rc == 0 && r.status == 404, "a FIFO in the static directory: 404 at once (request %d: %d)", i + 1,
+       rc == 0 ? r.status : -1);
+    close(fds[i]);
+  }
+  int rc = get(port, "/", &r);
+  ok(rc == 0 && r.status == 200, "and the pool threads are free for others");
+  /* Should a thread be stuck in open(), a writer lets it go. */
+  int w = open(path, O_WRONLY | O_NONBLOCK);
+  if (w >= 0) close(w);
+  unlink(path);
+  resp_release(&r);
+}
+
 static void test_static(unsigned port) {
   Resp r = {0};
   get(port, "/static/app.css", &r);
@@ -851,6 +885,7 @@ static void test_static(unsigned port) {
   http(port, "GET /etag HTTP/1.1\r\nHost: t\r\nIf-None-Match: \"v1\"\r\n\r\n", &r);
   is_int(r.status, 304, "handler ETag + If-None-Match: 304");
   resp_release(&r);
+  test_static_fifo(port);
 }
 
 static void test_stop_in_flight(Running *run) {
