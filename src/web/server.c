@@ -539,6 +539,15 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
   st->conn = conn;
   st->target = xstrdup(uri ? uri : "");
   st->raw_uri = uri;
+  /* We decode the query ourselves (first_call), strictly and at most
+   * SERVER_MAX_PARAMS parameters. libmicrohttpd would split it too, right
+   * after this callback, one record per parameter in the connection's memory:
+   * a thousand empty ones ("?&&&...") fill it, and then not even an error
+   * response fits (attack report, finding 15). So its copy of the query is
+   * emptied: it has found the '?' already and parses the C string after it;
+   * our copy (st->target) keeps everything. */
+  char *q = uri ? strchr(uri, '?') : NULL;
+  if (q) q[1] = '\0'; /* the byte after '?', the string's NUL at the latest */
   clock_gettime(CLOCK_MONOTONIC, &st->t0);
   clock_gettime(CLOCK_REALTIME, &st->wall);
   buf_init(&st->body);
@@ -1233,6 +1242,12 @@ static int first_call(ReqState *st, const char *method, const char *version, enu
     r->query = req_strdup(r, q + 1);
     size_t cap = 1;
     for (const char *p = r->query; *p; p++) cap += *p == '&';
+    if (cap > 2 * SERVER_MAX_PARAMS) { /* empty parts are not parameters, but not free either */
+      *ret = refuse(st, 400, "Bad Request",
+                    req_printf(r, "malformed query: query string has %zu '&'-separated parts; the limit is %d",
+                               cap, 2 * SERVER_MAX_PARAMS));
+      return 1;
+    }
     if (cap > SERVER_MAX_PARAMS) cap = SERVER_MAX_PARAMS;
     ParamSink ps = {r, cap};
     r->params = req_alloc(r, cap * sizeof *r->params);

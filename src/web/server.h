@@ -16,6 +16,7 @@
  *     (by Content-Length at once; a chunked body when it ends, or
  *     the connection is cut if it goes on past 4 x SERVER_MAX_BODY)
  *   more than SERVER_MAX_PARAMS query parameters, bad escapes     -> 400
+ *     (or more than twice as many '&'-separated parts, empty ones included)
  *   more than SERVER_MAX_PER_IP connections from one address      -> refused
  *     (counted by us, not by libmicrohttpd, so that a trusted proxy is exempt)
  *   more than SERVER_MAX_PER_IP requests in flight for one address
