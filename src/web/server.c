@@ -512,8 +512,9 @@ static void access_log(ReqState *st) {
   char when[40];
   strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
   Buf line = BUF_INIT;
-  buf_addf(&line, "%s.%03ldZ %s \"%s ", when, st->wall.tv_nsec / 1000000L, st->client,
-           st->r.method ? st->r.method : "-");
+  buf_addf(&line, "%s.%03ldZ %s \"", when, st->wall.tv_nsec / 1000000L, st->client);
+  log_escape(&line, st->r.method ? st->r.method : "-"); /* a refused method may hold anything */
+  buf_addc(&line, ' ');
   log_escape(&line, st->target ? st->target : "");
   buf_adds(&line, "\" ");
   if (st->status)
@@ -1095,6 +1096,9 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
  * it (uri_logged); version: MHD's pointer to the HTTP version on the same
  * request line. */
 static int head_check(const ReqState *st, const HeadScan *hs, const char *version, const char **why) {
+  const char *m = st->r.method;
+  for (size_t i = 0; m[i] || i == 0; i++)
+    if (!is_tchar((unsigned char)m[i])) return *why = "the method is not a token", 400;
   size_t tlen = strlen(st->target);
   for (size_t i = 0; i < tlen; i++) {
     unsigned char c = (unsigned char)st->target[i];

@@ -739,6 +739,7 @@ static void test_strict(unsigned port) {
       {"a control character in the target", "GET /\x01 HTTP/1.1\r\nHost: t\r\n\r\n", 400},
       {"a space in the target", "GET /a b HTTP/1.1\r\nHost: t\r\n\r\n", 400},
       {"a tab in the target", "GET /a\tb HTTP/1.1\r\nHost: t\r\n\r\n", 400},
+      {"a control character in the method", "G\x01T / HTTP/1.1\r\nHost: t\r\n\r\n", 400},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     Buf b = BUF_INIT;
@@ -936,7 +937,7 @@ static void test_access_log(FILE *log) {
   regex_t form;
   if (regcomp(&form,
               "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z [0-9a-f.:]+ "
-              "\"([A-Z]{1,15}|-) [^\"]{1,2999}\" ([0-9]{3}!?|-) [0-9]+ [0-9]+(\\.[0-9]+)? [0-9a-f]{16}\n$",
+              "\"([A-Z]{1,15}|-|[!#-~]{1,64}) [^\"]{1,2999}\" ([0-9]{3}!?|-) [0-9]+ [0-9]+(\\.[0-9]+)? [0-9a-f]{16}\n$",
               REG_EXTENDED | REG_NOSUB))
     abort();
   while (fgets(line, sizeof line, log)) {
