@@ -308,8 +308,8 @@ static unsigned addr_add(AddrTable *t, const AddrKey *k, int delta) {
  *   CONN_BODY  head in, body still coming
  *   CONN_BUSY  the request is being answered (no deadline of ours: the idle
  *              timeout and the streams' own pacing apply)
- * A connection past its deadline, or the oldest waiting for a head when a new
- * one needs its place, is cut: shutdown() of its socket under conns_mu, so MHD
+ * A connection past its deadline, or the oldest one that has not had a
+ * response yet and is waiting for a head when a new one needs its place, is cut: shutdown() of its socket under conns_mu, so MHD
  * (which closes the fd only after the CLOSED notification, which takes the
  * same lock) sees the end of the stream on its own thread and closes it. */
 enum { CONN_HEAD, CONN_BODY, CONN_BUSY };
@@ -322,6 +322,7 @@ typedef struct Conn {
   int state;    /* CONN_* */
   double since; /* ms (monotonic) the state began */
   int cut;      /* shut down by us */
+  int served;   /* a response has completed on it (kept alive since) */
 } Conn;
 
 typedef struct ThreadSlot {
@@ -681,9 +682,11 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
  *
  * The total is ours too (max_conns; MHD's own limit sits above it, as slack
  * for connections being cut): when it is reached, a new connection takes the
- * place of the oldest one still waiting for its request head, so slow heads
- * from many addresses cannot lock complete requests out; only when every
- * connection is busy with a request is a new one refused. */
+ * place of the oldest one still waiting for its first request head, so slow
+ * heads from many addresses cannot lock complete requests out. A connection
+ * that has been answered and is kept alive keeps its place until its next
+ * head is overdue (head_ms after the response), as one busy with a request
+ * does; when all are such, a new connection is refused. */
 static void conn_cut(Server *srv, Conn *c) { /* caller holds addr_mu */
   c->cut = 1;
   shutdown(c->fd, SHUT_RDWR);
@@ -702,7 +705,7 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, soc
     if (live >= srv->max_conns) {
       Conn *victim = NULL;
       for (Conn *c = srv->conns; c && !victim; c = c->next)
-        if (!c->cut && c->state == CONN_HEAD) victim = c;
+        if (!c->cut && c->state == CONN_HEAD && !c->served) victim = c;
       if (victim) {
         conn_cut(srv, victim);
       } else {
@@ -764,6 +767,7 @@ static void conn_state(ReqState *st, int state) {
   Conn *c = conn_of(st->conn);
   if (!c) return;
   pthread_mutex_lock(&st->srv->addr_mu);
+  if (c->state == CONN_BUSY && state == CONN_HEAD) c->served = 1;
   c->state = state;
   c->since = mono_ms();
   pthread_mutex_unlock(&st->srv->addr_mu);

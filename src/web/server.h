@@ -22,8 +22,8 @@
  *   more than SERVER_MAX_PER_IP requests in flight for one address
  *     forwarded by the trusted proxy (X-Forwarded-For)            -> 429
  *   more than max_connections (SERVER_MAX_CONNECTIONS) in all     -> the oldest
- *     connection still waiting for a request head is closed to make room;
- *     refused only when every connection is busy with a request
+ *     connection still waiting for its first request head is closed to make
+ *     room; refused when every connection is busy or kept alive after an answer
  *   a connection idle for SERVER_IDLE_SECONDS                     -> closed
  *   a heavy route (ROUTE_HEAVY, req_heavy) when every heavy slot is
  *     taken for SERVER_HEAVY_WAIT_MS                              -> 503 + Retry-After
