@@ -44,7 +44,8 @@ static const char usage[] =
     "                   head (default 30)\n"
     "  --idle-timeout S close a connection that sends nothing for S seconds (default 15)\n"
     "  --max-connections N  open connections at most (default and most 1024); when\n"
-    "                   full, the oldest one still waiting for a request head makes room\n"
+    "                   full, the oldest one still waiting for its first request head\n"
+    "                   makes room\n"
     "\n"
     "exit status: 0 stopped cleanly, 2 usage error, 3 cannot listen or open the database\n";
 
