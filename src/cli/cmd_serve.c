@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "base/date.h"
+#include "base/num.h"
 #include "cli/cli.h"
 #include "search/query.h"
 #include "store/store.h"
@@ -14,7 +15,8 @@
 static const char usage[] =
     "usage: powerhouse serve [--db URL] [--listen ADDR:PORT] [--static DIR] [--now DATE]\n"
     "                        [--search index|store] [--no-page-cache] [--base-url URL]\n"
-    "                        [--trusted-proxy ADDR]\n"
+    "                        [--trusted-proxy ADDR] [--head-timeout S] [--body-timeout S]\n"
+    "                        [--idle-timeout S] [--max-connections N]\n"
     "\n"
     "Serves the contract portal and the JSON API until SIGINT or SIGTERM (in-flight\n"
     "requests finish first). One access log line per request on stderr, ending with\n"
@@ -38,6 +40,15 @@ static const char usage[] =
     "  --trusted-proxy ADDR  the reverse proxy's IP address: for its requests the\n"
     "                   client is the rightmost X-Forwarded-For address (access log,\n"
     "                   per-address limits); the proxy itself has no connection limit\n"
+    "  --head-timeout S a request's head (request line and headers) must be complete\n"
+    "                   within S seconds of connecting or of the previous response,\n"
+    "                   however slowly it trickles in (default 10)\n"
+    "  --body-timeout S a request's body must be complete within S seconds of its\n"
+    "                   head (default 30)\n"
+    "  --idle-timeout S close a connection that sends nothing for S seconds (default 15)\n"
+    "  --max-connections N  open connections at most (default and most 1024); when\n"
+    "                   full, the oldest one still waiting for its first request head\n"
+    "                   makes room\n"
     "\n"
     "exit status: 0 stopped cleanly, 2 usage error, 3 cannot listen or open the database\n";
 
@@ -60,10 +71,12 @@ static void cursor_key(const char *url) {
 
 int cmd_serve(int argc, char **argv) {
   const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL, *search = NULL, *no_cache = NULL,
-             *base = NULL, *proxy = NULL;
+             *base = NULL, *proxy = NULL, *head_s = NULL, *body_s = NULL, *idle_s = NULL, *max_c = NULL;
   CliOpt opts[] = {{"db", 1, &db},         {"listen", 1, &listen}, {"static", 1, &stat},
                    {"now", 1, &now},       {"search", 1, &search}, {"no-page-cache", 0, &no_cache},
-                   {"base-url", 1, &base}, {"trusted-proxy", 1, &proxy}};
+                   {"base-url", 1, &base}, {"trusted-proxy", 1, &proxy},
+                   {"head-timeout", 1, &head_s}, {"body-timeout", 1, &body_s},
+                   {"idle-timeout", 1, &idle_s}, {"max-connections", 1, &max_c}};
   char **args;
   size_t n;
   int help, code = EXIT_OK;
@@ -92,6 +105,31 @@ int cmd_serve(int argc, char **argv) {
     free(args);
     return EXIT_USAGE;
   }
+  struct {
+    const char *name, *text;
+    long long lo, hi;
+    unsigned *out;
+  } nums[] = {{"--head-timeout", head_s, 1, 3600, NULL},
+              {"--body-timeout", body_s, 1, 3600, NULL},
+              {"--idle-timeout", idle_s, 1, 3600, NULL},
+              {"--max-connections", max_c, 16, SERVER_MAX_CONNECTIONS, NULL}};
+  ServerLimits lim = {0};
+  nums[0].out = &lim.head_seconds;
+  nums[1].out = &lim.body_seconds;
+  nums[2].out = &lim.idle_seconds;
+  nums[3].out = &lim.max_connections;
+  for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+    long long v;
+    if (!nums[i].text) continue;
+    if (num_parse_ll(nums[i].text, nums[i].lo, nums[i].hi, &v)) {
+      fprintf(stderr, "powerhouse serve: %s must be a whole number from %lld to %lld, got '%s'\n", nums[i].name,
+              nums[i].lo, nums[i].hi, nums[i].text);
+      free(args);
+      return EXIT_USAGE;
+    }
+    *nums[i].out = (unsigned)v;
+  }
+  server_set_limits(&lim);
   app.base_url = base;
   app.trusted_proxy = proxy;
   app.store_search = search && strcmp(search, "store") == 0;

@@ -57,6 +57,7 @@
 #define STOP_GRACE_SECONDS 10
 #define DRAIN_MAX (4 * (size_t)SERVER_MAX_BODY) /* an over-long chunked body read before cutting */
 #define LOG_URI_MAX 2048
+#define CONN_SLACK 128 /* connections MHD may hold over ours while cut ones close */
 
 static const char CSP[] = "default-src 'self'; frame-ancestors 'none'";
 
@@ -87,6 +88,7 @@ typedef struct {
   struct MHD_Connection *conn;
   Block *arena;
   char *target;        /* raw request target as received (malloc) */
+  const char *raw_uri; /* MHD's copy of it (its read buffer; see head_check) */
   Buf body;
   int phase;           /* 0: before the first access call; 1: after */
   int too_big;         /* body over SERVER_MAX_BODY */
@@ -299,6 +301,30 @@ static unsigned addr_add(AddrTable *t, const AddrKey *k, int delta) {
   return 1;
 }
 
+/* One open connection, from MHD's STARTED notification to its CLOSED one (it
+ * is the connection's socket context). Its state says which deadline runs:
+ *   CONN_HEAD  waiting for a complete request head, since it opened or since
+ *              its previous response completed (keep-alive)
+ *   CONN_BODY  head in, body still coming
+ *   CONN_BUSY  the request is being answered (no deadline of ours: the idle
+ *              timeout and the streams' own pacing apply)
+ * A connection past its deadline, or the oldest one that has not had a
+ * response yet and is waiting for a head when a new one needs its place, is cut: shutdown() of its socket under conns_mu, so MHD
+ * (which closes the fd only after the CLOSED notification, which takes the
+ * same lock) sees the end of the stream on its own thread and closes it. */
+enum { CONN_HEAD, CONN_BODY, CONN_BUSY };
+typedef struct Conn {
+  struct Conn *prev, *next; /* srv->conns, oldest first */
+  int fd;
+  AddrKey peer;
+  int counted;  /* in srv->peers */
+  int over;     /* over the per-address limit: closed at its first request */
+  int state;    /* CONN_* */
+  double since; /* ms (monotonic) the state began */
+  int cut;      /* shut down by us */
+  int served;   /* a response has completed on it (kept alive since) */
+} Conn;
+
 typedef struct ThreadSlot {
   struct ThreadSlot *next;
   void *state;
@@ -327,6 +353,10 @@ struct Server {
    * request costs about a microsecond. */
   pthread_mutex_t addr_mu;
   AddrTable peers, fwd;
+  /* Open connections (under addr_mu), oldest first, and the limits they keep. */
+  Conn *conns, *conns_tail;
+  unsigned n_conns, max_conns;
+  double head_ms, body_ms;
 };
 
 static atomic_int g_running;
@@ -483,8 +513,9 @@ static void access_log(ReqState *st) {
   char when[40];
   strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
   Buf line = BUF_INIT;
-  buf_addf(&line, "%s.%03ldZ %s \"%s ", when, st->wall.tv_nsec / 1000000L, st->client,
-           st->r.method ? st->r.method : "-");
+  buf_addf(&line, "%s.%03ldZ %s \"", when, st->wall.tv_nsec / 1000000L, st->client);
+  log_escape(&line, st->r.method ? st->r.method : "-"); /* a refused method may hold anything */
+  buf_addc(&line, ' ');
   log_escape(&line, st->target ? st->target : "");
   buf_adds(&line, "\" ");
   if (st->status)
@@ -509,6 +540,16 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
   st->srv = srv;
   st->conn = conn;
   st->target = xstrdup(uri ? uri : "");
+  st->raw_uri = uri;
+  /* We decode the query ourselves (first_call), strictly and at most
+   * SERVER_MAX_PARAMS parameters. libmicrohttpd would split it too, right
+   * after this callback, one record per parameter in the connection's memory:
+   * a thousand empty ones ("?&&&...") fill it, and then not even an error
+   * response fits (attack report, finding 15). So its copy of the query is
+   * emptied: it has found the '?' already and parses the C string after it;
+   * our copy (st->target) keeps everything. */
+  char *q = uri ? strchr(uri, '?') : NULL;
+  if (q) q[1] = '\0'; /* the byte after '?', the string's NUL at the latest */
   clock_gettime(CLOCK_MONOTONIC, &st->t0);
   clock_gettime(CLOCK_REALTIME, &st->wall);
   buf_init(&st->body);
@@ -603,6 +644,8 @@ static void expire_waiters(Server *srv, int all) {
   }
 }
 
+static void conn_state(ReqState *st, int state);
+
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_RequestTerminationCode toe) {
   Server *srv = cls;
@@ -611,6 +654,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   *con_cls = NULL;
   if (st->done) st->done(&st->r);
   if (st->heavy) heavy_release(srv);
+  conn_state(st, CONN_HEAD); /* kept alive: the next head's deadline starts now */
   if (st->fwd.fam) {
     pthread_mutex_lock(&srv->addr_mu);
     addr_add(&srv->fwd, &st->fwd, -1);
@@ -634,17 +678,43 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
  * is counted for a connection MHD drops on the way); the accept policy
  * refuses early when an address is at the limit, and a connection that a
  * burst still carried over it (pool threads accept in parallel) is marked
- * and closed at its first request, unanswered, as MHD's own limit does. */
-static char conn_counted, conn_over; /* their addresses mark a connection's socket context */
+ * and closed at its first request, unanswered, as MHD's own limit does.
+ *
+ * The total is ours too (max_conns; MHD's own limit sits above it, as slack
+ * for connections being cut): when it is reached, a new connection takes the
+ * place of the oldest one still waiting for its first request head, so slow
+ * heads from many addresses cannot lock complete requests out. A connection
+ * that has been answered and is kept alive keeps its place until its next
+ * head is overdue (head_ms after the response), as one busy with a request
+ * does; when all are such, a new connection is refused. */
+static void conn_cut(Server *srv, Conn *c) { /* caller holds addr_mu */
+  c->cut = 1;
+  shutdown(c->fd, SHUT_RDWR);
+}
+
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen) {
   Server *srv = cls;
   AddrKey k;
-  if (addr_key_sa(addr, &k) != 0) return MHD_YES;
-  if (addr_eq(&k, &srv->proxy)) return MHD_YES;
+  int have = addr_key_sa(addr, &k) == 0;
+  int ok = 1;
   pthread_mutex_lock(&srv->addr_mu);
-  unsigned n = addr_count(&srv->peers, &k);
+  if (have && !addr_eq(&k, &srv->proxy) && addr_count(&srv->peers, &k) >= SERVER_MAX_PER_IP) ok = 0;
+  if (ok) {
+    unsigned live = 0;
+    for (Conn *c = srv->conns; c; c = c->next) live += !c->cut;
+    if (live >= srv->max_conns) {
+      Conn *victim = NULL;
+      for (Conn *c = srv->conns; c && !victim; c = c->next)
+        if (!c->cut && c->state == CONN_HEAD && !c->served) victim = c;
+      if (victim) {
+        conn_cut(srv, victim);
+      } else {
+        ok = 0;
+      }
+    }
+  }
   pthread_mutex_unlock(&srv->addr_mu);
-  return n < SERVER_MAX_PER_IP ? MHD_YES : MHD_NO;
+  return ok ? MHD_YES : MHD_NO;
 }
 
 static void conn_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
@@ -652,22 +722,71 @@ static void conn_notify(void *cls, struct MHD_Connection *conn, void **socket_co
   Server *srv = cls;
   if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    AddrKey k;
-    if (addr_key_sa(ci ? ci->client_addr : NULL, &k) != 0) return;
+    const union MHD_ConnectionInfo *fi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    Conn *c = xcalloc(1, sizeof *c);
+    c->fd = fi ? fi->connect_fd : -1;
+    c->state = CONN_HEAD;
+    c->since = mono_ms();
+    int have = addr_key_sa(ci ? ci->client_addr : NULL, &c->peer) == 0;
     pthread_mutex_lock(&srv->addr_mu);
-    unsigned n = addr_add(&srv->peers, &k, +1);
-    if (n != UINT_MAX)
-      *socket_context = n > SERVER_MAX_PER_IP && !addr_eq(&k, &srv->proxy) ? &conn_over : &conn_counted;
+    if (have) {
+      unsigned n = addr_add(&srv->peers, &c->peer, +1);
+      c->counted = n != UINT_MAX;
+      c->over = c->counted && n > SERVER_MAX_PER_IP && !addr_eq(&c->peer, &srv->proxy);
+    }
+    c->prev = srv->conns_tail;
+    if (srv->conns_tail) srv->conns_tail->next = c;
+    else srv->conns = c;
+    srv->conns_tail = c;
+    srv->n_conns++;
     pthread_mutex_unlock(&srv->addr_mu);
-  } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && (*socket_context == &conn_counted || *socket_context == &conn_over)) {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    AddrKey k;
-    if (addr_key_sa(ci ? ci->client_addr : NULL, &k) != 0) return;
+    *socket_context = c;
+  } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+    Conn *c = *socket_context;
     pthread_mutex_lock(&srv->addr_mu);
-    addr_add(&srv->peers, &k, -1);
+    if (c->counted) addr_add(&srv->peers, &c->peer, -1);
+    if (c->prev) c->prev->next = c->next;
+    else srv->conns = c->next;
+    if (c->next) c->next->prev = c->prev;
+    else srv->conns_tail = c->prev;
+    srv->n_conns--;
     pthread_mutex_unlock(&srv->addr_mu);
+    free(c);
     *socket_context = NULL;
   }
+}
+
+/* The connection's Conn (NULL if MHD gave none). */
+static Conn *conn_of(struct MHD_Connection *conn) {
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return ci ? ci->socket_context : NULL;
+}
+
+/* Moves st's connection to state (a new deadline starts now). */
+static void conn_state(ReqState *st, int state) {
+  Conn *c = conn_of(st->conn);
+  if (!c) return;
+  pthread_mutex_lock(&st->srv->addr_mu);
+  if (c->state == CONN_BUSY && state == CONN_HEAD) c->served = 1;
+  c->state = state;
+  c->since = mono_ms();
+  pthread_mutex_unlock(&st->srv->addr_mu);
+}
+
+/* Cuts the connections whose request head or body is overdue (server_run's
+ * loop, a few times a second). */
+static void conns_expire(Server *srv) {
+  double now = mono_ms();
+  pthread_mutex_lock(&srv->addr_mu);
+  for (Conn *c = srv->conns; c; c = c->next) {
+    if (c->cut) continue;
+    if (c->state == CONN_HEAD && now - c->since > srv->head_ms) {
+      conn_cut(srv, c);
+    } else if (c->state == CONN_BODY && now - c->since > srv->body_ms) {
+      conn_cut(srv, c);
+    }
+  }
+  pthread_mutex_unlock(&srv->addr_mu);
 }
 
 /* libmicrohttpd's own messages (e.g. a request it refused itself, failed
@@ -810,7 +929,9 @@ static enum MHD_Result serve_static(ReqState *st, const char *rel) {
   if (strncmp(resolved, srv->static_root, srv->static_root_len) != 0 ||
       resolved[srv->static_root_len] != '/')
     goto not_found; /* a symlink out of the directory */
-  int fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  /* O_NONBLOCK: a FIFO or a device must not block a pool thread in open()
+   * (only regular files are served; for them the flag changes nothing). */
+  int fd = open(resolved, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) goto not_found;
   struct stat sb;
   if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -923,15 +1044,88 @@ static enum MHD_Result dispatch(ReqState *st) {
 
 /* ---- the first call: limits and decoding --------------------------------- */
 
+/* What the header block says about framing and form, gathered in one pass. */
 typedef struct {
-  size_t total;
-} HeaderSum;
+  size_t total;            /* "Name: value\r\n" of every header */
+  int bad_name, bad_value; /* a name that is not a token; a control character (CR, NUL...) in a value */
+  int folded;              /* obsolete line folding */
+  unsigned n_cl, n_te, n_host;
+  int cl_differ;           /* Content-Length headers with different values */
+  const char *cl, *te;
+} HeadScan;
 
-static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  size_t key_size, const char *value, size_t value_size) {
-  HeaderSum *s = cls;
-  s->total += key_size + 2 + value_size + 2; /* "Name: value\r\n" */
+static int is_tchar(unsigned char c) { /* RFC 9110 5.6.2 */
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+                                   const char *value, size_t value_size) {
+  HeadScan *s = cls;
+  s->total += key_size + 2 + value_size + 2;
+  if (key_size == 0 || strlen(key) != key_size) s->bad_name = 1;
+  for (size_t i = 0; i < key_size && !s->bad_name; i++)
+    if (!is_tchar((unsigned char)key[i])) s->bad_name = 1; /* "Content-Length :" has a space */
+  if (!value || strlen(value) != value_size) s->bad_value = 1; /* a NUL inside */
+  for (size_t i = 0; value && i < value_size && !s->bad_value; i++) {
+    unsigned char c = (unsigned char)value[i];
+    if ((c < 0x20 && c != '\t') || c == 0x7f) s->bad_value = 1; /* bare CR, folded lines */
+  }
+  /* Obsolete line folding ("Name: a\r\n b"): libmicrohttpd 0.9.7x appends the
+   * continuation to the header's NAME, which it copies elsewhere in its
+   * connection memory to make room. An unfolded header sits in MHD's read
+   * buffer as it came: name, the NUL MHD wrote over the colon, optional
+   * blanks, value. Any other layout is a folded line. */
+  const char *gap = key + key_size;
+  if (value < gap + 1 || value > gap + 1 + SERVER_MAX_HEADERS) s->folded = 1;
+  for (const char *p = gap; !s->folded && p < value; p++)
+    if (*p != '\0' && *p != ' ' && *p != '\t') s->folded = 1;
+  if (strcasecmp(key, "Content-Length") == 0) {
+    if (s->n_cl++ && value && s->cl && strcmp(value, s->cl) != 0) s->cl_differ = 1;
+    if (!s->cl) s->cl = value;
+  } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+    s->n_te++;
+    s->te = value;
+  } else if (strcasecmp(key, "Host") == 0) {
+    s->n_host++;
+  }
   return MHD_YES;
+}
+
+/* RFC 9112's rules for a request head that a proxy in front may read
+ * differently (smuggling) or that no client should send. 0 when the head is
+ * fine; else the status to answer (400 or 501) with *why. The answer goes out
+ * on the first access call, so MHD closes the connection after it and what
+ * follows is never read as another request. raw_uri: the target as MHD holds
+ * it (uri_logged); version: MHD's pointer to the HTTP version on the same
+ * request line. */
+static int head_check(const ReqState *st, const HeadScan *hs, const char *version, const char **why) {
+  const char *m = st->r.method;
+  for (size_t i = 0; m[i] || i == 0; i++)
+    if (!is_tchar((unsigned char)m[i])) return *why = "the method is not a token", 400;
+  size_t tlen = strlen(st->target);
+  for (size_t i = 0; i < tlen; i++) {
+    unsigned char c = (unsigned char)st->target[i];
+    if (c <= 0x20 || c == 0x7f) return *why = "the request target has a space or a control character", 400;
+  }
+  /* A NUL in the target: MHD hands the target on as a C string, cut at the
+   * NUL. The version follows the target on MHD's copy of the request line;
+   * anything but the separating spaces (or the NULs MHD wrote over them)
+   * between where our copy ends and the version is the rest of the target. */
+  if (st->raw_uri && version && version > st->raw_uri + tlen && version <= st->raw_uri + tlen + SERVER_MAX_URI) {
+    for (const char *p = st->raw_uri + tlen; p < version; p++)
+      if (*p != ' ' && *p != '\0') return *why = "the request target has a NUL byte", 400;
+  }
+  if (hs->bad_name) return *why = "a header name is not a token (a space before the colon?)", 400;
+  if (hs->folded) return *why = "obsolete line folding in a header", 400;
+  if (hs->bad_value) return *why = "a header has a control character (a bare CR, a NUL, or a folded line)", 400;
+  if (hs->cl_differ) return *why = "Content-Length is given twice with different values", 400;
+  if (hs->n_te && hs->n_cl) return *why = "Content-Length and Transfer-Encoding together", 400;
+  if (hs->n_te && (hs->n_te > 1 || strcasecmp(hs->te, "chunked") != 0))
+    return *why = "the only transfer coding understood is chunked", 501;
+  if (hs->n_host > 1 || (hs->n_host == 0 && version && strcmp(version, "HTTP/1.1") == 0))
+    return *why = "an HTTP/1.1 request needs exactly one Host header", 400;
+  return 0;
 }
 
 typedef struct {
@@ -979,7 +1173,7 @@ static int forwarded_for(ReqState *st, AddrKey *out) {
 
 /* Checks the limits and decodes the target; queues a refusal and returns 1 if
  * the request is refused (*ret is MHD's result), else 0. */
-static int first_call(ReqState *st, const char *method, enum MHD_Result *ret) {
+static int first_call(ReqState *st, const char *method, const char *version, enum MHD_Result *ret) {
   Request *r = &st->r;
   r->method = req_strdup(r, method);
   r->query = "";
@@ -1009,15 +1203,21 @@ static int first_call(ReqState *st, const char *method, enum MHD_Result *ret) {
                   req_printf(r, "the request target is %zu bytes; the limit is %u", tlen, SERVER_MAX_URI));
     return 1;
   }
-  HeaderSum hs = {0};
-  MHD_get_connection_values_n(st->conn, MHD_HEADER_KIND, sum_header, &hs);
+  HeadScan hs = {0};
+  MHD_get_connection_values_n(st->conn, MHD_HEADER_KIND, scan_header, &hs);
   if (hs.total > SERVER_MAX_HEADERS) {
     *ret = refuse(st, 431, "Request Header Fields Too Large",
                   req_printf(r, "the request headers are %zu bytes; the limit is %u", hs.total,
                              SERVER_MAX_HEADERS));
     return 1;
   }
-  const char *cl = MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "Content-Length");
+  const char *why;
+  int bad = head_check(st, &hs, version, &why);
+  if (bad) {
+    *ret = refuse(st, bad, bad == 501 ? "Not Implemented" : "Bad Request", why);
+    return 1;
+  }
+  const char *cl = hs.cl;
   if (cl) {
     errno = 0;
     char *end;
@@ -1050,6 +1250,12 @@ static int first_call(ReqState *st, const char *method, enum MHD_Result *ret) {
     r->query = req_strdup(r, q + 1);
     size_t cap = 1;
     for (const char *p = r->query; *p; p++) cap += *p == '&';
+    if (cap > 2 * SERVER_MAX_PARAMS) { /* empty parts are not parameters, but not free either */
+      *ret = refuse(st, 400, "Bad Request",
+                    req_printf(r, "malformed query: query string has %zu '&'-separated parts; the limit is %d",
+                               cap, 2 * SERVER_MAX_PARAMS));
+      return 1;
+    }
     if (cap > SERVER_MAX_PARAMS) cap = SERVER_MAX_PARAMS;
     ParamSink ps = {r, cap};
     r->params = req_alloc(r, cap * sizeof *r->params);
@@ -1070,10 +1276,12 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
   if (!st) return MHD_NO; /* cannot happen: uri_logged always runs first */
   if (st->phase == 0) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    if (ci && ci->socket_context == &conn_over) return MHD_NO; /* over the per-address limit: closed */
+    Conn *c = ci ? ci->socket_context : NULL;
+    if (c && c->over) return MHD_NO; /* over the per-address limit: closed */
     st->phase = 1;
+    conn_state(st, CONN_BODY);
     enum MHD_Result ret;
-    if (first_call(st, method, &ret)) return ret;
+    if (first_call(st, method, version, &ret)) return ret;
     return MHD_YES; /* reply on a later call: keeps keep-alive (STYLE.md) */
   }
   if (*upload_size) {
@@ -1092,10 +1300,28 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
     *upload_size = 0;
     return MHD_YES;
   }
+  conn_state(st, CONN_BUSY);
   return dispatch(st);
 }
 
 /* ---- listening, signals, run and stop ----------------------------------- */
+
+static ServerLimits g_limits; /* server_set_limits; 0 fields: the built-in defaults */
+
+void server_set_limits(const ServerLimits *l) { g_limits = *l; }
+
+ServerLimits server_limits(const ServerConfig *cfg) {
+  ServerLimits l = {
+      .idle_seconds = cfg->idle_seconds ? cfg->idle_seconds : g_limits.idle_seconds ? g_limits.idle_seconds : SERVER_IDLE_SECONDS,
+      .head_seconds = cfg->head_seconds ? cfg->head_seconds : g_limits.head_seconds ? g_limits.head_seconds : SERVER_HEAD_SECONDS,
+      .body_seconds = cfg->body_seconds ? cfg->body_seconds : g_limits.body_seconds ? g_limits.body_seconds : SERVER_BODY_SECONDS,
+      .max_connections = cfg->max_connections     ? cfg->max_connections
+                         : g_limits.max_connections ? g_limits.max_connections
+                                                    : SERVER_MAX_CONNECTIONS,
+  };
+  if (l.max_connections > SERVER_MAX_CONNECTIONS) l.max_connections = SERVER_MAX_CONNECTIONS;
+  return l;
+}
 
 /* Splits "host:port" or "[v6]:port" into host (brackets removed) and port. */
 static int parse_listen(const char *spec, char *host, size_t hcap, char *port, size_t pcap, Err *err) {
@@ -1249,13 +1475,18 @@ int server_run(const ServerConfig *cfg, Err *err) {
                    (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL) |
                    (family == AF_INET6 ? MHD_USE_IPv6 : 0);
   atomic_store(&g_gen, srv.gen);
-  unsigned idle = cfg->idle_seconds ? cfg->idle_seconds : SERVER_IDLE_SECONDS;
+  ServerLimits lim = server_limits(cfg);
+  srv.head_ms = lim.head_seconds * 1e3;
+  srv.body_ms = lim.body_seconds * 1e3;
+  srv.max_conns = lim.max_connections;
+  unsigned idle = lim.idle_seconds;
   struct MHD_OptionItem opts[] = {
       {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
       {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
       {MHD_OPTION_CONNECTION_TIMEOUT, idle, NULL},
       {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conn_notify, &srv},
-      {MHD_OPTION_CONNECTION_LIMIT, SERVER_MAX_CONNECTIONS, NULL},
+      /* ours is max_conns (accept_policy); MHD's leaves room for those being cut */
+      {MHD_OPTION_CONNECTION_LIMIT, lim.max_connections + CONN_SLACK, NULL},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY, NULL},
       {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logged, &srv},
       {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, &srv},
@@ -1272,6 +1503,7 @@ int server_run(const ServerConfig *cfg, Err *err) {
   unsigned port = info ? info->port : 0;
   if (cfg->on_listen) cfg->on_listen(cfg->app, host, port);
 
+  unsigned ticks = 0;
   for (;;) { /* until a stop; meanwhile end the waits for heavy slots that are over */
     struct timespec tick;
     clock_gettime(CLOCK_REALTIME, &tick);
@@ -1280,6 +1512,7 @@ int server_run(const ServerConfig *cfg, Err *err) {
     tick.tv_nsec %= 1000000000L;
     if (sem_timedwait(&stop_sem, &tick) == 0) break;
     expire_waiters(&srv, 0);
+    if (++ticks % 5 == 0) conns_expire(&srv); /* deadlines kept to about 100 ms */
   }
   /* Stop accepting, let what is in flight finish (bounded), then stop. */
   MHD_socket qfd = MHD_quiesce_daemon(d);

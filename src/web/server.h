@@ -16,15 +16,34 @@
  *     (by Content-Length at once; a chunked body when it ends, or
  *     the connection is cut if it goes on past 4 x SERVER_MAX_BODY)
  *   more than SERVER_MAX_PARAMS query parameters, bad escapes     -> 400
+ *     (or more than twice as many '&'-separated parts, empty ones included)
  *   more than SERVER_MAX_PER_IP connections from one address      -> refused
  *     (counted by us, not by libmicrohttpd, so that a trusted proxy is exempt)
  *   more than SERVER_MAX_PER_IP requests in flight for one address
  *     forwarded by the trusted proxy (X-Forwarded-For)            -> 429
- *   more than SERVER_MAX_CONNECTIONS in all                       -> refused
+ *   more than max_connections (SERVER_MAX_CONNECTIONS) in all     -> the oldest
+ *     connection still waiting for its first request head is closed to make
+ *     room; refused when every connection is busy or kept alive after an answer
  *   a connection idle for SERVER_IDLE_SECONDS                     -> closed
  *   a heavy route (ROUTE_HEAVY, req_heavy) when every heavy slot is
  *     taken for SERVER_HEAVY_WAIT_MS                              -> 503 + Retry-After
  * so a slow or hostile client cannot starve others.
+ *
+ * Deadlines (absolute: a byte now and then does not extend them), so that
+ * slow clients (slowloris) cannot hold connections:
+ *   the request head (request line and headers) complete within
+ *     head_seconds of the connection opening, or of the previous response
+ *     on a kept-alive connection                                  -> closed
+ *   the body complete within body_seconds of the head             -> closed
+ *
+ * Strict parsing (RFC 9112; each answered 400 and the connection closed, so
+ * nothing a proxy saw differently can be read as a second request):
+ *   a header name that is not a token (e.g. "Content-Length :"), a control
+ *   character (a bare CR) in a header value, obsolete line folding, differing
+ *   Content-Length headers, Content-Length with Transfer-Encoding, HTTP/1.1
+ *   without exactly one Host, control characters, spaces or a NUL in the
+ *   target;
+ *   a transfer coding other than "chunked"                        -> 501
  *
  * Client address: the TCP peer; when the peer is the configured trusted
  * proxy and the request carries X-Forwarded-For, the rightmost address in it
@@ -46,7 +65,7 @@
  *   ISO-time client-ip "METHOD /path?query" status bytes duration-ms request-id
  * (status "-" when the client went away before an answer; a streamed body cut
  * short by a failure is logged with its status followed by "!"). Errors the server
- * produces itself (400, 404, 405, 413, 414, 431) are RFC 9457 problem JSON.
+ * produces itself (400, 404, 405, 413, 414, 431, 501) are RFC 9457 problem JSON.
  * SIGINT/SIGTERM stop accepting, let in-flight requests finish (at most 10 s),
  * and return from server_run; a second signal kills the process. */
 #ifndef SERVER_H
@@ -64,6 +83,8 @@
 #define SERVER_MAX_PER_IP 32
 #define SERVER_MAX_CONNECTIONS 1024
 #define SERVER_IDLE_SECONDS 15
+#define SERVER_HEAD_SECONDS 10 /* a complete request head, from connecting or the previous response */
+#define SERVER_BODY_SECONDS 30 /* a complete body, from the end of the head */
 #define SERVER_MAX_PARAMS 64
 #define SERVER_HEAVY_WAIT_MS 200 /* how long a heavy request waits for a slot */
 #define SERVER_RETRY_AFTER "2"   /* seconds, on a 503 for a busy or unavailable service */
@@ -185,7 +206,19 @@ typedef struct {
   FILE *error_log;           /* internal errors with request ids; NULL: stderr */
   unsigned heavy_slots;      /* heavy requests at once; 0: one per core minus one (at least 1) */
   const char *trusted_proxy; /* an IPv4/IPv6 address whose X-Forwarded-For is believed; NULL: none */
+  unsigned head_seconds;     /* 0: SERVER_HEAD_SECONDS (see "Deadlines" above) */
+  unsigned body_seconds;     /* 0: SERVER_BODY_SECONDS */
+  unsigned max_connections;  /* 0: SERVER_MAX_CONNECTIONS, which is also the most allowed */
 } ServerConfig;
+
+/* Connection limits and deadlines. A ServerConfig field left 0 takes the
+ * process default set here (by `serve`'s options), else the built-in one. */
+typedef struct {
+  unsigned idle_seconds, head_seconds, body_seconds, max_connections;
+} ServerLimits;
+void server_set_limits(const ServerLimits *l);
+/* The limits a server with cfg runs with (defaults filled in). */
+ServerLimits server_limits(const ServerConfig *cfg);
 
 /* Runs until SIGINT/SIGTERM (or server_stop). 0 on a clean stop; <0 with err
  * when trusted_proxy is not an address (ERR_USAGE) or the address cannot be

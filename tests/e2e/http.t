@@ -189,6 +189,49 @@ kill $slow 2>/dev/null; wait $slow 2>/dev/null
 
 like "$(tail -1 "$T/serve.log")" "127.0.0.1 \"GET /api/v1/notices\\?q=software\" 200" "access log line per request"
 
+# ---- parsing a proxy could read differently (attack report, findings 7, 15, 21) -------
+# raw BYTES: sends them (Python bytes syntax) on one connection with a second
+# request behind, where a proxy might have seen a body; prints the statuses
+# that came back and whether the server closed the connection.
+raw() {
+  python3 - "$PORT" "$1" <<'PY'
+import ast, re, socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.5)
+s.sendall(ast.literal_eval("b'" + sys.argv[2] + "'") + b"GET /api/v1/notices/SMUGGLED HTTP/1.1\r\nHost: x\r\n\r\n")
+out, end, closed = b"", time.time() + 2, "open"
+while time.time() < end:
+    try:
+        b = s.recv(65536)
+    except socket.timeout:
+        continue
+    if not b:
+        closed = "closed"
+        break
+    out += b
+print(",".join(x.decode() for x in re.findall(rb"HTTP/1\.1 (\d{3}) ", out)), closed)
+PY
+}
+is "$(raw 'GET /api/v1/notices/first HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 50\r\n\r\n')" "400 closed" \
+  "differing Content-Length headers: 400, closed, the 'body' never read as a request"
+is "$(raw 'GET /api/v1/notices/first HTTP/1.1\r\nHost: x\r\nContent-Length : 50\r\n\r\n')" "400 closed" \
+  "'Content-Length :' (space before the colon): 400, closed"
+is "$(raw 'POST /api/v1/notices HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n')" "400 closed" \
+  "Content-Length with Transfer-Encoding: 400, closed"
+is "$(raw 'POST /api/v1/notices HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n')" "501 closed" \
+  "an unknown transfer coding: 501 at once, closed"
+is "$(raw 'GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n')" "400 closed" "a bare CR in a header: 400, closed"
+is "$(raw 'GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n')" "400 closed" "obsolete line folding: 400, closed"
+is "$(raw 'GET / HTTP/1.1\r\n\r\n')" "400 closed" "HTTP/1.1 without Host: 400"
+is "$(raw 'GET /notices?q=a\x00b HTTP/1.1\r\nHost: x\r\n\r\n')" "400 closed" "a NUL in the target: 400"
+is "$(raw 'GET /no\x01tices HTTP/1.1\r\nHost: x\r\n\r\n')" "400 closed" "a control character in the target: 400"
+is "$(raw 'GET /not ices HTTP/1.1\r\nHost: x\r\n\r\n')" "400 closed" "a space in the target: 400"
+is "$(raw 'GET /api/v1/notices/first HTTP/1.1\r\nHost: x\r\n\r\n' | cut -d' ' -f1)" "404,404" \
+  "a well-formed pipelined pair is still answered twice"
+amps=$(head -c 1000 /dev/zero | tr '\0' '&')
+is "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$B/api/v1/notices?$amps")" 400 "1,000 empty query parameters: 400 (not silence)"
+amps=$(head -c 4000 /dev/zero | tr '\0' '&')
+is "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$B/api/v1/notices?$amps")" 400 "4,000 empty query parameters: 400"
+
 # ---- the search index and the store's own search engine agree ----------------------
 like "$(cat "$T/serve.log")" "search index: built: [0-9]+ notices" "the server built its search index at start"
 "$PH" serve --db "$db" --listen 127.0.0.1:0 --now $NOW --search store >"$T/serve2.out" 2>"$T/serve2.log" &

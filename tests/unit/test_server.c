@@ -9,6 +9,7 @@
  * X-Forwarded-For and the per-address limits, which it is exempt from. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -652,6 +653,142 @@ static void test_limits(unsigned port) {
   resp_release(&r);
 }
 
+/* ---- strict parsing (attack report, findings 7 and 21) ---------------------- */
+
+/* Sends len bytes of raw on a fresh connection and reads until the server
+ * closes it or 1.5 s pass. Returns the number of responses; *first is the
+ * first one's status (0: none), *closed whether the server closed. */
+static int exchange(unsigned port, const char *raw, size_t len, int *first, int *closed) {
+  int fd = conn_open(port);
+  *first = 0;
+  *closed = 0;
+  if (fd < 0) return -1;
+  struct timeval tv = {0, 300 * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  send_all(fd, raw, len);
+  Buf in = BUF_INIT;
+  double until = now_ms() + 1500;
+  char b[4096];
+  while (now_ms() < until) {
+    ssize_t got = recv(fd, b, sizeof b, 0);
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+      *closed = 1;
+      break;
+    }
+    if (got > 0) buf_add(&in, b, (size_t)got);
+  }
+  close(fd);
+  buf_addc(&in, 0);
+  int n = 0;
+  for (const char *p = in.data; (p = strstr(p, "HTTP/1.1 ")) != NULL; p += 9) { /* a status line */
+    int st = num_digits(p + 9, 3);
+    if (st >= 100 && p[12] == ' ' && n++ == 0) *first = st;
+  }
+  buf_release(&in);
+  return n;
+}
+
+#define SMUGGLED "GET /?smuggled=1 HTTP/1.1\r\nHost: t\r\n\r\n"
+
+/* Thousands of empty query parameters once filled libmicrohttpd's connection
+ * memory, and then no answer fitted (attack report, finding 15). */
+static void test_empty_params(unsigned port) {
+  static const struct {
+    const char *piece;
+    size_t n;
+  } cases[] = {{"&", 1000}, {"&", 4000}, {"=&", 2000}, {";&", 3000}};
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    Buf b = BUF_INIT;
+    buf_adds(&b, "GET /params?");
+    for (size_t k = 0; k < cases[i].n; k++) buf_adds(&b, cases[i].piece);
+    buf_adds(&b, " HTTP/1.1\r\nHost: t\r\n\r\n");
+    int first, closed;
+    int n = exchange(port, b.data, b.len, &first, &closed);
+    ok(n == 1 && first == 400, "'%s' x %zu in the query: answered 400 (%d responses, first %d)", cases[i].piece,
+       cases[i].n, n, first);
+    buf_release(&b);
+  }
+  Resp r = {0};
+  get(port, "/params?a=1&&a=2&", &r);
+  ok(r.status == 200 && strstr(buf_cstr(&r.body), "first-a=1"), "a few empty parameters among others: 200");
+  resp_release(&r);
+}
+
+static void test_strict(unsigned port) {
+  static const struct {
+    const char *name, *head; /* a request head; SMUGGLED follows where a proxy might see a body */
+    int status;
+  } cases[] = {
+      {"differing Content-Length headers (0, then 39)",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\nContent-Length: 39\r\n\r\n", 400},
+      {"differing Content-Length headers (39, then 0)",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 39\r\nContent-Length: 0\r\n\r\n", 400},
+      {"'Content-Length :' (a space before the colon)",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length : 39\r\n\r\n", 400},
+      {"Content-Length with Transfer-Encoding",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 44\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+      {"a bare CR inside a header", "GET / HTTP/1.1\r\nHost: t\r\nX-A: a\rb\r\n\r\n", 400},
+      {"obsolete line folding", "GET / HTTP/1.1\r\nHost: t\r\nX-A: a\r\n b\r\n\r\n", 400},
+      {"a folded Transfer-Encoding", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding:\r\n chunked\r\nContent-Length: 39\r\n\r\n", 400},
+      {"Transfer-Encoding: xchunked", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: xchunked\r\n\r\n", 501},
+      {"Transfer-Encoding: gzip", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
+      {"Transfer-Encoding: chunked, identity",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, identity\r\n\r\n", 501},
+      {"HTTP/1.1 without Host", "GET / HTTP/1.1\r\n\r\n", 400},
+      {"two Host headers", "GET / HTTP/1.1\r\nHost: t\r\nHost: u\r\n\r\n", 400},
+      {"a control character in the target", "GET /\x01 HTTP/1.1\r\nHost: t\r\n\r\n", 400},
+      {"a space in the target", "GET /a b HTTP/1.1\r\nHost: t\r\n\r\n", 400},
+      {"a tab in the target", "GET /a\tb HTTP/1.1\r\nHost: t\r\n\r\n", 400},
+      {"a control character in the method", "G\x01T / HTTP/1.1\r\nHost: t\r\n\r\n", 400},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    Buf b = BUF_INIT;
+    buf_adds(&b, cases[i].head);
+    buf_adds(&b, SMUGGLED);
+    int first, closed;
+    int n = exchange(port, b.data, b.len, &first, &closed);
+    ok(n == 1 && first == cases[i].status && closed, "%s: %d and the connection closed (%d responses, first %d, %s)",
+       cases[i].name, cases[i].status, n, first, closed ? "closed" : "kept open");
+    buf_release(&b);
+  }
+  /* a NUL inside the target: MHD would pass on only what comes before it */
+  static const char nul[] = "GET /params?a=1\0b HTTP/1.1\r\nHost: t\r\n\r\n";
+  int first, closed;
+  int n = exchange(port, nul, sizeof nul - 1, &first, &closed);
+  ok(n == 1 && first == 400 && closed, "a NUL in the target: 400 (%d responses, first %d)", n, first);
+  /* what stays allowed: identical Content-Length twice, chunked, HTTP/1.0 without Host */
+  static const char same_cl[] = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nhi" SMUGGLED;
+  n = exchange(port, same_cl, sizeof same_cl - 1, &first, &closed);
+  ok(n == 2 && first == 200, "the same Content-Length twice: answered, and the next request too (%d, %d)", n, first);
+  static const char chunked[] = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n" SMUGGLED;
+  n = exchange(port, chunked, sizeof chunked - 1, &first, &closed);
+  ok(n == 2 && first == 200, "chunked: answered, and the next request too (%d, %d)", n, first);
+  static const char v10[] = "GET / HTTP/1.0\r\n\r\n";
+  n = exchange(port, v10, sizeof v10 - 1, &first, &closed);
+  ok(n == 1 && first == 200, "HTTP/1.0 without Host: 200 (%d)", first);
+}
+
+/* The body must be complete within body_seconds (1 here) of the head,
+ * however steadily it trickles in. */
+static void test_body_deadline(unsigned port) {
+  int fd = conn_open(port);
+  send_str(fd, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n");
+  double t0 = now_ms();
+  int cut = 0;
+  char c;
+  for (int i = 0; i < 40 && !cut; i++) { /* a byte each 100 ms: 4 s, never idle */
+    if (send(fd, "x", 1, MSG_NOSIGNAL) != 1) cut = 1;
+    struct timeval tv = {0, 100 * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t got = recv(fd, &c, 1, 0);
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) cut = 1;
+  }
+  double took = now_ms() - t0;
+  ok(cut, "a body trickling in one byte per 100 ms is cut");
+  ok(took > 800 && took < 2500, "at the body deadline of 1 s (%.0f ms)", took);
+  close(fd);
+}
+
 static void test_slow_and_idle(unsigned port) {
   Slow slow[3];
   for (int i = 0; i < 3; i++) {
@@ -690,6 +827,39 @@ static void test_slow_and_idle(unsigned port) {
   took = now_ms() - t0;
   ok(got == 0 && took > 700 && took < 3500, "idle keep-alive connection closed after the timeout (%.0f ms)", took);
   close(fd);
+  resp_release(&r);
+}
+
+/* A FIFO among the static files (attack report, finding 22): opening it
+ * would block a pool thread until someone writes to it. Two requests (one per
+ * pool thread), then a normal one. */
+static void test_static_fifo(unsigned port) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/static/fifo.css", root);
+  if (mkfifo(path, 0600) != 0) {
+    ok(0, "mkfifo %s: %s", path, strerror(errno));
+    return;
+  }
+  Resp r = {0};
+  int fds[2];
+  for (int i = 0; i < 2; i++) {
+    fds[i] = conn_open(port);
+    struct timeval tv = {1, 0};
+    setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    send_str(fds[i], "GET /static/fifo.css HTTP/1.1\r\nHost: t\r\n\r\n");
+  }
+  for (int i = 0; i < 2; i++) {
+    int rc = read_resp(fds[i], &r, 0);
+    ok(rc == 0 && r.status == 404, "a FIFO in the static directory: 404 at once (request %d: %d)", i + 1,
+       rc == 0 ? r.status : -1);
+    close(fds[i]);
+  }
+  int rc = get(port, "/", &r);
+  ok(rc == 0 && r.status == 200, "and the pool threads are free for others");
+  /* Should a thread be stuck in open(), a writer lets it go. */
+  int w = open(path, O_WRONLY | O_NONBLOCK);
+  if (w >= 0) close(w);
+  unlink(path);
   resp_release(&r);
 }
 
@@ -740,6 +910,7 @@ static void test_static(unsigned port) {
   http(port, "GET /etag HTTP/1.1\r\nHost: t\r\nIf-None-Match: \"v1\"\r\n\r\n", &r);
   is_int(r.status, 304, "handler ETag + If-None-Match: 304");
   resp_release(&r);
+  test_static_fifo(port);
 }
 
 static void test_stop_in_flight(Running *run) {
@@ -766,7 +937,7 @@ static void test_access_log(FILE *log) {
   regex_t form;
   if (regcomp(&form,
               "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z [0-9a-f.:]+ "
-              "\"([A-Z]{1,15}|-) [^\"]{1,2999}\" ([0-9]{3}!?|-) [0-9]+ [0-9]+(\\.[0-9]+)? [0-9a-f]{16}\n$",
+              "\"([A-Z]{1,15}|-|[!#-~]{1,64}) [^\"]{1,2999}\" ([0-9]{3}!?|-) [0-9]+ [0-9]+(\\.[0-9]+)? [0-9a-f]{16}\n$",
               REG_EXTENDED | REG_NOSUB))
     abort();
   while (fgets(line, sizeof line, log)) {
@@ -1115,6 +1286,8 @@ int main(void) {
       .thread_init = t_init,
       .thread_done = t_done,
       .idle_seconds = 1,
+      .head_seconds = 5,
+      .body_seconds = 1,
       .error_log = errlog,
       .heavy_slots = 1,
       .trusted_proxy = "127.0.0.2",
@@ -1136,6 +1309,9 @@ int main(void) {
   test_proxy(run.port);
   test_static(run.port);
   test_slow_and_idle(run.port);
+  test_strict(run.port);
+  test_empty_params(run.port);
+  test_body_deadline(run.port);
   test_stop_in_flight(&run);
   ok(atomic_load(&n_init) >= 1 && atomic_load(&n_init) <= 2, "thread_init ran once per pool thread used (%d)",
      atomic_load(&n_init));
