@@ -967,8 +967,41 @@ out:
   return out;
 }
 
+struct MergeCompiler {
+  cJSON *out;
+  Cache *cache;
+};
+
+MergeCompiler *merge_compiler_new(void) {
+  MergeCompiler *m = xcalloc(1, sizeof *m);
+  m->cache = xcalloc(1, sizeof *m->cache);
+  if (!(m->out = cJSON_CreateObject())) abort();
+  return m;
+}
+
+static int merge_checked(Ctx *c, cJSON *compiled, const cJSON *release, Err *err);
+
+int merge_compiler_add(MergeCompiler *m, const cJSON *release, Err *err) {
+  Ctx c = {err, 0, m->cache, NULL, NULL, NULL};
+  return merge_checked(&c, m->out, release, err);
+}
+
+const cJSON *merge_compiler_tree(const MergeCompiler *m) { return m->out; }
+
+void merge_compiler_free(MergeCompiler *m) {
+  if (!m) return;
+  cJSON_Delete(m->out);
+  cache_free(m->cache);
+  free(m);
+}
+
 int merge_into(cJSON *compiled, const cJSON *release, Err *err) {
   Ctx c = {err, 0, NULL, NULL, NULL, NULL};
+  return merge_checked(&c, compiled, release, err);
+}
+
+/* merge_into's checks, then the merge with c's tables (if any). */
+static int merge_checked(Ctx *c, cJSON *compiled, const cJSON *release, Err *err) {
   RelInfo ri;
   const cJSON *o, *d;
   int rc;
@@ -984,7 +1017,7 @@ int merge_into(cJSON *compiled, const cJSON *release, Err *err) {
                    "merge: release of %.100s dated %.60s is older than its compiled release (%.60s): "
                    "compile again from all releases",
                    ri.ocid, ri.date, d->valuestring);
-  return c_apply(&c, compiled, release, ri.ocid, ri.date);
+  return c_apply(c, compiled, release, ri.ocid, ri.date);
 }
 
 /* ---- Versioned release ----
