@@ -1086,9 +1086,58 @@ static int cmp_dated(const void *a, const void *b) {
  * (merge never matches it): its details are put back together from the
  * per-field versions (collapse). */
 typedef struct {
-  const char *id; /* in compiled (valid while compiled lives) */
+  char *id; /* a copy: the compiled release may drop the party */
   cJSON *hist, *last;
 } PartyHist;
+
+/* Party id -> a pointer-sized value (a node, or an index + 1), open
+ * addressing; keys borrowed. */
+typedef struct {
+  const char **key;
+  uintptr_t *val;
+  size_t cap, n;
+} IdMap;
+
+static size_t idmap_slot(const IdMap *m, const char *k) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *k; k++) h = (h ^ (unsigned char)*k) * 1099511628211ull;
+  return (size_t)h & (m->cap - 1);
+}
+
+static uintptr_t idmap_get(const IdMap *m, const char *k) {
+  if (!m->n) return 0;
+  for (size_t j = idmap_slot(m, k); m->key[j]; j = (j + 1) & (m->cap - 1))
+    if (!strcmp(m->key[j], k)) return m->val[j];
+  return 0;
+}
+
+static void idmap_put(IdMap *m, const char *k, uintptr_t v) {
+  if (2 * (m->n + 1) > m->cap) {
+    IdMap g = {NULL, NULL, m->cap ? 2 * m->cap : 64, 0};
+    g.key = xcalloc(g.cap, sizeof *g.key);
+    g.val = xcalloc(g.cap, sizeof *g.val);
+    for (size_t i = 0; i < m->cap; i++)
+      if (m->key[i]) idmap_put(&g, m->key[i], m->val[i]);
+    free(m->key);
+    free(m->val);
+    *m = g;
+  }
+  size_t j = idmap_slot(m, k);
+  for (; m->key[j]; j = (j + 1) & (m->cap - 1))
+    if (!strcmp(m->key[j], k)) {
+      m->val[j] = v;
+      return;
+    }
+  m->key[j] = k;
+  m->val[j] = v;
+  m->n++;
+}
+
+static void idmap_reset(IdMap *m) {
+  free(m->key);
+  free(m->val);
+  memset(m, 0, sizeof *m);
+}
 
 static int same_value(const cJSON *a, const cJSON *b) { return a && b ? cJSON_Compare(a, b, 1) : a == b; }
 
@@ -1136,42 +1185,80 @@ static cJSON *collapse(const cJSON *x, const cJSON **ver, int depth) {
   return out;
 }
 
+/* Records party cp's details in its history when they changed with release rel. */
+static void party_check(PartyHist **h, size_t *nh, IdMap *hists, const cJSON *cp, const cJSON *rel) {
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(cp, "id");
+  if (!cJSON_IsString(id)) return;
+  const cJSON *cur = cJSON_GetObjectItemCaseSensitive(cp, "details");
+  size_t i = idmap_get(hists, id->valuestring);
+  if (i-- == 0) {
+    i = (*nh)++;
+    *h = xrealloc(*h, *nh * sizeof **h);
+    (*h)[i] = (PartyHist){xstrdup(id->valuestring), cJSON_CreateArray(), NULL};
+    if (!(*h)[i].hist) abort();
+    idmap_put(hists, (*h)[i].id, i + 1);
+  }
+  PartyHist *p = &(*h)[i];
+  if (same_value(cur, p->last)) return;
+  cJSON *ver = cJSON_CreateObject();
+  const cJSON *rid = cJSON_GetObjectItemCaseSensitive(rel, "id");
+  const cJSON *rdate = cJSON_GetObjectItemCaseSensitive(rel, "date");
+  const cJSON *rtag = cJSON_GetObjectItemCaseSensitive(rel, "tag");
+  if (!ver) abort();
+  cJSON_AddItemToObject(ver, "releaseID", rid ? cJSON_Duplicate(rid, 1) : cJSON_CreateNull());
+  cJSON_AddItemToObject(ver, "releaseDate", rdate ? cJSON_Duplicate(rdate, 1) : cJSON_CreateNull());
+  cJSON_AddItemToObject(ver, "releaseTag", rtag ? cJSON_Duplicate(rtag, 1) : cJSON_CreateNull());
+  cJSON_AddItemToObject(ver, "value", cur ? cJSON_Duplicate(cur, 1) : cJSON_CreateNull());
+  cJSON_AddItemToArray(p->hist, ver);
+  cJSON_Delete(p->last);
+  p->last = cur ? cJSON_Duplicate(cur, 1) : NULL;
+}
+
+/* Linear in the releases: the compiled release grows one release at a time
+ * (merge_compiler_add keeps its tables), and after each release only the
+ * parties it names can have new details -- unless its `parties` is not an
+ * array of objects with string ids (null, another shape, a numeric id), when
+ * every party is looked at (the array was replaced, or its ids read another
+ * way). Parties are found by id in maps: the compiled parties (new ones are
+ * appended after the last seen) and the histories. */
 static int fix_versioned_details(cJSON *versioned, const cJSON *const *sorted, size_t n, Err *err) {
   cJSON *vparties = cJSON_GetObjectItemCaseSensitive(versioned, "parties"), *vp;
   int need = 0, rc = 0;
   cJSON_ArrayForEach(vp, vparties) need |= cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(vp, "details"));
   if (!need) return 0;
-  cJSON *compiled = cJSON_CreateObject();
+  MergeCompiler *mc = merge_compiler_new();
   PartyHist *h = NULL;
   size_t nh = 0;
-  if (!compiled) abort();
+  IdMap hists = {0}, nodes = {0};
+  const cJSON *last_seen = NULL, *first = NULL; /* the last compiled party in nodes; the first */
   for (size_t k = 0; k < n && !rc; k++) {
-    if ((rc = merge_into(compiled, sorted[k], err))) break;
-    const cJSON *cp;
-    cJSON_ArrayForEach(cp, cJSON_GetObjectItemCaseSensitive(compiled, "parties")) {
+    if ((rc = merge_compiler_add(mc, sorted[k], err))) break;
+    const cJSON *cparties = cJSON_GetObjectItemCaseSensitive(merge_compiler_tree(mc), "parties");
+    const cJSON *rparties = cJSON_GetObjectItemCaseSensitive(sorted[k], "parties"), *rp, *cp;
+    int all = rparties && !cJSON_IsArray(rparties);
+    for (rp = cJSON_IsArray(rparties) ? rparties->child : NULL; rp; rp = rp->next) {
+      const cJSON *id = cJSON_IsObject(rp) ? cJSON_GetObjectItemCaseSensitive(rp, "id") : NULL;
+      if (!cJSON_IsObject(rp) || (id && !cJSON_IsString(id) && !cJSON_IsNull(id))) all = 1;
+    }
+    /* the compiled parties replaced (new nodes from the first) or gone: map them afresh */
+    if (all || !cJSON_IsArray(cparties) || cparties->child != first) {
+      idmap_reset(&nodes);
+      last_seen = NULL;
+    }
+    first = cJSON_IsArray(cparties) ? cparties->child : NULL;
+    for (cp = last_seen ? last_seen->next : cJSON_IsArray(cparties) ? cparties->child : NULL; cp; cp = cp->next) {
       const cJSON *id = cJSON_GetObjectItemCaseSensitive(cp, "id");
-      if (!cJSON_IsString(id)) continue;
-      const cJSON *cur = cJSON_GetObjectItemCaseSensitive(cp, "details");
-      size_t i = 0;
-      while (i < nh && strcmp(h[i].id, id->valuestring)) i++;
-      if (i == nh) {
-        h = xrealloc(h, ++nh * sizeof *h);
-        h[i] = (PartyHist){id->valuestring, cJSON_CreateArray(), NULL};
-        if (!h[i].hist) abort();
-      }
-      if (same_value(cur, h[i].last)) continue;
-      cJSON *ver = cJSON_CreateObject();
-      const cJSON *rid = cJSON_GetObjectItemCaseSensitive(sorted[k], "id");
-      const cJSON *rdate = cJSON_GetObjectItemCaseSensitive(sorted[k], "date");
-      const cJSON *rtag = cJSON_GetObjectItemCaseSensitive(sorted[k], "tag");
-      if (!ver) abort();
-      cJSON_AddItemToObject(ver, "releaseID", rid ? cJSON_Duplicate(rid, 1) : cJSON_CreateNull());
-      cJSON_AddItemToObject(ver, "releaseDate", rdate ? cJSON_Duplicate(rdate, 1) : cJSON_CreateNull());
-      cJSON_AddItemToObject(ver, "releaseTag", rtag ? cJSON_Duplicate(rtag, 1) : cJSON_CreateNull());
-      cJSON_AddItemToObject(ver, "value", cur ? cJSON_Duplicate(cur, 1) : cJSON_CreateNull());
-      cJSON_AddItemToArray(h[i].hist, ver);
-      cJSON_Delete(h[i].last);
-      h[i].last = cur ? cJSON_Duplicate(cur, 1) : NULL;
+      if (cJSON_IsString(id) && !idmap_get(&nodes, id->valuestring)) idmap_put(&nodes, id->valuestring, (uintptr_t)cp);
+      last_seen = cp;
+    }
+    if (all) {
+      cJSON_ArrayForEach(cp, cparties) party_check(&h, &nh, &hists, cp, sorted[k]);
+      continue;
+    }
+    cJSON_ArrayForEach(rp, rparties) {
+      const cJSON *id = cJSON_GetObjectItemCaseSensitive(rp, "id");
+      if (cJSON_IsString(id) && (cp = (const cJSON *)idmap_get(&nodes, id->valuestring)))
+        party_check(&h, &nh, &hists, cp, sorted[k]);
     }
   }
   if (!rc) {
@@ -1197,20 +1284,22 @@ static int fix_versioned_details(cJSON *versioned, const cJSON *const *sorted, s
         continue;
       }
       if (!cJSON_IsString(id)) continue;
-      for (size_t i = 0; i < nh; i++)
-        if (strcmp(h[i].id, id->valuestring) == 0 && h[i].hist->child) {
-          cJSON_ReplaceItemInObjectCaseSensitive(vp, "details", h[i].hist);
-          h[i].hist = NULL;
-          break;
-        }
+      size_t i = idmap_get(&hists, id->valuestring);
+      if (i-- && h[i].hist && h[i].hist->child) {
+        cJSON_ReplaceItemInObjectCaseSensitive(vp, "details", h[i].hist);
+        h[i].hist = NULL;
+      }
     }
   }
   for (size_t i = 0; i < nh; i++) {
     cJSON_Delete(h[i].hist);
     cJSON_Delete(h[i].last);
+    free(h[i].id);
   }
   free(h);
-  cJSON_Delete(compiled);
+  idmap_reset(&hists);
+  idmap_reset(&nodes);
+  merge_compiler_free(mc);
   return rc;
 }
 

@@ -137,9 +137,12 @@ static int rules_step(Rules r, const char *key, Rules *sub) {
 
 /* ---- Errors ---- */
 
+typedef struct Cache Cache;
+
 typedef struct {
   Err *err;
   int rc; /* the first error, also when err is NULL */
+  Cache *cache; /* item tables kept across the releases of one compile, or NULL */
   /* merge_versioned: the release being merged */
   const cJSON *rel_id, *rel_tag;
   const char *rel_date;
@@ -280,9 +283,12 @@ static cJSON *dup_value(Ctx *c, const cJSON *v, int depth) {
   return nu;
 }
 
+static void cache_forget(Ctx *c, const cJSON *x, int depth);
+
 /* x takes nu's value, keeping its own name and place (so pointers to x held
  * by lookups stay valid); nu, now holding x's old value, is freed. */
-static void take_value(cJSON *x, cJSON *nu) {
+static void take_value(Ctx *c, cJSON *x, cJSON *nu) {
+  cache_forget(c, x, 0);
   const int name_bits = cJSON_StringIsConst;
   int tx = x->type, tn = nu->type;
   x->type = (tn & ~name_bits) | (tx & name_bits);
@@ -478,6 +484,8 @@ static const char *id_key(const cJSON *item, char buf[32], const cJSON **idnode)
 }
 
 /* Puts an output array's keyed items in t. */
+static int all_objects(const cJSON *arr);
+
 static void tab_items(Table *t, cJSON *arr) {
   char kb[32];
   const cJSON *idn;
@@ -485,6 +493,114 @@ static void tab_items(Table *t, cJSON *arr) {
     const char *k = cJSON_IsObject(x) ? id_key(x, kb, &idn) : NULL;
     if (k) tab_push(t, x, cJSON_IsNumber(idn) ? NULL : k, k);
   }
+}
+
+/* ---- Item tables kept for a whole compile ----
+ * Merging many releases, each adding an item to a long array (a framework's
+ * call-offs: one award per release), must not index the array afresh for
+ * every release: that is quadratic (10,000 releases took 7.8 s). So
+ * merge_compile and merge_versioned keep the table of every output array
+ * they have merged into, keyed by the array's node, for the whole compile.
+ * A table stays right because only c_/v_merge_items change a kept array
+ * (they append objects and add them to its table), and every other change to
+ * the output that could free or refill an array -- a null removing a field
+ * (fields_del), a new value taking an old node's place (take_value) -- first
+ * forgets the tables of every array under the node (cache_forget), so no
+ * table outlives its array or names an address reused by a new one. A kept
+ * array holds only objects (so the all_objects check is skipped for it). */
+
+struct Cache {
+  struct CacheEnt {
+    const cJSON *node; /* NULL: empty; CACHE_GONE: removed */
+    Table *t;
+  } *v;
+  size_t cap, used, live; /* used: live + removed slots */
+};
+
+static const cJSON cache_gone_node;
+#define CACHE_GONE (&cache_gone_node)
+
+static size_t cache_slot(const Cache *k, const cJSON *node) {
+  uint64_t h = (uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15ull;
+  return (size_t)(h >> 32) & (k->cap - 1);
+}
+
+static struct CacheEnt *cache_find(Cache *k, const cJSON *node) {
+  if (!k || !k->live) return NULL;
+  for (size_t j = cache_slot(k, node);; j = (j + 1) & (k->cap - 1)) {
+    if (!k->v[j].node) return NULL;
+    if (k->v[j].node == node) return &k->v[j];
+  }
+}
+
+static void cache_put(Cache *k, const cJSON *node, Table *t) {
+  if (2 * (k->used + 1) > k->cap) { /* grow (or clean up removed slots) */
+    struct CacheEnt *old = k->v;
+    size_t ocap = k->cap;
+    k->cap = 64;
+    while (k->cap < 4 * (k->live + 1)) k->cap *= 2;
+    k->v = xcalloc(k->cap, sizeof *k->v);
+    k->used = 0;
+    for (size_t i = 0; i < ocap; i++)
+      if (old[i].node && old[i].node != CACHE_GONE) {
+        size_t j = cache_slot(k, old[i].node);
+        while (k->v[j].node) j = (j + 1) & (k->cap - 1);
+        k->v[j] = old[i];
+        k->used++;
+      }
+    free(old);
+  }
+  size_t j = cache_slot(k, node);
+  while (k->v[j].node && k->v[j].node != CACHE_GONE) j = (j + 1) & (k->cap - 1);
+  if (!k->v[j].node) k->used++;
+  k->v[j].node = node;
+  k->v[j].t = t;
+  k->live++;
+}
+
+static void table_free(Table *t) {
+  tab_release(t);
+  free(t);
+}
+
+/* Forgets the tables of x and of every array under it. */
+static void cache_forget(Ctx *c, const cJSON *x, int depth) {
+  struct CacheEnt *e;
+  if (!c->cache || !c->cache->live || !(cJSON_IsArray(x) || cJSON_IsObject(x))) return;
+  if ((e = cache_find(c->cache, x))) {
+    table_free(e->t);
+    e->node = CACHE_GONE;
+    e->t = NULL;
+    c->cache->live--;
+  }
+  if (depth <= MERGE_MAX_DEPTH)
+    for (const cJSON *y = x->child; y; y = y->next) cache_forget(c, y, depth + 1);
+}
+
+static void cache_free(Cache *k) {
+  if (!k) return;
+  for (size_t i = 0; i < k->cap; i++)
+    if (k->v[i].node && k->v[i].node != CACHE_GONE) table_free(k->v[i].t);
+  free(k->v);
+  free(k);
+}
+
+/* The table of output array out: kept when out is part of the output
+ * already (attached) and the compile keeps tables, else made in *local (the
+ * caller releases it when the result is local). */
+static Table *items_table(Ctx *c, cJSON *out, int attached, Table *local) {
+  struct CacheEnt *e = cache_find(c->cache, out);
+  if (e) return e->t;
+  Table *t = attached && c->cache ? xmalloc(sizeof *t) : local;
+  tab_init(t);
+  tab_items(t, out);
+  if (t != local) cache_put(c->cache, out, t);
+  return t;
+}
+
+/* Is x an array of objects only (known without a look when its table is kept)? */
+static int items_array(Ctx *c, const cJSON *x) {
+  return cJSON_IsArray(x) && (cache_find(c->cache, x) || all_objects(x));
 }
 
 /* ---- Field lookup in an output object ---- */
@@ -552,7 +668,8 @@ static int fields_add(Ctx *c, Fields *f, const char *name, cJSON *x) {
  * forgotten, not removed (slots hold entry indexes): the entry's key was
  * x->string, freed here, so it must never be read again -- lookups test
  * node first and a rehash skips forgotten entries. */
-static void fields_del(Fields *f, cJSON *x) {
+static void fields_del(Ctx *c, Fields *f, cJSON *x) {
+  cache_forget(c, x, 0);
   if (f->tab && f->last && f->last->node == x) {
     f->last->node = NULL;
     f->last->key = "";
@@ -614,21 +731,20 @@ static int c_set_literal(Ctx *c, cJSON *x, const cJSON *v, int depth) {
   }
   cJSON *nu = dup_value(c, v, depth);
   if (!nu) return failed(c);
-  take_value(x, nu);
+  take_value(c, x, nu);
   return 0;
 }
 
-static int c_merge_items(Ctx *c, cJSON *out, const cJSON *in, Rules r, int depth) {
-  Table t;
+static int c_merge_items(Ctx *c, cJSON *out, const cJSON *in, Rules r, int depth, int attached) {
+  Table local, *t;
   char kb[32];
   int produced = 0, rc = 0;
   if (depth > MERGE_MAX_DEPTH) return fail(c, ERR_LIMIT);
-  tab_init(&t);
-  tab_items(&t, out);
+  t = items_table(c, out, attached, &local);
   for (const cJSON *it = in->child; it; it = it->next) {
     const cJSON *idn;
     const char *k = id_key(it, kb, &idn);
-    Ent *e = k ? tab_find(&t, k) : NULL;
+    Ent *e = k ? tab_find(t, k) : NULL;
     if (e) {
       if ((rc = c_merge_obj(c, e->node, it, r, depth + 1, 1)) < 0) break;
       produced = 1;
@@ -649,10 +765,10 @@ static int c_merge_items(Ctx *c, cJSON *out, const cJSON *in, Rules r, int depth
       continue;
     }
     cJSON_AddItemToArray(out, nu);
-    if (k) tab_push(&t, nu, cJSON_IsNumber(idn) ? NULL : nu->child->valuestring, k);
+    if (k) tab_push(t, nu, cJSON_IsNumber(idn) ? NULL : nu->child->valuestring, k);
     produced = 1;
   }
-  tab_release(&t);
+  if (t == &local) tab_release(&local);
   return rc < 0 ? rc : produced;
 }
 
@@ -663,7 +779,7 @@ static int c_merge_field(Ctx *c, Fields *fl, const cJSON *f, Rules r, int depth)
   cJSON *x = fields_find(fl, f->string), *nu = NULL;
   switch (cls) {
     case IN_NULL:
-      if (x) fields_del(fl, x);
+      if (x) fields_del(c, fl, x);
       return 1;
     case IN_LITERAL:
       if (x) return (rc = c_set_literal(c, x, f, depth + 1)) < 0 ? rc : 1;
@@ -674,9 +790,9 @@ static int c_merge_field(Ctx *c, Fields *fl, const cJSON *f, Rules r, int depth)
       rc = c_merge_obj(c, nu, f, sub, depth + 1, 0);
       break;
     default: /* IN_ITEMS */
-      if (x && cJSON_IsArray(x) && all_objects(x)) return c_merge_items(c, x, f, sub, depth + 1);
+      if (x && items_array(c, x)) return c_merge_items(c, x, f, sub, depth + 1, 1);
       if (!(nu = cJSON_CreateArray())) return fail(c, ERR_NOMEM);
-      rc = c_merge_items(c, nu, f, sub, depth + 1);
+      rc = c_merge_items(c, nu, f, sub, depth + 1, 0);
       break;
   }
   if (rc <= 0) {
@@ -684,7 +800,7 @@ static int c_merge_field(Ctx *c, Fields *fl, const cJSON *f, Rules r, int depth)
     return rc;
   }
   if (x) {
-    take_value(x, nu);
+    take_value(c, x, nu);
     return 1;
   }
   return (rc = fields_add(c, fl, f->string, nu)) < 0 ? rc : 1;
@@ -719,7 +835,7 @@ static int set_string(Ctx *c, cJSON *out, const char *name, const char *s) {
   }
   if (!(nu = cJSON_CreateString(s))) return fail(c, ERR_NOMEM);
   if (x) {
-    take_value(x, nu);
+    take_value(c, x, nu);
     return 0;
   }
   return add_field(c, out, name, nu);
@@ -829,7 +945,7 @@ fail:
 }
 
 cJSON *merge_compile(const cJSON *const *releases, size_t n, Err *err) {
-  Ctx c = {err, 0, NULL, NULL, NULL};
+  Ctx c = {err, 0, NULL, NULL, NULL, NULL};
   RelInfo *v;
   cJSON *out = NULL;
   if (!(v = prepare(releases, n, err))) goto out;
@@ -837,6 +953,7 @@ cJSON *merge_compile(const cJSON *const *releases, size_t n, Err *err) {
     fail(&c, ERR_NOMEM);
     goto out;
   }
+  if (n > 1) c.cache = xcalloc(1, sizeof *c.cache);
   for (size_t i = 0; i < n; i++) {
     if (c_apply(&c, out, v[i].rel, v[i].ocid, v[i].date) < 0) {
       cJSON_Delete(out);
@@ -845,12 +962,46 @@ cJSON *merge_compile(const cJSON *const *releases, size_t n, Err *err) {
     }
   }
 out:
+  cache_free(c.cache);
   free(v);
   return out;
 }
 
+struct MergeCompiler {
+  cJSON *out;
+  Cache *cache;
+};
+
+MergeCompiler *merge_compiler_new(void) {
+  MergeCompiler *m = xcalloc(1, sizeof *m);
+  m->cache = xcalloc(1, sizeof *m->cache);
+  if (!(m->out = cJSON_CreateObject())) abort();
+  return m;
+}
+
+static int merge_checked(Ctx *c, cJSON *compiled, const cJSON *release, Err *err);
+
+int merge_compiler_add(MergeCompiler *m, const cJSON *release, Err *err) {
+  Ctx c = {err, 0, m->cache, NULL, NULL, NULL};
+  return merge_checked(&c, m->out, release, err);
+}
+
+const cJSON *merge_compiler_tree(const MergeCompiler *m) { return m->out; }
+
+void merge_compiler_free(MergeCompiler *m) {
+  if (!m) return;
+  cJSON_Delete(m->out);
+  cache_free(m->cache);
+  free(m);
+}
+
 int merge_into(cJSON *compiled, const cJSON *release, Err *err) {
-  Ctx c = {err, 0, NULL, NULL, NULL};
+  Ctx c = {err, 0, NULL, NULL, NULL, NULL};
+  return merge_checked(&c, compiled, release, err);
+}
+
+/* merge_into's checks, then the merge with c's tables (if any). */
+static int merge_checked(Ctx *c, cJSON *compiled, const cJSON *release, Err *err) {
   RelInfo ri;
   const cJSON *o, *d;
   int rc;
@@ -866,7 +1017,7 @@ int merge_into(cJSON *compiled, const cJSON *release, Err *err) {
                    "merge: release of %.100s dated %.60s is older than its compiled release (%.60s): "
                    "compile again from all releases",
                    ri.ocid, ri.date, d->valuestring);
-  return c_apply(&c, compiled, release, ri.ocid, ri.date);
+  return c_apply(c, compiled, release, ri.ocid, ri.date);
 }
 
 /* ---- Versioned release ----
@@ -947,17 +1098,16 @@ static int v_null(Ctx *c, cJSON *x, int depth) {
 
 static int v_merge_obj(Ctx *c, cJSON *out, const cJSON *in, Rules r, int depth, const char *skip);
 
-static int v_merge_items(Ctx *c, cJSON *out, const cJSON *in, Rules r, int depth) {
-  Table t;
+static int v_merge_items(Ctx *c, cJSON *out, const cJSON *in, Rules r, int depth, int attached) {
+  Table local, *t;
   char kb[32];
   int produced = 0, rc = 0;
   if (depth > MERGE_MAX_DEPTH) return fail(c, ERR_LIMIT);
-  tab_init(&t);
-  tab_items(&t, out);
+  t = items_table(c, out, attached, &local);
   for (const cJSON *it = in->child; it; it = it->next) {
     const cJSON *idn;
     const char *k = id_key(it, kb, &idn);
-    Ent *e = k ? tab_find(&t, k) : NULL;
+    Ent *e = k ? tab_find(t, k) : NULL;
     if (e) {
       if ((rc = v_merge_obj(c, e->node, it, r, depth + 1, "id")) < 0) break;
       produced = 1;
@@ -978,10 +1128,10 @@ static int v_merge_items(Ctx *c, cJSON *out, const cJSON *in, Rules r, int depth
       continue;
     }
     cJSON_AddItemToArray(out, nu);
-    if (k) tab_push(&t, nu, cJSON_IsNumber(idn) ? NULL : nu->child->valuestring, k);
+    if (k) tab_push(t, nu, cJSON_IsNumber(idn) ? NULL : nu->child->valuestring, k);
     produced = 1;
   }
-  tab_release(&t);
+  if (t == &local) tab_release(&local);
   return rc < 0 ? rc : produced;
 }
 
@@ -1005,9 +1155,9 @@ static int v_merge_field(Ctx *c, Fields *fl, const cJSON *f, Rules r, int depth)
       rc = v_merge_obj(c, nu, f, sub, depth + 1, NULL);
       break;
     default: /* IN_ITEMS */
-      if (k == V_ITEMS) return v_merge_items(c, x, f, sub, depth + 1);
+      if (k == V_ITEMS) return v_merge_items(c, x, f, sub, depth + 1, 1);
       if (!(nu = cJSON_CreateArray())) return fail(c, ERR_NOMEM);
-      rc = v_merge_items(c, nu, f, sub, depth + 1);
+      rc = v_merge_items(c, nu, f, sub, depth + 1, 0);
       break;
   }
   if (rc <= 0) {
@@ -1015,7 +1165,7 @@ static int v_merge_field(Ctx *c, Fields *fl, const cJSON *f, Rules r, int depth)
     return rc;
   }
   if (x) {
-    take_value(x, nu);
+    take_value(c, x, nu);
     return 1;
   }
   return (rc = fields_add(c, fl, f->string, nu)) < 0 ? rc : 1;
@@ -1055,7 +1205,7 @@ static void v_unmark(cJSON *x) {
 }
 
 cJSON *merge_versioned(const cJSON *const *releases, size_t n, Err *err) {
-  Ctx c = {err, 0, NULL, NULL, NULL};
+  Ctx c = {err, 0, NULL, NULL, NULL, NULL};
   RelInfo *v;
   cJSON *out = NULL;
   if (!(v = prepare(releases, n, err))) goto out;
@@ -1063,6 +1213,7 @@ cJSON *merge_versioned(const cJSON *const *releases, size_t n, Err *err) {
     if (!out) fail(&c, ERR_NOMEM);
     goto fail;
   }
+  if (n > 1) c.cache = xcalloc(1, sizeof *c.cache);
   for (size_t i = 0; i < n; i++) {
     c.rel_id = cJSON_GetObjectItemCaseSensitive(v[i].rel, "id");
     c.rel_tag = cJSON_GetObjectItemCaseSensitive(v[i].rel, "tag");
@@ -1075,6 +1226,7 @@ fail:
   cJSON_Delete(out);
   out = NULL;
 out:
+  cache_free(c.cache);
   free(v);
   return out;
 }

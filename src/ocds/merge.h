@@ -55,6 +55,25 @@ cJSON *merge_versioned(const cJSON *const *releases, size_t n, Err *err);
  * partly merged: discard it. */
 int merge_into(cJSON *compiled, const cJSON *release, Err *err);
 
+/* A compiled release built one release at a time, keeping what merging
+ * needs between releases (the item table of every array), so n releases
+ * merge in time linear in their size -- as merge_compile, which is this over
+ * releases it has sorted. merge_into, by contrast, indexes the arrays it
+ * merges into afresh on every call: right for one release onto a compiled
+ * release read back from storage, quadratic when called n times. */
+typedef struct MergeCompiler MergeCompiler;
+/* A compiler holding an empty compiled release. Never NULL (aborts on OOM). */
+MergeCompiler *merge_compiler_new(void);
+/* Merges release into the compiled release, with merge_into's checks and
+ * errors (ERR_OCDS, nothing changed, for a release dated before the latest
+ * one merged). After ERR_LIMIT / ERR_NOMEM the compiled release may be partly
+ * merged: free the compiler. */
+int merge_compiler_add(MergeCompiler *m, const cJSON *release, Err *err);
+/* The compiled release so far (borrowed: valid until the next add or free;
+ * do not modify it). */
+const cJSON *merge_compiler_tree(const MergeCompiler *m);
+void merge_compiler_free(MergeCompiler *m);
+
 /* The compiled-in per-field rules (for tests and diagnostics). A path is the
  * dotted field names from the release root, array levels left out (as in
  * ocdsmerge): "parties.roles" applies to every party's roles. */

@@ -218,9 +218,8 @@ void api_notice(Request *r) {
 }
 
 void api_buyer(Request *r) {
-  char *end;
-  long long id = strtoll(r->capture, &end, 10);
-  if (!*r->capture || *end || id <= 0) {
+  long long id;
+  if (app_path_id(r->capture, &id)) {
     req_problem(r, 404, "Not found", req_printf(r, "no buyer with id %s", r->capture));
     return;
   }
@@ -318,7 +317,8 @@ void notice_ocds(Request *r, const char *ocid) {
   Buf path = BUF_INIT;
   buf_addf(&path, "%s/notices/", app_base_url(r));
   url_encode(&path, ocid, strlen(ocid));
-  buf_adds(&path, ".ocds.json");
+  size_t nc = strlen(r->capture); /* the package names itself as it was asked for */
+  buf_adds(&path, nc >= 10 && !strcmp(r->capture + nc - 10, "/ocds.json") ? "/ocds.json" : ".ocds.json");
   ExportMeta meta = {0};
   meta.uri = path.data;
   meta.publisher_name = "Powerhouse";

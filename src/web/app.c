@@ -5,6 +5,7 @@
  * when the database does. */
 #include "web/app.h"
 
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +13,12 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/num.h"
 #include "store/search.h"
 
 /* Heavy routes (bulk downloads) run under the server's heavy semaphore;
- * /notices/{ocid}.ocds.json, under the page route, takes a slot itself. */
+ * /notices/{ocid}.ocds.json and /notices/{ocid}/ocds.json, under the page
+ * route (an exact stored ocid is a page), take a slot themselves. */
 static const Route routes[] = {
     {"GET", "/", page_home, 0},
     {"GET", "/notices", page_notices, 0},
@@ -110,6 +113,23 @@ int app_base_url_check(const char *url, Err *err) {
 time_t app_now(Request *r) {
   const App *app = r->app;
   return app->now ? app->now : time(NULL);
+}
+
+int app_path_id(const char *s, long long *out) {
+  if (!s || *s < '1' || *s > '9') return -1;
+  for (const char *p = s; *p; p++)
+    if (*p < '0' || *p > '9') return -1;
+  return num_parse_ll(s, 1, LLONG_MAX, out);
+}
+
+const char *app_ocds_target(Request *r, const char *capture) {
+  static const char *const suffixes[] = {".ocds.json", "/ocds.json"};
+  size_t n = strlen(capture);
+  for (size_t i = 0; i < 2; i++) {
+    size_t k = strlen(suffixes[i]);
+    if (n > k && !strcmp(capture + n - k, suffixes[i])) return req_printf(r, "%.*s", (int)(n - k), capture);
+  }
+  return NULL;
 }
 
 void app_unmark(char *s) {

@@ -66,6 +66,16 @@ int app_query(Request *r, Query *q, int strict);
 int app_search(Request *r, const Query *q, StoreResults *res, Err *err);
 /* search_each over the search index (or the store's engine). */
 int app_search_each(Request *r, Query *q, size_t max, SearchEachFn fn, void *ctx, Err *err);
+/* A row id in a path (/buyers/{id}): canonical decimal only -- digits, no
+ * sign, space or leading zero, at most LLONG_MAX -- so one id has one URL.
+ * 0 with *out set, or -1 (answer 404). */
+int app_path_id(const char *s, long long *out);
+/* For /notices/{ocid}: the ocid whose OCDS record package a path asks for
+ * ("{ocid}.ocds.json" or "{ocid}/ocds.json", the suffix stripped, allocated
+ * in r), or NULL when the path has neither suffix. An exact stored ocid wins
+ * over a suffix (the caller looks it up first), so every notice's page is
+ * reachable, also one whose ocid ends in ".ocds.json". */
+const char *app_ocds_target(Request *r, const char *capture);
 /* Strips the \x02 / \x03 match markers from a snippet (in place). */
 void app_unmark(char *s);
 

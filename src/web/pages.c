@@ -442,11 +442,17 @@ static void documents(Request *r, const Notice *nt) {
   html_printf(&r->out, "</ul>\n");
 }
 
-/* One row of the release history per release, in date order: its date, its
- * tags (what changed) and its id. */
-static void history_rows(Request *r, const Notice *nt) {
-  for (size_t i = 0; i < nt->n_history; i++) {
-    const NoticeHistory *h = &nt->history[i];
+/* The history table shows a notice's releases newest first, HISTORY_PAGE at
+ * a time (?page=2 the next older ones): a framework with thousands of
+ * call-off releases would otherwise make a page of megabytes. */
+#define HISTORY_PAGE 50
+#define AWARDS_SHOWN 100 /* the latest; all are in the record package */
+
+/* Rows [from, to) of the history counted from the newest: date, tags (what
+ * changed) and release id. */
+static void history_rows(Request *r, const Notice *nt, size_t from, size_t to) {
+  for (size_t k = from; k < to && k < nt->n_history; k++) {
+    const NoticeHistory *h = &nt->history[nt->n_history - 1 - k];
     Buf when = BUF_INIT;
     human_date(&when, h->date);
     html_printf(&r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
@@ -454,6 +460,29 @@ static void history_rows(Request *r, const Notice *nt) {
                 when.data, h->tags ? h->tags : "—", h->release_id ? h->release_id : "");
     buf_release(&when);
   }
+}
+
+/* GOV.UK pagination (previous / next) between pages of the history. */
+static void history_pages(Request *r, const Notice *nt, long long page, long long pages) {
+  if (pages <= 1) return;
+  html_printf(&r->out, "<nav class=\"govuk-pagination govuk-pagination--block\" aria-label=\"History pages\">");
+  if (page > 1) {
+    char to[32];
+    snprintf(to, sizeof to, "%lld", page - 1);
+    html_printf(&r->out, "<div class=\"govuk-pagination__prev\"><a class=\"govuk-link govuk-pagination__link\" "
+                         "href=\"/notices/%U?page=%U#history\" rel=\"prev\"><span class=\"govuk-pagination__link-title\">"
+                         "Newer releases</span></a></div>",
+                nt->ocid, to);
+  }
+  if (page < pages) {
+    char to[32];
+    snprintf(to, sizeof to, "%lld", page + 1);
+    html_printf(&r->out, "<div class=\"govuk-pagination__next\"><a class=\"govuk-link govuk-pagination__link\" "
+                         "href=\"/notices/%U?page=%U#history\" rel=\"next\"><span class=\"govuk-pagination__link-title\">"
+                         "Older releases</span></a></div>",
+                nt->ocid, to);
+  }
+  html_printf(&r->out, "</nav>\n");
 }
 
 /* A notice stored before notices kept their documents and history: derive
@@ -478,13 +507,7 @@ static void fact(Request *r, const char *key, const char *value_html) {
 }
 
 void page_notice(Request *r) {
-  const char *cap = r->capture;
-  size_t n = strlen(cap);
-  static const char suffix[] = ".ocds.json";
-  if (n > sizeof suffix - 1 && !strcmp(cap + n - (sizeof suffix - 1), suffix)) {
-    notice_ocds(r, req_printf(r, "%.*s", (int)(n - (sizeof suffix - 1)), cap));
-    return;
-  }
+  const char *cap = r->capture, *ocds = app_ocds_target(r, cap);
   Store *st = app_store(r);
   App *app = r->app;
   Notice nt;
@@ -498,6 +521,14 @@ void page_notice(Request *r) {
     if (app->index) seq = live_index_seq(app->index);
     else if (!st || store_last_seq(st, &seq, &err)) seq = -1;
   }
+  /* ?page=N: older releases in the history (pages past the first are not cached) */
+  long long page = 1;
+  const char *pg = req_param(r, "page");
+  if (pg && app_path_id(pg, &page)) {
+    page_not_found(r);
+    return;
+  }
+  if (page > 1) seq = -1;
   if (seq >= 0 && page_cache_get(app->pages, cap, seq, now, &r->out)) return;
   /* every read of the page first, in one snapshot (SQLite: one lock, not one
    * per statement) */
@@ -505,10 +536,21 @@ void page_notice(Request *r) {
   int rc = st ? store_notice_get(st, cap, &nt, &err) : err_set(&err, ERR_DB, "no database connection");
   if (rc == 1 && !nt.n_history && derive_late(st, &nt, &err)) rc = ERR_DB;
   if (snap) store_read_end(st);
+  if (rc == 0 && ocds) { /* no notice of this very ocid: the record package of the one it names */
+    notice_release(&nt);
+    notice_ocds(r, ocds);
+    return;
+  }
   if (rc <= 0) {
     notice_release(&nt); /* a partly read notice */
     if (rc < 0) page_unavailable(r, st ? err.msg : NULL);
     else page_not_found(r);
+    return;
+  }
+  long long pages = nt.n_history ? (long long)((nt.n_history + HISTORY_PAGE - 1) / HISTORY_PAGE) : 1;
+  if (page > pages) {
+    notice_release(&nt);
+    page_not_found(r);
     return;
   }
   const char *status = notice_status_text_at(notice_status_name(nt.status), nt.deadline, now);
@@ -609,7 +651,7 @@ void page_notice(Request *r) {
                          "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Supplier</th>"
                          "<th scope=\"col\" class=\"govuk-table__header\">Value</th><th scope=\"col\" class=\"govuk-table__header\">Date</th>"
                          "<th scope=\"col\" class=\"govuk-table__header\">Status</th></tr></thead><tbody class=\"govuk-table__body\">");
-    for (size_t i = 0; i < nt.n_awards; i++) {
+    for (size_t i = nt.n_awards > AWARDS_SHOWN ? nt.n_awards - AWARDS_SHOWN : 0; i < nt.n_awards; i++) {
       NoticeAward *a = &nt.awards[i];
       Buf sup = BUF_INIT, val = BUF_INIT, when = BUF_INIT;
       for (size_t j = 0; j < a->n_suppliers; j++)
@@ -626,13 +668,24 @@ void page_notice(Request *r) {
       buf_release(&when);
     }
     html_printf(&r->out, "</tbody></table></div>\n");
+    if (nt.n_awards > AWARDS_SHOWN)
+      html_printf(&r->out, "<p class=\"govuk-body\">The latest %d of %zu awards. Every award is in the "
+                           "<a class=\"govuk-link\" href=\"/notices/%U/ocds.json\">OCDS record package</a>.</p>\n",
+                  AWARDS_SHOWN, nt.n_awards, nt.ocid);
   }
-  html_printf(&r->out, "<h2 class=\"govuk-heading-m\">History</h2>\n<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"history\">History</h2>\n");
+  if (pages > 1)
+    html_printf(&r->out, "<p class=\"govuk-body\">Releases %zu to %zu of %zu, newest first.</p>\n",
+                (size_t)(page - 1) * HISTORY_PAGE + 1,
+                (size_t)page * HISTORY_PAGE < nt.n_history ? (size_t)page * HISTORY_PAGE : nt.n_history, nt.n_history);
+  html_printf(&r->out, "<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
                        "<tr class=\"govuk-table__row\"><th scope=\"col\" class=\"govuk-table__header\">Date</th>"
                        "<th scope=\"col\" class=\"govuk-table__header\">What changed</th><th scope=\"col\" class=\"govuk-table__header\">Release</th>"
                        "</tr></thead><tbody class=\"govuk-table__body\">");
-  history_rows(r, &nt);
-  html_printf(&r->out, "</tbody></table></div>\n<p class=\"govuk-body-s\">Open data: <a class=\"govuk-link\" href=\"/notices/%U.ocds.json\">"
+  history_rows(r, &nt, (size_t)(page - 1) * HISTORY_PAGE, (size_t)page * HISTORY_PAGE);
+  html_printf(&r->out, "</tbody></table></div>\n");
+  history_pages(r, &nt, page, pages);
+  html_printf(&r->out, "<p class=\"govuk-body-s\">Open data: <a class=\"govuk-link\" href=\"/notices/%U/ocds.json\">"
                        "OCDS record package</a>, <a class=\"govuk-link\" href=\"/api/v1/notices/%U\">JSON</a></p>\n",
               nt.ocid, nt.ocid);
   buf_release(&v);
@@ -643,13 +696,12 @@ void page_notice(Request *r) {
 }
 
 void page_buyer(Request *r) {
-  char *end;
-  long long id = strtoll(r->capture, &end, 10);
+  long long id = 0;
   Store *st = app_store(r);
   Org o;
   memset(&o, 0, sizeof o);
   Err err = ERR_INIT;
-  int rc = !*r->capture || *end || id <= 0 ? 0 : st ? store_org_get(st, id, &o, &err)
+  int rc = app_path_id(r->capture, &id) ? 0 : st ? store_org_get(st, id, &o, &err)
                                                  : err_set(&err, ERR_DB, "no database connection");
   if (rc != 1) {
     org_release(&o);
