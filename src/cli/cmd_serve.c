@@ -129,7 +129,7 @@ int cmd_serve(int argc, char **argv) {
     }
     *nums[i].out = (unsigned)v;
   }
-  server_set_limits(&lim);
+  app.limits = lim;
   app.base_url = base;
   app.trusted_proxy = proxy;
   app.store_search = search && strcmp(search, "store") == 0;

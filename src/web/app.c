@@ -217,6 +217,10 @@ void app_server_config(App *app, const char *listen, FILE *access_log, ServerCon
   cfg.thread_init = thread_init;
   cfg.thread_done = thread_done;
   cfg.trusted_proxy = app->trusted_proxy;
+  cfg.idle_seconds = app->limits.idle_seconds;
+  cfg.head_seconds = app->limits.head_seconds;
+  cfg.body_seconds = app->limits.body_seconds;
+  cfg.max_connections = app->limits.max_connections;
   *out = cfg;
 }
 

@@ -23,6 +23,7 @@ typedef struct {
   const char *base_url;   /* absolute URLs in OCDS packages, e.g. "https://contracts.example.org";
                            * NULL: the listening address (never a request's Host header) */
   const char *trusted_proxy; /* its X-Forwarded-For names the client (server.h); NULL: none */
+  ServerLimits limits;       /* connection limits and deadlines; 0 fields: server.h's defaults */
   time_t now;             /* fixed "now" for tests; 0: the clock */
   int store_search;       /* 1: search with the store's own engine, no in-memory index */
   unsigned index_poll_ms; /* how often the index looks for changes (0: every 100 ms) */

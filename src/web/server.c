@@ -1306,18 +1306,14 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 
 /* ---- listening, signals, run and stop ----------------------------------- */
 
-static ServerLimits g_limits; /* server_set_limits; 0 fields: the built-in defaults */
 
-void server_set_limits(const ServerLimits *l) { g_limits = *l; }
 
 ServerLimits server_limits(const ServerConfig *cfg) {
   ServerLimits l = {
-      .idle_seconds = cfg->idle_seconds ? cfg->idle_seconds : g_limits.idle_seconds ? g_limits.idle_seconds : SERVER_IDLE_SECONDS,
-      .head_seconds = cfg->head_seconds ? cfg->head_seconds : g_limits.head_seconds ? g_limits.head_seconds : SERVER_HEAD_SECONDS,
-      .body_seconds = cfg->body_seconds ? cfg->body_seconds : g_limits.body_seconds ? g_limits.body_seconds : SERVER_BODY_SECONDS,
-      .max_connections = cfg->max_connections     ? cfg->max_connections
-                         : g_limits.max_connections ? g_limits.max_connections
-                                                    : SERVER_MAX_CONNECTIONS,
+      .idle_seconds = cfg->idle_seconds ? cfg->idle_seconds : SERVER_IDLE_SECONDS,
+      .head_seconds = cfg->head_seconds ? cfg->head_seconds : SERVER_HEAD_SECONDS,
+      .body_seconds = cfg->body_seconds ? cfg->body_seconds : SERVER_BODY_SECONDS,
+      .max_connections = cfg->max_connections ? cfg->max_connections : SERVER_MAX_CONNECTIONS,
   };
   if (l.max_connections > SERVER_MAX_CONNECTIONS) l.max_connections = SERVER_MAX_CONNECTIONS;
   return l;

@@ -186,6 +186,12 @@ typedef struct {
   unsigned flags; /* ROUTE_HEAVY, ROUTE_WRITE */
 } Route;
 
+/* Connection limits and deadlines (ServerConfig's fields of the same names;
+ * server_limits fills in the defaults). */
+typedef struct {
+  unsigned idle_seconds, head_seconds, body_seconds, max_connections;
+} ServerLimits;
+
 typedef struct {
   const char *listen;        /* "127.0.0.1:8080"; port 0 picks a free port */
   const Route *routes;
@@ -211,12 +217,6 @@ typedef struct {
   unsigned max_connections;  /* 0: SERVER_MAX_CONNECTIONS, which is also the most allowed */
 } ServerConfig;
 
-/* Connection limits and deadlines. A ServerConfig field left 0 takes the
- * process default set here (by `serve`'s options), else the built-in one. */
-typedef struct {
-  unsigned idle_seconds, head_seconds, body_seconds, max_connections;
-} ServerLimits;
-void server_set_limits(const ServerLimits *l);
 /* The limits a server with cfg runs with (defaults filled in). */
 ServerLimits server_limits(const ServerConfig *cfg);
 
