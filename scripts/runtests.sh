@@ -2,7 +2,11 @@
 # runtests.sh LABEL LOG [--valgrind] TEST... -- runs TAP test programs under prove,
 # appending prove's verbose output to LOG. Exit status is prove's.
 # Unit test binaries and tests/e2e/*.t scripts both speak TAP; e2e scripts find the
-# binary under test in $POWERHOUSE_BIN.
+# binary under test in $POWERHOUSE_BIN. Tests run $TEST_JOBS at a time (default
+# 2, the cores CI has; prove still prints each test's output whole): each test
+# has its own temporary folder, databases, ports and, where it restarts one,
+# PostgreSQL server, and those that time something measure with margins that
+# hold beside another test (CPU time of a thread where it can).
 set -u
 label=$1; log=$2; shift 2
 exec_opt=""
@@ -15,9 +19,9 @@ export POWERHOUSE_SHARED="${POWERHOUSE_SHARED:-$(cd "$(dirname "$0")/../.." && p
 echo "== $label" | tee -a "$log"
 out=$(mktemp)
 if [ -n "$exec_opt" ]; then
-  prove -v --merge --exec "$exec_opt" "$@" >"$out" 2>&1
+  prove -v --merge -j"${TEST_JOBS:-2}" --exec "$exec_opt" "$@" >"$out" 2>&1
 else
-  prove -v --merge "$@" >"$out" 2>&1
+  prove -v --merge -j"${TEST_JOBS:-2}" "$@" >"$out" 2>&1
 fi
 rc=$?
 cat "$out" >>"$log"

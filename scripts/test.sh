@@ -10,6 +10,7 @@
 # them in a temporary folder and stopped at the end. (test_store_pg starts its
 # own.) Closes with the line "N passed, N failed, N skipped" counted over every
 # TAP line (scripts/tally.sh).
+# Within a suite, tests run two at a time (scripts/runtests.sh, TEST_JOBS).
 # Skips: a test that cannot run says why in its SKIP directive. With CI=true
 # (CI runs `make test` on a fresh clone, every dependency installed) a skip is
 # a failure unless its reason starts with "n/a:", meaning the test does not
@@ -50,7 +51,9 @@ e2e_both optimised ./powerhouse
 run "unit (ASan+UBSan)" "$log" $unit_san
 e2e_both "ASan+UBSan" ./build/san/powerhouse
 run "fuzz corpora (ASan+UBSan)" "$log" tests/fuzz/replay.t
-run "unit (ThreadSanitizer)" "$log" build/tsan/tests/test_index build/tsan/tests/test_live
+# one at a time: both tests run threads of their own under a slow runtime
+TEST_JOBS=1 ./scripts/runtests.sh "unit (ThreadSanitizer)" "$log" build/tsan/tests/test_index build/tsan/tests/test_live ||
+  failed_suites=$((failed_suites + 1))
 if [ "${SKIP_VALGRIND:-0}" != 1 ]; then
   run "unit (valgrind)" "$log" --valgrind $unit_opt
 fi

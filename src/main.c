@@ -17,7 +17,7 @@ static const struct {
     {"demo", cmd_demo, "generate realistic demo data and ingest it"},
     {"stats", cmd_stats, "count what the store holds"},
     {"search", cmd_search, "full-text search of notices"},
-    {"show", cmd_show, "print the notice derived for an ocid, as JSON"},
+    {"show", cmd_show, "print the notice derived for each ocid, as JSON"},
 };
 
 static void usage(FILE *f) {

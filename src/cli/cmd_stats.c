@@ -101,32 +101,42 @@ int cmd_show(int argc, char **argv) {
   int help, code = EXIT_OK;
   Store *st = NULL;
   if (cli_parse(argc, argv, opts, 1, &args, &n, &help)) return EXIT_USAGE;
-  if (help || n != 1) {
-    fputs("usage: powerhouse show OCID [--db URL]\n\nPrints the notice derived for OCID as JSON.\n"
-          "exit status: 0 found, 1 not found, 2 usage error, 3 store failure\n",
+  if (help || n == 0) {
+    fputs("usage: powerhouse show OCID... [--db URL]\n\nPrints the notice derived for each OCID as JSON, one line each.\n"
+          "exit status: 0 all found, 1 one or more not found (the others printed), 2 usage error,\n"
+          "3 store failure\n",
           help ? stdout : stderr);
     code = help ? EXIT_OK : EXIT_USAGE;
     goto out;
   }
   Err err = ERR_INIT;
-  Notice nt;
-  notice_init(&nt);
-  int rc;
-  if (store_open(db, STORE_READONLY, &st, &err) || (rc = store_notice_get(st, args[0], &nt, &err)) < 0) {
+  if (store_open(db, STORE_READONLY, &st, &err)) {
     fprintf(stderr, "powerhouse show: %s\n", err.msg);
     code = EXIT_FAIL;
     goto out;
   }
-  if (rc == 0) {
-    fprintf(stderr, "powerhouse show: no notice with ocid %s\n", args[0]);
-    code = EXIT_REJECTED;
-    goto out;
-  }
   Buf b = BUF_INIT;
-  notice_json(&nt, &b);
-  puts(b.data);
+  for (size_t i = 0; i < n; i++) {
+    Notice nt;
+    notice_init(&nt);
+    int rc = store_notice_get(st, args[i], &nt, &err);
+    if (rc < 0) {
+      fprintf(stderr, "powerhouse show: %s\n", err.msg);
+      code = EXIT_FAIL;
+      notice_release(&nt);
+      break;
+    }
+    if (rc == 0) {
+      fprintf(stderr, "powerhouse show: no notice with ocid %s\n", args[i]);
+      code = EXIT_REJECTED;
+    } else {
+      buf_reset(&b);
+      notice_json(&nt, &b);
+      puts(b.data);
+    }
+    notice_release(&nt);
+  }
   buf_release(&b);
-  notice_release(&nt);
 out:
   store_close(st);
   free(args);

@@ -130,8 +130,8 @@ static const char *const migrations[] = {
     "  pos INTEGER NOT NULL, release_id TEXT, date TEXT, tags TEXT,"
     "  PRIMARY KEY(notice_id, pos)) WITHOUT ROWID;",
     /* 4: the store's secrets (store_secret): the key that signs cursors */
-    "CREATE TABLE secret(name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
-    "INSERT INTO secret(name, value) VALUES('cursor', randomblob(32));",
+    ("CREATE TABLE secret(name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
+     "INSERT INTO secret(name, value) VALUES('cursor', randomblob(32));"), /* () for clang: one element */
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 

@@ -89,24 +89,30 @@ like "$(cat "$T/api.csv")" "\"x;'=1\\+1;y\"" "the payload x;=1+1;y is quoted, it
 cdb=$(newdb paging)
 "$PH" demo --notices 400 --seed 1 --db "$cdb" >/dev/null 2>&1
 start paging "$cdb"
-# walk SORT QUERY: follows next from page 1, ingesting more notices after it;
-# prints one ocid a line
+# walk SORT QUERY SEED: follows next from page 1, ingesting more notices (demo
+# --seed SEED) after it; prints one ocid a line to $T/walk
 walk() {
-  local url="$URL/api/v1/notices?sort=$1&limit=50&$2" cur="" i=0
-  : >"$T/walk"
-  while [ $i -lt 40 ]; do
-    curl -s "$url${cur:+&cursor=$cur}" >"$T/page.json"
-    node tests/e2e/json.mjs get "$T/page.json" results >/dev/null 2>&1 || break
-    node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));for(const x of r.results)console.log(x.ocid);console.log("next "+(r.next||""))' "$T/page.json" >"$T/p"
-    grep -v '^next ' "$T/p" >>"$T/walk"
-    cur=$(grep '^next ' "$T/p" | cut -c6-)
-    [ -n "$cur" ] || break
-    if [ $i -eq 0 ]; then # the store changes after the first page
-      "$PH" demo --notices 400 --seed "$3" --db "$cdb" >/dev/null 2>&1
-      sleep 1.5 # the index follows within a second
-    fi
-    i=$((i + 1))
-  done
+  python3 - "$URL/api/v1/notices?sort=$1&limit=50&$2" "$3" "$PH" "$cdb" >"$T/walk" <<'PY'
+import json, subprocess, sys, time, urllib.parse, urllib.request
+url, seed, ph, db = sys.argv[1:]
+cur = None
+for i in range(40):
+    try:
+        with urllib.request.urlopen(url + ("&cursor=" + urllib.parse.quote(cur) if cur else "")) as r:
+            page = json.load(r)
+    except Exception as e:
+        print("# walk stopped: %s" % e, file=sys.stderr)
+        break
+    for x in page["results"]:
+        print(x["ocid"])
+    cur = page.get("next")
+    if not cur:
+        break
+    if i == 0:  # the store changes after the first page
+        subprocess.run([ph, "demo", "--notices", "400", "--seed", seed, "--db", db],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.5)  # the index follows within a second
+PY
 }
 seed=2
 for sort in newest closing value; do
