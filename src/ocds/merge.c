@@ -871,6 +871,9 @@ static int c_apply(Ctx *c, cJSON *out, const cJSON *rel, const char *ocid, const
   if (!cJSON_GetObjectItemCaseSensitive(out, "ocid") && (rc = set_string(c, out, "ocid", ocid)) < 0)
     goto out;
   rc = c_merge_obj(c, out, rel, rules_root(), 1, 0);
+  /* the ocid checked, whatever else a hostile release holds: a second "ocid"
+   * key (cJSON keeps both; the check read the first) merged over it */
+  if (rc >= 0) rc = set_string(c, out, "ocid", ocid);
   if (rc > 0) rc = 0;
 out:
   buf_release(&big);
