@@ -12,7 +12,10 @@
 #     from 44 addresses) against nginx does not stop normal requests through
 #     it, and nginx closes the slow connections at its header deadline;
 #   - what the file promises besides: gzip for JSON, static files, the size
-#     limits (413, 414) and the per-address request rate (429).
+#     limits (413, 414) and the per-address request rate (429);
+#   - finding 21: every answer through nginx carries the security headers,
+#     those serve did not make (nginx's own errors, static files) included,
+#     and serve's own carry them once.
 # Skips (n/a) only if nginx cannot run on this machine at all.
 . "$(dirname "$0")/lib.sh"
 
@@ -122,8 +125,16 @@ ok $(cmp -s "$T/site.css" build/static/site.css && grep -qi '^X-Content-Type-Opt
 code=$(head -c 1100000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @- "$NB/")
 is "$code" 413 "a body over 1 MB: 413 from nginx"
 long=$(head -c 9000 /dev/zero | tr '\0' a)
-code=$(curl -s -o /dev/null -w '%{http_code}' "$NB/notices?q=$long")
+code=$(curl -s -D "$T/h414" -o /dev/null -w '%{http_code}' "$NB/notices?q=$long")
 is "$code" 414 "a request line over 8 KB: 414 from nginx"
+# finding 21: answers serve did not make carry the security headers too, and
+# serve's own carry them once
+sec() { tr -d '\r' <"$1" | grep -ciE '^(content-security-policy: default-src .self.; frame-ancestors .none.|x-content-type-options: nosniff|referrer-policy: same-origin)$'; }
+is "$(sec "$T/h414")" 3 "nginx's own error page carries the security headers"
+curl -s -D "$T/hpage" -o /dev/null "$NB/notices?q=software"
+is "$(sec "$T/hpage")" 3 "a page from serve through nginx: its security headers"
+is "$(tr -d '\r' <"$T/hpage" | grep -ciE '^(content-security-policy|x-content-type-options|referrer-policy):')" 3 "... each once, not added again"
+is "$(sec "$T/sh")" 3 "a static file from nginx: the security headers"
 # 200 requests on one keep-alive connection from one address: the burst of 100
 # passes, then 20 a second, so the rest are mostly 429 (fewer when each request
 # is slow, as under ASan: about 100 in 1 s, 20 more a second it takes).
