@@ -22,7 +22,8 @@ its stores live in var/bench/load/ and are rebuilt each run.
   python3 bench/load.py [--bin ./powerhouse] [--shared ../shared] [--seconds 25]
                         [--only a|b|c]
 """
-import argparse, os, re, shutil, signal, socket, statistics, subprocess, sys, threading, time
+import argparse
+import json, os, re, shutil, signal, socket, statistics, subprocess, sys, threading, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--bin", default="./powerhouse")
@@ -161,6 +162,19 @@ def bench_one_ocid():
     db = "sqlite:" + os.path.join(OUT, "one_ocid.db")
     r, dt = run([args.bin, "ingest", src, "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     log("    powerhouse ingest: %.2f s (exit %d)" % (dt, r.returncode))
+    # one more release, dated after the rest (merged onto the compiled release the
+    # store keeps), then one dated before the latest (every release compiled again)
+    with open(src) as f:
+        last = json.loads(f.read().splitlines()[-1])
+    for rid, date, what in (("more-1", "2031-01-01T00:00:00Z", "a later release (merged onto the kept compile)"),
+                            ("more-2", "2020-01-02T00:00:00Z", "an earlier-dated one (every release compiled again)")):
+        last["id"], last["date"] = rid, date
+        last["awards"][0]["id"] = "A-" + rid
+        one = os.path.join(OUT, "one_more.jsonl")
+        with open(one, "w") as f:
+            f.write(json.dumps(last) + "\n")
+        r, dt = run([args.bin, "ingest", one, "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log("    one more release, %s: %.2f s (exit %d)" % (what, dt, r.returncode))
     p, port = serve(db, "one_ocid", "--no-page-cache")
     for path in ("/notices/ocds-atk-many", "/notices/ocds-atk-many", "/notices/ocds-atk-many.ocds.json"):
         st, n, dt = get(port, path, timeout=120)

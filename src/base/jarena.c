@@ -127,6 +127,10 @@ void jarena_free(JArena *a) {
   free(a);
 }
 
-void jarena_use(JArena *a) { current = a; }
+JArena *jarena_use(JArena *a) {
+  JArena *was = current;
+  current = a;
+  return was;
+}
 
 size_t jarena_used(const JArena *a) { return a ? a->total : 0; }

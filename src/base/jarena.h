@@ -24,8 +24,9 @@ void jarena_install(void);
 JArena *jarena_new(void);
 /* Frees every block of a (trees allocated from it become invalid). NULL is fine. */
 void jarena_free(JArena *a);
-/* The calling thread's cJSON allocations come from a from now on (NULL: the heap). */
-void jarena_use(JArena *a);
+/* The calling thread's cJSON allocations come from a from now on (NULL: the
+ * heap); returns the arena they came from before. */
+JArena *jarena_use(JArena *a);
 /* Bytes handed out from a so far. */
 size_t jarena_used(const JArena *a);
 

@@ -54,6 +54,7 @@ typedef struct {
 
 typedef struct {
   uint64_t added, replaced, unchanged, rejected, notices;
+  uint64_t stale; /* stored releases that no longer check, left out of their notice's compile */
 } ApplyCounts;
 
 /* The write path for a batch, inside the caller's transaction (the bulk
@@ -64,6 +65,18 @@ typedef struct {
  * JSON value); counts are added to. 0, or <0 with err: the caller rolls back. */
 int apply_batch(Store *st, const ApplyItem *items, size_t n, const ApplyGroup *groups, size_t n_groups, time_t now,
                 int *res, ApplyCounts *counts, Err *err);
+
+/* A notice of this many releases or more is stored with its compiled
+ * release (Notice.compiled), and a release added to it later that sorts
+ * after every stored one is merged onto that instead of every release being
+ * read and merged again: the history rows are the stored ones and its own,
+ * the notice is derived from the merged release as always. A notice with
+ * fewer releases is compiled again from them, cheaply. */
+#define APPLY_KEEP_COMPILED 16
+
+/* Sets out->compiled to compiled's JSON text when n_releases is at least
+ * APPLY_KEEP_COMPILED (for whoever compiled a notice to be stored). */
+void apply_keep_compiled(const cJSON *compiled, size_t n_releases, Notice *out);
 
 /* Compiles ocid's stored releases (those of the open transaction included)
  * and derives its notice with documents and history into out (notice_init'ed

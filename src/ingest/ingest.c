@@ -114,9 +114,9 @@ typedef struct {
   /* reader-side counters (guarded by mu when read by the writer) */
   uint64_t files, files_rejected, releases, rejected, bytes;
   /* writer-side counters: committed, and pending in the open transaction */
-  uint64_t added, unchanged, w_rejected, notices, replaced;
+  uint64_t added, unchanged, w_rejected, notices, replaced, stale;
   struct {
-    uint64_t releases, added, unchanged, rejected, notices, replaced;
+    uint64_t releases, added, unchanged, rejected, notices, replaced, stale;
   } txn;
   int in_txn;
   Err werr;
@@ -265,7 +265,10 @@ static int group_compile(const cJSON **trees, size_t n, time_t now, const char *
   if (!compiled) return err->code ? err->code : ERR_OCDS;
   DeriveCtx ctx = {now, source};
   int rc = derive_notice(compiled, &ctx, out, err);
-  if (rc == 0) derive_history(trees, n, out);
+  if (rc == 0) {
+    derive_history(trees, n, out);
+    apply_keep_compiled(compiled, n, out);
+  }
   cJSON_Delete(compiled);
   return rc;
 }
@@ -638,6 +641,7 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
   g->txn.unchanged += c.unchanged;
   g->txn.rejected += c.rejected;
   g->txn.replaced += c.replaced;
+  g->txn.stale += c.stale;
   g->txn.releases += n;
 out:
   free(res);
@@ -656,6 +660,7 @@ static int write_commit(Ingest *g, Err *err) {
   g->unchanged += g->txn.unchanged;
   g->w_rejected += g->txn.rejected;
   g->replaced += g->txn.replaced;
+  g->stale += g->txn.stale;
   g->notices += g->txn.notices;
   memset(&g->txn, 0, sizeof g->txn);
   return 0;
@@ -705,6 +710,11 @@ static int run(Ingest *g, IngestStats *stats, Err *err) {
     free(nm);
   }
   if (g->opt->progress) fputs("\r\033[K", stderr);
+  if (g->stale)
+    fprintf(g->opt->report ? g->opt->report : stderr,
+            "%llu stored releases no longer pass the release checks (stored by an older build) and were left out "
+            "of their notices; `powerhouse ingest --rederive` names them\n",
+            (unsigned long long)g->stale);
   pthread_cond_destroy(&g->cv);
   pthread_mutex_destroy(&g->mu);
   pthread_mutex_destroy(&g->report_mu);
@@ -715,6 +725,7 @@ static int run(Ingest *g, IngestStats *stats, Err *err) {
   stats->added = g->added;
   stats->unchanged = g->unchanged;
   stats->replaced = g->replaced;
+  stats->stale = g->stale;
   stats->rejected = g->rejected + g->w_rejected;
   stats->notices = g->notices;
   stats->bytes = g->bytes;

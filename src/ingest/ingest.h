@@ -39,6 +39,8 @@ typedef struct IngestStats {
   uint64_t added, unchanged, rejected;
   uint64_t replaced;       /* a newer release re-issued under a stored id */
   uint64_t notices;        /* notices (ocids) created or updated */
+  uint64_t stale;          /* stored releases that no longer pass the release checks (stored by an
+                            * older build), left out when their notice was compiled again */
   uint64_t bytes;          /* input bytes (decompressed) */
   double seconds;
 } IngestStats;

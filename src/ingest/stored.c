@@ -12,13 +12,20 @@ typedef struct {
   StoredReleases *out;
   Err *err;
   int failed;
+  size_t *left_out; /* NULL: a release that no longer checks fails the read */
 } Collect;
 
 static int collect(void *ctx, const char *id, const char *date, const char *json, size_t len) {
   Collect *c = ctx;
   Release rel;
-  int rc = release_parse(json, len, &rel, c->err);
+  Err e = ERR_INIT;
+  int rc = release_parse(json, len, &rel, c->left_out ? &e : c->err);
+  if (rc && c->left_out && rc != ERR_NOMEM) {
+    (*c->left_out)++;
+    return 0;
+  }
   if (rc) {
+    if (c->left_out) *c->err = e;
     err_prefix(c->err, "stored release %s no longer checks: ", id);
     c->failed = rc;
     return 1;
@@ -31,13 +38,21 @@ static int collect(void *ctx, const char *id, const char *date, const char *json
   return 0;
 }
 
-int stored_releases(Store *st, const char *ocid, StoredReleases *out, Err *err) {
+static int read_stored(Store *st, const char *ocid, StoredReleases *out, size_t *left_out, Err *err) {
   memset(out, 0, sizeof *out);
-  Collect c = {out, err, 0};
+  Collect c = {out, err, 0, left_out};
   int rc = store_releases_each(st, ocid, collect, &c, err);
   if (rc == 0 && c.failed) rc = c.failed;
   if (rc) stored_releases_release(out);
   return rc;
+}
+
+int stored_releases(Store *st, const char *ocid, StoredReleases *out, Err *err) {
+  return read_stored(st, ocid, out, NULL, err);
+}
+
+int stored_releases_usable(Store *st, const char *ocid, StoredReleases *out, size_t *left_out, Err *err) {
+  return read_stored(st, ocid, out, left_out, err);
 }
 
 void stored_releases_release(StoredReleases *r) {
@@ -48,7 +63,8 @@ void stored_releases_release(StoredReleases *r) {
 
 int stored_to_package(Store *st, const char *ocid, ExportWriter *w, Err *err) {
   StoredReleases t;
-  int rc = stored_releases(st, ocid, &t, err);
+  size_t left_out = 0;
+  int rc = stored_releases_usable(st, ocid, &t, &left_out, err);
   for (size_t i = 0; i < t.n && rc == 0; i++) {
     Err ignore = ERR_INIT; /* a release that is not an object cannot be stored */
     export_writer_add_release(w, t.trees[i], &ignore);

@@ -22,9 +22,15 @@ typedef struct {
  * stored release no longer parses or checks (a store filled under an older,
  * laxer check: an ocid with white space around it, two ocid keys, ...). */
 int stored_releases(Store *st, const char *ocid, StoredReleases *out, Err *err);
+/* As stored_releases, but a stored release that no longer checks is left
+ * out (and counted in *left_out) instead of failing: for compiling a notice
+ * that gained a release, which an old one must not block, and for readers
+ * (pages, downloads). `powerhouse ingest --rederive` names such releases. */
+int stored_releases_usable(Store *st, const char *ocid, StoredReleases *out, size_t *left_out, Err *err);
 void stored_releases_release(StoredReleases *r);
 
-/* Adds every stored release of ocid to a release package being written. */
+/* Adds every stored release of ocid that still checks to a release package
+ * being written (readers leave such releases out, as compiling does). */
 int stored_to_package(Store *st, const char *ocid, ExportWriter *w, Err *err);
 
 #endif

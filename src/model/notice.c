@@ -95,6 +95,7 @@ void notice_release(Notice *n) {
     free(n->history[i].tags);
   }
   free(n->history);
+  free(n->compiled);
   notice_init(n);
 }
 

@@ -118,6 +118,11 @@ typedef struct {
   size_t n_documents;
   NoticeHistory *history;    /* every release, in date order */
   size_t n_history;
+  /* The compiled release the notice was derived from, as JSON, stored with
+   * it when it has many releases so that one more merges onto it instead of
+   * every release being read and merged again (ingest/apply.c); NULL: not
+   * kept (store_notice_get never reads it back). */
+  char *compiled;
 } Notice;
 
 void notice_documents_free(NoticeDocument *docs, size_t n);

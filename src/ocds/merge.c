@@ -982,6 +982,13 @@ MergeCompiler *merge_compiler_new(void) {
   return m;
 }
 
+MergeCompiler *merge_compiler_from(cJSON *compiled) {
+  MergeCompiler *m = xcalloc(1, sizeof *m);
+  m->cache = xcalloc(1, sizeof *m->cache);
+  m->out = compiled;
+  return m;
+}
+
 static int merge_checked(Ctx *c, cJSON *compiled, const cJSON *release, Err *err);
 
 int merge_compiler_add(MergeCompiler *m, const cJSON *release, Err *err) {

@@ -64,6 +64,11 @@ int merge_into(cJSON *compiled, const cJSON *release, Err *err);
 typedef struct MergeCompiler MergeCompiler;
 /* A compiler holding an empty compiled release. Never NULL (aborts on OOM). */
 MergeCompiler *merge_compiler_new(void);
+/* A compiler continuing from compiled, a compiled release this module made
+ * (read back from storage, say), which it takes over: merging releases dated
+ * no earlier than compiled's `date` gives what merge_compile of every release
+ * would. Its item tables are made as the merge first needs them. Never NULL. */
+MergeCompiler *merge_compiler_from(cJSON *compiled);
 /* Merges release into the compiled release, with merge_into's checks and
  * errors (ERR_OCDS, nothing changed, for a release dated before the latest
  * one merged). After ERR_LIMIT / ERR_NOMEM the compiled release may be partly

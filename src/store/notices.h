@@ -58,9 +58,16 @@ int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ct
 int store_notice_exists(Store *st, const char *ocid, Err *err);
 
 /* Inserts or replaces the notice n->ocid with its derived rows and full-text
- * entry. The compiled release it came from is not stored: it is compiled again
- * from the stored releases when needed (a notice has a handful). */
+ * entry, and n->compiled when set (else any compiled release stored for the
+ * notice is removed: it would no longer be the notice's). */
 int store_notice_put(Store *st, const Notice *n, Err *err);
+
+/* What one more release of ocid merges onto (ingest/apply.c): the compiled
+ * release stored with its notice (*json, heap, the caller frees) and the
+ * notice's history rows (out->history, out notice_init'ed by the caller, who
+ * releases it). 1 found, 0 when no compiled release is stored for ocid
+ * (nothing set), <0 with err. */
+int store_notice_compiled(Store *st, const char *ocid, char **json, Notice *out, Err *err);
 
 /* store_notice_put of ns[0..n) in this order, with the same result; on
  * PostgreSQL in a few round trips (organisations in one statement, the notice

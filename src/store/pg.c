@@ -144,6 +144,11 @@ static const char *const migrations[] = {
     "CREATE TABLE secret(name text PRIMARY KEY, value bytea NOT NULL);"
     "INSERT INTO secret(name, value) VALUES('cursor',"
     "  decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'));",
+    /* 5: the compiled release of a notice with many releases, which one more
+     * merges onto (ingest/apply.c) */
+    "CREATE TABLE notice_compiled("
+    "  notice_id bigint PRIMARY KEY REFERENCES notice(id) ON DELETE CASCADE,"
+    "  json text NOT NULL);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -186,7 +191,8 @@ const char *const store_pg_sql[Q_COUNT] = {
                         " a AS (DELETE FROM award WHERE notice_id = $1),"
                         " k AS (DELETE FROM contract WHERE notice_id = $1),"
                         " d AS (DELETE FROM notice_document WHERE notice_id = $1),"
-                        " h AS (DELETE FROM notice_history WHERE notice_id = $1)"
+                        " h AS (DELETE FROM notice_history WHERE notice_id = $1),"
+                        " j AS (DELETE FROM notice_compiled WHERE notice_id = $1)"
                         " UPDATE notice SET title = $2, description = $3, status = $4, tender_status = $5, buyer_id = $6, "
                         "buyer_name = $7, buyer_party_id = $8, value = $9, value_min = $10, currency = $11, "
                         "deadline = $12, published = $13, updated = $14, contract_start = $15, contract_end = $16, "
@@ -297,6 +303,11 @@ const char *const store_pg_sql[Q_COUNT] = {
     [Q_B_DEL_CONTRACT] = "DELETE FROM contract WHERE notice_id = ANY($1::bigint[])",
     [Q_B_DEL_DOCUMENT] = "DELETE FROM notice_document WHERE notice_id = ANY($1::bigint[])",
     [Q_B_DEL_HISTORY] = "DELETE FROM notice_history WHERE notice_id = ANY($1::bigint[])",
+    [Q_B_DEL_COMPILED] = "DELETE FROM notice_compiled WHERE notice_id = ANY($1::bigint[])",
+    /* after the notice's derived rows went (the update's or the batch's deletes) */
+    [Q_COMPILED_PUT] = "INSERT INTO notice_compiled(notice_id, json) VALUES($1, $2)"
+                       " ON CONFLICT(notice_id) DO UPDATE SET json = excluded.json",
+    [Q_COMPILED_GET] = "SELECT n.id, c.json FROM notice n JOIN notice_compiled c ON c.notice_id = n.id WHERE n.ocid = $1",
     [Q_B_MAX_IDS] = "SELECT (SELECT coalesce(max(id), 0) FROM award), (SELECT coalesce(max(id), 0) FROM contract)",
 };
 

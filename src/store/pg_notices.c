@@ -207,6 +207,17 @@ static void array_item(Buf *b, const char *s) {
   buf_addc(b, '"');
 }
 
+/* Stores the compiled release of notice id (its old one, if any, deleted already). */
+static int compiled_put(Pg *p, long long id, const char *json, Err *err) {
+  Params ps = {.n = 0};
+  p_int(&ps, id);
+  p_text(&ps, json);
+  PGresult *r = run(p, Q_COMPILED_PUT, &ps, err, "cannot store a notice's compiled release");
+  if (!r) return ERR_DB;
+  PQclear(r);
+  return 0;
+}
+
 static int pg_notice_put(void *impl, const Notice *n, Err *err) {
   Pg *p = impl;
   Buf cpvs = BUF_INIT, tsv = BUF_INIT;
@@ -396,6 +407,7 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
   free(orgs);
   int done = pipe_end(p, err, "cannot store a notice's CPV codes, regions, awards, contracts, documents or history");
   if (sent || done) goto out;
+  if (n->compiled && compiled_put(p, id, n->compiled, err)) goto out;
   NewNotice *nn = new_notice(p, n->ocid, 0);
   if (nn) nn->put = 1;
   rc = 0;
@@ -972,7 +984,7 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
    * time), then the largest award and contract ids left */
   if (prep(p, Q_B_DEL_CPV, err) || prep(p, Q_B_DEL_REGION, err) || prep(p, Q_B_DEL_AWARD, err) ||
       prep(p, Q_B_DEL_CONTRACT, err) || prep(p, Q_B_DEL_DOCUMENT, err) || prep(p, Q_B_DEL_HISTORY, err) ||
-      prep(p, Q_B_MAX_IDS, err))
+      prep(p, Q_B_DEL_COMPILED, err) || prep(p, Q_B_MAX_IDS, err))
     goto out;
   buf_reset(&arr);
   arr_open(&arr);
@@ -996,6 +1008,7 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
     if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_CONTRACT, &ps, err);
     if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_DOCUMENT, &ps, err);
     if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_HISTORY, &ps, err);
+    if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_COMPILED, &ps, err);
     int done = pipe_end(p, err, what);
     if (sent || done) goto out;
   }
@@ -1181,6 +1194,8 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
   if (copy_in(p, "COPY notice_document(notice_id, pos, title, url, type, date) FROM STDIN", &rows, err, what) ||
       copy_in(p, "COPY notice_history(notice_id, pos, release_id, date, tags) FROM STDIN", &tsv, err, what))
     goto out;
+  for (size_t i = 0; i < n; i++) /* only long notices keep one: a statement each */
+    if (ns[i]->compiled && compiled_put(p, nid[i], ns[i]->compiled, err)) goto out;
   for (size_t i = 0; i < n; i++) {
     NewNotice *nn = new_notice(p, ns[i]->ocid, 0);
     if (nn) nn->put = 1;
@@ -1200,6 +1215,22 @@ out:
   free(ask);
   free(org_ids);
   return rc;
+}
+
+/* The history rows of the notice whose id ps holds, into n->history. */
+static int read_history(Pg *p, Params *ps, Notice *n, Err *err) {
+  PGresult *r = run(p, Q_NOTICE_GET_HISTORY, ps, err, "cannot read a notice's history");
+  if (!r) return ERR_DB;
+  int rows = PQntuples(r);
+  if (rows) n->history = xcalloc((size_t)rows, sizeof *n->history);
+  for (int i = 0; i < rows; i++) {
+    NoticeHistory *h = &n->history[n->n_history++];
+    h->release_id = col_dup(r, i, 0);
+    h->date = col_dup(r, i, 1);
+    h->tags = col_dup(r, i, 2);
+  }
+  PQclear(r);
+  return 0;
 }
 
 static int pg_notice_get(void *impl, const char *ocid, Notice *n, Err *err) {
@@ -1327,16 +1358,30 @@ static int pg_notice_get(void *impl, const char *ocid, Notice *n, Err *err) {
     d->date = col_dup(r, i, 3);
   }
   PQclear(r);
-  if (!(r = run(p, Q_NOTICE_GET_HISTORY, &ps, err, what))) return ERR_DB;
-  rows = PQntuples(r);
-  if (rows) n->history = xcalloc((size_t)rows, sizeof *n->history);
-  for (int i = 0; i < rows; i++) {
-    NoticeHistory *h = &n->history[n->n_history++];
-    h->release_id = col_dup(r, i, 0);
-    h->date = col_dup(r, i, 1);
-    h->tags = col_dup(r, i, 2);
+  return read_history(p, &ps, n, err) ? ERR_DB : 1;
+}
+
+static int pg_notice_compiled(void *impl, const char *ocid, char **json, Notice *n, Err *err) {
+  Pg *p = impl;
+  Params ps = {.n = 0};
+  p_text(&ps, ocid);
+  PGresult *r = run(p, Q_COMPILED_GET, &ps, err, "cannot read a notice's compiled release");
+  if (!r) return ERR_DB;
+  if (!PQntuples(r)) {
+    PQclear(r);
+    return 0;
   }
+  long long id = col_int(r, 0, 0);
+  *json = col_dup(r, 0, 1);
   PQclear(r);
+  ps.n = 0;
+  p_int(&ps, id);
+  if (read_history(p, &ps, n, err)) {
+    free(*json);
+    *json = NULL;
+    notice_release(n);
+    return ERR_DB;
+  }
   return 1;
 }
 
@@ -1377,4 +1422,5 @@ const StoreNoticeOps store_pg_notice_ops = {
     .notices_put = pg_notices_put,
     .notice_get = pg_notice_get,
     .notice_texts = pg_notice_texts,
+    .notice_compiled = pg_notice_compiled,
 };

@@ -132,6 +132,11 @@ static const char *const migrations[] = {
     /* 4: the store's secrets (store_secret): the key that signs cursors */
     ("CREATE TABLE secret(name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
      "INSERT INTO secret(name, value) VALUES('cursor', randomblob(32));"), /* () for clang: one element */
+    /* 5: the compiled release of a notice with many releases, which one more
+     * merges onto (ingest/apply.c) */
+    "CREATE TABLE notice_compiled("
+    "  notice_id INTEGER PRIMARY KEY REFERENCES notice(id) ON DELETE CASCADE,"
+    "  json TEXT NOT NULL);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -174,6 +179,10 @@ const char *const store_sqlite_sql[Q_COUNT] = {
     [Q_HISTORY_INSERT] = "INSERT INTO notice_history(notice_id, pos, release_id, date, tags) VALUES(?1, ?2, ?3, ?4, ?5)",
     [Q_NOTICE_GET_DOCUMENT] = "SELECT title, url, type, date FROM notice_document WHERE notice_id = ?1 ORDER BY pos",
     [Q_NOTICE_GET_HISTORY] = "SELECT release_id, date, tags FROM notice_history WHERE notice_id = ?1 ORDER BY pos",
+    [Q_COMPILED_PUT] = "INSERT INTO notice_compiled(notice_id, json) VALUES(?1, ?2)"
+                       " ON CONFLICT(notice_id) DO UPDATE SET json = excluded.json",
+    [Q_COMPILED_DEL] = "DELETE FROM notice_compiled WHERE notice_id = ?1",
+    [Q_COMPILED_GET] = "SELECT n.id, c.json FROM notice n JOIN notice_compiled c ON c.notice_id = n.id WHERE n.ocid = ?1",
     [Q_CPV_INSERT] = "INSERT INTO notice_cpv(notice_id, code, kind) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING",
     [Q_REGION_INSERT] = "INSERT INTO notice_region(notice_id, region) VALUES(?1, ?2) ON CONFLICT DO NOTHING",
     [Q_AWARD_INSERT] = "INSERT INTO award(notice_id, award_id, title, status, date, date_published, value, currency,"

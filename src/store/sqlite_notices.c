@@ -235,6 +235,7 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
   sqlite3_bind_int64(q, 26, last_seq);
   if (id) sqlite3_bind_int64(q, 27, id);
   if (step_done(s, q, err, "cannot store a notice")) goto out;
+  sqlite3_int64 id_was = id;
   if (!id) {
     id = sqlite3_last_insert_rowid(s->db);
   } else {
@@ -315,6 +316,12 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
     bind_text(q, 6, d->date);
     if (step_done(s, q, err, "cannot store a document")) goto out;
   }
+  if (n->compiled || id_was) {
+    if (!(q = stmt(s, n->compiled ? Q_COMPILED_PUT : Q_COMPILED_DEL, err))) goto out;
+    sqlite3_bind_int64(q, 1, id);
+    if (n->compiled) sqlite3_bind_text(q, 2, n->compiled, -1, SQLITE_STATIC);
+    if (step_done(s, q, err, "cannot store a notice's compiled release")) goto out;
+  }
   for (size_t i = 0; i < n->n_history; i++) {
     const NoticeHistory *h = &n->history[i];
     if (!(q = stmt(s, Q_HISTORY_INSERT, err))) goto out;
@@ -341,6 +348,24 @@ static void read_org(sqlite3_stmt *q, int at, Org *o) {
   o->country = col_dup(q, at + 6);
   o->scale = col_dup(q, at + 7);
   o->vcse = col_flag(q, at + 8);
+}
+
+/* The history rows of notice id, appended to n->history. */
+static int read_history(Sqlite *s, sqlite3_int64 id, Notice *n, Err *err) {
+  sqlite3_stmt *q = stmt(s, Q_NOTICE_GET_HISTORY, err);
+  if (!q) return ERR_DB;
+  sqlite3_bind_int64(q, 1, id);
+  size_t cap = n->n_history;
+  int step;
+  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    if (n->n_history == cap) n->history = xrealloc(n->history, (cap = cap ? cap * 2 : 4) * sizeof *n->history);
+    NoticeHistory *h = &n->history[n->n_history++];
+    h->release_id = col_dup(q, 0);
+    h->date = col_dup(q, 1);
+    h->tags = col_dup(q, 2);
+  }
+  sqlite3_reset(q);
+  return step != SQLITE_DONE ? db_err(s, err, "cannot read a notice's history") : 0;
 }
 
 static int sqlite_notice_get(void *impl, const char *ocid, Notice *n, Err *err) {
@@ -473,18 +498,28 @@ static int sqlite_notice_get(void *impl, const char *ocid, Notice *n, Err *err) 
   }
   sqlite3_reset(q);
   if (step != SQLITE_DONE) return db_err(s, err, "cannot read a notice's documents");
-  if (!(q = stmt(s, Q_NOTICE_GET_HISTORY, err))) return ERR_DB;
-  sqlite3_bind_int64(q, 1, id);
-  cap = 0;
-  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-    if (n->n_history == cap) n->history = xrealloc(n->history, (cap = cap ? cap * 2 : 4) * sizeof *n->history);
-    NoticeHistory *h = &n->history[n->n_history++];
-    h->release_id = col_dup(q, 0);
-    h->date = col_dup(q, 1);
-    h->tags = col_dup(q, 2);
+  return read_history(s, id, n, err) ? ERR_DB : 1;
+}
+
+static int sqlite_notice_compiled(void *impl, const char *ocid, char **json, Notice *n, Err *err) {
+  Sqlite *s = impl;
+  sqlite3_stmt *q = stmt(s, Q_COMPILED_GET, err);
+  if (!q) return ERR_DB;
+  sqlite3_bind_text(q, 1, ocid, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(q);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : db_err(s, err, "cannot read a notice's compiled release");
   }
+  sqlite3_int64 id = sqlite3_column_int64(q, 0);
+  *json = col_dup(q, 1);
   sqlite3_reset(q);
-  if (step != SQLITE_DONE) return db_err(s, err, "cannot read a notice's history");
+  if (read_history(s, id, n, err)) {
+    free(*json);
+    *json = NULL;
+    notice_release(n);
+    return ERR_DB;
+  }
   return 1;
 }
 
@@ -517,4 +552,5 @@ const StoreNoticeOps store_sqlite_notice_ops = {
     .notice_put = sqlite_notice_put,
     .notice_get = sqlite_notice_get,
     .notice_texts = store_sqlite_notice_texts,
+    .notice_compiled = sqlite_notice_compiled,
 };

@@ -95,6 +95,11 @@ int store_notice_put(Store *st, const Notice *n, Err *err) {
   NOTICES(st, err);
   return st->notices->notice_put(st->impl, n, err);
 }
+int store_notice_compiled(Store *st, const char *ocid, char **json, Notice *out, Err *err) {
+  NOTICES(st, err);
+  *json = NULL;
+  return st->notices->notice_compiled(st->impl, ocid, json, out, err);
+}
 /* The batch calls of a backend without its own: one call per release, as
  * ingest made them before there were batch calls. known[] is asked first,
  * before any release of the batch goes in. */

@@ -39,6 +39,7 @@ typedef struct {
   int (*notices_put)(void *impl, const Notice *const *ns, size_t n, Err *err);
   int (*notice_get)(void *impl, const char *ocid, Notice *out, Err *err);
   int (*notice_texts)(void *impl, const long long *ids, size_t n, StoreNoticeText *out, Err *err);
+  int (*notice_compiled)(void *impl, const char *ocid, char **json, Notice *out, Err *err);
 } StoreNoticeOps;
 
 typedef struct {

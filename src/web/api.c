@@ -306,7 +306,8 @@ void notice_ocds(Request *r, const char *ocid) {
   Store *st = app_store(r);
   StoredReleases t = {0};
   Err err = ERR_INIT;
-  if (!st || stored_releases(st, ocid, &t, &err)) {
+  size_t left_out = 0; /* releases stored under older checks: left out, as compiling leaves them */
+  if (!st || stored_releases_usable(st, ocid, &t, &left_out, &err)) {
     req_unavailable(r, st ? err.msg : NULL);
     return;
   }

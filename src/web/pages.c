@@ -490,7 +490,8 @@ static void history_pages(Request *r, const Notice *nt, long long page, long lon
  * <0 with err when the releases cannot be read. */
 static int derive_late(Store *st, Notice *nt, Err *err) {
   StoredReleases rels;
-  if (stored_releases(st, nt->ocid, &rels, err)) return ERR_DB;
+  size_t left_out = 0;
+  if (stored_releases_usable(st, nt->ocid, &rels, &left_out, err)) return ERR_DB;
   Err merr = ERR_INIT; /* releases that do not merge: the page shows no documents */
   cJSON *compiled = rels.n ? merge_compile((const cJSON *const *)rels.trees, rels.n, &merr) : NULL;
   if (compiled && !nt->n_documents) nt->n_documents = derive_documents(compiled, &nt->documents);

@@ -7,7 +7,8 @@
 # record package comes quickly, under a heavy slot, while other pages stay
 # fast. And every stored ocid has a reachable page (finding 23): an exact
 # stored ocid wins over the ".ocds.json" suffix, and /notices/{ocid}/ocds.json
-# names a record package unambiguously; buyer ids are canonical decimals.
+# names a record package unambiguously; buyer ids are canonical decimals. One
+# more release merges onto the compiled release the store keeps for the notice.
 . "$(dirname "$0")/lib.sh"
 
 N=3000
@@ -107,4 +108,46 @@ ok $(grep -q 9223372036854775807 "$T/b.json" && echo 1 || echo 0) "an id out of 
 
 kill $spid 2>/dev/null
 wait $spid 2>/dev/null
+
+# finding 4: one more release merges onto the compiled release the store keeps
+# for a long notice, instead of every release being read and merged again
+is "$(sql "$db" "SELECT count(*) FROM notice_compiled")" 2 "the two long notices keep their compiled releases, the short ones none"
+more() { # ID DATE: the long notice's last release again as release ID dated DATE, adding award ID
+  tail -1 "$T/many.jsonl" | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+r["id"], r["date"] = sys.argv[1], sys.argv[2]
+r["tender"]["title"] = "Notice with many releases (release %s)" % sys.argv[1]
+r["awards"][0]["id"] = "A-" + sys.argv[1]
+print(json.dumps(r))' "$@" >"$T/more.jsonl"
+  t0=$(date +%s.%N)
+  "$PH" ingest "$T/more.jsonl" --db "$db" --quiet >/dev/null 2>>"$T/ingest.err"
+  echo "$?" >"$T/more.rc"
+  secs "$t0" >"$T/time"
+}
+more r$N 2020-03-01T00:00:00Z
+is "$(cat "$T/more.rc")" 0 "one more release for the long notice"
+t=$(cat "$T/time")
+ok $(under "$t" 3 && echo 0 || echo 1) "ingested in $t s"
+"$PH" show ocds-atk-many --db "$db" >"$T/onto.json"
+like "$(cat "$T/onto.json")" "\"title\":\"Notice with many releases \(release r$N\)\"" "the notice has the new release's title"
+is "$(sql "$db" "SELECT count(*) FROM notice_history h JOIN notice n ON n.id = h.notice_id WHERE n.ocid = 'ocds-atk-many'")" \
+  $((N + 1)) "and $((N + 1)) releases of history"
+t0=$(date +%s.%N)
+"$PH" ingest --rederive --db "$db" --quiet >/dev/null 2>&1
+echo "# every notice of the store derived again from all its releases: $(secs "$t0") s"
+"$PH" show ocds-atk-many --db "$db" >"$T/full.json"
+ok $(cmp -s "$T/onto.json" "$T/full.json" && echo 0 || echo 1) "the notice is what compiling every release gives, byte for byte"
+# which path was taken: a stored release altered behind the store's back is
+# read only when every release is merged again
+sql "$db" "UPDATE release SET json = replace(json, 'Supplier 0 Ltd', 'Altered 0 Ltd') WHERE rid = 'r0'" >/dev/null
+more r$((N + 1)) 2020-03-02T00:00:00Z
+"$PH" show ocds-atk-many --db "$db" >"$T/onto2.json"
+ok $(grep -q 'Supplier 0 Ltd' "$T/onto2.json" && ! grep -q 'Altered 0 Ltd' "$T/onto2.json" && echo 0 || echo 1) \
+  "a later release merged onto the kept compiled release: release r0 was not read again"
+more r-older 2020-01-01T12:00:00Z
+"$PH" show ocds-atk-many --db "$db" >"$T/older.json"
+ok $(grep -q 'Altered 0 Ltd' "$T/older.json" && echo 0 || echo 1) "an older-dated release: every release compiled again"
+is "$(sql "$db" "SELECT count(*) FROM notice_history h JOIN notice n ON n.id = h.notice_id WHERE n.ocid = 'ocds-atk-many'")" \
+  $((N + 3)) "with $((N + 3)) releases of history"
 done_testing

@@ -1,14 +1,18 @@
 /* test_apply.c -- the single-release write path (ingest/apply.h): one
  * transaction stores the release, compiles its notice again with documents
  * and history, and moves the change sequence by one; the same bytes change
- * nothing; a conflicting release and bad input write nothing; and
- * apply_rederive_all derives every notice again. */
+ * nothing; a conflicting release and bad input write nothing;
+ * apply_rederive_all derives every notice again; and a notice of many
+ * releases keeps its compiled release, which the next one merges onto. */
 #include <string.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "../tap.h"
 #include "base/buf.h"
 #include "ingest/apply.h"
+#include "model/notice_json.h"
 #include "ocds/release.h"
 #include "store/notices.h"
 
@@ -143,6 +147,74 @@ int main(void) {
   ok(said && strstr(said, "notice ocds-apply-old: stored release o1 no longer checks: ocid is given more than once; kept"),
      "the kept notice is named with the reason: %s", said ? said : "");
   free(said);
+
+  /* ... and a new release for that notice is not blocked by it: the notice is
+   * compiled from the releases that check, the old one counted as left out. */
+  static const char NEW_FOR_OLD[] = "{\"ocid\":\"ocds-apply-old\",\"id\":\"o2\",\"date\":\"2025-11-02T10:00:00Z\","
+                                    "\"tender\":{\"title\":\"Renewed service\"}}";
+  Release nr;
+  err = (Err)ERR_INIT;
+  ok(release_parse(NEW_FOR_OLD, strlen(NEW_FOR_OLD), &nr, &err) == 0, "a new release for it checks");
+  ApplyItem item = {{nr.ocid, nr.id, nr.date, NEW_FOR_OLD, strlen(NEW_FOR_OLD), release_hash(NEW_FOR_OLD, strlen(NEW_FOR_OLD)),
+                     "Test"},
+                    nr.root};
+  ApplyGroup grp = {0, 1, NULL};
+  ApplyCounts counts = {0};
+  int stored = -1;
+  ok(store_begin(st, &err) == 0 && apply_batch(st, &item, 1, &grp, 1, NOW, &stored, &counts, &err) == 0 &&
+         store_commit(st, &err) == 0,
+     "it applies (%s)", err.msg);
+  is_int(counts.stale, 1, "the stored release that no longer checks is counted as left out");
+  release_release(&nr);
+  notice_init(&n);
+  store_notice_get(st, "ocds-apply-old", &n, &err);
+  ok(n.title && !strcmp(n.title, "Renewed service") && n.n_history == 1,
+     "the notice is compiled from the releases that check: %s, %zu in its history", n.title ? n.title : "-",
+     n.n_history);
+  notice_release(&n);
+
+  /* A notice of many releases keeps its compiled release, and each release
+   * after that merges onto it: the same notice as compiling every release. */
+  const int n_long = APPLY_KEEP_COMPILED + 4;
+  int applied = 0;
+  for (int i = 0; i < n_long; i++) {
+    char r[512];
+    snprintf(r, sizeof r,
+             "{\"ocid\":\"ocds-apply-long\",\"id\":\"l%d\",\"date\":\"2025-10-%02dT09:00:00Z\",\"tag\":[\"award\"],"
+             "\"buyer\":{\"name\":\"Leeds City Council\"},\"tender\":{\"id\":\"t\",\"title\":\"Call-off %d\"},"
+             "\"awards\":[{\"id\":\"A%d\",\"status\":\"active\",\"value\":{\"amount\":%d,\"currency\":\"GBP\"},"
+             "\"suppliers\":[{\"name\":\"Studio %d Ltd\"}]}]}",
+             i, 1 + i, i, i, 1000 + i, i);
+    applied += apply_release(st, r, strlen(r), "Test", NOW, &res, &err) == 0 && res.stored == STORE_ADDED;
+  }
+  is_int(applied, n_long, "%d releases of one notice applied one at a time", n_long);
+  char *json = NULL;
+  Notice h;
+  notice_init(&h);
+  is_int(store_notice_compiled(st, "ocds-apply-long", &json, &h, &err), 1, "its compiled release is kept");
+  is_int(h.n_history, n_long, "with its history rows");
+  cJSON *kept_c = json ? cJSON_Parse(json) : NULL;
+  is_int(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(kept_c, "awards")), n_long, "holding every award");
+  cJSON_Delete(kept_c);
+  free(json);
+  notice_release(&h);
+  notice_init(&h);
+  is_int(store_notice_compiled(st, "ocds-apply-1", &json, &h, &err), 0, "a notice of two releases keeps none");
+  notice_init(&n);
+  store_notice_get(st, "ocds-apply-long", &n, &err);
+  Buf onto = BUF_INIT, full = BUF_INIT;
+  notice_json(&n, &onto);
+  ok(n.n_awards == (size_t)n_long && n.title && !strcmp(n.title, "Call-off 19"), "the notice has every award and the latest title");
+  notice_release(&n);
+  ok(apply_rederive_all(st, NOW, 100, NULL, NULL, &done, &kept, &err) == 0, "every notice derived again from its releases");
+  notice_init(&n);
+  store_notice_get(st, "ocds-apply-long", &n, &err);
+  notice_json(&n, &full);
+  notice_release(&n);
+  ok(onto.len && onto.len == full.len && !memcmp(onto.data, full.data, onto.len),
+     "merged one release at a time onto the kept release: what compiling every release gives");
+  buf_release(&onto);
+  buf_release(&full);
 
   store_close(st);
   const char *ext[] = {"", "-wal", "-shm"};
