@@ -16,6 +16,7 @@
 
 
 #include "base/buf.h"
+#include "base/jarena.h"
 #include "base/date.h"
 #include "base/url.h"
 #include "model/notice_json.h"
@@ -307,11 +308,19 @@ void notice_ocds(Request *r, const char *ocid) {
   StoredReleases t = {0};
   Err err = ERR_INIT;
   size_t left_out = 0; /* releases stored under older checks: left out, as compiling leaves them */
+  /* the releases' trees and the compiled and versioned releases made from
+   * them (hundreds of thousands of nodes for a long notice) in an arena freed
+   * at once */
+  JArena *arena = jarena_new(), *was = jarena_use(arena);
   if (!st || stored_releases_usable(st, ocid, &t, &left_out, &err)) {
+    jarena_use(was);
+    jarena_free(arena);
     req_unavailable(r, st ? err.msg : NULL);
     return;
   }
   if (!t.n) {
+    jarena_use(was);
+    jarena_free(arena);
     req_problem(r, 404, "Not found", req_printf(r, "no notice with ocid %s", ocid));
     return;
   }
@@ -333,6 +342,8 @@ void notice_ocds(Request *r, const char *ocid) {
   }
   buf_release(&path);
   stored_releases_release(&t);
+  jarena_use(was);
+  jarena_free(arena);
 }
 
 /* The matching notices of a download, found before the first byte is sent. */

@@ -128,7 +128,9 @@ print(json.dumps(r))' "$@" >"$T/more.jsonl"
 more r$N 2020-03-01T00:00:00Z
 is "$(cat "$T/more.rc")" 0 "one more release for the long notice"
 t=$(cat "$T/time")
-ok $(under "$t" 3 && echo 0 || echo 1) "ingested in $t s"
+# (which path ran is checked below; the time is for a machine in trouble: 0.15 s
+# optimised, up to 3.5 s under ASan with other tests beside it)
+ok $(under "$t" 10 && echo 0 || echo 1) "ingested in $t s"
 "$PH" show ocds-atk-many --db "$db" >"$T/onto.json"
 like "$(cat "$T/onto.json")" "\"title\":\"Notice with many releases \(release r$N\)\"" "the notice has the new release's title"
 is "$(sql "$db" "SELECT count(*) FROM notice_history h JOIN notice n ON n.id = h.notice_id WHERE n.ocid = 'ocds-atk-many'")" \
