@@ -58,17 +58,22 @@ for p in 61 0 +2 02 x 99999999999999999999; do
 done
 
 # the record package, several at once, while the home page stays fast
+# serve's CPU seconds (user + system) so far: a request's cost whatever else the
+# machine runs (wall times here went from 0.8 to 9.9 s with tests beside it)
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$spid/stat"; }
+c0=$(cpu)
 is "$(get /notices/ocds-atk-many.ocds.json "$T/rec.json")" 200 "the record package"
-t=$(cat "$T/time")
-ok $(under "$t" 6 && echo 0 || echo 1) "it took $t s (was 6.6 s for these $N releases; 15.6 s for 10,000)"
+c=$(echo "$(cpu) - $c0" | bc)
+ok $(under "$c" 6 && echo 0 || echo 1) "it took $c s of serve's CPU, $(cat "$T/time") s (was 6.6 s for these $N releases; 15.6 s for 10,000)"
 is "$(node -e 'const p=JSON.parse(require("fs").readFileSync(process.argv[1]));const r=p.records[0];console.log(r.ocid,r.releases.length,r.compiledRelease.awards.length,r.versionedRelease.awards.length)' "$T/rec.json")" \
   "ocds-atk-many $N $N $N" "with every release, award and versioned award"
 is "$(get /notices/ocds-atk-many/ocds.json "$T/rec2.json")" 200 "and at /notices/{ocid}/ocds.json"
 like "$(node tests/e2e/json.mjs get "$T/rec2.json" uri)" '/notices/ocds-atk-many/ocds.json$' "whose uri is the address asked for"
-code=$(curl -s -o "$T/det.json" --max-time 30 -w '%{http_code} %{time_total}' "$B/notices/ocds-atk-details.ocds.json")
-t=${code#* }
+c0=$(cpu)
+code=$(curl -s -o "$T/det.json" --max-time 60 -w '%{http_code} %{time_total}' "$B/notices/ocds-atk-details.ocds.json")
+c=$(echo "$(cpu) - $c0" | bc)
 is "${code% *}" 200 "the record package of a long notice whose parties have details"
-ok $(under "$t" 6 && echo 0 || echo 1) "in $t s (27 s before: each release looked at every party, each looked up in a list)"
+ok $(under "$c" 6 && echo 0 || echo 1) "in $c s of serve's CPU, ${code#* } s (27 s before: each release looked at every party, each looked up in a list)"
 is "$(node -e 'const p=JSON.parse(require("fs").readFileSync(process.argv[1]));const v=p.records[0].versionedRelease;console.log(v.parties.length,v.parties[7].details.length,JSON.stringify(v.parties[7].details[0].value),v.parties[7].details[0].releaseID)' "$T/det.json" 2>&1)" \
   "$N 1 {\"scale\":\"sme\"} r7" "each party's details versioned whole, from the release that added them"
 for i in 1 2 3 4; do curl -s -o /dev/null "$B/notices/ocds-atk-many.ocds.json" & done
