@@ -8,18 +8,20 @@
 #   - summer (BST): a deadline at 22:59:59Z on 30 June is 11:59pm on 30 June in
 #     the UK; at 23:30 UK time on 29 June it closes tomorrow (by 24-hour
 #     blocks it was "in 1 day");
-#   - a deadline at 00:00Z in winter reads 12:00am.
+#   - a deadline at 00:00Z in winter reads 12:00am;
+#   - other dates are the UK date of their instant: published 23:30Z on 31 May
+#     (00:30 BST) reads 1 June.
 # The notices are ingested with --now before every deadline, so they are
 # stored open whatever today's date is; serve --now then sets the clock.
 . "$(dirname "$0")/lib.sh"
 
 db=$(newdb deadlines)
-notice() { # notice OCID TITLE DEADLINE
-  printf '{"ocid":"%s","id":"1","date":"2026-05-01T09:00:00Z","tag":["tender"],"buyer":{"id":"b","name":"York Council"},"parties":[{"id":"b","name":"York Council","roles":["buyer"]}],"tender":{"id":"t","title":"%s","status":"active","tenderPeriod":{"endDate":"%s"}}}\n' "$1" "$2" "$3"
+notice() { # notice OCID TITLE DEADLINE [RELEASE-DATE]
+  printf '{"ocid":"%s","id":"1","date":"%s","tag":["tender"],"buyer":{"id":"b","name":"York Council"},"parties":[{"id":"b","name":"York Council","roles":["buyer"]}],"tender":{"id":"t","title":"%s","status":"active","tenderPeriod":{"endDate":"%s"}}}\n' "$1" "${4:-2026-05-01T09:00:00Z}" "$2" "$3"
 }
 {
   notice ocds-dl-winter "Winter gritting" 2026-12-07T12:00:00Z
-  notice ocds-dl-summer "Summer bunting" 2026-06-30T22:59:59Z
+  notice ocds-dl-summer "Summer bunting" 2026-06-30T22:59:59Z 2026-05-31T23:30:00Z
   notice ocds-dl-midnight "Midnight lamps" 2026-12-09T00:00:00Z
 } >"$T/notices.jsonl"
 "$PH" ingest "$T/notices.jsonl" --db "$db" --quiet --now 2026-05-01 >/dev/null 2>"$T/ingest.err"; is $? 0 "three notices ingested"
@@ -34,7 +36,9 @@ serve() {
   eval "URL_$1=http://127.0.0.1:$(grep -o ':[0-9]*/$' "$T/$1.out" | tr -d ':/')"
 }
 # closing URL OCID: the notice page's closing date, tags stripped
-closing() { curl -s "$1/notices/$2" | grep -o 'Closing date</dt><dd class="govuk-summary-list__value">[^<]*' | sed 's/.*>//'; }
+# fact URL OCID KEY: a row of the notice page's summary list, tags stripped
+fact() { curl -s "$1/notices/$2" | grep -o "$3</dt><dd class=\"govuk-summary-list__value\">[^<]*" | sed 's/.*>//'; }
+closing() { fact "$1" "$2" "Closing date"; }
 # card URL QUERY: the closing date on the first search result for QUERY
 card() { curl -s "$1/notices?q=$2" | grep -o '<dt>Closing date</dt><dd>[^<]*' | head -n 1 | sed 's/.*<dd>//'; }
 
@@ -46,6 +50,7 @@ is "$(closing "$URL_dec6" ocds-dl-midnight)" "9 December 2026, 12:00am — close
   "a deadline at UK midnight reads 12:00am, three calendar days on"
 is "$(closing "$URL_dec6" ocds-dl-summer)" "30 June 2026, 11:59pm" \
   "a summer deadline at 22:59:59Z is 11:59pm UK time (closed: no count)"
+is "$(fact "$URL_dec6" ocds-dl-summer Published)" "1 June 2026" "published 23:30Z on 31 May is 1 June in the UK (date only)"
 
 serve dec6late 2026-12-06T23:59:59Z
 is "$(closing "$URL_dec6late" ocds-dl-winter)" "7 December 2026, 12:00pm — closes tomorrow" \
