@@ -1,5 +1,6 @@
 /* date.c -- see date.h. Calendar arithmetic after Howard Hinnant's
- * days_from_civil / civil_from_days (public domain algorithms). */
+ * days_from_civil / civil_from_days (public domain algorithms); UK time from
+ * the summer time rule in date.h, by the same arithmetic. */
 #include "base/date.h"
 
 
@@ -127,4 +128,51 @@ int date_norm(const char *s, char out[DATE_LEN]) {
   }
   date_format(t, out);
   return out[0] ? 0 : -1;
+}
+
+/* floor(a / b) and the remainder in [0, b) for b > 0 (C's / truncates). */
+static long long floor_div(long long a, long long b, long long *rem) {
+  long long q = a / b, r = a % b;
+  if (r < 0) {
+    r += b;
+    q--;
+  }
+  if (rem) *rem = r;
+  return q;
+}
+
+/* Day number of the last Sunday of month m (March or October) in year y. */
+static long long last_sunday(long long y, unsigned m) {
+  long long last = date_days_from_civil(y, m, 31); /* both months have 31 days */
+  long long wd;                                    /* 0 Sunday .. 6 Saturday */
+  floor_div(last + 4, 7, &wd);                     /* 1970-01-01 was a Thursday */
+  return last - wd;
+}
+
+int date_uk_offset(time_t t) {
+  long long s = (long long)t, y;
+  unsigned m, d;
+  civil_from_days(floor_div(s, 86400, NULL), &y, &m, &d);
+  /* the changes are in March and October, far from New Year: the UTC year is the UK year */
+  long long start = last_sunday(y, 3) * 86400 + 3600, end = last_sunday(y, 10) * 86400 + 3600;
+  return s >= start && s < end ? 3600 : 0;
+}
+
+long long date_uk_day(time_t t) {
+  return floor_div((long long)t + date_uk_offset(t), 86400, NULL);
+}
+
+time_t date_uk_next_midnight(time_t t) {
+  long long next = (date_uk_day(t) + 1) * 86400; /* UTC midnight of the next day's date */
+  /* UK midnight of that date is next - offset, and the offset there is the
+   * one at UTC midnight: no change falls between 23:00 and 00:00 UTC */
+  return (time_t)(next - date_uk_offset((time_t)next));
+}
+
+void date_uk_civil(time_t t, DateCivil *out) {
+  long long rem, days = floor_div((long long)t + date_uk_offset(t), 86400, &rem);
+  civil_from_days(days, &out->y, &out->m, &out->d);
+  out->hour = (unsigned)(rem / 3600);
+  out->minute = (unsigned)(rem / 60 % 60);
+  out->second = (unsigned)(rem % 60);
 }

@@ -29,4 +29,29 @@ void date_format(time_t t, char out[DATE_LEN]);
 /* Days since 1970-01-01 of a proleptic Gregorian date (no range check). */
 long long date_days_from_civil(long long y, unsigned m, unsigned d);
 
+/* UK civil time (Europe/London), by the rule alone, not the tz database:
+ * British Summer Time (UTC+1) from 01:00 UTC on the last Sunday of March to
+ * 01:00 UTC on the last Sunday of October, Greenwich Mean Time (UTC+0) the
+ * rest of the year. The rule has held since 1996 (EU summer time); instants
+ * before then get today's rule too, which is wrong for them but the same
+ * answer on every machine. A UK midnight never falls inside a change (both
+ * are at 01:00 UTC: 01:00 GMT in March, 02:00 BST in October), so every UK
+ * day starts at exactly one instant. */
+typedef struct {
+  long long y;
+  unsigned m, d;          /* month 1-12, day 1-31 */
+  unsigned hour, minute;  /* 0-23, 0-59 */
+  unsigned second;        /* 0-59 */
+} DateCivil;
+
+/* Seconds UK time is ahead of UTC at instant t: 3600 in BST, else 0. */
+int date_uk_offset(time_t t);
+/* Days since 1970-01-01 of the UK calendar date at instant t: two instants
+ * are on the same UK day when their numbers are equal. */
+long long date_uk_day(time_t t);
+/* The UTC instant of the first UK midnight strictly after t. */
+time_t date_uk_next_midnight(time_t t);
+/* The UK calendar date and clock time at instant t. */
+void date_uk_civil(time_t t, DateCivil *out);
+
 #endif

@@ -5,13 +5,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/date.h"
 #include "cli/cli.h"
 #include "ingest/apply.h"
 #include "ingest/ingest.h"
 
 static const char usage[] =
     "usage: powerhouse ingest FILE|DIR|- ... [--db URL] [--source NAME] [--batch N] [--quiet] [--parse-only]\n"
-    "       powerhouse ingest --rederive [--db URL] [--quiet]\n"
+    "                       [--now DATE]\n"
+    "       powerhouse ingest --rederive [--db URL] [--quiet] [--now DATE]\n"
     "\n"
     "Reads OCDS 1.0/1.1 release packages, record packages, bare releases and records,\n"
     "JSON arrays of these, JSON Lines and .gz files; a directory is walked recursively\n"
@@ -24,6 +26,8 @@ static const char usage[] =
     "  --batch N       releases per transaction (default 10000)\n"
     "  --quiet         no progress line, even on a terminal\n"
     "  --parse-only    read, parse and check only; store nothing\n"
+    "  --now DATE      decide open/closed as of DATE (YYYY-MM-DD or a date-time with a\n"
+    "                  zone; default: now), as serve --now and export --now do\n"
     "  --rederive      read no files: derive every stored notice again from its releases\n"
     "                  (after an upgrade whose notices keep more, e.g. documents and history)\n"
     "\n"
@@ -52,9 +56,11 @@ void print_ingest_summary(const struct IngestStats *s) {
 }
 
 int cmd_ingest(int argc, char **argv) {
-  const char *db = NULL, *source = NULL, *batch = NULL, *quiet = NULL, *parse_only = NULL, *rederive = NULL;
-  CliOpt opts[] = {{"db", 1, &db},          {"source", 1, &source},         {"batch", 1, &batch},
-                   {"quiet", 0, &quiet},    {"parse-only", 0, &parse_only}, {"rederive", 0, &rederive}};
+  const char *db = NULL, *source = NULL, *batch = NULL, *quiet = NULL, *parse_only = NULL, *rederive = NULL,
+             *now_s = NULL;
+  CliOpt opts[] = {{"db", 1, &db},       {"source", 1, &source},         {"batch", 1, &batch},
+                   {"quiet", 0, &quiet}, {"parse-only", 0, &parse_only}, {"rederive", 0, &rederive},
+                   {"now", 1, &now_s}};
   char **args;
   size_t n;
   int help;
@@ -65,13 +71,19 @@ int cmd_ingest(int argc, char **argv) {
     fputs(usage, stdout);
     goto out;
   }
+  time_t now = time(NULL);
+  if (now_s && date_parse(now_s, &now)) {
+    fprintf(stderr, "powerhouse ingest: --now must be a date (YYYY-MM-DD) or a date-time with a zone, got '%s'\n", now_s);
+    code = EXIT_USAGE;
+    goto out;
+  }
   if (rederive) {
     Err err = ERR_INIT;
     size_t done = 0, kept = 0;
     if (n || source || parse_only) {
       fputs("powerhouse ingest: --rederive reads no files and takes no --source or --parse-only\n", stderr);
       code = EXIT_USAGE;
-    } else if (store_open(db, 0, &st, &err) || apply_rederive_all(st, time(NULL), 1000, !quiet && isatty(2) ? stderr : NULL, stderr, &done, &kept, &err)) {
+    } else if (store_open(db, 0, &st, &err) || apply_rederive_all(st, now, 1000, !quiet && isatty(2) ? stderr : NULL, stderr, &done, &kept, &err)) {
       fprintf(stderr, "powerhouse ingest: %s\n", err.msg);
       code = err.code == ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
     } else {
@@ -90,6 +102,7 @@ int cmd_ingest(int argc, char **argv) {
   o.source = source;
   o.progress = !quiet && isatty(2);
   o.parse_only = parse_only != NULL;
+  o.now = now;
   long b = 2000;
   if (batch && parse_count("--batch", batch, 1, 1000000, &b)) {
     code = EXIT_USAGE;

@@ -8,7 +8,6 @@
  * "service unavailable" naming the request id (page_unavailable), never a
  * page with a part missing, a "Page not found" or the store's message, and
  * such a page is never kept in the page cache. */
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,10 +58,23 @@ static void page_end(Request *r) {
               "</div></footer>\n</body>\n</html>\n");
 }
 
-/* "2026-12-01T12:00:00Z" -> "1 December 2026" */
+static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                     "July",    "August",   "September", "October", "November", "December"};
+
+/* The instant of iso when it is a date with a time ("2026-12-01T12:00:00Z"). */
+static int instant_of(const char *iso, time_t *t) { return iso && strlen(iso) > 10 && date_parse(iso, t) == 0; }
+
+/* "2026-12-01T12:00:00Z" -> "1 December 2026": the UK date of an instant (the
+ * date-time "2026-06-30T23:30:00Z" is 1 July in the UK). A plain date
+ * "2026-12-01" has no instant and reads as written. */
 static void human_date(Buf *out, const char *iso) {
-  static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
-                                       "August", "September", "October", "November", "December"};
+  time_t t;
+  if (instant_of(iso, &t)) {
+    DateCivil c;
+    date_uk_civil(t, &c);
+    buf_addf(out, "%u %s %lld", c.d, months[c.m - 1], c.y);
+    return;
+  }
   int y = -1, m = -1, d = -1;
   if (iso && strlen(iso) >= 10 && iso[4] == '-' && iso[7] == '-') {
     y = num_digits(iso, 4);
@@ -76,14 +88,38 @@ static void human_date(Buf *out, const char *iso) {
   buf_addf(out, "%d %s %d", d, months[m - 1], y);
 }
 
-/* "closes in 3 days" / "closed 2 days ago" for an open notice's deadline. */
+/* A deadline with its UK time: "7 December 2026, 12:00pm" (12:00am is
+ * midnight, 12:00pm midday). A plain date has no time to show. */
+static void human_deadline(Buf *out, const char *iso) {
+  time_t t;
+  if (!instant_of(iso, &t)) {
+    human_date(out, iso);
+    return;
+  }
+  DateCivil c;
+  date_uk_civil(t, &c);
+  buf_addf(out, "%u %s %lld, %u:%02u%s", c.d, months[c.m - 1], c.y, c.hour % 12 ? c.hour % 12 : 12, c.minute,
+           c.hour < 12 ? "am" : "pm");
+}
+
+/* "closes tomorrow" / "closed 2 days ago" for an open notice's deadline, in
+ * UK calendar days: a deadline at 12:00 on 7 December closes tomorrow all
+ * through 6 December, and today from midnight. */
 static void closes_in(Buf *out, const char *deadline, time_t now) {
   time_t t;
   if (!deadline || date_parse(deadline, &t)) return;
-  long days = (long)floor((double)(t - now) / 86400.0);
-  if (t < now) buf_addf(out, "closed %ld day%s ago", -days, -days == 1 ? "" : "s");
-  else if (days == 0) buf_adds(out, "closes today");
-  else buf_addf(out, "closes in %ld day%s", days, days == 1 ? "" : "s");
+  long long days = date_uk_day(t) - date_uk_day(now);
+  if (t < now) {
+    if (days == 0) buf_adds(out, "closed today");
+    else if (days == -1) buf_adds(out, "closed yesterday");
+    else buf_addf(out, "closed %lld days ago", -days);
+  } else if (days == 0) {
+    buf_adds(out, "closes today");
+  } else if (days == 1) {
+    buf_adds(out, "closes tomorrow");
+  } else {
+    buf_addf(out, "closes in %lld days", days);
+  }
 }
 
 static const char *status_class(const char *s) {
@@ -136,7 +172,7 @@ static void regions_text(Buf *out, const char *codes) {
 static void result_item(Request *r, const StoreHit *h, time_t now) {
   Buf regions = BUF_INIT, when = BUF_INIT, snip = BUF_INIT, value = BUF_INIT;
   regions_text(&regions, h->regions);
-  human_date(&when, h->deadline);
+  human_deadline(&when, h->deadline);
   if (h->status && !strcmp(h->status, "open")) {
     buf_adds(&when, " (");
     closes_in(&when, h->deadline, now);
@@ -556,10 +592,13 @@ void page_notice(Request *r) {
   }
   const char *status = notice_status_text_at(notice_status_name(nt.status), nt.deadline, now);
   /* the page changes with time alone when it says "open, closes in N days":
-   * at the next whole day before the deadline, and when it passes */
+   * at the next UK midnight (a day fewer left), and when the deadline passes
+   * (closed) */
   time_t valid_until = (time_t)INT64_MAX, deadline;
-  if (!strcmp(status, "open") && nt.deadline && date_parse(nt.deadline, &deadline) == 0 && deadline >= now)
-    valid_until = deadline - (time_t)floor((double)(deadline - now) / 86400.0) * 86400 + 1;
+  if (!strcmp(status, "open") && nt.deadline && date_parse(nt.deadline, &deadline) == 0 && deadline >= now) {
+    time_t midnight = date_uk_next_midnight(now);
+    valid_until = deadline < midnight ? deadline + 1 : midnight;
+  }
   page_begin(r, nt.title ? nt.title : nt.ocid);
   html_printf(&r->out, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
                        "<p class=\"govuk-body\"><strong class=\"govuk-tag %s\">%s</strong></p>\n",
@@ -581,7 +620,7 @@ void page_notice(Request *r) {
   fact(r, "Value", v.data);
   buf_reset(&v);
   Buf d = BUF_INIT;
-  human_date(&d, nt.deadline);
+  human_deadline(&d, nt.deadline);
   if (!strcmp(status, "open")) {
     buf_adds(&d, " — ");
     closes_in(&d, nt.deadline, now);

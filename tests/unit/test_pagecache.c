@@ -3,9 +3,10 @@
  * with one open notice, the clock (App.now) moved between requests.
  *   - a notice page asked again is a hit (the cache's own counters), the same
  *     bytes;
- *   - "closes in N days" changes with the date alone: the page is kept until
- *     the next whole day before the deadline, then rendered again (a miss,
- *     other bytes), and again when the deadline passes (now "closed");
+ *   - "closes in N days" changes with the date alone, in UK calendar days: the
+ *     page is kept until the next UK midnight, then rendered again (a miss,
+ *     a day fewer left), and on the last day until the deadline has passed
+ *     (now "closed");
  *   - an ingest moves the store's change sequence: a miss, the new title;
  *   - with no_page_cache (serve --no-page-cache) there is no cache at all and
  *     a page at the same date and change is the same as the cached one.
@@ -27,7 +28,8 @@
 #include "web/app.h"
 
 #define T0 1795000000 /* 2026-11-18T09:46:40Z */
-#define DAY 86400
+#define MIDNIGHT 1795046400 /* 2026-11-19T00:00:00Z: the next UK midnight after T0 (GMT) */
+#define DEADLINE 1795902400 /* 2026-11-28T21:46:40Z: the notice's deadline */
 
 static App app;
 static char listen_at[64];
@@ -145,7 +147,7 @@ int main(void) {
   Store *w = NULL;
   Err err = ERR_INIT;
   if (!ok(store_open(path, 0, &w, &err) == 0, "a store")) return done_testing();
-  /* the deadline is 10.5 days after T0 */
+  /* the deadline is 28 November, ten UK days after T0's 18 November */
   ok(ingest(w, "Alpha telecare", "2026-11-01T00:00:00Z") == 0, "an open notice ingested");
   access_log = fopen("/dev/null", "w");
 
@@ -156,6 +158,7 @@ int main(void) {
   Buf first = BUF_INIT, b = BUF_INIT;
   is_int(get("/notices/ocds-cache-1", &first), 200, "notice page");
   ok(strstr(first.data, "Alpha telecare") != NULL, "... with its title");
+  ok(strstr(first.data, "28 November 2026, 9:46pm — closes in 10 days") != NULL, "... closes in 10 days, at 9:46pm");
   PageCacheStats s0 = stats();
   ok(s0.misses >= 1 && s0.puts >= 1, "first ask: rendered and kept (misses %llu, puts %llu)",
      (unsigned long long)s0.misses, (unsigned long long)s0.puts);
@@ -165,33 +168,43 @@ int main(void) {
   is_int(s1.hits, s0.hits + 1, "second ask: a hit");
   ok(b.len == first.len && !memcmp(b.data, first.data, b.len), "... the same bytes");
 
-  app.now = T0 + 3600; /* an hour on: still 10 whole days left */
+  app.now = MIDNIGHT - 1; /* the last second of 18 November in the UK: still 10 days */
   get("/notices/ocds-cache-1", &b);
   PageCacheStats s2 = stats();
-  is_int(s2.hits, s1.hits + 1, "an hour later, the same whole days left: still a hit");
+  is_int(s2.hits, s1.hits + 1, "a second before UK midnight, the same UK day: still a hit");
   ok(b.len == first.len && !memcmp(b.data, first.data, b.len), "... the same bytes");
 
-  app.now = T0 + DAY / 2 + 60; /* past the next whole day before the deadline */
+  app.now = MIDNIGHT; /* 19 November in the UK: a day fewer left */
   get("/notices/ocds-cache-1", &b);
   PageCacheStats s3 = stats();
-  is_int(s3.hits, s2.hits, "half a day later, a day fewer left: not a hit");
+  is_int(s3.hits, s2.hits, "at UK midnight, a day fewer left: not a hit");
   is_int(s3.misses, s2.misses + 1, "... a miss");
-  ok(!(b.len == first.len && !memcmp(b.data, first.data, b.len)), "... and the page reads differently");
+  ok(strstr(b.data, "closes in 9 days") != NULL, "... and the page says closes in 9 days");
   Buf second = BUF_INIT;
   buf_add(&second, b.data, b.len);
   get("/notices/ocds-cache-1", &b);
   is_int(stats().hits, s3.hits + 1, "then kept again: a hit");
 
-  app.now = T0 + 11 * DAY; /* the deadline has passed */
+  app.now = DEADLINE - 3600; /* the deadline's own UK day */
   get("/notices/ocds-cache-1", &b);
   PageCacheStats s4 = stats();
-  is_int(s4.misses, s3.misses + 1, "after the deadline: a miss");
+  is_int(s4.misses, s3.misses + 1, "on the deadline's day: a miss");
+  ok(strstr(b.data, "closes today") != NULL, "... the page says closes today");
+  app.now = DEADLINE; /* the last second it is open */
+  get("/notices/ocds-cache-1", &b);
+  PageCacheStats s5 = stats();
+  is_int(s5.hits, s4.hits + 1, "at the deadline itself, still open: a hit");
+
+  app.now = DEADLINE + 1; /* the deadline has passed, the same UK day */
+  get("/notices/ocds-cache-1", &b);
+  PageCacheStats s6 = stats();
+  is_int(s6.misses, s5.misses + 1, "a second after the deadline: a miss");
   ok(strstr(b.data, ">closed<") != NULL || strstr(b.data, ">Closed<") != NULL, "... the page says closed");
 
   ok(ingest(w, "Beta telecare", "2026-11-02T00:00:00Z") == 0, "a new release ingested while serving");
   get("/notices/ocds-cache-1", &b);
-  PageCacheStats s5 = stats();
-  is_int(s5.misses, s4.misses + 1, "the store's change moved on: a miss");
+  PageCacheStats s7 = stats();
+  is_int(s7.misses, s6.misses + 1, "the store's change moved on: a miss");
   ok(strstr(b.data, "Beta telecare") && !strstr(b.data, "Alpha telecare"), "... the new title");
   Buf cached = BUF_INIT;
   buf_add(&cached, b.data, b.len);
@@ -199,12 +212,12 @@ int main(void) {
   is_int(serve_rc, 0, "portal stopped");
 
   /* --no-page-cache */
-  app = (App){.db_url = path, .now = T0 + 11 * DAY, .store_search = 1, .no_page_cache = 1};
+  app = (App){.db_url = path, .now = DEADLINE + 1, .store_search = 1, .no_page_cache = 1};
   if (!ok(start_serving(&th), "portal serving without a page cache")) return done_testing();
   ok(app.pages == NULL, "no page cache made");
   is_int(get("/notices/ocds-cache-1", &b), 200, "notice page rendered");
   ok(b.len == cached.len && !memcmp(b.data, cached.data, b.len), "the same bytes as the cached page at that date");
-  app.now = T0 + DAY / 2 + 60;
+  app.now = MIDNIGHT;
   get("/notices/ocds-cache-1", &b);
   ok(strstr(b.data, "Beta telecare") && !strstr(b.data, ">closed<"), "the date moved back: open again, rendered afresh");
   stop_serving(th);
