@@ -84,11 +84,17 @@ static int url_is_safe(const char *u) {
   return prefix_ci(u, "http:") || prefix_ci(u, "https:");
 }
 
+/* Checked as it will be written: escaping drops or replaces bytes (a C1
+ * control, say), so "/\xC2\x83//x" would pass the check and then read
+ * "///x", which a browser takes for the host x. */
 void html_attr_url(Buf *out, const char *url) {
-  if (url_is_safe(url))
-    html_escape(out, url, strlen(url));
+  Buf e = BUF_INIT;
+  if (url) html_escape(&e, url, strlen(url));
+  if (url && url_is_safe(buf_cstr(&e)))
+    buf_add(out, e.data, e.len);
   else
     buf_addc(out, '#');
+  buf_release(&e);
 }
 
 /* ---- money ------------------------------------------------------------- */

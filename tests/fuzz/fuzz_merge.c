@@ -6,7 +6,7 @@
  * one without a string `date` gets one from a short list (so dates repeat and
  * tie), one without an `id` gets "r<line>". Checked for each run:
  *  - merge_compile either fails with a message, or gives an object with the
- *    ocid, `date` = the latest date (dates compare as strings), `id` =
+ *    ocid, `date` = the latest date (merge.h's order: date_order), `id` =
  *    "{ocid}-{date}" and `tag` = ["compiled"];
  *  - it does not depend on the order the releases are given in (merge.h: they
  *    are merged by date, stable for equal dates: so only when dates differ);
@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/date.h"
 #include "ocds/merge.h"
 
 #define CHECK(cond, ...)                                                   \
@@ -44,6 +45,15 @@ static const char *const DATES[] = {"2024-01-01T00:00:00Z", "2024-02-01T00:00:00
 static const char *date_of(const cJSON *r) {
   const cJSON *d = cJSON_GetObjectItemCaseSensitive(r, "date");
   return cJSON_IsString(d) ? d->valuestring : NULL;
+}
+
+/* merge.h's order of dates: by instant when both parse (ocds/date.h) and
+ * differ, else by their text ("2024-01-01T00:00z" is before
+ * "2024-01-01T00:00:05z", though its text sorts after) */
+static int date_order(const char *a, const char *b) {
+  time_t ta, tb;
+  if (date_parse(a, &ta) == 0 && date_parse(b, &tb) == 0 && ta != tb) return ta < tb ? -1 : 1;
+  return strcmp(a, b);
 }
 
 static void set_string(cJSON *obj, const char *key, const char *value) {
@@ -104,13 +114,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < n; i++) {
       const char *d = date_of(rels[i]);
       CHECK(d, "merge_compile accepted a release without a string date");
-      if (!latest || strcmp(d, latest) > 0) latest = d;
+      if (!latest || date_order(d, latest) > 0) latest = d;
       size_t k = i;
-      while (k > 0 && strcmp(date_of(rels[order[k - 1]]), d) > 0) {
+      while (k > 0 && date_order(date_of(rels[order[k - 1]]), d) > 0) {
         order[k] = order[k - 1];
         k--;
       }
-      if (k > 0 && strcmp(date_of(rels[order[k - 1]]), d) == 0) distinct = 0;
+      if (k > 0 && date_order(date_of(rels[order[k - 1]]), d) == 0) distinct = 0;
       order[k] = i;
     }
     const cJSON *ocid = cJSON_GetObjectItemCaseSensitive(compiled, "ocid");
@@ -153,7 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       cJSON *before = cJSON_Duplicate(inc, 1);
       cJSON *early = cJSON_Duplicate(rels[order[0]], 1);
       if (before && early) {
-        /* dates compare as strings: "" is before any other */
+        /* "" parses as no date and its text is before any other */
         set_string(early, "date", "");
         Err e4 = ERR_INIT;
         if (latest[0])

@@ -101,10 +101,13 @@ static void test_url_verbs(void) {
       "vbscript:msgbox(1)", "//evil.example/", "/\\evil.example/", " javascript:alert(1)",
       "\x01javascript:alert(1)", "\tjavascript:alert(1)", "java\tscript:alert(1)", "java\nscript:alert(1)",
       "/\t/evil.example", "/\n/evil.example", "http://ok.example/\r\n", "notices/1", "?q=1", "#top", "",
-      "ftp://example.com/", "mailto:x@example.com", "httpx://x", "http", "https//x", "\xC2\xA0javascript:x"};
+      "ftp://example.com/", "mailto:x@example.com", "httpx://x", "http", "https//x", "\xC2\xA0javascript:x",
+      /* escaping takes out a C1 control: checked after it, "//" (fuzz_query_string found it) */
+      "/\xC2\x83//evil.example", "/\xC2\x9F/evil.example"};
   for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++)
     is_str(href(hostile[i]), "#", "html_attr_url refuses hostile #%zu", i);
   is_str(href(NULL), "#", "html_attr_url of NULL is '#'");
+  is_str(href("/\xFF/x"), "/\xEF\xBF\xBD/x", "a byte that is no UTF-8 becomes U+FFFD in a path: kept, no '//'");
   is_str(H("<a href=\"%H\">x</a>", "javascript:alert(1)"), "<a href=\"#\">x</a>", "%%H is html_attr_url");
   is_str(H("<a href=\"%H\">x</a>", "https://a.example/?q=1&r=2"), "<a href=\"https://a.example/?q=1&amp;r=2\">x</a>",
          "%%H keeps a good URL, escaped");
