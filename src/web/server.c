@@ -469,8 +469,6 @@ void req_stream(Request *r, StreamMore more, void (*done)(Request *r)) {
   st->done = done;
 }
 
-/* MHD's content reader: hands out what was produced, asking for more when
- * it is all sent. Runs on the connection's pool thread. */
 /* The next part of a gzip streamed body into st->pending (possibly nothing:
  * zlib may hold a part back until more comes). Parts are not flushed one by
  * one: a sync flush per part costs ratio, and a download needs no part
@@ -496,6 +494,8 @@ static int stream_more_gzip(ReqState *st) {
   return rc;
 }
 
+/* MHD's content reader: hands out what was produced, asking for more when
+ * it is all sent. Runs on the connection's pool thread. */
 static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
   ReqState *st = cls;
   while (st->pending_off == st->pending.len) {
