@@ -58,6 +58,7 @@
 #define STOP_GRACE_SECONDS 10
 #define DRAIN_MAX (4 * (size_t)SERVER_MAX_BODY) /* an over-long chunked body read before cutting */
 #define LOG_URI_MAX 2048
+#define STATIC_GZIP_MAX (4u << 20) /* a larger static text file is sent uncompressed */
 #define CONN_SLACK 128 /* connections MHD may hold over ours while cut ones close */
 
 static const char CSP[] = "default-src 'self'; frame-ancestors 'none'";
@@ -971,6 +972,22 @@ static const struct {
     {".txt", "text/plain; charset=utf-8"},
 };
 
+/* The len bytes of file fd, gzip-compressed into out. 0, or -1 when the
+ * file could not be read whole (it shrank) or zlib failed. */
+static int static_gzip(int fd, size_t len, Buf *out) {
+  char *data = xmalloc(len);
+  size_t got = 0;
+  while (got < len) {
+    ssize_t n = pread(fd, data + got, len - got, (off_t)got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
+  int rc = got == len ? coding_gzip(data, len, out) : -1;
+  free(data);
+  return rc;
+}
+
 /* Serves path rel (decoded, below /static/) from the static root. Only
  * regular files with a known extension, whose real path (symlinks resolved)
  * stays under the root; no segment may be empty or begin with '.' (which
@@ -1013,16 +1030,38 @@ static enum MHD_Result serve_static(ReqState *st, const char *rel) {
     close(fd);
     goto not_found;
   }
-  const char *etag = req_printf(r, "\"%llx-%llx.%lx\"", (unsigned long long)sb.st_size,
-                                (unsigned long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec);
+  const char *plain_etag = req_printf(r, "\"%llx-%llx.%lx\"", (unsigned long long)sb.st_size,
+                                      (unsigned long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec);
+  const char *etag = plain_etag;
+  size_t len = (size_t)sb.st_size;
+  /* Text files are compressed as dynamic answers are (respond), up to
+   * STATIC_GZIP_MAX read whole into memory. */
+  int codable = coding_compressible(type);
+  int gzip = codable && len >= CODING_MIN_BYTES && len <= STATIC_GZIP_MAX &&
+             coding_accepts_gzip(MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "Accept-Encoding"));
+  if (gzip) {
+    char *gz = coding_gzip_etag(etag);
+    etag = req_strdup(r, gz);
+    free(gz);
+  }
   int not_modified =
       etag_matches(MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "If-None-Match"), etag);
+  Buf z = BUF_INIT;
+  if (gzip && !not_modified && len > 0 && static_gzip(fd, len, &z) != 0) {
+    buf_release(&z); /* a short read: sent as it is, from the file */
+    gzip = 0;
+    etag = plain_etag;
+  }
   struct MHD_Response *resp;
-  size_t len = (size_t)sb.st_size;
   if (not_modified || len == 0) {
     close(fd);
     len = 0;
     resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  } else if (gzip) {
+    close(fd);
+    char *data = buf_detach(&z, &len);
+    resp = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
+    if (!resp) free(data);
   } else {
     resp = MHD_create_response_from_fd(len, fd); /* owns fd from here */
     if (!resp) close(fd);
@@ -1032,6 +1071,8 @@ static enum MHD_Result serve_static(ReqState *st, const char *rel) {
   if (!not_modified) MHD_add_response_header(resp, "Content-Type", type);
   MHD_add_response_header(resp, "Cache-Control", "public, max-age=86400");
   MHD_add_response_header(resp, "ETag", etag);
+  if (gzip && !not_modified) MHD_add_response_header(resp, "Content-Encoding", "gzip");
+  if (codable) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
   int status = not_modified ? 304 : 200;
   enum MHD_Result ret = MHD_queue_response(st->conn, (unsigned)status, resp);
   MHD_destroy_response(resp);

@@ -68,7 +68,9 @@
  * handler's with "-gz" before the closing quote, and If-None-Match is
  * compared with the tag of the representation that would be sent. HEAD is
  * answered with GET's headers (the body is compressed to know its length).
- * Static files (/static/) are sent as they are.
+ * Static text files (/static/) up to 4 MB likewise: the file's ETag with
+ * "-gz" for the compressed one (compressed on every request: they are
+ * cached by browsers for a day and revalidated by ETag).
  *
  * Every response carries Content-Security-Policy: default-src 'self';
  * frame-ancestors 'none', X-Content-Type-Options: nosniff, Referrer-Policy:

@@ -308,10 +308,14 @@ ok $([ "$(wc -c <"$T/b")" -lt 1024 ] && ! grep -qi '^Content-Encoding' <<<"$smal
 gl=$(hdrs -H 'Accept-Encoding: gzip' "$B/" | grep -i '^Content-Length:')
 hl=$(hdrs -I -H 'Accept-Encoding: gzip' "$B/" | grep -i '^Content-Length:')
 is "$hl $(grep -i '^Content-Encoding:' "$T/h" | tr -d '\r')" "$gl Content-Encoding: gzip" "HEAD reports GET's Content-Length and Content-Encoding"
-# Static files are sent as they are; their ETag and 304 are unchanged by Accept-Encoding.
-etag=$(hdrs -H 'Accept-Encoding: gzip' "$B/static/site.css" | grep -i '^ETag:' | cut -d' ' -f2)
-is "$(grep -ci '^Content-Encoding' "$T/h") $(curl -s -o /dev/null -w '%{http_code}' -H 'Accept-Encoding: gzip' -H "If-None-Match: $etag" "$B/static/site.css")" \
-  "0 304" "a static file: not compressed, If-None-Match with its ETag still 304"
+# A static text file: compressed too, with an ETag of its own; each ETag is 304 only for its representation.
+etag=$(hdrs "$B/static/site.css" | grep -i '^ETag:' | cut -d' ' -f2); cp "$T/b" "$T/css"
+gzetag=$(hdrs -H 'Accept-Encoding: gzip' "$B/static/site.css" | grep -i '^ETag:' | cut -d' ' -f2)
+ok $(grep -qi '^Content-Encoding: gzip' "$T/h" && gunzip -c <"$T/b" | cmp -s - "$T/css" && echo 0 || echo 1) "site.css: gzip, inflates to the file"
+is "$gzetag" "${etag%\"}-gz\"" "the gzip representation's ETag is the file's with -gz"
+inm() { curl -s -o /dev/null -w '%{http_code}' "$@" "$B/static/site.css"; }
+is "$(inm -H 'Accept-Encoding: gzip' -H "If-None-Match: $gzetag") $(inm -H "If-None-Match: $etag") $(inm -H 'Accept-Encoding: gzip' -H "If-None-Match: $etag") $(inm -H "If-None-Match: $gzetag")" \
+  "304 304 200 200" "If-None-Match: 304 for the representation it names, 200 for the other"
 
 rob=$(hdrs "$B/robots.txt")
 is "$(grep -i '^Content-Type:' <<<"$rob")" "Content-Type: text/plain; charset=utf-8" "robots.txt is text/plain"

@@ -399,6 +399,47 @@ static int get(unsigned port, const char *target, Resp *r) {
   return http(port, req, r);
 }
 
+/* The data of a chunked body (chunk extensions ignored); -1 when malformed
+ * or without its final chunk. */
+static int dechunk(const Buf *in, Buf *out) {
+  const char *p = buf_cstr((Buf *)in), *end = p + in->len;
+  for (;;) {
+    char *e;
+    unsigned long n = strtoul(p, &e, 16);
+    const char *crlf = strstr(e, "\r\n");
+    if (e == p || !crlf) return -1;
+    p = crlf + 2;
+    if (n == 0) return 0;
+    if ((size_t)(end - p) < n + 2) return -1;
+    buf_add(out, p, n);
+    p += n + 2;
+  }
+}
+
+static int gunzip(const char *in, size_t n, Buf *out) {
+  z_stream zs = {0};
+  if (inflateInit2(&zs, 15 + 16) != Z_OK) return -1;
+  zs.next_in = (unsigned char *)in;
+  zs.avail_in = (uInt)n;
+  int rc;
+  do {
+    buf_grow(out, 1 << 20);
+    zs.next_out = (unsigned char *)out->data + out->len;
+    zs.avail_out = 1 << 20;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out->len += (1 << 20) - zs.avail_out;
+  } while (rc == Z_OK);
+  int rest = zs.avail_in != 0;
+  inflateEnd(&zs);
+  return rc == Z_STREAM_END && !rest ? 0 : -1;
+}
+
+static int req_with(unsigned port, const char *method, const char *target, const char *headers, Resp *r) {
+  char req[1024];
+  snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: t\r\n%sConnection: close\r\n\r\n", method, target, headers);
+  return http(port, req, r);
+}
+
 /* ---- slow clients ----------------------------------------------------------- */
 
 typedef struct {
@@ -440,7 +481,7 @@ static void write_file(const char *rel, const char *text) {
 }
 
 static void cleanup_files(void) {
-  const char *files[] = {"static/img/logo.svg", "static/app.css", "static/link.txt",
+  const char *files[] = {"static/img/logo.svg", "static/app.css", "static/big.css", "static/link.txt",
                          "static/.hidden.txt", "static/notes.exe", "secret.txt"};
   char path[256];
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -919,6 +960,32 @@ static void test_static(unsigned port) {
   get(port, "/static/img/logo.svg", &r);
   ok(r.status == 200 && strcmp(hdr(&r, "Content-Type"), "image/svg+xml") == 0, "nested static file, svg type");
 
+  /* A static text file over CODING_MIN_BYTES: gzip with its own ETag. */
+  Buf plain = BUF_INIT, back = BUF_INIT;
+  get(port, "/static/big.css", &r);
+  buf_add(&plain, r.body.data, r.body.len);
+  snprintf(etag, sizeof etag, "%s", hdr(&r, "ETag") ? hdr(&r, "ETag") : "");
+  ok(r.status == 200 && plain.len > CODING_MIN_BYTES && !hdr(&r, "Content-Encoding") && hdr(&r, "Vary"),
+     "a large static CSS file without Accept-Encoding: plain, with Vary");
+  req_with(port, "GET", "/static/big.css", "Accept-Encoding: gzip\r\n", &r);
+  char gzetag[160];
+  snprintf(gzetag, sizeof gzetag, "%.*s-gz\"", (int)strlen(etag) - 1, etag);
+  ok(r.status == 200 && hdr(&r, "Content-Encoding") && !strcmp(hdr(&r, "ETag"), gzetag),
+     "with gzip: Content-Encoding: gzip and the ETag %s", gzetag);
+  ok(gunzip(r.body.data, r.body.len, &back) == 0 && back.len == plain.len && !memcmp(back.data, plain.data, plain.len),
+     "which inflates to the file");
+  snprintf(req, sizeof req, "Accept-Encoding: gzip\r\nIf-None-Match: %s\r\n", gzetag);
+  req_with(port, "GET", "/static/big.css", req, &r);
+  is_int(r.status, 304, "If-None-Match with the gzip ETag, gzip accepted: 304");
+  snprintf(req, sizeof req, "If-None-Match: %s\r\n", gzetag);
+  req_with(port, "GET", "/static/big.css", req, &r);
+  ok(r.status == 200 && r.body.len == plain.len, "the gzip ETag without gzip accepted: 200, plain");
+  snprintf(req, sizeof req, "Accept-Encoding: gzip\r\nIf-None-Match: %s\r\n", etag);
+  req_with(port, "GET", "/static/big.css", req, &r);
+  ok(r.status == 200 && hdr(&r, "Content-Encoding"), "the plain ETag with gzip accepted: 200, gzip");
+  buf_release(&plain);
+  buf_release(&back);
+
   const char *refused[] = {"/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/img/../../secret.txt",
                            "/static/link.txt", "/static/.hidden.txt", "/static//etc/passwd",
                            "/static/notes.exe", "/static/img", "/static/missing.css", "/static/%2fetc%2fpasswd"};
@@ -1070,47 +1137,6 @@ static void test_streams(unsigned port) {
      "but no final chunk: the client can tell the body was cut");
   ok(!strstr(buf_cstr(&r.body), "secret"), "and the failure's message stays in the log");
   resp_release(&r);
-}
-
-/* The data of a chunked body (chunk extensions ignored); -1 when malformed
- * or without its final chunk. */
-static int dechunk(const Buf *in, Buf *out) {
-  const char *p = buf_cstr((Buf *)in), *end = p + in->len;
-  for (;;) {
-    char *e;
-    unsigned long n = strtoul(p, &e, 16);
-    const char *crlf = strstr(e, "\r\n");
-    if (e == p || !crlf) return -1;
-    p = crlf + 2;
-    if (n == 0) return 0;
-    if ((size_t)(end - p) < n + 2) return -1;
-    buf_add(out, p, n);
-    p += n + 2;
-  }
-}
-
-static int gunzip(const char *in, size_t n, Buf *out) {
-  z_stream zs = {0};
-  if (inflateInit2(&zs, 15 + 16) != Z_OK) return -1;
-  zs.next_in = (unsigned char *)in;
-  zs.avail_in = (uInt)n;
-  int rc;
-  do {
-    buf_grow(out, 1 << 20);
-    zs.next_out = (unsigned char *)out->data + out->len;
-    zs.avail_out = 1 << 20;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out->len += (1 << 20) - zs.avail_out;
-  } while (rc == Z_OK);
-  int rest = zs.avail_in != 0;
-  inflateEnd(&zs);
-  return rc == Z_STREAM_END && !rest ? 0 : -1;
-}
-
-static int req_with(unsigned port, const char *method, const char *target, const char *headers, Resp *r) {
-  char req[1024];
-  snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: t\r\n%sConnection: close\r\n\r\n", method, target, headers);
-  return http(port, req, r);
 }
 
 static void test_gzip(unsigned port) {
@@ -1429,6 +1455,10 @@ int main(void) {
   mkdir(path, 0755);
   write_file("secret.txt", "TOPSECRET\n");
   write_file("static/app.css", "body { color: red }\n");
+  Buf css = BUF_INIT;
+  for (int i = 0; i < 100; i++) buf_addf(&css, ".c%d { color: #%06x; margin: %dpx }\n", i, i * 4099, i);
+  write_file("static/big.css", css.data);
+  buf_release(&css);
   write_file("static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
   write_file("static/.hidden.txt", "hidden\n");
   write_file("static/notes.exe", "MZ\n");
