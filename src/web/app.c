@@ -29,6 +29,9 @@ static const Route routes[] = {
     {"GET", "/api/v1/notices.csv", api_notices_csv, ROUTE_HEAVY},
     {"GET", "/api/v1/notices/*", api_notice, 0},
     {"GET", "/api/v1/buyers/*", api_buyer, 0},
+    {"GET", "/robots.txt", site_robots, 0},
+    {"GET", "/favicon.ico", site_favicon_ico, 0},
+    {"GET", "/favicon.svg", site_favicon_svg, 0},
 };
 
 const Route *app_routes(size_t *n) {
@@ -221,6 +224,7 @@ void app_server_config(App *app, const char *listen, FILE *access_log, ServerCon
   cfg.head_seconds = app->limits.head_seconds;
   cfg.body_seconds = app->limits.body_seconds;
   cfg.max_connections = app->limits.max_connections;
+  cfg.cors_prefix = APP_API_PREFIX;
   *out = cfg;
 }
 

@@ -1,7 +1,9 @@
 /* app.h -- the portal application behind the HTTP server: its routes, the
  * state every handler shares, and per server thread a read connection to the
- * store and, for the routes that write, a write connection. Handlers live in api.c (JSON API and OCDS downloads) and pages.c
- * (HTML). */
+ * store and, for the routes that write, a write connection. Handlers live in api.c (JSON API and OCDS downloads), pages.c
+ * (HTML) and site.c (robots.txt, the icon). Every answer under APP_API_PREFIX
+ * carries Access-Control-Allow-Origin: * (ServerConfig.cors_prefix): the API
+ * is read-only and uses no cookies, so any site may read it. */
 #ifndef APP_H
 #define APP_H
 
@@ -16,6 +18,8 @@
 #include "store/store.h"
 #include "web/cache.h"
 #include "web/server.h"
+
+#define APP_API_PREFIX "/api/"
 
 typedef struct {
   const char *db_url;     /* the store every thread opens read-only */
@@ -89,6 +93,11 @@ void api_notices_csv(Request *r);
 void notice_ocds(Request *r, const char *ocid); /* /notices/{ocid}.ocds.json */
 /* The cursor of the page after results (NULL when none), allocated in r. */
 const char *api_next_cursor(Request *r, const Query *q, const StoreResults *res);
+
+/* site.c: /robots.txt, /favicon.ico, /favicon.svg */
+void site_robots(Request *r);
+void site_favicon_ico(Request *r);
+void site_favicon_svg(Request *r);
 
 /* pages.c */
 void page_home(Request *r);

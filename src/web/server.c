@@ -48,6 +48,7 @@
 
 #include "base/num.h"
 #include "base/url.h"
+#include "web/coding.h"
 
 /* Per-connection memory MHD may use (request line, headers, read buffer).
  * 8 KB of request line + 16 KB of headers fit with room for MHD's own
@@ -57,6 +58,7 @@
 #define STOP_GRACE_SECONDS 10
 #define DRAIN_MAX (4 * (size_t)SERVER_MAX_BODY) /* an over-long chunked body read before cutting */
 #define LOG_URI_MAX 2048
+#define STATIC_GZIP_MAX (4u << 20) /* a larger static text file is sent uncompressed */
 #define CONN_SLACK 128 /* connections MHD may hold over ours while cut ones close */
 
 static const char CSP[] = "default-src 'self'; frame-ancestors 'none'";
@@ -111,6 +113,10 @@ typedef struct {
   Buf pending;         /* produced, not yet sent */
   size_t pending_off;
   int stream_state;    /* 0 producing, 1 ended, -1 failed */
+  int gzip;            /* the body is sent gzip-compressed */
+  CodingStream *zs;    /* a gzip streamed body's compressor, made on its first read */
+  Buf raw;             /* a gzip streamed body: the part being compressed */
+  int raw_first;       /* raw holds the handler's first part, not yet compressed */
 } ReqState;
 
 void *req_alloc(Request *r, size_t n) {
@@ -464,6 +470,31 @@ void req_stream(Request *r, StreamMore more, void (*done)(Request *r)) {
   st->done = done;
 }
 
+/* The next part of a gzip streamed body into st->pending (possibly nothing:
+ * zlib may hold a part back until more comes). Parts are not flushed one by
+ * one: a sync flush per part costs ratio, and a download needs no part
+ * boundaries; what zlib holds back is bounded by its window. Returns the
+ * producer's result (a failure of zlib is logged and counts as one). */
+static int stream_more_gzip(ReqState *st) {
+  int rc = 1;
+  if (!st->zs && !(st->zs = coding_gzip_new())) {
+    req_log_error(&st->r, "cannot start gzip for a streamed body: out of memory");
+    return -1;
+  }
+  if (st->raw_first)
+    st->raw_first = 0; /* the handler's first part, then the producer's */
+  else {
+    buf_reset(&st->raw);
+    rc = st->more(&st->r, &st->raw);
+  }
+  if (rc < 0) return rc;
+  if (coding_gzip_add(st->zs, st->raw.data, st->raw.len, rc == 0, &st->pending) != 0) {
+    req_log_error(&st->r, "gzip failed on a streamed body");
+    return -1;
+  }
+  return rc;
+}
+
 /* MHD's content reader: hands out what was produced, asking for more when
  * it is all sent. Runs on the connection's pool thread. */
 static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
@@ -473,7 +504,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
     if (st->stream_state < 0) return MHD_CONTENT_READER_END_WITH_ERROR;
     buf_reset(&st->pending);
     st->pending_off = 0;
-    int rc = st->more(&st->r, &st->pending);
+    int rc = st->gzip ? stream_more_gzip(st) : st->more(&st->r, &st->pending);
     if (rc < 0) {
       st->stream_state = -1;
       return MHD_CONTENT_READER_END_WITH_ERROR; /* closes the connection: the body is visibly cut */
@@ -555,6 +586,7 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
   buf_init(&st->body);
   buf_init(&st->r.out);
   buf_init(&st->pending);
+  buf_init(&st->raw);
   snprintf(st->id, sizeof st->id, "%08x%08x", (unsigned)srv->id_prefix, atomic_fetch_add(&srv->id_next, 1));
   st->r.id = st->id;
   st->r.client = st->client;
@@ -663,6 +695,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   access_log(st);
   buf_release(&st->r.out);
   buf_release(&st->pending);
+  buf_release(&st->raw);
+  coding_gzip_free(st->zs);
   buf_release(&st->body);
   arena_free(st);
   free(st->target);
@@ -833,22 +867,61 @@ static void add_security_headers(struct MHD_Response *resp, const ReqState *st) 
 
 static void free_body(void *p) { free(p); }
 
+/* Is the request under the configured CORS prefix? Its decoded path, or for
+ * a request refused before decoding, its raw target. */
+static int under_cors_prefix(const ReqState *st) {
+  const char *prefix = st->srv->cfg->cors_prefix;
+  const char *path = st->r.path ? st->r.path : st->target;
+  return prefix && *prefix && path && strncmp(path, prefix, strlen(prefix)) == 0;
+}
+
 /* Queues r's response. The body buffer is handed to MHD (freed with the
  * response), so nothing is copied. */
 static enum MHD_Result respond(ReqState *st) {
   Request *r = &st->r;
   if (r->status < 100 || r->status > 599) r->status = 500;
-  if (r->etag && r->status == 200 &&
-      etag_matches(MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "If-None-Match"), r->etag))
+  /* gzip (coding.h): decided before the ETag is compared, since the
+   * compressed representation has its own tag; a HEAD is compressed too, so
+   * that it reports the Content-Length and ETag a GET would. */
+  int streamed = st->more && r->status == 200;
+  int codable = r->status >= 200 && r->status != 204 && coding_compressible(r->content_type);
+  st->gzip = codable && r->status != 304 && (streamed || r->out.len >= CODING_MIN_BYTES) &&
+             coding_accepts_gzip(MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "Accept-Encoding"));
+  const char *etag = r->etag;
+  if (etag && st->gzip) {
+    char *gz = coding_gzip_etag(etag);
+    etag = req_strdup(r, gz);
+    free(gz);
+  }
+  if (etag && r->status == 200 &&
+      etag_matches(MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "If-None-Match"), etag)) {
     r->status = 304;
+    streamed = 0;
+  }
+  if (st->gzip && !streamed && r->status != 304) {
+    Buf z = BUF_INIT;
+    if (coding_gzip(r->out.data, r->out.len, &z) == 0) {
+      buf_release(&r->out);
+      r->out = z;
+    } else { /* zlib out of memory: the same body uncompressed is still right */
+      buf_release(&z);
+      st->gzip = 0;
+      etag = r->etag;
+    }
+  }
   size_t len = 0;
   struct MHD_Response *resp;
-  int streamed = st->more && r->status == 200;
   if (streamed) { /* what the handler wrote first, then the producer's parts */
     buf_release(&st->pending);
-    st->pending = r->out;
-    buf_init(&r->out);
     st->pending_off = 0;
+    if (st->gzip) {
+      buf_release(&st->raw);
+      st->raw = r->out;
+      st->raw_first = 1;
+    } else {
+      st->pending = r->out;
+    }
+    buf_init(&r->out);
     resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024, stream_read, st, NULL);
     if (!resp) return MHD_NO;
   } else {
@@ -866,7 +939,10 @@ static enum MHD_Result respond(ReqState *st) {
                             r->content_type ? r->content_type : "text/html; charset=utf-8");
   MHD_add_response_header(resp, "Cache-Control", r->cache_control ? r->cache_control : "no-store");
   if (r->location) MHD_add_response_header(resp, "Location", r->location);
-  if (r->etag) MHD_add_response_header(resp, "ETag", r->etag);
+  if (etag) MHD_add_response_header(resp, "ETag", etag);
+  if (st->gzip && r->status != 304) MHD_add_response_header(resp, "Content-Encoding", "gzip");
+  if (codable) MHD_add_response_header(resp, "Vary", "Accept-Encoding"); /* also on 304 (RFC 9110 15.4.5) */
+  if (under_cors_prefix(st)) MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
   for (RespHeader *h = st->headers; h; h = h->next) MHD_add_response_header(resp, h->name, h->value);
   enum MHD_Result ret = MHD_queue_response(st->conn, (unsigned)r->status, resp);
   MHD_destroy_response(resp);
@@ -895,6 +971,22 @@ static const struct {
     {".ico", "image/x-icon"},
     {".txt", "text/plain; charset=utf-8"},
 };
+
+/* The len bytes of file fd, gzip-compressed into out. 0, or -1 when the
+ * file could not be read whole (it shrank) or zlib failed. */
+static int static_gzip(int fd, size_t len, Buf *out) {
+  char *data = xmalloc(len);
+  size_t got = 0;
+  while (got < len) {
+    ssize_t n = pread(fd, data + got, len - got, (off_t)got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
+  int rc = got == len ? coding_gzip(data, len, out) : -1;
+  free(data);
+  return rc;
+}
 
 /* Serves path rel (decoded, below /static/) from the static root. Only
  * regular files with a known extension, whose real path (symlinks resolved)
@@ -938,16 +1030,38 @@ static enum MHD_Result serve_static(ReqState *st, const char *rel) {
     close(fd);
     goto not_found;
   }
-  const char *etag = req_printf(r, "\"%llx-%llx.%lx\"", (unsigned long long)sb.st_size,
-                                (unsigned long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec);
+  const char *plain_etag = req_printf(r, "\"%llx-%llx.%lx\"", (unsigned long long)sb.st_size,
+                                      (unsigned long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec);
+  const char *etag = plain_etag;
+  size_t len = (size_t)sb.st_size;
+  /* Text files are compressed as dynamic answers are (respond), up to
+   * STATIC_GZIP_MAX read whole into memory. */
+  int codable = coding_compressible(type);
+  int gzip = codable && len >= CODING_MIN_BYTES && len <= STATIC_GZIP_MAX &&
+             coding_accepts_gzip(MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "Accept-Encoding"));
+  if (gzip) {
+    char *gz = coding_gzip_etag(etag);
+    etag = req_strdup(r, gz);
+    free(gz);
+  }
   int not_modified =
       etag_matches(MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "If-None-Match"), etag);
+  Buf z = BUF_INIT;
+  if (gzip && !not_modified && len > 0 && static_gzip(fd, len, &z) != 0) {
+    buf_release(&z); /* a short read: sent as it is, from the file */
+    gzip = 0;
+    etag = plain_etag;
+  }
   struct MHD_Response *resp;
-  size_t len = (size_t)sb.st_size;
   if (not_modified || len == 0) {
     close(fd);
     len = 0;
     resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  } else if (gzip) {
+    close(fd);
+    char *data = buf_detach(&z, &len);
+    resp = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
+    if (!resp) free(data);
   } else {
     resp = MHD_create_response_from_fd(len, fd); /* owns fd from here */
     if (!resp) close(fd);
@@ -957,6 +1071,8 @@ static enum MHD_Result serve_static(ReqState *st, const char *rel) {
   if (!not_modified) MHD_add_response_header(resp, "Content-Type", type);
   MHD_add_response_header(resp, "Cache-Control", "public, max-age=86400");
   MHD_add_response_header(resp, "ETag", etag);
+  if (gzip && !not_modified) MHD_add_response_header(resp, "Content-Encoding", "gzip");
+  if (codable) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
   int status = not_modified ? 304 : 200;
   enum MHD_Result ret = MHD_queue_response(st->conn, (unsigned)status, resp);
   MHD_destroy_response(resp);

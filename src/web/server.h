@@ -59,6 +59,19 @@
  * whenever the client can take more, so a large download holds one part at a
  * time, not the whole body, and a slow reader costs no memory or CPU.
  *
+ * Compression (web/coding.h): a response whose client accepts gzip
+ * (Accept-Encoding; q=0 refuses), whose type is text (HTML, CSS, CSV, JSON,
+ * JavaScript, SVG, Atom...) and whose body is at least CODING_MIN_BYTES is
+ * sent gzip-compressed (Content-Encoding: gzip), a streamed body always (one
+ * zlib stream per response, bounded memory). Every response of such a type
+ * carries Vary: Accept-Encoding. The compressed representation's ETag is the
+ * handler's with "-gz" before the closing quote, and If-None-Match is
+ * compared with the tag of the representation that would be sent. HEAD is
+ * answered with GET's headers (the body is compressed to know its length).
+ * Static text files (/static/) up to 4 MB likewise: the file's ETag with
+ * "-gz" for the compressed one (compressed on every request: they are
+ * cached by browsers for a day and revalidated by ETag).
+ *
  * Every response carries Content-Security-Policy: default-src 'self';
  * frame-ancestors 'none', X-Content-Type-Options: nosniff, Referrer-Policy:
  * same-origin, X-Request-Id. One access log line per request goes to the log stream:
@@ -215,6 +228,10 @@ typedef struct {
   unsigned head_seconds;     /* 0: SERVER_HEAD_SECONDS (see "Deadlines" above) */
   unsigned body_seconds;     /* 0: SERVER_BODY_SECONDS */
   unsigned max_connections;  /* 0: SERVER_MAX_CONNECTIONS, which is also the most allowed */
+  /* every answer to a path starting with it (errors too) carries
+   * Access-Control-Allow-Origin: * (a read-only API without cookies);
+   * NULL: none does */
+  const char *cors_prefix;
 } ServerConfig;
 
 /* The limits a server with cfg runs with (defaults filled in). */

@@ -3,7 +3,8 @@
 # dev data. Every filter, phrases/exclusions/OR, sorts, cursor paging, the API,
 # problem+json errors, OCDS downloads valid against the official schema, CSV a
 # CSV parser reads back, hostile notices rendered inert, request limits, and a
-# slow client that does not hold up others. Expected counts come from SQL run
+# slow client that does not hold up others; CORS on every API answer, gzip
+# bodies that inflate to the plain ones, robots.txt and the icon. Expected counts come from SQL run
 # directly on the database, not from the code under test.
 . "$(dirname "$0")/lib.sh"
 
@@ -277,5 +278,57 @@ for _ in $(seq 1 20); do
   sleep 0.05
 done
 ok $fresh "after a new release the page shows the new title within a second"
+# ---- CORS, gzip, robots.txt, the icon ------------------------------------------
+hdrs() { curl -s -D "$T/h" -o "$T/b" "$@" >/dev/null; tr -d '\r' <"$T/h"; }
+acao() { hdrs "$B$1" | grep -i '^Access-Control-Allow-Origin:' | cut -d' ' -f2; }
+is "$(acao '/api/v1/notices?limit=1')" "*" "API JSON: Access-Control-Allow-Origin: *"
+is "$(acao '/api/v1/notices.csv?q=zzzznomatch')" "*" "CSV download: CORS too"
+is "$(acao '/api/v1/notices.ocds.json?q=zzzznomatch')" "*" "OCDS download: CORS too"
+is "$(acao '/api/v1/notices/ocds-none')" "*" "a 404 problem from the API: CORS too"
+is "$(acao '/api/v1/notices?colour=red')" "*" "a 400 problem from the API: CORS too"
+is "$(acao '/api/v1/nowhere')" "*" "a path under /api/ that does not exist: CORS too"
+is "$(acao '/')$(acao '/notices?q=road')$(acao '/robots.txt')$(acao '/no-such-page')" "" "pages, robots.txt and the 404 page: no CORS"
+
+# gzip: each body inflates to exactly the uncompressed one (--now fixes the dates)
+for u in / '/notices?q=road' '/api/v1/notices?limit=100' '/api/v1/notices.csv?q=road'; do
+  curl -s -o "$T/plain" "$B$u"
+  enc=$(hdrs -H 'Accept-Encoding: gzip' "$B$u" | grep -i '^Content-Encoding:' | cut -d' ' -f2)
+  vary=$(grep -i '^Vary:' "$T/h" | tr -d '\r' | cut -d' ' -f2)
+  same=no
+  gunzip -c <"$T/b" >"$T/unz" 2>/dev/null && cmp -s "$T/plain" "$T/unz" && same=yes
+  is "$enc $vary $same" "gzip Accept-Encoding yes" "$u: gzip, Vary, inflates to the plain body ($(wc -c <"$T/b") of $(wc -c <"$T/plain") bytes)"
+done
+vary=$(hdrs "$B/" | grep -i '^Vary:' | cut -d' ' -f2)
+is "$(grep -ci '^Content-Encoding' "$T/h") $vary" "0 Accept-Encoding" "no Accept-Encoding: plain, with Vary"
+is "$(hdrs -H 'Accept-Encoding: gzip;q=0, deflate' "$B/" | grep -ci '^Content-Encoding')" 0 "gzip;q=0: not compressed"
+is "$(hdrs -H 'Accept-Encoding: br, deflate' "$B/" | grep -ci '^Content-Encoding')" 0 "Accept-Encoding without gzip: not compressed"
+small=$(hdrs -H 'Accept-Encoding: gzip' "$B/api/v1/notices/ocds-none")
+ok $([ "$(wc -c <"$T/b")" -lt 1024 ] && ! grep -qi '^Content-Encoding' <<<"$small" && grep -qi '^Vary: Accept-Encoding' <<<"$small" && echo 0 || echo 1) \
+  "a problem under 1 KB: not compressed, Vary present"
+gl=$(hdrs -H 'Accept-Encoding: gzip' "$B/" | grep -i '^Content-Length:')
+hl=$(hdrs -I -H 'Accept-Encoding: gzip' "$B/" | grep -i '^Content-Length:')
+is "$hl $(grep -i '^Content-Encoding:' "$T/h" | tr -d '\r')" "$gl Content-Encoding: gzip" "HEAD reports GET's Content-Length and Content-Encoding"
+# A static text file: compressed too, with an ETag of its own; each ETag is 304 only for its representation.
+etag=$(hdrs "$B/static/site.css" | grep -i '^ETag:' | cut -d' ' -f2); cp "$T/b" "$T/css"
+gzetag=$(hdrs -H 'Accept-Encoding: gzip' "$B/static/site.css" | grep -i '^ETag:' | cut -d' ' -f2)
+ok $(grep -qi '^Content-Encoding: gzip' "$T/h" && gunzip -c <"$T/b" | cmp -s - "$T/css" && echo 0 || echo 1) "site.css: gzip, inflates to the file"
+is "$gzetag" "${etag%\"}-gz\"" "the gzip representation's ETag is the file's with -gz"
+inm() { curl -s -o /dev/null -w '%{http_code}' "$@" "$B/static/site.css"; }
+is "$(inm -H 'Accept-Encoding: gzip' -H "If-None-Match: $gzetag") $(inm -H "If-None-Match: $etag") $(inm -H 'Accept-Encoding: gzip' -H "If-None-Match: $etag") $(inm -H "If-None-Match: $gzetag")" \
+  "304 304 200 200" "If-None-Match: 304 for the representation it names, 200 for the other"
+
+rob=$(hdrs "$B/robots.txt")
+is "$(grep -i '^Content-Type:' <<<"$rob")" "Content-Type: text/plain; charset=utf-8" "robots.txt is text/plain"
+ok $(grep -q '^# .*Powerhouse' "$T/b" && grep -qx 'User-agent: \*' "$T/b" && grep -qx 'Disallow: /api/' "$T/b" \
+  && grep -qx 'Disallow: /notices?' "$T/b" && ! grep -qx 'Disallow: /' "$T/b" && echo 0 || echo 1) \
+  "robots.txt names the portal, keeps crawlers off /api/ and parameterised search, not off the site"
+ico=$(hdrs -H 'Accept-Encoding: gzip' "$B/favicon.ico")
+is "$(grep -i '^Content-Type:' <<<"$ico") $(grep -ci '^Content-Encoding' <<<"$ico")" "Content-Type: image/x-icon 0" "favicon.ico: image/x-icon, not compressed"
+is "$(head -c 4 "$T/b" | od -An -tx1 | tr -d ' \n')" "00000100" "favicon.ico starts with the ICO magic 00 00 01 00"
+is "$(od -An -tu1 -j4 -N2 "$T/b" | tr -s ' ')$(wc -c <"$T/b")" " 1 01150" "one 16x16 image, 1150 bytes"
+ok $(grep -qi '^Cache-Control: public, max-age=2592000' <<<"$ico" && echo 0 || echo 1) "cached for 30 days"
+svg=$(hdrs "$B/favicon.svg")
+ok $(grep -qi '^Content-Type: image/svg+xml' <<<"$svg" && grep -q '^<svg xmlns="http://www.w3.org/2000/svg"' "$T/b" && echo 0 || echo 1) "favicon.svg: an SVG image"
+
 kill -TERM $spid; wait $spid; is $? 0 "SIGTERM stops the server cleanly"
 done_testing

@@ -116,8 +116,17 @@ is "$n" 40 "and serve's access log names their client 127.0.3.3 forty times"
 like "$(grep -c ' 502 ' "$N/access.log")" "^0$" "nginx logged no 502"
 
 # ---- what the shipped file adds ---------------------------------------------------
-enc=$(curl -s -D - -o "$T/gz" -H 'Accept-Encoding: gzip' "$NB/api/v1/notices?q=software&limit=50" | tr -d '\r' | grep -i '^Content-Encoding:')
-ok $([ "$enc" = "Content-Encoding: gzip" ] && gzip -dc <"$T/gz" | cmp -s - "$T/direct.json" && echo 0 || echo 1) "JSON is gzipped by nginx and unzips to serve's body ($enc)"
+# serve compresses its own text answers; nginx passes them through unchanged
+# (it never compresses an answer that has a Content-Encoding) and compresses
+# what serve did not (static files, its own answers).
+curl -s -D "$T/gzh" -o "$T/gz" -H 'Accept-Encoding: gzip' "$NB/api/v1/notices?q=software&limit=50"
+enc=$(tr -d '\r' <"$T/gzh" | grep -i '^Content-Encoding:')
+ok $([ "$enc" = "Content-Encoding: gzip" ] && gzip -dc <"$T/gz" | cmp -s - "$T/direct.json" && echo 0 || echo 1) "JSON comes gzipped and unzips once to serve's body ($enc)"
+curl -s -o "$T/gz-direct" -H 'Accept-Encoding: gzip' "http://127.0.0.1:$PORT/api/v1/notices?q=software&limit=50"
+ok $(cmp -s "$T/gz" "$T/gz-direct" && echo 0 || echo 1) "serve's gzip answer passes through nginx byte for byte"
+is "$(grep -ci '^Content-Encoding:' "$T/gzh") $(grep -ci '^Vary:' "$T/gzh")" "1 1" "with one Content-Encoding and one Vary"
+is "$(curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$NB/api/v1/notices?limit=1" | tr -d '\r' | grep -i '^Access-Control-Allow-Origin:')" \
+  "Access-Control-Allow-Origin: *" "the API's CORS header reaches the client"
 enc=$(curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$NB/notices?q=software" | tr -d '\r' | grep -i '^Content-Encoding:')
 is "$enc" "Content-Encoding: gzip" "and so are HTML pages"
 curl -s -D "$T/sh" -o "$T/site.css" "$NB/static/site.css"

@@ -1,5 +1,6 @@
 /* test_app.c -- the portal's route table and its flags (every bulk download
- * runs under the heavy semaphore), and what serve --base-url accepts. The
+ * runs under the heavy semaphore; robots.txt and the icons are plain public
+ * reads), the CORS prefix, and what serve --base-url accepts. The
  * routes' behaviour is tested over HTTP in tests/e2e (http.t, faults.t). */
 #include <string.h>
 
@@ -22,19 +23,28 @@ static void test_routes(void) {
     ok(r && (r->flags & ROUTE_HEAVY), "GET %s is a heavy route", heavy[i]);
   }
   static const char *const light[] = {"/", "/notices", "/notices/*", "/buyers/*", "/api/v1/notices",
-                                      "/api/v1/notices/*", "/api/v1/buyers/*"};
+                                      "/api/v1/notices/*", "/api/v1/buyers/*", "/robots.txt", "/favicon.ico",
+                                      "/favicon.svg"};
   int all_light = 1;
   for (size_t i = 0; i < sizeof light / sizeof *light; i++) {
     const Route *r = find(rt, n, "GET", light[i]);
-    if (!r || (r->flags & ROUTE_HEAVY)) {
+    if (!r || r->flags) {
       all_light = 0;
-      printf("# %s: %s\n", light[i], r ? "flagged heavy" : "missing");
+      printf("# %s: %s\n", light[i], r ? "flagged heavy or writing" : "missing");
     }
   }
-  ok(all_light, "pages and the search API are not heavy (/notices/{ocid}.ocds.json takes its slot in the handler)");
+  ok(all_light, "pages, the search API, robots.txt and the icons are neither heavy nor writing (/notices/{ocid}.ocds.json takes its slot in the handler)");
   int unknown_flags = 0;
   for (size_t i = 0; i < n; i++) unknown_flags |= (int)(rt[i].flags & ~(unsigned)(ROUTE_HEAVY | ROUTE_WRITE));
   is_int(unknown_flags, 0, "no route carries a flag the server does not know");
+}
+
+static void test_cors(void) {
+  App app = {0};
+  ServerConfig cfg;
+  app_server_config(&app, "127.0.0.1:0", NULL, &cfg);
+  ok(cfg.cors_prefix && !strcmp(cfg.cors_prefix, "/api/"), "answers under /api/ carry CORS (cors_prefix %s)",
+     cfg.cors_prefix ? cfg.cors_prefix : "(none)");
 }
 
 static void test_base_url(void) {
@@ -58,6 +68,7 @@ static void test_base_url(void) {
 
 int main(void) {
   test_routes();
+  test_cors();
   test_base_url();
   return done_testing();
 }

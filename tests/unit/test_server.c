@@ -6,7 +6,10 @@
  * internal errors kept to the log; streamed bodies (bounded by what the client
  * reads; a failure cuts them visibly); heavy slots (a waiter is suspended, not
  * blocking a thread, and gets the next slot or a 503); the trusted proxy's
- * X-Forwarded-For and the per-address limits, which it is exempt from. */
+ * X-Forwarded-For and the per-address limits, which it is exempt from;
+ * gzip (bodies inflate to exactly the uncompressed ones, ETags and
+ * If-None-Match per representation, HEAD, q=0, small and binary bodies,
+ * streamed bodies) and the CORS prefix. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,10 +27,12 @@
 #include <unistd.h>
 
 #include <regex.h>
+#include <zlib.h>
 
 #include "../tap.h"
 #include "base/buf.h"
 #include "base/num.h"
+#include "web/coding.h"
 #include "web/server.h"
 
 /* ---- handlers ----------------------------------------------------------- */
@@ -139,6 +144,25 @@ static void h_ask_heavy(Request *r) {
   buf_adds(&r->out, "got a slot");
 }
 
+/* Compression: a text body over CODING_MIN_BYTES with an ETag, a small
+ * one, a large binary one. */
+static void big_text(Buf *out) {
+  for (int i = 0; i < 200; i++) buf_addf(out, "line %d of a text body that compresses well\n", i);
+}
+static void h_big(Request *r) {
+  r->content_type = "text/plain; charset=utf-8";
+  r->etag = "\"big1\"";
+  big_text(&r->out);
+}
+static void h_small(Request *r) {
+  r->content_type = "application/json";
+  buf_adds(&r->out, "{\"small\":true}");
+}
+static void h_binary(Request *r) {
+  r->content_type = "image/png";
+  for (int i = 0; i < 4096; i++) buf_addc(&r->out, 'b');
+}
+
 static const Route ROUTES[] = {
     {"GET", "/", h_root, 0},
     {"GET", "/files/*", h_files, 0},
@@ -155,6 +179,9 @@ static const Route ROUTES[] = {
     {"GET", "/stream-fail", h_stream_fail, 0},
     {"GET", "/heavy", h_heavy, ROUTE_HEAVY},
     {"GET", "/ask-heavy", h_ask_heavy, 0},
+    {"GET", "/big", h_big, 0},
+    {"GET", "/small", h_small, 0},
+    {"GET", "/binary", h_binary, 0},
 };
 
 static int the_state = 42;
@@ -372,6 +399,47 @@ static int get(unsigned port, const char *target, Resp *r) {
   return http(port, req, r);
 }
 
+/* The data of a chunked body (chunk extensions ignored); -1 when malformed
+ * or without its final chunk. */
+static int dechunk(const Buf *in, Buf *out) {
+  const char *p = buf_cstr((Buf *)in), *end = p + in->len;
+  for (;;) {
+    char *e;
+    unsigned long n = strtoul(p, &e, 16);
+    const char *crlf = strstr(e, "\r\n");
+    if (e == p || !crlf) return -1;
+    p = crlf + 2;
+    if (n == 0) return 0;
+    if ((size_t)(end - p) < n + 2) return -1;
+    buf_add(out, p, n);
+    p += n + 2;
+  }
+}
+
+static int gunzip(const char *in, size_t n, Buf *out) {
+  z_stream zs = {0};
+  if (inflateInit2(&zs, 15 + 16) != Z_OK) return -1;
+  zs.next_in = (unsigned char *)in;
+  zs.avail_in = (uInt)n;
+  int rc;
+  do {
+    buf_grow(out, 1 << 20);
+    zs.next_out = (unsigned char *)out->data + out->len;
+    zs.avail_out = 1 << 20;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out->len += (1 << 20) - zs.avail_out;
+  } while (rc == Z_OK);
+  int rest = zs.avail_in != 0;
+  inflateEnd(&zs);
+  return rc == Z_STREAM_END && !rest ? 0 : -1;
+}
+
+static int req_with(unsigned port, const char *method, const char *target, const char *headers, Resp *r) {
+  char req[1024];
+  snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: t\r\n%sConnection: close\r\n\r\n", method, target, headers);
+  return http(port, req, r);
+}
+
 /* ---- slow clients ----------------------------------------------------------- */
 
 typedef struct {
@@ -413,7 +481,7 @@ static void write_file(const char *rel, const char *text) {
 }
 
 static void cleanup_files(void) {
-  const char *files[] = {"static/img/logo.svg", "static/app.css", "static/link.txt",
+  const char *files[] = {"static/img/logo.svg", "static/app.css", "static/big.css", "static/link.txt",
                          "static/.hidden.txt", "static/notes.exe", "secret.txt"};
   char path[256];
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -892,6 +960,32 @@ static void test_static(unsigned port) {
   get(port, "/static/img/logo.svg", &r);
   ok(r.status == 200 && strcmp(hdr(&r, "Content-Type"), "image/svg+xml") == 0, "nested static file, svg type");
 
+  /* A static text file over CODING_MIN_BYTES: gzip with its own ETag. */
+  Buf plain = BUF_INIT, back = BUF_INIT;
+  get(port, "/static/big.css", &r);
+  buf_add(&plain, r.body.data, r.body.len);
+  snprintf(etag, sizeof etag, "%s", hdr(&r, "ETag") ? hdr(&r, "ETag") : "");
+  ok(r.status == 200 && plain.len > CODING_MIN_BYTES && !hdr(&r, "Content-Encoding") && hdr(&r, "Vary"),
+     "a large static CSS file without Accept-Encoding: plain, with Vary");
+  req_with(port, "GET", "/static/big.css", "Accept-Encoding: gzip\r\n", &r);
+  char gzetag[160];
+  snprintf(gzetag, sizeof gzetag, "%.*s-gz\"", (int)strlen(etag) - 1, etag);
+  ok(r.status == 200 && hdr(&r, "Content-Encoding") && !strcmp(hdr(&r, "ETag"), gzetag),
+     "with gzip: Content-Encoding: gzip and the ETag %s", gzetag);
+  ok(gunzip(r.body.data, r.body.len, &back) == 0 && back.len == plain.len && !memcmp(back.data, plain.data, plain.len),
+     "which inflates to the file");
+  snprintf(req, sizeof req, "Accept-Encoding: gzip\r\nIf-None-Match: %s\r\n", gzetag);
+  req_with(port, "GET", "/static/big.css", req, &r);
+  is_int(r.status, 304, "If-None-Match with the gzip ETag, gzip accepted: 304");
+  snprintf(req, sizeof req, "If-None-Match: %s\r\n", gzetag);
+  req_with(port, "GET", "/static/big.css", req, &r);
+  ok(r.status == 200 && r.body.len == plain.len, "the gzip ETag without gzip accepted: 200, plain");
+  snprintf(req, sizeof req, "Accept-Encoding: gzip\r\nIf-None-Match: %s\r\n", etag);
+  req_with(port, "GET", "/static/big.css", req, &r);
+  ok(r.status == 200 && hdr(&r, "Content-Encoding"), "the plain ETag with gzip accepted: 200, gzip");
+  buf_release(&plain);
+  buf_release(&back);
+
   const char *refused[] = {"/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/img/../../secret.txt",
                            "/static/link.txt", "/static/.hidden.txt", "/static//etc/passwd",
                            "/static/notes.exe", "/static/img", "/static/missing.css", "/static/%2fetc%2fpasswd"};
@@ -961,7 +1055,7 @@ static void test_access_log(FILE *log) {
   ok(head_line >= 1, "HEAD logged with 0 bytes");
   ok(limit_line >= 2, "refused requests are logged with their status");
   ok(proxy_line >= 1, "a request through the trusted proxy is logged with the forwarded address");
-  ok(cut_line == 1, "a stream cut short by a failure is logged as 200!");
+  is_int(cut_line, 2, "each stream cut short by a failure (plain, gzip) is logged as 200!");
 }
 
 /* ---- request ids, internal errors, streams, heavy slots, the proxy --------- */
@@ -1042,6 +1136,100 @@ static void test_streams(unsigned port) {
   ok(r.body.len < 5 || memcmp(r.body.data + r.body.len - 5, "0\r\n\r\n", 5) != 0,
      "but no final chunk: the client can tell the body was cut");
   ok(!strstr(buf_cstr(&r.body), "secret"), "and the failure's message stays in the log");
+  resp_release(&r);
+}
+
+static void test_gzip(unsigned port) {
+  Resp r = {0};
+  Buf plain = BUF_INIT, back = BUF_INIT;
+  big_text(&plain);
+  char hv[256];
+
+  req_with(port, "GET", "/big", "", &r);
+  ok(r.status == 200 && !hdr(&r, "Content-Encoding") && r.body.len == plain.len, "no Accept-Encoding: sent as it is");
+  is_str(hdr(&r, "Vary"), "Accept-Encoding", "with Vary: Accept-Encoding");
+  is_str(hdr(&r, "ETag"), "\"big1\"", "and the handler's ETag");
+
+  req_with(port, "GET", "/big", "Accept-Encoding: gzip, deflate\r\n", &r);
+  is_str(hdr(&r, "Content-Encoding"), "gzip", "Accept-Encoding: gzip: Content-Encoding: gzip");
+  is_str(hdr(&r, "Vary"), "Accept-Encoding", "with Vary");
+  is_str(hdr(&r, "ETag"), "\"big1-gz\"", "the compressed representation has its own ETag");
+  snprintf(hv, sizeof hv, "%s", hdr(&r, "Content-Length") ? hdr(&r, "Content-Length") : "");
+  ok(r.body.len < plain.len / 3 && strtoul(hv, NULL, 10) == r.body.len, "smaller (%zu of %zu), Content-Length is its size",
+     r.body.len, plain.len);
+  ok(gunzip(r.body.data, r.body.len, &back) == 0 && back.len == plain.len && !memcmp(back.data, plain.data, plain.len),
+     "the body inflates to exactly the uncompressed body");
+
+  req_with(port, "HEAD", "/big", "Accept-Encoding: gzip\r\n", &r);
+  ok(r.status == 200 && hdr(&r, "Content-Encoding") && !strcmp(hdr(&r, "Content-Encoding"), "gzip"), "HEAD: gzip too");
+  is_str(hdr(&r, "Content-Length"), hv, "HEAD reports GET's Content-Length");
+  is_str(hdr(&r, "ETag"), "\"big1-gz\"", "and its ETag");
+
+  req_with(port, "GET", "/big", "Accept-Encoding: gzip;q=0, deflate\r\n", &r);
+  ok(!hdr(&r, "Content-Encoding") && r.body.len == plain.len, "gzip;q=0: not compressed");
+  req_with(port, "GET", "/big", "Accept-Encoding: br\r\n", &r);
+  ok(!hdr(&r, "Content-Encoding") && r.body.len == plain.len, "Accept-Encoding without gzip: not compressed");
+
+  /* If-None-Match against each representation */
+  req_with(port, "GET", "/big", "Accept-Encoding: gzip\r\nIf-None-Match: \"big1-gz\"\r\n", &r);
+  ok(r.status == 304 && r.body.len == 0, "gzip tag, gzip accepted: 304");
+  ok(hdr(&r, "ETag") && !strcmp(hdr(&r, "ETag"), "\"big1-gz\"") && hdr(&r, "Vary"), "the 304 carries the gzip ETag and Vary");
+  req_with(port, "GET", "/big", "Accept-Encoding: gzip\r\nIf-None-Match: \"big1\"\r\n", &r);
+  ok(r.status == 200 && hdr(&r, "Content-Encoding"), "identity tag, gzip accepted: 200 with the gzip body");
+  req_with(port, "GET", "/big", "If-None-Match: \"big1\"\r\n", &r);
+  is_int(r.status, 304, "identity tag, no gzip: 304");
+  req_with(port, "GET", "/big", "If-None-Match: \"big1-gz\"\r\n", &r);
+  ok(r.status == 200 && !hdr(&r, "Content-Encoding") && r.body.len == plain.len, "gzip tag, no gzip: 200 uncompressed");
+  req_with(port, "GET", "/big", "Accept-Encoding: gzip\r\nIf-None-Match: W/\"big1-gz\"\r\n", &r);
+  is_int(r.status, 304, "a weak form of the gzip tag matches (weak comparison)");
+
+  req_with(port, "GET", "/small", "Accept-Encoding: gzip\r\n", &r);
+  ok(r.status == 200 && !hdr(&r, "Content-Encoding") && !strcmp(r.body.data, "{\"small\":true}"),
+     "a body under %d bytes is not compressed", CODING_MIN_BYTES);
+  is_str(hdr(&r, "Vary"), "Accept-Encoding", "but Vary is there (a larger one would be)");
+  req_with(port, "GET", "/binary", "Accept-Encoding: gzip\r\n", &r);
+  ok(r.status == 200 && !hdr(&r, "Content-Encoding") && !hdr(&r, "Vary") && r.body.len == 4096,
+     "a binary type is not compressed and has no Vary");
+  req_with(port, "GET", "/problem", "Accept-Encoding: gzip\r\n", &r);
+  ok(r.status == 422 && !hdr(&r, "Content-Encoding") && hdr(&r, "Vary"), "a small problem JSON: not compressed, Vary");
+
+  /* A streamed body: one zlib stream, the producer's parts through it. */
+  Buf data = BUF_INIT;
+  buf_reset(&back);
+  req_with(port, "GET", "/stream", "Accept-Encoding: gzip\r\n", &r);
+  ok(r.status == 200 && hdr(&r, "Content-Encoding") && !strcmp(hdr(&r, "Content-Encoding"), "gzip") &&
+         hdr(&r, "Vary"), "a streamed body: gzip, with Vary");
+  ok(dechunk(&r.body, &data) == 0 && gunzip(data.data, data.len, &back) == 0, "a complete gzip member, chunked (%zu bytes)",
+     data.len);
+  ok(back.len == 5 + (size_t)STREAM_PARTS * STREAM_PART && !strncmp(back.data, "head:", 5) &&
+         count_char(&back, 'z') == (size_t)STREAM_PARTS * STREAM_PART,
+     "inflates to the handler's first part and every part (64 MB)");
+  buf_reset(&data);
+  buf_reset(&back);
+  req_with(port, "GET", "/stream-fail", "Accept-Encoding: gzip\r\n", &r);
+  ok(r.status == 200 && dechunk(&r.body, &data) < 0, "a gzip stream that fails is cut: no final chunk");
+  ok(gunzip(data.data, data.len, &back) < 0, "and no complete gzip member either");
+  ok(!strstr(buf_cstr(&back), "secret"), "the failure's message stays in the log");
+
+  buf_release(&data);
+  buf_release(&plain);
+  buf_release(&back);
+  resp_release(&r);
+}
+
+static void test_cors(unsigned port) {
+  Resp r = {0};
+  get(port, "/files/a.txt", &r);
+  ok(r.status == 200 && hdr(&r, "Access-Control-Allow-Origin") && !strcmp(hdr(&r, "Access-Control-Allow-Origin"), "*"),
+     "under cors_prefix: Access-Control-Allow-Origin: *");
+  get(port, "/files/%zz", &r);
+  ok(r.status == 400 && hdr(&r, "Access-Control-Allow-Origin"), "a 400 refused before decoding carries it too");
+  http(port, "POST /files/x HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n", &r);
+  ok(r.status == 405 && hdr(&r, "Access-Control-Allow-Origin"), "and a 405");
+  get(port, "/", &r);
+  ok(r.status == 200 && !hdr(&r, "Access-Control-Allow-Origin"), "outside it: none");
+  get(port, "/nowhere", &r);
+  ok(r.status == 404 && !hdr(&r, "Access-Control-Allow-Origin"), "nor on a 404 outside it");
   resp_release(&r);
 }
 
@@ -1267,6 +1455,10 @@ int main(void) {
   mkdir(path, 0755);
   write_file("secret.txt", "TOPSECRET\n");
   write_file("static/app.css", "body { color: red }\n");
+  Buf css = BUF_INIT;
+  for (int i = 0; i < 100; i++) buf_addf(&css, ".c%d { color: #%06x; margin: %dpx }\n", i, i * 4099, i);
+  write_file("static/big.css", css.data);
+  buf_release(&css);
   write_file("static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
   write_file("static/.hidden.txt", "hidden\n");
   write_file("static/notes.exe", "MZ\n");
@@ -1291,6 +1483,7 @@ int main(void) {
       .error_log = errlog,
       .heavy_slots = 1,
       .trusted_proxy = "127.0.0.2",
+      .cors_prefix = "/files/",
   };
   if (!ok(start(&run), "server listening")) {
     printf("# %s\n", run.err.msg);
@@ -1305,6 +1498,8 @@ int main(void) {
   test_limits(run.port);
   test_ids_and_errors(run.port, errlog);
   test_streams(run.port);
+  test_gzip(run.port);
+  test_cors(run.port);
   test_heavy(run.port);
   test_proxy(run.port);
   test_static(run.port);
