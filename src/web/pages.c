@@ -36,7 +36,8 @@ static void page_begin(Request *r, const char *title) {
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
               "<title>%s – " SERVICE "</title>\n"
               "<link rel=\"stylesheet\" href=\"/static/govuk-frontend.min.css\">\n"
-              "<link rel=\"stylesheet\" href=\"/static/site.css\">\n</head>\n",
+              "<link rel=\"stylesheet\" href=\"/static/site.css\">\n"
+              "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n</head>\n",
               title);
   html_printf(&r->out,
               "<body class=\"govuk-template__body\">\n"

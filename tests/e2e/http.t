@@ -327,6 +327,7 @@ is "$(grep -i '^Content-Type:' <<<"$ico") $(grep -ci '^Content-Encoding' <<<"$ic
 is "$(head -c 4 "$T/b" | od -An -tx1 | tr -d ' \n')" "00000100" "favicon.ico starts with the ICO magic 00 00 01 00"
 is "$(od -An -tu1 -j4 -N2 "$T/b" | tr -s ' ')$(wc -c <"$T/b")" " 1 01150" "one 16x16 image, 1150 bytes"
 ok $(grep -qi '^Cache-Control: public, max-age=2592000' <<<"$ico" && echo 0 || echo 1) "cached for 30 days"
+like "$(curl -s "$B/")" '<link rel="icon" href="/favicon.svg" type="image/svg\+xml">' "every page's head links the icon"
 svg=$(hdrs "$B/favicon.svg")
 ok $(grep -qi '^Content-Type: image/svg+xml' <<<"$svg" && grep -q '^<svg xmlns="http://www.w3.org/2000/svg"' "$T/b" && echo 0 || echo 1) "favicon.svg: an SVG image"
 
