@@ -765,7 +765,14 @@ static int c_merge_items(Ctx *c, cJSON *out, const cJSON *in, Rules r, int depth
       continue;
     }
     cJSON_AddItemToArray(out, nu);
-    if (k) tab_push(t, nu, cJSON_IsNumber(idn) ? NULL : nu->child->valuestring, k);
+    if (k) {
+      tab_push(t, nu, cJSON_IsNumber(idn) ? NULL : nu->child->valuestring, k);
+    } else if ((k = id_key(nu, kb, &idn))) {
+      /* no id to match by, yet one in the result (an item holding "id"
+       * twice, the first null): indexed as a table made afresh from the
+       * result would index it, so that the kept table and merge_into agree */
+      tab_push(t, nu, cJSON_IsNumber(idn) ? NULL : k, k);
+    }
     produced = 1;
   }
   if (t == &local) tab_release(&local);
@@ -1138,7 +1145,14 @@ static int v_merge_items(Ctx *c, cJSON *out, const cJSON *in, Rules r, int depth
       continue;
     }
     cJSON_AddItemToArray(out, nu);
-    if (k) tab_push(t, nu, cJSON_IsNumber(idn) ? NULL : nu->child->valuestring, k);
+    if (k) {
+      tab_push(t, nu, cJSON_IsNumber(idn) ? NULL : nu->child->valuestring, k);
+    } else if ((k = id_key(nu, kb, &idn))) {
+      /* no id to match by, yet one in the result (an item holding "id"
+       * twice, the first null): indexed as a table made afresh from the
+       * result would index it, so that the kept table and merge_into agree */
+      tab_push(t, nu, cJSON_IsNumber(idn) ? NULL : k, k);
+    }
     produced = 1;
   }
   if (t == &local) tab_release(&local);

@@ -841,6 +841,27 @@ static double time_big(int n) {
   return good ? best : -1;
 }
 
+/* An item holding "id" twice, the first null: it has no id to be matched by,
+ * yet the result holds the second. merge_compile's kept item table and
+ * merge_into's table made afresh must agree on it (fuzz_merge found them
+ * apart: a later item with that id was appended by one, merged by the other). */
+static int same_text(const cJSON *a, const cJSON *b);
+static void test_dup_id_item(void) {
+  /* the array is there before the item comes, so the compile keeps its table */
+  cJSON *r[3] = {J("{'ocid':'o','id':'1','date':'2024-01-01T00:00:00Z','tender':{'items':[{'q':0}]}}"),
+                 J("{'ocid':'o','id':'2','date':'2024-01-02T00:00:00Z','tender':{'items':[{'id':null,'id':'x','q':1}]}}"),
+                 J("{'ocid':'o','id':'3','date':'2024-01-03T00:00:00Z','tender':{'items':[{'id':'x','q':2}]}}")};
+  Err e = ERR_INIT;
+  cJSON *all = merge_compile((const cJSON *const *)r, 3, &e), *one = cJSON_CreateObject();
+  int ok_into = 1;
+  for (int i = 0; i < 3; i++) ok_into &= merge_into(one, r[i], &e) == 0;
+  ok(all && ok_into && same_text(all, one), "an item with a null id and then an id: compiled at once as one at a time");
+  is_int(cJSON_GetArraySize(at(all, "tender.items")), 2, "... the later item with that id merged into it, not added");
+  cJSON_Delete(all);
+  cJSON_Delete(one);
+  for (int i = 0; i < 3; i++) cJSON_Delete(r[i]);
+}
+
 static void test_big(void) {
   double small = time_big(2000), large = time_big(16000);
   ok(small > 0 && large > 0, "huge arrays and objects merge correctly (ids matched out of order)");
@@ -1499,6 +1520,7 @@ int main(void) {
   test_generated();
   test_deep();
   test_big();
+  test_dup_id_item();
   test_long_notice();
   test_dev_data_one_by_one();
   test_schema_table();
