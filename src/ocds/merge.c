@@ -916,9 +916,15 @@ static int rel_check(const cJSON *rel, size_t i, RelInfo *ri, Err *err) {
 
 /* Dates compare by the instant they name when both parse (publishers mix time
  * zones: "11:22:57-05:00" is later than "14:00:00Z"), else as text. */
+/* merge.h's order of dates, a total one: a date that does not parse comes
+ * before every date that does (else "x" could sort between two instants
+ * and the order go round: fuzz_merge found 00:00z < 00:00:05z < 00:00:\xFF
+ * < 00:00z), then instants, then text. */
 static int date_cmp(const char *a, const char *b) {
   time_t ta, tb;
-  if (date_parse(a, &ta) == 0 && date_parse(b, &tb) == 0 && ta != tb) return ta < tb ? -1 : 1;
+  int pa = date_parse(a, &ta) == 0, pb = date_parse(b, &tb) == 0;
+  if (pa != pb) return pa ? 1 : -1;
+  if (pa && ta != tb) return ta < tb ? -1 : 1;
   return strcmp(a, b);
 }
 

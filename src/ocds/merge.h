@@ -3,9 +3,10 @@
  * (https://standard.open-contracting.org/1.1/en/schema/merging/) and matching
  * the reference implementation (ocdsmerge) where the text is silent:
  *   - releases are merged in ascending `date` order, stable for equal dates:
- *     two dates that parse (base/date.h) compare by their instant, else (or
- *     when the instants are equal) by their text as ocdsmerge compares them
- *     ("2024-01-01T00:00Z" is before "2024-01-01T00:00:05Z");
+ *     a date that does not parse (base/date.h) comes before one that does;
+ *     two that parse compare by their instant ("2024-01-01T00:00Z" is before
+ *     "2024-01-01T00:00:05Z"), and when the instants are equal, or neither
+ *     parses, by their text as ocdsmerge compares them;
  *   - objects merge field by field; a `null` value removes the field; an empty
  *     object or empty array in a release changes nothing;
  *   - arrays of objects merge by identifier: items with the same `id` merge

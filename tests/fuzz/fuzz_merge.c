@@ -47,12 +47,14 @@ static const char *date_of(const cJSON *r) {
   return cJSON_IsString(d) ? d->valuestring : NULL;
 }
 
-/* merge.h's order of dates: by instant when both parse (ocds/date.h) and
- * differ, else by their text ("2024-01-01T00:00z" is before
- * "2024-01-01T00:00:05z", though its text sorts after) */
+/* merge.h's order of dates: one that does not parse (base/date.h) first,
+ * then by instant ("2024-01-01T00:00z" is before "2024-01-01T00:00:05z",
+ * though its text sorts after), then by text */
 static int date_order(const char *a, const char *b) {
   time_t ta, tb;
-  if (date_parse(a, &ta) == 0 && date_parse(b, &tb) == 0 && ta != tb) return ta < tb ? -1 : 1;
+  int pa = date_parse(a, &ta) == 0, pb = date_parse(b, &tb) == 0;
+  if (pa != pb) return pa ? 1 : -1; /* a date that does not parse first */
+  if (pa && ta != tb) return ta < tb ? -1 : 1;
   return strcmp(a, b);
 }
 

@@ -846,6 +846,31 @@ static double time_big(int n) {
  * merge_into's table made afresh must agree on it (fuzz_merge found them
  * apart: a later item with that id was appended by one, merged by the other). */
 static int same_text(const cJSON *a, const cJSON *b);
+
+/* Dates that parse and one that does not: every order of the releases
+ * compiles the same (fuzz_merge found a cycle: 00:00z < 00:00:05z by instant,
+ * 00:00:05z < 00:00:\xFF and 00:00:\xFF < 00:00z by text). */
+static void test_date_cycle(void) {
+  cJSON *r[3] = {J("{'ocid':'o','id':'a','date':'2024-01-01T00:00:\xFF','tender':{'title':'a'}}"),
+                 J("{'ocid':'o','id':'b','date':'2024-01-01T00:00:05z','tender':{'title':'b'}}"),
+                 J("{'ocid':'o','id':'c','date':'2024-01-01T00:00z','tender':{'title':'c'}}")};
+  static const int perm[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+  Err e = ERR_INIT;
+  cJSON *first = NULL;
+  int same = 1;
+  for (int p = 0; p < 6; p++) {
+    const cJSON *in[3] = {r[perm[p][0]], r[perm[p][1]], r[perm[p][2]]};
+    cJSON *c = merge_compile(in, 3, &e);
+    if (!c) same = 0;
+    else if (!first) first = c;
+    else same &= same_text(first, c), cJSON_Delete(c);
+  }
+  ok(same, "releases dated by instants and by a date that does not parse: every order compiles the same");
+  is_str(first ? cJSON_GetStringValue(at(first, "tender.title")) : NULL, "b", "... the latest instant last");
+  cJSON_Delete(first);
+  for (int i = 0; i < 3; i++) cJSON_Delete(r[i]);
+}
+
 static void test_dup_id_item(void) {
   /* the array is there before the item comes, so the compile keeps its table */
   cJSON *r[3] = {J("{'ocid':'o','id':'1','date':'2024-01-01T00:00:00Z','tender':{'items':[{'q':0}]}}"),
@@ -1521,6 +1546,7 @@ int main(void) {
   test_deep();
   test_big();
   test_dup_id_item();
+  test_date_cycle();
   test_long_notice();
   test_dev_data_one_by_one();
   test_schema_table();
