@@ -299,7 +299,7 @@ void api_buyer(Request *r) {
 
 /* ---- downloads ------------------------------------------------------------ */
 
-#define DOWNLOAD_MAX_NOTICES 5000 /* per request; `powerhouse export` has no limit */
+#define DOWNLOAD_MAX_NOTICES API_DOWNLOAD_MAX
 #define CSV_PART (32u << 10)      /* CSV rows produced per part */
 
 void notice_ocds(Request *r, const char *ocid) {

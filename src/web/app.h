@@ -85,6 +85,7 @@ const char *app_ocds_target(Request *r, const char *capture);
 void app_unmark(char *s);
 
 /* api.c */
+#define API_DOWNLOAD_MAX 5000 /* notices per search download; `powerhouse export` has no limit */
 void api_notices(Request *r);
 void api_notice(Request *r);
 void api_buyer(Request *r);

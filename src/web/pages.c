@@ -448,13 +448,19 @@ void page_notices(Request *r) {
         buf_release(&u);
       }
       html_printf(&r->out, "</nav>\n");
+      /* every result, not the page shown (none offered for no results) */
+      Buf u = BUF_INIT, all = BUF_INIT;
+      query_to_url(&q, &u);
+      if (res.total > API_DOWNLOAD_MAX) buf_addf(&all, "the first %d of these %lld results", API_DOWNLOAD_MAX, res.total);
+      else buf_addf(&all, res.total == 1 ? "this result" : "these %lld results", res.total);
+      html_printf(&r->out,
+                  "<p class=\"govuk-body-s ph-download\">Download %s: <a class=\"govuk-link\" href=\"/api/v1/notices.csv?%s\">CSV</a>, "
+                  "<a class=\"govuk-link\" href=\"/api/v1/notices.ocds.json?%s\">OCDS release package (JSON)</a>. "
+                  "The same search page by page: <a class=\"govuk-link\" href=\"/api/v1/notices?%s\">JSON API</a>.</p>\n",
+                  all.data, u.data ? u.data : "", u.data ? u.data : "", u.data ? u.data : "");
+      buf_release(&all);
+      buf_release(&u);
     }
-    Buf u = BUF_INIT;
-    query_to_url(&q, &u);
-    html_printf(&r->out, "<p class=\"govuk-body-s\">Download these results: <a class=\"govuk-link\" href=\"/api/v1/notices?%s\">JSON</a>, "
-                         "<a class=\"govuk-link\" href=\"/api/v1/notices.ocds.json?%s\">OCDS release package</a></p>\n",
-                u.data ? u.data : "", u.data ? u.data : "");
-    buf_release(&u);
   }
   html_printf(&r->out, "</div></div>\n");
   page_end(r);

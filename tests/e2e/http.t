@@ -133,6 +133,17 @@ like "$(cat "$T/body")" "<mark>" "search page: highlighted snippets"
 get "/notices?q=zzzqqq&region=TLD" >/dev/null
 like "$(cat "$T/body")" "No notices match" "no results: says so"
 like "$(cat "$T/body")" "Remove the region filter" "no results: suggests loosening a named filter"
+ok $(grep -q 'Download' "$T/body" && echo 1 || echo 0) "no results: no download offered"
+# the download is every result, not the page shown (20 a page)
+n=$(total "q=services")
+get "/notices?q=services" >/dev/null
+like "$(cat "$T/body")" "Download these $n results: <a class=\"govuk-link\" href=\"/api/v1/notices.csv\?q=services\">CSV</a>" \
+  "search page: download these $n results, as CSV"
+curl -s "$B/api/v1/notices.csv?q=services" >"$T/dl.csv"
+is "$($J csv "$T/dl.csv" | cut -d' ' -f1)" "$n" "... and the CSV holds all $n of them"
+curl -s "$B/api/v1/notices.ocds.json?q=services" >"$T/dl.json"
+ok $([ "$n" -gt 20 ] && [ "$($J get "$T/dl.json" releases.length)" -ge "$n" ] && echo 0 || echo 1) \
+  "... the OCDS package every one's releases, more than a page ($n)"
 is "$(get "/notices?value_min=abc")" 400 "search page with a bad filter: 400"
 is "$(get "/static/site.css")" 200 "static CSS"
 like "$(curl -s -I "$B/static/site.css" | tr -d '\r')" "Cache-Control: public" "static files cached"
