@@ -1,6 +1,6 @@
 /* app.h -- the portal application behind the HTTP server: its routes, the
  * state every handler shares, and per server thread a read connection to the
- * store and, for the routes that write, a write connection. Handlers live in api.c (JSON API and OCDS downloads), pages.c
+ * store and, for the routes that write, a write connection. Handlers live in api.c (JSON API and OCDS downloads), pages.c, notice_page.c
  * (HTML) and site.c (robots.txt, the icon). Every answer under APP_API_PREFIX
  * carries Access-Control-Allow-Origin: * (ServerConfig.cors_prefix): the API
  * is read-only and uses no cookies, so any site may read it. */
