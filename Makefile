@@ -16,7 +16,8 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 INC      := -Isrc -Ibuild/gen -include src/base/banned.h
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS     := $(PKG_LIBS) -lpthread -lm
+# libstemmer (Snowball, Debian libstemmer-dev) has no pkg-config file
+LIBS     := $(PKG_LIBS) -lstemmer -lpthread -lm
 OPT      ?= -O2 -g
 FUZZ_SECONDS ?= 60
 
@@ -32,13 +33,13 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-
 
 .SECONDARY:
 .PHONY: all run test node static unit unit-san valgrind tsan replay e2e bench bench-pg fuzz clean deps check-pkgs
-all: powerhouse static
+all: powerhouse static build/opt/powerhouse_fts.so
 
 deps:
 	@./scripts/deps.sh
 
 check-pkgs:
-	@pkg-config --exists $(PKGS) || { echo "missing libraries: run ./scripts/deps.sh (apt-get install libcjson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libpq-dev libsodium-dev)"; exit 1; }
+	@pkg-config --exists $(PKGS) && test -f /usr/include/libstemmer.h || { echo "missing libraries: run ./scripts/deps.sh (apt-get install libcjson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libpq-dev libsodium-dev libstemmer-dev)"; exit 1; }
 
 build/gen/cpv_data.c: $(CODES)/cpv_codes.csv scripts/gen_cpv.sh
 	@mkdir -p $(dir $@)
@@ -51,6 +52,13 @@ build/opt/%.o: %.c | check-pkgs $(GEN_SRC)
 build/san/%.o: %.c | check-pkgs $(GEN_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(SAN_FLAGS) $(INC) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+# The store's FTS5 tokenizer as a loadable extension for the sqlite3 shell
+# (tests/e2e/lib.sh), compiled position-independent on its own.
+FTS_EXT_SRC := tests/sqlite_ext/powerhouse_fts.c src/store/sqlite_fts.c src/base/token.c src/base/buf.c
+build/opt/powerhouse_fts.so: $(FTS_EXT_SRC) src/store/sqlite_fts.h src/base/token.h src/base/buf.h | check-pkgs
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(OPT) -fPIC -shared $(INC) -o $@ $(FTS_EXT_SRC) -lsqlite3 -lstemmer -lpthread -lm
 
 build/opt/libpowerhouse.a: $(OPT_OBJ)
 	ar rcs $@ $^

@@ -1,6 +1,76 @@
 /* token.c -- see token.h. */
 #include "base/token.h"
 
+#include <libstemmer.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- stemming: one Snowball stemmer per thread, a cache in front ---- */
+
+#define STEM_CACHE 4096     /* entries per thread, a power of two (about 200 KB) */
+#define STEM_CACHE_WORD 24  /* the longest word (bytes) the cache holds */
+
+typedef struct {
+  unsigned char wlen, slen; /* wlen 0: empty */
+  char w[STEM_CACHE_WORD], s[STEM_CACHE_WORD];
+} StemEntry;
+
+typedef struct {
+  struct sb_stemmer *sb;
+  StemEntry cache[STEM_CACHE];
+} Stemmer;
+
+static pthread_key_t stem_key;
+static pthread_once_t stem_once = PTHREAD_ONCE_INIT;
+static _Thread_local Stemmer *stem_tls; /* this thread's, also held by stem_key (freed at exit) */
+
+static void stemmer_free(void *p) {
+  Stemmer *s = p;
+  sb_stemmer_delete(s->sb);
+  free(s);
+}
+
+static void stem_key_make(void) { pthread_key_create(&stem_key, stemmer_free); }
+
+static Stemmer *stemmer(void) {
+  if (stem_tls) return stem_tls;
+  pthread_once(&stem_once, stem_key_make);
+  Stemmer *s = xcalloc(1, sizeof *s);
+  /* NULL only when out of memory (the algorithm and encoding are built in) */
+  if (!(s->sb = sb_stemmer_new("english", "UTF_8"))) abort();
+  pthread_setspecific(stem_key, s);
+  return stem_tls = s;
+}
+
+void token_stem(const char *w, size_t n, Buf *out) {
+  if (n < 3 || n > 0x7FFFFFFF) { /* Snowball English leaves words of 1 or 2 letters alone */
+    if (n) buf_add(out, w, n);
+    return;
+  }
+  Stemmer *st = stemmer();
+  StemEntry *e = NULL;
+  if (n <= STEM_CACHE_WORD) {
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+    e = &st->cache[h & (STEM_CACHE - 1)];
+    if (e->wlen == n && memcmp(e->w, w, n) == 0) {
+      buf_add(out, e->s, e->slen);
+      return;
+    }
+  }
+  const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)w, (int)n);
+  if (!r) abort(); /* out of memory */
+  size_t sn = (size_t)sb_stemmer_length(st->sb);
+  if (e && sn <= STEM_CACHE_WORD) {
+    memcpy(e->w, w, n);
+    memcpy(e->s, r, sn);
+    e->wlen = (unsigned char)n;
+    e->slen = (unsigned char)sn;
+  }
+  buf_add(out, (const char *)r, sn);
+}
+
 uint32_t token_decode(const unsigned char *p, size_t n, size_t *len) {
   unsigned c = p[0];
   *len = 1;
@@ -100,8 +170,16 @@ static void put(Buf *b, uint32_t c) {
   buf_add(b, u, n);
 }
 
+/* fn with the stem of folded word w (w is reset). */
+static int emit(Buf *w, Buf *t, TokenFn fn, void *ctx, size_t start, size_t end) {
+  buf_reset(t);
+  token_stem(w->data, w->len, t);
+  buf_reset(w);
+  return fn(ctx, buf_cstr(t), t->len, start, end);
+}
+
 int token_each(const char *s, size_t n, TokenFn fn, void *ctx) {
-  Buf w = BUF_INIT;
+  Buf w = BUF_INIT, t = BUF_INIT;
   size_t i = 0, start = 0;
   int rc = 0;
   while (i < n) {
@@ -115,24 +193,14 @@ int token_each(const char *s, size_t n, TokenFn fn, void *ctx) {
         i++;
         continue;
       }
-      if (w.len) w.data[w.len] = 0;
       i++;
-      if (w.len) {
-        rc = fn(ctx, w.data, w.len, start, i - 1);
-        buf_reset(&w);
-        if (rc) break;
-      }
+      if (w.len && (rc = emit(&w, &t, fn, ctx, start, i - 1))) break;
       continue;
     }
     size_t len;
     uint32_t c = token_decode((const unsigned char *)s + i, n - i, &len);
     if (token_is_separator(c)) {
-      if (w.len) {
-        w.data[w.len] = 0;
-        rc = fn(ctx, w.data, w.len, start, i);
-        buf_reset(&w);
-        if (rc) break;
-      }
+      if (w.len && (rc = emit(&w, &t, fn, ctx, start, i))) break;
     } else {
       uint32_t f = fold(c);
       if (!w.len && f) start = i;
@@ -140,9 +208,9 @@ int token_each(const char *s, size_t n, TokenFn fn, void *ctx) {
     }
     i += len;
   }
-  if (w.len) w.data[w.len] = 0;
-  if (!rc && w.len) rc = fn(ctx, w.data, w.len, start, n);
+  if (!rc && w.len) rc = emit(&w, &t, fn, ctx, start, n);
   buf_release(&w);
+  buf_release(&t);
   return rc;
 }
 
@@ -155,4 +223,11 @@ void token_fold(const char *w, size_t n, Buf *out) {
     if (f) put(out, f);
     i += len;
   }
+}
+
+void token_term(const char *w, size_t n, Buf *out) {
+  Buf f = BUF_INIT;
+  token_fold(w, n, &f);
+  token_stem(f.data, f.len, out);
+  buf_release(&f);
 }

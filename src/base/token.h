@@ -10,7 +10,22 @@
  * and Latin Extended-A letters lose case and accents ("Café" -> "cafe",
  * "ŁÓDŹ" -> "łodz"), Greek and Cyrillic capitals become small letters,
  * combining accents U+0300..U+036F are dropped; other characters are kept as
- * they are. Bytes that are not valid UTF-8 separate words. */
+ * they are. Bytes that are not valid UTF-8 separate words.
+ *
+ * Then each folded word is stemmed by Snowball's English stemmer (libstemmer):
+ * "laptops" -> "laptop", "analytics" and "analytic" -> "analyt",
+ * "consultants" and "consultancy" -> "consult". The stem is the term every
+ * engine holds and looks up: the in-memory index (token_each over the texts,
+ * token_term over the query words), SQLite's FTS5 (a custom tokenizer,
+ * store/sqlite.c, calls token_each) and PostgreSQL's tsvector column (written
+ * from token_each, queried with token_term). The keyword parser
+ * (search/query.c) keeps the words as typed: the canonical URL shows them,
+ * and each engine makes terms of them here.
+ *
+ * A Snowball stemmer is not thread-safe: each thread has its own, made on
+ * first use and freed when the thread ends, and a small per-thread cache of
+ * recent words in front of it (texts repeat their words: the cache answers
+ * most of them without running the stemmer; ingest measured in BENCHMARKS.md). */
 #ifndef BASE_TOKEN_H
 #define BASE_TOKEN_H
 
@@ -32,7 +47,15 @@ int token_is_separator(uint32_t c);
 typedef int (*TokenFn)(void *ctx, const char *word, size_t len, size_t start, size_t end);
 int token_each(const char *s, size_t n, TokenFn fn, void *ctx);
 
-/* Appends word w[0..n) folded as token_each folds (w has no separators). */
+/* Appends word w[0..n) folded as token_each folds (w has no separators),
+ * not stemmed. */
 void token_fold(const char *w, size_t n, Buf *out);
+
+/* Appends the term of query word w[0..n): folded, then stemmed, exactly as
+ * token_each reports the same word in a text (w has no separators). */
+void token_term(const char *w, size_t n, Buf *out);
+
+/* Appends the stem of folded word w[0..n) (token_each's last step). */
+void token_stem(const char *w, size_t n, Buf *out);
 
 #endif

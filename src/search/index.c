@@ -1339,7 +1339,7 @@ static void exec_init(Exec *e, const Seg *ix, const Query *q, time_t now) {
       uint64_t rarest = UINT64_MAX;
       for (size_t k = 0; k < t->n_words; k++) {
         buf_reset(&folded);
-        token_fold(t->words[k], strlen(t->words[k]), &folded);
+        token_term(t->words[k], strlen(t->words[k]), &folded);
         long term = folded.len ? find_term(ix, folded.data, folded.len) : -1;
         term_start(&e->its[w], term >= 0 ? &ix->terms[term] : NULL);
         if (term >= 0 && ix->terms[term].dense && !e->exhaustive) {
@@ -1373,7 +1373,7 @@ static void exec_init(Exec *e, const Seg *ix, const Query *q, time_t now) {
         for (size_t k = 0; k < al->n; k++) {
           Buf f = BUF_INIT;
           const char *word = q->clauses[c].alts[a].words[k];
-          token_fold(word, strlen(word), &f);
+          token_term(word, strlen(word), &f);
           buf_addf(&key, "%s ", buf_cstr(&f));
           buf_release(&f);
         }

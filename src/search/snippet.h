@@ -1,22 +1,7 @@
-/* snippet.h -- the few words of a search hit that show why it matched.
- *
- * Of a notice's searchable texts (title, description, buyer name, CPV
- * labels) the one with the most distinct query words, and in it the window of
- * SNIPPET_TOKENS words with the most matches (the earliest of equals), cut at
- * word boundaries: "…" where text was left out, each matching word between
- * \x02 and \x03 (the page turns them into <mark>, the API drops them). A word
- * matches when token.h folds it to one of the query's words. */
+/* snippet.h -- snippets moved to base/snippet.h (the PostgreSQL store cuts
+ * them too, and the store does not include search/). This name stays for the
+ * files that still include it; new code includes base/snippet.h. */
 #ifndef SNIPPET_H
 #define SNIPPET_H
-
-#include <stddef.h>
-
-#include "base/buf.h"
-
-#define SNIPPET_TOKENS 24
-
-/* cols: n_cols texts (NULL allowed); words: the folded query words. Appends
- * the snippet to out; appends nothing when no text holds a query word. */
-void snippet_make(const char *const *cols, size_t n_cols, const char *const *words, size_t n_words, Buf *out);
-
+#include "base/snippet.h"
 #endif

@@ -377,6 +377,10 @@ static inline void forget_last_notice(Pg *p) {
 
 /* ---- full-text: tsvector and tsquery text ------------------------------------------------ */
 
+/* pg_notices.c: every notice's tsv column written again from its texts (the
+ * words of base/token.h as they are now), in the caller's transaction. */
+int pg_notices_retsv(Pg *p, Err *err);
+
 #define TS_MAX_POS 16383 /* tsvector positions are 1..16383 */
 #define TS_MAX_WORD 2046 /* longer lexemes are an error in tsvector input */
 

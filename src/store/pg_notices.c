@@ -140,15 +140,20 @@ static int tsv_word(void *ctx, const char *w, size_t len, size_t start, size_t e
   return 0;
 }
 
-/* The tsvector text of a notice: words as token.h finds and folds them. */
-static void tsv_text(const Notice *n, const char *cpvs, Buf *out) {
-  const char *cols[4] = {n->title, n->buyer.name, cpvs, n->description};
+/* The tsvector text of a notice's columns: words as token.h finds, folds and
+ * stems them. */
+static void tsv_cols(const char *const cols[4], Buf *out) {
   TsvBuild t = {out, 1, 'A'};
   for (int c = 0; c < 4; c++) {
     t.weight = (char)('A' + c);
     if (cols[c]) token_each(cols[c], strlen(cols[c]), tsv_word, &t);
     t.pos++; /* a gap: no phrase across two columns */
   }
+}
+
+static void tsv_text(const Notice *n, const char *cpvs, Buf *out) {
+  const char *cols[4] = {n->title, n->buyer.name, cpvs, n->description};
+  tsv_cols(cols, out);
 }
 
 /* ---- notices ------------------------------------------------------------------------------ */
@@ -536,6 +541,53 @@ static int copy_in(Pg *p, const char *copy, const Buf *data, Err *err, const cha
     if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) rc = pg_err(p, err, what, r);
     PQclear(r);
   }
+  return rc;
+}
+
+/* Writes every notice's tsv column again from its stored texts, PG_RETSV_BATCH
+ * notices at a time (read in id order, sent by COPY, set by one UPDATE), in the
+ * caller's transaction: schema migration 6, when the words became stems. */
+#define PG_RETSV_BATCH 5000
+int pg_notices_retsv(Pg *p, Err *err) {
+  const char *what = "cannot recompute the full-text column";
+  Buf rows = BUF_INIT, tsv = BUF_INIT;
+  int rc = exec_sql(p, "CREATE TEMP TABLE ph_retsv(id bigint, tsv text) ON COMMIT DROP", err, what);
+  long long after = 0;
+  while (rc == 0) {
+    char last[32], lim[32];
+    snprintf(last, sizeof last, "%lld", after);
+    snprintf(lim, sizeof lim, "%d", PG_RETSV_BATCH);
+    const char *v[2] = {last, lim};
+    PGresult *r = PQexecParams(p->conn,
+                               "SELECT id, title, buyer_name, cpv_text, description FROM notice"
+                               " WHERE id > $1::bigint ORDER BY id LIMIT $2::int",
+                               2, NULL, v, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+      rc = pg_err(p, err, what, r);
+      PQclear(r);
+      break;
+    }
+    int n = PQntuples(r);
+    buf_reset(&rows);
+    for (int i = 0; i < n; i++) {
+      const char *cols[4] = {col(r, i, 1), col(r, i, 2), col(r, i, 3), col(r, i, 4)};
+      buf_reset(&tsv);
+      tsv_cols(cols, &tsv);
+      after = col_int(r, i, 0);
+      cp_int(&rows, after);
+      cp_text(&rows, tsv.data ? tsv.data : "");
+      cp_row_end(&rows);
+    }
+    PQclear(r);
+    if (!n) break;
+    rc = exec_sql(p, "TRUNCATE ph_retsv", err, what) || copy_in(p, "COPY ph_retsv(id, tsv) FROM STDIN", &rows, err, what) ||
+                 exec_sql(p, "UPDATE notice n SET tsv = s.tsv::tsvector FROM ph_retsv s WHERE n.id = s.id", err, what)
+             ? ERR_DB
+             : 0;
+    if (n < PG_RETSV_BATCH) break;
+  }
+  buf_release(&rows);
+  buf_release(&tsv);
   return rc;
 }
 

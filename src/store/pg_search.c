@@ -1,6 +1,6 @@
 /* pg_search.c -- the search aggregate (store/search.h) on PostgreSQL:
  * model/query.h queries with the tsvector column for the keywords (the query
- * words folded by base/token.h, as the notices' words were) and the filters,
+ * words folded and stemmed by base/token.h, as the notices' words were) and the filters,
  * sorts and cursors of store/search_sql.h in PostgreSQL's dialect; and
  * store_fts. */
 #include <libpq-fe.h>
@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/snippet.h"
 #include "base/token.h"
 #include "model/query.h"
 #include "store/pg_impl.h"
@@ -17,12 +18,13 @@
 
 /* ---- full-text: tsquery text ---- */
 
-/* One query word as a lexeme, folded as the index folds it. A word that folds
+/* One query word as a lexeme: its term (folded and stemmed, base/token.h) as
+ * the notices' words were written and as the index holds it. A word that folds
  * to nothing becomes U+0001, which no text has as a word (it separates), so
  * it matches nothing -- as in the in-memory index. */
 static void tsq_word(Buf *out, const char *w) {
   Buf f = BUF_INIT;
-  token_fold(w, strlen(w), &f);
+  token_term(w, strlen(w), &f);
   if (f.len) ts_quote(out, f.data, f.len);
   else ts_quote(out, "\x01", 1);
   buf_release(&f);
@@ -102,7 +104,37 @@ static int pg_fts(void *impl, const char *terms, int limit, StoreHitFn fn, void 
 
 /* ---- search ----------------------------------------------------------------------------- */
 /* The filters, sorts and cursors are search_sql.h's, in PostgreSQL's dialect;
- * this adds the tsquery keywords, ts_rank and ts_headline. */
+ * this adds the tsquery keywords and ts_rank. Snippets are cut here in C by
+ * base/snippet.h, as the index cuts them: ts_headline would need PostgreSQL's
+ * own parser to find the stems, and it finds other words than base/token.h. */
+
+/* The first n characters of s, as left(s, n) (NULL for NULL). */
+static char *text_prefix(const char *s, size_t n) {
+  if (!s) return NULL;
+  size_t i = 0;
+  for (size_t k = 0; s[i] && k < n; k++) {
+    i++;
+    while ((s[i] & 0xC0) == 0x80) i++;
+  }
+  return xstrndup(s, i);
+}
+
+/* The terms of q's positive words (for snippets); *n of them. */
+static char **snippet_terms(const Query *q, size_t *n) {
+  char **w = xcalloc(q->n_words + 1, sizeof *w);
+  *n = 0;
+  for (size_t c = 0; c < q->n_clauses; c++) {
+    if (q->clauses[c].negated) continue;
+    for (size_t a = 0; a < q->clauses[c].n_alts; a++)
+      for (size_t k = 0; k < q->clauses[c].alts[a].n_words; k++) {
+        const char *word = q->clauses[c].alts[a].words[k];
+        Buf t = BUF_INIT;
+        token_term(word, strlen(word), &t);
+        w[(*n)++] = buf_detach(&t, NULL);
+      }
+  }
+  return w;
+}
 
 #define PG_RANK "ts_rank(" RANK_WEIGHTS ", n.tsv, $2::tsquery)::float8"
 
@@ -163,13 +195,12 @@ static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, 
   PQclear(r);
   r = NULL;
 
-  /* the page: $1 is now, $2 the positive keywords (for the rank), $3 the
-   * headline options; the expensive columns are computed for the page only */
+  /* the page: $1 is now, $2 the positive keywords (for the rank); the
+   * expensive columns are computed for the page only */
   buf_reset(&s);
   sql_binds_init(&b, SQL_PG, PG_RANK);
   sql_bind_text(&b, NULL, now_text);
   sql_bind_text(&b, NULL, kw.pos ? kw.pos : "");
-  sql_bind_text(&b, NULL, "StartSel=\x02, StopSel=\x03, MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1");
   buf_adds(&s, "SELECT n.ocid, n.title, n.buyer_name, n.buyer_id,");
   search_sql_shown_status(&b, 1, &s);
   buf_addf(&s,
@@ -178,16 +209,17 @@ static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, 
            " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s"
            " FROM notice n",
            kw.pos ? PG_RANK : "0::float8",
-           kw.pos ? "ts_headline('simple', coalesce(n.description, n.title, ''), $2::tsquery, $3)"
-                  : "left(n.description, 240)");
+           kw.pos ? "n.description, n.cpv_text" : "left(n.description, 240), NULL");
   search_sql_where(q, &kw, now_text, &b, &s);
   if (q->has_cursor) search_sql_after_cursor(q, &b, &s);
   search_sql_order_by(q, &b, &s);
   buf_adds(&s, " LIMIT ");
   sql_bind_int(&b, &s, q->limit + 1);
   if (b.overflow) goto toomany;
-  if (!(r = run_text(p, s.data, &b, 3, err, "search failed"))) goto out;
+  if (!(r = run_text(p, s.data, &b, 2, err, "search failed"))) goto out;
   int rows = PQntuples(r);
+  size_t n_terms = 0;
+  char **terms = kw.pos ? snippet_terms(q, &n_terms) : NULL;
   out->hits = xcalloc((size_t)q->limit + 1, sizeof *out->hits);
   for (int i = 0; i < rows; i++) {
     if (out->n == (size_t)q->limit) {
@@ -209,8 +241,18 @@ static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, 
     h->regions = col_dup(r, i, 11);
     h->cpv = col_dup(r, i, 12);
     col_double(r, i, 13, &h->score);
-    h->snippet = col_dup(r, i, 14);
+    if (terms) {
+      Buf sn = BUF_INIT;
+      const char *cols[4] = {h->title, col(r, i, 14), h->buyer_name, col(r, i, 15)};
+      snippet_make(cols, 4, (const char *const *)terms, n_terms, &sn);
+      if (sn.len) h->snippet = buf_detach(&sn, NULL);
+      buf_release(&sn);
+    }
+    if (!h->snippet && terms) h->snippet = text_prefix(col(r, i, 14), 240);
+    else if (!h->snippet) h->snippet = col_dup(r, i, 14);
   }
+  for (size_t k = 0; k < n_terms; k++) free(terms[k]);
+  free(terms);
   rc = 0;
   goto out;
 toomany:

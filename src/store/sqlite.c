@@ -10,7 +10,9 @@
  *
  * The full-text index is an FTS5 table with external content (the notice
  * table): it stores only the index, and replacing a notice first deletes the
- * old entry with the old text, which notice_put reads before it writes.
+ * old entry with the old text, which notice_put reads before it writes. Its
+ * words are base/token.h's (stemmed), through the tokenizer of sqlite_fts.c,
+ * which every connection registers on open, before any migration.
  *
  * Index writes are queued during a transaction and applied just before COMMIT.
  * FTS5 flushes its in-memory terms to a new on-disk segment whenever another
@@ -38,6 +40,7 @@
 #include "base/buf.h"
 #include "model/cpv.h"
 #include "store/org_key.h"
+#include "store/sqlite_fts.h"
 #include "store/sqlite_impl.h"
 
 /* ---- schema ---------------------------------------------------------------- */
@@ -137,6 +140,17 @@ static const char *const migrations[] = {
     "CREATE TABLE notice_compiled("
     "  notice_id INTEGER PRIMARY KEY REFERENCES notice(id) ON DELETE CASCADE,"
     "  json TEXT NOT NULL);",
+    /* 6: the full-text index with the store's own tokenizer (sqlite_fts.c):
+     * base/token.h's words, stemmed, as the in-memory index and PostgreSQL
+     * hold them; rebuilt from the notices */
+    "DROP TABLE notice_fts;"
+    "CREATE VIRTUAL TABLE notice_fts USING fts5("
+    "  title, description, buyer_name, cpv_text,"
+    "  content='notice', content_rowid='id',"
+    "  tokenize='" STORE_SQLITE_TOKENIZER "');"
+    "INSERT INTO notice_fts(notice_fts, rank) VALUES('automerge', 8);"
+    "INSERT INTO notice_fts(notice_fts, rank) VALUES('pgsz', 8000);"
+    "INSERT INTO notice_fts(notice_fts) VALUES('rebuild');",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -462,6 +476,11 @@ int store_sqlite_open(const char *path, int flags, void **impl, Err *err) {
   }
   sqlite3_busy_timeout(s->db, 10000);
   sqlite3_extended_result_codes(s->db, 1);
+  /* before anything reads or writes notice_fts, migrations included */
+  if (store_sqlite_fts_register(s->db) != SQLITE_OK) {
+    err_set(err, ERR_DB, "cannot register the full-text tokenizer on database %s: %s", path, sqlite3_errmsg(s->db));
+    goto fail;
+  }
   if (!(flags & STORE_READONLY) &&
       exec(s, "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", err))
     goto fail;

@@ -34,11 +34,13 @@ newdb() {
     echo "sqlite:$T/$1.db"
   fi
 }
+# The store's full-text tokenizer, for notice_fts (`make` builds it).
+FTS_EXT=${POWERHOUSE_FTS_EXT:-build/opt/powerhouse_fts}
 sql() {
   case $1 in
-    sqlite:*) sqlite3 "${1#sqlite:}" "$2" ;;
+    sqlite:*) sqlite3 -cmd ".load $FTS_EXT" "${1#sqlite:}" "$2" ;;
     postgres*) "$PGBIN/psql" "$1" -XAtq -F'|' -c "$2" ;;
-    *) sqlite3 "$1" "$2" ;;
+    *) sqlite3 -cmd ".load $FTS_EXT" "$1" "$2" ;;
   esac
 }
 cleanup_db() {

@@ -178,16 +178,37 @@ static void test_tokens(void) {
   buf_reset(&b);
   token_fold("CAFÉ", strlen("CAFÉ"), &b);
   is_str(b.data, "cafe", "token_fold folds a query word the same way");
+  buf_reset(&b);
+  token_each("Laptops, analytics; consultants & consultancy (adquisición)", 60, join_word, &b);
+  is_str(b.data, "laptop@0-7 analyt@9-18 consult@20-31 consult@34-45 adquisicion@47-59",
+         "words are stemmed (Snowball English), spans stay the original words'");
+  const char *same[][2] = {{"laptop", "laptops"}, {"analytic", "analytics"}, {"consultants", "consultancy"},
+                           {"adquisición", "ADQUISICION"}, {"services", "service"}};
+  for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+    Buf x = BUF_INIT, y = BUF_INIT;
+    token_term(same[i][0], strlen(same[i][0]), &x);
+    token_term(same[i][1], strlen(same[i][1]), &y);
+    is_str(buf_cstr(&x), buf_cstr(&y), "token_term: %s and %s are one term", same[i][0], same[i][1]);
+    buf_release(&x);
+    buf_release(&y);
+  }
   buf_release(&b);
 
-  const char *words[] = {"telecare", "alarm"};
+  Buf t1 = BUF_INIT, t2 = BUF_INIT;
+  token_term("Telecare", 8, &t1);
+  token_term("alarms", 6, &t2);
+  is_str(buf_cstr(&t2), "alarm", "token_term stems a query word as token_each stems text");
+  const char *words[] = {buf_cstr(&t1), buf_cstr(&t2)};
   const char *cols[] = {"Telecare service", "A long text about nothing in particular, then a telecare alarm and "
-                                            "the alarm response with many more words after it so that the window "
+                                            "the alarms response with many more words after it so that the window "
                                             "has to be cut somewhere near the end of this sentence.",
                         NULL, NULL};
   Buf s = BUF_INIT;
   snippet_make(cols, 4, words, 2, &s);
   ok(strstr(s.data, "\x02telecare\x03 \x02" "alarm\x03") != NULL, "snippet marks the matching words");
+  ok(strstr(s.data, "the \x02" "alarms\x03 response") != NULL, "snippet marks the original word of a stem");
+  buf_release(&t1);
+  buf_release(&t2);
   ok(strncmp(s.data, "A long text", 11) == 0 && s.len > 3 && strcmp(s.data + s.len - 3, "…") == 0,
      "snippet: the text with most query words, its best window, cut with an ellipsis: %s", s.data);
   buf_reset(&s);
@@ -212,6 +233,8 @@ static const char *const WORDS[] = {
     "network",  "security", "system",   "leeds",   "care",    "health",  "servicios", "contrato", "de",
     "obras",    "fornecimento", "público", "publico", "construcción", "construccion", "manchester", "training",
     "the",      "and",      "management", "provision", "framework", "microsoft", "hosting", "cyber", "west",
+    /* stems: each finds the other forms of its word (Snowball English) */
+    "service",  "systems",  "networks", "supporting", "laptops", "analytic", "consultancy", "consultants", "trained",
 };
 static const char *const FILTERS[] = {
     "status=open",          "status=closed",          "status=awarded",     "status=cancelled,planned",

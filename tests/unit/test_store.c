@@ -140,7 +140,9 @@ int main(void) {
   is_int(hits(st, "leeds"), 1, "full-text finds the buyer name");
   is_int(hits(st, "community health"), 1, "full-text finds CPV label words");
   is_int(hits(st, "residents"), 1, "full-text finds description words");
+  is_int(hits(st, "Résident"), 1, "full-text folds accents and stems: Résident finds residents");
   is_int(hits(st, "telecare body:x road\""), 0, "FTS5 syntax in user words is inert, not an error");
+  is_int(hits(st, "monitoring-service"), 1, "a hyphenated chunk is a phrase");
 
   /* Replace: new title; the old word must leave the index. */
   store_begin(st, &e);
@@ -148,7 +150,9 @@ int main(void) {
   make_notice(&n, "ocds-t-1", "Digital care alarms");
   ok(store_notice_put(st, &n, &e) == 0, "notice replaced");
   store_commit(st, &e);
-  is_int(hits(st, "service"), 0, "old title word gone from the index after replace");
+  /* the old title's phrase: "service" alone still matches, stemmed, the CPV label's "services" */
+  is_int(hits(st, "monitoring-service"), 0, "old title words gone from the index after replace");
+  is_int(hits(st, "service"), 1, "a word matches its stem in another column (services)");
   is_int(hits(st, "alarms"), 1, "new title word indexed");
   StoreStats ss;
   ok(store_stats(st, &ss, &e) == 0, "stats");
@@ -211,7 +215,7 @@ int main(void) {
      known[1], known[2], known[3]);
   is_str(buf_cstr(&lost), "1={\"v\":4};", "batch: the conflict comes with the text it lost to");
   Notice two[2];
-  make_notice(&two[0], "ocds-t-3", "Batch notice");
+  make_notice(&two[0], "ocds-t-3", "Batch notice: laptops, analytics and consultancy");
   make_notice(&two[1], "ocds-t-2", "Second try, again");
   const Notice *two_p[2] = {&two[0], &two[1]};
   ok(store_notices_put(st, two_p, 2, &e) == 0 && store_commit(st, &e) == 0, "a batch of notices (%s)", e.msg);
@@ -219,6 +223,11 @@ int main(void) {
   ok(ss.releases == 4 && ss.notices == 3, "batch: stored (releases %lld, notices %lld)", (long long)ss.releases,
      (long long)ss.notices);
   is_int(hits(st, "batch"), 1, "batch: the notice is in the full-text index");
+  is_int(hits(st, "laptop"), 1, "stemmed: laptop finds laptops");
+  is_int(hits(st, "analytic"), 1, "stemmed: analytic finds analytics");
+  is_int(hits(st, "consultants"), 1, "stemmed: consultants finds consultancy");
+  is_int(hits(st, "laptop-analytic"), 1, "stemmed: a phrase matches its words' other forms, in order");
+  is_int(hits(st, "analytic-laptop"), 0, "... and only in order");
   notice_release(&two[0]);
   notice_release(&two[1]);
   buf_release(&lost);

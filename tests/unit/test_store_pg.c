@@ -496,6 +496,8 @@ static void test_basics(const char *url) {
   is_int(hits(st, "leeds"), 1, "full-text finds the buyer name");
   is_int(hits(st, "community health"), 1, "full-text finds CPV label words");
   is_int(hits(st, "residents"), 1, "full-text finds description words");
+  is_int(hits(st, "Résident"), 1, "full-text folds accents and stems: Résident finds residents");
+  is_int(hits(st, "monitored-services"), 1, "a phrase matches its words' other forms (stems), in order");
   is_int(hits(st, "CAFE"), 1, "full-text folds case and accents as the index does");
   is_int(hits(st, "monitoring-service"), 1, "a hyphenated chunk is a phrase");
   is_int(hits(st, "service-monitoring"), 0, "... in order");
@@ -506,7 +508,9 @@ static void test_basics(const char *url) {
   make_notice(&n, "ocds-t-1", "Digital care alarms");
   ok(store_notice_put(st, &n, &e) == 0, "notice replaced");
   store_commit(st, &e);
-  is_int(hits(st, "service"), 0, "old title word gone from the index after replace");
+  /* the old title's phrase: "service" alone still matches, stemmed, the CPV label's "services" */
+  is_int(hits(st, "monitoring-service"), 0, "old title words gone from the index after replace");
+  is_int(hits(st, "service"), 1, "a word matches its stem in another column (services)");
   is_int(hits(st, "alarms"), 1, "new title word indexed");
   StoreStats ss;
   ok(store_stats(st, &ss, &e) == 0, "stats");
@@ -591,7 +595,7 @@ static void test_basics(const char *url) {
   ok(system(cmd) == 0, "server dropped the connection");
   err_clear(&e);
   ok(store_stats(st, &ss, &e) == 0 && ss.releases == 3, "a read after a dropped connection reconnects (%s)", e.msg);
-  is_int(hits(st, "alarms"), 1, "prepared statements prepared again after the reconnect");
+  is_int(hits(st, "digital"), 1, "prepared statements prepared again after the reconnect");
   store_close(st);
 
   err_clear(&e);
@@ -626,7 +630,7 @@ static const char *const FILTERS[] = {
     "closing_within=365&status=open",
 };
 static const char *const KEYWORDS[] = {
-    "software",  "services",  "digital+care",   "%22digital+care%22", "council+-cleaning", "nhs+OR+health",
+    "software",  "services",  "service", "supported", "%22digital+cares%22", "digital+care",   "%22digital+care%22", "council+-cleaning", "nhs+OR+health",
     "servicios", "publico",   "p%C3%BAblico",    "construccion",       "obras+de",          "e-mail",
     "covid-19",  "leeds",     "-the",            "manchester+OR+%22west+yorkshire%22", "fornecimento", "cloud+hosting",
 };

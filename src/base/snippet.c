@@ -1,5 +1,5 @@
 /* snippet.c -- see snippet.h. */
-#include "search/snippet.h"
+#include "base/snippet.h"
 
 #include <stdlib.h>
 #include <string.h>
