@@ -8,17 +8,18 @@
 
 /* ---- stemming: one Snowball stemmer per thread, a cache in front ---- */
 
-#define STEM_CACHE 4096     /* entries per thread, a power of two (about 200 KB) */
-#define STEM_CACHE_WORD 24  /* the longest word (bytes) the cache holds */
+#define STEM_CACHE_BITS 12  /* 4096 entries per thread (about 200 KB) */
+#define STEM_CACHE_WORD 24  /* the longest word and stem (bytes) the cache holds */
 
 typedef struct {
   unsigned char wlen, slen; /* wlen 0: empty */
-  char w[STEM_CACHE_WORD], s[STEM_CACHE_WORD];
+  char w[STEM_CACHE_WORD], s[STEM_CACHE_WORD + 1]; /* s NUL-terminated */
 } StemEntry;
 
 typedef struct {
   struct sb_stemmer *sb;
-  StemEntry cache[STEM_CACHE];
+  Buf scratch; /* a stem the cache does not hold */
+  StemEntry cache[1u << STEM_CACHE_BITS];
 } Stemmer;
 
 static pthread_key_t stem_key;
@@ -28,13 +29,13 @@ static _Thread_local Stemmer *stem_tls; /* this thread's, also held by stem_key 
 static void stemmer_free(void *p) {
   Stemmer *s = p;
   sb_stemmer_delete(s->sb);
+  buf_release(&s->scratch);
   free(s);
 }
 
 static void stem_key_make(void) { pthread_key_create(&stem_key, stemmer_free); }
 
-static Stemmer *stemmer(void) {
-  if (stem_tls) return stem_tls;
+static Stemmer *stemmer_new(void) {
   pthread_once(&stem_once, stem_key_make);
   Stemmer *s = xcalloc(1, sizeof *s);
   /* NULL only when out of memory (the algorithm and encoding are built in) */
@@ -43,32 +44,67 @@ static Stemmer *stemmer(void) {
   return stem_tls = s;
 }
 
+/* The cache slot of w[0..n), 3 <= n <= STEM_CACHE_WORD: a hash of its
+ * first and last 8 bytes and its length (measured: a byte-by-byte hash was a
+ * quarter of the time of a word found in the cache). */
+static inline uint32_t stem_slot(const char *w, size_t n) {
+  /* fixed-size loads only (a variable-size copy stalled on store forwarding) */
+  uint64_t a, b;
+  if (n >= 8) {
+    memcpy(&a, w, 8);
+    memcpy(&b, w + n - 8, 8);
+  } else {
+    uint32_t x, y;
+    if (n >= 4) {
+      memcpy(&x, w, 4);
+      memcpy(&y, w + n - 4, 4);
+    } else { /* 3 bytes */
+      x = (uint32_t)(unsigned char)w[0] | (uint32_t)(unsigned char)w[1] << 8;
+      y = (uint32_t)(unsigned char)w[2];
+    }
+    a = x, b = y;
+  }
+  uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ n;
+  h ^= h >> 29;
+  return (uint32_t)((h * 0xBF58476D1CE4E5B9ull) >> (64 - STEM_CACHE_BITS));
+}
+
+/* The stem of folded word w[0..n) (n >= 3), NUL-terminated, *sn bytes: valid
+ * until this thread stems another word. */
+static const char *stem_of(const char *w, size_t n, size_t *sn) {
+  Stemmer *st = stem_tls ? stem_tls : stemmer_new();
+  StemEntry *e = NULL;
+  if (n <= STEM_CACHE_WORD) {
+    e = &st->cache[stem_slot(w, n)];
+    if (e->wlen == n && memcmp(e->w, w, n) == 0) {
+      *sn = e->slen;
+      return e->s;
+    }
+  }
+  const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)w, n > 0x7FFFFFFF ? 0x7FFFFFFF : (int)n);
+  if (!r) abort(); /* out of memory */
+  *sn = (size_t)sb_stemmer_length(st->sb);
+  if (e && *sn <= STEM_CACHE_WORD) {
+    memcpy(e->w, w, n);
+    memcpy(e->s, r, *sn);
+    e->s[*sn] = 0;
+    e->wlen = (unsigned char)n;
+    e->slen = (unsigned char)*sn;
+    return e->s;
+  }
+  buf_reset(&st->scratch);
+  buf_add(&st->scratch, r, *sn);
+  return st->scratch.data;
+}
+
 void token_stem(const char *w, size_t n, Buf *out) {
-  if (n < 3 || n > 0x7FFFFFFF) { /* Snowball English leaves words of 1 or 2 letters alone */
+  if (n < 3) { /* Snowball English leaves words of 1 or 2 letters alone */
     if (n) buf_add(out, w, n);
     return;
   }
-  Stemmer *st = stemmer();
-  StemEntry *e = NULL;
-  if (n <= STEM_CACHE_WORD) {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
-    e = &st->cache[h & (STEM_CACHE - 1)];
-    if (e->wlen == n && memcmp(e->w, w, n) == 0) {
-      buf_add(out, e->s, e->slen);
-      return;
-    }
-  }
-  const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)w, (int)n);
-  if (!r) abort(); /* out of memory */
-  size_t sn = (size_t)sb_stemmer_length(st->sb);
-  if (e && sn <= STEM_CACHE_WORD) {
-    memcpy(e->w, w, n);
-    memcpy(e->s, r, sn);
-    e->wlen = (unsigned char)n;
-    e->slen = (unsigned char)sn;
-  }
-  buf_add(out, (const char *)r, sn);
+  size_t sn;
+  const char *r = stem_of(w, n, &sn);
+  buf_add(out, r, sn);
 }
 
 uint32_t token_decode(const unsigned char *p, size_t n, size_t *len) {
@@ -171,15 +207,20 @@ static void put(Buf *b, uint32_t c) {
 }
 
 /* fn with the stem of folded word w (w is reset). */
-static int emit(Buf *w, Buf *t, TokenFn fn, void *ctx, size_t start, size_t end) {
-  buf_reset(t);
-  token_stem(w->data, w->len, t);
-  buf_reset(w);
-  return fn(ctx, buf_cstr(t), t->len, start, end);
+static inline int emit(Buf *w, TokenFn fn, void *ctx, size_t start, size_t end) {
+  size_t n = w->len;
+  w->len = 0;
+  if (n < 3) { /* Snowball English leaves words of 1 or 2 letters alone */
+    w->data[n] = 0;
+    return fn(ctx, w->data, n, start, end);
+  }
+  size_t sn;
+  const char *r = stem_of(w->data, n, &sn);
+  return fn(ctx, r, sn, start, end);
 }
 
 int token_each(const char *s, size_t n, TokenFn fn, void *ctx) {
-  Buf w = BUF_INIT, t = BUF_INIT;
+  Buf w = BUF_INIT;
   size_t i = 0, start = 0;
   int rc = 0;
   while (i < n) {
@@ -194,13 +235,13 @@ int token_each(const char *s, size_t n, TokenFn fn, void *ctx) {
         continue;
       }
       i++;
-      if (w.len && (rc = emit(&w, &t, fn, ctx, start, i - 1))) break;
+      if (w.len && (rc = emit(&w, fn, ctx, start, i - 1))) break;
       continue;
     }
     size_t len;
     uint32_t c = token_decode((const unsigned char *)s + i, n - i, &len);
     if (token_is_separator(c)) {
-      if (w.len && (rc = emit(&w, &t, fn, ctx, start, i))) break;
+      if (w.len && (rc = emit(&w, fn, ctx, start, i))) break;
     } else {
       uint32_t f = fold(c);
       if (!w.len && f) start = i;
@@ -208,9 +249,8 @@ int token_each(const char *s, size_t n, TokenFn fn, void *ctx) {
     }
     i += len;
   }
-  if (!rc && w.len) rc = emit(&w, &t, fn, ctx, start, n);
+  if (!rc && w.len) rc = emit(&w, fn, ctx, start, n);
   buf_release(&w);
-  buf_release(&t);
   return rc;
 }
 

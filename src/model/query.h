@@ -23,6 +23,12 @@
  *             closing_before as well, the windows intersect (an empty
  *             intersection matches nothing; it is not an error).
  *             closing_after > closing_before is an error.
+ *   published has_published_from: published >= published_from;
+ *             has_published_to: published < published_to (exclusive: the
+ *             day after published_to_day). With either set, notices without
+ *             a published date do not match. From published_from_day /
+ *             published_to_day (UTC calendar days, inclusive) in query_finish;
+ *             a from day after the to day is an error.
  *   sme/vcse  FLAG_YES: the notice's flag is FLAG_YES; FLAG_NO: it is not
  *             FLAG_YES (marked unsuitable or not marked); FLAG_UNKNOWN: any.
  *
@@ -110,6 +116,11 @@ typedef struct Query {
   /* Set by query_finish from the three above: the deadline window. */
   int has_closing_from, has_closing_to;
   time_t closing_from, closing_to; /* from inclusive, to exclusive */
+
+  char published_from_day[11], published_to_day[11]; /* "YYYY-MM-DD" or "" */
+  /* Set by query_finish from the two above: the published window. */
+  int has_published_from, has_published_to;
+  time_t published_from, published_to; /* from inclusive, to exclusive */
 
   Flag sme, vcse; /* FLAG_UNKNOWN = not given */
 

@@ -208,7 +208,7 @@ struct Seg {
   /* prefix bitmaps of the closing and value orders: pre_x[k] holds the docs
    * at positions [0, k * step) of ord_x, so a range of the order is two of
    * them and at most 2 * step single bits */
-  uint64_t *pre_closing[PREFIXES + 1], *pre_value[PREFIXES + 1];
+  uint64_t *pre_closing[PREFIXES + 1], *pre_value[PREFIXES + 1], *pre_newest[PREFIXES + 1];
   uint32_t pre_step;
 
   int64_t seq;
@@ -573,17 +573,20 @@ static void build_filters(Seg *ix) {
   for (int k = 0; k <= PREFIXES; k++) {
     ix->pre_closing[k] = bm_new(ix);
     ix->pre_value[k] = bm_new(ix);
+    ix->pre_newest[k] = bm_new(ix);
     if (k) {
       memcpy(ix->pre_closing[k], ix->pre_closing[k - 1], ix->n_words * 8);
       memcpy(ix->pre_value[k], ix->pre_value[k - 1], ix->n_words * 8);
+      memcpy(ix->pre_newest[k], ix->pre_newest[k - 1], ix->n_words * 8);
     }
     uint32_t from = k ? (uint32_t)(k - 1) * ix->pre_step : 0, to = (uint32_t)k * ix->pre_step;
     for (uint32_t p = from; p < to && p < n; p++) {
       bm_set(ix->pre_closing[k], ix->ord_closing[p]);
       bm_set(ix->pre_value[k], ix->ord_value[p]);
+      bm_set(ix->pre_newest[k], ix->ord_newest[p]);
     }
   }
-  ix->bytes += (size_t)np * 8 + 2 * (PREFIXES + 1) * ix->n_words * 8;
+  ix->bytes += (size_t)np * 8 + 3 * (PREFIXES + 1) * ix->n_words * 8;
   size_t bms = 5 + 12 + 2;
   for (int i = 0; i < 100; i++) bms += ix->bm_div[i] != NULL;
   ix->bytes += bms * ix->n_words * 8 + (size_t)n * 4 * 5;
@@ -905,7 +908,7 @@ static void seg_free(Seg *ix) {
   free(ix->by_buyer);
   free(ix->cpv_code);
   free(ix->cpv_doc);
-  for (int k = 0; k <= PREFIXES; k++) free(ix->pre_closing[k]), free(ix->pre_value[k]);
+  for (int k = 0; k <= PREFIXES; k++) free(ix->pre_closing[k]), free(ix->pre_value[k]), free(ix->pre_newest[k]);
   while (ix->ph_newest) { /* no search holds a segment that is freed */
     Phrase *ph = ix->ph_newest;
     ix->ph_newest = ph->older;
@@ -1424,6 +1427,7 @@ static void exec_init(Exec *e, const Seg *ix, const Query *q, time_t now) {
   }
   for (size_t i = 0; i < q->n_region; i++) e->region_mask |= (uint16_t)(1u << (q->region[i][2] - 'C'));
   e->filtered = q->status || q->has_closing_from || q->has_closing_to || q->has_value_min || q->has_value_max ||
+                q->has_published_from || q->has_published_to ||
                 q->n_cpv || q->n_region || q->buyer || q->sme != FLAG_UNKNOWN || q->vcse != FLAG_UNKNOWN;
 }
 
@@ -1480,6 +1484,19 @@ static uint64_t *range_bitmap(const Seg *ix, const uint32_t *order, uint64_t *co
   for (uint32_t p = from; p < k1 * step; p++) bm_set(m, order[p]);
   for (uint32_t p = k2 * step; p < to; p++) bm_set(m, order[p]);
   return m;
+}
+
+/* F &= the docs whose key under sort (ascending in order o, with prefix
+ * bitmaps pre) is in [lo, hi]; without has_hi, every doc with a finite key
+ * from lo on (the docs without one, +inf, stay out). */
+static void and_key_range(const Seg *ix, uint64_t *F, const uint32_t *o, uint64_t *const *pre, QuerySort sort,
+                          double lo, int has_hi, double hi) {
+  Bound l = {.ix = ix, .o = o, .sort = sort, .key = lo}, h = l;
+  h.key = has_hi ? hi : INFINITY;
+  uint32_t from = lower_bound(ix->n, key_ge, &l), to = lower_bound(ix->n, has_hi ? key_gt : key_ge, &h);
+  uint64_t *m = range_bitmap(ix, o, pre, from, to);
+  and_into(ix, F, m);
+  free(m);
 }
 
 /* The filters of the query as one bitmap (e->F), from the index's bitmaps
@@ -1551,32 +1568,17 @@ static void build_filter(Exec *e) {
     and_into(ix, F, b);
     free(b);
   }
-  if (q->has_closing_from || q->has_closing_to) {
-    const uint32_t *o = ix->ord_closing;
-    Bound lo = {.ix = ix, .o = o, .sort = QUERY_SORT_CLOSING, .key = -INFINITY}, hi = lo;
-    if (q->has_closing_from) lo.key = (double)q->closing_from;
-    hi.key = q->has_closing_to ? (double)q->closing_to : INFINITY; /* exclusive; no deadline is +inf */
-    uint32_t from = lower_bound(ix->n, key_ge, &lo), to = lower_bound(ix->n, key_ge, &hi);
-    m = range_bitmap(ix, o, ix->pre_closing, from, to);
-    and_into(ix, F, m);
-    free(m);
-  }
-  if (q->has_value_min || q->has_value_max) { /* keys are -value, ascending; no value is +inf */
-    const uint32_t *o = ix->ord_value;
-    Bound lo = {.ix = ix, .o = o, .sort = QUERY_SORT_VALUE, .key = -INFINITY}, hi = lo;
-    if (q->has_value_max) lo.key = -q->value_max;
-    uint32_t from = lower_bound(ix->n, key_ge, &lo), to;
-    if (q->has_value_min) {
-      hi.key = -q->value_min;
-      to = lower_bound(ix->n, key_gt, &hi);
-    } else {
-      hi.key = INFINITY; /* up to the docs without a value */
-      to = lower_bound(ix->n, key_ge, &hi);
-    }
-    m = range_bitmap(ix, o, ix->pre_value, from, to);
-    and_into(ix, F, m);
-    free(m);
-  }
+  if (q->has_closing_from || q->has_closing_to) /* keys are deadlines (whole seconds; to is exclusive), none +inf */
+    and_key_range(ix, F, ix->ord_closing, ix->pre_closing, QUERY_SORT_CLOSING,
+                  q->has_closing_from ? (double)q->closing_from : -INFINITY, q->has_closing_to,
+                  (double)(q->closing_to - 1));
+  if (q->has_published_from || q->has_published_to) /* keys are -published (whole seconds), no date +inf */
+    and_key_range(ix, F, ix->ord_newest, ix->pre_newest, QUERY_SORT_NEWEST,
+                  q->has_published_to ? -(double)(q->published_to - 1) : -INFINITY, q->has_published_from,
+                  -(double)q->published_from);
+  if (q->has_value_min || q->has_value_max) /* keys are -value, no value +inf */
+    and_key_range(ix, F, ix->ord_value, ix->pre_value, QUERY_SORT_VALUE, q->has_value_max ? -q->value_max : -INFINITY,
+                  q->has_value_min, -q->value_min);
 }
 
 /* Whether d is excluded by a negated clause. */

@@ -33,7 +33,9 @@ enum {
   P_VCSE = 1u << 8,
   P_SORT = 1u << 9,
   P_LIMIT = 1u << 10,
-  P_CURSOR = 1u << 11
+  P_CURSOR = 1u << 11,
+  P_PFROM = 1u << 12,
+  P_PTO = 1u << 13
 };
 
 #define N_STATUS NOTICE_N_STATUS /* names: model/notice.h */
@@ -442,6 +444,8 @@ static int set_value(Query *q, const char *name, unsigned bit, const char *v, Er
     return 0;
   case P_AFTER: return set_date(name, v, q->closing_after, err);
   case P_BEFORE: return set_date(name, v, q->closing_before, err);
+  case P_PFROM: return set_date(name, v, q->published_from_day, err);
+  case P_PTO: return set_date(name, v, q->published_to_day, err);
   case P_VMIN: return set_amount(name, v, &q->has_value_min, &q->value_min, err);
   case P_VMAX: return set_amount(name, v, &q->has_value_max, &q->value_max, err);
   case P_BUYER:
@@ -488,7 +492,8 @@ static const struct {
     {"q", P_Q},           {"status", 0},          {"closing_within", P_WITHIN}, {"closing_after", P_AFTER},
     {"closing_before", P_BEFORE}, {"value_min", P_VMIN}, {"value_max", P_VMAX}, {"cpv", 0},
     {"region", 0},        {"buyer", P_BUYER},     {"sme", P_SME},           {"vcse", P_VCSE},
-    {"sort", P_SORT},     {"limit", P_LIMIT},     {"cursor", P_CURSOR},
+    {"sort", P_SORT},     {"limit", P_LIMIT},     {"cursor", P_CURSOR},  {"published_from", P_PFROM},
+    {"published_to", P_PTO},
 };
 
 int query_set(Query *q, const char *name, const char *value, Err *err) {
@@ -563,6 +568,12 @@ int query_finish(Query *q, time_t now, Err *err) {
   if (has_after && has_before && after > before)
     return err_set(err, ERR_USAGE, "closing_after (%s) must not be later than closing_before (%s)",
                    q->closing_after, q->closing_before);
+  time_t pfrom = 0, pto = 0;
+  int has_pfrom = q->published_from_day[0] && parse_day(q->published_from_day, &pfrom) == 0;
+  int has_pto = q->published_to_day[0] && parse_day(q->published_to_day, &pto) == 0;
+  if (has_pfrom && has_pto && pfrom > pto)
+    return err_set(err, ERR_USAGE, "published_from (%s) must not be later than published_to (%s)",
+                   q->published_from_day, q->published_to_day);
   QuerySort sort = q->sort;
   if (sort == QUERY_SORT_UNSET || (sort == QUERY_SORT_RELEVANCE && !q->n_positive)) sort = default_sort(q);
   if (q->has_cursor && q->cursor.sort != sort)
@@ -570,6 +581,11 @@ int query_finish(Query *q, time_t now, Err *err) {
                    "cursor was made for sort=%s, but this query sorts by %s; start again from the first page",
                    query_sort_name(q->cursor.sort), query_sort_name(sort));
   q->sort = sort;
+
+  q->has_published_from = has_pfrom;
+  q->published_from = has_pfrom ? pfrom : 0;
+  q->has_published_to = has_pto;
+  q->published_to = has_pto ? pto + 86400 : 0;
 
   q->has_closing_from = q->has_closing_to = 0;
   q->closing_from = q->closing_to = 0;
@@ -705,6 +721,9 @@ static void write_url(const Query *q, const char *skip_name, const char *skip_va
   if (q->closing_after[0] && !SKIP1("closing_after")) url_param(&b, "closing_after", q->closing_after, 10);
   if (q->closing_before[0] && !SKIP1("closing_before"))
     url_param(&b, "closing_before", q->closing_before, 10);
+  if (q->published_from_day[0] && !SKIP1("published_from"))
+    url_param(&b, "published_from", q->published_from_day, 10);
+  if (q->published_to_day[0] && !SKIP1("published_to")) url_param(&b, "published_to", q->published_to_day, 10);
   if (q->sme != FLAG_UNKNOWN && !SKIP1("sme")) url_param(&b, "sme", q->sme == FLAG_YES ? "true" : "false",
                                                              q->sme == FLAG_YES ? 4 : 5);
   if (q->vcse != FLAG_UNKNOWN && !SKIP1("vcse"))
@@ -872,6 +891,18 @@ void query_describe(const Query *q, Buf *out) {
     } else if (q->closing_before[0]) {
       buf_adds(out, " on or before ");
       describe_day(out, q->closing_before);
+    }
+  }
+  if (q->published_from_day[0] || q->published_to_day[0]) {
+    buf_adds(out, ", published");
+    if (q->published_from_day[0] && q->published_to_day[0]) {
+      buf_adds(out, " between ");
+      describe_day(out, q->published_from_day);
+      buf_adds(out, " and ");
+      describe_day(out, q->published_to_day);
+    } else {
+      buf_adds(out, q->published_from_day[0] ? " on or after " : " on or before ");
+      describe_day(out, q->published_from_day[0] ? q->published_from_day : q->published_to_day);
     }
   }
 }

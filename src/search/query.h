@@ -23,6 +23,8 @@
  *   closing_within N days, 1..3650; once
  *   closing_after  YYYY-MM-DD: deadline on or after 00:00:00 UTC of that day; once
  *   closing_before YYYY-MM-DD: deadline up to the end of that day (UTC); once
+ *   published_from YYYY-MM-DD: published on or after 00:00:00 UTC of that day; once
+ *   published_to   YYYY-MM-DD: published up to the end of that day (UTC); once
  *   value_min      amount >= 0: digits with at most 2 decimal places, commas
  *   value_max      between digits and a leading '£' allowed ("£250,000.50"),
  *                  at most 1e12; once
@@ -134,7 +136,8 @@ int query_finish(Query *q, time_t now, Err *err);
 /* The canonical query string of a finished query, without the leading '?':
  * "q=telecare%20OR%20alarm&status=open&region=TLD". Parameters in a fixed
  * order (q, status, cpv, region, buyer, value_min, value_max, closing_within,
- * closing_after, closing_before, sme, vcse, sort, limit, cursor), set values
+ * closing_after, closing_before, published_from, published_to, sme, vcse,
+ * sort, limit, cursor), set values
  * sorted, defaults left out (sort when it is the default for the query, limit
  * 20), q in canonical form (query_keywords), bytes other than A-Z a-z 0-9
  * - . _ ~ percent-encoded (space as %20). Parsing the string again and

@@ -88,6 +88,18 @@ void search_sql_shown_status(const SqlBinds *b, int now_param, Buf *sql) {
            notice_status_name(NOTICE_STATUS_EXPIRED));
 }
 
+/* " AND col >= from AND col < to", each bound when it is given. */
+static void date_window(SqlBinds *b, Buf *sql, const char *col, int has_from, time_t from, int has_to, time_t to) {
+  if (has_from) {
+    buf_addf(sql, " AND %s >= ", col);
+    sql_bind_text(b, sql, date_text(b, from));
+  }
+  if (has_to) {
+    buf_addf(sql, " AND %s < ", col);
+    sql_bind_text(b, sql, date_text(b, to));
+  }
+}
+
 void search_sql_where(const Query *q, const SqlKeywords *kw, const char *now, SqlBinds *b, Buf *sql) {
   int pg = b->dialect == SQL_PG;
   /* Readers never see a notice row without its releases: the first release
@@ -104,14 +116,8 @@ void search_sql_where(const Query *q, const SqlKeywords *kw, const char *now, Sq
     buf_adds(sql, pg ? "::tsquery)" : ")");
   }
   if (q->status) status_where(q->status, now, b, sql);
-  if (q->has_closing_from) {
-    buf_adds(sql, " AND n.deadline >= ");
-    sql_bind_text(b, sql, date_text(b, q->closing_from));
-  }
-  if (q->has_closing_to) {
-    buf_adds(sql, " AND n.deadline < ");
-    sql_bind_text(b, sql, date_text(b, q->closing_to));
-  }
+  date_window(b, sql, "n.deadline", q->has_closing_from, q->closing_from, q->has_closing_to, q->closing_to);
+  date_window(b, sql, "n.published", q->has_published_from, q->published_from, q->has_published_to, q->published_to);
   if (q->has_value_min) {
     buf_adds(sql, " AND n.value >= ");
     sql_bind_double(b, sql, q->value_min);

@@ -242,6 +242,8 @@ static const char *const FILTERS[] = {
     "cpv=7222",             "value_min=50000",        "value_max=100000",   "value_min=10000&value_max=500000",
     "closing_within=30",    "closing_after=2026-11-01", "closing_before=2026-12-31", "sme=true",
     "sme=false",            "vcse=true",              "buyer=3",            "closing_within=365&status=open",
+    "published_from=2026-06-01", "published_to=2026-08-31", "published_from=2022-01-01&published_to=2022-12-31",
+    "published_from=2026-09-15&published_to=2026-09-15",
 };
 static const char *const SORTS[] = {"", "&sort=closing", "&sort=newest", "&sort=value", "&sort=relevance"};
 
@@ -270,7 +272,8 @@ static void random_query(Buf *qs) {
     snprintf(name, sizeof name, "%.*s=", (int)strcspn(f, "="), f);
     if (strstr(qs->data ? qs->data : "", name) || (strstr(f, "closing_within") && strstr(qs->data ? qs->data : "", "closing_within")) ||
         (strstr(f, "&status") && strstr(qs->data ? qs->data : "", "status=")) ||
-        (strstr(f, "value_max") && strstr(qs->data ? qs->data : "", "value_max")))
+        (strstr(f, "value_max") && strstr(qs->data ? qs->data : "", "value_max")) ||
+        (strstr(f, "published_to") && strstr(qs->data ? qs->data : "", "published_to")))
       continue; /* a once-only parameter given twice is an error */
     buf_addf(qs, "%s%s", qs->len ? "&" : "", f);
   }

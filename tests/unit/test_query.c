@@ -141,6 +141,10 @@ static int same_query(const Query *a, const Query *b) {
       a->has_closing_to != b->has_closing_to || a->closing_from != b->closing_from ||
       a->closing_to != b->closing_to)
     return 0;
+  if (strcmp(a->published_from_day, b->published_from_day) || strcmp(a->published_to_day, b->published_to_day) ||
+      a->has_published_from != b->has_published_from || a->has_published_to != b->has_published_to ||
+      a->published_from != b->published_from || a->published_to != b->published_to)
+    return 0;
   if (a->sme != b->sme || a->vcse != b->vcse || a->sort != b->sort || a->limit != b->limit) return 0;
   if (a->has_cursor != b->has_cursor) return 0;
   if (a->has_cursor && (a->cursor.sort != b->cursor.sort || a->cursor.has_key != b->cursor.has_key ||
@@ -518,6 +522,15 @@ static void test_params(void) {
          "closing_before must be a date YYYY-MM-DD, got '2025-03-01T00:00:00Z'", "closing_before with a time");
   is_str(msg_of("closing_before", "tomorrow"), "closing_before must be a date YYYY-MM-DD, got 'tomorrow'",
          "closing_before=tomorrow");
+  /* published_from and published_to: name, value, the error ("" none) */
+  const char *pub[][3] = {
+      {"published_from", "2025-03-01", ""},
+      {"published_to", "2024-02-29", ""},
+      {"published_from", "2025-13-01", "published_from must be a date YYYY-MM-DD, got '2025-13-01'"},
+      {"published_to", "1/3/2025", "published_to must be a date YYYY-MM-DD, got '1/3/2025'"},
+  };
+  for (size_t i = 0; i < sizeof pub / sizeof *pub; i++)
+    is_str(msg_of(pub[i][0], pub[i][1]), pub[i][2], "%s=%s", pub[i][0], pub[i][1]);
 
   /* values */
   query_init(&q);
@@ -720,9 +733,23 @@ static void test_finish(void) {
          "after > before: message");
   query_release(&q);
 
+  is_int(parse_qs(&q, "published_from=2025-03-02&published_to=2025-03-01"), ERR_USAGE, "published from > to");
+  is_str(err.msg, "published_from (2025-03-02) must not be later than published_to (2025-03-01)",
+         "published from > to: message");
+  query_release(&q);
+  is_int(parse_qs(&q, "published_from=2025-03-01&published_from=2025-03-02"), ERR_USAGE, "published_from once only");
+  query_release(&q);
+
   time_t d1, d2;
   date_parse("2025-03-10", &d1);
   date_parse("2025-03-11", &d2);
+  is_int(parse_qs(&q, "published_from=2025-03-10&published_to=2025-03-10"), 0, "a one-day published window");
+  ok(q.has_published_from && q.published_from == d1, "published_from is 00:00 UTC that day");
+  ok(q.has_published_to && q.published_to == d2, "published_to is the start of the next day (exclusive)");
+  query_release(&q);
+  is_int(parse_qs(&q, "published_to=2025-03-10"), 0, "published_to alone");
+  ok(!q.has_published_from && q.has_published_to, "published_to alone: no lower bound");
+  query_release(&q);
   is_int(parse_qs(&q, "closing_after=2025-03-10&closing_before=2025-03-10"), 0, "a one-day window");
   ok(q.has_closing_from && q.closing_from == d1, "closing_after is 00:00 UTC that day");
   ok(q.has_closing_to && q.closing_to == d2, "closing_before is the start of the next day (exclusive)");
@@ -938,9 +965,11 @@ static void test_urls(void) {
   is_str(url_of("status=open"), "status=open", "one filter");
   const char *full = "q=telecare%20OR%20alarm&status=open&status=awarded&cpv=48&cpv=722&region=TLD&region=TLE&"
                      "buyer=42&value_min=10000&value_max=50000.5&closing_within=30&closing_after=2025-03-01&"
-                     "closing_before=2025-03-31&sme=true&vcse=false&sort=closing&limit=50";
+                     "closing_before=2025-03-31&published_from=2025-01-01&published_to=2025-02-28&sme=true&"
+                     "vcse=false&sort=closing&limit=50";
   is_str(url_of(full), full, "every parameter, canonical");
-  is_str(url_of("limit=50&sort=closing&vcse=no&sme=1&closing_before=2025-03-31&closing_after=2025-03-01&"
+  is_str(url_of("limit=50&sort=closing&vcse=no&sme=1&published_to=2025-02-28&published_from=%202025-01-01%20&"
+                "closing_before=2025-03-31&closing_after=2025-03-01&"
                 "closing_within=30&value_max=50,000.50&value_min=%C2%A310000.00&buyer=042&region=tle,TLD&"
                 "cpv=72200000-5&cpv=48000000&status=awarded,open&q=Telecare%20%20OR%20ALARM"),
          full, "the same query in another order and spelling gives the same URL");
@@ -1050,6 +1079,9 @@ static void test_describe(void) {
   is_str(describe_of("closing_before=2025-12-05&closing_within=1"),
          "notices, closing within 1 day and on or before 5 December 2025", "within and before");
   is_str(describe_of("closing_after=2025-01-09"), "notices, closing on or after 9 January 2025", "after only");
+  is_str(describe_of("published_from=2025-03-01&published_to=2025-03-31"),
+         "notices, published between 1 March 2025 and 31 March 2025", "a published range");
+  is_str(describe_of("published_to=2025-03-31"), "notices, published on or before 31 March 2025", "published to only");
   is_str(describe_of("q=-x&region=TLE&region=TLC"), "notices in North East or Yorkshire and The Humber, without \"x\"",
          "exclusions and regions");
 }
