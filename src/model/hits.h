@@ -9,8 +9,11 @@
 #define MODEL_HITS_H
 
 #include <stddef.h>
+#include <time.h>
 
+#include "base/err.h"
 #include "model/notice.h"
+#include "model/query.h"
 
 typedef struct {
   char *ocid, *title, *buyer_name, *status, *deadline, *published, *currency;
@@ -33,5 +36,18 @@ typedef struct {
 
 /* Frees what r holds (not r); r is empty again. */
 void store_results_release(StoreResults *r);
+
+/* One engine's search of a query without open_first (q->open_first is 0). */
+typedef int (*HitsSearchFn)(void *ctx, const Query *q, time_t now, StoreResults *out, Err *err);
+
+/* q's page in its order: with q->open_first, the notices shown as open
+ * first, then the others, by running search on each group (the status
+ * filter narrowed to it) and joining the pages -- the same rule for every
+ * engine, so they still agree hit for hit and a cursor (which carries its
+ * group) pages any of them. Without open_first, search(q) itself. */
+int hits_open_first(const Query *q, time_t now, HitsSearchFn search, void *ctx, StoreResults *out, Err *err);
+
+/* The cursor group of hit h under q (0 without open_first). */
+int hits_group(const Query *q, const StoreHit *h);
 
 #endif

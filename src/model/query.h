@@ -33,7 +33,10 @@
  *             FLAG_YES (marked unsuitable or not marked); FLAG_UNKNOWN: any.
  *
  * Sorting. Every order ends with ocid ascending (strcmp) so that it is total
- * and paging is deterministic:
+ * and paging is deterministic. With open_first (set by query_finish when no
+ * sort was asked for), the notices shown as open at now come first, then the
+ * others, each group in the order below (model/hits.h, hits_open_first,
+ * runs the two groups for every engine):
  *   relevance  score descending (higher = better; with FTS5 use -bm25()).
  *              The default when q has at least one positive clause; asked for
  *              without one, query_finish quietly uses newest, so a "remove the
@@ -88,6 +91,7 @@ typedef struct {
 /* The position after which the next page starts; see "Paging". */
 typedef struct {
   QuerySort sort;
+  int group;    /* with open_first: 0 the last item was open, 1 it was not */
   int has_key;  /* 0: the last item had no sort value (it sorted last) */
   double key;   /* finite; 0 when !has_key */
   char ocid[QUERY_OCID_MAX + 1];
@@ -125,6 +129,7 @@ typedef struct Query {
   Flag sme, vcse; /* FLAG_UNKNOWN = not given */
 
   QuerySort sort; /* never UNSET after query_finish */
+  int open_first; /* open notices first (no sort given); see "Sorting" */
   int limit;      /* 1..100 */
 
   int has_cursor;

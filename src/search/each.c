@@ -24,6 +24,21 @@ void search_hit_key(const Query *q, const StoreHit *h, int *has_key, double *key
   }
 }
 
+void search_cursor_after(Query *q, const StoreHit *h) {
+  int has_key;
+  double key;
+  search_hit_key(q, h, &has_key, &key);
+  q->has_cursor = 1;
+  q->cursor.sort = q->sort;
+  q->cursor.group = hits_group(q, h);
+  q->cursor.has_key = has_key;
+  q->cursor.key = key;
+  size_t n = strlen(h->ocid);
+  if (n > QUERY_OCID_MAX) n = QUERY_OCID_MAX;
+  memcpy(q->cursor.ocid, h->ocid, n);
+  q->cursor.ocid[n] = 0;
+}
+
 int search_each(Store *st, const SearchIndex *ix, Query *q, time_t now, size_t max, SearchEachFn fn, void *ctx, Err *err) {
   size_t done = 0;
   q->limit = QUERY_MAX_LIMIT;
@@ -37,20 +52,7 @@ int search_each(Store *st, const SearchIndex *ix, Query *q, time_t now, size_t m
       done++;
     }
     int more = rc == 0 && res.has_more && res.n && (!max || done < max);
-    if (more) {
-      const StoreHit *last = &res.hits[res.n - 1];
-      int has_key;
-      double key;
-      search_hit_key(q, last, &has_key, &key);
-      q->has_cursor = 1;
-      q->cursor.sort = q->sort;
-      q->cursor.has_key = has_key;
-      q->cursor.key = key;
-      size_t n = strlen(last->ocid);
-      if (n > QUERY_OCID_MAX) n = QUERY_OCID_MAX;
-      memcpy(q->cursor.ocid, last->ocid, n);
-      q->cursor.ocid[n] = 0;
-    }
+    if (more) search_cursor_after(q, &res.hits[res.n - 1]);
     store_results_release(&res);
     if (rc || !more) return rc;
   }

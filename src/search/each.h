@@ -15,6 +15,10 @@
 /* The sort key of hit h under q's sort: *has_key 0 when the hit has none. */
 void search_hit_key(const Query *q, const StoreHit *h, int *has_key, double *key);
 
+/* Sets q's cursor to the position after hit h (the last of a page) under q's
+ * order: the next page starts there. */
+void search_cursor_after(Query *q, const StoreHit *h);
+
 /* Calls fn for every notice matching q (its sort order, all pages, at most max
  * when max > 0). q's limit and cursor are used and changed. fn returning
  * non-zero stops the walk and is returned. 0 when done, <0 with err. With ix

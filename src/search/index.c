@@ -2640,7 +2640,15 @@ void search_index_each_change(const SearchIndex *x, int64_t after_seq,
   }
 }
 
-int search_index_search(const SearchIndex *x, Store *st, const Query *q, time_t now, StoreResults *out, Err *err) {
+typedef struct {
+  const SearchIndex *x;
+  Store *st;
+} SearchOn;
+
+/* One page of q, without open_first (hits_open_first runs it per group). */
+static int search_page(void *ctx, const Query *q, time_t now, StoreResults *out, Err *err) {
+  const SearchIndex *x = ((const SearchOn *)ctx)->x;
+  Store *st = ((const SearchOn *)ctx)->st;
   memset(out, 0, sizeof *out);
   if (q->sort == QUERY_SORT_RELEVANCE && !q->n_positive) return err_set(err, ERR_USAGE, "sort=relevance needs keywords");
   size_t S = x->n_segs;
@@ -2700,4 +2708,9 @@ int search_index_search(const SearchIndex *x, Store *st, const Query *q, time_t 
   free(E);
   if (rc) store_results_release(out);
   return rc;
+}
+
+int search_index_search(const SearchIndex *x, Store *st, const Query *q, time_t now, StoreResults *out, Err *err) {
+  SearchOn on = {x, st};
+  return hits_open_first(q, now, search_page, &on, out, err);
 }

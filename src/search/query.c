@@ -581,6 +581,7 @@ int query_finish(Query *q, time_t now, Err *err) {
                    "cursor was made for sort=%s, but this query sorts by %s; start again from the first page",
                    query_sort_name(q->cursor.sort), query_sort_name(sort));
   q->sort = sort;
+  q->open_first = !(q->given & P_SORT);
 
   q->has_published_from = has_pfrom;
   q->published_from = has_pfrom ? pfrom : 0;
@@ -728,7 +729,8 @@ static void write_url(const Query *q, const char *skip_name, const char *skip_va
                                                              q->sme == FLAG_YES ? 4 : 5);
   if (q->vcse != FLAG_UNKNOWN && !SKIP1("vcse"))
     url_param(&b, "vcse", q->vcse == FLAG_YES ? "true" : "false", q->vcse == FLAG_YES ? 4 : 5);
-  if (q->sort != QUERY_SORT_UNSET && q->sort != default_sort(q) && !SKIP1("sort")) {
+  /* a sort asked for stays even when it is the default: it turns open_first off */
+  if (q->sort != QUERY_SORT_UNSET && (q->sort != default_sort(q) || (q->given & P_SORT)) && !SKIP1("sort")) {
     const char *s = query_sort_name(q->sort);
     url_param(&b, "sort", s, strlen(s));
   }
@@ -909,7 +911,8 @@ void query_describe(const Query *q, Buf *out) {
 
 /* --------------------------------------------------------------- cursor */
 
-/* Layout: version 2, sort, flags (bit 0: has key), key as IEEE 754 binary64
+/* Layout: version 2, sort, flags (bit 0: has key; bit 1: group 1, past the
+ * open notices of an open_first order), key as IEEE 754 binary64
  * big-endian (zero without a key), ocid length n, n bytes of ocid, then a
  * 16-byte MAC of everything before it: keyed BLAKE2b (libsodium's
  * crypto_generichash) with the portal's cursor key, so a cursor cannot be
@@ -962,6 +965,11 @@ static int key_ok(QuerySort sort, double key) {
 }
 
 int query_cursor_encode(QuerySort sort, const double *last_key, const char *last_ocid, Buf *out, Err *err) {
+  return query_cursor_encode_group(sort, 0, last_key, last_ocid, out, err);
+}
+
+int query_cursor_encode_group(QuerySort sort, int group, const double *last_key, const char *last_ocid, Buf *out,
+                              Err *err) {
   if (sort < QUERY_SORT_RELEVANCE || sort > QUERY_SORT_VALUE)
     return err_set(err, ERR_USAGE, "cursor: unknown sort %d", (int)sort);
   if (sort == QUERY_SORT_RELEVANCE && !last_key)
@@ -976,7 +984,7 @@ int query_cursor_encode(QuerySort sort, const double *last_key, const char *last
   if (last_key) memcpy(&bits, last_key, sizeof bits);
   raw[0] = CUR_VERSION;
   raw[1] = (unsigned char)sort;
-  raw[2] = last_key ? 1 : 0;
+  raw[2] = (unsigned char)((last_key ? 1 : 0) | (group ? 2 : 0));
   for (int i = 0; i < 8; i++) raw[3 + i] = (unsigned char)(bits >> (56 - 8 * i));
   raw[11] = (unsigned char)n;
   memcpy(raw + CUR_HEAD, last_ocid, n);
@@ -1028,6 +1036,8 @@ int query_cursor_decode(const char *s, QueryCursor *out, Err *err) {
                    "the first page");
   if (raw[0] != CUR_VERSION)
     return err_set(err, ERR_USAGE, "cursor is invalid: unknown version %d; start again from the first page", raw[0]);
+  int group = raw[2] >> 1 & 1;
+  raw[2] &= 0xFD;
   if (raw[1] < QUERY_SORT_RELEVANCE || raw[1] > QUERY_SORT_VALUE || raw[2] > 1 ||
       (raw[1] == QUERY_SORT_RELEVANCE && !raw[2]))
     return err_set(err, ERR_USAGE, "cursor is invalid: bad sort; start again from the first page");
@@ -1041,6 +1051,7 @@ int query_cursor_decode(const char *s, QueryCursor *out, Err *err) {
     return err_set(err, ERR_USAGE, "cursor is invalid: bad ocid; start again from the first page");
   memset(out, 0, sizeof *out);
   out->sort = (QuerySort)raw[1];
+  out->group = group;
   out->has_key = raw[2];
   out->key = raw[2] ? key : 0;
   memcpy(out->ocid, raw + CUR_HEAD, raw[11]);

@@ -44,7 +44,7 @@
  * struct.
  *
  * Paging. A cursor is the position of the last item of the previous page:
- * the sort, its sort key (score, deadline or published as seconds since the
+ * the sort, its group (open_first: whether it was past the open notices), its sort key (score, deadline or published as seconds since the
  * epoch, or value; "none" for an item without one) and its ocid. The next
  * page is the items strictly after it in the order above, e.g. for closing
  * with a key: deadline > k OR (deadline = k AND ocid > o) OR deadline IS NULL;
@@ -185,6 +185,10 @@ void query_cursor_key(const unsigned char key[QUERY_CURSOR_KEY]);
  * ocid). */
 int query_cursor_encode(QuerySort sort, const double *last_key, const char *last_ocid, Buf *out,
                         Err *err);
+/* The same for an item of group `group` (QueryCursor.group; 0 for an order
+ * without open_first). */
+int query_cursor_encode_group(QuerySort sort, int group, const double *last_key, const char *last_ocid, Buf *out,
+                              Err *err);
 /* Decodes and validates s: 0 and *out filled; or ERR_USAGE "cursor is
  * invalid: ..." (out unchanged). Decoding then encoding gives s back. */
 int query_cursor_decode(const char *s, QueryCursor *out, Err *err);

@@ -168,7 +168,8 @@ static PGresult *run_text(Pg *p, const char *text, const SqlBinds *b, int n_type
   }
 }
 
-static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, Err *err) {
+/* One page of q, without open_first (hits_open_first runs it per group). */
+static int search_page(void *impl, const Query *q, time_t now, StoreResults *out, Err *err) {
   Pg *p = impl;
   memset(out, 0, sizeof *out);
   SqlBinds b;
@@ -263,6 +264,10 @@ out:
   buf_release(&pos);
   buf_release(&neg);
   return rc;
+}
+
+static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, Err *err) {
+  return hits_open_first(q, now, search_page, impl, out, err);
 }
 
 const StoreSearchOps store_pg_search_ops = {

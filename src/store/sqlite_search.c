@@ -42,7 +42,8 @@ static int apply_binds(sqlite3_stmt *q, const SqlBinds *b) {
   return sqlite3_bind_parameter_count(q) == b->n ? SQLITE_OK : SQLITE_RANGE;
 }
 
-int store_sqlite_search(void *impl, const Query *q, time_t now, StoreResults *out, Err *err) {
+/* One page of q, without open_first (hits_open_first runs it per group). */
+static int search_page(void *impl, const Query *q, time_t now, StoreResults *out, Err *err) {
   const char *path;
   sqlite3 *db = store_sqlite_db(impl, &path);
   memset(out, 0, sizeof *out);
@@ -142,6 +143,10 @@ out:
   buf_release(&pos);
   buf_release(&neg);
   return rc;
+}
+
+int store_sqlite_search(void *impl, const Query *q, time_t now, StoreResults *out, Err *err) {
+  return hits_open_first(q, now, search_page, impl, out, err);
 }
 
 /* User words are quoted before they reach FTS5, so `body:x` or `road"` can

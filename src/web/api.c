@@ -44,7 +44,8 @@ const char *api_next_cursor(Request *r, const Query *q, const StoreResults *res)
   Buf b = BUF_INIT;
   Err err = ERR_INIT;
   const char *out = NULL;
-  if (query_cursor_encode(q->sort, has_key ? &key : NULL, h->ocid, &b, &err) == 0) out = req_strdup(r, b.data);
+  if (query_cursor_encode_group(q->sort, hits_group(q, h), has_key ? &key : NULL, h->ocid, &b, &err) == 0)
+    out = req_strdup(r, b.data);
   buf_release(&b);
   return out;
 }

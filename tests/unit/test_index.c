@@ -107,14 +107,7 @@ static int compare_pages(const char *qs, int pages) {
     int more = b.has_more && b.n;
     if (more) {
       StoreHit *last = &b.hits[b.n - 1];
-      int has_key;
-      double key;
-      search_hit_key(&q, last, &has_key, &key);
-      q.has_cursor = 1;
-      q.cursor.sort = q.sort;
-      q.cursor.has_key = has_key;
-      q.cursor.key = key;
-      snprintf(q.cursor.ocid, sizeof q.cursor.ocid, "%s", last->ocid);
+      search_cursor_after(&q, last);
     }
     store_results_release(&a);
     store_results_release(&b);
@@ -456,6 +449,85 @@ static void test_phrases(void) {
 }
 
 /* An index of an empty store answers every kind of query with nothing. */
+/* ---- open notices first ---------------------------------------------------------- */
+
+typedef struct {
+  const Query *q;
+  Buf ocids;
+  long long n, n_open, misplaced, unordered;
+  int seen_closed, has_last;
+  double last_key;
+} Walk;
+
+static int walk_hit(void *ctx, const StoreHit *h, Err *err) {
+  Walk *w = ctx;
+  int group = hits_group(w->q, h), has_key;
+  double key;
+  search_hit_key(w->q, h, &has_key, &key);
+  if (group == 0 && w->seen_closed) w->misplaced++;
+  if (group == 0) w->n_open++;
+  if (group == 1 && !w->seen_closed) w->seen_closed = 1, w->has_last = 0;
+  /* within a group: relevance and newest descend, a hit without a key last */
+  if (w->has_last && has_key && key > w->last_key) w->unordered++;
+  if (has_key) w->has_last = 1, w->last_key = key;
+  buf_addf(&w->ocids, "%s\n", h->ocid);
+  w->n++;
+  return 0;
+}
+
+static void test_open_first(void) {
+  static const char *const qs[] = {"", "q=services", "status=open,closed,awarded&region=TLD", "q=software&cpv=72",
+                                   "q=data&sort=relevance"};
+  int all_ok = 1, some_open = 0, some_closed = 0;
+  for (size_t i = 0; i < sizeof qs / sizeof *qs; i++) {
+    Walk w[2];
+    long long total = -1;
+    for (int e = 0; e < 2; e++) {
+      Query q;
+      parse(&q, qs[i]);
+      q.limit = 7; /* many pages, cursors across the groups */
+      memset(&w[e], 0, sizeof w[e]);
+      w[e].q = &q;
+      Err err = ERR_INIT;
+      StoreResults r;
+      if (e == 0 && search_index_search(ix, st, &q, NOW, &r, &err) == 0) total = r.total, store_results_release(&r);
+      /* search_each pages with limit 100: walk with the small limit by hand */
+      q.limit = 7;
+      for (;;) {
+        if ((e ? store_search(st, &q, NOW, &r, &err) : search_index_search(ix, st, &q, NOW, &r, &err)) != 0) break;
+        for (size_t k = 0; k < r.n; k++) walk_hit(&w[e], &r.hits[k], &err);
+        int more = r.has_more && r.n;
+        if (more) {
+          search_cursor_after(&q, &r.hits[r.n - 1]);
+        }
+        store_results_release(&r);
+        if (!more) break;
+      }
+      if (i < 4) {
+        some_open |= w[e].n_open > 0;
+        some_closed |= w[e].seen_closed;
+      }
+      w[e].q = NULL;
+      query_release(&q);
+    }
+    int good = w[0].n == total && w[1].n == total && !w[0].misplaced && !w[0].unordered &&
+               strcmp(buf_cstr(&w[0].ocids), buf_cstr(&w[1].ocids)) == 0;
+    if (!good)
+      printf("# %s: total %lld, walked %lld / %lld, misplaced %lld, unordered %lld, same %d\n", qs[i], total, w[0].n,
+             w[1].n, w[0].misplaced, w[0].unordered, strcmp(buf_cstr(&w[0].ocids), buf_cstr(&w[1].ocids)) == 0);
+    all_ok &= good;
+    buf_release(&w[0].ocids);
+    buf_release(&w[1].ocids);
+  }
+  ok(some_open && some_closed, "the open-first queries hold both open and other notices");
+  ok(all_ok, "without a sort, open notices first, then the others, each in the default order; paging by cursor "
+             "visits every match once, the same on the index and the store");
+  Query q;
+  parse(&q, "q=services&sort=relevance");
+  ok(!q.open_first, "a sort asked for turns open-first off");
+  query_release(&q);
+}
+
 static void test_empty(void) {
   char path[] = "/tmp/test_index_empty_XXXXXX";
   int fd = mkstemp(path);
@@ -557,6 +629,7 @@ int main(void) {
 
   test_conjunctions();
   test_phrases();
+  test_open_first();
 
   /* a cursor made by the store's search pages the index the same */
   Query q;

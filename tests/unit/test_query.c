@@ -723,6 +723,12 @@ static void test_params(void) {
 
 static void test_finish(void) {
   Query q;
+  is_int(parse_qs(&q, "q=telecare"), 0, "no sort");
+  ok(q.open_first && q.sort == QUERY_SORT_RELEVANCE, "no sort: open notices first, then relevance");
+  query_release(&q);
+  is_int(parse_qs(&q, "q=telecare&sort=relevance"), 0, "sort=relevance");
+  ok(!q.open_first && q.sort == QUERY_SORT_RELEVANCE, "a sort asked for: no open-first");
+  query_release(&q);
   is_int(parse_qs(&q, "value_min=5000&value_max=1000"), ERR_USAGE, "value_min > value_max");
   is_str(err.msg, "value_min (5000.00) must not be more than value_max (1000.00)", "value_min > value_max: message");
   query_release(&q);
@@ -902,8 +908,21 @@ static void test_cursor(void) {
          "sort 0");
   is_str(decode_msg(forge(2, 1, 0, 0, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
          "relevance without a key");
-  is_str(decode_msg(forge(2, 4, 2, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
+  is_str(decode_msg(forge(2, 4, 4, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
          "unknown flags");
+  {
+    QueryCursor gc;
+    Buf gb = BUF_INIT;
+    double gk = 1234.5;
+    ok(query_cursor_encode_group(QUERY_SORT_VALUE, 1, &gk, "ocds-x", &gb, &err) == 0 &&
+           query_cursor_decode(gb.data, &gc, &err) == 0 && gc.group == 1 && gc.has_key && gc.key == gk,
+       "a cursor carries its group (past the open notices)");
+    buf_reset(&gb);
+    ok(query_cursor_encode(QUERY_SORT_VALUE, &gk, "ocds-x", &gb, &err) == 0 &&
+           query_cursor_decode(gb.data, &gc, &err) == 0 && gc.group == 0,
+       "group 0 by default");
+    buf_release(&gb);
+  }
   is_str(decode_msg(forge(2, 4, 1, 0x7FF8000000000000ull, "ocid", 4)),
          "cursor is invalid: bad sort key; start again from the first page", "a NaN key");
   is_str(decode_msg(forge(2, 4, 0, one, "ocid", 4)),
@@ -973,7 +992,9 @@ static void test_urls(void) {
                 "closing_within=30&value_max=50,000.50&value_min=%C2%A310000.00&buyer=042&region=tle,TLD&"
                 "cpv=72200000-5&cpv=48000000&status=awarded,open&q=Telecare%20%20OR%20ALARM"),
          full, "the same query in another order and spelling gives the same URL");
-  is_str(url_of("q=telecare&sort=relevance&limit=20"), "q=telecare", "defaults are left out");
+  is_str(url_of("q=telecare&limit=20"), "q=telecare", "defaults are left out");
+  is_str(url_of("q=telecare&sort=relevance"), "q=telecare&sort=relevance",
+         "a sort asked for stays, even the default one (it turns open-first off)");
   is_str(url_of("q=telecare&sort=newest"), "q=telecare&sort=newest", "a non-default sort stays");
   is_str(url_of("q=caf%C3%A9%20%22digital%20care%22%20-x"), "q=caf%C3%A9%20%22digital%20care%22%20-x",
          "non-ASCII, quotes and dashes are encoded");

@@ -135,14 +135,7 @@ static int compare_pages(const SearchIndex *ix, const char *qs, int pages, long 
     int more = b.has_more && b.n;
     if (more) {
       StoreHit *last = &b.hits[b.n - 1];
-      int has_key;
-      double key;
-      search_hit_key(&q, last, &has_key, &key);
-      q.has_cursor = 1;
-      q.cursor.sort = q.sort;
-      q.cursor.has_key = has_key;
-      q.cursor.key = key;
-      snprintf(q.cursor.ocid, sizeof q.cursor.ocid, "%s", last->ocid);
+      search_cursor_after(&q, last);
     }
     store_results_release(&a);
     store_results_release(&b);

@@ -375,17 +375,7 @@ static int same_search(Store *a, Store *b, const char *qs, long long *total) {
       buf_release(&db);
     }
     int more = q.sort != QUERY_SORT_RELEVANCE && ra.has_more && ra.n;
-    if (more) {
-      StoreHit *last = &ra.hits[ra.n - 1];
-      int has_key;
-      double key;
-      search_hit_key(&q, last, &has_key, &key);
-      q.has_cursor = 1;
-      q.cursor.sort = q.sort;
-      q.cursor.has_key = has_key;
-      q.cursor.key = key;
-      snprintf(q.cursor.ocid, sizeof q.cursor.ocid, "%s", last->ocid);
-    }
+    if (more) search_cursor_after(&q, &ra.hits[ra.n - 1]);
     store_results_release(&ra);
     store_results_release(&rb);
     if (!more) break;
@@ -743,17 +733,10 @@ static void test_compare(const char *pg_url) {
     ok(ordered && r.hits[0].score > 0, "score descending, then ocid");
     ok(marked > 0, "snippets mark the matches with \\x02..\\x03 (%d of %zu)", marked, r.n);
     if (r.has_more) {
-      int has_key;
-      double key;
-      search_hit_key(&q, &r.hits[r.n - 1], &has_key, &key);
-      q.has_cursor = 1;
-      q.cursor.sort = q.sort;
-      q.cursor.has_key = has_key;
-      q.cursor.key = key;
-      snprintf(q.cursor.ocid, sizeof q.cursor.ocid, "%s", r.hits[r.n - 1].ocid);
+      search_cursor_after(&q, &r.hits[r.n - 1]);
       StoreResults r2;
-      ok(store_search(b, &q, NOW, &r2, &e) == 0 && r2.n > 0 && (r2.hits[0].score < key ||
-         (r2.hits[0].score == key && strcmp(r2.hits[0].ocid, q.cursor.ocid) > 0)),
+      ok(store_search(b, &q, NOW, &r2, &e) == 0 && r2.n > 0 && (r2.hits[0].score < q.cursor.key ||
+         (r2.hits[0].score == q.cursor.key && strcmp(r2.hits[0].ocid, q.cursor.ocid) > 0)),
          "a relevance cursor continues after the last hit");
       store_results_release(&r2);
     }
