@@ -17,6 +17,9 @@ void store_results_release(StoreResults *r) {
     free(h->snippet);
     free(h->regions);
     free(h->cpv);
+    free(h->winner);
+    free(h->award_currency);
+    free(h->award_date);
   }
   free(r->hits);
   memset(r, 0, sizeof *r);

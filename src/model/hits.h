@@ -25,6 +25,12 @@ typedef struct {
   double value;
   double score;   /* relevance (higher is better); 0 without keywords */
   Flag sme, vcse;
+  /* an awarded notice's latest active award (by award date, then the
+   * store's award order): its first supplier's name, value and date; NULL /
+   * has_award_value 0 for the others (store/search.h, store_search_awards) */
+  char *winner, *award_currency, *award_date;
+  int has_award_value;
+  double award_value;
 } StoreHit;
 
 typedef struct {

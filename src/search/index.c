@@ -2703,6 +2703,7 @@ static int search_page(void *ctx, const Query *q, time_t now, StoreResults *out,
   for (size_t i = 0; i < n; i++) ids[i] = x->segs[h.v[i].seg]->row[h.v[i].doc];
   int rc = store_notice_texts(st, ids, n, texts, err);
   for (size_t i = 0; i < n && rc == 0; i++) fill_hit(&E[h.v[i].seg], &texts[i], &h.v[i], &out->hits[out->n++]);
+  if (rc == 0) rc = store_search_awards(st, ids, out->hits, out->n, err); /* the awards, as the store's search has them */
   free(h.v);
   for (size_t s = 0; s < S; s++) exec_release(&E[s]);
   free(E);

@@ -168,6 +168,34 @@ static PGresult *run_text(Pg *p, const char *text, const SqlBinds *b, int n_type
   }
 }
 
+static int pg_awards(void *impl, const long long *ids, StoreHit *hits, size_t n, Err *err) {
+  if (!n) return 0;
+  SqlBinds b;
+  sql_binds_init(&b, SQL_PG, PG_RANK);
+  Buf s = BUF_INIT;
+  search_sql_awards(ids, n, &b, &s);
+  PGresult *r = b.overflow ? NULL : run_text(impl, s.data, &b, 0, err, "search failed: cannot read awards");
+  buf_release(&s);
+  if (b.overflow) return err_set(err, ERR_USAGE, "the search has too many conditions");
+  if (!r) return ERR_DB;
+  long long prev = 0;
+  for (int k = 0, rows = PQntuples(r); k < rows; k++) {
+    long long id = col_int(r, k, 0);
+    if (id == prev) continue; /* the notice's latest came first */
+    prev = id;
+    for (size_t i = 0; i < n; i++) {
+      if (ids[i] != id) continue;
+      StoreHit *h = &hits[i];
+      h->has_award_value = col_double(r, k, 1, &h->award_value);
+      h->award_currency = col_dup(r, k, 2);
+      h->award_date = col_dup(r, k, 3);
+      h->winner = col_dup(r, k, 4);
+    }
+  }
+  PQclear(r);
+  return 0;
+}
+
 /* One page of q, without open_first (hits_open_first runs it per group). */
 static int search_page(void *impl, const Query *q, time_t now, StoreResults *out, Err *err) {
   Pg *p = impl;
@@ -207,10 +235,11 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
   buf_addf(&s,
            ", n.deadline, n.published, n.value, n.currency, n.sme, n.vcse,"
            " (SELECT string_agg(region, ',' ORDER BY region) FROM notice_region WHERE notice_id = n.id),"
-           " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s"
+           " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s, n.id"
            " FROM notice n",
            kw.pos ? PG_RANK : "0::float8",
            kw.pos ? "n.description, n.cpv_text" : "left(n.description, 240), NULL");
+  /* columns: ... 14, 15 the snippet's texts, 16 the row id */
   search_sql_where(q, &kw, now_text, &b, &s);
   if (q->has_cursor) search_sql_after_cursor(q, &b, &s);
   search_sql_order_by(q, &b, &s);
@@ -221,6 +250,7 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
   int rows = PQntuples(r);
   size_t n_terms = 0;
   char **terms = kw.pos ? snippet_terms(q, &n_terms) : NULL;
+  long long ids[QUERY_MAX_LIMIT + 1];
   out->hits = xcalloc((size_t)q->limit + 1, sizeof *out->hits);
   for (int i = 0; i < rows; i++) {
     if (out->n == (size_t)q->limit) {
@@ -251,9 +281,14 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
     }
     if (!h->snippet && terms) h->snippet = text_prefix(col(r, i, 14), 240);
     else if (!h->snippet) h->snippet = col_dup(r, i, 14);
+    ids[out->n - 1] = col_int(r, i, 16);
   }
   for (size_t k = 0; k < n_terms; k++) free(terms[k]);
   free(terms);
+  if ((rc = pg_awards(p, ids, out->hits, out->n, err))) {
+    store_results_release(out);
+    goto out;
+  }
   rc = 0;
   goto out;
 toomany:
@@ -273,4 +308,5 @@ static int pg_search(void *impl, const Query *q, time_t now, StoreResults *out, 
 const StoreSearchOps store_pg_search_ops = {
     .search = pg_search,
     .fts = pg_fts,
+    .awards = pg_awards,
 };

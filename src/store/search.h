@@ -20,6 +20,12 @@
  * with store_results_release (model/hits.h). */
 int store_search(Store *st, const Query *q, time_t now, StoreResults *out, Err *err);
 
+/* Fills the award fields of hits[0..n) (model/hits.h: winner, award value,
+ * currency and date), hits[i] being the notice with row id ids[i] (n <=
+ * QUERY_MAX_LIMIT + 1): one query for them all. Both engines' hits get them
+ * here, so they are the same whichever engine answered. */
+int store_search_awards(Store *st, const long long *ids, StoreHit *hits, size_t n, Err *err);
+
 /* Full-text search over title, description, buyer name and CPV labels; used by
  * tests and the CLI. Calls fn per hit, best first. */
 typedef int (*StoreHitFn)(void *ctx, const char *ocid, const char *title);

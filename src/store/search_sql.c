@@ -205,6 +205,21 @@ void search_sql_order_by(const Query *q, const SqlBinds *b, Buf *sql) {
   else buf_addf(sql, " ORDER BY %s IS NULL, %s DESC, n.ocid", e, e);
 }
 
+void search_sql_awards(const long long *ids, size_t n, SqlBinds *b, Buf *sql) {
+  buf_addf(sql,
+           "SELECT a.notice_id, a.value, a.currency, a.date,"
+           " (SELECT o.name FROM award_supplier s JOIN org o ON o.id = s.org_id WHERE s.award_id = a.id"
+           " ORDER BY s.pos LIMIT 1)"
+           " FROM award a JOIN notice n ON n.id = a.notice_id"
+           " WHERE n.status = '%s' AND a.status = 'active' AND a.notice_id IN (",
+           notice_status_name(NOTICE_AWARDED));
+  for (size_t i = 0; i < n; i++) {
+    if (i) buf_addc(sql, ',');
+    sql_bind_int(b, sql, ids[i]);
+  }
+  buf_adds(sql, ") ORDER BY a.notice_id, a.date IS NULL, a.date DESC, a.id DESC");
+}
+
 /* ------------------------------------------------------- FTS5, tsquery */
 
 static void fts5_word(Buf *out, const char *w) {

@@ -74,6 +74,13 @@ const char *search_sql_sort_expr(const SqlBinds *b, QuerySort s);
  * notice_status_at computes it. */
 void search_sql_shown_status(const SqlBinds *b, int now_param, Buf *sql);
 
+/* The award rows of the notices with row ids ids[0..n) that are awarded:
+ * their active awards, latest first per notice (award date, no date last,
+ * then the newest award row), with the first supplier's name. Columns:
+ * notice id, value, currency, date, winner. The first row of each notice is
+ * its hit's award (model/hits.h). */
+void search_sql_awards(const long long *ids, size_t n, SqlBinds *b, Buf *sql);
+
 /* An SQLite FTS5 MATCH expression for the keywords, every word a
  * double-quoted string (so no user text is FTS5 syntax: a word cannot be a
  * column filter, an operator, NEAR or a syntax error), phrases joined with

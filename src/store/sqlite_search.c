@@ -42,6 +42,40 @@ static int apply_binds(sqlite3_stmt *q, const SqlBinds *b) {
   return sqlite3_bind_parameter_count(q) == b->n ? SQLITE_OK : SQLITE_RANGE;
 }
 
+static int sqlite_awards(void *impl, const long long *ids, StoreHit *hits, size_t n, Err *err) {
+  const char *path;
+  sqlite3 *db = store_sqlite_db(impl, &path);
+  if (!n) return 0;
+  SqlBinds b;
+  sql_binds_init(&b, SQL_SQLITE, RANK);
+  Buf sql = BUF_INIT;
+  sqlite3_stmt *st = NULL;
+  search_sql_awards(ids, n, &b, &sql);
+  int rc = ERR_DB, step;
+  if (b.overflow || sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK || apply_binds(st, &b) != SQLITE_OK)
+    goto out;
+  long long prev = 0;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    long long id = sqlite3_column_int64(st, 0);
+    if (id == prev) continue; /* the notice's latest came first */
+    prev = id;
+    for (size_t i = 0; i < n; i++) {
+      if (ids[i] != id) continue;
+      StoreHit *h = &hits[i];
+      if ((h->has_award_value = sqlite3_column_type(st, 1) != SQLITE_NULL)) h->award_value = sqlite3_column_double(st, 1);
+      h->award_currency = col_dup(st, 2);
+      h->award_date = col_dup(st, 3);
+      h->winner = col_dup(st, 4);
+    }
+  }
+  if (step == SQLITE_DONE) rc = 0;
+out:
+  if (rc) err_set(err, ERR_DB, "search failed: cannot read awards: %s (database %s)", sqlite3_errmsg(db), path);
+  sqlite3_finalize(st);
+  buf_release(&sql);
+  return rc;
+}
+
 /* One page of q, without open_first (hits_open_first runs it per group). */
 static int search_page(void *impl, const Query *q, time_t now, StoreResults *out, Err *err) {
   const char *path;
@@ -93,7 +127,7 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
   buf_addf(&sql,
            ", n.deadline, n.published, n.value, n.currency, n.sme, n.vcse,"
            " (SELECT group_concat(region, ',') FROM (SELECT region FROM notice_region WHERE notice_id = n.id ORDER BY region)),"
-           " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s",
+           " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s, n.id",
            q->n_positive ? RANK : "0",
            q->n_positive ? "snippet(notice_fts, -1, char(2), char(3), '…', 24)" : "substr(n.description, 1, 240)");
   buf_adds(&sql, from);
@@ -105,6 +139,7 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
   if (b.overflow) goto toomany;
   if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK || apply_binds(st, &b) != SQLITE_OK) goto dberr;
   out->hits = xcalloc((size_t)q->limit + 1, sizeof *out->hits);
+  long long ids[QUERY_MAX_LIMIT + 1];
   int step;
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
     if (out->n == (size_t)q->limit) {
@@ -127,8 +162,15 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
     h->cpv = col_dup(st, 12);
     h->score = sqlite3_column_double(st, 13);
     h->snippet = col_dup(st, 14);
+    ids[out->n - 1] = sqlite3_column_int64(st, 15);
   }
   if (step != SQLITE_ROW && step != SQLITE_DONE) goto dberr;
+  sqlite3_finalize(st);
+  st = NULL;
+  if ((rc = sqlite_awards(impl, ids, out->hits, out->n, err))) {
+    store_results_release(out);
+    goto out;
+  }
   rc = 0;
   goto out;
 toomany:
@@ -192,4 +234,5 @@ static int sqlite_fts(void *impl, const char *terms, int limit, StoreHitFn fn, v
 const StoreSearchOps store_sqlite_search_ops = {
     .search = store_sqlite_search,
     .fts = sqlite_fts,
+    .awards = sqlite_awards,
 };

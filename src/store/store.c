@@ -197,6 +197,11 @@ int store_search(Store *st, const Query *q, time_t now, StoreResults *out, Err *
   return st->search->search(st->impl, q, now, out, err);
 }
 
+int store_search_awards(Store *st, const long long *ids, StoreHit *hits, size_t n, Err *err) {
+  if (!st->search) return no_aggregate(st, "search", err);
+  return st->search->awards(st->impl, ids, hits, n, err);
+}
+
 int store_fts(Store *st, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err) {
   if (!st->search) return no_aggregate(st, "search", err);
   return st->search->fts(st->impl, terms, limit, fn, ctx, err);

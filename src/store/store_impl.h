@@ -54,6 +54,7 @@ typedef struct {
 typedef struct {
   int (*search)(void *impl, const Query *q, time_t now, StoreResults *out, Err *err);
   int (*fts)(void *impl, const char *terms, int limit, StoreHitFn fn, void *ctx, Err *err);
+  int (*awards)(void *impl, const long long *ids, StoreHit *hits, size_t n, Err *err);
 } StoreSearchOps;
 
 struct Store {

@@ -33,6 +33,11 @@ static void json_str_or_null(Buf *b, const char *s) {
   else buf_adds(b, "null");
 }
 
+static void json_num_or_null(Buf *b, int has, double v) {
+  if (has) buf_add_json_num(b, v);
+  else buf_adds(b, "null");
+}
+
 static const char *flag_json(Flag f) { return f == FLAG_YES ? "true" : f == FLAG_NO ? "false" : "null"; }
 
 const char *api_next_cursor(Request *r, const Query *q, const StoreResults *res) {
@@ -64,8 +69,7 @@ static void hit_json(Request *r, Buf *b, StoreHit *h, time_t now) {
   buf_adds(b, ",\"name\":");
   json_str_or_null(b, h->buyer_name);
   buf_adds(b, "},\"value\":");
-  if (h->has_value) buf_add_json_num(b, h->value);
-  else buf_adds(b, "null");
+  json_num_or_null(b, h->has_value, h->value);
   buf_adds(b, ",\"currency\":");
   json_str_or_null(b, h->currency);
   buf_adds(b, ",\"deadline\":");
@@ -87,7 +91,18 @@ static void hit_json(Request *r, Buf *b, StoreHit *h, time_t now) {
   }
   buf_adds(b, "],\"cpv\":");
   json_str_or_null(b, h->cpv);
-  buf_addf(b, ",\"sme\":%s,\"vcse\":%s,\"snippet\":", flag_json(h->sme), flag_json(h->vcse));
+  buf_addf(b, ",\"sme\":%s,\"vcse\":%s", flag_json(h->sme), flag_json(h->vcse));
+  /* an awarded notice's latest active award (model/hits.h); null otherwise */
+  const char *award[][2] = {{"winner", h->winner}, {"award_currency", h->award_currency}, {"award_date", h->award_date}};
+  for (int i = 0; i < 3; i++) {
+    buf_addf(b, ",\"%s\":", award[i][0]);
+    json_str_or_null(b, award[i][1]);
+    if (i == 0) {
+      buf_adds(b, ",\"award_value\":");
+      json_num_or_null(b, h->has_award_value, h->award_value);
+    }
+  }
+  buf_adds(b, ",\"snippet\":");
   app_unmark(h->snippet);
   json_str_or_null(b, h->snippet);
   buf_adds(b, ",\"url\":");

@@ -57,7 +57,9 @@ static int same_page(const char *qs, const StoreResults *a, const StoreResults *
         !same_str(x->regions, y->regions) || !same_str(x->cpv, y->cpv) || !same_str(x->title, y->title) ||
         !same_str(x->buyer_name, y->buyer_name) || !same_str(x->currency, y->currency) ||
         x->has_value != y->has_value || (x->has_value && x->value != y->value) || x->sme != y->sme ||
-        x->vcse != y->vcse || x->buyer_id != y->buyer_id) {
+        x->vcse != y->vcse || x->buyer_id != y->buyer_id || !same_str(x->winner, y->winner) ||
+        !same_str(x->award_currency, y->award_currency) || !same_str(x->award_date, y->award_date) ||
+        x->has_award_value != y->has_award_value || (x->has_award_value && x->award_value != y->award_value)) {
       printf("# %s: hit %zu: %s (%.17g %s %s %s) vs %s (%.17g %s %s %s)\n", qs, i, x->ocid, x->score, x->status,
              x->deadline ? x->deadline : "-", x->regions ? x->regions : "-", y->ocid, y->score, y->status,
              y->deadline ? y->deadline : "-", y->regions ? y->regions : "-");
@@ -528,6 +530,34 @@ static void test_open_first(void) {
   query_release(&q);
 }
 
+/* Awarded notices' hits carry their award; the others none. */
+static void test_awards(void) {
+  static const char *const qs[] = {"status=awarded&limit=100&sort=newest", "status=open,closed&limit=100&sort=newest"};
+  long long with[2] = {0, 0}, n[2] = {0, 0};
+  int both_ok = 1;
+  for (int k = 0; k < 2; k++) {
+    Query q;
+    parse(&q, qs[k]);
+    StoreResults r;
+    Err err = ERR_INIT;
+    if (search_index_search(ix, st, &q, NOW, &r, &err) == 0) {
+      for (size_t i = 0; i < r.n; i++) {
+        const StoreHit *h = &r.hits[i];
+        n[k]++;
+        if (h->winner) with[k]++;
+        /* a winner comes with its award's date (the generated awards all have one) */
+        if (h->winner && (!h->award_date || strlen(h->award_date) < 10)) both_ok = 0;
+      }
+      store_results_release(&r);
+    }
+    both_ok &= compare(qs[k]); /* and the store's search has the same */
+    query_release(&q);
+  }
+  ok(n[0] > 0 && with[0] > n[0] / 2, "awarded notices carry a winner and the award's date (%lld of %lld)", with[0], n[0]);
+  ok(n[1] > 0 && with[1] == 0, "notices not awarded carry none (%lld of %lld)", with[1], n[1]);
+  ok(both_ok, "the award fields are the same on the store's search");
+}
+
 static void test_empty(void) {
   char path[] = "/tmp/test_index_empty_XXXXXX";
   int fd = mkstemp(path);
@@ -630,6 +660,7 @@ int main(void) {
   test_conjunctions();
   test_phrases();
   test_open_first();
+  test_awards();
 
   /* a cursor made by the store's search pages the index the same */
   Query q;
