@@ -44,7 +44,9 @@
  *   closing    deadline ascending, notices without a deadline last.
  *   newest     published descending, notices without a date last. The default
  *              without keywords.
- *   value      value descending, notices without a value last. */
+ *   value      value descending, notices without a value last.
+ *   award_date the date of an awarded notice's latest active award (model/
+ *              hits.h's award_date) descending, notices without one last. */
 #ifndef MODEL_QUERY_H
 #define MODEL_QUERY_H
 
@@ -68,7 +70,8 @@ typedef enum {
   QUERY_SORT_RELEVANCE = 1,
   QUERY_SORT_CLOSING = 2,
   QUERY_SORT_NEWEST = 3,
-  QUERY_SORT_VALUE = 4
+  QUERY_SORT_VALUE = 4,
+  QUERY_SORT_AWARD_DATE = 5
 } QuerySort;
 
 /* One alternative: a word (n_words == 1) or a phrase (n_words > 1: the

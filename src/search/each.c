@@ -18,6 +18,9 @@ void search_hit_key(const Query *q, const StoreHit *h, int *has_key, double *key
   case QUERY_SORT_NEWEST:
     if ((*has_key = h->published && date_parse(h->published, &t) == 0)) *key = (double)t;
     break;
+  case QUERY_SORT_AWARD_DATE:
+    if ((*has_key = h->award_date && date_parse(h->award_date, &t) == 0)) *key = (double)t;
+    break;
   default:
     if ((*has_key = h->has_value)) *key = h->value;
     break;

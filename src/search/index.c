@@ -180,7 +180,7 @@ struct Seg {
   uint32_t *rank;    /* rank of the doc's ocid among all (strcmp order) */
   uint32_t *by_ocid; /* docs in ocid order */
   uint8_t *status;   /* NoticeStatus as stored */
-  int64_t *deadline, *published; /* NONE_TIME when none */
+  int64_t *deadline, *published, *awarded; /* NONE_TIME when none; awarded: the award's date */
   double *value;                 /* NAN when none */
   int8_t *sme, *vcse;            /* Flag */
   uint16_t *regions;             /* bit (letter - 'C') of TLC..TLN */
@@ -201,7 +201,7 @@ struct Seg {
   /* filters as bitmaps of n bits, and docs in each sort order */
   size_t n_words; /* 64-bit words of a bitmap */
   uint64_t *bm_status[NOTICE_N_STATUS], *bm_region[12], *bm_sme, *bm_vcse, *bm_div[100];
-  uint32_t *ord_closing, *ord_newest, *ord_value; /* every doc, in the order of the sort */
+  uint32_t *ord_closing, *ord_newest, *ord_value, *ord_award; /* every doc, in the order of the sort */
   uint32_t *open_by_deadline, n_open;            /* stored open with a deadline, by deadline */
   uint32_t *by_buyer;                            /* docs by (buyer, doc) */
   uint32_t *cpv_code, *cpv_doc, n_pairs;         /* every (code, doc), by code then doc */
@@ -303,6 +303,7 @@ static void grow_columns(Builder *b) {
   ix->status = xrealloc(ix->status, c * sizeof *ix->status);
   ix->deadline = xrealloc(ix->deadline, c * sizeof *ix->deadline);
   ix->published = xrealloc(ix->published, c * sizeof *ix->published);
+  ix->awarded = xrealloc(ix->awarded, c * sizeof *ix->awarded);
   ix->value = xrealloc(ix->value, c * sizeof *ix->value);
   ix->sme = xrealloc(ix->sme, c * sizeof *ix->sme);
   ix->vcse = xrealloc(ix->vcse, c * sizeof *ix->vcse);
@@ -409,6 +410,7 @@ static int on_doc(void *ctx, const StoreIndexDoc *d, Err *err) {
   ix->status[i] = d->status && notice_status_parse(d->status, &s) == 0 ? (uint8_t)s : (uint8_t)NOTICE_CLOSED;
   ix->deadline[i] = parse_time(d->deadline);
   ix->published[i] = parse_time(d->published);
+  ix->awarded[i] = parse_time(d->award_date);
   ix->value[i] = d->has_value ? d->value : NAN;
   ix->sme[i] = (int8_t)d->sme;
   ix->vcse[i] = (int8_t)d->vcse;
@@ -503,6 +505,7 @@ static double key_of(const Seg *ix, QuerySort s, uint32_t d) {
   switch (s) {
   case QUERY_SORT_CLOSING: return ix->deadline[d] == NONE_TIME ? INFINITY : (double)ix->deadline[d];
   case QUERY_SORT_NEWEST: return ix->published[d] == NONE_TIME ? INFINITY : -(double)ix->published[d];
+  case QUERY_SORT_AWARD_DATE: return ix->awarded[d] == NONE_TIME ? INFINITY : -(double)ix->awarded[d];
   default: return isnan(ix->value[d]) ? INFINITY : -ix->value[d];
   }
 }
@@ -541,6 +544,7 @@ static void build_filters(Seg *ix) {
   ix->ord_closing = make_order(ix, QUERY_SORT_CLOSING, keys);
   ix->ord_newest = make_order(ix, QUERY_SORT_NEWEST, keys);
   ix->ord_value = make_order(ix, QUERY_SORT_VALUE, keys);
+  ix->ord_award = make_order(ix, QUERY_SORT_AWARD_DATE, keys);
   free(keys);
   ix->open_by_deadline = xmalloc((n + 1) * sizeof *ix->open_by_deadline);
   for (uint32_t p = 0; p < n; p++) {
@@ -589,7 +593,7 @@ static void build_filters(Seg *ix) {
   ix->bytes += (size_t)np * 8 + 3 * (PREFIXES + 1) * ix->n_words * 8;
   size_t bms = 5 + 12 + 2;
   for (int i = 0; i < 100; i++) bms += ix->bm_div[i] != NULL;
-  ix->bytes += bms * ix->n_words * 8 + (size_t)n * 4 * 5;
+  ix->bytes += bms * ix->n_words * 8 + (size_t)n * 4 * 6;
 }
 
 static inline double ub_value(unsigned q) { return (double)q * ((K1 + 1.0) / 255.0); }
@@ -874,6 +878,7 @@ static void seg_free(Seg *ix) {
   free(ix->status);
   free(ix->deadline);
   free(ix->published);
+  free(ix->awarded);
   free(ix->value);
   free(ix->sme);
   free(ix->vcse);
@@ -903,6 +908,7 @@ static void seg_free(Seg *ix) {
   free(ix->bm_vcse);
   free(ix->ord_closing);
   free(ix->ord_newest);
+  free(ix->ord_award);
   free(ix->ord_value);
   free(ix->open_by_deadline);
   free(ix->by_buyer);
@@ -1837,6 +1843,7 @@ static void run_bitmap(Exec *e, Heap *h, long long *total) {
   *total = (long long)popcount(ix, M);
   const uint32_t *o = e->q->sort == QUERY_SORT_CLOSING  ? ix->ord_closing
                       : e->q->sort == QUERY_SORT_NEWEST ? ix->ord_newest
+                      : e->q->sort == QUERY_SORT_AWARD_DATE ? ix->ord_award
                                                         : ix->ord_value;
   if ((uint64_t)*total * 32 < ix->n) { /* few: every match through the heap */
     for (size_t w = 0; w < ix->n_words; w++)
@@ -2677,7 +2684,7 @@ static int search_page(void *ctx, const Query *q, time_t now, StoreResults *out,
     double key = INFINITY;
     if (!c->has_key) key = INFINITY;
     else if (q->sort == QUERY_SORT_CLOSING) key = (double)(int64_t)c->key;
-    else if (q->sort == QUERY_SORT_NEWEST) key = -(double)(int64_t)c->key;
+    else if (q->sort == QUERY_SORT_NEWEST || q->sort == QUERY_SORT_AWARD_DATE) key = -(double)(int64_t)c->key;
     else key = -c->key;
     for (size_t s = 0; s < S; s++) {
       E[s].has_cursor = 1;

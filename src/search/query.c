@@ -40,7 +40,7 @@ enum {
 
 #define N_STATUS NOTICE_N_STATUS /* names: model/notice.h */
 
-static const char *const sort_names[] = {"", "relevance", "closing", "newest", "value"};
+static const char *const sort_names[] = {"", "relevance", "closing", "newest", "value", "award_date"};
 
 const char *query_sort_name(QuerySort s) {
   return (unsigned)s < sizeof sort_names / sizeof *sort_names ? sort_names[s] : "";
@@ -461,12 +461,12 @@ static int set_value(Query *q, const char *name, unsigned bit, const char *v, Er
     *(bit == P_SME ? &q->sme : &q->vcse) = f;
     return 0;
   case P_SORT:
-    for (int s = QUERY_SORT_RELEVANCE; s <= QUERY_SORT_VALUE; s++)
+    for (int s = QUERY_SORT_RELEVANCE; s <= QUERY_SORT_AWARD_DATE; s++)
       if (ieq(v, sort_names[s])) {
         q->sort = (QuerySort)s;
         return 0;
       }
-    return err_set(err, ERR_USAGE, "sort must be one of relevance, closing, newest, value; got '%s'", echo(v).s);
+    return err_set(err, ERR_USAGE, "sort must be one of relevance, closing, newest, value, award_date; got '%s'", echo(v).s);
   case P_LIMIT:
     if (parse_uint(v, QUERY_MAX_LIMIT, &n))
       return err_set(err, ERR_USAGE, "limit must be a whole number from 1 to %d, got '%s'", QUERY_MAX_LIMIT,
@@ -958,7 +958,7 @@ static int ocid_ok(const char *s, size_t n) {
 #define CUR_TIME_MAX 253402300799.0   /* 9999-12-31T23:59:59Z */
 static int key_ok(QuerySort sort, double key) {
   if (!isfinite(key)) return 0;
-  if (sort == QUERY_SORT_CLOSING || sort == QUERY_SORT_NEWEST)
+  if (sort == QUERY_SORT_CLOSING || sort == QUERY_SORT_NEWEST || sort == QUERY_SORT_AWARD_DATE)
     return key >= CUR_TIME_MIN && key <= CUR_TIME_MAX && floor(key) == key;
   if (sort == QUERY_SORT_RELEVANCE) return key >= 0;
   return 1;
@@ -970,7 +970,7 @@ int query_cursor_encode(QuerySort sort, const double *last_key, const char *last
 
 int query_cursor_encode_group(QuerySort sort, int group, const double *last_key, const char *last_ocid, Buf *out,
                               Err *err) {
-  if (sort < QUERY_SORT_RELEVANCE || sort > QUERY_SORT_VALUE)
+  if (sort < QUERY_SORT_RELEVANCE || sort > QUERY_SORT_AWARD_DATE)
     return err_set(err, ERR_USAGE, "cursor: unknown sort %d", (int)sort);
   if (sort == QUERY_SORT_RELEVANCE && !last_key)
     return err_set(err, ERR_USAGE, "cursor: sort=relevance needs a score");
@@ -1038,7 +1038,7 @@ int query_cursor_decode(const char *s, QueryCursor *out, Err *err) {
     return err_set(err, ERR_USAGE, "cursor is invalid: unknown version %d; start again from the first page", raw[0]);
   int group = raw[2] >> 1 & 1;
   raw[2] &= 0xFD;
-  if (raw[1] < QUERY_SORT_RELEVANCE || raw[1] > QUERY_SORT_VALUE || raw[2] > 1 ||
+  if (raw[1] < QUERY_SORT_RELEVANCE || raw[1] > QUERY_SORT_AWARD_DATE || raw[2] > 1 ||
       (raw[1] == QUERY_SORT_RELEVANCE && !raw[2]))
     return err_set(err, ERR_USAGE, "cursor is invalid: bad sort; start again from the first page");
   uint64_t bits = 0;

@@ -33,7 +33,7 @@
  *   buyer          the store's organisation row id, a positive integer; once
  *   sme, vcse      true | false | 1 | 0 | yes | no (and on | off, what an HTML
  *                  checkbox sends), any case; once
- *   sort           relevance | closing | newest | value; once
+ *   sort           relevance | closing | newest | value | award_date; once
  *   limit          1..100, default 20; once
  *   cursor         from query_cursor_encode; once
  * A once-only parameter given twice is an error ("limit may be given only

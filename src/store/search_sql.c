@@ -167,6 +167,7 @@ const char *search_sql_sort_expr(const SqlBinds *b, QuerySort s) {
   case QUERY_SORT_RELEVANCE: return b->rank;
   case QUERY_SORT_CLOSING: return "n.deadline";
   case QUERY_SORT_NEWEST: return "n.published";
+  case QUERY_SORT_AWARD_DATE: return SEARCH_SQL_AWARD_DATE;
   default: return "n.value";
   }
 }
@@ -181,7 +182,7 @@ void search_sql_after_cursor(const Query *q, SqlBinds *b, Buf *sql) {
     return;
   }
   buf_addf(sql, " AND (%s %c ", e, asc ? '>' : '<');
-  if (q->sort == QUERY_SORT_CLOSING || q->sort == QUERY_SORT_NEWEST) {
+  if (q->sort == QUERY_SORT_CLOSING || q->sort == QUERY_SORT_NEWEST || q->sort == QUERY_SORT_AWARD_DATE) {
     const char *k = date_text(b, (time_t)c->key);
     sql_bind_text(b, sql, k);
     buf_addf(sql, " OR (%s = ", e);

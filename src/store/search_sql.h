@@ -74,6 +74,13 @@ const char *search_sql_sort_expr(const SqlBinds *b, QuerySort s);
  * notice_status_at computes it. */
 void search_sql_shown_status(const SqlBinds *b, int now_param, Buf *sql);
 
+/* The date of notice n's award as hits show it (search_sql_awards: the
+ * latest active award of an awarded notice), NULL without one: sort=award_date
+ * orders by it, and the index reads it with each notice (store/feed.h). */
+#define SEARCH_SQL_AWARD_DATE                                                                          \
+  "(SELECT a.date FROM award a WHERE a.notice_id = n.id AND n.status = 'awarded' AND a.status = 'active'" \
+  " ORDER BY a.date IS NULL, a.date DESC, a.id DESC LIMIT 1)"
+
 /* The award rows of the notices with row ids ids[0..n) that are awarded:
  * their active awards, latest first per notice (award date, no date last,
  * then the newest award row), with the first supplier's name. Columns:

@@ -83,6 +83,9 @@ get "/api/v1/notices?status=awarded&sort=newest&limit=100" >/dev/null
 w=$($J get "$T/body" results.0.winner); o=$($J get "$T/body" results.0.ocid)
 is "$w" "$(sqlc "SELECT o.name FROM notice n JOIN award a ON a.notice_id = n.id JOIN award_supplier s ON s.award_id = a.id JOIN org o ON o.id = s.org_id WHERE n.ocid = '$o' AND a.status = 'active' ORDER BY a.date IS NULL, a.date DESC, a.id DESC, s.pos LIMIT 1")" "an awarded hit names the winner of its latest active award"
 is "$($J get "$T/body" results.0.award_date)" "$(sqlc "SELECT a.date FROM notice n JOIN award a ON a.notice_id = n.id WHERE n.ocid = '$o' AND a.status = 'active' ORDER BY a.date IS NULL, a.date DESC, a.id DESC LIMIT 1")" "... and its date"
+get "/api/v1/notices?sort=award_date&limit=100" >/dev/null
+$J sorted "$T/body" award_date desc; ok $? "sort=award_date: newest award first, none last"
+is "$($J get "$T/body" results.0.status)" awarded "sort=award_date: an awarded notice first"
 get "/api/v1/notices?status=closed&limit=1" >/dev/null
 is "$($J get "$T/body" results.0.winner)" "null" "a hit not awarded: winner null"
 is "$($J get "$T/body" results.0.award_value)" "null" "... award_value null"

@@ -240,7 +240,7 @@ static const char *const FILTERS[] = {
     "published_from=2026-06-01", "published_to=2026-08-31", "published_from=2022-01-01&published_to=2022-12-31",
     "published_from=2026-09-15&published_to=2026-09-15",
 };
-static const char *const SORTS[] = {"", "&sort=closing", "&sort=newest", "&sort=value", "&sort=relevance"};
+static const char *const SORTS[] = {"", "&sort=closing", "&sort=newest", "&sort=value", "&sort=relevance", "&sort=award_date"};
 
 static void random_query(Buf *qs) {
   buf_reset(qs);
@@ -272,7 +272,7 @@ static void random_query(Buf *qs) {
       continue; /* a once-only parameter given twice is an error */
     buf_addf(qs, "%s%s", qs->len ? "&" : "", f);
   }
-  const char *s = SORTS[rnd(5)];
+  const char *s = SORTS[rnd(6)];
   if (!strcmp(s, "&sort=relevance") && !q.len) s = "";
   buf_adds(qs, qs->len ? s : s + (*s == '&'));
   buf_addf(qs, "%slimit=%u", qs->len ? "&" : "", 1 + rnd(30));
@@ -637,6 +637,9 @@ int main(void) {
       "closing_after=2026-12-01&closing_before=2027-01-31",
       "vcse=false&sme=false&limit=50",
       "buyer=1",
+      "sort=award_date",
+      "sort=award_date&status=awarded&limit=7",
+      "q=services&sort=award_date",
       "q=services&status=open&region=TLD&sort=closing",
       "q=software%20OR%20hosting&cpv=72&value_min=50000",
       "",

@@ -690,7 +690,22 @@ static void test_params(void) {
   is_str(msg_of("sort", "value"), "", "sort=value");
   is_str(msg_of("sort", "newest"), "", "sort=newest");
   is_str(msg_of("sort", "relevance"), "", "sort=relevance");
-  is_str(msg_of("sort", "price"), "sort must be one of relevance, closing, newest, value; got 'price'", "sort=price");
+  is_str(msg_of("sort", "award_date"), "", "sort=award_date");
+  is_str(msg_of("sort", "price"), "sort must be one of relevance, closing, newest, value, award_date; got 'price'",
+         "sort=price");
+  {
+    QueryCursor ac;
+    Buf ab = BUF_INIT;
+    double at = 1735689600; /* 2025-01-01 */
+    ok(query_cursor_encode(QUERY_SORT_AWARD_DATE, &at, "ocds-x", &ab, &err) == 0 &&
+           query_cursor_decode(ab.data, &ac, &err) == 0 && ac.sort == QUERY_SORT_AWARD_DATE && ac.key == at,
+       "a cursor for sort=award_date round-trips");
+    buf_reset(&ab);
+    double half = 1735689600.5;
+    ok(query_cursor_encode(QUERY_SORT_AWARD_DATE, &half, "ocds-x", &ab, &err) != 0,
+       "an award date key is whole seconds");
+    buf_release(&ab);
+  }
 
   /* limit */
   query_init(&q);
@@ -902,7 +917,7 @@ static void test_cursor(void) {
   }
   is_str(decode_msg(forge(3, 4, 1, one, "ocid", 4)),
          "cursor is invalid: unknown version 3; start again from the first page", "unknown version");
-  is_str(decode_msg(forge(2, 5, 1, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
+  is_str(decode_msg(forge(2, 6, 1, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
          "unknown sort");
   is_str(decode_msg(forge(2, 0, 1, one, "ocid", 4)), "cursor is invalid: bad sort; start again from the first page",
          "sort 0");

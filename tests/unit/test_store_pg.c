@@ -628,7 +628,7 @@ static const char *const KEYWORDS[] = {
     "servicios", "publico",   "p%C3%BAblico",    "construccion",       "obras+de",          "e-mail",
     "covid-19",  "leeds",     "-the",            "manchester+OR+%22west+yorkshire%22", "fornecimento", "cloud+hosting",
 };
-static const char *const SORTS[] = {"sort=closing", "sort=newest", "sort=value"};
+static const char *const SORTS[] = {"sort=closing", "sort=newest", "sort=value", "sort=award_date"};
 
 static void test_compare(const char *pg_url) {
   char path[] = "/tmp/ph-test-store-pg-XXXXXX";
@@ -701,7 +701,7 @@ static void test_compare(const char *pg_url) {
       if (!same_search(a, b, qs.data, &total)) failed++;
       if (total > 0) nonempty++;
     }
-  ok(!failed && nonempty > n / 2, "filters x closing/newest/value: %d queries, %d with hits, %d differ", n, nonempty, failed);
+  ok(!failed && nonempty > n / 2, "filters x closing/newest/value/award_date: %d queries, %d with hits, %d differ", n, nonempty, failed);
   failed = n = nonempty = 0;
   for (size_t k = 0; k < sizeof KEYWORDS / sizeof *KEYWORDS; k++)
     for (size_t s = 0; s < 4; s++) {
