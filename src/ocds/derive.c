@@ -27,6 +27,7 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/num.h"
 #include "base/text.h"
 #include "model/cpv.h"
 #include "model/region.h"
@@ -104,31 +105,6 @@ static char *dup_id(const cJSON *v) {
   return s ? dup_trim(s) : NULL;
 }
 
-/* A decimal number in text, as MongoDB extended JSON writes it: -?digits[.digits][e[+-]digits]. */
-static int parse_decimal(const char *s, double *out) {
-  const char *p = s;
-  if (*p == '-') p++;
-  if (*p < '0' || *p > '9') return 0;
-  while (*p >= '0' && *p <= '9') p++;
-  if (*p == '.') {
-    p++;
-    if (*p < '0' || *p > '9') return 0;
-    while (*p >= '0' && *p <= '9') p++;
-  }
-  if (*p == 'e' || *p == 'E') {
-    p++;
-    if (*p == '+' || *p == '-') p++;
-    if (*p < '0' || *p > '9') return 0;
-    while (*p >= '0' && *p <= '9') p++;
-  }
-  if (*p || p - s > 64) return 0;
-  char *end;
-  double d = strtod(s, &end);
-  if (end != p || d != d || d > 1e300 || d < -1e300) return 0;
-  *out = d;
-  return 1;
-}
-
 /* value.amount of a Value object: a JSON number, or MongoDB extended JSON
  * {"$numberLong": "15890000000"} (also $numberInt/$numberDouble/$numberDecimal). */
 static int get_amount(const cJSON *value, double *out) {
@@ -141,7 +117,7 @@ static int get_amount(const cJSON *value, double *out) {
     static const char *const keys[] = {"$numberLong", "$numberInt", "$numberDouble", "$numberDecimal"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
       const char *s = get_str(a, keys[i]);
-      if (s) return parse_decimal(s, out);
+      if (s) return num_parse_decimal(s, 1, out);
     }
   }
   return 0;
@@ -727,7 +703,7 @@ int derive_notice(const cJSON *c, const DeriveCtx *ctx, Notice *n, Err *err) {
 
 /* ---- history ------------------------------------------------------------- */
 
-void derive_history(const cJSON *const *releases, size_t n, Notice *out) {
+void derive_history(const cJSON *const *releases, char *const *notes, size_t n, Notice *out) {
   out->history = n ? xcalloc(n, sizeof *out->history) : NULL;
   out->n_history = 0;
   for (size_t i = 0; i < n; i++) {
@@ -746,6 +722,7 @@ void derive_history(const cJSON *const *releases, size_t n, Notice *out) {
     }
     h->tags = tags.len ? buf_detach(&tags, NULL) : NULL;
     buf_release(&tags);
+    h->notes = notes && notes[i] ? xstrdup(notes[i]) : NULL;
   }
 }
 

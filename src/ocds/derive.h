@@ -37,7 +37,9 @@ size_t derive_documents(const cJSON *compiled, NoticeDocument **docs);
 
 /* The notice's history (out->history, which must be empty): one entry per
  * release of releases[0..n), in the order given (the caller passes them in
- * date order, as they merge): its id, date (normalised to UTC) and tags. */
-void derive_history(const cJSON *const *releases, size_t n, Notice *out);
+ * date order, as they merge): its id, date (normalised to UTC), tags and
+ * data notes (notes[i], Release.notes of releases[i]; notes may be NULL:
+ * none). */
+void derive_history(const cJSON *const *releases, char *const *notes, size_t n, Notice *out);
 
 #endif

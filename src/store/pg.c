@@ -149,6 +149,9 @@ static const char *const migrations[] = {
     "CREATE TABLE notice_compiled("
     "  notice_id bigint PRIMARY KEY REFERENCES notice(id) ON DELETE CASCADE,"
     "  json text NOT NULL);",
+    /* 6: each release's data notes (ocds/release.h) with its history row;
+     * releases stored before were refused a note's defect, so they have none */
+    "ALTER TABLE notice_history ADD COLUMN notes text;",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -182,6 +185,7 @@ const char *const store_pg_sql[Q_COUNT] = {
     [Q_REL_EACH] = "SELECT r.rid, r.date, r.json FROM notice n JOIN release r ON r.notice_id = n.id WHERE n.ocid = $1"
                    " ORDER BY r.date, r.seq",
     [Q_NOTICE_EXISTS] = "SELECT 1 FROM notice WHERE ocid = $1 AND release_count > 0",
+    [Q_NOTES_COUNT] = "SELECT count(*) FROM notice_history WHERE notes IS NOT NULL AND strpos(notes, $1) > 0",
     [Q_NOTICE_INSERT] = "INSERT INTO notice(id, ocid, " NOTICE_COLS ") VALUES((SELECT coalesce(max(id), 0) + 1 FROM notice),"
                         " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,"
                         " $21, $22, $23, $24, $25, $26, $27::tsvector) RETURNING id",
@@ -218,9 +222,10 @@ const char *const store_pg_sql[Q_COUNT] = {
                           " SELECT $1, u.pos - 1, u.title, u.url, u.type, u.date"
                           " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])"
                           " WITH ORDINALITY AS u(title, url, type, date, pos)",
-    [Q_HISTORY_INSERT] = "INSERT INTO notice_history(notice_id, pos, release_id, date, tags)"
-                         " SELECT $1, u.pos - 1, u.release_id, u.date, u.tags"
-                         " FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(release_id, date, tags, pos)",
+    [Q_HISTORY_INSERT] = "INSERT INTO notice_history(notice_id, pos, release_id, date, tags, notes)"
+                         " SELECT $1, u.pos - 1, u.release_id, u.date, u.tags, u.notes"
+                         " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])"
+                         " WITH ORDINALITY AS u(release_id, date, tags, notes, pos)",
     [Q_ORG_UPSERT] = "INSERT INTO org(id, key, name, scheme, identifier, postcode, locality, region, country, scale, vcse)"
                      " VALUES((SELECT coalesce(max(id), 0) + 1 FROM org), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
                      " ON CONFLICT(key) DO UPDATE SET name = coalesce(excluded.name, org.name),"
@@ -246,7 +251,7 @@ const char *const store_pg_sql[Q_COUNT] = {
     [Q_NOTICE_GET_CONTRACT] = "SELECT contract_id, award_id, title, status, value, currency, start, \"end\", date_signed"
                               " FROM contract WHERE notice_id = $1 ORDER BY id",
     [Q_NOTICE_GET_DOCUMENT] = "SELECT title, url, type, date FROM notice_document WHERE notice_id = $1 ORDER BY pos",
-    [Q_NOTICE_GET_HISTORY] = "SELECT release_id, date, tags FROM notice_history WHERE notice_id = $1 ORDER BY pos",
+    [Q_NOTICE_GET_HISTORY] = "SELECT release_id, date, tags, notes FROM notice_history WHERE notice_id = $1 ORDER BY pos",
     [Q_FTS_SEARCH] = "SELECT ocid, title FROM notice WHERE tsv @@ $1::tsquery"
                      " ORDER BY ts_rank(" RANK_WEIGHTS ", tsv, $1::tsquery) DESC, ocid LIMIT $2",
     [Q_NOTICE_TEXT] = "SELECT id, title, description, buyer_name, cpv_text, currency FROM notice"

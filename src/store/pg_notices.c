@@ -121,6 +121,17 @@ static int pg_notice_exists(void *impl, const char *ocid, Err *err) {
   return found;
 }
 
+static int pg_notes_count(void *impl, const char *needle, int64_t *out, Err *err) {
+  Pg *p = impl;
+  Params ps = {.n = 0};
+  p_text(&ps, needle);
+  PGresult *r = run(p, Q_NOTES_COUNT, &ps, err, "cannot count data notes");
+  if (!r) return ERR_DB;
+  *out = col_int(r, 0, 0);
+  PQclear(r);
+  return 0;
+}
+
 /* ---- full-text: tsvector text ---- */
 
 typedef struct {
@@ -385,24 +396,24 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
     for (int k = 0; k < 4; k++) buf_release(&arr[k]);
   }
   if (n->n_history && sent == 0) {
-    Buf arr[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
-    for (int k = 0; k < 3; k++) buf_addc(&arr[k], '{');
+    Buf arr[4] = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT};
+    for (int k = 0; k < 4; k++) buf_addc(&arr[k], '{');
     for (size_t i = 0; i < n->n_history; i++) {
       const NoticeHistory *h = &n->history[i];
-      const char *v[3] = {h->release_id, h->date, h->tags};
-      for (int k = 0; k < 3; k++) {
+      const char *v[4] = {h->release_id, h->date, h->tags, h->notes};
+      for (int k = 0; k < 4; k++) {
         if (i) buf_addc(&arr[k], ',');
         array_item(&arr[k], v[k]);
       }
     }
     ps.n = 0;
     p_int(&ps, id);
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
       buf_addc(&arr[k], '}');
       p_text(&ps, arr[k].data);
     }
     sent = pipe_send(p, Q_HISTORY_INSERT, &ps, err);
-    for (int k = 0; k < 3; k++) buf_release(&arr[k]);
+    for (int k = 0; k < 4; k++) buf_release(&arr[k]);
   }
   free(orgs);
   int done = pipe_end(p, err, "cannot store a notice's CPV codes, regions, awards, contracts, documents or history");
@@ -1188,11 +1199,12 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
       cp_text(&tsv, h->release_id);
       cp_text(&tsv, h->date);
       cp_text(&tsv, h->tags);
+      cp_text(&tsv, h->notes);
       cp_row_end(&tsv);
     }
   }
   if (copy_in(p, "COPY notice_document(notice_id, pos, title, url, type, date) FROM STDIN", &rows, err, what) ||
-      copy_in(p, "COPY notice_history(notice_id, pos, release_id, date, tags) FROM STDIN", &tsv, err, what))
+      copy_in(p, "COPY notice_history(notice_id, pos, release_id, date, tags, notes) FROM STDIN", &tsv, err, what))
     goto out;
   for (size_t i = 0; i < n; i++) /* only long notices keep one: a statement each */
     if (ns[i]->compiled && compiled_put(p, nid[i], ns[i]->compiled, err)) goto out;
@@ -1228,6 +1240,7 @@ static int read_history(Pg *p, Params *ps, Notice *n, Err *err) {
     h->release_id = col_dup(r, i, 0);
     h->date = col_dup(r, i, 1);
     h->tags = col_dup(r, i, 2);
+    h->notes = col_dup(r, i, 3);
   }
   PQclear(r);
   return 0;
@@ -1417,6 +1430,7 @@ const StoreNoticeOps store_pg_notice_ops = {
     .release_get = pg_release_get,
     .releases_each = pg_releases_each,
     .notice_exists = pg_notice_exists,
+    .notes_count = pg_notes_count,
     .notice_put = pg_notice_put,
     .releases_add = pg_releases_add,
     .notices_put = pg_notices_put,

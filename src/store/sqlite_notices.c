@@ -118,6 +118,18 @@ static int sqlite_notice_exists(void *impl, const char *ocid, Err *err) {
   return rc == SQLITE_ROW;
 }
 
+static int sqlite_notes_count(void *impl, const char *needle, int64_t *out, Err *err) {
+  Sqlite *s = impl;
+  sqlite3_stmt *q = stmt(s, Q_NOTES_COUNT, err);
+  if (!q) return ERR_DB;
+  sqlite3_bind_text(q, 1, needle, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(q);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+  sqlite3_reset(q);
+  if (rc != SQLITE_ROW) return db_err(s, err, "cannot count data notes");
+  return 0;
+}
+
 /* ---- notices ------------------------------------------------------------------- */
 
 /* The organisation's row id (inserted or updated), 0 when o names nothing. */
@@ -330,6 +342,7 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
     bind_text(q, 3, h->release_id);
     bind_text(q, 4, h->date);
     bind_text(q, 5, h->tags);
+    bind_text(q, 6, h->notes);
     if (step_done(s, q, err, "cannot store the release history")) goto out;
   }
   rc = 0;
@@ -363,6 +376,7 @@ static int read_history(Sqlite *s, sqlite3_int64 id, Notice *n, Err *err) {
     h->release_id = col_dup(q, 0);
     h->date = col_dup(q, 1);
     h->tags = col_dup(q, 2);
+    h->notes = col_dup(q, 3);
   }
   sqlite3_reset(q);
   return step != SQLITE_DONE ? db_err(s, err, "cannot read a notice's history") : 0;
@@ -549,6 +563,7 @@ const StoreNoticeOps store_sqlite_notice_ops = {
     .release_get = sqlite_release_get,
     .releases_each = sqlite_releases_each,
     .notice_exists = sqlite_notice_exists,
+    .notes_count = sqlite_notes_count,
     .notice_put = sqlite_notice_put,
     .notice_get = sqlite_notice_get,
     .notice_texts = store_sqlite_notice_texts,

@@ -87,6 +87,10 @@ int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ct
   NOTICES(st, err);
   return st->notices->releases_each(st->impl, ocid, fn, ctx, err);
 }
+int store_notes_count(Store *st, const char *needle, int64_t *out, Err *err) {
+  return st->notices->notes_count(st->impl, needle ? needle : "", out, err);
+}
+
 int store_notice_exists(Store *st, const char *ocid, Err *err) {
   NOTICES(st, err);
   return st->notices->notice_exists(st->impl, ocid, err);

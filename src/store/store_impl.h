@@ -32,6 +32,7 @@ typedef struct {
   int (*release_get)(void *impl, const char *ocid, const char *id, char **json, Err *err);
   int (*releases_each)(void *impl, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err);
   int (*notice_exists)(void *impl, const char *ocid, Err *err);
+  int (*notes_count)(void *impl, const char *needle, int64_t *out, Err *err);
   int (*notice_put)(void *impl, const Notice *n, Err *err);
   /* optional (NULL: store.c loops over release_add / notice_put) */
   int (*releases_add)(void *impl, const StoreRelease *rs, size_t n, int *res, unsigned char *known,

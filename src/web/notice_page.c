@@ -89,10 +89,59 @@ static int derive_late(Store *st, Notice *nt, Err *err) {
   Err merr = ERR_INIT; /* releases that do not merge: the page shows no documents */
   cJSON *compiled = rels.n ? merge_compile((const cJSON *const *)rels.trees, rels.n, &merr) : NULL;
   if (compiled && !nt->n_documents) nt->n_documents = derive_documents(compiled, &nt->documents);
-  derive_history((const cJSON *const *)rels.trees, rels.n, nt);
+  derive_history((const cJSON *const *)rels.trees, rels.notes, rels.n, nt);
   cJSON_Delete(compiled);
   stored_releases_release(&rels);
   return 0;
+}
+
+/* "About this data": what was wrong in the releases as published, and what
+ * the portal made of it (a value left out is shown as not given, never 0). */
+#define NOTES_SHOWN 50
+
+typedef struct {
+  Request *r;
+  size_t shown;
+} NotesCtx;
+
+static int note_row(void *ctx, const NoticeNote *note) {
+  NotesCtx *c = ctx;
+  if (c->shown++ >= NOTES_SHOWN) return 1;
+  html_printf(&c->r->out,
+              "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><code>%s</code></td>"
+              "<td class=\"govuk-table__cell\"><code>%s</code></td><td class=\"govuk-table__cell\">%s</td>"
+              "<td class=\"govuk-table__cell\">%s</td></tr>",
+              note->path, note->value, note->message, note->release_id ? note->release_id : "");
+  return 0;
+}
+
+static int count_note(void *ctx, const NoticeNote *note) {
+  (void)ctx, (void)note;
+  return 0;
+}
+
+static void data_notes(Request *r, const Notice *nt) {
+  size_t total = notice_notes_each(nt, count_note, NULL);
+  if (!total) return;
+  html_printf(&r->out,
+              "<h2 class=\"govuk-heading-m\" id=\"about-data\">About this data</h2>\n"
+              "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span>"
+              "<strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning</span>"
+              "The publisher's data for this notice has %zu %s that could not be read as published. "
+              "The notice shows what could be read: a value that could not be read is shown as not given.</strong></div>\n"
+              "<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--s\">"
+              "Data notes</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+              "<th scope=\"col\" class=\"govuk-table__header\">Field</th><th scope=\"col\" class=\"govuk-table__header\">As published</th>"
+              "<th scope=\"col\" class=\"govuk-table__header\">What we did</th><th scope=\"col\" class=\"govuk-table__header\">Release</th>"
+              "</tr></thead><tbody class=\"govuk-table__body\">",
+              total, total == 1 ? "field" : "fields");
+  NotesCtx c = {r, 0};
+  notice_notes_each(nt, note_row, &c);
+  html_printf(&r->out, "</tbody></table></div>\n");
+  if (total > NOTES_SHOWN)
+    html_printf(&r->out, "<p class=\"govuk-body\">The first %d of %zu notes. Every note is in the "
+                         "<a class=\"govuk-link\" href=\"/api/v1/notices/%U\">notice's JSON</a>.</p>\n",
+                NOTES_SHOWN, total, nt->ocid);
 }
 
 static void fact(Request *r, const char *key, const char *value_html) {
@@ -161,6 +210,9 @@ void page_notice(Request *r) {
   html_printf(&r->out, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
                        "<p class=\"govuk-body\"><strong class=\"govuk-tag %s\">%s</strong></p>\n",
               nt.buyer.name ? nt.buyer.name : "", nt.title ? nt.title : nt.ocid, status_class(status), status);
+  if (notice_notes_each(&nt, count_note, NULL))
+    html_printf(&r->out, "<p class=\"govuk-body-s\">Some of the publisher's data for this notice could not be read as "
+                         "published: <a class=\"govuk-link\" href=\"#about-data\">about this data</a>.</p>\n");
   html_printf(&r->out, "<dl class=\"govuk-summary-list\">");
   Buf v = BUF_INIT;
   if (nt.buyer_ref) html_printf(&v, "<a class=\"govuk-link\" href=\"/buyers/%lld\">%s</a>", nt.buyer_ref, nt.buyer.name ? nt.buyer.name : "");
@@ -271,6 +323,7 @@ void page_notice(Request *r) {
                            "<a class=\"govuk-link\" href=\"/notices/%U/ocds.json\">OCDS record package</a>.</p>\n",
                   AWARDS_SHOWN, nt.n_awards, nt.ocid);
   }
+  data_notes(r, &nt);
   html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"history\">History</h2>\n");
   if (pages > 1)
     html_printf(&r->out, "<p class=\"govuk-body\">Releases %zu to %zu of %zu, newest first.</p>\n",
