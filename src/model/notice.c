@@ -123,6 +123,10 @@ void notice_release(Notice *n) {
   }
   free(n->history);
   free(n->compiled);
+  free(n->stage);
+  free(n->reserved);
+  free(n->reserved_location);
+  free(n->details);
   notice_init(n);
 }
 

@@ -124,6 +124,13 @@ typedef struct {
    * every release being read and merged again (ingest/apply.c); NULL: not
    * kept (store_notice_get never reads it back). */
   char *compiled;
+  /* Where the procurement stands and how to take part (ocds/derive_uk.c): */
+  char *stage;             /* "pipeline", "tender", "award", ... (derive_stage_words); NULL unknown */
+  char *reserved;          /* reserved participation: "sme-vcse", "location" or both comma-separated; NULL none */
+  char *reserved_location; /* the county or borough it is reserved to, as published */
+  char *details;           /* JSON object: contact, enquiryDeadline, submission, legalBasis, tenderers,
+                            * lots, awardCriteria, awardCriteriaDetails, amendments, cancellation,
+                            * contracts (with kpis and their ratings, termination); NULL: none */
 } Notice;
 
 void notice_documents_free(NoticeDocument *docs, size_t n);

@@ -165,6 +165,20 @@ void notice_json(const Notice *n, Buf *b) {
   buf_addc(b, ']');
   str(b, "publisher", n->publisher, &f);
   str(b, "url", n->url, &f);
+  str(b, "stage", n->stage, &f);
+  key(b, "reserved", &f);
+  if (!n->reserved) {
+    buf_adds(b, "null");
+  } else {
+    int g = 1;
+    buf_addc(b, '{');
+    key(b, "smeVcse", &g);
+    buf_adds(b, strstr(n->reserved, "sme-vcse") ? "true" : "false");
+    str(b, "location", n->reserved_location, &g);
+    buf_addc(b, '}');
+  }
+  key(b, "details", &f);
+  buf_adds(b, n->details ? n->details : "{}"); /* JSON the deriver wrote (ocds/derive_uk.c) */
   key(b, "notes", &f);
   buf_addc(b, '[');
   notice_notes_each(n, note_json, b);

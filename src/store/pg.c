@@ -152,6 +152,12 @@ static const char *const migrations[] = {
     /* 6: each release's data notes (ocds/release.h) with its history row;
      * releases stored before were refused a note's defect, so they have none */
     "ALTER TABLE notice_history ADD COLUMN notes text;",
+    /* 7: where a procurement stands and how to take part (ocds/derive_uk.c):
+     * its stage, reserved participation and the details its page shows; a
+     * notice stored before has none until `powerhouse ingest --rederive` */
+    "CREATE TABLE notice_detail("
+    "  notice_id bigint PRIMARY KEY REFERENCES notice(id) ON DELETE CASCADE,"
+    "  stage text, reserved text, reserved_location text, details text);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -196,7 +202,8 @@ const char *const store_pg_sql[Q_COUNT] = {
                         " k AS (DELETE FROM contract WHERE notice_id = $1),"
                         " d AS (DELETE FROM notice_document WHERE notice_id = $1),"
                         " h AS (DELETE FROM notice_history WHERE notice_id = $1),"
-                        " j AS (DELETE FROM notice_compiled WHERE notice_id = $1)"
+                        " j AS (DELETE FROM notice_compiled WHERE notice_id = $1),"
+                        " x AS (DELETE FROM notice_detail WHERE notice_id = $1)"
                         " UPDATE notice SET title = $2, description = $3, status = $4, tender_status = $5, buyer_id = $6, "
                         "buyer_name = $7, buyer_party_id = $8, value = $9, value_min = $10, currency = $11, "
                         "deadline = $12, published = $13, updated = $14, contract_start = $15, contract_end = $16, "
@@ -309,6 +316,10 @@ const char *const store_pg_sql[Q_COUNT] = {
     [Q_B_DEL_DOCUMENT] = "DELETE FROM notice_document WHERE notice_id = ANY($1::bigint[])",
     [Q_B_DEL_HISTORY] = "DELETE FROM notice_history WHERE notice_id = ANY($1::bigint[])",
     [Q_B_DEL_COMPILED] = "DELETE FROM notice_compiled WHERE notice_id = ANY($1::bigint[])",
+    [Q_B_DEL_DETAIL] = "DELETE FROM notice_detail WHERE notice_id = ANY($1::bigint[])",
+    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details)"
+                        " VALUES($1, $2, $3, $4, $5)",
+    [Q_NOTICE_GET_DETAIL] = "SELECT stage, reserved, reserved_location, details FROM notice_detail WHERE notice_id = $1",
     /* after the notice's derived rows went (the update's or the batch's deletes) */
     [Q_COMPILED_PUT] = "INSERT INTO notice_compiled(notice_id, json) VALUES($1, $2)"
                        " ON CONFLICT(notice_id) DO UPDATE SET json = excluded.json",

@@ -229,6 +229,22 @@ static int compiled_put(Pg *p, long long id, const char *json, Err *err) {
   return 0;
 }
 
+/* Stores notice id's stage, reservation and details (its old row, if any,
+ * deleted already); nothing when it has none. */
+static int detail_put(Pg *p, long long id, const Notice *n, Err *err) {
+  if (!n->stage && !n->reserved && !n->details) return 0;
+  Params ps = {.n = 0};
+  p_int(&ps, id);
+  p_text(&ps, n->stage);
+  p_text(&ps, n->reserved);
+  p_text(&ps, n->reserved_location);
+  p_text(&ps, n->details);
+  PGresult *r = run(p, Q_DETAIL_INSERT, &ps, err, "cannot store a notice's details");
+  if (!r) return ERR_DB;
+  PQclear(r);
+  return 0;
+}
+
 static int pg_notice_put(void *impl, const Notice *n, Err *err) {
   Pg *p = impl;
   Buf cpvs = BUF_INIT, tsv = BUF_INIT;
@@ -419,6 +435,7 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
   int done = pipe_end(p, err, "cannot store a notice's CPV codes, regions, awards, contracts, documents or history");
   if (sent || done) goto out;
   if (n->compiled && compiled_put(p, id, n->compiled, err)) goto out;
+  if (detail_put(p, id, n, err)) goto out;
   NewNotice *nn = new_notice(p, n->ocid, 0);
   if (nn) nn->put = 1;
   rc = 0;
@@ -995,7 +1012,7 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
    * time), then the largest award and contract ids left */
   if (prep(p, Q_B_DEL_CPV, err) || prep(p, Q_B_DEL_REGION, err) || prep(p, Q_B_DEL_AWARD, err) ||
       prep(p, Q_B_DEL_CONTRACT, err) || prep(p, Q_B_DEL_DOCUMENT, err) || prep(p, Q_B_DEL_HISTORY, err) ||
-      prep(p, Q_B_DEL_COMPILED, err) || prep(p, Q_B_MAX_IDS, err))
+      prep(p, Q_B_DEL_COMPILED, err) || prep(p, Q_B_DEL_DETAIL, err) || prep(p, Q_B_MAX_IDS, err))
     goto out;
   buf_reset(&arr);
   arr_open(&arr);
@@ -1020,6 +1037,7 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
     if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_DOCUMENT, &ps, err);
     if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_HISTORY, &ps, err);
     if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_COMPILED, &ps, err);
+    if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_DETAIL, &ps, err);
     int done = pipe_end(p, err, what);
     if (sent || done) goto out;
   }
@@ -1206,6 +1224,20 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
   if (copy_in(p, "COPY notice_document(notice_id, pos, title, url, type, date) FROM STDIN", &rows, err, what) ||
       copy_in(p, "COPY notice_history(notice_id, pos, release_id, date, tags, notes) FROM STDIN", &tsv, err, what))
     goto out;
+  buf_reset(&rows);
+  for (size_t i = 0; i < n; i++) { /* stage, reservation and details */
+    const Notice *x = ns[i];
+    if (!x->stage && !x->reserved && !x->details) continue;
+    cp_int(&rows, nid[i]);
+    cp_text(&rows, x->stage);
+    cp_text(&rows, x->reserved);
+    cp_text(&rows, x->reserved_location);
+    cp_text(&rows, x->details);
+    cp_row_end(&rows);
+  }
+  if (rows.len &&
+      copy_in(p, "COPY notice_detail(notice_id, stage, reserved, reserved_location, details) FROM STDIN", &rows, err, what))
+    goto out;
   for (size_t i = 0; i < n; i++) /* only long notices keep one: a statement each */
     if (ns[i]->compiled && compiled_put(p, nid[i], ns[i]->compiled, err)) goto out;
   for (size_t i = 0; i < n; i++) {
@@ -1369,6 +1401,14 @@ static int pg_notice_get(void *impl, const char *ocid, Notice *n, Err *err) {
     d->url = col_dup(r, i, 1);
     d->type = col_dup(r, i, 2);
     d->date = col_dup(r, i, 3);
+  }
+  PQclear(r);
+  if (!(r = run(p, Q_NOTICE_GET_DETAIL, &ps, err, what))) return ERR_DB;
+  if (PQntuples(r)) {
+    n->stage = col_dup(r, 0, 0);
+    n->reserved = col_dup(r, 0, 1);
+    n->reserved_location = col_dup(r, 0, 2);
+    n->details = col_dup(r, 0, 3);
   }
   PQclear(r);
   return read_history(p, &ps, n, err) ? ERR_DB : 1;

@@ -140,6 +140,12 @@ static const char *const migrations[] = {
     /* 6: each release's data notes (ocds/release.h) with its history row;
      * releases stored before were refused a note's defect, so they have none */
     "ALTER TABLE notice_history ADD COLUMN notes TEXT;",
+    /* 7: where a procurement stands and how to take part (ocds/derive_uk.c):
+     * its stage, reserved participation and the details its page shows; a
+     * notice stored before has none until `powerhouse ingest --rederive` */
+    "CREATE TABLE notice_detail("
+    "  notice_id INTEGER PRIMARY KEY REFERENCES notice(id) ON DELETE CASCADE,"
+    "  stage TEXT, reserved TEXT, reserved_location TEXT, details TEXT);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -162,6 +168,10 @@ const char *const store_sqlite_sql[Q_COUNT] = {
                    " ORDER BY r.date, r.seq",
     [Q_REL_COUNT] = "SELECT count(*), max(seq) FROM release WHERE notice_id = ?1",
     [Q_NOTICE_EXISTS] = "SELECT 1 FROM notice WHERE ocid = ?1 AND release_count > 0",
+    [Q_CHILD_DEL_DETAIL] = "DELETE FROM notice_detail WHERE notice_id = ?1",
+    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details)"
+                        " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_NOTICE_GET_DETAIL] = "SELECT stage, reserved, reserved_location, details FROM notice_detail WHERE notice_id = ?1",
     [Q_NOTES_COUNT] = "SELECT count(*) FROM notice_history WHERE notes IS NOT NULL AND instr(notes, ?1) > 0",
     [Q_NOTICE_OLD] = "SELECT id, title, description, buyer_name, cpv_text, release_count FROM notice WHERE ocid = ?1",
     [Q_NOTICE_INSERT] = "INSERT INTO notice(ocid, " NOTICE_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"

@@ -251,8 +251,8 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
   if (!id) {
     id = sqlite3_last_insert_rowid(s->db);
   } else {
-    static const int dels[] = {Q_CHILD_DEL_CPV,      Q_CHILD_DEL_REGION,   Q_CHILD_DEL_AWARD,
-                               Q_CHILD_DEL_CONTRACT, Q_CHILD_DEL_DOCUMENT, Q_CHILD_DEL_HISTORY};
+    static const int dels[] = {Q_CHILD_DEL_CPV,      Q_CHILD_DEL_REGION,   Q_CHILD_DEL_AWARD,      Q_CHILD_DEL_CONTRACT,
+                               Q_CHILD_DEL_DOCUMENT, Q_CHILD_DEL_HISTORY, Q_CHILD_DEL_DETAIL};
     for (size_t i = 0; i < sizeof dels / sizeof *dels; i++) {
       if (!(q = stmt(s, dels[i], err))) goto out;
       sqlite3_bind_int64(q, 1, id);
@@ -327,6 +327,15 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
     bind_text(q, 5, d->type);
     bind_text(q, 6, d->date);
     if (step_done(s, q, err, "cannot store a document")) goto out;
+  }
+  if (n->stage || n->reserved || n->details) {
+    if (!(q = stmt(s, Q_DETAIL_INSERT, err))) goto out;
+    sqlite3_bind_int64(q, 1, id);
+    bind_text(q, 2, n->stage);
+    bind_text(q, 3, n->reserved);
+    bind_text(q, 4, n->reserved_location);
+    bind_text(q, 5, n->details);
+    if (step_done(s, q, err, "cannot store a notice's details")) goto out;
   }
   if (n->compiled || id_was) {
     if (!(q = stmt(s, n->compiled ? Q_COMPILED_PUT : Q_COMPILED_DEL, err))) goto out;
@@ -421,6 +430,16 @@ static int sqlite_notice_get(void *impl, const char *ocid, Notice *n, Err *err) 
   n->buyer.id = col_dup(q, 20);
   read_org(q, 21, &n->buyer);
   n->buyer_ref = sqlite3_column_int64(q, 30);
+  sqlite3_reset(q);
+
+  if (!(q = stmt(s, Q_NOTICE_GET_DETAIL, err))) return ERR_DB;
+  sqlite3_bind_int64(q, 1, id);
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    n->stage = col_dup(q, 0);
+    n->reserved = col_dup(q, 1);
+    n->reserved_location = col_dup(q, 2);
+    n->details = col_dup(q, 3);
+  }
   sqlite3_reset(q);
 
   if (!(q = stmt(s, Q_NOTICE_GET_CPV, err))) return ERR_DB;
