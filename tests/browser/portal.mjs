@@ -317,6 +317,12 @@ for (const width of WIDTHS) {
     } else {
       check(lay.statusShown && (await page.locator('summary', { hasText: 'Filters' }).isVisible()) === false,
         `${width} px: filters shown beside the results, no toggle`, JSON.stringify(lay));
+      // shown by CSS inside a closed <details>: the browser's accessibility tree must have them too
+      const cdp = await ctx.newCDPSession(page);
+      const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+      const boxes = nodes.filter((n) => n.role?.value === 'checkbox' && !n.ignored).map((n) => n.name?.value);
+      check(boxes.includes('Open') && boxes.includes('North West'), `${width} px: the filters are in the accessibility tree (${boxes.length} checkboxes)`,
+        ...boxes.slice(0, 5));
     }
     await page.screenshot({ path: path.join(SHOTS, `search-${width}.png`), fullPage: false });
   });
