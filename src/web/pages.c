@@ -257,6 +257,26 @@ static void form_fail(Request *r, SearchForm *f, const char *name, const char *v
   else e->msg = fields[i].msg;
 }
 
+/* The last word of msg that is a parameter of the query model, or "filters". */
+static const char *last_param_named(Request *r, const char *msg) {
+  const char *name = "filters";
+  for (const char *p = msg; *p;) {
+    const char *w = p;
+    while ((*p >= 'a' && *p <= 'z') || *p == '_') p++;
+    if (p > w) {
+      char *word = req_printf(r, "%.*s", (int)(p - w), w);
+      Query probe;
+      Err e = ERR_INIT;
+      query_init(&probe);
+      if (query_set(&probe, word, "", &e) != ERR_NOTFOUND) name = word; /* "" sets nothing: a name probe */
+      query_release(&probe);
+    } else {
+      p++;
+    }
+  }
+  return name;
+}
+
 static int by_field_order(const void *a, const void *b) {
   int x = field_index(((const FieldError *)a)->name), y = field_index(((const FieldError *)b)->name);
   if (x < 0) x = INT_MAX; /* a parameter without a field of its own: last */
@@ -277,12 +297,10 @@ static int form_read(Request *r, SearchForm *f, time_t now, Err *err) {
   }
   Err e = ERR_INIT;
   if (query_finish(&f->q, now, &e)) {
-    /* a cross-field check: the message starts with one name and names the
-     * other; the error belongs to the second field (the upper bound) */
-    const char *name = !strncmp(e.msg, "value_min", 9)       ? "value_max"
-                       : !strncmp(e.msg, "closing_after", 13) ? "closing_before"
-                       : !strncmp(e.msg, "cursor", 6)         ? "cursor"
-                                                              : "filters";
+    /* a cross-field check ("value_min (...) must not be more than value_max
+     * (...)"): the error belongs to the last parameter it names, the upper
+     * bound; a cursor made for another sort, to the cursor */
+    const char *name = !strncmp(e.msg, "cursor", 6) ? "cursor" : last_param_named(r, e.msg);
     form_fail(r, f, name, req_param(r, name), e.msg);
   }
   if (f->q.buyer && !form_error(f, "buyer")) {
@@ -444,6 +462,16 @@ static void filters_form(Request *r, const SearchForm *f) {
   text_field(r, f, "value_max", "Value up to (£)", NULL, "govuk-input--width-10", "numeric");
   text_field(r, f, "cpv", "CPV code", "A code or its start, e.g. 72 for IT services; several with commas",
              "govuk-input--width-10", "text");
+  if (q->n_cpv && !form_error(f, "cpv")) { /* what the codes mean */
+    html_printf(&r->out, "<ul class=\"govuk-list govuk-body-s ph-cpv-chosen\">");
+    for (size_t i = 0; i < q->n_cpv; i++) {
+      char code[9] = "00000000";
+      memcpy(code, q->cpv[i], strlen(q->cpv[i]));
+      const char *meaning = cpv_label(code);
+      html_printf(&r->out, "<li>%s: %s</li>", q->cpv[i], meaning ? meaning : "codes starting with these digits");
+    }
+    html_printf(&r->out, "</ul>");
+  }
   Buf here = BUF_INIT;
   query_to_url_page(q, NULL, &here);
   html_printf(&r->out, "<p class=\"govuk-body-s ph-cpv-find\"><a class=\"govuk-link\" href=\"/cpv?search=%U\">Find a CPV code by word</a></p>",
@@ -639,11 +667,9 @@ void page_cpv(Request *r) {
     query_release(&q);
     query_init(&q);
   }
-  if (query_finish(&q, app_now(r), &err)) {
-    query_release(&q);
-    query_init(&q);
-    query_finish(&q, app_now(r), &err);
-  }
+  /* a search that fails a cross-field check (value_min above value_max) is
+   * still written back as it came: the search page says what to fix */
+  query_finish(&q, app_now(r), &err);
   Buf back = BUF_INIT;
   query_to_url_page(&q, NULL, &back);
   const char *base = back.data ? back.data : "";
