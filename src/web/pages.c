@@ -1,4 +1,6 @@
-/* pages.c -- the portal's HTML pages: home, search, notice, buyer, not found.
+/* pages.c -- the portal's HTML pages: home, search (its form keeps what was
+ * typed and lists every error at once), the CPV picker (/cpv), buyer, not
+ * found, and the server's own refusals on HTML paths (page_error).
  * (The notice page is notice_page.c; what pages share is layout.c.)
  * Server-rendered, complete without JavaScript, GOV.UK Frontend class names
  * (the styles come from the govuk-frontend package, without the crown,
