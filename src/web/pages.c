@@ -444,8 +444,13 @@ static void filters_form(Request *r, const SearchForm *f) {
    * in them. */
   html_printf(&r->out, f->n_err ? "<details class=\"govuk-details ph-filters__more\" open>"
                                 : "<details class=\"govuk-details ph-filters__more\">");
-  html_printf(&r->out, "<summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">Filters</span></summary>"
-                       "<div class=\"govuk-details__text\">");
+  /* folded, the toggle still says how many filters are in use */
+  int in_use = (q->status != 0) + (q->n_region > 0) + (q->n_cpv > 0) + (q->closing_within > 0) +
+               (q->closing_after[0] != 0) + (q->closing_before[0] != 0) + q->has_value_min + q->has_value_max +
+               (q->buyer != 0) + (q->sme != FLAG_UNKNOWN) + (q->vcse != FLAG_UNKNOWN);
+  html_printf(&r->out, "<summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">Filters%s</span>"
+                       "</summary><div class=\"govuk-details__text\">",
+              in_use ? req_printf(r, " (%d in use)", in_use) : "");
   boxes_begin(r, f, "status", "Status");
   static const char *const label[NOTICE_N_STATUS] = {"Open", "Closed", "Awarded", "Cancelled", "Planned"};
   for (int i = 0; i < NOTICE_N_STATUS; i++) {

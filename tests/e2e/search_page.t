@@ -54,6 +54,7 @@ like "$(body)" 'href="#closing_before">Enter a latest closing date' "closing dat
 get "$B/cpv?q=software&search=value_min%3D500%26value_max%3D100" >/dev/null
 like "$(body)" 'href="/notices\?value_min=500&amp;value_max=100&amp;cpv=30000000"' "the picker keeps a search that fails a cross-field check"
 is "$(get "$B/notices?q=software&region=TLD&cpv=72,4812")" "200 $HTML" "a valid search: 200"
+like "$(body)" '<span class="govuk-details__summary-text">Filters \(2 in use\)</span>' "the folded filters say how many are in use (region, CPV)"
 is "$(has '<li>72: IT services: consulting, software development, Internet and support</li>')$(has '<li>4812: Flight control software package</li>')" 00 \
   "the CPV codes searched for are named under the field"
 ok $(grep -q 'govuk-error-summary\|Error:' "$T/body" && echo 1 || echo 0) "... without an error summary"
