@@ -24,6 +24,7 @@ static const Route routes[] = {
     {"GET", "/notices", page_notices, 0},
     {"GET", "/notices/*", page_notice, 0},
     {"GET", "/buyers/*", page_buyer, 0},
+    {"GET", "/cpv", page_cpv, 0},
     {"GET", "/api/v1/notices", api_notices, 0},
     {"GET", "/api/v1/notices.ocds.json", api_notices_ocds, ROUTE_HEAVY},
     {"GET", "/api/v1/notices.csv", api_notices_csv, ROUTE_HEAVY},
@@ -213,6 +214,7 @@ void app_server_config(App *app, const char *listen, FILE *access_log, ServerCon
   cfg.routes = routes;
   cfg.n_routes = sizeof routes / sizeof *routes;
   cfg.not_found = page_not_found;
+  cfg.error_page = page_error;
   cfg.static_dir = app->static_dir;
   cfg.access_log = access_log;
   cfg.app = app;

@@ -106,6 +106,12 @@ void page_notices(Request *r);
 void page_notice(Request *r);
 void page_buyer(Request *r);
 void page_not_found(Request *r);
+/* /cpv?q=WORDS&search=QUERY: CPV codes by word or code, each a link adding it
+ * to the search given (its query string), keeping that search's filters. */
+void page_cpv(Request *r);
+/* The server's refusals on HTML paths (ServerConfig.error_page): a page in
+ * the site's layout for r->status (400, 405, 413, 414, 429, 431, 501). */
+void page_error(Request *r);
 /* 503 page: the service is unavailable, with the request id; internal (may be
  * NULL) goes to the error log only. */
 void page_unavailable(Request *r, const char *internal);
