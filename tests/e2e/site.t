@@ -23,8 +23,10 @@ start() { # start NAME NOW: a server at --now NOW; sets B
 }
 start later 2025-01-26T22:10:19Z
 B_LATER=$B
+start earlier 2025-01-23T12:00:00Z
+B_EARLIER=$B
 start main 2025-01-23T22:15:19Z
-trap 'kill $pid_main $pid_later 2>/dev/null; cleanup_db; rm -rf "$T"' EXIT
+trap 'kill $pid_main $pid_later $pid_earlier 2>/dev/null; cleanup_db; rm -rf "$T"' EXIT
 ok $(curl -sf -o /dev/null "$B/" && echo 0 || echo 1) "server started"
 
 get() { curl -s -D "$T/h" "$B$1" -o "$T/body"; }
@@ -39,6 +41,8 @@ about=$(cat "$T/body")
 like "$about" 'id="updated">Updated 5 minutes ago: the newest release the portal holds is dated <time datetime="2025-01-23T22:10:19Z">23 January 2025, 10:10pm</time>' \
   "freshness in words, at the request's now (--now 5 minutes after the newest release)"
 like "$(curl -s "$B_LATER/about")" 'Updated 3 days ago' "the same store seen 3 days later says 3 days ago"
+like "$(curl -s "$B_EARLIER/about")" 'id="updated">The newest release the portal holds is dated <time datetime="2025-01-23T22:10:19Z">23 January 2025, 10:10pm</time> \(UK time\), later than now' \
+  "seen before its newest release, the page gives the date and no time in words"
 n_co=$(sql "$db" "SELECT count(*) FROM notice WHERE publisher = 'Cabinet Office' AND release_count > 0")
 like "$about" "<th scope=\"row\" class=\"govuk-table__header\">Cabinet Office</th><td class=\"govuk-table__cell govuk-table__cell--numeric\">$n_co</td><td class=\"govuk-table__cell\">23 January 2025</td><td class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/\">Open Government Licence v3.0</a>" \
   "a UK source's row: its notice count from the store ($n_co), newest release and OGL v3"
