@@ -66,6 +66,27 @@ for (const [path, item] of Object.entries(doc.paths)) {
   if (path.startsWith('/api/')) ok(r.headers.get('access-control-allow-origin') === '*', `GET ${path} carries Access-Control-Allow-Origin: *`);
 }
 
+// Every documented search parameter is accepted with its example, and every
+// value of an enum: the document promises nothing the API refuses. The
+// parameters and values in PENDING are added to the search API in a change
+// of their own; until it is merged they are reported as TODO, not passed.
+const PENDING = new Set(['published_from', 'published_to', 'sort=award_date']);
+const todo = (cond, name, why) => {
+  n++;
+  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${name}${cond ? '' : ` # TODO ${why}`}`);
+};
+for (const p of Object.values(doc.components.parameters)) {
+  const values = [];
+  if (p.example !== undefined) values.push([].concat(p.example).join(','));
+  for (const e of (p.schema.items || p.schema).enum || []) values.push(e);
+  for (const val of new Set(values)) {
+    const r = await fetch(`${B}/api/v1/notices?${new URLSearchParams({ [p.name]: val })}`);
+    const name = `the search API accepts ${p.name}=${val} (${r.status})`;
+    if (PENDING.has(p.name) || PENDING.has(`${p.name}=${val}`)) todo(r.status === 200, name, 'documented ahead of the search change that adds it');
+    else ok(r.status === 200, name, await r.text());
+  }
+}
+
 // Errors are the documented Problem.
 const problem = doc.components.responses.BadRequest.content['application/problem+json'].schema;
 for (const [what, url, status] of [['an unknown parameter', '/api/v1/notices?nope=1', 400], ['a bad limit', '/api/v1/notices?limit=500', 400],
