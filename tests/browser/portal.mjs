@@ -212,6 +212,10 @@ section('accessibility', { bypassCSP: true }, async (ctx) => {
   await axe(page, `notice /notices/${NOTICE}`);
   await page.goto(`${B}${buyer}`);
   await axe(page, `buyer ${buyer}`);
+  for (const url of ['/about', '/api', '/accessibility', '/privacy']) {
+    await page.goto(`${B}${url}`);
+    await axe(page, url);
+  }
 });
 
 // ---- 5. a hostile notice is inert ------------------------------------------------------
