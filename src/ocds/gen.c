@@ -208,7 +208,7 @@ enum {
   C_BLACKPOOL, C_BLACKBURN, C_LANCASTER, C_WARRINGTON, C_CHESTER, C_SANDBACH, C_BIRKENHEAD, C_BOOTLE, C_STHELENS,
   C_HUYTON, C_WIDNES, C_CARLISLE, C_KENDAL, C_DARLINGTON, C_HARTLEPOOL, C_STOCKTON, C_REDCAR, C_MORPETH,
   C_NSHIELDS, C_SSHIELDS, C_BEVERLEY, C_NORTHALLERTON, C_SCUNTHORPE, C_GRIMSBY, C_HARROGATE, C_ORMSKIRK,
-  C_SWINTON, C_WALLASEY, C_ELLESMERE, C_SHIPLEY, C_WALLSEND, C_PENRITH, C_WINSFORD, C_PRESCOT, C_ASHINGTON,
+  C_SWINTON, C_COBALT, C_WALLASEY, C_ELLESMERE, C_SHIPLEY, C_WALLSEND, C_PENRITH, C_WINSFORD, C_PRESCOT, C_ASHINGTON,
   C_BIRMINGHAM, C_NOTTINGHAM, C_BRISTOL, C_CAMBRIDGE, C_HUNTINGDON, C_MAIDSTONE, C_LONDON, C_EDINBURGH, C_CARDIFF,
   C_COUNT
 };
@@ -313,6 +313,9 @@ static const City CITIES[C_COUNT] = {
     [C_HARROGATE] = {"Harrogate", R_YH, 3, "01423", {"HG1", "HG2"}, {"Knaresborough", "Starbeck", "Bilton", "Pannal"}},
     [C_ORMSKIRK] = {"Ormskirk", R_NW, 1, "01695", {"L39"}, {"Skelmersdale", "Burscough", "Aughton"}},
     [C_SWINTON] = {"Swinton", R_NW, 0, "0161", {"M27"}, {"Eccles", "Walkden", "Pendlebury", "Irlam", "Little Hulton"}},
+    /* North Tyneside's offices: post town Newcastle upon Tyne, districts of North Tyneside */
+    [C_COBALT] = {"Newcastle upon Tyne", R_NE, 0, "0191", {"NE27"},
+                  {"Wallsend", "Whitley Bay", "Tynemouth", "North Shields", "Killingworth", "Longbenton", "Forest Hall"}},
     [C_WALLASEY] = {"Wallasey", R_NW, 0, "0151", {"CH44", "CH45"}, {"New Brighton", "Seacombe", "Leasowe", "Moreton", "Hoylake", "West Kirby"}},
     [C_ELLESMERE] = {"Ellesmere Port", R_NW, 1, "0151", {"CH65", "CH66"}, {"Chester", "Northwich", "Winsford", "Blacon", "Neston", "Frodsham"}},
     [C_SHIPLEY] = {"Shipley", R_YH, 1, "01274", {"BD17", "BD18"}, {"Keighley", "Bingley", "Ilkley", "Baildon", "Saltaire", "Holmewood"}},
@@ -407,7 +410,7 @@ static const BuyerDef BUYERS[] = {
     {"Newcastle City Council", K_COUNCIL, C_NEWCASTLE, 8, "GB-LAE", "NET", "newcastle.gov.uk", "Civic Centre, Barras Bridge", "NE1 8QH"},
     {"Sunderland City Council", K_COUNCIL, C_SUNDERLAND, 5, "GB-LAE", "SND", "sunderland.gov.uk", "City Hall, Plater Way", "SR1 3AA"},
     {"Gateshead Council", K_COUNCIL, C_GATESHEAD, 4, "GB-LAE", "GAT", "gateshead.gov.uk", "Civic Centre, Regent Street", "NE8 1HH"},
-    {"North Tyneside Council", K_COUNCIL, C_NEWCASTLE, 3, "GB-LAE", "NTY", "northtyneside.gov.uk", "Quadrant, The Silverlink North, Cobalt Business Park", "NE27 0BY"},
+    {"North Tyneside Council", K_COUNCIL, C_COBALT, 3, "GB-LAE", "NTY", "northtyneside.gov.uk", "Quadrant, The Silverlink North, Cobalt Business Park", "NE27 0BY"},
     {"South Tyneside Council", K_COUNCIL, C_SSHIELDS, 3, "GB-LAE", "STY", "southtyneside.gov.uk", "Town Hall and Civic Offices, Westoe Road", "NE33 2RL"},
     {"Northumberland County Council", K_COUNCIL, C_MORPETH, 4, "GB-LAE", "NBL", "northumberland.gov.uk", "County Hall", "NE61 2EF"},
     {"Durham County Council", K_COUNCIL, C_DURHAM, 5, "GB-LAE", "DUR", "durham.gov.uk", "County Hall", "DH1 5UL"},
