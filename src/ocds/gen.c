@@ -1035,10 +1035,11 @@ typedef struct {
 } CodeR;
 
 /* A contract a buyer awarded, so that a later notice can re-let it. */
-enum { NPAST = 4, PAST_TITLE = 200 };
+enum { NPAST = 8, PAST_TITLE = 200 };
 typedef struct {
   uint16_t line, sup;
   uint8_t dom, loc, site, named; /* the choices its title and aim were made of */
+  uint8_t relet;                 /* a later notice re-lets it: no other will */
   uint64_t pick;
   int64_t astart_day, aend_day;
   char title[PAST_TITLE];
@@ -1649,10 +1650,15 @@ size_t gen_next_notice(Gen *g, Buf *out) {
 
   /* What: a re-let of a contract the buyer awarded before (its incumbent
    * named), or a new line of work. */
-  const Past *relet = NULL;
-  if (!pl.planning_only && g->npast[bi] && rng_pm(r, 250)) {
-    const Past *p = &g->past[bi][rng_below(r, g->npast[bi])];
-    if (p->astart_day + 180 < pub_day) relet = p;
+  Past *relet = NULL;
+  if (!pl.planning_only && g->npast[bi] && rng_pm(r, 400)) {
+    /* one whose contract is running and ends within about a year */
+    for (uint32_t k = 0, k0 = rng_below(r, g->npast[bi]); k < g->npast[bi] && !relet; k++) {
+      Past *p = &g->past[bi][(k0 + k) % g->npast[bi]];
+      if (!p->relet && p->astart_day + 90 < pub_day && pub_day > p->aend_day - 400 && pub_day < p->aend_day + 60)
+        relet = p;
+    }
+    if (relet) relet->relet = 1;
   }
   size_t li = relet ? relet->line : pick_line(g, r, bd->kind);
   const LineDef *ld = &LINES[li];
@@ -1883,8 +1889,9 @@ size_t gen_next_notice(Gen *g, Buf *out) {
     buf_add_json_str(&g->desc1, buf_cstr(&g->raw));
   }
 
-  /* Remember the award: a later notice of this buyer may re-let it. */
-  if (pl.has_award) {
+  /* Remember the award of a recurring service, supply or framework (not
+   * one-off works or studies): a later notice of this buyer may re-let it. */
+  if (pl.has_award && (ld->flags & (F_ANNUAL | F_GOODS | F_FRAMEWORK)) && !works) {
     Past *p = &g->past[bi][g->past_next[bi]];
     g->past_next[bi] = (uint8_t)((g->past_next[bi] + 1) % NPAST);
     if (g->npast[bi] < NPAST) g->npast[bi]++;
@@ -1892,7 +1899,7 @@ size_t gen_next_notice(Gen *g, Buf *out) {
     p->astart_day = pl.astart_day, p->aend_day = pl.aend_day;
     memcpy(p->title, title_raw, PAST_TITLE);
     p->dom = (uint8_t)dom_i, p->loc = (uint8_t)loc_i, p->site = (uint8_t)site_i;
-    p->named = (uint8_t)title_named, p->pick = ctx.pick;
+    p->named = (uint8_t)title_named, p->pick = ctx.pick, p->relet = 0;
   }
   /* The parts of the tender object every release shares, after "status". */
   Buf *c = &g->common;
