@@ -392,7 +392,6 @@ static const char *const LAST_NAMES[] = {
 enum { K_COUNCIL, K_NHS, K_EDU, K_POLICE, K_FIRE, K_CA, K_HOUSING, K_CENTRAL, K_COUNT };
 #define KM(k) (1u << (k))
 #define K_ALL 0xffu
-#define K_LOCAL (KM(K_COUNCIL) | KM(K_CA))
 #define K_ESTATE (KM(K_COUNCIL) | KM(K_NHS) | KM(K_EDU) | KM(K_POLICE) | KM(K_FIRE) | KM(K_HOUSING))
 
 typedef struct {
