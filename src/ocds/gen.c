@@ -1469,7 +1469,11 @@ static void expand(Buf *b, const char *t, size_t n, const Ctx *c) {
 static void add_human_date(Buf *b, int64_t day) {
   int y, m, d;
   civil_from_days(day, &y, &m, &d);
-  buf_addf(b, "%d %s %d", d, MONTH_NAMES[m - 1], y);
+  add_u64(b, (uint64_t)d); /* "1 May 2026", without printf: several per notice */
+  buf_addc(b, ' ');
+  buf_adds(b, MONTH_NAMES[m - 1]);
+  buf_addc(b, ' ');
+  add_u64(b, (uint64_t)(y < 0 ? 0 : y));
 }
 
 static void add_months_text(Buf *b, int months) {
@@ -1863,14 +1867,21 @@ size_t gen_next_notice(Gen *g, Buf *out) {
   }
   if (rng_pm(r, 300)) {
     static const char *const sv[] = {"10%", "10%", "15%", "20%"};
-    buf_addf(&g->raw, " Social value will account for %s of the evaluation, with a focus on local jobs and skills in %s.",
-             PICK(r, sv), city->name);
+    ADDL(&g->raw, " Social value will account for ");
+    buf_adds(&g->raw, PICK(r, sv));
+    ADDL(&g->raw, " of the evaluation, with a focus on local jobs and skills in ");
+    buf_adds(&g->raw, city->name);
+    buf_addc(&g->raw, '.');
   }
   if (sme)
     buf_adds(&g->raw, vcse ? " This opportunity is suitable for small and medium-sized enterprises (SMEs) and for "
                              "voluntary, community and social enterprises (VCSEs)."
                            : " This opportunity is suitable for small and medium-sized enterprises (SMEs).");
-  buf_addf(&g->raw, " Tender documents are available on %s (reference %s).", portal_for(bd), buf_cstr(&g->ref));
+  ADDL(&g->raw, " Tender documents are available on ");
+  buf_adds(&g->raw, portal_for(bd));
+  ADDL(&g->raw, " (reference ");
+  add_buf(&g->raw, &g->ref);
+  ADDL(&g->raw, ").");
   buf_reset(&g->desc0);
   buf_add_json_str(&g->desc0, buf_cstr(&g->raw));
   buf_reset(&g->desc1);
