@@ -36,12 +36,7 @@ like "$j1" '"updated":"2026-11-05T10:00:00Z"' "... and used as UTC"
 like "$("$PH" show ocds-nt-3 --db "$db")" '"value":250000,' "an amount as text holding a number is read"
 like "$("$PH" show ocds-nt-2 --db "$db")" '"value":null' "\"1 ,444,000\" is no value"
 
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; cleanup_db; rm -rf "$T"' EXIT
-"$PH" serve --db "$db" --listen 127.0.0.1:0 --now 2026-11-06T12:00:00Z >"$T/serve.out" 2>"$T/serve.log" &
-pid=$!
-for _ in $(seq 1 100); do grep -q serving "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
-B=http://127.0.0.1:$(grep -o ':[0-9]*/$' "$T/serve.out" | tr -d ':/')
+serve "$db" --now 2026-11-06T12:00:00Z
 
 api=$(curl -s "$B/api/v1/notices/ocds-nt-1")
 like "$api" '"notes":\[\{"release":"r1","path":"/tender/value/amount","value":"","rule":"amount-invalid"' "API: the notice's notes"
@@ -54,8 +49,5 @@ like "$page" 'href="#about-data">about this data</a>' "page: a link to it near t
 like "$page" 'Value</dt><dd class="govuk-summary-list__value">not given' "page: the unreadable amount shows as not given"
 clean=$(curl -s "$B/notices/ocds-nt-4")
 ok $(echo "$clean" | grep -q 'About this data' && echo 1 || echo 0) "page: no such section for a notice without notes"
-kill $pid
-wait $pid 2>/dev/null
-pid=
 
 done_testing

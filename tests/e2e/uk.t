@@ -70,12 +70,7 @@ is "$(sql "$db" "SELECT count(*) FROM org WHERE scheme = 'GB-COH' AND identifier
 is "$(sql "$db" "SELECT count(DISTINCT s.org_id) FROM award_supplier s JOIN award a ON a.id = s.award_id JOIN notice n ON n.id = a.notice_id WHERE n.ocid IN ('ocds-uk-perf', 'ocds-uk-coh')")" 1 \
   "... both notices' awards go to it"
 
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; cleanup_db; rm -rf "$T"' EXIT
-"$PH" serve --db "$db" --listen 127.0.0.1:0 --now 2026-03-02T12:00:00Z >"$T/serve.out" 2>"$T/serve.log" &
-pid=$!
-for _ in $(seq 1 100); do grep -q serving "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
-B=http://127.0.0.1:$(grep -o ':[0-9]*/$' "$T/serve.out" | tr -d ':/')
+serve "$db" --now 2026-03-02T12:00:00Z
 res=$(curl -s "$B/notices/ocds-uk-res")
 like "$res" 'Stage: <strong>Tender</strong>' "page: the stage in words"
 like "$res" '<strong>Reserved:</strong> only small and medium-sized enterprises \(SMEs\) and voluntary, community and social enterprises \(VCSEs\) based in Cumbria can take part' \
@@ -97,8 +92,5 @@ like "$perf" 'Why it was terminated</dt><dd class="govuk-summary-list__value">Pe
 like "$(curl -s "$B/notices/ocds-old-x")" 'Why this procurement was cancelled</h2>
 <p class="govuk-body">Budget withdrawn by the council.</p>' "page: why a notice was cancelled"
 like "$(curl -s "$B/notices/ocds-uk-life")" 'Contract awarded</td>' "page: the history speaks in words"
-kill $pid
-wait $pid 2>/dev/null
-pid=
 
 done_testing
