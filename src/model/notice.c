@@ -19,6 +19,44 @@ void notice_documents_free(NoticeDocument *docs, size_t n) {
   free(docs);
 }
 
+static const char *const stage_names[NOTICE_N_STAGE] = {
+    "pipeline", "engagement",  "planned", "tender",     "transparency",   "award",
+    "contract", "performance", "change",  "terminated", "dynamic-market", "payments"};
+static const char *const reserved_names[NOTICE_N_RESERVED] = {"sme-vcse", "location"};
+
+const char *notice_stage_name(int i) { return i >= 0 && i < NOTICE_N_STAGE ? stage_names[i] : NULL; }
+
+int notice_stage_parse(const char *s) {
+  for (int i = 0; s && i < NOTICE_N_STAGE; i++)
+    if (!strcmp(s, stage_names[i])) return i;
+  return -1;
+}
+
+const char *notice_reserved_name(int i) { return i >= 0 && i < NOTICE_N_RESERVED ? reserved_names[i] : NULL; }
+
+int notice_reserved_parse(const char *s) {
+  for (int i = 0; s && i < NOTICE_N_RESERVED; i++)
+    if (!strcmp(s, reserved_names[i])) return i;
+  return -1;
+}
+
+unsigned notice_stage_bits(const char *stage) {
+  int i = notice_stage_parse(stage);
+  return i < 0 ? 0 : 1u << i;
+}
+
+unsigned notice_reserved_bits(const char *reserved) {
+  unsigned bits = 0;
+  for (const char *p = reserved; p && *p;) {
+    const char *c = strchr(p, ',');
+    size_t n = c ? (size_t)(c - p) : strlen(p);
+    for (int i = 0; i < NOTICE_N_RESERVED; i++)
+      if (strlen(reserved_names[i]) == n && !memcmp(reserved_names[i], p, n)) bits |= 1u << i;
+    p += n + (c ? 1 : 0);
+  }
+  return bits;
+}
+
 size_t notice_notes_each(const Notice *n, NoticeNoteFn fn, void *ctx) {
   size_t count = 0;
   for (size_t i = 0; i < n->n_history; i++) {

@@ -165,6 +165,24 @@ void org_release(Org *o);
 #define NOTICE_STATUS_EXPIRING NOTICE_OPEN
 #define NOTICE_STATUS_EXPIRED NOTICE_CLOSED
 
+/* ---- stages: where a procurement stands (ocds/derive_uk.c derives them;
+ * the search filters on them). Notice.stage holds one of these names. */
+#define NOTICE_N_STAGE 12
+/* "pipeline", "engagement", "planned", "tender", "transparency", "award",
+ * "contract", "performance", "change", "terminated", "dynamic-market",
+ * "payments" for 0..11; NULL out of range. */
+const char *notice_stage_name(int i);
+/* The index of a stage name, or -1. */
+int notice_stage_parse(const char *s);
+/* Reserved participation kinds (Notice.reserved lists them, comma-separated). */
+#define NOTICE_N_RESERVED 2
+const char *notice_reserved_name(int i); /* "sme-vcse", "location"; NULL out of range */
+int notice_reserved_parse(const char *s); /* index, or -1 */
+/* Bits (1u << i) of the stage / reserved kinds a notice's text holds: for the
+ * engines that filter on them. */
+unsigned notice_stage_bits(const char *stage);
+unsigned notice_reserved_bits(const char *reserved);
+
 const char *notice_status_name(NoticeStatus s); /* "open", "closed", ...; "unknown" out of range */
 int notice_status_parse(const char *s, NoticeStatus *out); /* 0 ok, -1 unknown */
 

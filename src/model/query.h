@@ -31,6 +31,10 @@
  *             a from day after the to day is an error.
  *   sme/vcse  FLAG_YES: the notice's flag is FLAG_YES; FLAG_NO: it is not
  *             FLAG_YES (marked unsuitable or not marked); FLAG_UNKNOWN: any.
+ *   stage     the notice's stage (Notice.stage) is one of those asked for;
+ *             a notice with no stage matches none.
+ *   reserved  the notice is reserved in one of the ways asked for
+ *             (sme-vcse, location).
  *
  * Sorting. Every order ends with ocid ascending (strcmp) so that it is total
  * and paging is deterministic. With open_first (set by query_finish when no
@@ -130,6 +134,8 @@ typedef struct Query {
   time_t published_from, published_to; /* from inclusive, to exclusive */
 
   Flag sme, vcse; /* FLAG_UNKNOWN = not given */
+  unsigned stage;    /* bit (1u << i) of notice_stage_name(i) for each stage asked for; 0 = any */
+  unsigned reserved; /* bit (1u << i) of notice_reserved_name(i); 0 = any; a notice matches with any of them */
 
   QuerySort sort; /* never UNSET after query_finish */
   int open_first; /* open notices first (no sort given); see "Sorting" */
@@ -140,5 +146,14 @@ typedef struct Query {
 
   unsigned given; /* internal: once-only parameters seen so far */
 } Query;
+
+/* Whether q has any condition besides its keywords (status, dates, values,
+ * CPV, region, buyer, suitability, stage, reservation): one list for every
+ * engine that takes a short cut when keywords are all there is. */
+static inline int query_filtered(const Query *q) {
+  return q->status || q->has_closing_from || q->has_closing_to || q->has_value_min || q->has_value_max ||
+         q->has_published_from || q->has_published_to || q->n_cpv || q->n_region || q->buyer ||
+         q->sme != FLAG_UNKNOWN || q->vcse != FLAG_UNKNOWN || q->stage || q->reserved;
+}
 
 #endif

@@ -183,6 +183,7 @@ struct Seg {
   int64_t *deadline, *published, *awarded; /* NONE_TIME when none; awarded: the award's date */
   double *value;                 /* NAN when none */
   int8_t *sme, *vcse;            /* Flag */
+  uint16_t *uk;                  /* stage bit (notice_stage_bits) | reserved bits << NOTICE_N_STAGE */
   uint16_t *regions;             /* bit (letter - 'C') of TLC..TLN */
   int64_t *buyer;
   uint32_t *cpv_off, *cpv;       /* doc d's codes: cpv[cpv_off[d] .. cpv_off[d+1]), main first */
@@ -201,6 +202,7 @@ struct Seg {
   /* filters as bitmaps of n bits, and docs in each sort order */
   size_t n_words; /* 64-bit words of a bitmap */
   uint64_t *bm_status[NOTICE_N_STATUS], *bm_region[12], *bm_sme, *bm_vcse, *bm_div[100];
+  uint64_t *bm_uk[NOTICE_N_STAGE + NOTICE_N_RESERVED]; /* by bit of uk; NULL when no doc has it */
   uint32_t *ord_closing, *ord_newest, *ord_value, *ord_award; /* every doc, in the order of the sort */
   uint32_t *open_by_deadline, n_open;            /* stored open with a deadline, by deadline */
   uint32_t *by_buyer;                            /* docs by (buyer, doc) */
@@ -307,6 +309,7 @@ static void grow_columns(Builder *b) {
   ix->value = xrealloc(ix->value, c * sizeof *ix->value);
   ix->sme = xrealloc(ix->sme, c * sizeof *ix->sme);
   ix->vcse = xrealloc(ix->vcse, c * sizeof *ix->vcse);
+  ix->uk = xrealloc(ix->uk, c * sizeof *ix->uk);
   ix->regions = xrealloc(ix->regions, c * sizeof *ix->regions);
   ix->buyer = xrealloc(ix->buyer, c * sizeof *ix->buyer);
   ix->cpv_off = xrealloc(ix->cpv_off, (c + 1) * sizeof *ix->cpv_off);
@@ -414,6 +417,7 @@ static int on_doc(void *ctx, const StoreIndexDoc *d, Err *err) {
   ix->value[i] = d->has_value ? d->value : NAN;
   ix->sme[i] = (int8_t)d->sme;
   ix->vcse[i] = (int8_t)d->vcse;
+  ix->uk[i] = (uint16_t)(notice_stage_bits(d->stage) | notice_reserved_bits(d->reserved) << NOTICE_N_STAGE);
   uint16_t r = 0;
   for (size_t k = 0; k < d->n_regions; k++) {
     const char *c = d->regions[k];
@@ -534,6 +538,11 @@ static void build_filters(Seg *ix) {
       if (ix->regions[d] & (1u << r)) bm_set(ix->bm_region[r], d);
     if (ix->sme[d] == FLAG_YES) bm_set(ix->bm_sme, d);
     if (ix->vcse[d] == FLAG_YES) bm_set(ix->bm_vcse, d);
+    for (int k = 0; k < NOTICE_N_STAGE + NOTICE_N_RESERVED; k++)
+      if (ix->uk[d] & (1u << k)) {
+        if (!ix->bm_uk[k]) ix->bm_uk[k] = bm_new(ix);
+        bm_set(ix->bm_uk[k], d);
+      }
     for (uint32_t k = ix->cpv_off[d]; k < ix->cpv_off[d + 1]; k++) {
       uint32_t div = ix->cpv[k] / 1000000;
       if (!ix->bm_div[div]) ix->bm_div[div] = bm_new(ix);
@@ -593,6 +602,7 @@ static void build_filters(Seg *ix) {
   ix->bytes += (size_t)np * 8 + 3 * (PREFIXES + 1) * ix->n_words * 8;
   size_t bms = 5 + 12 + 2;
   for (int i = 0; i < 100; i++) bms += ix->bm_div[i] != NULL;
+  for (int i = 0; i < NOTICE_N_STAGE + NOTICE_N_RESERVED; i++) bms += ix->bm_uk[i] != NULL;
   ix->bytes += bms * ix->n_words * 8 + (size_t)n * 4 * 6;
 }
 
@@ -882,6 +892,7 @@ static void seg_free(Seg *ix) {
   free(ix->value);
   free(ix->sme);
   free(ix->vcse);
+  free(ix->uk);
   free(ix->regions);
   free(ix->buyer);
   free(ix->cpv_off);
@@ -906,6 +917,7 @@ static void seg_free(Seg *ix) {
   for (int i = 0; i < 100; i++) free(ix->bm_div[i]);
   free(ix->bm_sme);
   free(ix->bm_vcse);
+  for (int k = 0; k < NOTICE_N_STAGE + NOTICE_N_RESERVED; k++) free(ix->bm_uk[k]);
   free(ix->ord_closing);
   free(ix->ord_newest);
   free(ix->ord_award);
@@ -1432,9 +1444,7 @@ static void exec_init(Exec *e, const Seg *ix, const Query *q, time_t now) {
     e->cpv_hi[i] = (p + 1) * scale;
   }
   for (size_t i = 0; i < q->n_region; i++) e->region_mask |= (uint16_t)(1u << (q->region[i][2] - 'C'));
-  e->filtered = q->status || q->has_closing_from || q->has_closing_to || q->has_value_min || q->has_value_max ||
-                q->has_published_from || q->has_published_to ||
-                q->n_cpv || q->n_region || q->buyer || q->sme != FLAG_UNKNOWN || q->vcse != FLAG_UNKNOWN;
+  e->filtered = query_filtered(q);
 }
 
 /* The status a notice shows: stored open past its deadline is closed. */
@@ -1565,6 +1575,17 @@ static void build_filter(Exec *e) {
     for (size_t w = 0; w < ix->n_words; w++) F[w] &= q->sme == FLAG_YES ? ix->bm_sme[w] : ~ix->bm_sme[w];
   if (q->vcse != FLAG_UNKNOWN)
     for (size_t w = 0; w < ix->n_words; w++) F[w] &= q->vcse == FLAG_YES ? ix->bm_vcse[w] : ~ix->bm_vcse[w];
+  /* stage (any of those asked for), then reserved (any of those asked for) */
+  for (int part = 0; part < 2; part++) {
+    unsigned want = part ? q->reserved << NOTICE_N_STAGE : q->stage;
+    if (!want) continue;
+    m = bm_new(ix);
+    for (int k = 0; k < NOTICE_N_STAGE + NOTICE_N_RESERVED; k++)
+      if ((want & (1u << k)) && ix->bm_uk[k])
+        for (size_t w = 0; w < ix->n_words; w++) m[w] |= ix->bm_uk[k][w];
+    and_into(ix, F, m);
+    free(m);
+  }
   if (q->buyer) {
     const uint32_t *o = ix->by_buyer;
     Bound bd = {.ix = ix, .o = o, .id = q->buyer};

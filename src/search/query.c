@@ -293,6 +293,27 @@ static int status_item(void *ctx, const char *s, Err *err) {
                  echo(s).s);
 }
 
+static int stage_item(void *ctx, const char *s, Err *err) {
+  for (int i = 0; i < NOTICE_N_STAGE; i++)
+    if (ieq(s, notice_stage_name(i))) {
+      *(unsigned *)ctx |= 1u << i;
+      return 0;
+    }
+  return err_set(err, ERR_USAGE,
+                 "stage must be one of pipeline, engagement, planned, tender, transparency, award, contract, "
+                 "performance, change, terminated, dynamic-market, payments; got '%s'",
+                 echo(s).s);
+}
+
+static int reserved_item(void *ctx, const char *s, Err *err) {
+  for (int i = 0; i < NOTICE_N_RESERVED; i++)
+    if (ieq(s, notice_reserved_name(i))) {
+      *(unsigned *)ctx |= 1u << i;
+      return 0;
+    }
+  return err_set(err, ERR_USAGE, "reserved must be sme-vcse or location; got '%s'", echo(s).s);
+}
+
 typedef struct {
   char v[QUERY_MAX_CPV][9];
   size_t n;
@@ -493,7 +514,7 @@ static const struct {
     {"closing_before", P_BEFORE}, {"value_min", P_VMIN}, {"value_max", P_VMAX}, {"cpv", 0},
     {"region", 0},        {"buyer", P_BUYER},     {"sme", P_SME},           {"vcse", P_VCSE},
     {"sort", P_SORT},     {"limit", P_LIMIT},     {"cursor", P_CURSOR},  {"published_from", P_PFROM},
-    {"published_to", P_PTO},
+    {"published_to", P_PTO}, {"stage", 0},        {"reserved", 0},
 };
 
 int query_set(Query *q, const char *name, const char *value, Err *err) {
@@ -514,6 +535,12 @@ int query_set(Query *q, const char *name, const char *value, Err *err) {
   if (strcmp(name, "status") == 0) {
     unsigned mask = q->status;
     if (!(rc = each_item(v, status_item, &mask, err))) q->status = mask;
+  } else if (strcmp(name, "stage") == 0) {
+    unsigned mask = q->stage;
+    if (!(rc = each_item(v, stage_item, &mask, err))) q->stage = mask;
+  } else if (strcmp(name, "reserved") == 0) {
+    unsigned mask = q->reserved;
+    if (!(rc = each_item(v, reserved_item, &mask, err))) q->reserved = mask;
   } else if (strcmp(name, "cpv") == 0) {
     CpvSet set;
     memcpy(set.v, q->cpv, sizeof set.v);
@@ -697,6 +724,12 @@ static void write_url(const Query *q, const char *skip_name, const char *skip_va
   for (size_t i = 0; i < N_STATUS; i++)
     if ((q->status & (1u << i)) && !SKIP("status", notice_status_name((NoticeStatus)i)))
       url_param(&b, "status", notice_status_name((NoticeStatus)i), strlen(notice_status_name((NoticeStatus)i)));
+  for (int i = 0; i < NOTICE_N_STAGE; i++)
+    if ((q->stage & (1u << i)) && !SKIP("stage", notice_stage_name(i)))
+      url_param(&b, "stage", notice_stage_name(i), strlen(notice_stage_name(i)));
+  for (int i = 0; i < NOTICE_N_RESERVED; i++)
+    if ((q->reserved & (1u << i)) && !SKIP("reserved", notice_reserved_name(i)))
+      url_param(&b, "reserved", notice_reserved_name(i), strlen(notice_reserved_name(i)));
   for (size_t i = 0; i < q->n_cpv; i++)
     if (!SKIP("cpv", q->cpv[i])) url_param(&b, "cpv", q->cpv[i], strlen(q->cpv[i]));
   for (size_t i = 0; i < q->n_region; i++)
@@ -807,6 +840,19 @@ void query_describe(const Query *q, Buf *out) {
       buf_adds(out, notice_status_name((NoticeStatus)i));
     }
   buf_adds(out, n ? " notices" : "notices");
+  if (q->stage) {
+    int k = 0;
+    buf_adds(out, " at stage ");
+    for (int i = 0; i < NOTICE_N_STAGE; i++)
+      if (q->stage & (1u << i)) {
+        buf_adds(out, k++ ? " or " : "");
+        buf_adds(out, notice_stage_name(i));
+      }
+  }
+  if (q->reserved)
+    buf_adds(out, q->reserved == 1u ? " reserved to SMEs and VCSEs"
+                  : q->reserved == 2u ? " reserved to local suppliers"
+                                      : " reserved to SMEs and VCSEs or to local suppliers");
 
   if (q->n_positive) {
     buf_adds(out, " matching ");

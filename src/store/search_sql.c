@@ -116,6 +116,22 @@ void search_sql_where(const Query *q, const SqlKeywords *kw, const char *now, Sq
     buf_adds(sql, pg ? "::tsquery)" : ")");
   }
   if (q->status) status_where(q->status, now, b, sql);
+  if (q->stage || q->reserved) { /* names from model/notice.h's tables, never the user's text */
+    buf_adds(sql, " AND n.id IN (SELECT x.notice_id FROM notice_detail x WHERE ");
+    if (q->stage) {
+      buf_adds(sql, "x.stage IN (");
+      for (int i = 0, k = 0; i < NOTICE_N_STAGE; i++)
+        if (q->stage & (1u << i)) buf_addf(sql, "%s'%s'", k++ ? ", " : "", notice_stage_name(i));
+      buf_adds(sql, ")");
+    }
+    if (q->reserved) {
+      buf_adds(sql, q->stage ? " AND (" : "(");
+      for (int i = 0, k = 0; i < NOTICE_N_RESERVED; i++)
+        if (q->reserved & (1u << i)) buf_addf(sql, "%sx.reserved LIKE '%%%s%%'", k++ ? " OR " : "", notice_reserved_name(i));
+      buf_adds(sql, ")");
+    }
+    buf_adds(sql, ")");
+  }
   date_window(b, sql, "n.deadline", q->has_closing_from, q->closing_from, q->has_closing_to, q->closing_to);
   date_window(b, sql, "n.published", q->has_published_from, q->published_from, q->has_published_to, q->published_to);
   if (q->has_value_min) {

@@ -77,6 +77,10 @@ void search_sql_shown_status(const SqlBinds *b, int now_param, Buf *sql);
 /* The date of notice n's award as hits show it (search_sql_awards: the
  * latest active award of an awarded notice), NULL without one: sort=award_date
  * orders by it, and the index reads it with each notice (store/feed.h). */
+/* A notice's stage and reserved participation, as columns of a query over notice n. */
+#define SEARCH_SQL_STAGE "(SELECT x.stage FROM notice_detail x WHERE x.notice_id = n.id)"
+#define SEARCH_SQL_RESERVED "(SELECT x.reserved FROM notice_detail x WHERE x.notice_id = n.id)"
+
 #define SEARCH_SQL_AWARD_DATE                                                                          \
   "(SELECT a.date FROM award a WHERE a.notice_id = n.id AND n.status = 'awarded' AND a.status = 'active'" \
   " ORDER BY a.date IS NULL, a.date DESC, a.id DESC LIMIT 1)"

@@ -213,16 +213,20 @@ static const struct {
 } fields[] = {
     {"q", "q", "Enter at most 32 keywords and 512 characters"},
     {"status", "status-open", "Choose a status from the list"},
+    {"stage", "stage-pipeline", "Choose a stage from the list"},
     {"region", "region-TLC", "Choose a region from the list"},
     {"closing_within", "closing_within", "Enter the number of days as a whole number from 1 to 3650, like 30"},
     {"closing_after", "closing_after", "Enter the earliest closing date as year-month-day, like 2025-03-31"},
     {"closing_before", "closing_before", "Enter the latest closing date as year-month-day, like 2025-03-31"},
+    {"published_from", "published_from", "Enter the earliest publication date as year-month-day, like 2025-01-31"},
+    {"published_to", "published_to", "Enter the latest publication date as year-month-day, like 2025-12-31"},
     {"value_min", "value_min", "Enter a minimum value as a number, like 10000"},
     {"value_max", "value_max", "Enter a maximum value as a number, like 250000"},
     {"cpv", "cpv", "Enter a CPV code of 2 to 8 digits, like 72 or 72000000, or find a code by word"},
     {"buyer", "buyer", "The buyer filter in this address is not valid: untick it to search every buyer"},
     {"sme", "sme-true", "Tick or untick the box for small and medium-sized enterprises"},
     {"vcse", "vcse-true", "Tick or untick the box for voluntary, community and social enterprises"},
+    {"reserved", "reserved-sme-vcse", "Choose how a notice is reserved from the list"},
     {"sort", "sort", "Choose how to sort the results from the list"},
     {"limit", "filters", "The number of results a page in this address is not valid: apply the filters again"},
     {"cursor", "filters", "This link to a page of results is out of date: apply the filters again to start from the first page"},
@@ -447,7 +451,8 @@ static void filters_form(Request *r, const SearchForm *f) {
   /* folded, the toggle still says how many filters are in use */
   int in_use = (q->status != 0) + (q->n_region > 0) + (q->n_cpv > 0) + (q->closing_within > 0) +
                (q->closing_after[0] != 0) + (q->closing_before[0] != 0) + q->has_value_min + q->has_value_max +
-               (q->buyer != 0) + (q->sme != FLAG_UNKNOWN) + (q->vcse != FLAG_UNKNOWN);
+               (q->buyer != 0) + (q->sme != FLAG_UNKNOWN) + (q->vcse != FLAG_UNKNOWN) + (q->stage != 0) +
+               (q->reserved != 0) + (q->published_from_day[0] != 0) + (q->published_to_day[0] != 0);
   html_printf(&r->out, "<summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">Filters%s</span>"
                        "</summary><div class=\"govuk-details__text\">",
               in_use ? req_printf(r, " (%d in use)", in_use) : "");
@@ -458,6 +463,12 @@ static void filters_form(Request *r, const SearchForm *f) {
     checkbox(r, "status", name, label[i], ticked(r, "status", name));
   }
   boxes_end(r);
+  boxes_begin(r, f, "stage", "Stage");
+  for (int i = 0; i < NOTICE_N_STAGE; i++) {
+    const char *name = notice_stage_name(i);
+    checkbox(r, "stage", name, derive_stage_words(name), ticked(r, "stage", name));
+  }
+  boxes_end(r);
   boxes_begin(r, f, "region", "Region");
   for (size_t i = 0; i < region_count; i++)
     checkbox(r, "region", region_list[i].code, region_list[i].name, ticked(r, "region", region_list[i].code));
@@ -465,6 +476,8 @@ static void filters_form(Request *r, const SearchForm *f) {
   text_field(r, f, "closing_within", "Closing within (days)", NULL, "govuk-input--width-4", "numeric");
   text_field(r, f, "closing_after", "Closing on or after", "For example, 2025-03-31", "govuk-input--width-10", "text");
   text_field(r, f, "closing_before", "Closing on or before", "For example, 2025-06-30", "govuk-input--width-10", "text");
+  text_field(r, f, "published_from", "Published on or after", "For example, 2025-01-31", "govuk-input--width-10", "text");
+  text_field(r, f, "published_to", "Published on or before", "For example, 2025-12-31", "govuk-input--width-10", "text");
   text_field(r, f, "value_min", "Value from (£)", NULL, "govuk-input--width-10", "numeric");
   text_field(r, f, "value_max", "Value up to (£)", NULL, "govuk-input--width-10", "numeric");
   text_field(r, f, "cpv", "CPV code", "A code or its start, e.g. 72 for IT services; several with commas",
@@ -508,6 +521,10 @@ static void filters_form(Request *r, const SearchForm *f) {
   field_error_text(r, f, "vcse");
   html_printf(&r->out, "<div class=\"govuk-checkboxes govuk-checkboxes--small\">");
   checkbox(r, "vcse", "true", "Voluntary, community and social enterprises", flag_ticked(r, "vcse"));
+  boxes_end(r);
+  boxes_begin(r, f, "reserved", "Reserved participation");
+  checkbox(r, "reserved", "sme-vcse", "Reserved to SMEs and VCSEs", ticked(r, "reserved", "sme-vcse"));
+  checkbox(r, "reserved", "location", "Reserved to suppliers in one county or borough", ticked(r, "reserved", "location"));
   boxes_end(r);
   /* The first option sends no sort, so a new keyword search ranks by relevance. */
   static const char *const sorts[][2] = {{"", "Best match (newest without keywords)"}, {"closing", "Closing soonest"},

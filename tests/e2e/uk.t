@@ -93,4 +93,25 @@ like "$(curl -s "$B/notices/ocds-old-x")" 'Why this procurement was cancelled</h
 <p class="govuk-body">Budget withdrawn by the council.</p>' "page: why a notice was cancelled"
 like "$(curl -s "$B/notices/ocds-uk-life")" 'Contract awarded</td>' "page: the history speaks in words"
 
+# stage= and reserved= filter the search, on the index and on the store's own engine alike
+total() { curl -s "$1/api/v1/notices?$2" | grep -o '"total":[0-9]*' | cut -d: -f2; }
+check_filters() { # URL LABEL
+  is "$(total "$1" 'stage=pipeline')" 2 "$2: stage=pipeline (UK1 and planning-only data)"
+  is "$(total "$1" 'stage=terminated')" 3 "$2: stage=terminated (UK11, UK12, a cancelled tender)"
+  is "$(total "$1" 'stage=dynamic-market&stage=payments')" 3 "$2: stage repeated: either"
+  is "$(total "$1" 'stage=contract,performance')" 4 "$2: stage as a list"
+  is "$(total "$1" 'reserved=sme-vcse')" 1 "$2: reserved=sme-vcse"
+  is "$(total "$1" 'reserved=location&stage=tender')" 1 "$2: reserved=location with a stage"
+  is "$(total "$1" 'q=verge&stage=award')" 0 "$2: keywords and a stage that excludes the match"
+  is "$(total "$1" 'q=verge&stage=tender')" 1 "$2: keywords and the stage of the match"
+}
+check_filters "$B" "index"
+like "$(curl -s "$B/api/v1/notices?stage=tendering")" '"status":400.*stage must be one of pipeline' "stage=tendering: 400 naming the parameter"
+page=$(curl -s "$B/notices?stage=award&reserved=sme-vcse")
+like "$page" 'id="stage-award" name="stage" type="checkbox" value="award" checked' "search page: the stage filter is in the form, ticked"
+like "$page" 'id="reserved-sme-vcse" name="reserved" type="checkbox" value="sme-vcse" checked' "search page: the reserved filter too"
+kill "$spid"; wait "$spid" 2>/dev/null
+serve "$db" --now 2026-03-02T12:00:00Z --search store
+check_filters "$B" "store"
+
 done_testing

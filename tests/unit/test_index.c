@@ -239,6 +239,8 @@ static const char *const FILTERS[] = {
     "sme=false",            "vcse=true",              "buyer=3",            "closing_within=365&status=open",
     "published_from=2026-06-01", "published_to=2026-08-31", "published_from=2022-01-01&published_to=2022-12-31",
     "published_from=2026-09-15&published_to=2026-09-15",
+    "stage=tender",         "stage=award&stage=contract", "stage=pipeline,planned", "stage=terminated&status=cancelled",
+    "reserved=sme-vcse",    "reserved=location&stage=tender",
 };
 static const char *const SORTS[] = {"", "&sort=closing", "&sort=newest", "&sort=value", "&sort=relevance", "&sort=award_date"};
 
