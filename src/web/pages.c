@@ -91,10 +91,23 @@ static void result_item(Request *r, const StoreHit *h, time_t now) {
               h->ocid, h->title ? h->title : h->ocid, h->buyer_name ? h->buyer_name : "", status_class(h->status),
               h->status);
   html_printf(&r->out, "<p class=\"govuk-body-s ph-result__snippet\">%R</p>", snip.data ? snip.data : "");
-  html_printf(&r->out,
-              "<dl class=\"ph-facts\"><div><dt>Value</dt><dd>%R</dd></div><div><dt>Closing date</dt><dd>%s</dd></div>"
-              "<div><dt>Region</dt><dd>%s</dd></div></dl></li>\n",
-              value.data, when.data, regions.data);
+  if (h->winner || h->has_award_value || h->award_date) { /* an awarded contract: who won, for how much, when */
+    Buf award = BUF_INIT, on = BUF_INIT;
+    if (h->has_award_value) html_printf(&award, "%m", h->award_value, h->award_currency);
+    else buf_adds(&award, "not given");
+    human_date(&on, h->award_date);
+    html_printf(&r->out,
+                "<dl class=\"ph-facts\"><div><dt>Winner</dt><dd>%s</dd></div><div><dt>Award value</dt><dd>%R</dd></div>"
+                "<div><dt>Award date</dt><dd>%s</dd></div><div><dt>Region</dt><dd>%s</dd></div></dl></li>\n",
+                h->winner ? h->winner : "not named", award.data, on.data, regions.data);
+    buf_release(&award);
+    buf_release(&on);
+  } else {
+    html_printf(&r->out,
+                "<dl class=\"ph-facts\"><div><dt>Value</dt><dd>%R</dd></div><div><dt>Closing date</dt><dd>%s</dd></div>"
+                "<div><dt>Region</dt><dd>%s</dd></div></dl></li>\n",
+                value.data, when.data, regions.data);
+  }
   buf_release(&regions);
   buf_release(&when);
   buf_release(&snip);
@@ -528,7 +541,8 @@ static void filters_form(Request *r, const SearchForm *f) {
   boxes_end(r);
   /* The first option sends no sort, so a new keyword search ranks by relevance. */
   static const char *const sorts[][2] = {{"", "Best match (newest without keywords)"}, {"closing", "Closing soonest"},
-                                         {"newest", "Newest"}, {"value", "Highest value"}};
+                                         {"newest", "Newest"}, {"value", "Highest value"},
+                                         {"award_date", "Award date (latest first)"}};
   const char *sort = req_param(r, "sort");
   int bad_sort = form_error(f, "sort") != NULL;
   html_printf(&r->out, "<div class=\"%s\"><label class=\"govuk-label govuk-label--s\" for=\"sort\">Sort by</label>",
@@ -536,7 +550,7 @@ static void filters_form(Request *r, const SearchForm *f) {
   field_error_text(r, f, "sort");
   html_printf(&r->out, bad_sort ? "<select class=\"govuk-select govuk-select--error\" id=\"sort\" name=\"sort\" aria-describedby=\"sort-error\">"
                                 : "<select class=\"govuk-select\" id=\"sort\" name=\"sort\">");
-  for (size_t i = 0; i < 4; i++) {
+  for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++) {
     int selected = sort && *sort && !bad_sort ? !strcmp(query_sort_name(q->sort), sorts[i][0]) : i == 0;
     html_printf(&r->out, selected ? "<option value=\"%s\" selected>%s</option>" : "<option value=\"%s\">%s</option>",
                 sorts[i][0], sorts[i][1]);
@@ -640,10 +654,15 @@ void page_notices(Request *r) {
   }
   if (f->n_err) r->status = 400;
   qsort(f->err, f->n_err, sizeof *f->err, by_field_order);
-  page_begin(r, f->n_err ? "Error: Search contract notices" : "Search contract notices");
+  page_begin(r, f->n_err                              ? "Error: Search contract notices"
+                : f->q.status == 1u << NOTICE_AWARDED ? "Awarded contracts"
+                                                       : "Search contract notices");
   if (f->n_err) error_summary(r, f->err, f->n_err);
-  html_printf(&r->out, "<h1 class=\"govuk-heading-l\">Contract notices</h1>\n<div class=\"govuk-grid-row ph-search\">"
-                       "<div class=\"govuk-grid-column-one-third ph-search__filters\">\n");
+  /* awarded notices only: the awarded contracts, as the menu names them */
+  int awarded = !f->n_err && f->q.status == 1u << NOTICE_AWARDED;
+  html_printf(&r->out, "<h1 class=\"govuk-heading-l\">%s</h1>\n<div class=\"govuk-grid-row ph-search\">"
+                       "<div class=\"govuk-grid-column-one-third ph-search__filters\">\n",
+              awarded ? "Awarded contracts" : "Contract notices");
   filters_form(r, f);
   html_printf(&r->out, "</div>\n<div class=\"govuk-grid-column-two-thirds ph-search__results\" id=\"results\">\n");
   if (f->n_err) {

@@ -110,6 +110,11 @@ like "$(curl -s "$B/api/v1/notices?stage=tendering")" '"status":400.*stage must 
 page=$(curl -s "$B/notices?stage=award&reserved=sme-vcse")
 like "$page" 'id="stage-award" name="stage" type="checkbox" value="award" checked' "search page: the stage filter is in the form, ticked"
 like "$page" 'id="reserved-sme-vcse" name="reserved" type="checkbox" value="sme-vcse" checked' "search page: the reserved filter too"
+aw=$(curl -s "$B/notices?status=awarded&sort=award_date")
+like "$aw" '<h1 class="govuk-heading-l">Awarded contracts</h1>' "awarded contracts: their own heading"
+like "$aw" '<dt>Winner</dt><dd>Pennine Digital (Ltd|Limited)</dd></div><div><dt>Award value</dt><dd>not given</dd>' "awarded contracts: the card names the winner and the award value"
+like "$aw" '<option value="award_date" selected>Award date \(latest first\)</option>' "awarded contracts: sorted by award date"
+like "$(curl -s "$B/")" 'href="/notices\?status=awarded&amp;sort=award_date">Awarded contracts</a>' "the menu's Awarded contracts link sorts by award date"
 kill "$spid"; wait "$spid" 2>/dev/null
 serve "$db" --now 2026-03-02T12:00:00Z --search store
 check_filters "$B" "store"
