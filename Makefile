@@ -22,7 +22,7 @@ OPT      ?= -O2 -g
 FUZZ_SECONDS ?= 60
 
 SRC      := $(sort $(shell find src -name '*.c' ! -name main.c))
-GEN_SRC  := build/gen/cpv_data.c
+GEN_SRC  := build/gen/cpv_data.c build/gen/openapi_json.c
 TESTS    := $(sort $(wildcard tests/unit/test_*.c))
 
 OPT_OBJ  := $(patsubst %.c,build/opt/%.o,$(SRC) $(GEN_SRC))
@@ -44,6 +44,15 @@ check-pkgs:
 build/gen/cpv_data.c: $(CODES)/cpv_codes.csv scripts/gen_cpv.sh
 	@mkdir -p $(dir $@)
 	./scripts/gen_cpv.sh $< > $@.tmp && mv $@.tmp $@
+
+# The OpenAPI document served at /api/v1/openapi.json: docs/openapi.json as
+# bytes in the binary (validated by tests/openapi.mjs).
+build/gen/openapi_json.c: docs/openapi.json
+	@mkdir -p $(dir $@)
+	{ echo '/* Generated from docs/openapi.json by the Makefile. Do not edit. */'; \
+	  echo '#include <stddef.h>'; echo 'const char openapi_json[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0};'; echo 'const size_t openapi_json_len = sizeof openapi_json - 1;'; } > $@.tmp && mv $@.tmp $@
 
 build/opt/%.o: %.c | check-pkgs $(GEN_SRC)
 	@mkdir -p $(dir $@)

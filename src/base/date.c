@@ -45,7 +45,7 @@ static int digits(const char **p, int n, int *v) {
   return 0;
 }
 
-int date_parse(const char *s, time_t *out) {
+static int parse(const char *s, time_t *out, int unzoned_ok) {
   int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 0;
   const char *p = s;
   if (!s) return -1;
@@ -74,7 +74,7 @@ int date_parse(const char *s, time_t *out) {
       if (digits(&p, 2, &oh)) return -1;
       if (*p == ':') p++;
       if (digits(&p, 2, &om) || oh > 23 || om > 59) return -1;
-    } else {
+    } else if (!unzoned_ok) {
       return -1; /* no zone: the instant is unknown */
     }
     if (*p) return -1;
@@ -84,6 +84,10 @@ int date_parse(const char *s, time_t *out) {
   *out = (time_t)t;
   return 0;
 }
+
+int date_parse(const char *s, time_t *out) { return parse(s, out, 0); }
+
+int date_parse_unzoned(const char *s, time_t *out) { return parse(s, out, 1); }
 
 static void put2(char *p, unsigned v) {
   p[0] = (char)('0' + v / 10);

@@ -21,6 +21,8 @@
 /* 0 and *out = seconds since the epoch (UTC); -1 when s is not an accepted
  * date (out untouched). s may be NULL. */
 int date_parse(const char *s, time_t *out);
+/* As date_parse, and a date-time without a zone is read as UTC. */
+int date_parse_unzoned(const char *s, time_t *out);
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" (UTC) of s into out. 0 ok; -1 (out = "") when
  * s is not an accepted date. */
 int date_norm(const char *s, char out[DATE_LEN]);

@@ -35,3 +35,27 @@ int num_digits(const char *s, int n) {
   }
   return v;
 }
+
+int num_parse_decimal(const char *s, int allow_exp, double *out) {
+  const char *p = s;
+  if (*p == '-') p++;
+  if (*p < '0' || *p > '9') return 0;
+  while (*p >= '0' && *p <= '9') p++;
+  if (*p == '.') {
+    p++;
+    if (*p < '0' || *p > '9') return 0;
+    while (*p >= '0' && *p <= '9') p++;
+  }
+  if (allow_exp && (*p == 'e' || *p == 'E')) {
+    p++;
+    if (*p == '+' || *p == '-') p++;
+    if (*p < '0' || *p > '9') return 0;
+    while (*p >= '0' && *p <= '9') p++;
+  }
+  if (*p || p - s > 64) return 0;
+  char *end;
+  double d = strtod(s, &end);
+  if (end != p || d != d || d > 1e300 || d < -1e300) return 0;
+  *out = d;
+  return 1;
+}

@@ -15,9 +15,10 @@
 static const char usage[] =
     "usage: powerhouse demo [--notices N] [--seed S] [--db URL] [--if-empty] [--out FILE]\n"
     "\n"
-    "Generates N notices (default 2000) of realistic OCDS releases -- buyers and suppliers\n"
-    "in the North of England, CPV codes tech firms bid on, deadlines around today, awards --\n"
-    "and ingests them like any other feed. The same seed and day give the same data.\n"
+    "Generates N notices (default 2000) of realistic OCDS releases -- real public bodies in\n"
+    "the North of England buying works, care, services and goods from invented firms,\n"
+    "deadlines around today, awards -- and ingests them like any other feed. The same seed\n"
+    "and day give the same data.\n"
     "\n"
     "  --notices N   how many notices (default 2000)\n"
     "  --seed S      generator seed (default 1)\n"

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "ingest/apply.h"
 #include "ingest/ingest.h"
+#include "ocds/release.h"
 
 static const char usage[] =
     "usage: powerhouse ingest FILE|DIR|- ... [--db URL] [--source NAME] [--batch N] [--quiet] [--parse-only]\n"
@@ -49,6 +50,15 @@ void print_ingest_summary(const struct IngestStats *s) {
   printf("releases: %llu read, %llu new, %llu updated, %llu unchanged, %llu rejected\n",
          (unsigned long long)s->releases, (unsigned long long)s->added, (unsigned long long)s->replaced,
          (unsigned long long)s->unchanged, (unsigned long long)s->rejected);
+  if (s->noted) {
+    printf("notes:    %llu releases stored with data notes:", (unsigned long long)s->noted);
+    for (int k = 0, first = 1; k < RELEASE_N_RULES; k++)
+      if (s->noted_by_rule[k]) {
+        printf("%s %s %llu", first ? "" : ",", release_rule_name(k), (unsigned long long)s->noted_by_rule[k]);
+        first = 0;
+      }
+    printf("\n");
+  }
   printf("notices:  %llu touched\n", (unsigned long long)s->notices);
   printf("elapsed:  %.2f s (%.0f releases/s, %.1f MB/s)\n", s->seconds,
          s->seconds > 0 ? (double)s->releases / s->seconds : 0.0,

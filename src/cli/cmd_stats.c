@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "model/notice_json.h"
+#include "ocds/release.h"
 #include "store/notices.h"
 #include "store/search.h"
 #include "store/store.h"
@@ -39,6 +40,27 @@ int cmd_stats(int argc, char **argv) {
   printf("with awards:   %lld (%lld awards)\n", (long long)s.ocids_with_awards, (long long)s.awards);
   printf("organisations: %lld (%lld buyers, %lld suppliers)\n", (long long)s.orgs, (long long)s.buyers,
          (long long)s.suppliers);
+  /* releases kept with data notes, by rule (ocds/release.h) */
+  int64_t noted = 0;
+  if (store_notes_count(st, NULL, &noted, &err)) {
+    fprintf(stderr, "powerhouse stats: %s\n", err.msg);
+    code = EXIT_FAIL;
+    goto out;
+  }
+  printf("data notes:    %lld releases with notes", (long long)noted);
+  for (int k = 0, first = 1; noted && k < RELEASE_N_RULES; k++) {
+    char needle[64];
+    int64_t c = 0;
+    snprintf(needle, sizeof needle, "\"rule\":\"%s\"", release_rule_name(k));
+    if (store_notes_count(st, needle, &c, &err)) {
+      fprintf(stderr, "\npowerhouse stats: %s\n", err.msg);
+      code = EXIT_FAIL;
+      goto out;
+    }
+    if (c) printf("%s %s %lld", first ? ":" : ",", release_rule_name(k), (long long)c);
+    if (c) first = 0;
+  }
+  printf("\n");
 out:
   store_close(st);
   free(args);

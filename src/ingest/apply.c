@@ -43,7 +43,7 @@ static int compile_stored(Store *st, const char *ocid, const char *publisher, ti
   }
   DeriveCtx ctx = {now, publisher};
   if ((rc = derive_notice(compiled, &ctx, out, err)) == 0) {
-    derive_history((const cJSON *const *)all.trees, all.n, out);
+    derive_history((const cJSON *const *)all.trees, all.notes, all.n, out);
     apply_keep_compiled(compiled, all.n, out);
   }
 out:
@@ -124,7 +124,9 @@ int apply_rederive_all(Store *st, time_t now, size_t batch, FILE *progress, FILE
 }
 
 /* For store_releases_add: a release that lost to a stored one with other
- * bytes may be the same JSON value (keys in another order). */
+ * bytes may be the same JSON value (keys in another order: same 1), or an
+ * older version of a release its publisher re-issued under the same id with
+ * a later date, which the store holds (same 2): both change nothing. */
 typedef struct {
   const ApplyItem *items;
   unsigned char *same;
@@ -135,7 +137,9 @@ static void on_conflict(void *ctx, size_t i, const char *json, size_t len) {
   Release stored;
   Err ignore = ERR_INIT;
   if (c->items[i].tree && release_parse(json, len, &stored, &ignore) == 0) {
-    c->same[i] = cJSON_Compare(stored.root, c->items[i].tree, 1) ? 1 : 0;
+    c->same[i] = cJSON_Compare(stored.root, c->items[i].tree, 1)           ? 1
+                 : strcmp(c->items[i].sr.date, stored.date) < 0 ? 2
+                                                                : 0;
     release_release(&stored);
   }
 }
@@ -157,12 +161,14 @@ static int apply_onto(Store *st, const ApplyItem *items, const ApplyGroup *gr, c
   rc = 1;
   const char *last = old.n_history ? old.history[old.n_history - 1].date : NULL;
   const cJSON **added = xmalloc(gr->n * sizeof *added);
+  char **notes = xmalloc(gr->n * sizeof *notes);
   size_t n_added = 0;
   MergeCompiler *m = NULL;
   JArena *arena = NULL, *was = NULL;
   for (size_t i = gr->first; i < gr->first + gr->n; i++) {
     if (res[i] != STORE_ADDED) continue;
     if (!last || !items[i].tree || strcmp(items[i].sr.date, last) < 0) goto out;
+    notes[n_added] = (char *)items[i].notes;
     added[n_added++] = items[i].tree;
   }
   /* the compiled release's thousands of nodes, and what merging adds, from
@@ -186,7 +192,7 @@ static int apply_onto(Store *st, const ApplyItem *items, const ApplyGroup *gr, c
   }
   Notice fresh;
   notice_init(&fresh);
-  derive_history(added, n_added, &fresh);
+  derive_history(added, notes, n_added, &fresh);
   out->history = xrealloc(old.history, (old.n_history + fresh.n_history + 1) * sizeof *out->history);
   memcpy(out->history + old.n_history, fresh.history, fresh.n_history * sizeof *fresh.history);
   out->n_history = old.n_history + fresh.n_history;
@@ -203,13 +209,65 @@ out:
     jarena_free(arena);
   }
   free(added);
+  free(notes);
   free(json);
   notice_release(&old);
   return rc;
 }
 
-int apply_batch(Store *st, const ApplyItem *items, size_t n, const ApplyGroup *groups, size_t n_groups, time_t now,
+/* The releases that lost to a stored one with the same id and date and are
+ * not the same JSON value: stored again under an id of their own
+ * (release_reused_id), their trees and notes changed to say so (its[i], a
+ * copy of the caller's items, and notes[i], owned). 0, or <0 with err. */
+static int keep_reused(Store *st, ApplyItem *its, size_t n, int *res, const unsigned char *same, char **notes,
+                       char **ids, ApplyCounts *c, Err *err) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) k += res[i] == STORE_CONFLICT && !same[i] && its[i].tree;
+  if (!k) return 0;
+  StoreRelease *sr = xmalloc(k * sizeof *sr);
+  size_t *at = xmalloc(k * sizeof *at);
+  int *res2 = xmalloc(k * sizeof *res2);
+  unsigned char *known = xcalloc(k, 1);
+  k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (res[i] != STORE_CONFLICT || same[i] || !its[i].tree) continue;
+    char id[600];
+    release_reused_id(its[i].sr.id, its[i].sr.hash, id, sizeof id);
+    ids[i] = xstrdup(id);
+    sr[k] = its[i].sr;
+    sr[k].id = ids[i];
+    at[k++] = i;
+  }
+  int rc = store_releases_add(st, sr, k, res2, known, NULL, NULL, err);
+  for (size_t j = 0; rc == 0 && j < k; j++) {
+    size_t i = at[j];
+    if (res2[j] == STORE_UNCHANGED) { /* kept so before */
+      res[i] = STORE_UNCHANGED;
+      continue;
+    }
+    if (res2[j] != STORE_ADDED) continue; /* a clash of hashes: lost */
+    unsigned rules = 0;
+    notes[i] = its[i].notes ? xstrdup(its[i].notes) : NULL;
+    if (its[i].notes) rules = 1; /* it had notes of its own */
+    else c->reused_clean++;
+    release_reid((cJSON *)its[i].tree, ids[i], &notes[i], &rules); /* the caller's tree, which it hands over */
+    its[i].sr.id = ids[i];
+    its[i].notes = notes[i];
+    res[i] = res2[j];
+    c->reused++;
+  }
+  free(known);
+  free(res2);
+  free(at);
+  free(sr);
+  return rc;
+}
+
+int apply_batch(Store *st, const ApplyItem *items_in, size_t n, const ApplyGroup *groups, size_t n_groups, time_t now,
                 int *res, ApplyCounts *counts, Err *err) {
+  ApplyItem *items = xmalloc((n ? n : 1) * sizeof *items);
+  memcpy(items, items_in, n * sizeof *items);
+  char **renotes = xcalloc(n ? n : 1, sizeof *renotes), **reids = xcalloc(n ? n : 1, sizeof *reids);
   StoreRelease *sr = xmalloc((n ? n : 1) * sizeof *sr);
   unsigned char *known = xcalloc(n ? n : 1, 1), *same = xcalloc(n ? n : 1, 1);
   const Notice **put = xmalloc((n_groups ? n_groups : 1) * sizeof *put);
@@ -219,10 +277,12 @@ int apply_batch(Store *st, const ApplyItem *items, size_t n, const ApplyGroup *g
   for (size_t i = 0; i < n; i++) sr[i] = items[i].sr;
   Conflicts cf = {items, same};
   int rc = store_releases_add(st, sr, n, res, known, on_conflict, &cf, err);
+  if (rc == 0) rc = keep_reused(st, items, n, res, same, renotes, reids, &c, err);
   for (size_t gi = 0; rc == 0 && gi < n_groups; gi++) {
     const ApplyGroup *gr = &groups[gi];
-    size_t n_added = 0, n_replaced = 0, last = 0;
+    size_t n_added = 0, n_replaced = 0, last = 0, n_reid = 0;
     for (size_t i = gr->first; i < gr->first + gr->n; i++) {
+      n_reid += reids[i] && renotes[i] != NULL;
       if (res[i] == STORE_ADDED || res[i] == STORE_REPLACED) {
         n_added++, last = i;
         if (res[i] == STORE_ADDED) c.added++;
@@ -238,7 +298,7 @@ int apply_batch(Store *st, const ApplyItem *items, size_t n, const ApplyGroup *g
     /* the caller's notice holds when every release of the group is new, none
      * replaced another (one id twice in the batch) and the store had nothing
      * of its ocid before */
-    if (gr->notice && !known[gr->first] && n_added == gr->n && !n_replaced) {
+    if (gr->notice && !known[gr->first] && n_added == gr->n && !n_replaced && !n_reid) {
       put[n_put++] = gr->notice;
     } else {
       Notice *nt = &compiled[n_compiled++];
@@ -262,7 +322,16 @@ int apply_batch(Store *st, const ApplyItem *items, size_t n, const ApplyGroup *g
     counts->rejected += c.rejected;
     counts->notices += c.notices;
     counts->stale += c.stale;
+    counts->reused += c.reused;
+    counts->reused_clean += c.reused_clean;
   }
+  for (size_t i = 0; i < n; i++) {
+    free(renotes[i]);
+    free(reids[i]);
+  }
+  free(renotes);
+  free(reids);
+  free(items);
   for (size_t i = 0; i < n_compiled; i++) notice_release(&compiled[i]);
   free(compiled);
   free(put);
@@ -279,7 +348,7 @@ int apply_release(Store *st, const char *json, size_t len, const char *source, t
   int rc = release_parse(json, len, &rel, err);
   if (rc) return rc;
   if ((rc = store_begin(st, err))) goto out;
-  ApplyItem it = {{rel.ocid, rel.id, rel.date, json, len, release_hash(json, len), source}, rel.root};
+  ApplyItem it = {{rel.ocid, rel.id, rel.date, json, len, release_hash(json, len), source}, rel.root, rel.notes};
   ApplyGroup g = {0, 1, NULL};
   ApplyCounts counts = {0};
   if ((rc = apply_batch(st, &it, 1, &g, 1, now, &res->stored, &counts, err))) {

@@ -41,6 +41,7 @@ int apply_release(Store *st, const char *json, size_t len, const char *source, t
 typedef struct {
   StoreRelease sr;
   const cJSON *tree;
+  const char *notes; /* its data notes (Release.notes), NULL: none */
 } ApplyItem;
 
 /* A batch's releases of one ocid: items[first .. first+n), in date order;
@@ -55,14 +56,17 @@ typedef struct {
 typedef struct {
   uint64_t added, replaced, unchanged, rejected, notices;
   uint64_t stale; /* stored releases that no longer check, left out of their notice's compile */
+  uint64_t reused, reused_clean; /* stored under an id of their own (id-reused); of those, without other notes */
 } ApplyCounts;
 
 /* The write path for a batch, inside the caller's transaction (the bulk
  * pipeline's writer commits every few batches; apply_release one): stores
  * every release in one store call, compiles the notice of every ocid that
  * gained a release, and stores those notices with their derived rows in
- * another. res[i] gets items[i]'s STORE_* (STORE_UNCHANGED too for the same
- * JSON value); counts are added to. 0, or <0 with err: the caller rolls back. */
+ * another. A release that loses to a stored one with the same id and date
+ * but another JSON value is stored under an id of its own, with a note
+ * (ocds/release.h, id-reused), and counts as added. res[i] gets items[i]'s
+ * STORE_* (STORE_UNCHANGED too for the same JSON value); counts are added to. 0, or <0 with err: the caller rolls back. */
 int apply_batch(Store *st, const ApplyItem *items, size_t n, const ApplyGroup *groups, size_t n_groups, time_t now,
                 int *res, ApplyCounts *counts, Err *err);
 

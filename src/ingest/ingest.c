@@ -115,8 +115,10 @@ typedef struct {
   uint64_t files, files_rejected, releases, rejected, bytes;
   /* writer-side counters: committed, and pending in the open transaction */
   uint64_t added, unchanged, w_rejected, notices, replaced, stale;
+  uint64_t noted, noted_by_rule[RELEASE_N_RULES];
   struct {
     uint64_t releases, added, unchanged, rejected, notices, replaced, stale;
+    uint64_t noted, noted_by_rule[RELEASE_N_RULES];
   } txn;
   int in_txn;
   Err werr;
@@ -260,13 +262,14 @@ static int cmp_item(const void *a, const void *b) {
 /* Compiles n releases of one ocid and derives their notice into *out
  * (notice_init'ed by the caller). 0, or <0 with err when the data cannot
  * make a notice. */
-static int group_compile(const cJSON **trees, size_t n, time_t now, const char *source, Notice *out, Err *err) {
+static int group_compile(const cJSON **trees, char *const *notes, size_t n, time_t now, const char *source,
+                         Notice *out, Err *err) {
   cJSON *compiled = merge_compile(trees, n, err);
   if (!compiled) return err->code ? err->code : ERR_OCDS;
   DeriveCtx ctx = {now, source};
   int rc = derive_notice(compiled, &ctx, out, err);
   if (rc == 0) {
-    derive_history(trees, n, out);
+    derive_history(trees, notes, n, out);
     apply_keep_compiled(compiled, n, out);
   }
   cJSON_Delete(compiled);
@@ -286,6 +289,7 @@ static void batch_prepare(Ingest *g, Batch *b) {
   b->order = xmalloc((b->n ? b->n : 1) * sizeof *b->order);
   b->groups = xcalloc(b->n ? b->n : 1, sizeof *b->groups);
   const cJSON **trees = xmalloc((b->n ? b->n : 1) * sizeof *trees);
+  char **notes = xmalloc((b->n ? b->n : 1) * sizeof *notes);
   time_t now = g->opt->now ? g->opt->now : time(NULL);
   size_t kept = 0;
   for (size_t i = 0, j; i < b->n; i = j) {
@@ -298,15 +302,15 @@ static void batch_prepare(Ingest *g, Batch *b) {
       for (size_t k = i; k < j; k++) b->order[kept++] = sorted[k];
     } else {
       size_t m = 0;
-      for (size_t k = i; k < j; k++) trees[m++] = sorted[k]->rel.root;
-      gr->ready = group_compile(trees, m, now, sorted[j - 1]->source, &gr->notice, &e) == 0;
+      for (size_t k = i; k < j; k++, m++) trees[m] = sorted[k]->rel.root, notes[m] = sorted[k]->rel.notes;
+      gr->ready = group_compile(trees, notes, m, now, sorted[j - 1]->source, &gr->notice, &e) == 0;
       for (size_t k = i; k < j; k++) {
         if (!gr->ready) { /* find the releases at fault: each alone */
           Notice alone;
           Err ea = ERR_INIT;
           notice_init(&alone);
           const cJSON *one = sorted[k]->rel.root;
-          int bad = group_compile(&one, 1, now, sorted[k]->source, &alone, &ea) != 0;
+          int bad = group_compile(&one, &sorted[k]->rel.notes, 1, now, sorted[k]->source, &alone, &ea) != 0;
           notice_release(&alone);
           if (bad && ea.code != ERR_NOMEM) {
             reject_item(g, sorted[k], &ea);
@@ -319,9 +323,9 @@ static void batch_prepare(Ingest *g, Batch *b) {
         notice_release(&gr->notice);
         notice_init(&gr->notice);
         m = 0;
-        for (size_t k = gr->first; k < kept; k++) trees[m++] = b->order[k]->rel.root;
+        for (size_t k = gr->first; k < kept; k++, m++) trees[m] = b->order[k]->rel.root, notes[m] = b->order[k]->rel.notes;
         Err e2 = ERR_INIT;
-        if (group_compile(trees, m, now, b->order[kept - 1]->source, &gr->notice, &e2) == 0) {
+        if (group_compile(trees, notes, m, now, b->order[kept - 1]->source, &gr->notice, &e2) == 0) {
           gr->ready = 1;
         } else if (e2.code != ERR_NOMEM) { /* only together: the group goes */
           for (size_t k = gr->first; k < kept; k++) reject_item(g, b->order[k], &e2);
@@ -335,6 +339,7 @@ static void batch_prepare(Ingest *g, Batch *b) {
   }
   b->n_order = kept;
   free(trees);
+  free(notes);
   free(sorted);
 }
 
@@ -619,7 +624,7 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
   for (size_t i = 0; i < n; i++) { /* b->order: by ocid, each ocid's releases by date */
     Item *it = b->order[i];
     items[i] = (ApplyItem){{it->rel.ocid, it->rel.id, it->rel.date, it->text, it->len, it->hash, it->source},
-                           it->rel.root};
+                           it->rel.root, it->rel.notes};
   }
   for (size_t gi = 0; gi < b->n_groups; gi++) {
     Group *gr = &b->groups[gi];
@@ -628,6 +633,12 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
   ApplyCounts c = {0};
   if ((rc = apply_batch(g->st, items, n, groups, b->n_groups, g->opt->now ? g->opt->now : time(NULL), res, &c, err)))
     goto out;
+  for (size_t i = 0; i < n; i++) /* stored with data notes, by rule */
+    if ((res[i] == STORE_ADDED || res[i] == STORE_REPLACED) && b->order[i]->rel.rules) {
+      g->txn.noted++;
+      for (int k = 0; k < RELEASE_N_RULES; k++)
+        if (b->order[i]->rel.rules & (1u << k)) g->txn.noted_by_rule[k]++;
+    }
   for (size_t i = 0; i < n; i++)
     if (res[i] == STORE_CONFLICT) {
       Item *it = b->order[i];
@@ -642,6 +653,8 @@ static int write_batch(Ingest *g, Batch *b, Err *err) {
   g->txn.rejected += c.rejected;
   g->txn.replaced += c.replaced;
   g->txn.stale += c.stale;
+  g->txn.noted += c.reused_clean;
+  g->txn.noted_by_rule[NOTE_ID_REUSED] += c.reused;
   g->txn.releases += n;
 out:
   free(res);
@@ -661,6 +674,8 @@ static int write_commit(Ingest *g, Err *err) {
   g->w_rejected += g->txn.rejected;
   g->replaced += g->txn.replaced;
   g->stale += g->txn.stale;
+  g->noted += g->txn.noted;
+  for (int k = 0; k < RELEASE_N_RULES; k++) g->noted_by_rule[k] += g->txn.noted_by_rule[k];
   g->notices += g->txn.notices;
   memset(&g->txn, 0, sizeof g->txn);
   return 0;
@@ -726,6 +741,8 @@ static int run(Ingest *g, IngestStats *stats, Err *err) {
   stats->unchanged = g->unchanged;
   stats->replaced = g->replaced;
   stats->stale = g->stale;
+  stats->noted = g->noted;
+  memcpy(stats->noted_by_rule, g->noted_by_rule, sizeof stats->noted_by_rule);
   stats->rejected = g->rejected + g->w_rejected;
   stats->notices = g->notices;
   stats->bytes = g->bytes;

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "ocds/release.h"
 #include "store/store.h"
 
 typedef struct {
@@ -41,6 +42,8 @@ typedef struct IngestStats {
   uint64_t notices;        /* notices (ocids) created or updated */
   uint64_t stale;          /* stored releases that no longer pass the release checks (stored by an
                             * older build), left out when their notice was compiled again */
+  uint64_t noted;          /* releases stored with data notes (ocds/release.h) */
+  uint64_t noted_by_rule[RELEASE_N_RULES]; /* of those, how many have a note of each rule */
   uint64_t bytes;          /* input bytes (decompressed) */
   double seconds;
 } IngestStats;

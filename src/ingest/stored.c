@@ -30,10 +30,17 @@ static int collect(void *ctx, const char *id, const char *date, const char *json
     c->failed = rc;
     return 1;
   }
+  if (strcmp(rel.id, id) != 0) release_reid(rel.root, id, &rel.notes, &rel.rules); /* stored as id-reused */
   StoredReleases *o = c->out;
-  if (o->n == o->cap) o->trees = xrealloc(o->trees, (o->cap = o->cap ? o->cap * 2 : 8) * sizeof *o->trees);
+  if (o->n == o->cap) {
+    o->cap = o->cap ? o->cap * 2 : 8;
+    o->trees = xrealloc(o->trees, o->cap * sizeof *o->trees);
+    o->notes = xrealloc(o->notes, o->cap * sizeof *o->notes);
+  }
+  o->notes[o->n] = rel.notes;
   o->trees[o->n++] = rel.root;
   rel.root = NULL;
+  rel.notes = NULL;
   release_release(&rel);
   return 0;
 }
@@ -56,8 +63,12 @@ int stored_releases_usable(Store *st, const char *ocid, StoredReleases *out, siz
 }
 
 void stored_releases_release(StoredReleases *r) {
-  for (size_t i = 0; i < r->n; i++) cJSON_Delete(r->trees[i]);
+  for (size_t i = 0; i < r->n; i++) {
+    cJSON_Delete(r->trees[i]);
+    free(r->notes[i]);
+  }
   free(r->trees);
+  free(r->notes);
   memset(r, 0, sizeof *r);
 }
 

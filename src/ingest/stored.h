@@ -14,6 +14,7 @@
 
 typedef struct {
   cJSON **trees; /* owned */
+  char **notes;  /* notes[i]: the data notes of trees[i] (Release.notes), owned; NULL: none */
   size_t n, cap;
 } StoredReleases;
 

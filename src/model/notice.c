@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "base/date.h"
 
 void notice_documents_free(NoticeDocument *docs, size_t n) {
@@ -15,6 +17,30 @@ void notice_documents_free(NoticeDocument *docs, size_t n) {
     free(docs[i].date);
   }
   free(docs);
+}
+
+size_t notice_notes_each(const Notice *n, NoticeNoteFn fn, void *ctx) {
+  size_t count = 0;
+  for (size_t i = 0; i < n->n_history; i++) {
+    const NoticeHistory *h = &n->history[i];
+    if (!h->notes) continue;
+    cJSON *list = cJSON_Parse(h->notes), *x;
+    int stop = 0;
+    cJSON_ArrayForEach(x, list) {
+      const cJSON *path = cJSON_GetObjectItemCaseSensitive(x, "path"), *rule = cJSON_GetObjectItemCaseSensitive(x, "rule"),
+                  *msg = cJSON_GetObjectItemCaseSensitive(x, "message"), *val = cJSON_GetObjectItemCaseSensitive(x, "value");
+      if (!cJSON_IsString(path) || !cJSON_IsString(rule) || !cJSON_IsString(msg)) continue;
+      char *v = val ? cJSON_PrintUnformatted(val) : NULL;
+      NoticeNote note = {h->release_id, path->valuestring, v ? v : "null", rule->valuestring, msg->valuestring};
+      count++;
+      stop = fn(ctx, &note);
+      cJSON_free(v);
+      if (stop) break;
+    }
+    cJSON_Delete(list);
+    if (stop) break;
+  }
+  return count;
 }
 
 void notice_init(Notice *n) {
@@ -93,9 +119,14 @@ void notice_release(Notice *n) {
     free(n->history[i].release_id);
     free(n->history[i].date);
     free(n->history[i].tags);
+    free(n->history[i].notes);
   }
   free(n->history);
   free(n->compiled);
+  free(n->stage);
+  free(n->reserved);
+  free(n->reserved_location);
+  free(n->details);
   notice_init(n);
 }
 

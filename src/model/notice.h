@@ -80,6 +80,7 @@ typedef struct {
   char *release_id;
   char *date;   /* the release's date, normalised to UTC; NULL when it has none that parses */
   char *tags;   /* its tags, comma-separated ("tender,tenderUpdate"); may be NULL */
+  char *notes;  /* its data notes (ocds/release.h) as a JSON array; NULL when none */
 } NoticeHistory;
 
 typedef struct {
@@ -123,9 +124,30 @@ typedef struct {
    * every release being read and merged again (ingest/apply.c); NULL: not
    * kept (store_notice_get never reads it back). */
   char *compiled;
+  /* Where the procurement stands and how to take part (ocds/derive_uk.c): */
+  char *stage;             /* "pipeline", "tender", "award", ... (derive_stage_words); NULL unknown */
+  char *reserved;          /* reserved participation: "sme-vcse", "location" or both comma-separated; NULL none */
+  char *reserved_location; /* the county or borough it is reserved to, as published */
+  char *details;           /* JSON object: contact, enquiryDeadline, submission, legalBasis, tenderers,
+                            * lots, awardCriteria, awardCriteriaDetails, amendments, cancellation,
+                            * contracts (with kpis and their ratings, termination); NULL: none */
 } Notice;
 
 void notice_documents_free(NoticeDocument *docs, size_t n);
+
+/* One data note of one of the notice's releases (ocds/release.h), as
+ * notice_notes_each hands it over: strings valid during the call. */
+typedef struct {
+  const char *release_id; /* the release it is about; may be NULL */
+  const char *path;       /* JSON pointer in that release, "/tender/value/amount" */
+  const char *value;      /* the value as given, as JSON text ("\"\"", "12", "null") */
+  const char *rule;       /* "amount-invalid", ... */
+  const char *message;    /* in words */
+} NoticeNote;
+typedef int (*NoticeNoteFn)(void *ctx, const NoticeNote *note);
+/* Calls fn for every data note of the notice's releases, oldest release
+ * first; fn returning non-zero stops. Returns how many notes were handed over. */
+size_t notice_notes_each(const Notice *n, NoticeNoteFn fn, void *ctx);
 
 void notice_init(Notice *n);     /* zeroes; never allocates */
 void notice_release(Notice *n);  /* frees what n holds, not n */

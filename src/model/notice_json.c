@@ -29,6 +29,21 @@ static void flag(Buf *b, const char *k, Flag f, int *first) {
   buf_adds(b, f == FLAG_YES ? "true" : f == FLAG_NO ? "false" : "null");
 }
 
+static int note_json(void *ctx, const NoticeNote *note) {
+  Buf *b = ctx;
+  int f = 1;
+  if (b->data[b->len - 1] != '[') buf_addc(b, ',');
+  buf_addc(b, '{');
+  str(b, "release", note->release_id, &f);
+  str(b, "path", note->path, &f);
+  key(b, "value", &f);
+  buf_adds(b, note->value); /* JSON text, printed by cJSON */
+  str(b, "rule", note->rule, &f);
+  str(b, "message", note->message, &f);
+  buf_addc(b, '}');
+  return 0;
+}
+
 static void org(Buf *b, const Org *o) {
   int f = 1;
   buf_addc(b, '{');
@@ -150,5 +165,23 @@ void notice_json(const Notice *n, Buf *b) {
   buf_addc(b, ']');
   str(b, "publisher", n->publisher, &f);
   str(b, "url", n->url, &f);
+  str(b, "stage", n->stage, &f);
+  key(b, "reserved", &f);
+  if (!n->reserved) {
+    buf_adds(b, "null");
+  } else {
+    int g = 1;
+    buf_addc(b, '{');
+    key(b, "smeVcse", &g);
+    buf_adds(b, strstr(n->reserved, "sme-vcse") ? "true" : "false");
+    str(b, "location", n->reserved_location, &g);
+    buf_addc(b, '}');
+  }
+  key(b, "details", &f);
+  buf_adds(b, n->details ? n->details : "{}"); /* JSON the deriver wrote (ocds/derive_uk.c) */
+  key(b, "notes", &f);
+  buf_addc(b, '[');
+  notice_notes_each(n, note_json, b);
+  buf_addc(b, ']');
   buf_addc(b, '}');
 }

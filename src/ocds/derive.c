@@ -27,29 +27,14 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/num.h"
 #include "base/text.h"
 #include "model/cpv.h"
 #include "model/region.h"
+#include "ocds/json_get.h"
 
 /* ---- typed access ------------------------------------------------------- */
 
-static const cJSON *get(const cJSON *o, const char *k) {
-  return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
-}
-static const cJSON *get_obj(const cJSON *o, const char *k) {
-  const cJSON *v = get(o, k);
-  return cJSON_IsObject(v) ? v : NULL;
-}
-static const cJSON *get_arr(const cJSON *o, const char *k) {
-  const cJSON *v = get(o, k);
-  return cJSON_IsArray(v) ? v : NULL;
-}
-static const char *get_str(const cJSON *o, const char *k) {
-  const cJSON *v = get(o, k);
-  return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-#define EACH(it, arr) for (const cJSON *it = (arr) ? (arr)->child : NULL; it; it = it->next)
 
 static int ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -104,31 +89,6 @@ static char *dup_id(const cJSON *v) {
   return s ? dup_trim(s) : NULL;
 }
 
-/* A decimal number in text, as MongoDB extended JSON writes it: -?digits[.digits][e[+-]digits]. */
-static int parse_decimal(const char *s, double *out) {
-  const char *p = s;
-  if (*p == '-') p++;
-  if (*p < '0' || *p > '9') return 0;
-  while (*p >= '0' && *p <= '9') p++;
-  if (*p == '.') {
-    p++;
-    if (*p < '0' || *p > '9') return 0;
-    while (*p >= '0' && *p <= '9') p++;
-  }
-  if (*p == 'e' || *p == 'E') {
-    p++;
-    if (*p == '+' || *p == '-') p++;
-    if (*p < '0' || *p > '9') return 0;
-    while (*p >= '0' && *p <= '9') p++;
-  }
-  if (*p || p - s > 64) return 0;
-  char *end;
-  double d = strtod(s, &end);
-  if (end != p || d != d || d > 1e300 || d < -1e300) return 0;
-  *out = d;
-  return 1;
-}
-
 /* value.amount of a Value object: a JSON number, or MongoDB extended JSON
  * {"$numberLong": "15890000000"} (also $numberInt/$numberDouble/$numberDecimal). */
 static int get_amount(const cJSON *value, double *out) {
@@ -141,7 +101,7 @@ static int get_amount(const cJSON *value, double *out) {
     static const char *const keys[] = {"$numberLong", "$numberInt", "$numberDouble", "$numberDecimal"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
       const char *s = get_str(a, keys[i]);
-      if (s) return parse_decimal(s, out);
+      if (s) return num_parse_decimal(s, 1, out);
     }
   }
   return 0;
@@ -305,6 +265,56 @@ static void delivery_regions(RegionSet *rs, const cJSON *tender) {
 
 /* ---- organisations ------------------------------------------------------ */
 
+/* UK organisations are keyed on a Companies House number when they have one
+ * (GB-COH, zero-padded to 8 characters: "1234567" and "01234567" are one
+ * company; "sc123456" is "SC123456"), else on a Public Procurement
+ * Organisation Number (GB-PPON, upper case), else on the identifier as
+ * given: Find a Tender gives both for most suppliers, older data only the
+ * Companies House number, so the same company under either is one
+ * organisation. The identifier and additionalIdentifiers are looked at. */
+static int coh_number(const char *id, char out[9]) {
+  char t[16];
+  size_t n = 0;
+  for (const char *p = id; *p; p++) {
+    if (*p == ' ') continue;
+    if (n >= 8) return 0;
+    t[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+  }
+  t[n] = 0;
+  if (!n) return 0;
+  size_t letters = (t[0] >= 'A' && t[0] <= 'Z') ? (t[1] >= 'A' && t[1] <= 'Z' ? 2 : 0) : 0;
+  for (size_t i = letters; i < n; i++)
+    if (t[i] < '0' || t[i] > '9') return 0;
+  if (letters == n) return 0;
+  /* the prefix stays first, zeros go between it and the digits */
+  memcpy(out, t, letters);
+  memset(out + letters, '0', 8 - n);
+  memcpy(out + letters + (8 - n), t + letters, n - letters);
+  out[8] = 0;
+  return 1;
+}
+
+static void org_key_identifier(Org *o, const cJSON *ident, const cJSON *more) {
+  char coh[9] = {0}, buf[32];
+  const char *ppon = NULL;
+  for (int k = -1; k < cJSON_GetArraySize(more); k++) {
+    const cJSON *x = k < 0 ? ident : cJSON_GetArrayItem(more, k);
+    const char *scheme = get_str(x, "scheme"), *id = id_text(get(x, "id"), buf);
+    if (!scheme || !id) continue;
+    if (!strcmp(scheme, "GB-COH") && !coh[0] && coh_number(id, coh)) break;
+    if (!strcmp(scheme, "GB-PPON") && !ppon) ppon = get_str(x, "id");
+  }
+  if (coh[0]) {
+    o->scheme = xstrdup("GB-COH");
+    o->identifier = xstrdup(coh);
+  } else if (ppon) {
+    o->scheme = xstrdup("GB-PPON");
+    o->identifier = dup_trim(ppon);
+    for (char *p = o->identifier; p && *p; p++)
+      if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
+  }
+}
+
 /* Fills the fields of o that are still empty from an Organization object
  * (a parties[] entry, an OCDS 1.0 buyer, or an inline supplier). */
 static void org_fill(Org *o, const cJSON *p) {
@@ -314,6 +324,7 @@ static void org_fill(Org *o, const cJSON *p) {
   if (!o->id) o->id = dup_id(get(p, "id"));
   if (!o->name) o->name = dup_clean(get_str(p, "name"));
   if (!o->name) o->name = dup_clean(get_str(ident, "legalName"));
+  if (!o->scheme && !o->identifier) org_key_identifier(o, ident, get_arr(p, "additionalIdentifiers"));
   if (!o->scheme) o->scheme = dup_trim(get_str(ident, "scheme"));
   if (!o->identifier) o->identifier = dup_id(get(ident, "id"));
   if (addr) {
@@ -720,6 +731,7 @@ int derive_notice(const cJSON *c, const DeriveCtx *ctx, Notice *n, Err *err) {
   n->url = derive_url(c, tender);
   n->tags = NULL; /* a compiled release keeps no tags of its own ("compiled") */
   n->n_documents = derive_documents(c, &n->documents);
+  derive_uk(c, n);
 
   parties_release(&ix);
   return 0;
@@ -727,7 +739,7 @@ int derive_notice(const cJSON *c, const DeriveCtx *ctx, Notice *n, Err *err) {
 
 /* ---- history ------------------------------------------------------------- */
 
-void derive_history(const cJSON *const *releases, size_t n, Notice *out) {
+void derive_history(const cJSON *const *releases, char *const *notes, size_t n, Notice *out) {
   out->history = n ? xcalloc(n, sizeof *out->history) : NULL;
   out->n_history = 0;
   for (size_t i = 0; i < n; i++) {
@@ -746,6 +758,7 @@ void derive_history(const cJSON *const *releases, size_t n, Notice *out) {
     }
     h->tags = tags.len ? buf_detach(&tags, NULL) : NULL;
     buf_release(&tags);
+    h->notes = notes && notes[i] ? xstrdup(notes[i]) : NULL;
   }
 }
 

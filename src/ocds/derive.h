@@ -27,6 +27,18 @@ typedef struct {
  * 0 ok; <0 with err when c is not a usable compiled release (no ocid). */
 int derive_notice(const cJSON *compiled, const DeriveCtx *ctx, Notice *out, Err *err);
 
+/* Stage, reserved participation and details (ocds/derive_uk.c): the
+ * notice's stage from the latest Procurement Act notice type on the
+ * documents of any section (documents[].noticeType UK1..UK17), else from the
+ * sections its data has reached; derive_notice calls it. */
+void derive_uk(const cJSON *compiled, Notice *out);
+/* The stage of a notice type ("UK6" -> "award"); NULL for anything else. */
+const char *derive_stage_of_notice_type(const char *type);
+/* A stage in plain words ("pipeline" -> "Upcoming (pipeline)"); NULL when
+ * stage is not one of the names. */
+const char *derive_stage_words(const char *stage);
+int derive_stage_valid(const char *stage);
+
 /* The documents of a compiled release with a URL, in the order tender,
  * planning, awards, contracts; duplicate URLs once; at most
  * DERIVE_MAX_DOCUMENTS. *docs is an array the caller frees with
@@ -37,7 +49,9 @@ size_t derive_documents(const cJSON *compiled, NoticeDocument **docs);
 
 /* The notice's history (out->history, which must be empty): one entry per
  * release of releases[0..n), in the order given (the caller passes them in
- * date order, as they merge): its id, date (normalised to UTC) and tags. */
-void derive_history(const cJSON *const *releases, size_t n, Notice *out);
+ * date order, as they merge): its id, date (normalised to UTC), tags and
+ * data notes (notes[i], Release.notes of releases[i]; notes may be NULL:
+ * none). */
+void derive_history(const cJSON *const *releases, char *const *notes, size_t n, Notice *out);
 
 #endif

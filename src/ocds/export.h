@@ -222,4 +222,20 @@ void export_csv_row(const Notice *n, Buf *out, unsigned flags);
 /* One field (quoted when needed, guarded unless EXPORT_CSV_RAW), no separator. */
 void export_csv_field(Buf *out, const char *s, unsigned flags);
 
+/* Licences of the sources (export.c has the table and why it is by ocid
+ * prefix). uk: a UK public sector source, under the Open Government Licence
+ * unless its data says otherwise. */
+#define EXPORT_OGL_V3_URL "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+typedef struct {
+  const char *prefix; /* ocid prefix with its trailing '-', e.g. "ocds-b5fd17-" */
+  const char *source; /* the publishing system, for people */
+  const char *name;   /* the licence's name */
+  const char *url;    /* the licence's URL (an OCDS package's `license`) */
+  int uk;
+} ExportLicence;
+/* Every known source (static, n set). */
+const ExportLicence *export_licences(size_t *n);
+/* The source of ocid by its prefix, or NULL when unknown. */
+const ExportLicence *export_licence_of(const char *ocid);
+
 #endif

@@ -2,19 +2,26 @@
  * the ingest benchmark (see gen.h).
  *
  * Where the data comes from:
- *   - buyers: a hand-written table of ~160 real public bodies in the North East,
- *     North West and Yorkshire and the Humber (councils, NHS trusts and ICBs,
- *     universities and colleges, police and fire, combined authorities,
- *     housing associations), 15 invented private companies, and 8 buyers
- *     outside the North. Names, towns and postcode districts are real;
- *     identifiers, street addresses, postcode units, contacts and document
- *     URLs are illustrative, not looked up.
- *   - suppliers: 2,000 invented firms whose names are made from word parts
- *     ("Pennine Data Labs Ltd"), built from a fixed seed so the same firms
- *     appear whatever opt->seed is.
- *   - notices: one of 15 lines of work tech firms bid on, each with titles and
- *     their CPV codes, phrases for the description, value caps; dates around
- *     opt->now.
+ *   - buyers: a hand-written table of about 140 real public bodies in the North
+ *     East, North West and Yorkshire and The Humber (councils, NHS trusts and
+ *     ICBs, universities and colleges, police and fire, combined authorities,
+ *     housing associations) and 8 outside the North, each at its head office
+ *     (street and postcode as the body publishes them) with its ITL1 region
+ *     (model/region.h). Identifiers, contacts and document URLs are
+ *     illustrative, not looked up.
+ *   - lines of work: nine sectors with the share of notices they take
+ *     (construction, social care, health, facilities, transport, education,
+ *     professional services, IT and digital, energy), each line with its CPV
+ *     code, title and aim templates composed from parts ("{Roof replacement|
+ *     Re-roofing works} at %S", the site in a real district of the buyer's
+ *     town), what it is worth (per year for services, so a five-year care
+ *     contract is worth five years) and how long it runs.
+ *   - suppliers: 2,000 invented firms named for their trade ("Calder Roofing
+ *     Ltd"), spread over the sectors and the country, and a few invented
+ *     national ones, built from a fixed seed so the same firms appear
+ *     whatever opt->seed is. A buyer has regulars in each sector (the same
+ *     firms win several of its contracts), and re-lets an earlier contract
+ *     of its own naming the incumbent, who wins it again about half the time.
  *
  * Invariants:
  *   - Only the PRNG below (splitmix64 seeding xoshiro256**) drives choices; no
@@ -23,6 +30,8 @@
  *   - Every release date of a notice falls on its own UTC day, strictly later
  *     than the previous one, and no later than the day before `now`; open
  *     tenders close 1-60 days after `now`, closed ones up to three years before.
+ *     An award is decided after the tender closes and before the contract
+ *     starts; a contract ends after it starts.
  *   - Every text (names, titles, descriptions, addresses, prefix) goes through
  *     buf_add_json_str. Text fixed for the life of a Gen (parties, CPV objects)
  *     is escaped once in gen_new and copied afterwards; per-notice text is
@@ -47,6 +56,7 @@
 #include <string.h>
 
 #include "model/cpv.h"
+#include "model/region.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define ADDL(b, lit) buf_add((b), (lit), sizeof(lit) - 1)
@@ -177,16 +187,18 @@ static const char *const MONTH_NAMES[] = {"January", "February", "March",     "A
 
 /* ----------------------------------------------------------- geography -- */
 
-enum { R_NE, R_NW, R_YH, R_WM, R_EM, R_SW, R_EE, R_SE, R_LON, R_SCO, R_WAL, R_COUNT };
-static const char *const REGION_NAMES[R_COUNT] = {
-    "North East", "North West", "Yorkshire and the Humber", "West Midlands", "East Midlands", "South West",
-    "East of England", "South East", "London", "Scotland", "Wales"};
+/* Regions are ITL1 codes (model/region.h); the generator indexes them by the
+ * code's third letter: TLC North East = 0 .. TLM Scotland = 10. */
+enum { R_NE, R_NW, R_YH, R_EM, R_WM, R_EE, R_LON, R_SE, R_SW, R_WAL, R_SCO, R_COUNT };
+static const char *const ITL[R_COUNT] = {"TLC", "TLD", "TLE", "TLF", "TLG", "TLH",
+                                         "TLI", "TLJ", "TLK", "TLL", "TLM"};
 
 typedef struct {
   const char *name;
   uint8_t region, size; /* size: weight as a home for suppliers, 0 = none */
   const char *phone;    /* dialling code */
   const char *pc[6];    /* real postcode districts of the town */
+  const char *loc[8];   /* real districts and neighbourhoods, for sites in titles */
 } City;
 
 enum {
@@ -196,77 +208,138 @@ enum {
   C_BLACKPOOL, C_BLACKBURN, C_LANCASTER, C_WARRINGTON, C_CHESTER, C_SANDBACH, C_BIRKENHEAD, C_BOOTLE, C_STHELENS,
   C_HUYTON, C_WIDNES, C_CARLISLE, C_KENDAL, C_DARLINGTON, C_HARTLEPOOL, C_STOCKTON, C_REDCAR, C_MORPETH,
   C_NSHIELDS, C_SSHIELDS, C_BEVERLEY, C_NORTHALLERTON, C_SCUNTHORPE, C_GRIMSBY, C_HARROGATE, C_ORMSKIRK,
-  C_BIRMINGHAM, C_NOTTINGHAM, C_BRISTOL, C_CAMBRIDGE, C_MAIDSTONE, C_LONDON, C_EDINBURGH, C_CARDIFF, C_COUNT
+  C_SWINTON, C_COBALT, C_WALLASEY, C_ELLESMERE, C_SHIPLEY, C_WALLSEND, C_PENRITH, C_WINSFORD, C_PRESCOT, C_ASHINGTON,
+  C_BIRMINGHAM, C_NOTTINGHAM, C_BRISTOL, C_CAMBRIDGE, C_HUNTINGDON, C_MAIDSTONE, C_LONDON, C_EDINBURGH, C_CARDIFF,
+  C_COUNT
 };
 
 static const City CITIES[C_COUNT] = {
-    [C_LEEDS] = {"Leeds", R_YH, 30, "0113", {"LS1", "LS2", "LS6", "LS9", "LS10", "LS11"}},
-    [C_MANCHESTER] = {"Manchester", R_NW, 34, "0161", {"M1", "M2", "M4", "M12", "M13", "M15"}},
-    [C_SALFORD] = {"Salford", R_NW, 10, "0161", {"M3", "M5", "M6", "M50"}},
-    [C_NEWCASTLE] = {"Newcastle upon Tyne", R_NE, 24, "0191", {"NE1", "NE2", "NE4", "NE6", "NE7"}},
-    [C_SHEFFIELD] = {"Sheffield", R_YH, 18, "0114", {"S1", "S2", "S3", "S10", "S11"}},
-    [C_LIVERPOOL] = {"Liverpool", R_NW, 18, "0151", {"L1", "L2", "L3", "L7", "L8"}},
-    [C_BRADFORD] = {"Bradford", R_YH, 8, "01274", {"BD1", "BD3", "BD5", "BD7"}},
-    [C_SUNDERLAND] = {"Sunderland", R_NE, 8, "0191", {"SR1", "SR2", "SR3", "SR5"}},
-    [C_HULL] = {"Hull", R_YH, 8, "01482", {"HU1", "HU2", "HU3", "HU6"}},
-    [C_YORK] = {"York", R_YH, 10, "01904", {"YO1", "YO10", "YO24", "YO31"}},
-    [C_PRESTON] = {"Preston", R_NW, 6, "01772", {"PR1", "PR2", "PR5"}},
-    [C_DURHAM] = {"Durham", R_NE, 5, "0191", {"DH1"}},
-    [C_MIDDLESBROUGH] = {"Middlesbrough", R_NE, 6, "01642", {"TS1", "TS2", "TS4", "TS5"}},
-    [C_GATESHEAD] = {"Gateshead", R_NE, 4, "0191", {"NE8", "NE9", "NE10"}},
-    [C_HUDDERSFIELD] = {"Huddersfield", R_YH, 5, "01484", {"HD1", "HD2", "HD3"}},
-    [C_HALIFAX] = {"Halifax", R_YH, 4, "01422", {"HX1", "HX2", "HX3"}},
-    [C_WAKEFIELD] = {"Wakefield", R_YH, 4, "01924", {"WF1", "WF2"}},
-    [C_BARNSLEY] = {"Barnsley", R_YH, 3, "01226", {"S70", "S71", "S75"}},
-    [C_DONCASTER] = {"Doncaster", R_YH, 4, "01302", {"DN1", "DN2", "DN4"}},
-    [C_ROTHERHAM] = {"Rotherham", R_YH, 3, "01709", {"S60", "S65"}},
-    [C_STOCKPORT] = {"Stockport", R_NW, 6, "0161", {"SK1", "SK2", "SK4"}},
-    [C_BOLTON] = {"Bolton", R_NW, 4, "01204", {"BL1", "BL3"}},
-    [C_WIGAN] = {"Wigan", R_NW, 3, "01942", {"WN1", "WN3"}},
-    [C_OLDHAM] = {"Oldham", R_NW, 3, "0161", {"OL1", "OL4", "OL8"}},
-    [C_ROCHDALE] = {"Rochdale", R_NW, 2, "01706", {"OL16", "OL11"}},
-    [C_BURY] = {"Bury", R_NW, 2, "0161", {"BL9"}},
-    [C_ASHTON] = {"Ashton-under-Lyne", R_NW, 2, "0161", {"OL6", "OL7"}},
-    [C_STRETFORD] = {"Stretford", R_NW, 2, "0161", {"M32"}},
-    [C_BLACKPOOL] = {"Blackpool", R_NW, 3, "01253", {"FY1", "FY3"}},
-    [C_BLACKBURN] = {"Blackburn", R_NW, 3, "01254", {"BB1", "BB2"}},
-    [C_LANCASTER] = {"Lancaster", R_NW, 4, "01524", {"LA1"}},
-    [C_WARRINGTON] = {"Warrington", R_NW, 6, "01925", {"WA1", "WA2"}},
-    [C_CHESTER] = {"Chester", R_NW, 4, "01244", {"CH1", "CH2"}},
-    [C_SANDBACH] = {"Sandbach", R_NW, 1, "01270", {"CW11"}},
-    [C_BIRKENHEAD] = {"Birkenhead", R_NW, 2, "0151", {"CH41"}},
-    [C_BOOTLE] = {"Bootle", R_NW, 1, "0151", {"L20"}},
-    [C_STHELENS] = {"St Helens", R_NW, 2, "01744", {"WA10", "WA9"}},
-    [C_HUYTON] = {"Huyton", R_NW, 1, "0151", {"L36"}},
-    [C_WIDNES] = {"Widnes", R_NW, 1, "0151", {"WA8"}},
-    [C_CARLISLE] = {"Carlisle", R_NW, 2, "01228", {"CA1", "CA2", "CA3"}},
-    [C_KENDAL] = {"Kendal", R_NW, 2, "01539", {"LA9"}},
-    [C_DARLINGTON] = {"Darlington", R_NE, 3, "01325", {"DL1", "DL3"}},
-    [C_HARTLEPOOL] = {"Hartlepool", R_NE, 2, "01429", {"TS24", "TS26"}},
-    [C_STOCKTON] = {"Stockton-on-Tees", R_NE, 3, "01642", {"TS18", "TS19"}},
-    [C_REDCAR] = {"Redcar", R_NE, 1, "01642", {"TS10"}},
-    [C_MORPETH] = {"Morpeth", R_NE, 1, "01670", {"NE61"}},
-    [C_NSHIELDS] = {"North Shields", R_NE, 2, "0191", {"NE29", "NE30"}},
-    [C_SSHIELDS] = {"South Shields", R_NE, 1, "0191", {"NE33", "NE34"}},
-    [C_BEVERLEY] = {"Beverley", R_YH, 1, "01482", {"HU17"}},
-    [C_NORTHALLERTON] = {"Northallerton", R_YH, 1, "01609", {"DL6", "DL7"}},
-    [C_SCUNTHORPE] = {"Scunthorpe", R_YH, 1, "01724", {"DN15", "DN16"}},
-    [C_GRIMSBY] = {"Grimsby", R_YH, 1, "01472", {"DN31", "DN32"}},
-    [C_HARROGATE] = {"Harrogate", R_YH, 3, "01423", {"HG1", "HG2"}},
-    [C_ORMSKIRK] = {"Ormskirk", R_NW, 1, "01695", {"L39"}},
-    [C_BIRMINGHAM] = {"Birmingham", R_WM, 8, "0121", {"B1", "B2", "B3", "B4"}},
-    [C_NOTTINGHAM] = {"Nottingham", R_EM, 5, "0115", {"NG1", "NG2", "NG7"}},
-    [C_BRISTOL] = {"Bristol", R_SW, 6, "0117", {"BS1", "BS2", "BS8"}},
-    [C_CAMBRIDGE] = {"Cambridge", R_EE, 4, "01223", {"CB1", "CB2", "CB4"}},
-    [C_MAIDSTONE] = {"Maidstone", R_SE, 2, "01622", {"ME14", "ME15"}},
-    [C_LONDON] = {"London", R_LON, 40, "020", {"EC1V", "EC2A", "SE1", "WC1N", "E1", "N1"}},
-    [C_EDINBURGH] = {"Edinburgh", R_SCO, 4, "0131", {"EH1", "EH2", "EH3"}},
-    [C_CARDIFF] = {"Cardiff", R_WAL, 3, "029", {"CF10", "CF11"}},
+    [C_LEEDS] = {"Leeds", R_YH, 30, "0113", {"LS1", "LS2", "LS6", "LS9", "LS10", "LS11"},
+                 {"Armley", "Beeston", "Chapeltown", "Harehills", "Headingley", "Holbeck", "Seacroft", "Middleton"}},
+    [C_MANCHESTER] = {"Manchester", R_NW, 34, "0161", {"M1", "M2", "M4", "M12", "M13", "M15"},
+                      {"Ancoats", "Moss Side", "Gorton", "Wythenshawe", "Harpurhey", "Didsbury", "Hulme", "Openshaw"}},
+    [C_SALFORD] = {"Salford", R_NW, 10, "0161", {"M3", "M5", "M6", "M50"},
+                   {"Eccles", "Walkden", "Pendleton", "Little Hulton", "Broughton", "Irlam"}},
+    [C_NEWCASTLE] = {"Newcastle upon Tyne", R_NE, 24, "0191", {"NE1", "NE2", "NE4", "NE6", "NE7"},
+                     {"Byker", "Walker", "Benwell", "Fenham", "Gosforth", "Heaton", "Kenton", "Elswick"}},
+    [C_SHEFFIELD] = {"Sheffield", R_YH, 18, "0114", {"S1", "S2", "S3", "S10", "S11"},
+                     {"Darnall", "Firth Park", "Hillsborough", "Manor Top", "Parson Cross", "Woodseats", "Heeley", "Gleadless"}},
+    [C_LIVERPOOL] = {"Liverpool", R_NW, 18, "0151", {"L1", "L2", "L3", "L7", "L8"},
+                     {"Anfield", "Everton", "Toxteth", "Walton", "Speke", "Norris Green", "Kirkdale", "Garston"}},
+    [C_BRADFORD] = {"Bradford", R_YH, 8, "01274", {"BD1", "BD3", "BD5", "BD7"},
+                    {"Manningham", "Little Horton", "Eccleshill", "Bowling", "Girlington", "Idle", "Wibsey", "Allerton"}},
+    [C_SUNDERLAND] = {"Sunderland", R_NE, 8, "0191", {"SR1", "SR2", "SR3", "SR5"},
+                      {"Hendon", "Pallion", "Southwick", "Washington", "Hetton", "Castletown", "Roker", "Ryhope"}},
+    [C_HULL] = {"Hull", R_YH, 8, "01482", {"HU1", "HU2", "HU3", "HU6"},
+                {"Bransholme", "Orchard Park", "Newington", "Holderness Road", "Marfleet", "Hessle Road", "Greatfield", "Anlaby Road"}},
+    [C_YORK] = {"York", R_YH, 10, "01904", {"YO1", "YO10", "YO24", "YO31"},
+                {"Acomb", "Clifton", "Tang Hall", "Heworth", "Huntington", "Haxby", "Dringhouses", "Heslington"}},
+    [C_PRESTON] = {"Preston", R_NW, 6, "01772", {"PR1", "PR2", "PR5"},
+                   {"Fulwood", "Ribbleton", "Ashton-on-Ribble", "Ingol", "Deepdale", "Penwortham", "Leyland", "Chorley"}},
+    [C_DURHAM] = {"Durham", R_NE, 5, "0191", {"DH1"},
+                  {"Chester-le-Street", "Consett", "Stanley", "Seaham", "Peterlee", "Bishop Auckland", "Newton Aycliffe", "Spennymoor"}},
+    [C_MIDDLESBROUGH] = {"Middlesbrough", R_NE, 6, "01642", {"TS1", "TS2", "TS4", "TS5"},
+                         {"Berwick Hills", "North Ormesby", "Linthorpe", "Hemlington", "Acklam", "Coulby Newham"}},
+    [C_GATESHEAD] = {"Gateshead", R_NE, 4, "0191", {"NE8", "NE9", "NE10"},
+                     {"Felling", "Low Fell", "Birtley", "Whickham", "Ryton", "Blaydon", "Deckham"}},
+    [C_HUDDERSFIELD] = {"Huddersfield", R_YH, 5, "01484", {"HD1", "HD2", "HD3"},
+                        {"Dewsbury", "Batley", "Holmfirth", "Marsden", "Almondbury", "Lindley", "Heckmondwike"}},
+    [C_HALIFAX] = {"Halifax", R_YH, 4, "01422", {"HX1", "HX2", "HX3"},
+                   {"Todmorden", "Hebden Bridge", "Brighouse", "Elland", "Sowerby Bridge", "Illingworth"}},
+    [C_WAKEFIELD] = {"Wakefield", R_YH, 4, "01924", {"WF1", "WF2"},
+                     {"Castleford", "Pontefract", "Ossett", "Normanton", "Featherstone", "Hemsworth", "Knottingley"}},
+    [C_BARNSLEY] = {"Barnsley", R_YH, 3, "01226", {"S70", "S71", "S75"},
+                    {"Cudworth", "Goldthorpe", "Hoyland", "Penistone", "Royston", "Wombwell", "Athersley"}},
+    [C_DONCASTER] = {"Doncaster", R_YH, 4, "01302", {"DN1", "DN2", "DN4"},
+                     {"Bentley", "Mexborough", "Thorne", "Armthorpe", "Balby", "Edlington", "Askern", "Rossington"}},
+    [C_ROTHERHAM] = {"Rotherham", R_YH, 3, "01709", {"S60", "S65"},
+                     {"Maltby", "Rawmarsh", "Dinnington", "Wath upon Dearne", "Kimberworth", "Swinton"}},
+    [C_STOCKPORT] = {"Stockport", R_NW, 6, "0161", {"SK1", "SK2", "SK4"},
+                     {"Brinnington", "Reddish", "Cheadle", "Marple", "Bramhall", "Edgeley", "Offerton"}},
+    [C_BOLTON] = {"Bolton", R_NW, 4, "01204", {"BL1", "BL3"},
+                  {"Farnworth", "Horwich", "Westhoughton", "Breightmet", "Little Lever", "Tonge Moor"}},
+    [C_WIGAN] = {"Wigan", R_NW, 3, "01942", {"WN1", "WN3"},
+                 {"Leigh", "Hindley", "Ashton-in-Makerfield", "Atherton", "Standish", "Tyldesley", "Pemberton"}},
+    [C_OLDHAM] = {"Oldham", R_NW, 3, "0161", {"OL1", "OL4", "OL8"},
+                  {"Chadderton", "Failsworth", "Royton", "Shaw", "Saddleworth", "Werneth", "Glodwick"}},
+    [C_ROCHDALE] = {"Rochdale", R_NW, 2, "01706", {"OL16", "OL11"},
+                    {"Heywood", "Middleton", "Littleborough", "Milnrow", "Castleton", "Kirkholt"}},
+    [C_BURY] = {"Bury", R_NW, 2, "0161", {"BL9"}, {"Radcliffe", "Prestwich", "Ramsbottom", "Tottington", "Whitefield"}},
+    [C_ASHTON] = {"Ashton-under-Lyne", R_NW, 2, "0161", {"OL6", "OL7"},
+                  {"Hyde", "Stalybridge", "Denton", "Droylsden", "Dukinfield", "Mossley"}},
+    [C_STRETFORD] = {"Stretford", R_NW, 2, "0161", {"M32"},
+                     {"Sale", "Altrincham", "Urmston", "Partington", "Old Trafford", "Timperley"}},
+    [C_BLACKPOOL] = {"Blackpool", R_NW, 3, "01253", {"FY1", "FY3"},
+                     {"Bispham", "Layton", "Mereside", "Grange Park", "South Shore", "Anchorsholme"}},
+    [C_BLACKBURN] = {"Blackburn", R_NW, 3, "01254", {"BB1", "BB2"},
+                     {"Darwen", "Mill Hill", "Audley", "Shadsworth", "Little Harwood", "Wensley Fold"}},
+    [C_LANCASTER] = {"Lancaster", R_NW, 4, "01524", {"LA1"},
+                     {"Morecambe", "Heysham", "Carnforth", "Skerton", "Bowerham", "Galgate"}},
+    [C_WARRINGTON] = {"Warrington", R_NW, 6, "01925", {"WA1", "WA2"},
+                      {"Birchwood", "Orford", "Great Sankey", "Padgate", "Penketh", "Westbrook", "Woolston"}},
+    [C_CHESTER] = {"Chester", R_NW, 4, "01244", {"CH1", "CH2"},
+                   {"Blacon", "Hoole", "Upton", "Northwich", "Winsford", "Frodsham", "Neston"}},
+    [C_SANDBACH] = {"Sandbach", R_NW, 1, "01270", {"CW11"},
+                    {"Crewe", "Macclesfield", "Congleton", "Nantwich", "Wilmslow", "Middlewich", "Alsager"}},
+    [C_BIRKENHEAD] = {"Birkenhead", R_NW, 2, "0151", {"CH41"},
+                      {"Bebington", "Bidston", "Rock Ferry", "Tranmere", "Woodchurch", "Prenton"}},
+    [C_BOOTLE] = {"Bootle", R_NW, 1, "0151", {"L20"},
+                  {"Southport", "Crosby", "Formby", "Litherland", "Maghull", "Netherton"}},
+    [C_STHELENS] = {"St Helens", R_NW, 2, "01744", {"WA10", "WA9"},
+                    {"Haydock", "Newton-le-Willows", "Rainford", "Parr", "Thatto Heath", "Sutton"}},
+    [C_HUYTON] = {"Huyton", R_NW, 1, "0151", {"L36"}, {"Kirkby", "Halewood", "Prescot", "Whiston", "Stockbridge Village"}},
+    [C_WIDNES] = {"Widnes", R_NW, 1, "0151", {"WA8"}, {"Runcorn", "Halton Lea", "Ditton", "Hough Green", "Castlefields"}},
+    [C_CARLISLE] = {"Carlisle", R_NW, 2, "01228", {"CA1", "CA2", "CA3"},
+                    {"Workington", "Whitehaven", "Maryport", "Cockermouth", "Brampton", "Wigton", "Harraby"}},
+    [C_KENDAL] = {"Kendal", R_NW, 2, "01539", {"LA9"}, {"Barrow-in-Furness", "Ulverston", "Windermere", "Penrith", "Appleby"}},
+    [C_DARLINGTON] = {"Darlington", R_NE, 3, "01325", {"DL1", "DL3"},
+                      {"Cockerton", "Haughton", "Firthmoor", "Skerne Park", "Harrowgate Hill", "Lingfield"}},
+    [C_HARTLEPOOL] = {"Hartlepool", R_NE, 2, "01429", {"TS24", "TS26"},
+                      {"Headland", "Owton Manor", "Rift House", "Seaton Carew", "Throston", "Fens"}},
+    [C_STOCKTON] = {"Stockton-on-Tees", R_NE, 3, "01642", {"TS18", "TS19"},
+                    {"Thornaby", "Billingham", "Ingleby Barwick", "Norton", "Yarm", "Hardwick"}},
+    [C_REDCAR] = {"Redcar", R_NE, 1, "01642", {"TS10"}, {"Guisborough", "Saltburn", "Eston", "Grangetown", "Marske", "Loftus"}},
+    [C_MORPETH] = {"Morpeth", R_NE, 1, "01670", {"NE61"}, {"Blyth", "Cramlington", "Hexham", "Alnwick", "Berwick-upon-Tweed", "Bedlington"}},
+    [C_NSHIELDS] = {"North Shields", R_NE, 2, "0191", {"NE29", "NE30"},
+                    {"Whitley Bay", "Wallsend", "Tynemouth", "Longbenton", "Killingworth", "Meadow Well"}},
+    [C_SSHIELDS] = {"South Shields", R_NE, 1, "0191", {"NE33", "NE34"},
+                    {"Jarrow", "Hebburn", "Boldon", "Whitburn", "Cleadon", "Biddick Hall"}},
+    [C_BEVERLEY] = {"Beverley", R_YH, 1, "01482", {"HU17"},
+                    {"Bridlington", "Goole", "Driffield", "Hornsea", "Withernsea", "Cottingham", "Hessle"}},
+    [C_NORTHALLERTON] = {"Northallerton", R_YH, 1, "01609", {"DL6", "DL7"},
+                         {"Scarborough", "Whitby", "Selby", "Skipton", "Ripon", "Richmond", "Thirsk", "Malton"}},
+    [C_SCUNTHORPE] = {"Scunthorpe", R_YH, 1, "01724", {"DN15", "DN16"}, {"Brigg", "Barton-upon-Humber", "Ashby", "Bottesford", "Epworth"}},
+    [C_GRIMSBY] = {"Grimsby", R_YH, 1, "01472", {"DN31", "DN32"}, {"Cleethorpes", "Immingham", "Nunsthorpe", "Scartho", "Waltham"}},
+    [C_HARROGATE] = {"Harrogate", R_YH, 3, "01423", {"HG1", "HG2"}, {"Knaresborough", "Starbeck", "Bilton", "Pannal"}},
+    [C_ORMSKIRK] = {"Ormskirk", R_NW, 1, "01695", {"L39"}, {"Skelmersdale", "Burscough", "Aughton"}},
+    [C_SWINTON] = {"Swinton", R_NW, 0, "0161", {"M27"}, {"Eccles", "Walkden", "Pendlebury", "Irlam", "Little Hulton"}},
+    /* North Tyneside's offices: post town Newcastle upon Tyne, districts of North Tyneside */
+    [C_COBALT] = {"Newcastle upon Tyne", R_NE, 0, "0191", {"NE27"},
+                  {"Wallsend", "Whitley Bay", "Tynemouth", "North Shields", "Killingworth", "Longbenton", "Forest Hall"}},
+    [C_WALLASEY] = {"Wallasey", R_NW, 0, "0151", {"CH44", "CH45"}, {"New Brighton", "Seacombe", "Leasowe", "Moreton", "Hoylake", "West Kirby"}},
+    [C_ELLESMERE] = {"Ellesmere Port", R_NW, 1, "0151", {"CH65", "CH66"}, {"Chester", "Northwich", "Winsford", "Blacon", "Neston", "Frodsham"}},
+    [C_SHIPLEY] = {"Shipley", R_YH, 1, "01274", {"BD17", "BD18"}, {"Keighley", "Bingley", "Ilkley", "Baildon", "Saltaire", "Holmewood"}},
+    [C_WALLSEND] = {"Wallsend", R_NE, 1, "0191", {"NE28"}, {"Blyth", "Ashington", "Hexham", "Killingworth", "Byker", "Hebburn"}},
+    [C_PENRITH] = {"Penrith", R_NW, 1, "01768", {"CA10", "CA11"}, {"Workington", "Kendal", "Barrow-in-Furness", "Whitehaven", "Carlisle"}},
+    [C_WINSFORD] = {"Winsford", R_NW, 1, "01606", {"CW7"}, {"Crewe", "Macclesfield", "Runcorn", "Warrington", "Chester"}},
+    [C_PRESCOT] = {"Prescot", R_NW, 1, "0151", {"L34", "L35"}, {"Walton", "Maghull", "Southport", "Kirkby", "St Helens"}},
+    [C_ASHINGTON] = {"Ashington", R_NE, 1, "01670", {"NE63"}, {"Blyth", "Bedlington", "Cramlington", "Newbiggin-by-the-Sea", "Lynemouth"}},
+    [C_BIRMINGHAM] = {"Birmingham", R_WM, 8, "0121", {"B1", "B2", "B3", "B4"},
+                      {"Aston", "Erdington", "Handsworth", "Kings Heath", "Small Heath", "Sparkbrook", "Yardley"}},
+    [C_NOTTINGHAM] = {"Nottingham", R_EM, 5, "0115", {"NG1", "NG2", "NG7"}, {"Bulwell", "Clifton", "Sneinton", "Radford", "Bestwood"}},
+    [C_BRISTOL] = {"Bristol", R_SW, 6, "0117", {"BS1", "BS2", "BS8"}, {"Bedminster", "Easton", "Hartcliffe", "Lawrence Hill", "Southmead"}},
+    [C_CAMBRIDGE] = {"Cambridge", R_EE, 4, "01223", {"CB1", "CB2", "CB4"}, {"Arbury", "Chesterton", "Cherry Hinton", "Trumpington"}},
+    [C_HUNTINGDON] = {"Huntingdon", R_EE, 0, "01480", {"PE28", "PE29"}, {"St Neots", "St Ives", "Wisbech", "March", "Ely"}},
+    [C_MAIDSTONE] = {"Maidstone", R_SE, 2, "01622", {"ME14", "ME15"}, {"Ashford", "Canterbury", "Dartford", "Margate", "Tonbridge"}},
+    [C_LONDON] = {"London", R_LON, 40, "020", {"EC1V", "EC2A", "SE1", "WC1N", "E1", "N1"},
+                  {"Kentish Town", "Camden Town", "Holborn", "Kilburn", "Somers Town", "Gospel Oak"}},
+    [C_EDINBURGH] = {"Edinburgh", R_SCO, 4, "0131", {"EH1", "EH2", "EH3"}, {"Leith", "Gorgie", "Morningside"}},
+    [C_CARDIFF] = {"Cardiff", R_WAL, 3, "029", {"CF10", "CF11"}, {"Butetown", "Canton", "Splott"}},
 };
 
-static int city_npc(const City *c) {
+static int count_of(const char *const *list, int cap) {
   int n = 0;
-  while (n < 6 && c->pc[n]) n++;
+  while (n < cap && list[n]) n++;
   return n;
 }
 
@@ -274,7 +347,7 @@ static int city_npc(const City *c) {
  * (the letters real unit codes use). */
 static void make_postcode(Rng *r, const City *c, char out[12]) {
   static const char L[] = "ABDEFGHJLNPQRSTUWXYZ";
-  const char *d = c->pc[rng_below(r, (uint32_t)city_npc(c))];
+  const char *d = c->pc[rng_below(r, (uint32_t)count_of(c->pc, 6))];
   size_t n = strlen(d);
   memcpy(out, d, n);
   out[n] = ' ';
@@ -283,7 +356,6 @@ static void make_postcode(Rng *r, const City *c, char out[12]) {
   out[n + 3] = L[rng_below(r, sizeof L - 1)];
   out[n + 4] = 0;
 }
-
 static void make_phone(Rng *r, const City *c, char out[20]) {
   size_t n = strlen(c->phone);
   uint32_t a = 200 + rng_below(r, 800), b = rng_below(r, 10000), x = rng_below(r, 1000000);
@@ -301,9 +373,9 @@ static const char *const STREETS[] = {
     "High Street",       "Albion Street",  "Canal Wharf",    "Water Lane",    "Dale Street",   "Castle Street",
     "Clarence Street",   "Fawcett Street", "Oldham Street",  "Portland Street", "Granary Wharf", "Northgate",
     "Westgate",          "Kirkgate",       "Briggate",       "Fishergate",    "Low Friar Street", "Queen Street"};
-static const char *const BUILDINGS[] = {"Innovation Centre", "The Digital Exchange", "Enterprise House",
-                                        "Science Park",      "Tech Hub",             "Media Centre",
-                                        "Mill House",        "The Foundry",          "Northern Works"};
+static const char *const BUILDINGS[] = {"Enterprise House", "Business Centre", "Trade Park", "Riverside Works",
+                                        "Mill House",       "The Foundry",     "Enterprise Park", "Northern Works",
+                                        "Industrial Estate"};
 static const char *const FIRST_NAMES[] = {
     "Sarah", "James", "Emma",   "David", "Hannah", "Michael", "Rachel", "Daniel",  "Laura", "Paul",
     "Aisha", "Mohammed", "Priya", "Tom", "Gemma",  "Craig",   "Siobhan", "Liam",   "Zara",  "Imran",
@@ -314,240 +386,206 @@ static const char *const LAST_NAMES[] = {
     "Dixon",    "Atkinson",  "Armstrong", "Charlton", "Milburn",  "Sutcliffe", "Ackroyd", "Barraclough",
     "Fairclough", "Ramsden", "Lister",   "Heslop",    "O'Neill",  "Brennan"};
 
+
 /* ------------------------------------------------------------- buyers -- */
 
-enum { K_COUNCIL, K_NHS, K_EDU, K_POLICE, K_CA, K_HOUSING, K_PRIVATE, K_CENTRAL, K_COUNT };
+enum { K_COUNCIL, K_NHS, K_EDU, K_POLICE, K_FIRE, K_CA, K_HOUSING, K_CENTRAL, K_COUNT };
 #define KM(k) (1u << (k))
 #define K_ALL 0xffu
+#define K_ESTATE (KM(K_COUNCIL) | KM(K_NHS) | KM(K_EDU) | KM(K_POLICE) | KM(K_FIRE) | KM(K_HOUSING))
 
 typedef struct {
   const char *name;
   uint8_t kind, city, weight;
   const char *scheme, *id;
-  const char *domain; /* web domain; NHS bodies' mail goes to nhs.net */
+  const char *domain;           /* web domain; NHS bodies' mail goes to nhs.net */
+  const char *street, *postcode; /* the head office */
 } BuyerDef;
 
+/* Real public bodies at their head offices (street and postcode as they
+ * publish them). Identifiers, contacts and document links are illustrative. */
 static const BuyerDef BUYERS[] = {
     /* Councils: North East */
-    {"Newcastle City Council", K_COUNCIL, C_NEWCASTLE, 8, "GB-LAE", "NET", "newcastle.gov.uk"},
-    {"Sunderland City Council", K_COUNCIL, C_SUNDERLAND, 5, "GB-LAE", "SND", "sunderland.gov.uk"},
-    {"Gateshead Council", K_COUNCIL, C_GATESHEAD, 4, "GB-LAE", "GAT", "gateshead.gov.uk"},
-    {"North Tyneside Council", K_COUNCIL, C_NSHIELDS, 3, "GB-LAE", "NTY", "northtyneside.gov.uk"},
-    {"South Tyneside Council", K_COUNCIL, C_SSHIELDS, 3, "GB-LAE", "STY", "southtyneside.gov.uk"},
-    {"Northumberland County Council", K_COUNCIL, C_MORPETH, 4, "GB-LAE", "NBL", "northumberland.gov.uk"},
-    {"Durham County Council", K_COUNCIL, C_DURHAM, 5, "GB-LAE", "DUR", "durham.gov.uk"},
-    {"Darlington Borough Council", K_COUNCIL, C_DARLINGTON, 2, "GB-LAE", "DAL", "darlington.gov.uk"},
-    {"Hartlepool Borough Council", K_COUNCIL, C_HARTLEPOOL, 2, "GB-LAE", "HPL", "hartlepool.gov.uk"},
-    {"Middlesbrough Council", K_COUNCIL, C_MIDDLESBROUGH, 3, "GB-LAE", "MDB", "middlesbrough.gov.uk"},
-    {"Redcar and Cleveland Borough Council", K_COUNCIL, C_REDCAR, 2, "GB-LAE", "RCC", "redcar-cleveland.gov.uk"},
-    {"Stockton-on-Tees Borough Council", K_COUNCIL, C_STOCKTON, 3, "GB-LAE", "STT", "stockton.gov.uk"},
+    {"Newcastle City Council", K_COUNCIL, C_NEWCASTLE, 8, "GB-LAE", "NET", "newcastle.gov.uk", "Civic Centre, Barras Bridge", "NE1 8QH"},
+    {"Sunderland City Council", K_COUNCIL, C_SUNDERLAND, 5, "GB-LAE", "SND", "sunderland.gov.uk", "City Hall, Plater Way", "SR1 3AA"},
+    {"Gateshead Council", K_COUNCIL, C_GATESHEAD, 4, "GB-LAE", "GAT", "gateshead.gov.uk", "Civic Centre, Regent Street", "NE8 1HH"},
+    {"North Tyneside Council", K_COUNCIL, C_COBALT, 3, "GB-LAE", "NTY", "northtyneside.gov.uk", "Quadrant, The Silverlink North, Cobalt Business Park", "NE27 0BY"},
+    {"South Tyneside Council", K_COUNCIL, C_SSHIELDS, 3, "GB-LAE", "STY", "southtyneside.gov.uk", "Town Hall and Civic Offices, Westoe Road", "NE33 2RL"},
+    {"Northumberland County Council", K_COUNCIL, C_MORPETH, 4, "GB-LAE", "NBL", "northumberland.gov.uk", "County Hall", "NE61 2EF"},
+    {"Durham County Council", K_COUNCIL, C_DURHAM, 5, "GB-LAE", "DUR", "durham.gov.uk", "County Hall", "DH1 5UL"},
+    {"Darlington Borough Council", K_COUNCIL, C_DARLINGTON, 2, "GB-LAE", "DAL", "darlington.gov.uk", "Town Hall, Feethams", "DL1 5QT"},
+    {"Hartlepool Borough Council", K_COUNCIL, C_HARTLEPOOL, 2, "GB-LAE", "HPL", "hartlepool.gov.uk", "Civic Centre, Victoria Road", "TS24 8AY"},
+    {"Middlesbrough Council", K_COUNCIL, C_MIDDLESBROUGH, 3, "GB-LAE", "MDB", "middlesbrough.gov.uk", "PO Box 500, Town Hall", "TS1 9FT"},
+    {"Redcar and Cleveland Borough Council", K_COUNCIL, C_REDCAR, 2, "GB-LAE", "RCC", "redcar-cleveland.gov.uk", "Redcar and Cleveland House, Kirkleatham Street", "TS10 1RT"},
+    {"Stockton-on-Tees Borough Council", K_COUNCIL, C_STOCKTON, 3, "GB-LAE", "STT", "stockton.gov.uk", "Municipal Buildings, Church Road", "TS18 1LD"},
     /* Councils: North West */
-    {"Manchester City Council", K_COUNCIL, C_MANCHESTER, 9, "GB-LAE", "MAN", "manchester.gov.uk"},
-    {"Salford City Council", K_COUNCIL, C_SALFORD, 5, "GB-LAE", "SLF", "salford.gov.uk"},
-    {"Trafford Council", K_COUNCIL, C_STRETFORD, 3, "GB-LAE", "TRF", "trafford.gov.uk"},
-    {"Stockport Metropolitan Borough Council", K_COUNCIL, C_STOCKPORT, 3, "GB-LAE", "SKP", "stockport.gov.uk"},
-    {"Tameside Metropolitan Borough Council", K_COUNCIL, C_ASHTON, 3, "GB-LAE", "TAM", "tameside.gov.uk"},
-    {"Oldham Council", K_COUNCIL, C_OLDHAM, 3, "GB-LAE", "OLD", "oldham.gov.uk"},
-    {"Rochdale Borough Council", K_COUNCIL, C_ROCHDALE, 2, "GB-LAE", "RCH", "rochdale.gov.uk"},
-    {"Bury Council", K_COUNCIL, C_BURY, 2, "GB-LAE", "BUR", "bury.gov.uk"},
-    {"Bolton Council", K_COUNCIL, C_BOLTON, 3, "GB-LAE", "BOL", "bolton.gov.uk"},
-    {"Wigan Council", K_COUNCIL, C_WIGAN, 3, "GB-LAE", "WGN", "wigan.gov.uk"},
-    {"Liverpool City Council", K_COUNCIL, C_LIVERPOOL, 8, "GB-LAE", "LIV", "liverpool.gov.uk"},
-    {"Sefton Council", K_COUNCIL, C_BOOTLE, 3, "GB-LAE", "SFT", "sefton.gov.uk"},
-    {"Knowsley Council", K_COUNCIL, C_HUYTON, 2, "GB-LAE", "KWL", "knowsley.gov.uk"},
-    {"St Helens Borough Council", K_COUNCIL, C_STHELENS, 2, "GB-LAE", "SHN", "sthelens.gov.uk"},
-    {"Wirral Council", K_COUNCIL, C_BIRKENHEAD, 3, "GB-LAE", "WRL", "wirral.gov.uk"},
-    {"Lancashire County Council", K_COUNCIL, C_PRESTON, 7, "GB-LAE", "LAN", "lancashire.gov.uk"},
-    {"Blackpool Council", K_COUNCIL, C_BLACKPOOL, 3, "GB-LAE", "BPL", "blackpool.gov.uk"},
-    {"Blackburn with Darwen Borough Council", K_COUNCIL, C_BLACKBURN, 2, "GB-LAE", "BBD", "blackburn.gov.uk"},
-    {"Preston City Council", K_COUNCIL, C_PRESTON, 2, "GB-LAE", "PRE", "preston.gov.uk"},
-    {"Lancaster City Council", K_COUNCIL, C_LANCASTER, 2, "GB-LAE", "LAC", "lancaster.gov.uk"},
-    {"Cheshire East Council", K_COUNCIL, C_SANDBACH, 4, "GB-LAE", "CHE", "cheshireeast.gov.uk"},
-    {"Cheshire West and Chester Council", K_COUNCIL, C_CHESTER, 4, "GB-LAE", "CHW", "cheshirewestandchester.gov.uk"},
-    {"Warrington Borough Council", K_COUNCIL, C_WARRINGTON, 3, "GB-LAE", "WRT", "warrington.gov.uk"},
-    {"Halton Borough Council", K_COUNCIL, C_WIDNES, 2, "GB-LAE", "HAL", "halton.gov.uk"},
-    {"Cumberland Council", K_COUNCIL, C_CARLISLE, 3, "GB-LAE", "CMB", "cumberland.gov.uk"},
-    {"Westmorland and Furness Council", K_COUNCIL, C_KENDAL, 2, "GB-LAE", "WMF", "westmorlandandfurness.gov.uk"},
-    /* Councils: Yorkshire and the Humber */
-    {"Leeds City Council", K_COUNCIL, C_LEEDS, 9, "GB-LAE", "LDS", "leeds.gov.uk"},
-    {"City of Bradford Metropolitan District Council", K_COUNCIL, C_BRADFORD, 6, "GB-LAE", "BRD", "bradford.gov.uk"},
-    {"Sheffield City Council", K_COUNCIL, C_SHEFFIELD, 8, "GB-LAE", "SHF", "sheffield.gov.uk"},
-    {"Kirklees Council", K_COUNCIL, C_HUDDERSFIELD, 4, "GB-LAE", "KIR", "kirklees.gov.uk"},
-    {"Calderdale Council", K_COUNCIL, C_HALIFAX, 3, "GB-LAE", "CLD", "calderdale.gov.uk"},
-    {"Wakefield Council", K_COUNCIL, C_WAKEFIELD, 3, "GB-LAE", "WKF", "wakefield.gov.uk"},
-    {"Barnsley Metropolitan Borough Council", K_COUNCIL, C_BARNSLEY, 3, "GB-LAE", "BNS", "barnsley.gov.uk"},
-    {"City of Doncaster Council", K_COUNCIL, C_DONCASTER, 3, "GB-LAE", "DNC", "doncaster.gov.uk"},
-    {"Rotherham Metropolitan Borough Council", K_COUNCIL, C_ROTHERHAM, 3, "GB-LAE", "ROT", "rotherham.gov.uk"},
-    {"Hull City Council", K_COUNCIL, C_HULL, 5, "GB-LAE", "KHL", "hull.gov.uk"},
-    {"East Riding of Yorkshire Council", K_COUNCIL, C_BEVERLEY, 3, "GB-LAE", "ERY", "eastriding.gov.uk"},
-    {"North Yorkshire Council", K_COUNCIL, C_NORTHALLERTON, 5, "GB-LAE", "NYK", "northyorks.gov.uk"},
-    {"City of York Council", K_COUNCIL, C_YORK, 4, "GB-LAE", "YOR", "york.gov.uk"},
-    {"North Lincolnshire Council", K_COUNCIL, C_SCUNTHORPE, 2, "GB-LAE", "NLN", "northlincs.gov.uk"},
-    {"North East Lincolnshire Council", K_COUNCIL, C_GRIMSBY, 2, "GB-LAE", "NEL", "nelincs.gov.uk"},
+    {"Manchester City Council", K_COUNCIL, C_MANCHESTER, 9, "GB-LAE", "MAN", "manchester.gov.uk", "Town Hall, Albert Square", "M60 2LA"},
+    {"Salford City Council", K_COUNCIL, C_SWINTON, 5, "GB-LAE", "SLF", "salford.gov.uk", "Salford Civic Centre, Chorley Road", "M27 5AW"},
+    {"Trafford Council", K_COUNCIL, C_STRETFORD, 3, "GB-LAE", "TRF", "trafford.gov.uk", "Trafford Town Hall, Talbot Road", "M32 0TH"},
+    {"Stockport Metropolitan Borough Council", K_COUNCIL, C_STOCKPORT, 3, "GB-LAE", "SKP", "stockport.gov.uk", "Town Hall, Edward Street", "SK1 3XE"},
+    {"Tameside Metropolitan Borough Council", K_COUNCIL, C_ASHTON, 3, "GB-LAE", "TAM", "tameside.gov.uk", "Tameside One, Market Place", "OL6 6BH"},
+    {"Oldham Council", K_COUNCIL, C_OLDHAM, 3, "GB-LAE", "OLD", "oldham.gov.uk", "Civic Centre, West Street", "OL1 1UT"},
+    {"Rochdale Borough Council", K_COUNCIL, C_ROCHDALE, 2, "GB-LAE", "RCH", "rochdale.gov.uk", "Number One Riverside, Smith Street", "OL16 1XU"},
+    {"Bury Council", K_COUNCIL, C_BURY, 2, "GB-LAE", "BUR", "bury.gov.uk", "Town Hall, Knowsley Street", "BL9 0SW"},
+    {"Bolton Council", K_COUNCIL, C_BOLTON, 3, "GB-LAE", "BOL", "bolton.gov.uk", "Town Hall, Victoria Square", "BL1 1RU"},
+    {"Wigan Council", K_COUNCIL, C_WIGAN, 3, "GB-LAE", "WGN", "wigan.gov.uk", "Town Hall, Library Street", "WN1 1YN"},
+    {"Liverpool City Council", K_COUNCIL, C_LIVERPOOL, 8, "GB-LAE", "LIV", "liverpool.gov.uk", "Cunard Building, Water Street", "L3 1AH"},
+    {"Sefton Council", K_COUNCIL, C_BOOTLE, 3, "GB-LAE", "SFT", "sefton.gov.uk", "Bootle Town Hall, Oriel Road", "L20 7AE"},
+    {"Knowsley Council", K_COUNCIL, C_HUYTON, 2, "GB-LAE", "KWL", "knowsley.gov.uk", "Municipal Buildings, Archway Road", "L36 9YU"},
+    {"St Helens Borough Council", K_COUNCIL, C_STHELENS, 2, "GB-LAE", "SHN", "sthelens.gov.uk", "Town Hall, Victoria Square", "WA10 1HP"},
+    {"Wirral Council", K_COUNCIL, C_WALLASEY, 3, "GB-LAE", "WRL", "wirral.gov.uk", "Wallasey Town Hall, Brighton Street", "CH44 8ED"},
+    {"Lancashire County Council", K_COUNCIL, C_PRESTON, 7, "GB-LAE", "LAN", "lancashire.gov.uk", "County Hall, Fishergate", "PR1 8XJ"},
+    {"Blackpool Council", K_COUNCIL, C_BLACKPOOL, 3, "GB-LAE", "BPL", "blackpool.gov.uk", "PO Box 4, Municipal Buildings", "FY1 1NA"},
+    {"Blackburn with Darwen Borough Council", K_COUNCIL, C_BLACKBURN, 2, "GB-LAE", "BBD", "blackburn.gov.uk", "Town Hall, King William Street", "BB1 7DY"},
+    {"Preston City Council", K_COUNCIL, C_PRESTON, 2, "GB-LAE", "PRE", "preston.gov.uk", "Town Hall, Lancaster Road", "PR1 2RL"},
+    {"Lancaster City Council", K_COUNCIL, C_LANCASTER, 2, "GB-LAE", "LAC", "lancaster.gov.uk", "Town Hall, Dalton Square", "LA1 1PJ"},
+    {"Cheshire East Council", K_COUNCIL, C_SANDBACH, 4, "GB-LAE", "CHE", "cheshireeast.gov.uk", "Westfields, Middlewich Road", "CW11 1HZ"},
+    {"Cheshire West and Chester Council", K_COUNCIL, C_ELLESMERE, 4, "GB-LAE", "CHW", "cheshirewestandchester.gov.uk", "The Portal, Wellington Road", "CH65 0BA"},
+    {"Warrington Borough Council", K_COUNCIL, C_WARRINGTON, 3, "GB-LAE", "WRT", "warrington.gov.uk", "East Annexe, Town Hall, Sankey Street", "WA1 1UH"},
+    {"Halton Borough Council", K_COUNCIL, C_WIDNES, 2, "GB-LAE", "HAL", "halton.gov.uk", "Municipal Building, Kingsway", "WA8 7QF"},
+    {"Cumberland Council", K_COUNCIL, C_CARLISLE, 3, "GB-LAE", "CMB", "cumberland.gov.uk", "Cumbria House, 117 Botchergate", "CA1 1RD"},
+    /* Councils: Yorkshire and The Humber */
+    {"Leeds City Council", K_COUNCIL, C_LEEDS, 9, "GB-LAE", "LDS", "leeds.gov.uk", "Civic Hall, Calverley Street", "LS1 1UR"},
+    {"City of Bradford Metropolitan District Council", K_COUNCIL, C_BRADFORD, 6, "GB-LAE", "BRD", "bradford.gov.uk", "City Hall, Centenary Square", "BD1 1HY"},
+    {"Sheffield City Council", K_COUNCIL, C_SHEFFIELD, 8, "GB-LAE", "SHF", "sheffield.gov.uk", "Town Hall, Pinstone Street", "S1 2HH"},
+    {"Kirklees Council", K_COUNCIL, C_HUDDERSFIELD, 4, "GB-LAE", "KIR", "kirklees.gov.uk", "Civic Centre 1, High Street", "HD1 2NF"},
+    {"Calderdale Council", K_COUNCIL, C_HALIFAX, 3, "GB-LAE", "CLD", "calderdale.gov.uk", "Town Hall, Crossley Street", "HX1 1UJ"},
+    {"Wakefield Council", K_COUNCIL, C_WAKEFIELD, 3, "GB-LAE", "WKF", "wakefield.gov.uk", "Wakefield One, Burton Street", "WF1 2EB"},
+    {"Barnsley Metropolitan Borough Council", K_COUNCIL, C_BARNSLEY, 3, "GB-LAE", "BNS", "barnsley.gov.uk", "Town Hall, Church Street", "S70 2TA"},
+    {"City of Doncaster Council", K_COUNCIL, C_DONCASTER, 3, "GB-LAE", "DNC", "doncaster.gov.uk", "Civic Office, Waterdale", "DN1 3BU"},
+    {"Rotherham Metropolitan Borough Council", K_COUNCIL, C_ROTHERHAM, 3, "GB-LAE", "ROT", "rotherham.gov.uk", "Riverside House, Main Street", "S60 1AE"},
+    {"Hull City Council", K_COUNCIL, C_HULL, 5, "GB-LAE", "KHL", "hull.gov.uk", "Guildhall, Alfred Gelder Street", "HU1 2AA"},
+    {"East Riding of Yorkshire Council", K_COUNCIL, C_BEVERLEY, 3, "GB-LAE", "ERY", "eastriding.gov.uk", "County Hall, Cross Street", "HU17 9BA"},
+    {"North Yorkshire Council", K_COUNCIL, C_NORTHALLERTON, 5, "GB-LAE", "NYK", "northyorks.gov.uk", "County Hall, Racecourse Lane", "DL7 8AD"},
+    {"City of York Council", K_COUNCIL, C_YORK, 4, "GB-LAE", "YOR", "york.gov.uk", "West Offices, Station Rise", "YO1 6GA"},
+    {"North Lincolnshire Council", K_COUNCIL, C_SCUNTHORPE, 2, "GB-LAE", "NLN", "northlincs.gov.uk", "Church Square House, 30-40 High Street", "DN15 6NL"},
+    {"North East Lincolnshire Council", K_COUNCIL, C_GRIMSBY, 2, "GB-LAE", "NEL", "nelincs.gov.uk", "Municipal Offices, Town Hall Square", "DN31 1HU"},
     /* Combined authorities and transport bodies */
-    {"West Yorkshire Combined Authority", K_CA, C_LEEDS, 5, "GB-LAE", "WYCA", "westyorks-ca.gov.uk"},
-    {"Greater Manchester Combined Authority", K_CA, C_MANCHESTER, 5, "GB-LAE", "GMCA", "greatermanchester-ca.gov.uk"},
-    {"Liverpool City Region Combined Authority", K_CA, C_LIVERPOOL, 4, "GB-LAE", "LCRCA", "liverpoolcityregion-ca.gov.uk"},
-    {"South Yorkshire Mayoral Combined Authority", K_CA, C_SHEFFIELD, 3, "GB-LAE", "SYMCA", "southyorkshire-ca.gov.uk"},
-    {"North East Combined Authority", K_CA, C_NEWCASTLE, 3, "GB-LAE", "NECA", "northeast-ca.gov.uk"},
-    {"Tees Valley Combined Authority", K_CA, C_STOCKTON, 2, "GB-LAE", "TVCA", "teesvalley-ca.gov.uk"},
-    {"York and North Yorkshire Combined Authority", K_CA, C_YORK, 2, "GB-LAE", "YNYCA", "yorknorthyorks-ca.gov.uk"},
-    {"Transport for Greater Manchester", K_CA, C_MANCHESTER, 4, "GB-GOR", "PB1173", "tfgm.com"},
-    {"Nexus (Tyne and Wear Passenger Transport Executive)", K_CA, C_NEWCASTLE, 2, "GB-GOR", "PB1184", "nexus.org.uk"},
-    {"Merseytravel", K_CA, C_LIVERPOOL, 2, "GB-GOR", "PB1179", "merseytravel.gov.uk"},
-    {"Transport for the North", K_CA, C_MANCHESTER, 2, "GB-GOR", "PB1402", "transportforthenorth.com"},
+    {"West Yorkshire Combined Authority", K_CA, C_LEEDS, 5, "GB-LAE", "WYCA", "westyorks-ca.gov.uk", "Wellington House, 40-50 Wellington Street", "LS1 2DE"},
+    {"Greater Manchester Combined Authority", K_CA, C_MANCHESTER, 5, "GB-LAE", "GMCA", "greatermanchester-ca.gov.uk", "Tootal Buildings, 56 Oxford Street", "M1 6EU"},
+    {"Liverpool City Region Combined Authority", K_CA, C_LIVERPOOL, 4, "GB-LAE", "LCRCA", "liverpoolcityregion-ca.gov.uk", "No 1 Mann Island", "L3 1BP"},
+    {"South Yorkshire Mayoral Combined Authority", K_CA, C_SHEFFIELD, 3, "GB-LAE", "SYMCA", "southyorkshire-ca.gov.uk", "11 Broad Street West", "S1 2BQ"},
+    {"Tees Valley Combined Authority", K_CA, C_STOCKTON, 2, "GB-LAE", "TVCA", "teesvalley-ca.gov.uk", "Cavendish House, Teesdale Business Park", "TS17 6QY"},
+    {"Transport for Greater Manchester", K_CA, C_MANCHESTER, 4, "GB-GOR", "PB1173", "tfgm.com", "2 Piccadilly Place", "M1 3BG"},
+    {"Nexus (Tyne and Wear Passenger Transport Executive)", K_CA, C_NEWCASTLE, 2, "GB-GOR", "PB1184", "nexus.org.uk", "Nexus House, St James' Boulevard", "NE1 4AX"},
+    {"Merseytravel", K_CA, C_LIVERPOOL, 2, "GB-GOR", "PB1179", "merseytravel.gov.uk", "No 1 Mann Island", "L3 1BP"},
+    {"Transport for the North", K_CA, C_MANCHESTER, 2, "GB-GOR", "PB1402", "transportforthenorth.com", "4 Piccadilly Place", "M1 3BN"},
     /* Police, fire and rescue */
-    {"West Yorkshire Police", K_POLICE, C_WAKEFIELD, 4, "GB-GOR", "PB1281", "westyorkshire.police.uk"},
-    {"Greater Manchester Police", K_POLICE, C_MANCHESTER, 4, "GB-GOR", "PB1266", "gmp.police.uk"},
-    {"Northumbria Police", K_POLICE, C_NEWCASTLE, 3, "GB-GOR", "PB1274", "northumbria.police.uk"},
-    {"Merseyside Police", K_POLICE, C_LIVERPOOL, 3, "GB-GOR", "PB1270", "merseyside.police.uk"},
-    {"South Yorkshire Police", K_POLICE, C_SHEFFIELD, 3, "GB-GOR", "PB1277", "southyorks.police.uk"},
-    {"Lancashire Constabulary", K_POLICE, C_PRESTON, 2, "GB-GOR", "PB1268", "lancashire.police.uk"},
-    {"Cumbria Constabulary", K_POLICE, C_CARLISLE, 1, "GB-GOR", "PB1260", "cumbria.police.uk"},
-    {"Durham Constabulary", K_POLICE, C_DURHAM, 1, "GB-GOR", "PB1262", "durham.police.uk"},
-    {"Cleveland Police", K_POLICE, C_MIDDLESBROUGH, 1, "GB-GOR", "PB1258", "cleveland.police.uk"},
-    {"Humberside Police", K_POLICE, C_HULL, 2, "GB-GOR", "PB1267", "humberside.police.uk"},
-    {"North Yorkshire Police", K_POLICE, C_NORTHALLERTON, 1, "GB-GOR", "PB1273", "northyorkshire.police.uk"},
-    {"Cheshire Constabulary", K_POLICE, C_WARRINGTON, 2, "GB-GOR", "PB1257", "cheshire.police.uk"},
-    {"West Yorkshire Fire and Rescue Service", K_POLICE, C_WAKEFIELD, 2, "GB-GOR", "PB1331", "westyorksfire.gov.uk"},
-    {"Greater Manchester Fire and Rescue Service", K_POLICE, C_MANCHESTER, 2, "GB-GOR", "PB1315", "manchesterfire.gov.uk"},
-    {"Tyne and Wear Fire and Rescue Service", K_POLICE, C_NEWCASTLE, 1, "GB-GOR", "PB1329", "twfire.gov.uk"},
+    {"West Yorkshire Police", K_POLICE, C_WAKEFIELD, 4, "GB-GOR", "PB1281", "westyorkshire.police.uk", "Laburnum Road", "WF1 3QP"},
+    {"Greater Manchester Police", K_POLICE, C_MANCHESTER, 4, "GB-GOR", "PB1266", "gmp.police.uk", "Openshaw Complex, Lawton Street", "M11 2NS"},
+    {"Northumbria Police", K_POLICE, C_WALLSEND, 3, "GB-GOR", "PB1274", "northumbria.police.uk", "Middle Engine Lane", "NE28 9NT"},
+    {"South Yorkshire Police", K_POLICE, C_SHEFFIELD, 3, "GB-GOR", "PB1277", "southyorks.police.uk", "Carbrook House, 5 Carbrook Hall Road", "S9 2EH"},
+    {"Lancashire Constabulary", K_POLICE, C_PRESTON, 2, "GB-GOR", "PB1268", "lancashire.police.uk", "Saunders Lane, Hutton", "PR4 5SB"},
+    {"Cumbria Constabulary", K_POLICE, C_PENRITH, 1, "GB-GOR", "PB1260", "cumbria.police.uk", "Carleton Hall", "CA10 2AU"},
+    {"Durham Constabulary", K_POLICE, C_DURHAM, 1, "GB-GOR", "PB1262", "durham.police.uk", "Aykley Heads", "DH1 5TT"},
+    {"Humberside Police", K_POLICE, C_HULL, 2, "GB-GOR", "PB1267", "humberside.police.uk", "Priory Road", "HU5 5SF"},
+    {"North Yorkshire Police", K_POLICE, C_NORTHALLERTON, 1, "GB-GOR", "PB1273", "northyorkshire.police.uk", "Alverton Court, Crosby Road", "DL6 1BF"},
+    {"Cheshire Constabulary", K_POLICE, C_WINSFORD, 2, "GB-GOR", "PB1257", "cheshire.police.uk", "Clemonds Hey, Oakmere Road", "CW7 2UA"},
+    {"West Yorkshire Fire and Rescue Service", K_FIRE, C_BRADFORD, 2, "GB-GOR", "PB1331", "westyorksfire.gov.uk", "Oakroyd Hall, Bradford Road, Birkenshaw", "BD11 2DY"},
+    {"Greater Manchester Fire and Rescue Service", K_FIRE, C_SWINTON, 2, "GB-GOR", "PB1315", "manchesterfire.gov.uk", "146 Bolton Road", "M27 8US"},
+    {"Tyne and Wear Fire and Rescue Service", K_FIRE, C_SUNDERLAND, 1, "GB-GOR", "PB1329", "twfire.gov.uk", "Nissan Way, Barmston Mere", "SR5 3QY"},
     /* NHS trusts and integrated care boards (ODS codes) */
-    {"Leeds Teaching Hospitals NHS Trust", K_NHS, C_LEEDS, 6, "GB-NHS", "RR8", "leedsth.nhs.uk"},
-    {"Manchester University NHS Foundation Trust", K_NHS, C_MANCHESTER, 6, "GB-NHS", "R0A", "mft.nhs.uk"},
-    {"The Newcastle upon Tyne Hospitals NHS Foundation Trust", K_NHS, C_NEWCASTLE, 5, "GB-NHS", "RTD", "newcastle-hospitals.nhs.uk"},
-    {"Sheffield Teaching Hospitals NHS Foundation Trust", K_NHS, C_SHEFFIELD, 4, "GB-NHS", "RHQ", "sth.nhs.uk"},
-    {"Liverpool University Hospitals NHS Foundation Trust", K_NHS, C_LIVERPOOL, 4, "GB-NHS", "REM", "liverpoolft.nhs.uk"},
-    {"Bradford Teaching Hospitals NHS Foundation Trust", K_NHS, C_BRADFORD, 3, "GB-NHS", "RAE", "bradfordhospitals.nhs.uk"},
-    {"South Tees Hospitals NHS Foundation Trust", K_NHS, C_MIDDLESBROUGH, 3, "GB-NHS", "RTR", "southtees.nhs.uk"},
-    {"Northumbria Healthcare NHS Foundation Trust", K_NHS, C_NSHIELDS, 3, "GB-NHS", "RTF", "northumbria.nhs.uk"},
-    {"Hull University Teaching Hospitals NHS Trust", K_NHS, C_HULL, 3, "GB-NHS", "RWA", "hey.nhs.uk"},
-    {"York and Scarborough Teaching Hospitals NHS Foundation Trust", K_NHS, C_YORK, 3, "GB-NHS", "RCB", "yorkhospitals.nhs.uk"},
-    {"Lancashire Teaching Hospitals NHS Foundation Trust", K_NHS, C_PRESTON, 3, "GB-NHS", "RXN", "lancsteachinghospitals.nhs.uk"},
-    {"Northern Care Alliance NHS Foundation Trust", K_NHS, C_SALFORD, 3, "GB-NHS", "RM3", "northerncarealliance.nhs.uk"},
-    {"Alder Hey Children's NHS Foundation Trust", K_NHS, C_LIVERPOOL, 2, "GB-NHS", "RBS", "alderhey.nhs.uk"},
-    {"Sheffield Children's NHS Foundation Trust", K_NHS, C_SHEFFIELD, 2, "GB-NHS", "RCU", "sheffieldchildrens.nhs.uk"},
-    {"Leeds and York Partnership NHS Foundation Trust", K_NHS, C_LEEDS, 2, "GB-NHS", "RGD", "leedsandyorkpft.nhs.uk"},
-    {"Cumbria, Northumberland, Tyne and Wear NHS Foundation Trust", K_NHS, C_NEWCASTLE, 2, "GB-NHS", "RX4", "cntw.nhs.uk"},
-    {"Mersey Care NHS Foundation Trust", K_NHS, C_LIVERPOOL, 2, "GB-NHS", "RW4", "merseycare.nhs.uk"},
-    {"Greater Manchester Mental Health NHS Foundation Trust", K_NHS, C_MANCHESTER, 2, "GB-NHS", "RXV", "gmmh.nhs.uk"},
-    {"South Tyneside and Sunderland NHS Foundation Trust", K_NHS, C_SUNDERLAND, 2, "GB-NHS", "R0B", "stsft.nhs.uk"},
-    {"Gateshead Health NHS Foundation Trust", K_NHS, C_GATESHEAD, 2, "GB-NHS", "RR7", "gatesheadhealth.nhs.uk"},
-    {"Stockport NHS Foundation Trust", K_NHS, C_STOCKPORT, 2, "GB-NHS", "RWJ", "stockport.nhs.uk"},
-    {"The Christie NHS Foundation Trust", K_NHS, C_MANCHESTER, 2, "GB-NHS", "RBV", "christie.nhs.uk"},
-    {"North West Ambulance Service NHS Trust", K_NHS, C_BOLTON, 2, "GB-NHS", "RX7", "nwas.nhs.uk"},
-    {"Yorkshire Ambulance Service NHS Trust", K_NHS, C_WAKEFIELD, 2, "GB-NHS", "RX8", "yas.nhs.uk"},
-    {"North East Ambulance Service NHS Foundation Trust", K_NHS, C_NEWCASTLE, 2, "GB-NHS", "RX6", "neas.nhs.uk"},
-    {"NHS West Yorkshire Integrated Care Board", K_NHS, C_WAKEFIELD, 3, "GB-NHS", "QWO", "westyorkshire.icb.nhs.uk"},
-    {"NHS Greater Manchester Integrated Care Board", K_NHS, C_MANCHESTER, 3, "GB-NHS", "QOP", "gmintegratedcare.org.uk"},
-    {"NHS North East and North Cumbria Integrated Care Board", K_NHS, C_NEWCASTLE, 3, "GB-NHS", "QHM", "northeastnorthcumbria.nhs.uk"},
-    {"NHS Cheshire and Merseyside Integrated Care Board", K_NHS, C_LIVERPOOL, 3, "GB-NHS", "QYG", "cheshireandmerseyside.nhs.uk"},
-    {"NHS South Yorkshire Integrated Care Board", K_NHS, C_SHEFFIELD, 2, "GB-NHS", "QF7", "southyorkshire.icb.nhs.uk"},
-    {"NHS Humber and North Yorkshire Integrated Care Board", K_NHS, C_HULL, 2, "GB-NHS", "QOQ", "humberandnorthyorkshire.org.uk"},
-    {"NHS Lancashire and South Cumbria Integrated Care Board", K_NHS, C_PRESTON, 2, "GB-NHS", "QE1", "lancashireandsouthcumbria.icb.nhs.uk"},
+    {"Leeds Teaching Hospitals NHS Trust", K_NHS, C_LEEDS, 6, "GB-NHS", "RR8", "leedsth.nhs.uk", "St James's University Hospital, Beckett Street", "LS9 7TF"},
+    {"Manchester University NHS Foundation Trust", K_NHS, C_MANCHESTER, 6, "GB-NHS", "R0A", "mft.nhs.uk", "Cobbett House, Oxford Road", "M13 9WL"},
+    {"The Newcastle upon Tyne Hospitals NHS Foundation Trust", K_NHS, C_NEWCASTLE, 5, "GB-NHS", "RTD", "newcastle-hospitals.nhs.uk", "Freeman Hospital, Freeman Road, High Heaton", "NE7 7DN"},
+    {"Sheffield Teaching Hospitals NHS Foundation Trust", K_NHS, C_SHEFFIELD, 4, "GB-NHS", "RHQ", "sth.nhs.uk", "Northern General Hospital, Herries Road", "S5 7AU"},
+    {"Liverpool University Hospitals NHS Foundation Trust", K_NHS, C_LIVERPOOL, 4, "GB-NHS", "REM", "liverpoolft.nhs.uk", "Royal Liverpool University Hospital, Prescot Street", "L7 8XP"},
+    {"Bradford Teaching Hospitals NHS Foundation Trust", K_NHS, C_BRADFORD, 3, "GB-NHS", "RAE", "bradfordhospitals.nhs.uk", "Bradford Royal Infirmary, Duckworth Lane", "BD9 6RJ"},
+    {"South Tees Hospitals NHS Foundation Trust", K_NHS, C_MIDDLESBROUGH, 3, "GB-NHS", "RTR", "southtees.nhs.uk", "James Cook University Hospital, Marton Road", "TS4 3BW"},
+    {"Northumbria Healthcare NHS Foundation Trust", K_NHS, C_NSHIELDS, 3, "GB-NHS", "RTF", "northumbria.nhs.uk", "North Tyneside General Hospital, Rake Lane", "NE29 8NH"},
+    {"Hull University Teaching Hospitals NHS Trust", K_NHS, C_HULL, 3, "GB-NHS", "RWA", "hey.nhs.uk", "Hull Royal Infirmary, Anlaby Road", "HU3 2JZ"},
+    {"York and Scarborough Teaching Hospitals NHS Foundation Trust", K_NHS, C_YORK, 3, "GB-NHS", "RCB", "yorkhospitals.nhs.uk", "York Hospital, Wigginton Road", "YO31 8HE"},
+    {"Lancashire Teaching Hospitals NHS Foundation Trust", K_NHS, C_PRESTON, 3, "GB-NHS", "RXN", "lancsteachinghospitals.nhs.uk", "Royal Preston Hospital, Sharoe Green Lane", "PR2 9HT"},
+    {"Northern Care Alliance NHS Foundation Trust", K_NHS, C_SALFORD, 3, "GB-NHS", "RM3", "northerncarealliance.nhs.uk", "Salford Royal, Stott Lane", "M6 8HD"},
+    {"Alder Hey Children's NHS Foundation Trust", K_NHS, C_LIVERPOOL, 2, "GB-NHS", "RBS", "alderhey.nhs.uk", "Eaton Road", "L12 2AP"},
+    {"Sheffield Children's NHS Foundation Trust", K_NHS, C_SHEFFIELD, 2, "GB-NHS", "RCU", "sheffieldchildrens.nhs.uk", "Western Bank", "S10 2TH"},
+    {"Cumbria, Northumberland, Tyne and Wear NHS Foundation Trust", K_NHS, C_NEWCASTLE, 2, "GB-NHS", "RX4", "cntw.nhs.uk", "St Nicholas Hospital, Jubilee Road, Gosforth", "NE3 3XT"},
+    {"Mersey Care NHS Foundation Trust", K_NHS, C_PRESCOT, 2, "GB-NHS", "RW4", "merseycare.nhs.uk", "V7 Building, Kings Business Park", "L34 1PJ"},
+    {"Greater Manchester Mental Health NHS Foundation Trust", K_NHS, C_MANCHESTER, 2, "GB-NHS", "RXV", "gmmh.nhs.uk", "Prestwich Hospital, Bury New Road, Prestwich", "M25 3BL"},
+    {"South Tyneside and Sunderland NHS Foundation Trust", K_NHS, C_SUNDERLAND, 2, "GB-NHS", "R0B", "stsft.nhs.uk", "Sunderland Royal Hospital, Kayll Road", "SR4 7TP"},
+    {"Gateshead Health NHS Foundation Trust", K_NHS, C_GATESHEAD, 2, "GB-NHS", "RR7", "gatesheadhealth.nhs.uk", "Queen Elizabeth Hospital, Sheriff Hill", "NE9 6SX"},
+    {"Stockport NHS Foundation Trust", K_NHS, C_STOCKPORT, 2, "GB-NHS", "RWJ", "stockport.nhs.uk", "Stepping Hill Hospital, Poplar Grove", "SK2 7JE"},
+    {"The Christie NHS Foundation Trust", K_NHS, C_MANCHESTER, 2, "GB-NHS", "RBV", "christie.nhs.uk", "Wilmslow Road", "M20 4BX"},
+    {"North West Ambulance Service NHS Trust", K_NHS, C_BOLTON, 2, "GB-NHS", "RX7", "nwas.nhs.uk", "Ladybridge Hall, 399 Chorley New Road", "BL1 5DD"},
+    {"Yorkshire Ambulance Service NHS Trust", K_NHS, C_WAKEFIELD, 2, "GB-NHS", "RX8", "yas.nhs.uk", "Springhill, Brindley Way, Wakefield 41 Business Park", "WF2 0XQ"},
+    {"North East Ambulance Service NHS Foundation Trust", K_NHS, C_NEWCASTLE, 2, "GB-NHS", "RX6", "neas.nhs.uk", "Bernicia House, Goldcrest Way, Newburn Riverside", "NE15 8NY"},
+    {"NHS West Yorkshire Integrated Care Board", K_NHS, C_WAKEFIELD, 3, "GB-NHS", "QWO", "westyorkshire.icb.nhs.uk", "White Rose House, West Parade", "WF1 1LT"},
+    {"NHS Greater Manchester Integrated Care Board", K_NHS, C_MANCHESTER, 3, "GB-NHS", "QOP", "gmintegratedcare.org.uk", "3 Piccadilly Place", "M1 3BN"},
+    {"NHS North East and North Cumbria Integrated Care Board", K_NHS, C_SUNDERLAND, 3, "GB-NHS", "QHM", "northeastnorthcumbria.nhs.uk", "Pemberton House, Colima Avenue", "SR5 3XB"},
+    {"NHS Cheshire and Merseyside Integrated Care Board", K_NHS, C_WARRINGTON, 3, "GB-NHS", "QYG", "cheshireandmerseyside.nhs.uk", "No 1 Lakeside, 920 Centre Park Square", "WA1 1QY"},
+    {"NHS South Yorkshire Integrated Care Board", K_NHS, C_SHEFFIELD, 2, "GB-NHS", "QF7", "southyorkshire.icb.nhs.uk", "197 Eyre Street", "S1 3FG"},
+    {"NHS Humber and North Yorkshire Integrated Care Board", K_NHS, C_HULL, 2, "GB-NHS", "QOQ", "humberandnorthyorkshire.org.uk", "Health House, Grange Park Lane, Willerby", "HU10 6DT"},
+    {"NHS Lancashire and South Cumbria Integrated Care Board", K_NHS, C_PRESTON, 2, "GB-NHS", "QE1", "lancashireandsouthcumbria.icb.nhs.uk", "County Hall, Fishergate Hill", "PR1 8XB"},
     /* Universities and colleges (UK Register of Learning Providers) */
-    {"University of Leeds", K_EDU, C_LEEDS, 4, "GB-UKPRN", "10007795", "leeds.ac.uk"},
-    {"University of Manchester", K_EDU, C_MANCHESTER, 4, "GB-UKPRN", "10007798", "manchester.ac.uk"},
-    {"Newcastle University", K_EDU, C_NEWCASTLE, 3, "GB-UKPRN", "10007799", "ncl.ac.uk"},
-    {"University of Sheffield", K_EDU, C_SHEFFIELD, 3, "GB-UKPRN", "10007157", "sheffield.ac.uk"},
-    {"University of Liverpool", K_EDU, C_LIVERPOOL, 3, "GB-UKPRN", "10007140", "liverpool.ac.uk"},
-    {"University of York", K_EDU, C_YORK, 2, "GB-UKPRN", "10007167", "york.ac.uk"},
-    {"Durham University", K_EDU, C_DURHAM, 2, "GB-UKPRN", "10007143", "durham.ac.uk"},
-    {"Lancaster University", K_EDU, C_LANCASTER, 2, "GB-UKPRN", "10007768", "lancaster.ac.uk"},
-    {"Leeds Beckett University", K_EDU, C_LEEDS, 2, "GB-UKPRN", "10003861", "leedsbeckett.ac.uk"},
-    {"Manchester Metropolitan University", K_EDU, C_MANCHESTER, 2, "GB-UKPRN", "10004180", "mmu.ac.uk"},
-    {"Sheffield Hallam University", K_EDU, C_SHEFFIELD, 2, "GB-UKPRN", "10005790", "shu.ac.uk"},
-    {"Northumbria University", K_EDU, C_NEWCASTLE, 2, "GB-UKPRN", "10001282", "northumbria.ac.uk"},
-    {"University of Sunderland", K_EDU, C_SUNDERLAND, 1, "GB-UKPRN", "10007159", "sunderland.ac.uk"},
-    {"Teesside University", K_EDU, C_MIDDLESBROUGH, 1, "GB-UKPRN", "10007161", "tees.ac.uk"},
-    {"University of Hull", K_EDU, C_HULL, 1, "GB-UKPRN", "10007149", "hull.ac.uk"},
-    {"University of Bradford", K_EDU, C_BRADFORD, 1, "GB-UKPRN", "10007785", "bradford.ac.uk"},
-    {"University of Huddersfield", K_EDU, C_HUDDERSFIELD, 1, "GB-UKPRN", "10007148", "hud.ac.uk"},
-    {"University of Salford", K_EDU, C_SALFORD, 1, "GB-UKPRN", "10007156", "salford.ac.uk"},
-    {"Liverpool John Moores University", K_EDU, C_LIVERPOOL, 2, "GB-UKPRN", "10003957", "ljmu.ac.uk"},
-    {"University of Central Lancashire", K_EDU, C_PRESTON, 1, "GB-UKPRN", "10007141", "uclan.ac.uk"},
-    {"Edge Hill University", K_EDU, C_ORMSKIRK, 1, "GB-UKPRN", "10007823", "edgehill.ac.uk"},
-    {"University of Bolton", K_EDU, C_BOLTON, 1, "GB-UKPRN", "10006841", "bolton.ac.uk"},
-    {"York St John University", K_EDU, C_YORK, 1, "GB-UKPRN", "10007713", "yorksj.ac.uk"},
-    {"Leeds Trinity University", K_EDU, C_LEEDS, 1, "GB-UKPRN", "10003863", "leedstrinity.ac.uk"},
-    {"Leeds City College", K_EDU, C_LEEDS, 1, "GB-UKPRN", "10003855", "leedscitycollege.ac.uk"},
-    {"The Manchester College", K_EDU, C_MANCHESTER, 1, "GB-UKPRN", "10004112", "tmc.ac.uk"},
-    {"Newcastle College", K_EDU, C_NEWCASTLE, 1, "GB-UKPRN", "10004599", "ncl-coll.ac.uk"},
-    {"The Sheffield College", K_EDU, C_SHEFFIELD, 1, "GB-UKPRN", "10005788", "sheffcol.ac.uk"},
+    {"University of Leeds", K_EDU, C_LEEDS, 4, "GB-UKPRN", "10007795", "leeds.ac.uk", "Woodhouse Lane", "LS2 9JT"},
+    {"University of Manchester", K_EDU, C_MANCHESTER, 4, "GB-UKPRN", "10007798", "manchester.ac.uk", "Oxford Road", "M13 9PL"},
+    {"Newcastle University", K_EDU, C_NEWCASTLE, 3, "GB-UKPRN", "10007799", "ncl.ac.uk", "King's Gate", "NE1 7RU"},
+    {"University of Sheffield", K_EDU, C_SHEFFIELD, 3, "GB-UKPRN", "10007157", "sheffield.ac.uk", "Western Bank", "S10 2TN"},
+    {"University of Liverpool", K_EDU, C_LIVERPOOL, 3, "GB-UKPRN", "10007140", "liverpool.ac.uk", "Foundation Building, Brownlow Hill", "L69 3BX"},
+    {"University of York", K_EDU, C_YORK, 2, "GB-UKPRN", "10007167", "york.ac.uk", "Heslington", "YO10 5DD"},
+    {"Durham University", K_EDU, C_DURHAM, 2, "GB-UKPRN", "10007143", "durham.ac.uk", "The Palatine Centre, Stockton Road", "DH1 3LE"},
+    {"Lancaster University", K_EDU, C_LANCASTER, 2, "GB-UKPRN", "10007768", "lancaster.ac.uk", "Bailrigg", "LA1 4YW"},
+    {"Leeds Beckett University", K_EDU, C_LEEDS, 2, "GB-UKPRN", "10003861", "leedsbeckett.ac.uk", "City Campus", "LS1 3HE"},
+    {"Manchester Metropolitan University", K_EDU, C_MANCHESTER, 2, "GB-UKPRN", "10004180", "mmu.ac.uk", "All Saints Building, All Saints", "M15 6BH"},
+    {"Sheffield Hallam University", K_EDU, C_SHEFFIELD, 2, "GB-UKPRN", "10005790", "shu.ac.uk", "City Campus, Howard Street", "S1 1WB"},
+    {"Northumbria University", K_EDU, C_NEWCASTLE, 2, "GB-UKPRN", "10001282", "northumbria.ac.uk", "Sutherland Building, Northumberland Road", "NE1 8ST"},
+    {"University of Sunderland", K_EDU, C_SUNDERLAND, 1, "GB-UKPRN", "10007159", "sunderland.ac.uk", "Edinburgh Building, Chester Road", "SR1 3SD"},
+    {"Teesside University", K_EDU, C_MIDDLESBROUGH, 1, "GB-UKPRN", "10007161", "tees.ac.uk", "Campus Heart, Southfield Road", "TS1 3BX"},
+    {"University of Hull", K_EDU, C_HULL, 1, "GB-UKPRN", "10007149", "hull.ac.uk", "Cottingham Road", "HU6 7RX"},
+    {"University of Bradford", K_EDU, C_BRADFORD, 1, "GB-UKPRN", "10007785", "bradford.ac.uk", "Richmond Road", "BD7 1DP"},
+    {"University of Huddersfield", K_EDU, C_HUDDERSFIELD, 1, "GB-UKPRN", "10007148", "hud.ac.uk", "Queensgate", "HD1 3DH"},
+    {"University of Salford", K_EDU, C_SALFORD, 1, "GB-UKPRN", "10007156", "salford.ac.uk", "The Crescent", "M5 4WT"},
+    {"Liverpool John Moores University", K_EDU, C_LIVERPOOL, 2, "GB-UKPRN", "10003957", "ljmu.ac.uk", "Exchange Station, Tithebarn Street", "L2 2QP"},
+    {"University of Central Lancashire", K_EDU, C_PRESTON, 1, "GB-UKPRN", "10007141", "uclan.ac.uk", "Fylde Road", "PR1 2HE"},
+    {"Edge Hill University", K_EDU, C_ORMSKIRK, 1, "GB-UKPRN", "10007823", "edgehill.ac.uk", "St Helens Road", "L39 4QP"},
+    {"University of Bolton", K_EDU, C_BOLTON, 1, "GB-UKPRN", "10006841", "bolton.ac.uk", "Deane Road", "BL3 5AB"},
+    {"York St John University", K_EDU, C_YORK, 1, "GB-UKPRN", "10007713", "yorksj.ac.uk", "Lord Mayor's Walk", "YO31 7EX"},
+    {"Leeds Trinity University", K_EDU, C_LEEDS, 1, "GB-UKPRN", "10003863", "leedstrinity.ac.uk", "Brownberrie Lane, Horsforth", "LS18 5HD"},
+    {"The Manchester College", K_EDU, C_MANCHESTER, 1, "GB-UKPRN", "10004112", "tmc.ac.uk", "Ashton Old Road, Openshaw", "M11 2WH"},
+    {"Newcastle College", K_EDU, C_NEWCASTLE, 1, "GB-UKPRN", "10004599", "ncl-coll.ac.uk", "Rye Hill Campus, Scotswood Road", "NE4 7SA"},
+    {"The Sheffield College", K_EDU, C_SHEFFIELD, 1, "GB-UKPRN", "10005788", "sheffcol.ac.uk", "City Campus, Granville Road", "S2 2RL"},
     /* Housing associations (Mutuals Public Register / Companies House) */
-    {"Incommunities Group", K_HOUSING, C_BRADFORD, 2, "GB-MPR", "30163R", "incommunities.co.uk"},
-    {"Thirteen Group", K_HOUSING, C_STOCKTON, 2, "GB-MPR", "31289R", "thirteengroup.co.uk"},
-    {"Karbon Homes", K_HOUSING, C_NEWCASTLE, 2, "GB-MPR", "29811R", "karbonhomes.co.uk"},
-    {"Gentoo Group", K_HOUSING, C_SUNDERLAND, 2, "GB-MPR", "29654R", "gentoogroup.com"},
-    {"Yorkshire Housing", K_HOUSING, C_LEEDS, 2, "GB-MPR", "29842R", "yorkshirehousing.co.uk"},
-    {"Together Housing Group", K_HOUSING, C_HALIFAX, 1, "GB-MPR", "30412R", "togetherhousing.co.uk"},
-    {"Onward Homes", K_HOUSING, C_LIVERPOOL, 1, "GB-MPR", "30988R", "onward.co.uk"},
-    {"Torus", K_HOUSING, C_STHELENS, 1, "GB-MPR", "31051R", "torus.co.uk"},
-    {"Jigsaw Homes Group", K_HOUSING, C_ASHTON, 1, "GB-MPR", "30377R", "jigsawhomes.org.uk"},
-    {"Great Places Housing Group", K_HOUSING, C_MANCHESTER, 1, "GB-MPR", "28902R", "greatplaces.org.uk"},
-    {"Livv Housing Group", K_HOUSING, C_HUYTON, 1, "GB-MPR", "30011R", "livvhousinggroup.org.uk"},
-    {"Home Group", K_HOUSING, C_NEWCASTLE, 2, "GB-COH", "02885181", "homegroup.org.uk"},
-    {"Bernicia Group", K_HOUSING, C_NSHIELDS, 1, "GB-MPR", "29775R", "bernicia.com"},
-    {"Believe Housing", K_HOUSING, C_DURHAM, 1, "GB-MPR", "30701R", "believehousing.co.uk"},
-    {"Leeds Federated Housing Association", K_HOUSING, C_LEEDS, 1, "GB-MPR", "17823R", "leedsfed.co.uk"},
-    /* Private companies (invented) */
-    {"Humber Energy Networks plc", K_PRIVATE, C_HULL, 2, "GB-COH", "09214337", "humberenergynetworks.co.uk"},
-    {"Pennine Water Services Ltd", K_PRIVATE, C_BRADFORD, 2, "GB-COH", "07741902", "penninewaterservices.co.uk"},
-    {"Mersey Freight and Logistics Ltd", K_PRIVATE, C_LIVERPOOL, 1, "GB-COH", "05388214", "merseyfreight.co.uk"},
-    {"Tyneside Offshore Engineering Ltd", K_PRIVATE, C_NEWCASTLE, 1, "GB-COH", "06620451", "tynesideoffshore.co.uk"},
-    {"Calder Valley Foods plc", K_PRIVATE, C_HALIFAX, 1, "GB-COH", "04471290", "caldervalleyfoods.co.uk"},
-    {"Wearside Automotive Components Ltd", K_PRIVATE, C_SUNDERLAND, 1, "GB-COH", "08153376", "wearsideautomotive.co.uk"},
-    {"Ribble Valley Insurance Group plc", K_PRIVATE, C_PRESTON, 1, "GB-COH", "03917745", "ribblevalleyinsurance.co.uk"},
-    {"Moorside Retail Group plc", K_PRIVATE, C_LEEDS, 2, "GB-COH", "10388127", "moorsideretail.co.uk"},
-    {"Ridings Rail Services Ltd", K_PRIVATE, C_YORK, 1, "GB-COH", "11290458", "ridingsrail.co.uk"},
-    {"Teesside Chemical Processing Ltd", K_PRIVATE, C_MIDDLESBROUGH, 1, "GB-COH", "06902218", "teessidechemical.co.uk"},
-    {"Irwell Studios Ltd", K_PRIVATE, C_SALFORD, 1, "GB-COH", "12004776", "irwellstudios.co.uk"},
-    {"Don Valley Precision Steel Ltd", K_PRIVATE, C_SHEFFIELD, 1, "GB-COH", "05122893", "donvalleysteel.co.uk"},
-    {"Cheviot Bank plc", K_PRIVATE, C_NEWCASTLE, 2, "GB-COH", "02741165", "cheviotbank.co.uk"},
-    {"Wharfedale Care Homes Ltd", K_PRIVATE, C_HARROGATE, 1, "GB-COH", "09877310", "wharfedalecare.co.uk"},
-    {"Lune Estuary Energy Ltd", K_PRIVATE, C_LANCASTER, 1, "GB-COH", "13145529", "luneestuaryenergy.co.uk"},
+    {"Incommunities Group", K_HOUSING, C_SHIPLEY, 2, "GB-MPR", "30163R", "incommunities.co.uk", "The Quays, Victoria Street", "BD17 7BN"},
+    {"Thirteen Group", K_HOUSING, C_STOCKTON, 2, "GB-MPR", "31289R", "thirteengroup.co.uk", "Northshore, North Shore Road", "TS18 2NB"},
+    {"Karbon Homes", K_HOUSING, C_NEWCASTLE, 2, "GB-MPR", "29811R", "karbonhomes.co.uk", "Number Five, Gosforth Park Avenue", "NE12 8EG"},
+    {"Gentoo Group", K_HOUSING, C_SUNDERLAND, 2, "GB-MPR", "29654R", "gentoogroup.com", "Emperor House, 2 Emperor Way, Doxford International Business Park", "SR3 3XR"},
+    {"Yorkshire Housing", K_HOUSING, C_LEEDS, 2, "GB-MPR", "29842R", "yorkshirehousing.co.uk", "6 Wellington Place", "LS1 4AP"},
+    {"Jigsaw Homes Group", K_HOUSING, C_ASHTON, 1, "GB-MPR", "30377R", "jigsawhomes.org.uk", "Cavendish 249, Cavendish Street", "OL6 7AT"},
+    {"Home Group", K_HOUSING, C_NEWCASTLE, 2, "GB-COH", "02885181", "homegroup.org.uk", "Ridley House, Regent Centre, Gosforth", "NE3 3JE"},
+    {"Bernicia Group", K_HOUSING, C_ASHINGTON, 1, "GB-MPR", "29775R", "bernicia.com", "Oakwood Way, Ashwood Business Park", "NE63 0XF"},
     /* Outside the North */
-    {"Birmingham City Council", K_COUNCIL, C_BIRMINGHAM, 2, "GB-LAE", "BIR", "birmingham.gov.uk"},
-    {"Nottingham City Council", K_COUNCIL, C_NOTTINGHAM, 1, "GB-LAE", "NGM", "nottinghamcity.gov.uk"},
-    {"Bristol City Council", K_COUNCIL, C_BRISTOL, 1, "GB-LAE", "BST", "bristol.gov.uk"},
-    {"Cambridgeshire County Council", K_COUNCIL, C_CAMBRIDGE, 1, "GB-LAE", "CAM", "cambridgeshire.gov.uk"},
-    {"Kent County Council", K_COUNCIL, C_MAIDSTONE, 1, "GB-LAE", "KEN", "kent.gov.uk"},
-    {"London Borough of Camden", K_COUNCIL, C_LONDON, 1, "GB-LAE", "CMD", "camden.gov.uk"},
-    {"Cabinet Office", K_CENTRAL, C_LONDON, 1, "GB-GOR", "D2", "gov.uk"},
-    {"Department for Education", K_CENTRAL, C_LONDON, 1, "GB-GOR", "D6", "gov.uk"},
+    {"Birmingham City Council", K_COUNCIL, C_BIRMINGHAM, 2, "GB-LAE", "BIR", "birmingham.gov.uk", "Council House, Victoria Square", "B1 1BB"},
+    {"Nottingham City Council", K_COUNCIL, C_NOTTINGHAM, 1, "GB-LAE", "NGM", "nottinghamcity.gov.uk", "Loxley House, Station Street", "NG2 3NG"},
+    {"Bristol City Council", K_COUNCIL, C_BRISTOL, 1, "GB-LAE", "BST", "bristol.gov.uk", "City Hall, College Green", "BS1 5TR"},
+    {"Cambridgeshire County Council", K_COUNCIL, C_HUNTINGDON, 1, "GB-LAE", "CAM", "cambridgeshire.gov.uk", "New Shire Hall, Emery Crescent, Alconbury Weald", "PE28 4YE"},
+    {"Kent County Council", K_COUNCIL, C_MAIDSTONE, 1, "GB-LAE", "KEN", "kent.gov.uk", "Sessions House, County Road", "ME14 1XQ"},
+    {"London Borough of Camden", K_COUNCIL, C_LONDON, 1, "GB-LAE", "CMD", "camden.gov.uk", "5 Pancras Square", "N1C 4AG"},
+    {"Cabinet Office", K_CENTRAL, C_LONDON, 1, "GB-GOR", "D2", "gov.uk", "70 Whitehall", "SW1A 2AS"},
+    {"Department for Education", K_CENTRAL, C_LONDON, 1, "GB-GOR", "D6", "gov.uk", "Sanctuary Buildings, Great Smith Street", "SW1P 3BT"},
 };
 
 enum { NBUYERS = NELEM(BUYERS) };
 
-/* What each kind of buyer builds systems for ("%d" in phrases). */
-static const char *const DOMAINS[K_COUNT][24] = {
-    [K_COUNCIL] = {"adult social care", "children's services", "housing repairs", "council tax and business rates",
-                   "revenues and benefits", "highways", "waste and recycling",
-                   "planning and building control", "licensing", "school admissions", "parking enforcement",
-                   "libraries", "environmental health", "electoral registration", "bereavement services",
-                   "customer contact", "public health", "SEND transport", "HR and payroll", "finance and procurement",
-                   "property and estates", "youth justice", NULL},
-    [K_NHS] = {"patient flow", "outpatient booking", "theatre scheduling", "pharmacy stock control",
-               "patient records", "maternity", "radiology reporting", "pathology results",
-               "staff rostering", "estates and facilities", "clinical coding", "community nursing", "virtual wards",
-               "patient communications", "HR and payroll", "finance and procurement", NULL},
+/* What each kind of buyer builds systems for ("%d" in IT titles). */
+static const char *const DOMAINS[K_COUNT][16] = {
+    [K_COUNCIL] = {"adult social care", "children's services", "housing repairs", "revenues and benefits",
+                   "highways", "waste and recycling", "planning and building control", "licensing",
+                   "school admissions", "parking enforcement", "libraries", "customer contact", "public health",
+                   "HR and payroll", NULL},
+    [K_NHS] = {"patient flow", "outpatient booking", "theatre scheduling", "pharmacy stock control", "maternity",
+               "radiology reporting", "pathology results", "staff rostering", "clinical coding", "community nursing",
+               "virtual wards", "patient communications", NULL},
     [K_EDU] = {"student records", "research data", "timetabling", "admissions", "library services",
-               "estates", "alumni relations", "virtual learning environment", "student wellbeing", "HR and payroll",
-               "finance and procurement", "lecture capture", NULL},
-    [K_POLICE] = {"digital evidence", "case files", "command and control", "crime recording",
-                  "body-worn video", "fleet", "duty planning", "custody records", "community safety",
-                  "HR and payroll", NULL},
-    [K_CA] = {"bus franchising", "transport data", "concessionary travel", "adult skills", "active travel",
-              "journey planning", "economic intelligence", "grants", "smart ticketing",
-              "net zero programme", NULL},
+               "virtual learning environment", "student wellbeing", "lecture capture", NULL},
+    [K_POLICE] = {"digital evidence", "case files", "command and control", "crime recording", "body-worn video",
+                  "duty planning", "custody records", NULL},
+    [K_FIRE] = {"mobilising", "fire safety inspections", "duty planning", "fleet and equipment", "training records",
+                NULL},
+    [K_CA] = {"bus franchising", "transport data", "concessionary travel", "adult skills", "journey planning",
+              "smart ticketing", "grants", NULL},
     [K_HOUSING] = {"tenancy management", "responsive repairs", "rent collection", "damp and mould reporting",
-                   "customer service", "planned maintenance", "income collection", "property assets", "lettings",
-                   "anti-social behaviour", NULL},
-    [K_PRIVATE] = {"fleet telematics", "customer service", "warehousing", "field service",
-                   "e-commerce", "finance", "HR and payroll", "asset tracking", "energy", "supply chain",
-                   NULL},
-    [K_CENTRAL] = {"grants", "casework", "digital identity", "HR and payroll", "finance",
-                   "correspondence handling", "data sharing", NULL},
+                   "planned maintenance", "lettings", NULL},
+    [K_CENTRAL] = {"grants", "casework", "correspondence handling", "data sharing", NULL},
 };
 
 /* Where buyers publish tender documents (said in the description). */
@@ -556,8 +594,8 @@ static const char *portal_for(const BuyerDef *b) {
   case K_NHS: return "Atamis";
   case K_EDU: return "In-Tend";
   case K_HOUSING: return "Delta eSourcing";
-  case K_POLICE: return "BlueLight e-tendering";
-  case K_PRIVATE: return "the company's supplier portal";
+  case K_POLICE:
+  case K_FIRE: return "BlueLight e-tendering";
   case K_CENTRAL: return "Find a Tender";
   default: break;
   }
@@ -569,329 +607,409 @@ static const char *portal_for(const BuyerDef *b) {
   }
 }
 
+/* Sites a buyer of each kind builds, cleans and guards ("%S"; %L is one of
+ * the districts of the buyer's town). */
+static const char *const SITES[K_COUNT][10] = {
+    [K_COUNCIL] = {"%L Library", "%L Leisure Centre", "%L Community Centre", "%L Primary School", "%L Depot",
+                   "%L Family Hub", "%L Day Centre", "%L Household Waste Recycling Centre", "%L Sports Centre",
+                   "%L Children's Home"},
+    [K_NHS] = {"%L Health Centre", "%L Community Clinic", "the %T hospital site", "the pathology laboratory",
+               "the estates and facilities depot", "%L Primary Care Centre", "the main outpatients building", NULL},
+    [K_EDU] = {"the main library", "the sports centre", "the engineering building", "the students' union",
+               "the science building", "the %L campus", "halls of residence in %L", NULL},
+    [K_POLICE] = {"%L Police Station", "the %L custody suite", "the force headquarters", "the %L operational hub",
+                  "the firearms training centre", NULL},
+    [K_FIRE] = {"%L Fire Station", "%L Community Fire Station", "the training centre", "the service headquarters",
+                NULL},
+    [K_CA] = {"%L Bus Station", "%L Interchange", "the %L park and ride site", "%L station car park",
+              "the %L transport hub", NULL},
+    [K_HOUSING] = {"the %L estate", "homes in %L", "%L Court sheltered housing scheme", "flats in %L",
+                   "the %L independent living scheme", NULL},
+    [K_CENTRAL] = {"offices in %T", "the %T hub", NULL},
+};
+
 /* ----------------------------------------------------- lines of work -- */
 
-typedef struct {
-  const char *cpv, *title, *aim; /* aim completes "... a supplier to %a." */
-} TitleDef;
+/* Sectors, with the share of notices they take (out of 100): IT and digital
+ * is one sector among many, as in real public procurement. */
+enum { S_WORKS, S_CARE, S_HEALTH, S_FM, S_TRANSPORT, S_EDUCATION, S_PROF, S_IT, S_ENERGY, S_COUNT };
 
 typedef struct {
-  uint16_t weight, kinds;
-  uint8_t max_band; /* highest value band (see BANDS) */
-  TitleDef titles[10];
-  const char *addl[6];  /* candidate additional classifications */
-  const char *scope[7]; /* sentences */
-} SvcDef;
+  uint8_t weight;
+  const char *budget;        /* the planning budget's description */
+  const char *scope[6];      /* sentences for the description */
+  const char *frameworks[4]; /* what a call-off is from */
+  const char *cores[12];     /* supplier name cores: "Pennine Roofing Ltd" */
+  const char *nationals[4];  /* large firms working nationally (invented) */
+} SectorDef;
 
-static const SvcDef SERVICES[] = {
-    {12, K_ALL, 10,
-     {{"72262000", "New %d system", "design, build and support a new system for %d"},
-      {"72262000", "Replacement %d system", "replace the existing %d system with a modern, cloud-based solution"},
-      {"72230000", "Development of a new %d digital service", "develop and host an accessible online service for %d"},
-      {"72212000", "%D mobile app development", "design and build a mobile app for %d, for iOS and Android"},
-      {"72230000", "Online self-service portal: %d", "build an online portal so that people can self-serve for %d"},
-      {"72212517", "Low-code development partner for %d", "provide low-code development capacity for %d"},
-      {"72230000", "Bespoke software development: %d", "provide agile software development capacity for %d"},
-      {"72227000", "%D system integration and API development", "connect its %d systems through secure, documented APIs"}},
-     {"72263000", "72227000", "72254000", "72230000"},
-     {"The work covers discovery, user research, service design, agile development, testing and transition to live support.",
-      "The supplier will work in multidisciplinary teams alongside in-house developers and follow the GOV.UK Service Standard.",
-      "The solution must integrate with existing line-of-business systems through open APIs and meet WCAG 2.2 AA.",
-      "Source code will be owned by %B and published under an open licence where appropriate.",
-      "Several hundred staff are expected to use the new system every day."}},
-    {8, K_ALL, 9,
-     {{"72220000", "Digital transformation partner", "support a programme of digital transformation across the organisation"},
-      {"72221000", "Discovery: %d", "carry out a discovery into how digital technology can improve %d"},
-      {"72220000", "Alpha and beta development of %d services", "take new %d services through alpha and beta"},
-      {"79411000", "User research and service design for %d", "redesign %d services around the needs of users"},
-      {"72220000", "Digital, data and technology (DDaT) capability support", "help build in-house digital, data and technology capability"},
-      {"72224000", "Agile delivery team for %d", "provide a multidisciplinary agile team to deliver %d improvements"},
-      {"79411000", "Digital strategy and roadmap", "develop a digital strategy and a costed three-year roadmap"}},
-     {"79411000", "72221000", "72224000", "72220000"},
-     {"The team is expected to include a delivery manager, user researcher, service designer, business analyst and developers.",
-      "Work will be delivered in phases (discovery, alpha, beta) with a service assessment at the end of each phase.",
-      "Knowledge transfer to permanent staff is a core requirement.",
-      "Outcomes will be measured against agreed key performance indicators reviewed monthly."}},
-    {7, K_ALL, 11,
-     {{"72510000", "Cloud hosting and managed services", "provide secure, resilient cloud hosting for business-critical applications"},
-      {"72510000", "Migration of %d systems to public cloud", "migrate its %d systems to public cloud and manage them thereafter"},
-      {"72514000", "Microsoft Azure managed service", "manage, secure and optimise its Microsoft Azure estate"},
-      {"72514000", "Amazon Web Services hosting and support", "host, support and optimise its applications on Amazon Web Services"},
-      {"72500000", "Data centre exit and cloud migration", "exit its existing data centre and move workloads to the cloud"},
-      {"72910000", "Backup and disaster recovery service", "deliver a fully managed backup and disaster recovery service"},
-      {"72317000", "Infrastructure as a service (IaaS)", "provide infrastructure as a service for its hosted applications"},
-      {"72415000", "Managed hosting for %d applications", "host and support its %d applications"}},
-     {"72317000", "72910000", "72514000", "72400000"},
-     {"All data must be held in UK data centres and processed in line with UK GDPR.",
-      "The service must be certified to ISO/IEC 27001 and aligned with the NCSC Cloud Security Principles.",
-      "Availability of at least 99.9% is required, with 24/7 monitoring and incident response.",
-      "The supplier will be expected to optimise cloud spend and report on its carbon impact.",
-      "Around 250 virtual servers and 400 TB of storage are in scope."}},
-    {7, K_ALL, 8,
-     {{"72590000", "Security operations centre (SOC) as a service", "provide continuous monitoring, threat detection and incident response"},
-      {"72820000", "Penetration testing and IT health check", "test the security of its networks and applications and support remediation"},
-      {"48730000", "Managed detection and response solution", "detect and respond to threats across its devices and servers"},
-      {"48730000", "Security information and event management (SIEM) solution", "supply and operate a security information and event management solution"},
-      {"72150000", "Cyber Essentials Plus assessment and remediation", "assess its readiness for Cyber Essentials Plus and fix the gaps"},
-      {"48732000", "Email security and data loss prevention", "protect users and data from phishing, ransomware and data loss"},
-      {"72810000", "Independent cyber security audit", "carry out an independent audit of its cyber security controls"},
-      {"48760000", "Endpoint protection licences", "supply and support endpoint protection for its devices"}},
-     {"72590000", "72820000", "48730000", "72810000"},
-     {"Suppliers must hold Cyber Essentials Plus and staff must be cleared to at least BPSS.",
-      "Testing must be carried out by CHECK or CREST accredited testers.",
-      "The service must provide 24/7 monitoring with a 30-minute response to critical incidents.",
-      "Around 6,000 endpoints and 300 servers are in scope.",
-      "Reporting must be aligned with the NCSC Cyber Assessment Framework."}},
-    {4, KM(K_COUNCIL) | KM(K_HOUSING) | KM(K_NHS), 10,
-     {{"85300000", "Telecare and community alarm service", "help vulnerable people live safely and independently at home"},
-      {"85000000", "Technology enabled care (TEC) service", "introduce proactive, technology enabled care"},
-      {"32500000", "Analogue to digital telecare switchover", "move telecare users to digital alarms before the analogue telephone network is switched off"},
-      {"79711000", "Telecare monitoring and response service", "provide a 24/7 alarm monitoring and mobile response service"},
-      {"33196200", "Falls detection and lifeline alarm equipment", "supply falls detectors, lifeline alarms and peripheral sensors"},
-      {"85323000", "Remote monitoring for people living at home", "monitor the wellbeing of people living at home and alert carers early"},
-      {"85320000", "Assistive technology service for adult social care", "provide assessment, installation and support for assistive technology"}},
-     {"79711000", "33196200", "32500000", "85312400"},
-     {"The service currently supports around 9,000 connected users across %p and the surrounding area.",
-      "The alarm receiving centre must meet the TEC Services Association Quality Standards Framework.",
-      "All new equipment must work over digital (IP) connections ahead of the national PSTN switch-off.",
-      "The supplier will install, maintain and recover equipment and respond to alarm calls within agreed times.",
-      "Data from devices should be available to care teams through a secure dashboard."}},
-    {4, KM(K_COUNCIL) | KM(K_CA) | KM(K_EDU) | KM(K_HOUSING) | KM(K_PRIVATE), 8,
-     {{"32441000", "Smart city sensor network for %p", "deploy and operate a network of connected sensors across %p"},
-      {"38430000", "Air quality monitoring sensors and data platform", "measure air quality in real time and publish the data"},
-      {"32412000", "LoRaWAN network and Internet of Things platform", "build an open Internet of Things network and platform for partners across %p"},
-      {"48614000", "Smart bin sensors and route optimisation", "use fill-level sensors to plan collection routes and reduce costs"},
-      {"38430000", "Damp, mould and environmental sensors", "monitor humidity and temperature in homes to prevent damp and mould"},
-      {"34970000", "Traffic and footfall counting sensors", "count traffic, cyclists and pedestrians across %p"},
-      {"32441000", "Flood and river level monitoring sensors", "monitor river levels and surface water to give early warning of flooding"},
-      {"72300000", "IoT data platform and dashboards", "bring data from connected devices together in one platform"}},
-     {"32441000", "48614000", "72300000", "38221000", "32412000"},
-     {"Data must be published as open data under the Open Government Licence where possible.",
-      "The solution should use open standards and avoid lock-in to a single device manufacturer.",
-      "Initially around 500 sensors will be deployed, with the option to scale further.",
-      "The supplier will be responsible for installation, calibration, maintenance and battery replacement.",
-      "Sensor data must be available through a documented API."}},
-    {7, K_ALL, 9,
-     {{"72316000", "Data platform and analytics service", "bring its data together in a modern, secure analytics platform"},
-      {"72320000", "Data warehouse modernisation", "replace its on-premises data warehouse with a modern cloud platform"},
-      {"48482000", "Business intelligence and dashboards for %d", "replace legacy %d reporting with self-service dashboards"},
-      {"72322000", "Master data management solution", "create a single, trusted view of people, places and properties"},
-      {"72316000", "Data engineering and data science support", "provide data engineering and data science capacity"},
-      {"72300000", "Open data portal", "publish its data openly through a modern open data portal"},
-      {"72322000", "%D data and insight platform", "use data and insight to improve %d"},
-      {"48610000", "Database licensing and support", "supply and support its database licences"},
-      {"72330000", "Data migration and cleansing for %d", "migrate and cleanse data from legacy %d systems"}},
-     {"72316000", "72322000", "48482000", "72310000", "72330000"},
-     {"The platform must support role-based access control, auditing and data protection impact assessments.",
-      "Around 40 source systems will be integrated over the life of the contract.",
-      "The supplier will train analysts so that dashboards can be maintained in-house.",
-      "Where health data is processed, the supplier must meet the Data Security and Protection Toolkit standards.",
-      "Data should be modelled using open standards to support sharing with partner organisations."}},
-    {7, K_ALL, 6,
-     {{"72413000", "Website redesign and content management system", "redesign its website around the tasks users most need to complete"},
-      {"72413000", "Corporate website rebuild", "deliver a fast, accessible and secure website on an open-source content management system"},
-      {"72420000", "Intranet replacement", "replace its staff intranet"},
-      {"72421000", "%D online forms and web content", "move %d forms and content online"},
-      {"72413000", "Accessibility audit and website improvements", "audit its websites against accessibility standards and fix the issues found"},
-      {"72415000", "Website hosting, support and maintenance", "provide ongoing hosting, support and development for its website"},
-      {"72420000", "Drupal website support and development", "support and develop its Drupal website"},
-      {"72420000", "WordPress website development", "build and support a new WordPress website"}},
-     {"72415000", "72413000", "79822500", "72212224"},
-     {"The website must meet WCAG 2.2 AA and the Public Sector Bodies Accessibility Regulations 2018.",
-      "The current site has around 3,000 pages and 1.2 million visits a year.",
-      "Content editors must be able to publish without technical support.",
-      "Hosting must offer 99.9% availability and a tested disaster recovery plan.",
-      "User research and analytics will inform the information architecture."}},
-    {7, K_ALL, 11,
-     {{"72720000", "Wide area network (WAN) replacement", "replace its ageing wide area network with a secure, resilient managed service"},
-      {"32420000", "Wi-Fi refresh across %p sites", "replace Wi-Fi access points and controllers across its sites"},
-      {"32420000", "Local area network switching refresh", "replace its local area network switches and cabling where needed"},
-      {"72720000", "SD-WAN managed service", "provide a software-defined wide area network as a managed service"},
-      {"32412000", "Full fibre connectivity for public buildings", "connect its sites across %p with gigabit-capable fibre"},
-      {"64210000", "Public access Wi-Fi service", "provide free public Wi-Fi in its buildings"},
-      {"64227000", "Telephony and unified communications replacement", "move to cloud-based telephony and unified communications"},
-      {"32412100", "5G and mobile connectivity pilot", "trial 5G and private mobile networks at selected sites"},
-      {"32424000", "Network infrastructure upgrade", "upgrade its core network infrastructure"}},
-     {"32424000", "72700000", "72720000", "45314300", "32428000"},
-     {"Around 180 sites are in scope, from large offices to small community buildings.",
-      "The solution must support PSN or HSCN connectivity where required.",
-      "The supplier must provide a fully managed service with proactive monitoring and a four-hour fix for critical faults.",
-      "Installation work must be scheduled to minimise disruption to frontline services.",
-      "Equipment must be supported for at least seven years."}},
-    {8, K_ALL, 9,
-     {{"72253000", "IT service desk and end user support", "provide responsive, user-focused IT support to staff"},
-      {"72611000", "Managed IT support service", "support and maintain its devices and infrastructure"},
-      {"72253000", "Out-of-hours IT support", "provide IT support outside office hours, at weekends and on bank holidays"},
-      {"72253200", "Third-line support for %d systems", "provide specialist third-line support for its %d systems"},
-      {"51610000", "Device deployment and desk-side support", "deploy new devices and provide desk-side support"},
-      {"50312000", "Maintenance of computer equipment", "maintain and repair its computer equipment"},
-      {"72267000", "Software maintenance and support", "maintain and support its business applications"}},
-     {"72611000", "72253200", "50312000", "72250000"},
-     {"Around 4,500 users across multiple sites will be supported.",
-      "The service desk must follow ITIL 4 practice and report monthly against agreed service levels.",
-      "First-time fix rate and user satisfaction will be key performance indicators.",
-      "The supplier must be able to support Microsoft 365, Intune and Windows 11.",
-      "TUPE may apply to this contract."}},
-    {8, K_ALL, 10,
-     {{"30213100", "Supply of laptops and docking stations", "supply laptops and docking stations for staff"},
-      {"30213000", "End user device refresh", "refresh its end user devices over the next three years"},
-      {"30213100", "Chromebooks for learners", "supply and manage Chromebooks for learners"},
-      {"30213200", "Rugged tablets for mobile workers", "supply rugged tablets for staff working in the field"},
-      {"30231000", "Monitors and peripherals", "supply monitors, keyboards, headsets and other peripherals"},
-      {"48820000", "Server and storage hardware refresh", "replace its server and storage hardware"},
-      {"30232110", "Multi-function printers and managed print", "supply multi-function printers and a managed print service"},
-      {"30237000", "Computer accessories and consumables", "supply computer accessories and consumables"}},
-     {"30200000", "30237000", "30231000", "51610000"},
-     {"Devices must come with a minimum four-year warranty and be TCO Certified where available.",
-      "The supplier will image, asset tag and deliver devices ready for use.",
-      "Old devices must be securely wiped and recycled in line with the WEEE Regulations.",
-      "Approximately 2,500 devices are expected to be ordered in the first year.",
-      "Delivery will be to multiple sites across %p."}},
-    {9, K_ALL, 11,
-     {{"48000000", "%D software licences and support", "renew licences and support for its %d software"},
-      {"48810000", "Replacement %d software (SaaS)", "replace its %d software with a modern software-as-a-service solution"},
-      {"48445000", "Customer relationship management (CRM) platform", "implement a customer relationship management platform"},
-      {"48311100", "Electronic document and records management system", "implement an electronic document and records management system"},
-      {"48451000", "Enterprise resource planning (ERP) system", "replace its finance, HR and procurement systems with a single ERP system"},
-      {"48517000", "Microsoft Enterprise Agreement renewal", "renew and rationalise its Microsoft licences"},
-      {"48331000", "Project and portfolio management software", "supply project and portfolio management software"},
-      {"48332000", "Workforce scheduling software", "supply workforce scheduling and rostering software"},
-      {"48490000", "E-procurement and contract management system", "supply an e-procurement and contract management system"}},
-     {"72263000", "72268000", "48000000", "72265000"},
-     {"The solution must be hosted in the UK and available 99.5% of the time during core hours.",
-      "Implementation, data migration, training and ongoing support are included.",
-      "The contract includes licences for around 1,800 named users.",
-      "The supplier must provide a clear product roadmap and regular releases.",
-      "Single sign-on with Microsoft Entra ID is required."}},
-    {5, K_ALL, 6,
-     {{"80533100", "Digital skills training for staff", "improve the digital skills and confidence of its workforce"},
-      {"80511000", "Data literacy training programme", "help staff understand, use and question data"},
-      {"80533100", "Cyber security awareness training", "train all staff to recognise and report cyber threats"},
-      {"80511000", "Agile and product management training", "train staff in agile delivery and product management"},
-      {"80420000", "E-learning platform and course content", "deliver engaging online learning available to all staff"},
-      {"80533000", "Microsoft 365 adoption and training", "help staff make the most of Microsoft 365"},
-      {"80500000", "Digital inclusion programme", "help people get online and use digital services safely"},
-      {"80531200", "Technical training for IT staff", "provide accredited training for technical and digital staff"}},
-     {"80420000", "80533000", "80500000", "80521000"},
-     {"Training will be delivered through a mix of online and face-to-face sessions in %p.",
-      "Around 1,200 learners are expected in the first year.",
-      "Courses should lead to recognised industry certifications where appropriate.",
-      "The supplier will report on attendance, completion and learner feedback.",
-      "Content must be accessible and available in alternative formats."}},
-    {5, K_ALL, 9,
-     {{"79999100", "Records scanning and digitisation", "digitise paper records and make them searchable"},
-      {"79342000", "Digital marketing and campaign support", "plan and run digital marketing campaigns"},
-      {"79310000", "Customer insight research", "understand the needs and experiences of the people it serves"},
-      {"79512000", "Contact centre technology and overflow service", "provide contact centre technology and handle overflow calls"},
-      {"79421000", "Programme management for %d transformation", "manage a programme of %d transformation"},
-      {"79411000", "Technology and digital advisory services", "get independent advice on technology choices and investment"},
-      {"79995100", "Digital archiving service", "preserve its digital records for the long term"},
-      {"79330000", "Statistical analysis and modelling", "provide statistical analysis and demand modelling"}},
-     {"79000000", "79410000", "72220000"},
-     {"Around two million pages are expected to be processed in the first year.",
-      "The supplier must hold ISO 9001 and ISO/IEC 27001 certification.",
-      "Findings must be presented in plain English with clear recommendations.",
-      "Work will be commissioned through statements of work under a call-off arrangement.",
-      "Personal data must be handled in line with UK GDPR and the Data Protection Act 2018."}},
-    {4, KM(K_NHS) | KM(K_COUNCIL), 10,
-     {{"85100000", "Remote patient monitoring service", "help patients manage long-term conditions at home"},
-      {"48814000", "Virtual ward technology platform", "support virtual wards with remote monitoring technology"},
-      {"85100000", "Online consultation platform", "give patients faster, more convenient access to services"},
-      {"85100000", "Digital mental health support service", "provide digital mental health support for people waiting for treatment"},
-      {"48180000", "Patient engagement portal", "let patients view appointments and letters and message their care team online"},
-      {"85323000", "Digital community health service", "reduce avoidable hospital admissions through digital community care"},
-      {"48814000", "Electronic prescribing and medicines administration", "implement electronic prescribing and medicines administration"},
-      {"72212180", "Clinical system development and integration", "support clinicians with timely, joined-up information"}},
-     {"48814000", "85100000", "72212180", "33195000"},
-     {"The solution must comply with the DCB0129 and DCB0160 clinical safety standards.",
-      "Integration with the shared care record and NHS login is required.",
-      "The supplier must meet the Data Security and Protection Toolkit standards.",
-      "Clinical outcomes and patient experience will be reported monthly.",
-      "The service is expected to support around 3,000 patients at any one time."}},
+static const SectorDef SECTORS[S_COUNT] = {
+    [S_WORKS] = {18, "Capital programme",
+                 {"Works will take place in occupied buildings and must be phased to keep services running.",
+                  "Contractors must hold Constructionline Gold (or equivalent) and CHAS or SafeContractor accreditation.",
+                  "The works will be let under the NEC4 Engineering and Construction Contract, Option A.",
+                  "A site visit will be held during the tender period; bidders are strongly encouraged to attend.",
+                  "The contractor will act as principal contractor under the CDM Regulations 2015.",
+                  "Ten per cent of labour hours should be filled by local people and apprentices."},
+                 {"YORbuild3", "the North West Construction Hub", "the NEPO Construction Works framework", "Procure Partnerships"},
+                 {"Construction", "Building Contractors", "Roofing", "Joinery", "Civil Engineering", "Groundworks",
+                  "Electrical Contractors", "Building Services", "Scaffolding", "Demolition", "Plumbing and Heating",
+                  "Windows and Doors"},
+                 {"Albion Construction Group plc", "Greyfriars Infrastructure plc", "Carrick & Marsh Building plc",
+                  "Halstead Moore Contracting Ltd"}},
+    [S_CARE] = {10, "Adult and children's social care budget",
+                {"Providers must be registered with the Care Quality Commission and rated Good or Outstanding.",
+                 "Care workers must be paid at least the Real Living Wage and paid for travel time.",
+                 "The service will be commissioned on outcomes, with quarterly contract monitoring.",
+                 "TUPE is expected to apply to staff currently delivering the service.",
+                 "The service must be available seven days a week, including bank holidays."},
+                {"the council's dynamic purchasing system for care and support", "the regional flexible purchasing system for children's placements"},
+                {"Home Care", "Care Services", "Supported Living", "Community Care", "Care and Support",
+                 "Family Support", "Fostering", "Homecare", "Care at Home"},
+                {"Brightwater Care Group Ltd", "Hearthstone Healthcare plc", "Oakleigh Care Services Ltd"}},
+    [S_HEALTH] = {9, "Clinical services budget",
+                  {"The provider must be registered with the Care Quality Commission for the regulated activities concerned.",
+                   "Activity and outcomes will be reported monthly against the national data sets.",
+                   "Products must conform to UKCA or CE marking requirements.",
+                   "The service must meet NHS waiting time standards.",
+                   "Clinical governance arrangements will be reviewed at quarterly contract meetings."},
+                  {"NHS Supply Chain", "NHS Shared Business Services", "HealthTrust Europe"},
+                  {"Healthcare", "Medical", "Diagnostics", "Clinical Services", "Therapy Services", "Pharmacy Services",
+                   "Medical Supplies", "Physiotherapy"},
+                  {"Meridian Healthcare Services plc", "Caxton Medical Supplies Ltd", "Harbourside Diagnostics Ltd"}},
+    [S_FM] = {14, "Facilities revenue budget",
+              {"TUPE is expected to apply to staff currently delivering the service.",
+               "The contractor must hold ISO 9001 and ISO 14001 certification.",
+               "Performance will be measured against monthly key performance indicators, with service credits.",
+               "Staff working in schools or care settings must hold enhanced DBS checks.",
+               "Bidders are encouraged to visit the sites before submitting a tender."},
+              {"the CCS Facilities Management and Workplace Services framework", "the YPO facilities management framework",
+               "the NEPO facilities management framework"},
+              {"Cleaning Services", "Facilities Management", "Grounds Maintenance", "Security", "Catering",
+               "Waste Management", "Pest Control", "Lift Services", "Fire Protection", "Environmental Services"},
+              {"Sterling Facilities Services plc", "Aldgate FM Group plc", "Beacon Integrated Services plc",
+               "Pinnacle Estates Services Ltd"}},
+    [S_TRANSPORT] = {8, "Transport budget",
+                     {"Vehicles must meet Euro VI emission standards or be zero-emission.",
+                      "Drivers and passenger assistants must hold enhanced DBS checks.",
+                      "Operators must hold a valid PSV operator's licence where required.",
+                      "Routes and timetables may change during the contract as needs change."},
+                     {"the ESPO vehicle hire framework", "the CCS vehicle purchase framework", "the YPO vehicle framework"},
+                     {"Coaches", "Travel", "Taxis", "Minibus Hire", "Fleet Services", "Vehicle Hire", "Commercial Vehicles",
+                      "Motor Engineers"},
+                     {"Kingsway Travel Group plc", "Atlas Fleet Solutions Ltd", "Redwing Commercial Vehicles plc"}},
+    [S_EDUCATION] = {6, "Skills and learning budget",
+                     {"Training must be delivered by qualified tutors and lead to recognised qualifications where appropriate.",
+                      "Providers must have safeguarding policies and enhanced DBS checks for all staff.",
+                      "Delivery will be in community venues across %T and online.",
+                      "Learner numbers, achievement and progression will be reported each quarter."},
+                     {"the ESPO learning and development framework", "the YPO training framework"},
+                     {"Training", "Learning", "Education", "Skills", "Tutoring", "Outdoor Education", "Academy"},
+                     {"Brightpath Learning Ltd", "Northstar Skills Group plc"}},
+    [S_PROF] = {11, "Corporate services budget",
+                {"Suppliers must hold professional indemnity insurance of at least £5 million.",
+                 "Staff must be members of the relevant professional body (RICS, RIBA, ICE, CIPFA or the Law Society).",
+                 "Work will be commissioned through task orders with agreed deliverables and day rates.",
+                 "Bidders must declare any conflict of interest.",
+                 "Findings must be presented in plain English with clear recommendations."},
+                {"the CCS Management Consultancy Framework Four", "the CCS Legal Services Panel", "the NEPO professional services framework",
+                 "the Bloom professional services framework"},
+                {"Consulting", "Surveyors", "Architects", "Associates", "Advisory", "Planning Consultants",
+                 "Engineering Consultants", "Cost Consultants", "Research", "Solicitors"},
+                {"Whitcombe Baird LLP", "Ashdown Partners LLP", "Harrow & Finch LLP", "Lindqvist Consulting Ltd"}},
+    [S_IT] = {17, "Digital and technology budget",
+              {"The solution must be hosted in the UK and meet UK GDPR.",
+               "The supplier must hold Cyber Essentials Plus and ISO/IEC 27001 certification.",
+               "The service must meet WCAG 2.2 AA where users interact with it.",
+               "Implementation, data migration, training and ongoing support are included.",
+               "Integration with existing systems must be through open, documented APIs."},
+              {"Crown Commercial Service G-Cloud 14", "Crown Commercial Service Technology Services 3",
+               "YPO ICT Solutions", "Crown Commercial Service Network Services 3"},
+              {"Data", "Cloud", "Digital", "Software", "Systems", "Networks", "Analytics", "Cyber", "Tech", "IT Services",
+               "Web", "Computing"},
+              {"Lattice Digital Services plc", "Crownpoint Technology plc", "Vantage Data Group plc",
+               "Keystone IT Solutions Ltd"}},
+    [S_ENERGY] = {7, "Energy and climate budget",
+                  {"Installers must be MCS certified and registered with NICEIC or an equivalent scheme.",
+                   "Carbon savings must be measured and reported each year.",
+                   "Installation must comply with BS 7671 and manufacturers' requirements.",
+                   "The project supports the buyer's commitment to reach net zero."},
+                  {"the YPO energy framework", "the CCS heat networks and electricity generation assets framework",
+                   "the ESPO energy framework"},
+                  {"Energy", "Solar", "Heat Pumps", "Renewables", "Environmental", "Ecology", "Arboriculture",
+                   "Lighting"},
+                  {"Greenridge Energy Services plc", "Solarwise Renewables Ltd", "Everlight Infrastructure plc"}},
 };
 
-enum { NSERVICES = NELEM(SERVICES) };
+enum { F_GOODS = 1, F_WORKS = 2, F_ANNUAL = 4, F_FRAMEWORK = 8, F_QTY = 16 };
 
-/* Value bands in pounds: many small contracts, few large (a weight per band,
- * out of 1000). Integer maths only, so the skew is identical everywhere. */
-static const struct {
-  uint32_t lo, hi, w;
-} BANDS[] = {
-    {5000, 10000, 150},        {10000, 25000, 180},       {25000, 50000, 160},     {50000, 100000, 140},
-    {100000, 250000, 130},     {250000, 500000, 90},      {500000, 1000000, 65},   {1000000, 2500000, 40},
-    {2500000, 5000000, 22},    {5000000, 10000000, 12},   {10000000, 25000000, 7}, {25000000, 50000000, 4},
+/* One line of work: its CPV code, a title and an aim ("... a supplier to
+ * %a."), both templates (see expand), what it is worth (per year with
+ * F_ANNUAL) and how long it runs. */
+typedef struct {
+  uint8_t sector, flags, weight, mmin, mmax;
+  uint16_t kinds;
+  uint32_t lo, hi; /* pounds */
+  const char *cpv, *title, *aim;
+} LineDef;
+
+#define KNHS KM(K_NHS)
+#define KCOUNCIL KM(K_COUNCIL)
+#define KHOUSE KM(K_HOUSING)
+#define KEDU KM(K_EDU)
+#define KCA KM(K_CA)
+
+static const LineDef LINES[] = {
+    /* Construction and works */
+    {S_WORKS, F_WORKS, 5, 2, 9, K_ESTATE, 40000, 900000, "45261900", "{Roof replacement|Re-roofing works|Flat roof renewal} at %S",
+     "replace the roof coverings, insulation and rainwater goods at %S"},
+    {S_WORKS, F_WORKS, 5, 4, 18, K_ESTATE, 150000, 6000000, "45453000", "{Refurbishment|Remodelling|Internal refurbishment} of %S",
+     "refurbish %S, including new mechanical and electrical services"},
+    {S_WORKS, F_WORKS, 2, 12, 24, KCOUNCIL, 4000000, 25000000, "45214200", "New {primary school|special school|SEND school} in %L",
+     "design and build a new {two-form entry primary school|special school for around 120 pupils|school for pupils with special educational needs and disabilities} in %L"},
+    {S_WORKS, F_WORKS, 4, 6, 12, KCOUNCIL | KCA, 250000, 8000000, "45233222",
+     "{Carriageway resurfacing|Footway reconstruction|Highway surfacing} programme %Y: %L and surrounding areas",
+     "resurface carriageways and footways across %L as part of the %Y highway maintenance programme"},
+    {S_WORKS, F_WORKS, 4, 6, 24, KCOUNCIL | KHOUSE, 300000, 9000000, "45421100",
+     "{Window and door replacement|Kitchen and bathroom replacement|Planned improvements} programme, %L",
+     "carry out planned improvements to homes in %L, with residents living in their homes throughout"},
+    {S_WORKS, F_WORKS, 3, 4, 12, K_ESTATE, 200000, 3000000, "45331000",
+     "{Heat decarbonisation|Low-carbon heating|Air source heat pump} works at %S",
+     "replace gas boilers at %S with air source heat pumps and improve the building fabric"},
+    {S_WORKS, F_WORKS, 3, 2, 9, K_ESTATE, 30000, 1500000, "45343000",
+     "{Fire door replacement|Fire safety remedial works|Fire compartmentation works} at %S",
+     "carry out the fire safety works identified in the fire risk assessment of %S"},
+    {S_WORKS, F_WORKS, 3, 1, 9, K_ESTATE, 20000, 800000, "45310000",
+     "{Electrical rewiring|LED lighting upgrade|Electrical infrastructure upgrade} at %S",
+     "upgrade the electrical installation at %S to BS 7671"},
+    {S_WORKS, F_WORKS, 2, 2, 8, K_ESTATE, 30000, 1200000, "45111100", "{Demolition of|Asbestos removal and demolition at} %S",
+     "demolish %S safely, including the removal of asbestos, and leave the site ready for redevelopment"},
+    {S_WORKS, F_WORKS, 2, 3, 12, KCOUNCIL | KCA, 100000, 4000000, "45221111",
+     "{Bridge strengthening|Bridge deck repairs|Retaining wall repairs} on the %L road network",
+     "strengthen and repair highway structures in %L"},
+    {S_WORKS, F_WORKS, 2, 6, 18, KCOUNCIL | KCA, 300000, 6000000, "45233162",
+     "Active travel scheme: {cycle route|walking and cycling improvements|segregated cycle lane} in %L",
+     "build safer walking and cycling routes in %L"},
+    {S_WORKS, F_WORKS | F_FRAMEWORK, 2, 48, 48, K_ESTATE | KCA, 20000000, 120000000, "45000000",
+     "{Minor works|Construction works|Building maintenance and minor works} framework {%Y|for %T and the surrounding area}",
+     "appoint contractors to a framework for {minor works|construction and refurbishment projects|building maintenance and minor works} across its estate"},
+    /* Social care */
+    {S_CARE, F_ANNUAL, 4, 36, 60, KCOUNCIL, 300000, 6000000, "85312000",
+     "{Home care|Care at home|Domiciliary care} services: %L {zone|and surrounding area}",
+     "provide personal care and support at home for adults in %L"},
+    {S_CARE, F_ANNUAL, 3, 36, 60, KCOUNCIL | KHOUSE, 150000, 2000000, "85311000",
+     "{Supported living|Extra care housing support|Housing-related support} service, %L",
+     "provide care and support to {people in supported living|residents of extra care housing|people at risk of losing their homes} in %L"},
+    {S_CARE, F_ANNUAL, 2, 36, 60, KCOUNCIL | KHOUSE, 150000, 1500000, "85323000",
+     "{Telecare and community alarm|Technology enabled care|Telecare monitoring and response} service for %T",
+     "help vulnerable people live safely and independently at home, with 24/7 alarm monitoring and response"},
+    {S_CARE, F_ANNUAL, 2, 24, 60, KCOUNCIL, 500000, 5000000, "85311100",
+     "{Block-booked nursing care beds|Residential care for older people|Intermediate care beds} in %L",
+     "{secure nursing care beds for older people|provide residential care for older people|provide short-stay intermediate care beds} in %L"},
+    {S_CARE, F_ANNUAL, 3, 36, 60, KCOUNCIL, 100000, 3000000, "85100000",
+     "{Stop smoking|Sexual health|Drug and alcohol treatment|Weight management|0-19 public health nursing} service for %T",
+     "deliver {a stop smoking service|an integrated sexual health service|drug and alcohol treatment and recovery|a weight management programme|health visiting and school nursing} for residents of %T"},
+    {S_CARE, F_FRAMEWORK, 1, 48, 48, KCOUNCIL, 5000000, 60000000, "85311300",
+     "{Children's residential placements|Independent fostering placements|Short breaks for disabled children} {framework|flexible purchasing system}",
+     "{secure good-quality residential placements|secure good-quality fostering placements|provide short breaks} for children and young people close to home"},
+    {S_CARE, F_ANNUAL, 2, 36, 60, KCOUNCIL | KNHS, 60000, 400000, "85312300",
+     "{Advocacy|Carers' support|Mental health recovery|Befriending} service {in %T|for %L}",
+     "provide {independent advocacy|support for unpaid carers|community-based recovery support|befriending for isolated older people} for people in %T"},
+    /* Health */
+    {S_HEALTH, F_ANNUAL, 2, 12, 60, KNHS, 500000, 12000000, "85150000",
+     "{Community diagnostic centre|Mobile MRI|Mobile CT|Ultrasound} {services|capacity} for %T",
+     "provide additional diagnostic imaging capacity for patients in %T"},
+    {S_HEALTH, F_GOODS, 3, 24, 48, KNHS, 200000, 8000000, "33140000",
+     "Supply of {wound care products|continence products|orthopaedic implants|dialysis consumables|surgical instruments}",
+     "supply {wound care|continence|orthopaedic|renal|theatre} products to its hospitals and community teams"},
+    {S_HEALTH, F_ANNUAL, 2, 24, 60, KNHS, 300000, 4000000, "85121200",
+     "{Audiology|Dermatology|Ophthalmology|Musculoskeletal|Community podiatry} service in %L",
+     "provide a community {audiology|dermatology|eye care|musculoskeletal|podiatry} service for patients in %L"},
+    {S_HEALTH, F_GOODS, 2, 12, 84, KNHS | KEDU, 100000, 4000000, "33100000",
+     "{Ultrasound scanners|Patient monitoring systems|Infusion pumps|Hospital beds and mattresses} with maintenance",
+     "supply {ultrasound scanners|patient monitors|infusion pumps|beds and pressure-relieving mattresses} with training and maintenance"},
+    {S_HEALTH, F_ANNUAL, 1, 36, 60, KNHS, 200000, 3000000, "85140000",
+     "{Pathology courier|Sterile services|Decontamination} service for %T",
+     "provide a reliable {pathology courier|sterile services|decontamination} service across its sites"},
+    /* Facilities */
+    {S_FM, F_ANNUAL, 4, 24, 60, K_ESTATE | KCA, 30000, 800000, "90910000",
+     "{Cleaning services|Office and window cleaning|Deep cleaning services} at %S",
+     "provide cleaning services at %S to a consistent, measurable standard"},
+    {S_FM, F_ANNUAL, 3, 24, 48, K_ESTATE | KCA, 40000, 600000, "79710000",
+     "{Security guarding|Manned guarding and key holding|Security and CCTV monitoring} at %S",
+     "provide {security guarding|key holding and alarm response|CCTV monitoring} at %S"},
+    {S_FM, F_ANNUAL, 3, 36, 84, KCOUNCIL | KHOUSE | KEDU | KNHS, 40000, 600000, "77310000",
+     "{Grounds maintenance|Grass cutting and grounds maintenance|Tree surgery and arboricultural works} in %L",
+     "maintain parks, verges and green spaces in %L"},
+    {S_FM, F_ANNUAL, 2, 36, 60, KCOUNCIL | KEDU | KNHS, 100000, 1500000, "55520000",
+     "{School catering|Catering services|Café and hospitality services|Patient catering} at %S",
+     "provide healthy, good-value catering at %S"},
+    {S_FM, F_ANNUAL, 3, 36, 60, K_ESTATE, 20000, 400000, "50700000",
+     "{Planned and reactive maintenance|Lift maintenance|Fire alarm and sprinkler maintenance|Mechanical and electrical maintenance} at %S",
+     "keep the building services at %S safe, compliant and working"},
+    {S_FM, F_ANNUAL, 2, 36, 84, KCOUNCIL | KNHS | KEDU, 40000, 3000000, "90500000",
+     "{Commercial waste collection|Clinical waste collection and disposal|Confidential waste shredding|Bulky waste collection} for %T",
+     "collect, treat and dispose of {commercial|clinical|confidential|bulky} waste safely and legally"},
+    {S_FM, F_ANNUAL, 1, 60, 84, KNHS | KEDU | KCOUNCIL, 1000000, 12000000, "79993000",
+     "Total facilities management {services|contract} for {%S|its estate in %T}",
+     "provide hard and soft facilities management services across its estate"},
+    {S_FM, F_ANNUAL, 1, 24, 48, K_ESTATE, 10000, 250000, "90922000",
+     "{Pest control|Water hygiene and legionella control|Washroom services} at %S",
+     "provide {pest control|water hygiene monitoring|washroom services} at %S"},
+    {S_FM, F_GOODS, 1, 6, 36, K_ESTATE, 20000, 1500000, "39130000",
+     "{Office furniture|Furniture for %S|Student residence furniture}",
+     "supply and install furniture for %S"},
+    /* Transport */
+    {S_TRANSPORT, F_ANNUAL, 3, 12, 60, KCOUNCIL, 200000, 6000000, "60130000",
+     "{Home to school transport|SEND home to school transport|Passenger transport} routes: %L %Y",
+     "provide safe, reliable transport to school for children and young people in %L"},
+    {S_TRANSPORT, F_ANNUAL, 2, 36, 84, KCA | KCOUNCIL, 100000, 3000000, "60112000",
+     "{Supported local bus services|Tendered bus services|Demand responsive transport} in %L",
+     "operate {supported bus services|tendered bus services|demand responsive transport} serving %L"},
+    {S_TRANSPORT, F_GOODS | F_QTY, 2, 6, 24, KCOUNCIL | KNHS | KM(K_POLICE) | KM(K_FIRE), 150000, 8000000, "34100000",
+     "Supply of {refuse collection vehicles|electric vans|minibuses|gritters|electric pool cars}",
+     "supply {refuse collection vehicles|electric vans|accessible minibuses|gritters|electric cars} with maintenance packages"},
+    {S_TRANSPORT, F_ANNUAL, 1, 36, 60, K_ESTATE, 100000, 1500000, "50110000",
+     "{Fleet maintenance and repair|Vehicle servicing and MOT testing|Tyre supply and fitting}",
+     "keep its fleet of vehicles safe and on the road"},
+    {S_TRANSPORT, F_ANNUAL, 1, 36, 60, KNHS, 1000000, 8000000, "60130000",
+     "{Non-emergency patient transport|Patient transport} services for %T",
+     "take eligible patients to and from hospital appointments safely and on time"},
+    {S_TRANSPORT, F_ANNUAL, 1, 24, 48, KCOUNCIL | KNHS | KEDU, 30000, 700000, "60120000",
+     "{Taxi services|Taxi and private hire services} for %T",
+     "provide taxis for {staff and client journeys|staff, patient and client journeys} in %T"},
+    /* Education and training */
+    {S_EDUCATION, 0, 2, 12, 48, K_ALL, 50000, 1500000, "80530000",
+     "{Apprenticeship training|Level 3 and 5 apprenticeship programmes|Management apprenticeships}",
+     "provide apprenticeship training for its staff"},
+    {S_EDUCATION, F_ANNUAL, 2, 12, 36, KCOUNCIL | KCA, 100000, 2000000, "80400000",
+     "{Adult education|ESOL|Adult skills|Digital skills for adults} provision in %L",
+     "deliver {adult learning|English for speakers of other languages|adult skills|digital skills} courses in %L"},
+    {S_EDUCATION, 0, 2, 12, 36, K_ALL, 20000, 500000, "80570000",
+     "{Leadership and management|Mandatory and statutory|Customer service} training programme",
+     "provide {leadership and management|mandatory and statutory|customer service} training for staff"},
+    {S_EDUCATION, F_ANNUAL, 1, 12, 48, KCOUNCIL, 80000, 2000000, "80100000",
+     "{Alternative provision|Home tuition|Careers guidance} for {pupils|young people} in %T",
+     "provide {alternative education|tuition|careers advice} for children and young people in %T"},
+    /* Professional services */
+    {S_PROF, F_ANNUAL, 1, 36, 60, K_ALL, 40000, 400000, "79212000", "{Internal audit|External audit|Counter-fraud} services",
+     "provide {internal audit|external audit|counter-fraud} services"},
+    {S_PROF, F_ANNUAL, 2, 36, 60, K_ALL, 80000, 1500000, "66510000",
+     "{Property and liability insurance|Motor fleet insurance|Insurance programme|Casualty insurance}",
+     "place its {property and liability|motor fleet|corporate|casualty} insurance"},
+    {S_PROF, F_FRAMEWORK, 1, 48, 48, K_ALL, 500000, 10000000, "79100000",
+     "{Legal services|Property legal services|Employment law} {panel|framework}",
+     "appoint firms to a {legal services|property law|employment law} panel"},
+    {S_PROF, 0, 3, 6, 36, K_ESTATE | KCA, 20000, 900000, "71200000",
+     "{Architectural|Multidisciplinary design|Quantity surveying|Structural engineering} services for %S",
+     "provide {architectural|design team|cost management|structural engineering} services for %S"},
+    {S_PROF, 0, 2, 3, 12, K_ALL, 15000, 250000, "71241000",
+     "{Feasibility study|Options appraisal|Masterplan} for {the regeneration of %L|%S}",
+     "{carry out a feasibility study|appraise the options|prepare a masterplan} for {the regeneration of %L|the future of %S}"},
+    {S_PROF, F_ANNUAL, 1, 24, 48, K_ALL, 200000, 10000000, "79620000",
+     "{Temporary agency staff|Interim and executive recruitment|Locum and agency workers}",
+     "supply {temporary agency workers|interim and executive staff|locum staff}"},
+    {S_PROF, F_ANNUAL, 1, 36, 48, K_ALL, 30000, 600000, "79530000",
+     "{Translation and interpreting|British Sign Language interpreting|Face-to-face and telephone interpreting} services",
+     "provide {translation and interpreting|British Sign Language interpreting|interpreting} services"},
+    {S_PROF, 0, 1, 3, 18, K_ALL, 20000, 300000, "79311000",
+     "{Evaluation of|Independent review of|Resident survey for} the {%L regeneration programme|%T community safety partnership|%T housing strategy}",
+     "carry out {an independent evaluation|a review|a survey} to inform its plans for %T"},
+    {S_PROF, 0, 1, 6, 24, KCOUNCIL | KHOUSE, 30000, 800000, "71315300",
+     "{Stock condition surveys|Asbestos surveys|Energy performance surveys} for homes in %L",
+     "survey homes in %L and record their condition"},
+    /* IT and digital */
+    {S_IT, 0, 3, 24, 60, K_ALL, 100000, 6000000, "72262000",
+     "{New|Replacement} %d system",
+     "replace the existing %d system with a modern, cloud-based solution"},
+    {S_IT, 0, 2, 12, 36, K_ALL, 50000, 1500000, "72230000",
+     "{Development of a new %d digital service|%D online self-service portal|%D digital service: discovery and alpha}",
+     "design and build an accessible online service for %d"},
+    {S_IT, 0, 2, 36, 60, K_ALL, 200000, 5000000, "72510000",
+     "{Cloud hosting and managed service|Data centre exit and cloud migration|Backup and disaster recovery service} for %d systems",
+     "host, support and secure its %d systems in the cloud"},
+    {S_IT, 0, 2, 12, 36, K_ALL, 20000, 1000000, "72820000",
+     "{Penetration testing and IT health check|Security operations centre service|Managed detection and response}",
+     "test and monitor the security of its networks and systems"},
+    {S_IT, 0, 2, 36, 60, K_ALL, 500000, 8000000, "72720000",
+     "{Wide area network replacement|SD-WAN managed service|Wi-Fi refresh across %T sites}",
+     "replace its network with a secure, resilient managed service"},
+    {S_IT, F_ANNUAL, 1, 36, 60, K_ALL, 200000, 3000000, "72253000",
+     "{IT service desk and end user support|Managed IT support service|Out-of-hours IT support}",
+     "provide responsive, user-focused IT support to staff"},
+    {S_IT, F_GOODS | F_QTY, 2, 6, 36, K_ALL, 20000, 1500000, "30213100",
+     "Supply of {laptops and docking stations|Chromebooks for learners|rugged tablets for mobile workers}",
+     "supply {laptops and docking stations for staff|Chromebooks for learners|rugged tablets for staff working in the field}"},
+    {S_IT, F_GOODS, 2, 12, 60, K_ALL, 50000, 3000000, "48000000",
+     "{%D software licences and support|Replacement %d software (SaaS)|%D software replacement}",
+     "renew or replace its %d software"},
+    {S_IT, F_GOODS, 1, 24, 60, K_ALL, 1000000, 15000000, "48451000",
+     "{Enterprise resource planning (ERP) system|Finance, HR and payroll system replacement}",
+     "replace its finance, HR and procurement systems with a single cloud system"},
+    {S_IT, 0, 1, 12, 36, K_ALL, 15000, 300000, "72413000",
+     "{Website redesign|Intranet replacement|Website hosting and support} for %B",
+     "redesign its website around the tasks users most need to complete"},
+    {S_IT, 0, 1, 12, 36, K_ALL, 100000, 2500000, "72316000",
+     "{Data platform and analytics service|Business intelligence and dashboards for %d|Data warehouse modernisation}",
+     "bring its data together in a modern, secure analytics platform"},
+    {S_IT, F_FRAMEWORK, 1, 48, 48, K_ALL, 10000000, 100000000, "72000000",
+     "{Technology products and services|Digital and technology services|IT hardware and software} framework",
+     "appoint suppliers to a framework for {technology products and services|digital and technology services|IT hardware and software}"},
+    /* Energy and environment */
+    {S_ENERGY, F_GOODS | F_ANNUAL, 1, 24, 48, K_ESTATE | KCA, 500000, 20000000, "09310000",
+     "Supply of {electricity|renewable electricity|gas and electricity} %Y",
+     "buy {electricity|renewable electricity|gas and electricity} for its sites"},
+    {S_ENERGY, F_WORKS, 2, 3, 9, K_ESTATE, 40000, 1500000, "09332000",
+     "{Solar PV installation|Solar panels and battery storage} at %S",
+     "install solar panels{| and battery storage} at %S"},
+    {S_ENERGY, F_ANNUAL, 1, 36, 84, KCOUNCIL, 200000, 3000000, "50232100",
+     "{Street lighting maintenance|Street lighting LED conversion} in %L",
+     "maintain and upgrade street lighting in %L"},
+    {S_ENERGY, 0, 1, 6, 24, KCOUNCIL | KCA, 30000, 2000000, "90700000",
+     "{Tree planting|Flood alleviation|Biodiversity net gain|Air quality monitoring} {scheme|programme} in %L",
+     "{plant trees|reduce flood risk|create habitats|monitor air quality} in %L"},
+    {S_ENERGY, 0, 2, 12, 120, KCOUNCIL | KCA | KNHS | KEDU, 50000, 4000000, "31158100",
+     "{Electric vehicle charge points|EV charging infrastructure|On-street residential charge points} in %L",
+     "install and operate electric vehicle charge points in %L"},
 };
 
-static const char *const OPENINGS[] = {
-    "%B is seeking a suitably experienced supplier to %a.",
-    "%B invites tenders from suitably qualified organisations to %a.",
-    "%B wishes to appoint a supplier to %a.",
-    "%B requires a delivery partner to %a.",
-};
-
-static const char *const REQUIREMENTS[] = {
-    "Bidders must demonstrate experience of delivering similar contracts.",
-    "Suppliers must comply with the Modern Slavery Act 2015 and pay at least the Real Living Wage.",
-    "Clarification questions must be submitted at least seven days before the closing date.",
-    "An online supplier engagement session will be held during the tender period.",
-    "%B reserves the right not to award a contract.",
-    "Prices must be submitted in pounds sterling, excluding VAT.",
-    "Bidders must provide a carbon reduction plan in line with PPN 06/21.",
-    "Bidders must hold, or commit to obtaining, Cyber Essentials certification.",
-};
-
-static const char *const FRAMEWORKS[] = {
-    "Crown Commercial Service G-Cloud 14",
-    "Crown Commercial Service Digital Outcomes 6",
-    "Crown Commercial Service Technology Services 3",
-    "Crown Commercial Service Network Services 3",
-    "YPO ICT Solutions",
-    "ESPO Technology Services",
-};
-
-/* A framework the buyer could plausibly call off from. */
-static const char *framework_for(Rng *r, const BuyerDef *b) {
-  if (rng_pm(r, 500)) {
-    if (b->kind == K_NHS) return rng_pm(r, 500) ? "NHS Shared Business Services Digital Workplace Solutions"
-                                                : "HealthTrust Europe ICT Solutions";
-    if (b->kind == K_HOUSING) return "Procurement for Housing ICT";
-    if (CITIES[b->city].region == R_NE) return "NEPO Digital Services";
-  }
-  return PICK(r, FRAMEWORKS);
-}
-
-static const char *const PLANNING_RATIONALES[] = {
-    "Early market engagement: %B plans to %a and invites suppliers to respond to a request for information.",
-    "Prior information notice. %B intends to %a; a formal procurement is expected to follow.",
-    "%B is planning to %a and would like to hear from interested suppliers before going to tender.",
-};
+enum { NLINES = NELEM(LINES) };
 
 /* ---------------------------------------------------------- suppliers -- */
 
+/* Invented firms: a northern place or surname and what they do ("Calder
+ * Roofing Ltd", "Ackroyd Home Care Ltd"), and a few large national firms per
+ * sector. None is meant to be a real company. */
 static const char *const SUP_PLACE[] = {
     "Pennine",     "Tyne",        "Aire Valley", "Wear",        "Mersey",      "Humber",      "Calder",
-    "Dales",       "Moorland",    "Ridings",     "Northern",    "Irwell",      "Don Valley",  "Ouse",
-    "Tees",        "Lune",        "Wharfe",      "Ribble",      "Kielder",     "Cheviot",     "Bowland",
-    "Holme",       "Brontë",      "Roseberry",   "Hadrian",     "Lindisfarne", "Castlegate",  "Kirkstall",
-    "Ancoats",     "Ouseburn",    "Baltic",      "Quayside",    "Red Rose",    "White Rose",  "Millstone",
-    "Gritstone",   "Heather",     "Fellside",    "Beck",        "Ghyll",       "Wold",        "Spurn",
-    "Swaledale",   "Wensleydale", "Nidd",        "Derwent",     "Coquet",      "Eden",        "Kinder",
-    "Saddleworth", "Pendle",      "Rivington",   "Bridgewater", "Canalside",   "Viaduct",     "Forge",
-    "Foundry",     "Loom",        "Spindle",     "Shuttle",     "Ginnel",      "Snicket",     "Kestrel",
-    "Curlew",      "Heron",       "Lapwing",     "Osprey",      "Puffin",      "Merlin",      "Otter",
-    "Hepworth & Lister", "Oldroyd & Shaw", "Ackroyd", "Sutcliffe", "Barraclough", "Thwaite", "O'Connor",
-    "Armitage",    "Fairclough",  "Dobson",      "Robson",      "Milburn",     "Tenfoot",     "Northern Lights",
-};
-static const char *const SUP_CORE[] = {
-    "Data",    "Cloud",      "Digital",  "Software",   "Systems",  "Networks", "Analytics", "Cyber",
-    "Code",    "Tech",       "IT",       "Web",        "Apps",     "Telecare", "Sensors",   "Connect",
-    "Logic",   "Bytes",      "Compute",  "Secure",     "Insight",  "Interactive", "Infrastructure",
-    "Health Tech", "Smart Places", "Learning"};
-static const char *const SUP_TAIL[] = {"", " Labs", " Solutions", " Consulting", " Services", " Studio",
-                                       " Partners", " Group"};
-static const char *const SUP_SUFFIX[] = {"Ltd", "Ltd", "Limited", "Ltd", "LLP", "Co-operative", "CIC", "plc", ""};
+    "Dales",       "Moorland",    "Ridings",     "Irwell",      "Don Valley",  "Ouse",        "Tees",
+    "Lune",        "Wharfe",      "Ribble",      "Kielder",     "Cheviot",     "Bowland",     "Holme Valley",
+    "Roseberry",   "Hadrian",     "Castlegate",  "Kirkstall",   "Ancoats",     "Ouseburn",    "Quayside",
+    "Red Rose",    "White Rose",  "Millstone",   "Gritstone",   "Fellside",    "Wold",        "Swaledale",
+    "Wensleydale", "Nidd",        "Derwent",     "Coquet",      "Eden Valley", "Kinder",      "Saddleworth",
+    "Pendle",      "Rivington",   "Bridgewater", "Canalside",   "Viaduct",     "Kestrel",     "Curlew",
+    "Heron",       "Lapwing",     "Hepworth & Lister", "Oldroyd & Shaw", "Ackroyd", "Sutcliffe", "Barraclough",
+    "Thwaite",     "Armitage",    "Fairclough",  "Dobson",      "Robson",      "Charlton",    "Heslop",
+    "Ramsden",     "Whitworth",   "Greenhalgh",  "Haworth",     "Crossley",    "Brearley",    "Holroyd",
+    "Pickersgill", "Wainwright",  "Entwistle",   "Hargreaves",  "Ormerod",     "Tattersall",  "Blenkinsop",
+    "Dodds",       "Elliott",     "Bainbridge",  "Hetherington", "Scaife"};
+static const char *const SUP_SUFFIX[] = {"Ltd", "Ltd", "Limited", "Ltd", "Ltd", "CIC", "Group Ltd", "Co-operative"};
 
-enum { NSUPPLIERS = 2000, SUP_POOL_SEED = 0x50574852 /* fixed: the firms don't depend on opt->seed */ };
+enum {
+  NSME = 2000,
+  NSUPPLIERS = NSME + S_COUNT * 4,
+  SUP_POOL_SEED = 0x50574852 /* fixed: the firms don't depend on opt->seed */
+};
+
+/* Contract values rise in steps of 2^(1/8) (x1000). */
+static const uint32_t STEP[8] = {1000, 1091, 1189, 1297, 1414, 1542, 1682, 1834};
+
+/* How many steps of 2^(1/8) above lo stay within hi. */
+static uint16_t count_steps(uint64_t lo, uint64_t hi) {
+  uint16_t n = 0;
+  while (n < 400 && ((lo << ((n + 1) / 8)) * STEP[(n + 1) % 8] / 1000) <= hi) n++;
+  return n;
+}
 
 /* ------------------------------------------------------------ the Gen -- */
 
@@ -906,7 +1024,8 @@ typedef struct {
 
 typedef struct {
   Str party, ref;
-  uint8_t region, large;
+  const char *name; /* raw, for descriptions */
+  uint8_t region, large, sector;
 } SupR;
 
 typedef struct {
@@ -914,9 +1033,18 @@ typedef struct {
   const char *code;
 } CodeR;
 
+/* A contract a buyer awarded, so that a later notice can re-let it. */
+enum { NPAST = 8, PAST_TITLE = 200 };
 typedef struct {
-  uint8_t main[10], addl[6], nt, na, nscope;
-} SvcR;
+  uint16_t line, sup;
+  uint8_t dom, loc, site, named; /* the choices its title and aim were made of */
+  uint8_t relet;                 /* a later notice re-lets it: no other will */
+  uint64_t pick;
+  int64_t astart_day, aend_day;
+  char title[PAST_TITLE];
+} Past;
+
+enum { NKEY_REG = S_COUNT * R_COUNT * 2, NKEY_SEC = S_COUNT * 2 };
 
 struct Gen {
   Rng rng;
@@ -926,16 +1054,24 @@ struct Gen {
   Str prefix; /* "\"ocds-ph4xq1-": opening quote + escaped prefix + '-' */
   BuyerR buyers[NBUYERS];
   uint32_t buyer_cum[NBUYERS], buyer_total;
-  uint8_t ndomains[K_COUNT];
+  uint8_t ndomains[K_COUNT], nsites[K_COUNT];
   SupR sup[NSUPPLIERS];
-  uint16_t *by_scale[2], n_by_scale[2];        /* supplier indexes by large */
-  uint16_t *by_region[R_COUNT][2], n_by_region[R_COUNT][2];
-  CodeR codes[160];
+  char supnames[NSUPPLIERS][80];
+  uint16_t nsup;
+  /* supplier indexes grouped by (sector, region, large) and (sector, large) */
+  uint16_t by_reg[NSUPPLIERS], by_sec[NSUPPLIERS];
+  uint16_t off_reg[NKEY_REG + 1], off_sec[NKEY_SEC + 1];
+  CodeR codes[NLINES];
+  uint8_t line_code[NLINES];
+  uint16_t line_steps[NLINES];
+  /* per kind of buyer and sector: the lines it can let, with cumulative weights */
+  uint8_t kline[K_COUNT][S_COUNT][NLINES];
+  uint16_t kcum[K_COUNT][S_COUNT][NLINES], nkline[K_COUNT][S_COUNT];
   size_t ncodes;
-  SvcR svc[NSERVICES];
-  uint32_t svc_total;
+  Past past[NBUYERS][NPAST];
+  uint8_t npast[NBUYERS], past_next[NBUYERS];
   /* per-notice scratch */
-  Buf raw, title, desc0, desc1, ref, common, plan_tender, amend, awardb, partiesx;
+  Buf raw, title, desc0, desc1, ref, common, amend;
 };
 
 static Str pool_mark(Gen *g) { return (Str){(uint32_t)g->pool.len, 0}; }
@@ -956,8 +1092,7 @@ static void slug(const char *s, char *out, size_t cap) {
   size_t n = 0;
   for (; *s && n + 1 < cap; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c == 0xC3 && (unsigned char)s[1] >= 0xA8 && (unsigned char)s[1] <= 0xAB) out[n++] = 'e', s++; /* è..ë */
-    else if (c >= 'A' && c <= 'Z') out[n++] = (char)(c - 'A' + 'a');
+    if (c >= 'A' && c <= 'Z') out[n++] = (char)(c - 'A' + 'a');
     else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out[n++] = (char)c;
   }
   out[n] = 0;
@@ -980,7 +1115,7 @@ static void render_address(Buf *b, const char *street, const City *c, const char
   buf_addc(b, ',');
   add_kv(b, "locality", c->name);
   buf_addc(b, ',');
-  add_kv(b, "region", REGION_NAMES[c->region]);
+  add_kv(b, "region", region_name(ITL[c->region]));
   buf_addc(b, ',');
   add_kv(b, "postalCode", postcode);
   ADDL(b, ",\"countryName\":\"United Kingdom\"}");
@@ -990,20 +1125,12 @@ static void render_buyer(Gen *g, Rng *r, size_t i) {
   const BuyerDef *d = &BUYERS[i];
   const City *c = &CITIES[d->city];
   BuyerR *br = &g->buyers[i];
-  char postcode[12], phone[20], street[96], email[128], pid[64];
-  make_postcode(r, c, postcode);
+  char phone[20], email[128], pid[64];
   make_phone(r, c, phone);
-  static const char *const council_bldg[] = {"Civic Centre", "Town Hall", "Civic Hall", "County Hall"};
-  switch (d->kind) {
-  case K_COUNCIL: snprintf(street, sizeof street, "%s, %s", PICK(r, council_bldg), PICK(r, STREETS)); break;
-  case K_NHS: snprintf(street, sizeof street, "Trust Headquarters, %s", PICK(r, STREETS)); break;
-  case K_EDU: snprintf(street, sizeof street, "Procurement Office, %s", PICK(r, STREETS)); break;
-  default: snprintf(street, sizeof street, "%u %s", (unsigned)rng_range(r, 1, 120), PICK(r, STREETS)); break;
-  }
-  static const char *const teams[] = {"Procurement Team", "Commercial Services", "Digital Procurement",
-                                      "ICT Procurement", "Strategic Procurement"};
-  static const char *const boxes[] = {"procurement", "commercial", "digital.procurement", "ict.procurement",
-                                      "strategic.procurement"};
+  static const char *const teams[] = {"Procurement Team", "Commercial Services", "Corporate Procurement",
+                                      "Strategic Procurement", "Procurement and Contracts"};
+  static const char *const boxes[] = {"procurement", "commercial", "corporate.procurement", "strategic.procurement",
+                                      "contracts"};
   const char *maildomain = d->kind == K_NHS ? "nhs.net" : d->domain;
   char contact[64];
   if (rng_pm(r, 600)) {
@@ -1037,7 +1164,7 @@ static void render_buyer(Gen *g, Rng *r, size_t i) {
   buf_addc(b, ',');
   add_kv(b, "id", d->id);
   ADDL(b, "},");
-  render_address(b, street, c, postcode);
+  render_address(b, d->street, c, d->postcode);
   ADDL(b, ",\"contactPoint\":{");
   add_kv(b, "name", contact);
   buf_addc(b, ',');
@@ -1059,111 +1186,132 @@ static void render_buyer(Gen *g, Rng *r, size_t i) {
   buf_add_json_str(b, d->name);
   br->name = pool_end(g, br->name);
   br->region = pool_mark(g);
-  buf_add_json_str(b, REGION_NAMES[c->region]);
+  buf_add_json_str(b, region_name(ITL[c->region]));
   br->region = pool_end(g, br->region);
   br->postcode = pool_mark(g);
-  buf_add_json_str(b, postcode);
+  buf_add_json_str(b, d->postcode);
   br->postcode = pool_end(g, br->postcode);
 }
 
-static int gcd(uint32_t a, uint32_t b) {
+static uint32_t gcd(uint32_t a, uint32_t b) {
   while (b) {
     uint32_t t = a % b;
     a = b, b = t;
   }
-  return (int)a;
+  return a;
 }
+
+static void render_supplier(Gen *g, Rng *r, const char *name, int sector, int large, int vcse) {
+  uint16_t i = g->nsup++;
+  /* Cities weighted by size: suppliers cluster in the big cities; national
+   * firms have their head office in London or a big northern city. */
+  uint32_t cum[C_COUNT], total = 0;
+  for (int c = 0; c < C_COUNT; c++) cum[c] = total += CITIES[c].size;
+  uint32_t c = 0;
+  if (large && rng_pm(r, 500)) {
+    static const uint8_t hq[] = {C_LONDON, C_LONDON, C_BIRMINGHAM, C_MANCHESTER, C_LEEDS, C_BRISTOL};
+    c = PICK(r, hq);
+  } else {
+    uint32_t pick = rng_below(r, total);
+    while (cum[c] <= pick) c++;
+  }
+  const City *city = &CITIES[c];
+  char pid[40], num[16], street[96], email[128], s[96], phone[20], postcode[12];
+  if (city->region == R_SCO) /* Scottish companies: SC + 6 digits */
+    snprintf(num, sizeof num, "SC%06u", (unsigned)(100000 + (i * 7717u) % 800000));
+  else
+    snprintf(num, sizeof num, "%08u", (unsigned)(4000000 + (i * 4999u) % 9000000));
+  snprintf(pid, sizeof pid, "GB-COH-%s", num);
+  make_postcode(r, city, postcode);
+  make_phone(r, city, phone);
+  if (rng_pm(r, 400))
+    snprintf(street, sizeof street, "Unit %u, %s, %s", (unsigned)rng_range(r, 1, 40), PICK(r, BUILDINGS),
+             PICK(r, STREETS));
+  else
+    snprintf(street, sizeof street, "%u %s", (unsigned)rng_range(r, 1, 200), PICK(r, STREETS));
+  slug(name, s, 24);
+  static const char *const mbox[] = {"hello", "info", "bids", "tenders", "enquiries", "office"};
+  static const char *const tlds[] = {"co.uk", "co.uk", "com", "uk", "co.uk"};
+  const char *tld = tlds[rng_below(r, NELEM(tlds))];
+  snprintf(email, sizeof email, "%s@%s.%s" DEMO_TLD, PICK(r, mbox), s, tld);
+
+  SupR *sr = &g->sup[i];
+  snprintf(g->supnames[i], sizeof g->supnames[i], "%s", name);
+  sr->name = g->supnames[i];
+  sr->region = city->region;
+  sr->large = (uint8_t)large;
+  sr->sector = (uint8_t)sector;
+  Buf *b = &g->pool;
+  sr->party = pool_mark(g);
+  buf_addc(b, '{');
+  add_kv(b, "id", pid);
+  buf_addc(b, ',');
+  add_kv(b, "name", name);
+  ADDL(b, ",\"identifier\":{\"scheme\":\"GB-COH\",");
+  add_kv(b, "id", num);
+  ADDL(b, "},");
+  render_address(b, street, city, postcode);
+  ADDL(b, ",\"contactPoint\":{");
+  add_kv(b, "email", email);
+  buf_addc(b, ',');
+  add_kv(b, "telephone", phone);
+  ADDL(b, "},\"details\":{\"scale\":");
+  buf_add_json_str(b, large ? "large" : "sme");
+  ADDL(b, ",\"vcse\":");
+  if (vcse) ADDL(b, "true"); else ADDL(b, "false");
+  ADDL(b, "},\"roles\":[\"supplier\"]}");
+  sr->party = pool_end(g, sr->party);
+  sr->ref = pool_mark(g);
+  buf_addc(b, '{');
+  add_kv(b, "id", pid);
+  buf_addc(b, ',');
+  add_kv(b, "name", name);
+  buf_addc(b, '}');
+  sr->ref = pool_end(g, sr->ref);
+}
+
+static int key_reg(const SupR *s) { return (s->sector * R_COUNT + s->region) * 2 + s->large; }
+static int key_sec(const SupR *s) { return s->sector * 2 + s->large; }
 
 static void render_suppliers(Gen *g) {
   Rng r;
   rng_seed(&r, SUP_POOL_SEED);
-  /* Cities weighted by size: suppliers cluster in the big cities. */
-  uint32_t cum[C_COUNT], total = 0;
-  for (int c = 0; c < C_COUNT; c++) cum[c] = total += CITIES[c].size;
-
-  const uint32_t np = NELEM(SUP_PLACE), nc = NELEM(SUP_CORE), nt = NELEM(SUP_TAIL), ns = NELEM(SUP_SUFFIX);
-  const uint32_t ncomb = np * nc * nt * ns;
-  uint32_t stride = 104729; /* a prime; walk the combinations without repeats */
-  while (gcd(stride, ncomb) != 1) stride += 2;
-
-  for (uint32_t i = 0; i < NSUPPLIERS; i++) {
-    uint32_t k = (uint32_t)(((uint64_t)i * stride + 7919) % ncomb);
-    const char *place = SUP_PLACE[k % np], *core = SUP_CORE[k / np % nc];
-    const char *tail = SUP_TAIL[k / np / nc % nt], *suffix = SUP_SUFFIX[k / np / nc / nt];
-    char name[128], pid[40], num[16], street[96], email[128], s[96], phone[20], postcode[12];
-    snprintf(name, sizeof name, "%s %s%s%s%s", place, core, tail, *suffix ? " " : "", suffix);
-    int vcse = !strcmp(suffix, "CIC") || !strcmp(suffix, "Co-operative");
-    int large = !strcmp(suffix, "plc") || (!vcse && rng_pm(&r, 90));
-
-    uint32_t pick = rng_below(&r, total), c = 0;
-    while (cum[c] <= pick) c++;
-    const City *city = &CITIES[c];
-    if (city->region == R_SCO) /* Scottish companies: SC + 6 digits */
-      snprintf(num, sizeof num, "SC%06u", (unsigned)(100000 + (i * 7717u) % 800000));
-    else
-      snprintf(num, sizeof num, "%08u", (unsigned)(4000000 + (i * 4999u) % 9000000));
-    snprintf(pid, sizeof pid, "GB-COH-%s", num);
-    make_postcode(&r, city, postcode);
-    make_phone(&r, city, phone);
-    if (rng_pm(&r, 400))
-      snprintf(street, sizeof street, "Unit %u, %s, %s", (unsigned)rng_range(&r, 1, 40), PICK(&r, BUILDINGS),
-               PICK(&r, STREETS));
-    else
-      snprintf(street, sizeof street, "%u %s", (unsigned)rng_range(&r, 1, 200), PICK(&r, STREETS));
-    char ps[64], cs[32];
-    slug(place, ps, sizeof ps), slug(core, cs, sizeof cs);
-    snprintf(s, sizeof s, "%s%s", ps, cs);
-    static const char *const mbox[] = {"hello", "info", "bids", "tenders", "enquiries"};
-    static const char *const tlds[] = {"co.uk", "co.uk", "com", "io", "uk"};
-    const char *tld = tlds[rng_below(&r, NELEM(tlds))];
-    snprintf(email, sizeof email, "%s@%s.%s" DEMO_TLD, PICK(&r, mbox), s, tld);
-
-    SupR *sr = &g->sup[i];
-    sr->region = city->region;
-    sr->large = (uint8_t)large;
-    Buf *b = &g->pool;
-    sr->party = pool_mark(g);
-    buf_addc(b, '{');
-    add_kv(b, "id", pid);
-    buf_addc(b, ',');
-    add_kv(b, "name", name);
-    ADDL(b, ",\"identifier\":{\"scheme\":\"GB-COH\",");
-    add_kv(b, "id", num);
-    ADDL(b, "},");
-    render_address(b, street, city, postcode);
-    ADDL(b, ",\"contactPoint\":{");
-    add_kv(b, "email", email);
-    buf_addc(b, ',');
-    add_kv(b, "telephone", phone);
-    ADDL(b, "},\"details\":{\"scale\":");
-    buf_add_json_str(b, large ? "large" : "sme");
-    ADDL(b, ",\"vcse\":");
-    if (vcse) ADDL(b, "true"); else ADDL(b, "false");
-    ADDL(b, "},\"roles\":[\"supplier\"]}");
-    sr->party = pool_end(g, sr->party);
-    sr->ref = pool_mark(g);
-    buf_addc(b, '{');
-    add_kv(b, "id", pid);
-    buf_addc(b, ',');
-    add_kv(b, "name", name);
-    buf_addc(b, '}');
-    sr->ref = pool_end(g, sr->ref);
+  const uint32_t np = NELEM(SUP_PLACE), ns = NELEM(SUP_SUFFIX);
+  for (int sec = 0; sec < S_COUNT; sec++) {
+    const SectorDef *sd = &SECTORS[sec];
+    uint32_t nc = (uint32_t)count_of(sd->cores, 12), ncomb = np * nc * ns;
+    uint32_t stride = 104729; /* a prime; walk the combinations without repeats */
+    while (gcd(stride, ncomb) != 1) stride += 2;
+    uint32_t n = NSME * sd->weight / 100;
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t k = (uint32_t)(((uint64_t)i * stride + 7919) % ncomb);
+      const char *place = SUP_PLACE[k % np], *core = sd->cores[k / np % nc], *suffix = SUP_SUFFIX[k / np / nc];
+      int social = sec == S_CARE || sec == S_EDUCATION || sec == S_ENERGY;
+      if (!social && (!strcmp(suffix, "CIC") || !strcmp(suffix, "Co-operative"))) suffix = "Ltd";
+      if (sec == S_PROF && rng_pm(&r, 500)) suffix = "LLP";
+      char name[96];
+      snprintf(name, sizeof name, "%s %s %s", place, core, suffix);
+      int vcse = !strcmp(suffix, "CIC") || !strcmp(suffix, "Co-operative");
+      render_supplier(g, &r, name, sec, !vcse && rng_pm(&r, 40), vcse);
+    }
+    for (int i = 0; i < 4 && sd->nationals[i]; i++) render_supplier(g, &r, sd->nationals[i], sec, 1, 0);
   }
-  for (int l = 0; l < 2; l++) {
-    g->by_scale[l] = xcalloc(NSUPPLIERS, sizeof(uint16_t));
-    for (int rg = 0; rg < R_COUNT; rg++) g->by_region[rg][l] = xcalloc(NSUPPLIERS, sizeof(uint16_t));
-  }
-  for (uint16_t i = 0; i < NSUPPLIERS; i++) {
-    int l = g->sup[i].large, rg = g->sup[i].region;
-    g->by_scale[l][g->n_by_scale[l]++] = i;
-    g->by_region[rg][l][g->n_by_region[rg][l]++] = i;
+  /* Counting sort into the two groupings. */
+  uint16_t cnt_reg[NKEY_REG + 1] = {0}, cnt_sec[NKEY_SEC + 1] = {0};
+  for (uint16_t i = 0; i < g->nsup; i++) cnt_reg[key_reg(&g->sup[i]) + 1]++, cnt_sec[key_sec(&g->sup[i]) + 1]++;
+  for (int k = 0; k < NKEY_REG; k++) cnt_reg[k + 1] += cnt_reg[k];
+  for (int k = 0; k < NKEY_SEC; k++) cnt_sec[k + 1] += cnt_sec[k];
+  memcpy(g->off_reg, cnt_reg, sizeof cnt_reg);
+  memcpy(g->off_sec, cnt_sec, sizeof cnt_sec);
+  for (uint16_t i = 0; i < g->nsup; i++) {
+    g->by_reg[cnt_reg[key_reg(&g->sup[i])]++] = i;
+    g->by_sec[cnt_sec[key_sec(&g->sup[i])]++] = i;
   }
 }
 
 static uint8_t code_index(Gen *g, const char *code) {
   for (size_t i = 0; i < g->ncodes; i++)
     if (!strcmp(g->codes[i].code, code)) return (uint8_t)i;
-  if (g->ncodes == NELEM(g->codes)) abort(); /* the table above outgrew codes[]: a programming error */
   CodeR *c = &g->codes[g->ncodes];
   c->code = code;
   c->obj = pool_mark(g);
@@ -1203,17 +1351,20 @@ Gen *gen_new(const GenOptions *opt) {
     render_buyer(g, &br, i);
     g->buyer_cum[i] = g->buyer_total += BUYERS[i].weight;
   }
-  for (int k = 0; k < K_COUNT; k++)
-    while (g->ndomains[k] < NELEM(DOMAINS[k]) && DOMAINS[k][g->ndomains[k]]) g->ndomains[k]++;
+  for (int k = 0; k < K_COUNT; k++) {
+    g->ndomains[k] = (uint8_t)count_of(DOMAINS[k], 16);
+    g->nsites[k] = (uint8_t)count_of(SITES[k], 10);
+  }
   render_suppliers(g);
-  for (size_t i = 0; i < NSERVICES; i++) {
-    const SvcDef *d = &SERVICES[i];
-    SvcR *s2 = &g->svc[i];
-    for (; s2->nt < NELEM(d->titles) && d->titles[s2->nt].cpv; s2->nt++)
-      s2->main[s2->nt] = code_index(g, d->titles[s2->nt].cpv);
-    for (; s2->na < NELEM(d->addl) && d->addl[s2->na]; s2->na++) s2->addl[s2->na] = code_index(g, d->addl[s2->na]);
-    while (s2->nscope < NELEM(d->scope) && d->scope[s2->nscope]) s2->nscope++;
-    g->svc_total += d->weight;
+  for (size_t i = 0; i < NLINES; i++) {
+    g->line_code[i] = code_index(g, LINES[i].cpv);
+    g->line_steps[i] = count_steps(LINES[i].lo, LINES[i].hi);
+    for (int k = 0; k < K_COUNT; k++)
+      if (LINES[i].kinds & KM(k)) {
+        int sec = LINES[i].sector, n = g->nkline[k][sec]++;
+        g->kline[k][sec][n] = (uint8_t)i;
+        g->kcum[k][sec][n] = (uint16_t)((n ? g->kcum[k][sec][n - 1] : 0) + LINES[i].weight);
+      }
   }
   return g;
 }
@@ -1221,58 +1372,115 @@ Gen *gen_new(const GenOptions *opt) {
 void gen_free(Gen *g) {
   if (!g) return;
   buf_release(&g->pool);
-  for (int l = 0; l < 2; l++) {
-    free(g->by_scale[l]);
-    for (int rg = 0; rg < R_COUNT; rg++) free(g->by_region[rg][l]);
-  }
-  Buf *bufs[] = {&g->raw, &g->title, &g->desc0, &g->desc1, &g->ref, &g->common, &g->plan_tender,
-                 &g->amend, &g->awardb, &g->partiesx};
+  Buf *bufs[] = {&g->raw, &g->title, &g->desc0, &g->desc1, &g->ref, &g->common, &g->amend};
   for (size_t i = 0; i < NELEM(bufs); i++) buf_release(bufs[i]);
   free(g);
 }
 
 /* ------------------------------------------------------------- notices -- */
 
+static const char *const OPENINGS[] = {
+    "%B is seeking a suitably experienced %R to %a.",
+    "%B invites tenders from suitably qualified organisations to %a.",
+    "%B wishes to appoint a %R to %a.",
+    "%B intends to award a contract to %a.",
+};
+
+static const char *const REQUIREMENTS[] = {
+    "Bidders must demonstrate experience of delivering similar contracts.",
+    "Suppliers must comply with the Modern Slavery Act 2015 and pay at least the Real Living Wage.",
+    "Clarification questions must be submitted at least seven days before the closing date.",
+    "An online supplier engagement session will be held during the tender period.",
+    "%B reserves the right not to award a contract.",
+    "Prices must be submitted in pounds sterling, excluding VAT.",
+    "Bidders must provide a carbon reduction plan in line with PPN 006.",
+    "Bidders must hold, or commit to obtaining, Cyber Essentials certification.",
+};
+
+static const char *const PLANNING_RATIONALES[] = {
+    "Early market engagement: %B plans to %a and invites suppliers to respond to a request for information.",
+    "Preliminary market engagement notice. %B intends to %a; a formal procurement is expected to follow.",
+    "%B is planning to %a and would like to hear from interested suppliers before going to tender.",
+};
+
 typedef struct {
   const BuyerDef *buyer;
-  const char *domain, *aim;
+  const char *domain, *aim, *loc, *site, *role;
+  int *named;    /* set when a buyer, place or system was written */
+  uint64_t pick; /* the notice's choices: the i-th {...} of any template takes the same */
+  char fy[16]; /* "2026/27" */
 } Ctx;
 
-/* Expands %B (buyer), %p (town), %d (domain), %D (domain, capitalised),
- * %a (the aim, itself expanded) into raw text. */
-static void expand(Buf *b, const char *t, const Ctx *c) {
-  for (const char *p = t; *p; p++) {
-    if (*p != '%' || !p[1]) {
-      const char *q = strchr(p, '%');
-      size_t n = q ? (size_t)(q - p) : strlen(p);
-      if (!n) n = 1;
-      buf_add(b, p, n);
-      p += n - 1;
+static void expand(Buf *b, const char *t, size_t n, const Ctx *c);
+
+static void expand_s(Buf *b, const char *t, const Ctx *c) { expand(b, t, strlen(t), c); }
+
+/* Expands the first n bytes of template t into raw text: %B (buyer), %T
+ * (town), %L (district), %S (site), %d (IT domain), %D (IT domain,
+ * capitalised), %a (the aim), %Y (financial year), %R (supplier, provider or
+ * contractor), and {one|or|other}: a choice (no nesting; the choice is
+ * expanded in turn). The i-th choice of every template of a notice is made
+ * from the same number, so a title and its aim written alike agree:
+ * "{Audiology|Dermatology} service" and "provide {hearing|skin} care". */
+static void expand(Buf *b, const char *t, size_t n, const Ctx *c) {
+  const char *p = t, *end = t + n;
+  uint64_t gi = 0;
+  while (p < end) {
+    if (*p == '{') {
+      const char *close = memchr(p, '}', (size_t)(end - p));
+      if (!close) close = end;
+      uint32_t nalt = 1;
+      for (const char *q = p + 1; q < close; q++) nalt += *q == '|';
+      uint32_t k = (uint32_t)(mix64(c->pick + gi++) % nalt);
+      const char *s = p + 1;
+      while (k--) s = (const char *)memchr(s, '|', (size_t)(close - s)) + 1;
+      const char *e = memchr(s, '|', (size_t)(close - s));
+      expand(b, s, (size_t)((e ? e : close) - s), c);
+      p = close < end ? close + 1 : end;
       continue;
     }
-    switch (*++p) {
-    case 'B': buf_adds(b, c->buyer->name); break;
-    case 'p': buf_adds(b, CITIES[c->buyer->city].name); break;
-    case 'd': buf_adds(b, c->domain); break;
+    if (*p != '%' || p + 1 >= end) {
+      size_t k = 1 + strcspn(p + 1, "%{"); /* templates are C strings: safe past end */
+      if (k > (size_t)(end - p)) k = (size_t)(end - p);
+      buf_add(b, p, k);
+      p += k;
+      continue;
+    }
+    switch (p[1]) {
+    case 'B': buf_adds(b, c->buyer->name), *c->named = 1; break;
+    case 'T': buf_adds(b, CITIES[c->buyer->city].name), *c->named = 1; break;
+    case 'L': buf_adds(b, c->loc), *c->named = 1; break;
+    case 'S': expand_s(b, c->site, c), *c->named = 1; break;
+    case 'd': buf_adds(b, c->domain), *c->named = 1; break;
     case 'D':
+      *c->named = 1;
       buf_addc(b, (char)(c->domain[0] >= 'a' && c->domain[0] <= 'z' ? c->domain[0] - 32 : c->domain[0]));
       buf_adds(b, c->domain + 1);
       break;
-    case 'a': expand(b, c->aim, c); break;
-    default: buf_addc(b, '%'), buf_addc(b, *p); break;
+    case 'a': expand_s(b, c->aim, c); break;
+    case 'Y': buf_adds(b, c->fy); break;
+    case 'R': buf_adds(b, c->role); break;
+    default: buf_addc(b, '%'), buf_addc(b, p[1]); break;
     }
+    p += 2;
   }
 }
 
 static void add_human_date(Buf *b, int64_t day) {
   int y, m, d;
   civil_from_days(day, &y, &m, &d);
-  buf_addf(b, "%d %s %d", d, MONTH_NAMES[m - 1], y);
+  add_u64(b, (uint64_t)d); /* "1 May 2026", without printf: several per notice */
+  buf_addc(b, ' ');
+  buf_adds(b, MONTH_NAMES[m - 1]);
+  buf_addc(b, ' ');
+  add_u64(b, (uint64_t)(y < 0 ? 0 : y));
 }
 
 static void add_months_text(Buf *b, int months) {
-  static const char *const years[] = {"", "one year", "two years", "three years", "four years", "five years"};
-  if (months % 12 == 0 && months / 12 <= 5) buf_adds(b, years[months / 12]);
+  static const char *const years[] = {"", "one year", "two years", "three years", "four years", "five years",
+                                      "six years", "seven years", "eight years", "nine years", "ten years"};
+  if (months % 12 == 0 && months / 12 <= 10) buf_adds(b, years[months / 12]);
+  else if (months == 1) buf_adds(b, "one month");
   else buf_addf(b, "%d months", months);
 }
 
@@ -1282,23 +1490,35 @@ static uint64_t round_value(uint64_t v) {
   return v < 5000 ? 5000 : v;
 }
 
-static uint64_t pick_value(Rng *r, int max_band) {
-  for (;;) {
-    uint32_t x = rng_below(r, 1000), acc = 0;
-    size_t i = 0;
-    while (i + 1 < NELEM(BANDS) && x >= acc + BANDS[i].w) acc += BANDS[i++].w;
-    if ((int)i > max_band) continue;
-    return round_value((uint64_t)rng_range(r, BANDS[i].lo, BANDS[i].hi));
-  }
+/* Log-uniform in [lo, hi] in steps of 2^(1/8) (nsteps of them, see
+ * count_steps), integers only: many small contracts in each line of work, few
+ * near its top. */
+static uint64_t pick_between(Rng *r, uint64_t lo, uint64_t hi, uint16_t nsteps) {
+  uint32_t j = rng_below(r, (uint32_t)nsteps + 1);
+  uint64_t v = (lo << (j / 8)) * STEP[j % 8] / 1000;
+  v += v * rng_below(r, 90) / 1000; /* within the step */
+  return v > hi ? hi : v;
 }
 
-static uint16_t pick_supplier(Gen *g, int region, uint64_t value) {
+/* A supplier for a contract of buyer bi in a sector: often one of the
+ * buyer's two regulars in that sector (repeat winners), else a firm from
+ * the buyer's region or anywhere; large firms more often for large values. */
+static uint16_t pick_supplier(Gen *g, size_t bi, int sec, int region, uint64_t value) {
   Rng *r = &g->rng;
-  unsigned pm_large = value > 2500000 ? 650 : value > 500000 ? 250 : 50;
+  unsigned pm_large = value > 10000000 ? 650 : value > 2500000 ? 300 : value > 500000 ? 100 : 25;
   int l = rng_pm(r, pm_large);
-  if (rng_pm(r, 550) && g->n_by_region[region][l])
-    return g->by_region[region][l][rng_below(r, g->n_by_region[region][l])];
-  return g->by_scale[l][rng_below(r, g->n_by_scale[l])];
+  int kr = (sec * R_COUNT + region) * 2 + l, ks = sec * 2 + l;
+  uint32_t nreg = g->off_reg[kr + 1] - g->off_reg[kr], nsec = g->off_sec[ks + 1] - g->off_sec[ks];
+  if (!nsec) { /* no firm of that scale in the sector: the other scale */
+    ks ^= 1, kr ^= 1;
+    nreg = g->off_reg[kr + 1] - g->off_reg[kr], nsec = g->off_sec[ks + 1] - g->off_sec[ks];
+  }
+  if (nreg && rng_pm(r, 550)) {
+    uint64_t h = mix64(((uint64_t)bi << 20) ^ ((uint64_t)kr << 4) ^ rng_below(r, 2));
+    return g->by_reg[g->off_reg[kr] + h % nreg];
+  }
+  if (nreg && rng_pm(r, 550)) return g->by_reg[g->off_reg[kr] + rng_below(r, nreg)];
+  return g->by_sec[g->off_sec[ks] + rng_below(r, nsec)];
 }
 
 /* A time of day in working hours, in seconds. */
@@ -1340,15 +1560,31 @@ static void add_period(Buf *b, int64_t start_t, int64_t end_t, int64_t max_t) {
   buf_addc(b, '}');
 }
 
+/* A line of work for a buyer of kind k: a sector by its share, then a line of
+ * that sector the buyer could let. */
+static size_t pick_line(const Gen *g, Rng *r, int k) {
+  for (;;) {
+    uint32_t x = rng_below(r, 100), acc = 0;
+    int sec = 0;
+    while (sec + 1 < S_COUNT && x >= acc + SECTORS[sec].weight) acc += SECTORS[sec++].weight;
+    int n = g->nkline[k][sec];
+    if (!n) continue; /* nothing this buyer lets in that sector */
+    uint32_t y = rng_below(r, g->kcum[k][sec][n - 1]);
+    int i = 0;
+    while (y >= g->kcum[k][sec][i]) i++;
+    return g->kline[k][sec][i];
+  }
+}
+
 size_t gen_next_notice(Gen *g, Buf *out) {
   Rng *r = &g->rng;
   Plan pl;
   memset(&pl, 0, sizeof pl);
   const int64_t today = g->today;
 
-  /* Who buys what. */
+  /* Who buys. */
   uint32_t x = rng_below(r, g->buyer_total);
-  size_t bi = 0;
+  size_t bi;
   {
     size_t lo = 0, hi = NBUYERS - 1;
     while (lo < hi) {
@@ -1361,19 +1597,6 @@ size_t gen_next_notice(Gen *g, Buf *out) {
   const BuyerDef *bd = &BUYERS[bi];
   const BuyerR *br = &g->buyers[bi];
   const City *city = &CITIES[bd->city];
-  size_t si;
-  do {
-    uint32_t y = rng_below(r, g->svc_total), acc = 0;
-    for (si = 0; si + 1 < NSERVICES && y >= acc + SERVICES[si].weight; si++) acc += SERVICES[si].weight;
-  } while (!(SERVICES[si].kinds & KM(bd->kind)));
-  const SvcDef *sd = &SERVICES[si];
-  const SvcR *sr = &g->svc[si];
-  uint32_t ti = rng_below(r, sr->nt);
-  Ctx ctx = {bd, DOMAINS[bd->kind][rng_below(r, g->ndomains[bd->kind])], NULL};
-  ctx.aim = sd->titles[ti].aim;
-  uint8_t main_code = sr->main[ti];
-  const char *main_cpv = g->codes[main_code].code;
-  int goods = !strncmp(main_cpv, "30", 2) || !strncmp(main_cpv, "32", 2) || !strncmp(main_cpv, "48", 2);
 
   /* When: decide the final deadline first, then work backwards and forwards. */
   pl.planning_only = rng_pm(r, 40);
@@ -1427,9 +1650,46 @@ size_t gen_next_notice(Gen *g, Buf *out) {
     }
   }
   if (pl.planning_only) pl.has_plan = 1;
-  static const int durations[] = {6, 12, 12, 18, 24, 24, 36, 36, 48, 60};
+
+  /* What: a re-let of a contract the buyer awarded before (its incumbent
+   * named), or a new line of work. */
+  Past *relet = NULL;
+  if (!pl.planning_only && g->npast[bi] && rng_pm(r, 400)) {
+    /* one whose contract is running and ends within about a year */
+    for (uint32_t k = 0, k0 = rng_below(r, g->npast[bi]); k < g->npast[bi] && !relet; k++) {
+      Past *p = &g->past[bi][(k0 + k) % g->npast[bi]];
+      if (!p->relet && p->astart_day + 90 < pub_day && pub_day > p->aend_day - 400 && pub_day < p->aend_day + 60)
+        relet = p;
+    }
+    if (relet) relet->relet = 1;
+  }
+  size_t li = relet ? relet->line : pick_line(g, r, bd->kind);
+  const LineDef *ld = &LINES[li];
+  const SectorDef *sd = &SECTORS[ld->sector];
+  uint32_t nloc = (uint32_t)count_of(city->loc, 8);
+  int named = 0;
+  Ctx ctx = {bd, NULL, ld->aim, NULL, NULL, NULL, &named, relet ? relet->pick : rng_next(r), ""};
+  uint32_t dom_i = rng_below(r, g->ndomains[bd->kind]), loc_i = rng_below(r, nloc),
+           site_i = rng_below(r, g->nsites[bd->kind]);
+  if (relet) dom_i = relet->dom, loc_i = relet->loc, site_i = relet->site;
+  ctx.domain = DOMAINS[bd->kind][dom_i];
+  ctx.loc = city->loc[loc_i];
+  ctx.site = SITES[bd->kind][site_i];
+  ctx.role = ld->sector == S_WORKS ? "contractor" : ld->sector == S_CARE || ld->sector == S_HEALTH ? "provider" : "supplier";
+  uint8_t main_code = g->line_code[li];
+  const int goods = ld->flags & F_GOODS, works = ld->flags & F_WORKS, fw = ld->flags & F_FRAMEWORK;
+
+  /* How long: the contract starts the month after award. */
+  static const int durations[] = {1, 2, 3, 4, 6, 9, 12, 18, 24, 36, 48, 60, 84, 120};
+  int nd = 0, months = ld->mmin;
+  for (size_t i = 0; i < NELEM(durations); i++) nd += durations[i] >= ld->mmin && durations[i] <= ld->mmax;
+  for (uint32_t i = 0, k = rng_below(r, (uint32_t)nd); i < NELEM(durations); i++)
+    if (durations[i] >= ld->mmin && durations[i] <= ld->mmax && !k--) {
+      months = durations[i];
+      break;
+    }
   static const int extensions[] = {0, 0, 6, 12, 12, 24};
-  int months = PICK(r, durations), ext_months = PICK(r, extensions);
+  int ext_months = works || fw ? 0 : PICK(r, extensions);
   pl.cstart_day = add_months_first(end_day + 30, 1);
   pl.cend_day = add_months_first(pl.cstart_day, months) - 1;
   pl.cmax_day = ext_months ? add_months_first(pl.cstart_day, months + ext_months) - 1 : 0;
@@ -1439,33 +1699,50 @@ size_t gen_next_notice(Gen *g, Buf *out) {
     pl.aend_day = add_months_first(pl.astart_day, months) - 1;
     pl.amax_day = ext_months ? add_months_first(pl.astart_day, months + ext_months) - 1 : 0;
   }
+  {
+    int y, m, d;
+    civil_from_days(pl.cstart_day, &y, &m, &d);
+    if (m < 4) y--; /* UK financial year starts in April */
+    y %= 10000; /* "2026/27", without printf: this runs for every notice */
+    ctx.fy[0] = (char)('0' + y / 1000), ctx.fy[1] = (char)('0' + y / 100 % 10);
+    put2(ctx.fy + 2, y % 100), ctx.fy[4] = '/', put2(ctx.fy + 5, (y + 1) % 100), ctx.fy[7] = 0;
+  }
 
-  /* How much. */
-  pl.value = pick_value(r, sd->max_band);
+  /* How much: what the line of work is worth, for the whole term. */
+  pl.value = pick_between(r, ld->lo, ld->hi, g->line_steps[li]);
+  if (ld->flags & F_ANNUAL) pl.value = pl.value * (uint64_t)months / 12;
+  pl.value = round_value(pl.value);
   pl.value0 = pl.value;
   if (pl.has_amend && pl.amend_kind == 1) pl.value0 = round_value(pl.value * (uint64_t)rng_range(r, 70, 90) / 100);
   int has_min = rng_pm(r, 250);
   if (has_min) pl.min_value = round_value(pl.value * (uint64_t)rng_range(r, 40, 80) / 100);
   if (pl.min_value >= pl.value0) has_min = 0;
+  int incumbent_won = 0;
   if (pl.has_award) {
     pl.award_value = round_value(pl.value * (uint64_t)rng_range(r, 72, 104) / 100);
-    pl.nsup = rng_pm(r, 120) ? (int)rng_range(r, 2, 4) : 1;
-    for (int i = 0; i < pl.nsup; i++) {
+    pl.nsup = fw ? (int)rng_range(r, 3, 4) : rng_pm(r, 80) ? (int)rng_range(r, 2, 3) : 1;
+    int i0 = 0;
+    if (relet && rng_pm(r, 550)) pl.sup[i0++] = relet->sup, incumbent_won = 1;
+    int i = i0;
+    for (; i < pl.nsup; i++) {
       uint16_t s;
-      int dup;
+      int dup, tries = 0;
       do {
-        s = pick_supplier(g, city->region, pl.value);
+        s = pick_supplier(g, bi, ld->sector, city->region, pl.value);
         dup = 0;
         for (int j = 0; j < i; j++) dup |= pl.sup[j] == s;
-      } while (dup);
+        if (relet && !incumbent_won && s == relet->sup) dup = 1; /* the incumbent lost */
+      } while (dup && ++tries < 50);
+      if (dup) break; /* a sector with too few firms: fewer suppliers */
       pl.sup[i] = s;
     }
+    pl.nsup = i;
     pl.ntenderers = pl.nsup + (int)rng_below(r, 3) + (rng_pm(r, 500) ? (int)rng_below(r, 9) : 0);
     /* (a direct award has one bidder: fixed below, once the method is known) */
   }
 
   /* How: method, suitability, documents. */
-  uint32_t mx = rng_below(r, 100);
+  uint32_t mx = fw ? rng_below(r, 80) : rng_below(r, 100);
   const char *method = mx < 50 ? "open" : mx < 80 ? "selective" : mx < 90 ? "limited" : "direct";
   const int pa23 = pub_day >= g->pa23_day;
   const char *details;
@@ -1480,6 +1757,7 @@ size_t gen_next_notice(Gen *g, Buf *out) {
                                       "Competitive flexible procedure", "Competitive flexible procedure",
                                       "Restricted procedure"};
     details = pa23 ? PICK(r, neu) : PICK(r, old);
+    if (fw && !strncmp(details, "Call-off", 8)) details = pa23 ? "Competitive flexible procedure" : "Restricted procedure";
   } else if (mx < 90) {
     static const char *const old[] = {"Negotiated procedure without prior publication",
                                       "Below threshold - request for quotation"};
@@ -1493,21 +1771,15 @@ size_t gen_next_notice(Gen *g, Buf *out) {
   if (!strncmp(details, "Below threshold", 15) && pl.value >= 200000) /* over the threshold: a full procedure */
     details = mx < 50 ? "Open procedure" : pa23 ? "Direct award (Procurement Act 2023, section 41)"
                                                 : "Negotiated procedure without prior publication";
-  int framework = strstr(details, "framework") != NULL;
+  int calloff = strstr(details, "framework") != NULL;
   if (mx >= 90 && pl.has_award) pl.ntenderers = pl.nsup;
   int sme = rng_pm(r, pl.value < 250000 ? 850 : pl.value < 5000000 ? 550 : 250);
-  int vcse = sme && rng_pm(r, 150);
+  int vcse = sme && rng_pm(r, ld->sector == S_CARE ? 400 : 120);
   int docs = rng_pm(r, 500), spec = docs && rng_pm(r, 400);
-  int n_addl = sr->na && rng_pm(r, 350) ? 1 + (int)rng_below(r, 2) : 0;
-  uint8_t addl[2] = {0, 0};
-  for (int i = 0; i < n_addl; i++) {
-    addl[i] = sr->addl[rng_below(r, sr->na)];
-    if (addl[i] == main_code || (i == 1 && addl[1] == addl[0])) n_addl = i; /* keep it distinct; stop here */
-  }
   char postcode[12];
   int other_pc = rng_pm(r, 300);
   if (other_pc) make_postcode(r, city, postcode);
-  int quantity = goods && !strncmp(main_cpv, "30", 2) ? (int)rng_range(r, 2, 200) * 10 : 0;
+  int quantity = !(ld->flags & F_QTY) ? 0 : ld->sector == S_IT ? (int)rng_range(r, 2, 200) * 10 : (int)rng_range(r, 2, 40);
 
   /* Texts: title, description (and its amended version), reference. */
   int y, m, d;
@@ -1516,21 +1788,68 @@ size_t gen_next_notice(Gen *g, Buf *out) {
   buf_addf(&g->ref, "%s-%d-%04u", br->init, y, (unsigned)rng_range(r, 1, 9999));
 
   buf_reset(&g->raw);
-  expand(&g->raw, sd->titles[ti].title, &ctx);
+  if (relet) {
+    buf_adds(&g->raw, relet->title);
+    named = relet->named;
+  } else {
+    named = 0;
+    expand_s(&g->raw, ld->title, &ctx);
+  }
+  char title_raw[PAST_TITLE];
+  size_t tlen = g->raw.len < PAST_TITLE - 1 ? g->raw.len : PAST_TITLE - 1;
+  memcpy(title_raw, g->raw.data, tlen), title_raw[tlen] = 0;
+  const int title_named = named;
+  {
+    /* A title that names no place, system or year: the years or the buyer, as
+     * real titles often do, so that two buyers' notices read differently. */
+    if (!named) {
+      uint32_t k = rng_below(r, 4);
+      int64_t ey = 0;
+      int sy, sm, sdd, ey2, em, ed;
+      civil_from_days(pl.cstart_day, &sy, &sm, &sdd);
+      civil_from_days(pl.cend_day, &ey2, &em, &ed);
+      ey = ey2;
+      if (k < 2) {
+        buf_addc(&g->raw, ' ');
+        add_u64(&g->raw, (uint64_t)sy);
+        buf_addc(&g->raw, '-');
+        add_u64(&g->raw, (uint64_t)(ey > sy ? ey : sy + 1));
+      } else {
+        ADDL(&g->raw, " for ");
+        buf_adds(&g->raw, bd->name);
+      }
+    }
+  }
   buf_reset(&g->title);
   buf_add_json_str(&g->title, buf_cstr(&g->raw));
 
   buf_reset(&g->raw);
-  expand(&g->raw, PICK(r, OPENINGS), &ctx);
-  uint32_t s1 = rng_below(r, sr->nscope), s2 = rng_below(r, sr->nscope);
+  expand_s(&g->raw, PICK(r, OPENINGS), &ctx);
+  uint32_t nscope = (uint32_t)count_of(sd->scope, 6), s1 = rng_below(r, nscope), s2 = rng_below(r, nscope);
   buf_addc(&g->raw, ' ');
-  expand(&g->raw, sd->scope[s1], &ctx);
+  expand_s(&g->raw, sd->scope[s1], &ctx);
   if (s2 != s1 && rng_pm(r, 600)) {
     buf_addc(&g->raw, ' ');
-    expand(&g->raw, sd->scope[s2], &ctx);
+    expand_s(&g->raw, sd->scope[s2], &ctx);
   }
-  if (framework) buf_addf(&g->raw, " This is a call-off from the %s framework.", framework_for(r, bd));
-  ADDL(&g->raw, " The contract will run for ");
+  if (relet) {
+    if (relet->aend_day >= pub_day) {
+      buf_addf(&g->raw, " This is a re-procurement: the current contract, held by %s, ends on ", g->sup[relet->sup].name);
+      add_human_date(&g->raw, relet->aend_day);
+      buf_addc(&g->raw, '.');
+    } else {
+      buf_addf(&g->raw, " This replaces the previous contract, held by %s, which ended on ", g->sup[relet->sup].name);
+      add_human_date(&g->raw, relet->aend_day);
+      buf_addc(&g->raw, '.');
+    }
+  }
+  if (fw) {
+    buf_adds(&g->raw, " The framework will be divided into lots by value and area; call-off contracts will be awarded by "
+                      "direct award or further competition. It will run for ");
+  } else {
+    if (calloff) buf_addf(&g->raw, " This is a call-off from %s.", count_of(sd->frameworks, 4) ? PICK(r, sd->frameworks) : "a framework agreement");
+    ADDL(&g->raw, " The contract will run for ");
+  }
   add_months_text(&g->raw, months);
   if (ext_months) {
     ADDL(&g->raw, " with the option to extend for up to a further ");
@@ -1541,21 +1860,28 @@ size_t gen_next_notice(Gen *g, Buf *out) {
   buf_addc(&g->raw, '.');
   uint32_t q1 = rng_below(r, NELEM(REQUIREMENTS)), q2 = rng_below(r, NELEM(REQUIREMENTS));
   buf_addc(&g->raw, ' ');
-  expand(&g->raw, REQUIREMENTS[q1], &ctx);
+  expand_s(&g->raw, REQUIREMENTS[q1], &ctx);
   if (q2 != q1 && rng_pm(r, 300)) {
     buf_addc(&g->raw, ' ');
-    expand(&g->raw, REQUIREMENTS[q2], &ctx);
+    expand_s(&g->raw, REQUIREMENTS[q2], &ctx);
   }
   if (rng_pm(r, 300)) {
     static const char *const sv[] = {"10%", "10%", "15%", "20%"};
-    buf_addf(&g->raw, " Social value will account for %s of the evaluation, with a focus on local jobs and skills in %s.",
-             PICK(r, sv), city->name);
+    ADDL(&g->raw, " Social value will account for ");
+    buf_adds(&g->raw, PICK(r, sv));
+    ADDL(&g->raw, " of the evaluation, with a focus on local jobs and skills in ");
+    buf_adds(&g->raw, city->name);
+    buf_addc(&g->raw, '.');
   }
   if (sme)
     buf_adds(&g->raw, vcse ? " This opportunity is suitable for small and medium-sized enterprises (SMEs) and for "
                              "voluntary, community and social enterprises (VCSEs)."
                            : " This opportunity is suitable for small and medium-sized enterprises (SMEs).");
-  buf_addf(&g->raw, " Tender documents are available on %s (reference %s).", portal_for(bd), buf_cstr(&g->ref));
+  ADDL(&g->raw, " Tender documents are available on ");
+  buf_adds(&g->raw, portal_for(bd));
+  ADDL(&g->raw, " (reference ");
+  add_buf(&g->raw, &g->ref);
+  ADDL(&g->raw, ").");
   buf_reset(&g->desc0);
   buf_add_json_str(&g->desc0, buf_cstr(&g->raw));
   buf_reset(&g->desc1);
@@ -1573,20 +1899,24 @@ size_t gen_next_notice(Gen *g, Buf *out) {
     buf_add_json_str(&g->desc1, buf_cstr(&g->raw));
   }
 
+  /* Remember the award of a recurring service, supply or framework (not
+   * one-off works or studies): a later notice of this buyer may re-let it. */
+  if (pl.has_award && (ld->flags & (F_ANNUAL | F_GOODS | F_FRAMEWORK)) && !works) {
+    Past *p = &g->past[bi][g->past_next[bi]];
+    g->past_next[bi] = (uint8_t)((g->past_next[bi] + 1) % NPAST);
+    if (g->npast[bi] < NPAST) g->npast[bi]++;
+    p->line = (uint16_t)li, p->sup = pl.sup[0];
+    p->astart_day = pl.astart_day, p->aend_day = pl.aend_day;
+    memcpy(p->title, title_raw, PAST_TITLE);
+    p->dom = (uint8_t)dom_i, p->loc = (uint8_t)loc_i, p->site = (uint8_t)site_i;
+    p->named = (uint8_t)title_named, p->pick = ctx.pick, p->relet = 0;
+  }
   /* The parts of the tender object every release shares, after "status". */
   Buf *c = &g->common;
   buf_reset(c);
   ADDL(c, ",\"classification\":");
   add_str(c, g, g->codes[main_code].obj);
   ADDL(c, ",\"items\":[{\"id\":\"1\"");
-  if (n_addl) {
-    ADDL(c, ",\"additionalClassifications\":[");
-    for (int i = 0; i < n_addl; i++) {
-      if (i) buf_addc(c, ',');
-      add_str(c, g, g->codes[addl[i]].obj);
-    }
-    buf_addc(c, ']');
-  }
   if (quantity) {
     ADDL(c, ",\"quantity\":");
     add_u64(c, (uint64_t)quantity);
@@ -1603,7 +1933,7 @@ size_t gen_next_notice(Gen *g, Buf *out) {
   ADDL(c, ",\"procurementMethodDetails\":");
   buf_add_json_str(c, details);
   ADDL(c, ",\"mainProcurementCategory\":");
-  buf_add_json_str(c, goods ? "goods" : "services");
+  buf_add_json_str(c, goods ? "goods" : works ? "works" : "services");
   ADDL(c, ",\"contractPeriod\":");
   add_period(c, pl.cstart_day * 86400, pl.cend_day * 86400 + 86399, pl.cmax_day ? pl.cmax_day * 86400 + 86399 : 0);
   ADDL(c, ",\"suitability\":{\"sme\":");
@@ -1699,14 +2029,14 @@ size_t gen_next_notice(Gen *g, Buf *out) {
       civil_from_days(floor_div(pl.plan_t, 86400), &fy, &fm, &fd);
       if (fm < 4) fy--; /* UK financial year starts in April */
       buf_reset(&g->raw);
-      expand(&g->raw, PICK(r, PLANNING_RATIONALES), &ctx);
+      expand_s(&g->raw, PICK(r, PLANNING_RATIONALES), &ctx);
       ADDL(out, ",\"planning\":{\"rationale\":");
       buf_add_json_str(out, buf_cstr(&g->raw));
       ADDL(out, ",\"budget\":{\"id\":\"");
       buf_addf(out, "%d-%02d", fy, (fy + 1) % 100);
       ADDL(out, "\",\"description\":");
       buf_reset(&g->raw);
-      buf_addf(&g->raw, "Digital and technology budget %d/%02d", fy, (fy + 1) % 100);
+      buf_addf(&g->raw, "%s %d/%02d", sd->budget, fy, (fy + 1) % 100);
       buf_add_json_str(out, buf_cstr(&g->raw));
       ADDL(out, ",\"amount\":");
       add_money(out, budget);

@@ -1,7 +1,11 @@
 /* gen.h -- deterministic, realistic OCDS release generator for demo data and
- * benchmarks: buyers and suppliers in the North of England (councils, NHS
- * trusts, universities, large private companies), CPV codes tech firms bid on,
- * deadlines around "now", amendments, awards with suppliers, SME/VCSE flags.
+ * benchmarks: real public bodies of the North of England at their head
+ * offices (councils, NHS trusts and ICBs, universities, police and fire,
+ * combined authorities, housing associations) buying across sectors
+ * (construction, care, health, facilities, transport, education,
+ * professional services, IT, energy) with values that fit what is bought,
+ * deadlines around "now", amendments, awards to invented firms (regulars of
+ * each buyer, incumbents of re-let contracts), SME/VCSE flags.
  *
  * The same seed, now and options give byte-identical output. Each generated
  * notice (ocid) has one to four releases (planning, tender, amendment, award,

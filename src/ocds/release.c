@@ -3,6 +3,7 @@
 #include "ocds/release.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +11,12 @@
 
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/num.h"
 
 #define MAX_AMOUNT 1e15
 
+/* Where the walk is, as a JSON pointer (RFC 6901: "/awards/0/date", with
+ * '~' and '/' in keys escaped as ~0 and ~1), cut at its size. */
 typedef struct {
   char path[256];
   size_t len;
@@ -20,17 +24,113 @@ typedef struct {
 
 static void path_push(Path *p, const char *key, int index, size_t *saved) {
   *saved = p->len;
-  int n;
-  if (key)
-    n = snprintf(p->path + p->len, sizeof p->path - p->len, "%s%s", p->len ? "." : "", key);
-  else
-    n = snprintf(p->path + p->len, sizeof p->path - p->len, "[%d]", index);
-  if (n > 0) p->len += (size_t)n < sizeof p->path - p->len ? (size_t)n : sizeof p->path - p->len - 1;
+  char seg[32];
+  if (!key) {
+    snprintf(seg, sizeof seg, "%d", index);
+    key = seg;
+  }
+  size_t room = sizeof p->path - 1;
+  if (p->len < room) p->path[p->len++] = '/';
+  for (const char *k = key; *k && p->len < room; k++) {
+    if ((*k == '~' || *k == '/') && p->len + 1 < room) {
+      p->path[p->len++] = '~';
+      p->path[p->len++] = *k == '~' ? '0' : '1';
+    } else if (*k != '~' && *k != '/') {
+      p->path[p->len++] = *k;
+    }
+  }
+  p->path[p->len] = 0;
 }
 
 static void path_pop(Path *p, size_t saved) {
   p->len = saved;
   p->path[saved] = 0;
+}
+
+/* ---- data notes -------------------------------------------------------------- */
+
+static const char *const rule_names[RELEASE_N_RULES] = {
+    [NOTE_ID_MISSING] = "id-missing",         [NOTE_DATE_MISSING] = "date-missing",
+    [NOTE_DATE_INVALID] = "date-invalid",     [NOTE_DATE_NO_ZONE] = "date-no-zone",
+    [NOTE_AMOUNT_TEXT] = "amount-text",       [NOTE_AMOUNT_INVALID] = "amount-invalid",
+    [NOTE_AMOUNT_RANGE] = "amount-out-of-range", [NOTE_ID_REUSED] = "id-reused",
+};
+
+const char *release_rule_name(int rule) {
+  return rule >= 0 && rule < RELEASE_N_RULES ? rule_names[rule] : "unknown";
+}
+
+int release_rule_parse(const char *name) {
+  for (int i = 0; name && i < RELEASE_N_RULES; i++)
+    if (!strcmp(name, rule_names[i])) return i;
+  return -1;
+}
+
+/* The notes of the release being checked. */
+typedef struct {
+  cJSON *list;     /* array of {path, value, rule, message}; NULL until the first */
+  unsigned rules;  /* 1u << rule of every note */
+  size_t n;
+} Notes;
+
+/* The value as given, for a note: itself when short, else the start of its
+ * JSON text as a string ending in "...". */
+static cJSON *note_value(const cJSON *v) {
+  if (!v) return cJSON_CreateNull();
+  char *s = cJSON_PrintUnformatted(v);
+  if (!s) abort();
+  cJSON *out;
+  if (strlen(s) <= RELEASE_NOTE_VALUE_MAX) {
+    out = cJSON_Duplicate(v, 1);
+  } else {
+    size_t cut = RELEASE_NOTE_VALUE_MAX;
+    while (cut && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--; /* not inside a UTF-8 sequence */
+    memcpy(s + cut, "...", 4);
+    out = cJSON_CreateString(s);
+  }
+  cJSON_free(s);
+  if (!out) abort();
+  return out;
+}
+
+static void note(Notes *ns, const char *path, const cJSON *value, int rule, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void note(Notes *ns, const char *path, const cJSON *value, int rule, const char *fmt, ...) {
+  ns->rules |= 1u << rule;
+  if (ns->n++ >= RELEASE_MAX_NOTES) return; /* counted, not kept */
+  if (!ns->list && !(ns->list = cJSON_CreateArray())) abort();
+  char msg[300];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  cJSON *o = cJSON_CreateObject();
+  if (!o) abort();
+  cJSON_AddItemToObject(o, "path", cJSON_CreateString(path));
+  cJSON_AddItemToObject(o, "value", note_value(value));
+  cJSON_AddItemToObject(o, "rule", cJSON_CreateString(rule_names[rule]));
+  cJSON_AddItemToObject(o, "message", cJSON_CreateString(msg));
+  cJSON_AddItemToArray(ns->list, o);
+}
+
+/* The notes as JSON text (heap), NULL when there are none. */
+static char *notes_text(Notes *ns) {
+  if (!ns->n) return NULL;
+  if (ns->n > RELEASE_MAX_NOTES) {
+    char msg[120];
+    snprintf(msg, sizeof msg, "%zu more notes on this release are not listed", ns->n - RELEASE_MAX_NOTES);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "path", cJSON_CreateString(""));
+    cJSON_AddItemToObject(o, "value", cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "rule", cJSON_CreateString("more"));
+    cJSON_AddItemToObject(o, "message", cJSON_CreateString(msg));
+    cJSON_AddItemToArray(ns->list, o);
+  }
+  char *s = cJSON_PrintUnformatted(ns->list);
+  if (!s) abort();
+  char *out = xstrdup(s);
+  cJSON_free(s);
+  return out;
 }
 
 static int is_date_key(const char *k) {
@@ -39,18 +139,6 @@ static int is_date_key(const char *k) {
       strcmp(k, "dateModified") == 0 || strcmp(k, "releaseDate") == 0)
     return 1;
   return n > 4 && strcmp(k + n - 4, "Date") == 0;
-}
-
-/* A short printable excerpt of a value for messages. */
-static void excerpt(const cJSON *v, char *out, size_t outsz) {
-  char *s = cJSON_PrintUnformatted(v);
-  if (!s) {
-    snprintf(out, outsz, "?");
-    return;
-  }
-  if (strlen(s) > 60) snprintf(out, outsz, "%.57s...", s);
-  else snprintf(out, outsz, "%s", s);
-  cJSON_free(s);
 }
 
 /* {"$numberLong": "123"} and friends -> number. Returns 1 if replaced by a
@@ -76,10 +164,13 @@ static int mongo_number(const cJSON *v, double *num) {
   return 1;
 }
 
-static int check(cJSON *node, Path *p, int depth, Err *err);
+static int check(cJSON *node, Path *p, int depth, Notes *ns, Err *err);
 
-static int check_amount(cJSON *parent, cJSON *v, Path *p, int depth, Err *err) {
-  char ex[80];
+/* An amount: a number, MongoDB's extended JSON for one, text holding a plain
+ * number (read, noted), or an OCDS 1.0 Value object (checked recursively).
+ * Anything else is left out of the tree (no value, never 0) and noted.
+ * Returns 1 when v was removed from parent, <0 on a limit. */
+static int check_amount(cJSON *parent, cJSON *v, Path *p, int depth, Notes *ns, Err *err) {
   double d;
   if (cJSON_IsNull(v)) return 0;
   if (cJSON_IsNumber(v)) {
@@ -96,47 +187,72 @@ static int check_amount(cJSON *parent, cJSON *v, Path *p, int depth, Err *err) {
   }
   if (m == 0 && cJSON_IsObject(v) &&
       (cJSON_GetObjectItemCaseSensitive(v, "amount") || cJSON_GetObjectItemCaseSensitive(v, "currency")))
-    return check(v, p, depth + 1, err); /* a Value object (OCDS 1.0 budget.amount) */
-  excerpt(v, ex, sizeof ex);
-  return err_set(err, ERR_OCDS, "%s must be a number, got %s %s", p->path,
-                 cJSON_IsString(v) ? "a string" : cJSON_IsObject(v) ? "an object"
-                                                  : cJSON_IsArray(v) ? "an array"
-                                                                     : "a boolean",
-                 ex);
+    return check(v, p, depth + 1, ns, err); /* a Value object (OCDS 1.0 budget.amount) */
+  if (cJSON_IsString(v) && num_parse_decimal(v->valuestring, 0, &d) && isfinite(d) && fabs(d) <= MAX_AMOUNT) {
+    note(ns, p->path, v, NOTE_AMOUNT_TEXT, "The amount is given as text; it is read as the number %.15g.", d);
+    char *was = v->valuestring; /* becomes that number, in place */
+    v->valuestring = NULL;
+    v->type = cJSON_Number;
+    cJSON_SetNumberValue(v, d);
+    cJSON_free(was);
+    return 0;
+  }
+  note(ns, p->path, v, NOTE_AMOUNT_INVALID, "The amount is not a number, so this value is shown as not given.");
+  cJSON_Delete(cJSON_DetachItemViaPointer(parent, v));
+  return 1;
 range:
-  if (!isfinite(d) || fabs(d) > MAX_AMOUNT)
-    return err_set(err, ERR_OCDS, "%s is out of range: %g (more than 1e15)", p->path, d);
+  if (!isfinite(d) || fabs(d) > MAX_AMOUNT) {
+    note(ns, p->path, v, NOTE_AMOUNT_RANGE,
+         "The amount is more than 1e15 (a thousand trillion), so this value is shown as not given.");
+    cJSON_Delete(cJSON_DetachItemViaPointer(parent, v));
+    return 1;
+  }
   return 0;
 }
 
-static int check(cJSON *node, Path *p, int depth, Err *err) {
+/* A date field: a date or a date-time with a zone stays as it is; a
+ * date-time without a zone is read as UTC (rewritten with "Z", noted);
+ * anything else is left out of the tree (no date) and noted. 1 when removed. */
+static int check_date(cJSON *parent, cJSON *c, Path *p, Notes *ns) {
+  time_t t;
+  if (cJSON_IsString(c) && date_parse(c->valuestring, &t) == 0) return 0;
+  if (cJSON_IsString(c) && date_parse_unzoned(c->valuestring, &t) == 0) {
+    char utc[DATE_LEN];
+    date_format(t, utc);
+    note(ns, p->path, c, NOTE_DATE_NO_ZONE, "The date-time has no time zone; it is read as UTC (%s).", utc);
+    cJSON_SetValuestring(c, utc);
+    return 0;
+  }
+  note(ns, p->path, c, NOTE_DATE_INVALID,
+       "This is not a date (YYYY-MM-DD, or a date-time with a time zone), so it is left out.");
+  cJSON_Delete(cJSON_DetachItemViaPointer(parent, c));
+  return 1;
+}
+
+static int check(cJSON *node, Path *p, int depth, Notes *ns, Err *err) {
   if (depth > RELEASE_MAX_DEPTH)
-    return err_set(err, ERR_LIMIT, "%s is nested more than %d levels deep", p->path, RELEASE_MAX_DEPTH);
+    return err_set(err, ERR_LIMIT, "%s is nested more than %d levels deep", *p->path ? p->path : "/",
+                   RELEASE_MAX_DEPTH);
   int index = 0;
   for (cJSON *c = node->child, *next; c; c = next, index++) {
-    next = c->next; /* c may be replaced */
+    next = c->next; /* c may be replaced or removed */
     size_t saved;
     int rc = 0;
     if (cJSON_IsObject(node) && c->string) {
       path_push(p, c->string, 0, &saved);
       if (strcmp(c->string, "amount") == 0) {
-        rc = check_amount(node, c, p, depth, err);
+        rc = check_amount(node, c, p, depth, ns, err);
       } else if (is_date_key(c->string) && !cJSON_IsNull(c)) {
-        time_t t;
-        if (!cJSON_IsString(c) || date_parse(c->valuestring, &t) != 0) {
-          char ex[80];
-          excerpt(c, ex, sizeof ex);
-          rc = err_set(err, ERR_OCDS, "%s is not a valid date: %s", p->path, ex);
-        }
+        rc = check_date(node, c, p, ns);
       } else if (c->child) {
-        rc = check(c, p, depth + 1, err);
+        rc = check(c, p, depth + 1, ns, err);
       }
     } else {
       path_push(p, NULL, index, &saved);
-      if (c->child) rc = check(c, p, depth + 1, err);
+      if (c->child) rc = check(c, p, depth + 1, ns, err);
     }
     path_pop(p, saved);
-    if (rc) return rc;
+    if (rc < 0) return rc;
   }
   return 0;
 }
@@ -177,7 +293,8 @@ int release_from_tree(cJSON *root, Release *out, Err *err) {
   memset(out, 0, sizeof *out);
   int rc, dup = 0;
   char idbuf[32];
-  const char *id;
+  const char *id = NULL;
+  Notes ns = {NULL, 0, 0};
   if (!cJSON_IsObject(root)) {
     rc = err_set(err, ERR_OCDS, "a release must be a JSON object");
     goto fail;
@@ -201,56 +318,90 @@ int release_from_tree(cJSON *root, Release *out, Err *err) {
   }
   if ((rc = check_identity("ocid", ocid->valuestring, err))) goto fail;
   const cJSON *jid = member_once(root, "id", &dup);
-  if (dup) {
-    rc = err_set(err, ERR_OCDS, "release of %s: id is given more than once", ocid->valuestring);
-    goto fail;
-  }
-  if (!jid || cJSON_IsNull(jid)) {
-    rc = err_set(err, ERR_OCDS, "release of %s: missing id", ocid->valuestring);
-    goto fail;
-  }
-  if (cJSON_IsString(jid) && *jid->valuestring && strlen(jid->valuestring) <= 512) {
+  const char *why = NULL; /* why the release's own id cannot be used */
+  if (dup) why = "The release gives its id more than once";
+  else if (!jid || cJSON_IsNull(jid)) why = "The release has no id";
+  else if (cJSON_IsString(jid) && *jid->valuestring && strlen(jid->valuestring) <= 512 &&
+           check_identity("id", jid->valuestring, err) == 0)
     id = jid->valuestring;
-    if ((rc = check_identity("id", id, err))) {
-      err_prefix(err, "release of %s: ", ocid->valuestring);
-      goto fail;
-    }
-  } else if (cJSON_IsNumber(jid) && fabs(jid->valuedouble) < 9e15 &&
-             jid->valuedouble == (double)(long long)jid->valuedouble) { /* a whole number a double holds exactly */
+  else if (cJSON_IsNumber(jid) && fabs(jid->valuedouble) < 9e15 &&
+           jid->valuedouble == (double)(long long)jid->valuedouble) { /* a whole number a double holds exactly */
     snprintf(idbuf, sizeof idbuf, "%lld", (long long)jid->valuedouble);
     id = idbuf;
   } else {
-    rc = err_set(err, ERR_OCDS, "release of %s: id must be a non-empty string", ocid->valuestring);
-    goto fail;
+    why = "The release's id is not usable (not a non-empty string of at most 512 characters without control "
+          "characters or white space around it)";
   }
+  *err = (Err)ERR_INIT;
+  if (why) {
+    /* an id made from the release's content: the same release always gets
+     * the same one, two different releases (almost surely) different ones */
+    char *text = cJSON_PrintUnformatted(root);
+    if (!text) abort();
+    snprintf(idbuf, sizeof idbuf, "ph-%016llx", (unsigned long long)release_hash(text, strlen(text)));
+    cJSON_free(text);
+    id = idbuf;
+    note(&ns, "/id", dup ? NULL : jid, NOTE_ID_MISSING, "%s; it is given the id %s, made from its content.", why,
+         idbuf);
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "id");
+    while (cJSON_GetObjectItemCaseSensitive(root, "id")) cJSON_DeleteItemFromObjectCaseSensitive(root, "id");
+    cJSON_AddItemToObject(root, "id", cJSON_CreateString(idbuf));
+  }
+  dup = 0;
   const cJSON *date = member_once(root, "date", &dup);
   if (dup) {
-    rc = err_set(err, ERR_OCDS, "release %s of %s: date is given more than once", id, ocid->valuestring);
-    goto fail;
-  }
-  if (!date || cJSON_IsNull(date)) {
-    rc = err_set(err, ERR_OCDS, "release %s of %s: missing date", id, ocid->valuestring);
-    goto fail;
-  }
-  if (!cJSON_IsString(date) || date_norm(date->valuestring, out->date) != 0) {
-    char ex[80];
-    excerpt(date, ex, sizeof ex);
-    rc = err_set(err, ERR_OCDS, "release %s of %s: date is not a valid date: %s", id, ocid->valuestring, ex);
-    goto fail;
+    note(&ns, "/date", NULL, NOTE_DATE_INVALID, "The release gives its date more than once, so it has no date.");
+    while (cJSON_GetObjectItemCaseSensitive(root, "date")) cJSON_DeleteItemFromObjectCaseSensitive(root, "date");
+  } else if (!date || cJSON_IsNull(date)) {
+    note(&ns, "/date", date, NOTE_DATE_MISSING, "The release has no date; it is placed before the dated ones.");
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "date");
   }
   Path p = {{0}, 0};
-  if ((rc = check(root, &p, 0, err)) != 0) {
+  if ((rc = check(root, &p, 0, &ns, err)) != 0) {
     err_prefix(err, "release %s of %s: ", id, ocid->valuestring);
     goto fail;
+  }
+  /* the release date as checked: kept (maybe read as UTC), or none, which
+   * merging needs as a string: "" sorts before every date */
+  date = cJSON_GetObjectItemCaseSensitive(root, "date");
+  if (!cJSON_IsString(date) || date_norm(date->valuestring, out->date) != 0) {
+    out->date[0] = 0;
+    if (!date) cJSON_AddItemToObject(root, "date", cJSON_CreateString(""));
   }
   out->root = root;
   out->ocid = xstrdup(ocid->valuestring);
   out->id = xstrdup(id);
+  out->rules = ns.rules;
+  out->notes = notes_text(&ns);
+  cJSON_Delete(ns.list);
   return 0;
 fail:
+  cJSON_Delete(ns.list);
   cJSON_Delete(root);
   memset(out, 0, sizeof *out);
   return rc;
+}
+
+void release_reused_id(const char *id, uint64_t hash, char *out, size_t outsz) {
+  snprintf(out, outsz, "%s~%016llx", id, (unsigned long long)hash);
+}
+
+void release_reid(cJSON *root, const char *stored_id, char **notes, unsigned *rules) {
+  cJSON *id = cJSON_GetObjectItemCaseSensitive(root, "id");
+  Notes ns = {*notes ? cJSON_Parse(*notes) : NULL, *rules, 0};
+  ns.n = (size_t)cJSON_GetArraySize(ns.list);
+  note(&ns, "/id", id, NOTE_ID_REUSED,
+       "Another release with this id and date, but other content, was published first; this one is kept as %s.",
+       stored_id);
+  if (id) cJSON_SetValuestring(id, stored_id);
+  if (!cJSON_IsString(id)) { /* not a string id: replaced */
+    cJSON_DeleteItemFromObjectCaseSensitive(root, "id");
+    cJSON_AddItemToObject(root, "id", cJSON_CreateString(stored_id));
+  }
+  free(*notes);
+  *notes = notes_text(&ns);
+  *rules = ns.rules;
+  cJSON_Delete(ns.list);
 }
 
 /* Byte offset of the first \u0000 escape in JSON text, or -1. cJSON ends its
@@ -369,6 +520,7 @@ void release_release(Release *r) {
   cJSON_Delete(r->root);
   free(r->ocid);
   free(r->id);
+  free(r->notes);
   memset(r, 0, sizeof *r);
 }
 

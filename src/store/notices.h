@@ -54,6 +54,11 @@ int store_release_get(Store *st, const char *ocid, const char *id, char **json, 
 typedef int (*StoreReleaseFn)(void *ctx, const char *id, const char *date, const char *json, size_t len);
 int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err);
 
+/* How many stored releases have data notes (their notice's history rows
+ * with notes) whose JSON text contains needle (NULL or "": any note), e.g.
+ * "\"rule\":\"date-invalid\"". 0, or <0 with err. */
+int store_notes_count(Store *st, const char *needle, int64_t *out, Err *err);
+
 /* 1 when a notice for ocid is stored (with its releases), 0 when not. */
 int store_notice_exists(Store *st, const char *ocid, Err *err);
 

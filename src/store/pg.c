@@ -150,7 +150,16 @@ static const char *const migrations[] = {
     "CREATE TABLE notice_compiled("
     "  notice_id bigint PRIMARY KEY REFERENCES notice(id) ON DELETE CASCADE,"
     "  json text NOT NULL);",
-    /* 6: the words of the full-text column became stems (base/token.h);
+    /* 6: each release's data notes (ocds/release.h) with its history row;
+     * releases stored before were refused a note's defect, so they have none */
+    "ALTER TABLE notice_history ADD COLUMN notes text;",
+    /* 7: where a procurement stands and how to take part (ocds/derive_uk.c):
+     * its stage, reserved participation and the details its page shows; a
+     * notice stored before has none until `powerhouse ingest --rederive` */
+    "CREATE TABLE notice_detail("
+    "  notice_id bigint PRIMARY KEY REFERENCES notice(id) ON DELETE CASCADE,"
+    "  stage text, reserved text, reserved_location text, details text);",
+    /* 8: the words of the full-text column became stems (base/token.h);
      * pg_notices_retsv writes every notice's tsv again, in C, after this */
     "SELECT 1",
 };
@@ -186,6 +195,7 @@ const char *const store_pg_sql[Q_COUNT] = {
     [Q_REL_EACH] = "SELECT r.rid, r.date, r.json FROM notice n JOIN release r ON r.notice_id = n.id WHERE n.ocid = $1"
                    " ORDER BY r.date, r.seq",
     [Q_NOTICE_EXISTS] = "SELECT 1 FROM notice WHERE ocid = $1 AND release_count > 0",
+    [Q_NOTES_COUNT] = "SELECT count(*) FROM notice_history WHERE notes IS NOT NULL AND strpos(notes, $1) > 0",
     [Q_NOTICE_INSERT] = "INSERT INTO notice(id, ocid, " NOTICE_COLS ") VALUES((SELECT coalesce(max(id), 0) + 1 FROM notice),"
                         " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,"
                         " $21, $22, $23, $24, $25, $26, $27::tsvector) RETURNING id",
@@ -196,7 +206,8 @@ const char *const store_pg_sql[Q_COUNT] = {
                         " k AS (DELETE FROM contract WHERE notice_id = $1),"
                         " d AS (DELETE FROM notice_document WHERE notice_id = $1),"
                         " h AS (DELETE FROM notice_history WHERE notice_id = $1),"
-                        " j AS (DELETE FROM notice_compiled WHERE notice_id = $1)"
+                        " j AS (DELETE FROM notice_compiled WHERE notice_id = $1),"
+                        " x AS (DELETE FROM notice_detail WHERE notice_id = $1)"
                         " UPDATE notice SET title = $2, description = $3, status = $4, tender_status = $5, buyer_id = $6, "
                         "buyer_name = $7, buyer_party_id = $8, value = $9, value_min = $10, currency = $11, "
                         "deadline = $12, published = $13, updated = $14, contract_start = $15, contract_end = $16, "
@@ -222,9 +233,10 @@ const char *const store_pg_sql[Q_COUNT] = {
                           " SELECT $1, u.pos - 1, u.title, u.url, u.type, u.date"
                           " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])"
                           " WITH ORDINALITY AS u(title, url, type, date, pos)",
-    [Q_HISTORY_INSERT] = "INSERT INTO notice_history(notice_id, pos, release_id, date, tags)"
-                         " SELECT $1, u.pos - 1, u.release_id, u.date, u.tags"
-                         " FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(release_id, date, tags, pos)",
+    [Q_HISTORY_INSERT] = "INSERT INTO notice_history(notice_id, pos, release_id, date, tags, notes)"
+                         " SELECT $1, u.pos - 1, u.release_id, u.date, u.tags, u.notes"
+                         " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])"
+                         " WITH ORDINALITY AS u(release_id, date, tags, notes, pos)",
     [Q_ORG_UPSERT] = "INSERT INTO org(id, key, name, scheme, identifier, postcode, locality, region, country, scale, vcse)"
                      " VALUES((SELECT coalesce(max(id), 0) + 1 FROM org), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
                      " ON CONFLICT(key) DO UPDATE SET name = coalesce(excluded.name, org.name),"
@@ -250,7 +262,7 @@ const char *const store_pg_sql[Q_COUNT] = {
     [Q_NOTICE_GET_CONTRACT] = "SELECT contract_id, award_id, title, status, value, currency, start, \"end\", date_signed"
                               " FROM contract WHERE notice_id = $1 ORDER BY id",
     [Q_NOTICE_GET_DOCUMENT] = "SELECT title, url, type, date FROM notice_document WHERE notice_id = $1 ORDER BY pos",
-    [Q_NOTICE_GET_HISTORY] = "SELECT release_id, date, tags FROM notice_history WHERE notice_id = $1 ORDER BY pos",
+    [Q_NOTICE_GET_HISTORY] = "SELECT release_id, date, tags, notes FROM notice_history WHERE notice_id = $1 ORDER BY pos",
     [Q_FTS_SEARCH] = "SELECT ocid, title FROM notice WHERE tsv @@ $1::tsquery"
                      " ORDER BY ts_rank(" RANK_WEIGHTS ", tsv, $1::tsquery) DESC, ocid LIMIT $2",
     [Q_NOTICE_TEXT] = "SELECT id, title, description, buyer_name, cpv_text, currency FROM notice"
@@ -308,6 +320,10 @@ const char *const store_pg_sql[Q_COUNT] = {
     [Q_B_DEL_DOCUMENT] = "DELETE FROM notice_document WHERE notice_id = ANY($1::bigint[])",
     [Q_B_DEL_HISTORY] = "DELETE FROM notice_history WHERE notice_id = ANY($1::bigint[])",
     [Q_B_DEL_COMPILED] = "DELETE FROM notice_compiled WHERE notice_id = ANY($1::bigint[])",
+    [Q_B_DEL_DETAIL] = "DELETE FROM notice_detail WHERE notice_id = ANY($1::bigint[])",
+    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details)"
+                        " VALUES($1, $2, $3, $4, $5)",
+    [Q_NOTICE_GET_DETAIL] = "SELECT stage, reserved, reserved_location, details FROM notice_detail WHERE notice_id = $1",
     /* after the notice's derived rows went (the update's or the batch's deletes) */
     [Q_COMPILED_PUT] = "INSERT INTO notice_compiled(notice_id, json) VALUES($1, $2)"
                        " ON CONFLICT(notice_id) DO UPDATE SET json = excluded.json",
@@ -388,7 +404,7 @@ static int migrate(Pg *p, Err *err) {
   for (int v = version; v < N_MIGRATIONS; v++) {
     char what[64];
     snprintf(what, sizeof what, "schema migration %d failed", v + 1);
-    if (exec_sql(p, migrations[v], err, what) || (v == 0 && fill_cpv(p, err)) || (v == 5 && pg_notices_retsv(p, err)))
+    if (exec_sql(p, migrations[v], err, what) || (v == 0 && fill_cpv(p, err)) || (v == 7 && pg_notices_retsv(p, err)))
       goto out;
     Params ps = {.n = 0};
     p_int(&ps, v + 1);

@@ -121,6 +121,17 @@ static int pg_notice_exists(void *impl, const char *ocid, Err *err) {
   return found;
 }
 
+static int pg_notes_count(void *impl, const char *needle, int64_t *out, Err *err) {
+  Pg *p = impl;
+  Params ps = {.n = 0};
+  p_text(&ps, needle);
+  PGresult *r = run(p, Q_NOTES_COUNT, &ps, err, "cannot count data notes");
+  if (!r) return ERR_DB;
+  *out = col_int(r, 0, 0);
+  PQclear(r);
+  return 0;
+}
+
 /* ---- full-text: tsvector text ---- */
 
 typedef struct {
@@ -218,6 +229,22 @@ static int compiled_put(Pg *p, long long id, const char *json, Err *err) {
   p_int(&ps, id);
   p_text(&ps, json);
   PGresult *r = run(p, Q_COMPILED_PUT, &ps, err, "cannot store a notice's compiled release");
+  if (!r) return ERR_DB;
+  PQclear(r);
+  return 0;
+}
+
+/* Stores notice id's stage, reservation and details (its old row, if any,
+ * deleted already); nothing when it has none. */
+static int detail_put(Pg *p, long long id, const Notice *n, Err *err) {
+  if (!n->stage && !n->reserved && !n->details) return 0;
+  Params ps = {.n = 0};
+  p_int(&ps, id);
+  p_text(&ps, n->stage);
+  p_text(&ps, n->reserved);
+  p_text(&ps, n->reserved_location);
+  p_text(&ps, n->details);
+  PGresult *r = run(p, Q_DETAIL_INSERT, &ps, err, "cannot store a notice's details");
   if (!r) return ERR_DB;
   PQclear(r);
   return 0;
@@ -390,29 +417,30 @@ static int pg_notice_put(void *impl, const Notice *n, Err *err) {
     for (int k = 0; k < 4; k++) buf_release(&arr[k]);
   }
   if (n->n_history && sent == 0) {
-    Buf arr[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
-    for (int k = 0; k < 3; k++) buf_addc(&arr[k], '{');
+    Buf arr[4] = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT};
+    for (int k = 0; k < 4; k++) buf_addc(&arr[k], '{');
     for (size_t i = 0; i < n->n_history; i++) {
       const NoticeHistory *h = &n->history[i];
-      const char *v[3] = {h->release_id, h->date, h->tags};
-      for (int k = 0; k < 3; k++) {
+      const char *v[4] = {h->release_id, h->date, h->tags, h->notes};
+      for (int k = 0; k < 4; k++) {
         if (i) buf_addc(&arr[k], ',');
         array_item(&arr[k], v[k]);
       }
     }
     ps.n = 0;
     p_int(&ps, id);
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
       buf_addc(&arr[k], '}');
       p_text(&ps, arr[k].data);
     }
     sent = pipe_send(p, Q_HISTORY_INSERT, &ps, err);
-    for (int k = 0; k < 3; k++) buf_release(&arr[k]);
+    for (int k = 0; k < 4; k++) buf_release(&arr[k]);
   }
   free(orgs);
   int done = pipe_end(p, err, "cannot store a notice's CPV codes, regions, awards, contracts, documents or history");
   if (sent || done) goto out;
   if (n->compiled && compiled_put(p, id, n->compiled, err)) goto out;
+  if (detail_put(p, id, n, err)) goto out;
   NewNotice *nn = new_notice(p, n->ocid, 0);
   if (nn) nn->put = 1;
   rc = 0;
@@ -546,7 +574,7 @@ static int copy_in(Pg *p, const char *copy, const Buf *data, Err *err, const cha
 
 /* Writes every notice's tsv column again from its stored texts, PG_RETSV_BATCH
  * notices at a time (read in id order, sent by COPY, set by one UPDATE), in the
- * caller's transaction: schema migration 6, when the words became stems. */
+ * caller's transaction: schema migration 8, when the words became stems. */
 #define PG_RETSV_BATCH 5000
 int pg_notices_retsv(Pg *p, Err *err) {
   const char *what = "cannot recompute the full-text column";
@@ -1036,7 +1064,7 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
    * time), then the largest award and contract ids left */
   if (prep(p, Q_B_DEL_CPV, err) || prep(p, Q_B_DEL_REGION, err) || prep(p, Q_B_DEL_AWARD, err) ||
       prep(p, Q_B_DEL_CONTRACT, err) || prep(p, Q_B_DEL_DOCUMENT, err) || prep(p, Q_B_DEL_HISTORY, err) ||
-      prep(p, Q_B_DEL_COMPILED, err) || prep(p, Q_B_MAX_IDS, err))
+      prep(p, Q_B_DEL_COMPILED, err) || prep(p, Q_B_DEL_DETAIL, err) || prep(p, Q_B_MAX_IDS, err))
     goto out;
   buf_reset(&arr);
   arr_open(&arr);
@@ -1061,6 +1089,7 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
     if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_DOCUMENT, &ps, err);
     if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_HISTORY, &ps, err);
     if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_COMPILED, &ps, err);
+    if (!sent && n_old) sent = pipe_send(p, Q_B_DEL_DETAIL, &ps, err);
     int done = pipe_end(p, err, what);
     if (sent || done) goto out;
   }
@@ -1240,11 +1269,26 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
       cp_text(&tsv, h->release_id);
       cp_text(&tsv, h->date);
       cp_text(&tsv, h->tags);
+      cp_text(&tsv, h->notes);
       cp_row_end(&tsv);
     }
   }
   if (copy_in(p, "COPY notice_document(notice_id, pos, title, url, type, date) FROM STDIN", &rows, err, what) ||
-      copy_in(p, "COPY notice_history(notice_id, pos, release_id, date, tags) FROM STDIN", &tsv, err, what))
+      copy_in(p, "COPY notice_history(notice_id, pos, release_id, date, tags, notes) FROM STDIN", &tsv, err, what))
+    goto out;
+  buf_reset(&rows);
+  for (size_t i = 0; i < n; i++) { /* stage, reservation and details */
+    const Notice *x = ns[i];
+    if (!x->stage && !x->reserved && !x->details) continue;
+    cp_int(&rows, nid[i]);
+    cp_text(&rows, x->stage);
+    cp_text(&rows, x->reserved);
+    cp_text(&rows, x->reserved_location);
+    cp_text(&rows, x->details);
+    cp_row_end(&rows);
+  }
+  if (rows.len &&
+      copy_in(p, "COPY notice_detail(notice_id, stage, reserved, reserved_location, details) FROM STDIN", &rows, err, what))
     goto out;
   for (size_t i = 0; i < n; i++) /* only long notices keep one: a statement each */
     if (ns[i]->compiled && compiled_put(p, nid[i], ns[i]->compiled, err)) goto out;
@@ -1280,6 +1324,7 @@ static int read_history(Pg *p, Params *ps, Notice *n, Err *err) {
     h->release_id = col_dup(r, i, 0);
     h->date = col_dup(r, i, 1);
     h->tags = col_dup(r, i, 2);
+    h->notes = col_dup(r, i, 3);
   }
   PQclear(r);
   return 0;
@@ -1410,6 +1455,14 @@ static int pg_notice_get(void *impl, const char *ocid, Notice *n, Err *err) {
     d->date = col_dup(r, i, 3);
   }
   PQclear(r);
+  if (!(r = run(p, Q_NOTICE_GET_DETAIL, &ps, err, what))) return ERR_DB;
+  if (PQntuples(r)) {
+    n->stage = col_dup(r, 0, 0);
+    n->reserved = col_dup(r, 0, 1);
+    n->reserved_location = col_dup(r, 0, 2);
+    n->details = col_dup(r, 0, 3);
+  }
+  PQclear(r);
   return read_history(p, &ps, n, err) ? ERR_DB : 1;
 }
 
@@ -1469,6 +1522,7 @@ const StoreNoticeOps store_pg_notice_ops = {
     .release_get = pg_release_get,
     .releases_each = pg_releases_each,
     .notice_exists = pg_notice_exists,
+    .notes_count = pg_notes_count,
     .notice_put = pg_notice_put,
     .releases_add = pg_releases_add,
     .notices_put = pg_notices_put,

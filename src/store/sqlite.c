@@ -140,7 +140,16 @@ static const char *const migrations[] = {
     "CREATE TABLE notice_compiled("
     "  notice_id INTEGER PRIMARY KEY REFERENCES notice(id) ON DELETE CASCADE,"
     "  json TEXT NOT NULL);",
-    /* 6: the full-text index with the store's own tokenizer (sqlite_fts.c):
+    /* 6: each release's data notes (ocds/release.h) with its history row;
+     * releases stored before were refused a note's defect, so they have none */
+    "ALTER TABLE notice_history ADD COLUMN notes TEXT;",
+    /* 7: where a procurement stands and how to take part (ocds/derive_uk.c):
+     * its stage, reserved participation and the details its page shows; a
+     * notice stored before has none until `powerhouse ingest --rederive` */
+    "CREATE TABLE notice_detail("
+    "  notice_id INTEGER PRIMARY KEY REFERENCES notice(id) ON DELETE CASCADE,"
+    "  stage TEXT, reserved TEXT, reserved_location TEXT, details TEXT);",
+    /* 8: the full-text index with the store's own tokenizer (sqlite_fts.c):
      * base/token.h's words, stemmed, as the in-memory index and PostgreSQL
      * hold them; rebuilt from the notices */
     "DROP TABLE notice_fts;"
@@ -173,6 +182,11 @@ const char *const store_sqlite_sql[Q_COUNT] = {
                    " ORDER BY r.date, r.seq",
     [Q_REL_COUNT] = "SELECT count(*), max(seq) FROM release WHERE notice_id = ?1",
     [Q_NOTICE_EXISTS] = "SELECT 1 FROM notice WHERE ocid = ?1 AND release_count > 0",
+    [Q_CHILD_DEL_DETAIL] = "DELETE FROM notice_detail WHERE notice_id = ?1",
+    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details)"
+                        " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_NOTICE_GET_DETAIL] = "SELECT stage, reserved, reserved_location, details FROM notice_detail WHERE notice_id = ?1",
+    [Q_NOTES_COUNT] = "SELECT count(*) FROM notice_history WHERE notes IS NOT NULL AND instr(notes, ?1) > 0",
     [Q_NOTICE_OLD] = "SELECT id, title, description, buyer_name, cpv_text, release_count FROM notice WHERE ocid = ?1",
     [Q_NOTICE_INSERT] = "INSERT INTO notice(ocid, " NOTICE_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                         " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
@@ -190,9 +204,9 @@ const char *const store_sqlite_sql[Q_COUNT] = {
     [Q_CHILD_DEL_HISTORY] = "DELETE FROM notice_history WHERE notice_id = ?1",
     [Q_DOCUMENT_INSERT] = "INSERT INTO notice_document(notice_id, pos, title, url, type, date)"
                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-    [Q_HISTORY_INSERT] = "INSERT INTO notice_history(notice_id, pos, release_id, date, tags) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_HISTORY_INSERT] = "INSERT INTO notice_history(notice_id, pos, release_id, date, tags, notes) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_NOTICE_GET_DOCUMENT] = "SELECT title, url, type, date FROM notice_document WHERE notice_id = ?1 ORDER BY pos",
-    [Q_NOTICE_GET_HISTORY] = "SELECT release_id, date, tags FROM notice_history WHERE notice_id = ?1 ORDER BY pos",
+    [Q_NOTICE_GET_HISTORY] = "SELECT release_id, date, tags, notes FROM notice_history WHERE notice_id = ?1 ORDER BY pos",
     [Q_COMPILED_PUT] = "INSERT INTO notice_compiled(notice_id, json) VALUES(?1, ?2)"
                        " ON CONFLICT(notice_id) DO UPDATE SET json = excluded.json",
     [Q_COMPILED_DEL] = "DELETE FROM notice_compiled WHERE notice_id = ?1",

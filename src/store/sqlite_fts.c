@@ -3,7 +3,7 @@
  * Snowball English), the same terms as the in-memory index and PostgreSQL's
  * tsvector column, so the three engines agree on every match.
  *
- * notice_fts names it (tokenize='powerhouse', schema migration 6), so every
+ * notice_fts names it (tokenize='powerhouse', schema migration 8), so every
  * connection registers it before it touches that table: store_sqlite_open
  * does, and so does the loadable extension tests/sqlite_ext/powerhouse_fts.c
  * that lets the sqlite3 shell read the table. A tokenizer holds no state:

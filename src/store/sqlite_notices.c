@@ -118,6 +118,18 @@ static int sqlite_notice_exists(void *impl, const char *ocid, Err *err) {
   return rc == SQLITE_ROW;
 }
 
+static int sqlite_notes_count(void *impl, const char *needle, int64_t *out, Err *err) {
+  Sqlite *s = impl;
+  sqlite3_stmt *q = stmt(s, Q_NOTES_COUNT, err);
+  if (!q) return ERR_DB;
+  sqlite3_bind_text(q, 1, needle, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(q);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+  sqlite3_reset(q);
+  if (rc != SQLITE_ROW) return db_err(s, err, "cannot count data notes");
+  return 0;
+}
+
 /* ---- notices ------------------------------------------------------------------- */
 
 /* The organisation's row id (inserted or updated), 0 when o names nothing. */
@@ -239,8 +251,8 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
   if (!id) {
     id = sqlite3_last_insert_rowid(s->db);
   } else {
-    static const int dels[] = {Q_CHILD_DEL_CPV,      Q_CHILD_DEL_REGION,   Q_CHILD_DEL_AWARD,
-                               Q_CHILD_DEL_CONTRACT, Q_CHILD_DEL_DOCUMENT, Q_CHILD_DEL_HISTORY};
+    static const int dels[] = {Q_CHILD_DEL_CPV,      Q_CHILD_DEL_REGION,   Q_CHILD_DEL_AWARD,      Q_CHILD_DEL_CONTRACT,
+                               Q_CHILD_DEL_DOCUMENT, Q_CHILD_DEL_HISTORY, Q_CHILD_DEL_DETAIL};
     for (size_t i = 0; i < sizeof dels / sizeof *dels; i++) {
       if (!(q = stmt(s, dels[i], err))) goto out;
       sqlite3_bind_int64(q, 1, id);
@@ -316,6 +328,15 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
     bind_text(q, 6, d->date);
     if (step_done(s, q, err, "cannot store a document")) goto out;
   }
+  if (n->stage || n->reserved || n->details) {
+    if (!(q = stmt(s, Q_DETAIL_INSERT, err))) goto out;
+    sqlite3_bind_int64(q, 1, id);
+    bind_text(q, 2, n->stage);
+    bind_text(q, 3, n->reserved);
+    bind_text(q, 4, n->reserved_location);
+    bind_text(q, 5, n->details);
+    if (step_done(s, q, err, "cannot store a notice's details")) goto out;
+  }
   if (n->compiled || id_was) {
     if (!(q = stmt(s, n->compiled ? Q_COMPILED_PUT : Q_COMPILED_DEL, err))) goto out;
     sqlite3_bind_int64(q, 1, id);
@@ -330,6 +351,7 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
     bind_text(q, 3, h->release_id);
     bind_text(q, 4, h->date);
     bind_text(q, 5, h->tags);
+    bind_text(q, 6, h->notes);
     if (step_done(s, q, err, "cannot store the release history")) goto out;
   }
   rc = 0;
@@ -363,6 +385,7 @@ static int read_history(Sqlite *s, sqlite3_int64 id, Notice *n, Err *err) {
     h->release_id = col_dup(q, 0);
     h->date = col_dup(q, 1);
     h->tags = col_dup(q, 2);
+    h->notes = col_dup(q, 3);
   }
   sqlite3_reset(q);
   return step != SQLITE_DONE ? db_err(s, err, "cannot read a notice's history") : 0;
@@ -407,6 +430,16 @@ static int sqlite_notice_get(void *impl, const char *ocid, Notice *n, Err *err) 
   n->buyer.id = col_dup(q, 20);
   read_org(q, 21, &n->buyer);
   n->buyer_ref = sqlite3_column_int64(q, 30);
+  sqlite3_reset(q);
+
+  if (!(q = stmt(s, Q_NOTICE_GET_DETAIL, err))) return ERR_DB;
+  sqlite3_bind_int64(q, 1, id);
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    n->stage = col_dup(q, 0);
+    n->reserved = col_dup(q, 1);
+    n->reserved_location = col_dup(q, 2);
+    n->details = col_dup(q, 3);
+  }
   sqlite3_reset(q);
 
   if (!(q = stmt(s, Q_NOTICE_GET_CPV, err))) return ERR_DB;
@@ -549,6 +582,7 @@ const StoreNoticeOps store_sqlite_notice_ops = {
     .release_get = sqlite_release_get,
     .releases_each = sqlite_releases_each,
     .notice_exists = sqlite_notice_exists,
+    .notes_count = sqlite_notes_count,
     .notice_put = sqlite_notice_put,
     .notice_get = sqlite_notice_get,
     .notice_texts = store_sqlite_notice_texts,

@@ -19,7 +19,7 @@ int store_open(const char *url, int flags, Store **out, Err *err) {
   if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0 || strcmp(url, "postgres:") == 0 ||
       strcmp(url, "postgresql:") == 0) {
     tables = (Store){&store_pg_core_ops, &store_pg_notice_ops, &store_pg_org_ops, &store_pg_feed_ops,
-                     &store_pg_search_ops, NULL};
+                     &store_pg_search_ops, &store_pg_source_ops, NULL};
     rc = store_pg_open(url, flags, &impl, err);
   } else {
     const char *path;
@@ -33,7 +33,7 @@ int store_open(const char *url, int flags, Store **out, Err *err) {
     }
     if (!*path) return err_set(err, ERR_USAGE, "--db %s: no file name", url);
     tables = (Store){&store_sqlite_core_ops, &store_sqlite_notice_ops, &store_sqlite_org_ops, &store_sqlite_feed_ops,
-                     &store_sqlite_search_ops, NULL};
+                     &store_sqlite_search_ops, &store_sqlite_source_ops, NULL};
     rc = store_sqlite_open(path, flags, &impl, err);
   }
   if (rc) return rc;
@@ -87,6 +87,10 @@ int store_releases_each(Store *st, const char *ocid, StoreReleaseFn fn, void *ct
   NOTICES(st, err);
   return st->notices->releases_each(st->impl, ocid, fn, ctx, err);
 }
+int store_notes_count(Store *st, const char *needle, int64_t *out, Err *err) {
+  return st->notices->notes_count(st->impl, needle ? needle : "", out, err);
+}
+
 int store_notice_exists(Store *st, const char *ocid, Err *err) {
   NOTICES(st, err);
   return st->notices->notice_exists(st->impl, ocid, err);
@@ -170,6 +174,25 @@ void store_notice_text_release(StoreNoticeText *t) {
 int store_org_get(Store *st, long long id, Org *out, Err *err) {
   if (!st->orgs) return no_aggregate(st, "organisations", err);
   return st->orgs->org_get(st->impl, id, out, err);
+}
+
+/* ---- sources (sources.h) ---- */
+
+int store_sources(Store *st, StoreSource **out, size_t *n, Err *err) {
+  *out = NULL;
+  *n = 0;
+  if (!st->sources) return no_aggregate(st, "sources", err);
+  return st->sources->sources(st->impl, out, n, err);
+}
+
+void store_sources_free(StoreSource *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(s[i].name);
+    free(s[i].latest);
+    free(s[i].first_ocid);
+    free(s[i].last_ocid);
+  }
+  free(s);
 }
 
 /* ---- the index scan and the change feed (feed.h) ---- */

@@ -15,6 +15,8 @@
  *                    the change feed
  *   store/search.h   the store's own search engine (the reference the index is
  *                    checked against) and plain full-text search
+ *   store/sources.h  the publishers the notices came from, with counts and
+ *                    the date of each one's newest release
  *
  * What is kept: every release verbatim (the exact JSON text received), keyed by
  * (ocid, release id) and numbered by a change sequence; per ocid a notice derived

@@ -1,6 +1,6 @@
 /* store_impl.h -- the operations a backend fills (SQLite's VFS idea), one
  * table per aggregate: the core (store.h) and one per aggregate header
- * (notices.h, orgs.h, feed.h, search.h). A Store holds one pointer per table;
+ * (notices.h, orgs.h, feed.h, search.h, sources.h). A Store holds one pointer per table;
  * a backend without an aggregate leaves its pointer NULL and store.c answers
  * its calls with an error. A new aggregate adds a table and a pointer here, a
  * header, and a file per backend; no existing table grows.
@@ -12,6 +12,7 @@
 #include "store/notices.h"
 #include "store/orgs.h"
 #include "store/search.h"
+#include "store/sources.h"
 #include "store/store.h"
 
 typedef struct {
@@ -32,6 +33,7 @@ typedef struct {
   int (*release_get)(void *impl, const char *ocid, const char *id, char **json, Err *err);
   int (*releases_each)(void *impl, const char *ocid, StoreReleaseFn fn, void *ctx, Err *err);
   int (*notice_exists)(void *impl, const char *ocid, Err *err);
+  int (*notes_count)(void *impl, const char *needle, int64_t *out, Err *err);
   int (*notice_put)(void *impl, const Notice *n, Err *err);
   /* optional (NULL: store.c loops over release_add / notice_put) */
   int (*releases_add)(void *impl, const StoreRelease *rs, size_t n, int *res, unsigned char *known,
@@ -57,12 +59,17 @@ typedef struct {
   int (*awards)(void *impl, const long long *ids, StoreHit *hits, size_t n, Err *err);
 } StoreSearchOps;
 
+typedef struct {
+  int (*sources)(void *impl, StoreSource **out, size_t *n, Err *err);
+} StoreSourceOps;
+
 struct Store {
   const StoreCoreOps *core;
   const StoreNoticeOps *notices; /* NULL: the backend has no such aggregate */
   const StoreOrgOps *orgs;
   const StoreFeedOps *feed;
   const StoreSearchOps *search;
+  const StoreSourceOps *sources;
   void *impl;
 };
 
@@ -73,6 +80,7 @@ extern const StoreNoticeOps store_sqlite_notice_ops;
 extern const StoreOrgOps store_sqlite_org_ops;
 extern const StoreFeedOps store_sqlite_feed_ops;
 extern const StoreSearchOps store_sqlite_search_ops;
+extern const StoreSourceOps store_sqlite_source_ops;
 /* Tunables, read when a store opens or a scan starts (tests make them small):
  * notices per read transaction of an index scan; log frames after which a
  * writer asks for a complete checkpoint. */
@@ -90,5 +98,6 @@ extern const StoreNoticeOps store_pg_notice_ops;
 extern const StoreOrgOps store_pg_org_ops;
 extern const StoreFeedOps store_pg_feed_ops;
 extern const StoreSearchOps store_pg_search_ops;
+extern const StoreSourceOps store_pg_source_ops;
 
 #endif

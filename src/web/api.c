@@ -348,6 +348,9 @@ void notice_ocds(Request *r, const char *ocid) {
   ExportMeta meta = {0};
   meta.uri = path.data;
   meta.publisher_name = "Powerhouse";
+  const ExportLicence *lic = export_licence_of(ocid);
+  meta.license = lic ? lic->url : NULL;
+  meta.publication_policy = req_printf(r, "%s" API_LICENCES_PAGE, app_base_url(r));
   if (export_record_package(&meta, (const cJSON *const *)t.trees, t.n, &r->out, NULL, &err)) {
     r->out.len = 0;
     req_log_error(r, "record package of %s: %s", ocid, err.msg);
@@ -368,6 +371,21 @@ typedef struct {
   const char **ocid, **status; /* status as of now (the search's) */
   size_t n, next;
 } Matches;
+
+/* The licence URL every match shares (export_licence_of by ocid prefix), or
+ * NULL when they differ or one's source is unknown: a package has one
+ * `license`, and one that does not hold for every release in it would be
+ * false. The package's publicationPolicy (the About page's licences) then
+ * says each source's. */
+static const char *common_licence(const Matches *m) {
+  const char *url = NULL;
+  for (size_t i = 0; i < m->n; i++) {
+    const ExportLicence *l = export_licence_of(m->ocid[i]);
+    if (!l || (url && strcmp(url, l->url))) return NULL;
+    url = l->url;
+  }
+  return url;
+}
 
 static int collect_match(void *ctx, const StoreHit *h, Err *err) {
   Matches *m = ctx;
@@ -449,6 +467,8 @@ void api_notices_ocds(Request *r) {
   ExportMeta meta = {0};
   meta.uri = uri;
   meta.publisher_name = "Powerhouse";
+  meta.license = common_licence(&s->m);
+  meta.publication_policy = req_printf(r, "%s" API_LICENCES_PAGE, app_base_url(r));
   export_writer_init_sink(&s->w, sink_out, s);
   r->stream_ctx = s;
   req_stream(r, ocds_more, ocds_done); /* done frees the writer, whatever happens next */
@@ -512,4 +532,12 @@ void api_notices_csv(Request *r) {
   r->status = 200;
   r->content_type = "text/csv; charset=utf-8";
   req_add_header(r, "Content-Disposition", "attachment; filename=\"notices.csv\"");
+  /* CSV has no place for metadata (a comment line would be read as a row),
+   * so the licence travels as an RFC 8288 link: the one every row shares,
+   * else the About page's licences, which name each source's (the publisher
+   * column says which rows are whose). */
+  const char *lic = common_licence(&s->m);
+  req_add_header(r, "Link",
+                 lic ? req_printf(r, "<%s>; rel=\"license\"", lic)
+                     : req_printf(r, "<%s" API_LICENCES_PAGE ">; rel=\"license\"", app_base_url(r)));
 }

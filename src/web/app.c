@@ -24,11 +24,17 @@ static const Route routes[] = {
     {"GET", "/notices", page_notices, 0},
     {"GET", "/notices/*", page_notice, 0},
     {"GET", "/buyers/*", page_buyer, 0},
+    {"GET", "/cpv", page_cpv, 0},
     {"GET", "/api/v1/notices", api_notices, 0},
     {"GET", "/api/v1/notices.ocds.json", api_notices_ocds, ROUTE_HEAVY},
     {"GET", "/api/v1/notices.csv", api_notices_csv, ROUTE_HEAVY},
     {"GET", "/api/v1/notices/*", api_notice, 0},
     {"GET", "/api/v1/buyers/*", api_buyer, 0},
+    {"GET", "/api/v1/openapi.json", api_openapi, 0},
+    {"GET", "/about", page_about, 0},
+    {"GET", "/api", page_api, 0},
+    {"GET", "/accessibility", page_accessibility, 0},
+    {"GET", "/privacy", page_privacy, 0},
     {"GET", "/robots.txt", site_robots, 0},
     {"GET", "/favicon.ico", site_favicon_ico, 0},
     {"GET", "/favicon.svg", site_favicon_svg, 0},
@@ -213,6 +219,7 @@ void app_server_config(App *app, const char *listen, FILE *access_log, ServerCon
   cfg.routes = routes;
   cfg.n_routes = sizeof routes / sizeof *routes;
   cfg.not_found = page_not_found;
+  cfg.error_page = page_error;
   cfg.static_dir = app->static_dir;
   cfg.access_log = access_log;
   cfg.app = app;

@@ -1,7 +1,8 @@
 /* app.h -- the portal application behind the HTTP server: its routes, the
  * state every handler shares, and per server thread a read connection to the
  * store and, for the routes that write, a write connection. Handlers live in api.c (JSON API and OCDS downloads), pages.c, notice_page.c
- * (HTML) and site.c (robots.txt, the icon). Every answer under APP_API_PREFIX
+ * (HTML), about.c and docs_pages.c (the pages about the service and the
+ * OpenAPI document) and site.c (robots.txt, the icon). Every answer under APP_API_PREFIX
  * carries Access-Control-Allow-Origin: * (ServerConfig.cors_prefix): the API
  * is read-only and uses no cookies, so any site may read it. */
 #ifndef APP_H
@@ -85,6 +86,7 @@ const char *app_ocds_target(Request *r, const char *capture);
 void app_unmark(char *s);
 
 /* api.c */
+#define API_LICENCES_PAGE "/about#licences" /* what downloads name as their licence terms */
 #define API_DOWNLOAD_MAX 5000 /* notices per search download; `powerhouse export` has no limit */
 void api_notices(Request *r);
 void api_notice(Request *r);
@@ -100,12 +102,29 @@ void site_robots(Request *r);
 void site_favicon_ico(Request *r);
 void site_favicon_svg(Request *r);
 
+/* about.c: /about */
+void page_about(Request *r);
+/* docs_pages.c: /api/v1/openapi.json (docs/openapi.json, built in as
+ * openapi_json by the Makefile), /api, /accessibility, /privacy */
+extern const char openapi_json[];
+extern const size_t openapi_json_len;
+void api_openapi(Request *r);
+void page_api(Request *r);
+void page_accessibility(Request *r);
+void page_privacy(Request *r);
+
 /* pages.c */
 void page_home(Request *r);
 void page_notices(Request *r);
 void page_notice(Request *r);
 void page_buyer(Request *r);
 void page_not_found(Request *r);
+/* /cpv?q=WORDS&search=QUERY: CPV codes by word or code, each a link adding it
+ * to the search given (its query string), keeping that search's filters. */
+void page_cpv(Request *r);
+/* The server's refusals on HTML paths (ServerConfig.error_page): a page in
+ * the site's layout for r->status (400, 405, 413, 414, 429, 431, 501). */
+void page_error(Request *r);
 /* 503 page: the service is unavailable, with the request id; internal (may be
  * NULL) goes to the error log only. */
 void page_unavailable(Request *r, const char *internal);

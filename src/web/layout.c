@@ -33,8 +33,16 @@ void page_begin(Request *r, const char *title) {
 void page_end(Request *r) {
   html_printf(&r->out,
               "</main>\n</div>\n<footer class=\"govuk-footer\"><div class=\"govuk-width-container\">"
+              "<h2 class=\"govuk-visually-hidden\">Support links</h2>"
+              "<ul class=\"govuk-footer__inline-list\">"
+              "<li class=\"govuk-footer__inline-list-item\"><a class=\"govuk-footer__link\" href=\"/about\">About</a></li>"
+              "<li class=\"govuk-footer__inline-list-item\"><a class=\"govuk-footer__link\" href=\"/api\">API and downloads</a></li>"
+              "<li class=\"govuk-footer__inline-list-item\"><a class=\"govuk-footer__link\" href=\"/accessibility\">Accessibility</a></li>"
+              "<li class=\"govuk-footer__inline-list-item\"><a class=\"govuk-footer__link\" href=\"/privacy\">Privacy</a></li>"
+              "</ul>"
               "<p class=\"govuk-body-s\">Notices are collated from public Open Contracting Data Standard "
-              "feeds and from buyers. Open data: <a class=\"govuk-footer__link\" href=\"/api/v1/notices\">JSON API</a>.</p>"
+              "feeds and from buyers, under their publishers' licences: <a class=\"govuk-footer__link\" "
+              "href=\"/about#licences\">licences and attribution</a>.</p>"
               "</div></footer>\n</body>\n</html>\n");
 }
 

@@ -44,15 +44,19 @@ static void documents(Request *r, const Notice *nt) {
 
 /* Rows [from, to) of the history counted from the newest: date, tags (what
  * changed) and release id. */
+static void tags_words(Buf *out, const char *tags);
+
 static void history_rows(Request *r, const Notice *nt, size_t from, size_t to) {
   for (size_t k = from; k < to && k < nt->n_history; k++) {
     const NoticeHistory *h = &nt->history[nt->n_history - 1 - k];
-    Buf when = BUF_INIT;
+    Buf when = BUF_INIT, what = BUF_INIT;
     human_date(&when, h->date);
+    tags_words(&what, h->tags);
     html_printf(&r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
                          "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
-                when.data, h->tags ? h->tags : "—", h->release_id ? h->release_id : "");
+                when.data, what.data, h->release_id ? h->release_id : "");
     buf_release(&when);
+    buf_release(&what);
   }
 }
 
@@ -89,10 +93,325 @@ static int derive_late(Store *st, Notice *nt, Err *err) {
   Err merr = ERR_INIT; /* releases that do not merge: the page shows no documents */
   cJSON *compiled = rels.n ? merge_compile((const cJSON *const *)rels.trees, rels.n, &merr) : NULL;
   if (compiled && !nt->n_documents) nt->n_documents = derive_documents(compiled, &nt->documents);
-  derive_history((const cJSON *const *)rels.trees, rels.n, nt);
+  derive_history((const cJSON *const *)rels.trees, rels.notes, rels.n, nt);
   cJSON_Delete(compiled);
   stored_releases_release(&rels);
   return 0;
+}
+
+/* "About this data": what was wrong in the releases as published, and what
+ * the portal made of it (a value left out is shown as not given, never 0). */
+#define NOTES_SHOWN 50
+
+typedef struct {
+  Request *r;
+  size_t shown;
+} NotesCtx;
+
+static int note_row(void *ctx, const NoticeNote *note) {
+  NotesCtx *c = ctx;
+  if (c->shown++ >= NOTES_SHOWN) return 1;
+  html_printf(&c->r->out,
+              "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\"><code>%s</code></td>"
+              "<td class=\"govuk-table__cell\"><code>%s</code></td><td class=\"govuk-table__cell\">%s</td>"
+              "<td class=\"govuk-table__cell\">%s</td></tr>",
+              note->path, note->value, note->message, note->release_id ? note->release_id : "");
+  return 0;
+}
+
+static int count_note(void *ctx, const NoticeNote *note) {
+  (void)ctx, (void)note;
+  return 0;
+}
+
+static void data_notes(Request *r, const Notice *nt) {
+  size_t total = notice_notes_each(nt, count_note, NULL);
+  if (!total) return;
+  html_printf(&r->out,
+              "<h2 class=\"govuk-heading-m\" id=\"about-data\">About this data</h2>\n"
+              "<div class=\"govuk-warning-text\"><span class=\"govuk-warning-text__icon\" aria-hidden=\"true\">!</span>"
+              "<strong class=\"govuk-warning-text__text\"><span class=\"govuk-visually-hidden\">Warning</span>"
+              "The publisher's data for this notice has %zu %s that could not be read as published. "
+              "The notice shows what could be read: a value that could not be read is shown as not given.</strong></div>\n"
+              "<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--s\">"
+              "Data notes</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+              "<th scope=\"col\" class=\"govuk-table__header\">Field</th><th scope=\"col\" class=\"govuk-table__header\">As published</th>"
+              "<th scope=\"col\" class=\"govuk-table__header\">What we did</th><th scope=\"col\" class=\"govuk-table__header\">Release</th>"
+              "</tr></thead><tbody class=\"govuk-table__body\">",
+              total, total == 1 ? "field" : "fields");
+  NotesCtx c = {r, 0};
+  notice_notes_each(nt, note_row, &c);
+  html_printf(&r->out, "</tbody></table></div>\n");
+  if (total > NOTES_SHOWN)
+    html_printf(&r->out, "<p class=\"govuk-body\">The first %d of %zu notes. Every note is in the "
+                         "<a class=\"govuk-link\" href=\"/api/v1/notices/%U\">notice's JSON</a>.</p>\n",
+                NOTES_SHOWN, total, nt->ocid);
+}
+
+/* ---- how to bid, lots, contracts: from the details derived when the
+ * notice was stored (ocds/derive_uk.c) ---- */
+
+static const char *jstr(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void paragraphs(Request *r, const char *text) {
+  for (const char *p = text; p && *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t len = nl ? (size_t)(nl - p) : strlen(p);
+    if (len) {
+      html_printf(&r->out, "<p class=\"govuk-body\">");
+      html_escape(&r->out, p, len);
+      html_printf(&r->out, "</p>\n");
+    }
+    p += len + (nl ? 1 : 0);
+  }
+}
+
+static void row(Request *r, const char *key, const char *html) {
+  html_printf(&r->out, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
+                       "<dd class=\"govuk-summary-list__value\">%R</dd></div>",
+              key, html);
+}
+
+static void money_of(Buf *v, const cJSON *o) {
+  const cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");
+  if (cJSON_IsNumber(val)) html_printf(v, "%m", val->valuedouble, jstr(o, "currency"));
+  else buf_adds(v, "not given");
+}
+
+/* KPI ratings in words (the UK extension's measureClassification ids). */
+static const char *rating_words(const char *id) {
+  if (!id) return "not rated";
+  if (!strcmp(id, "met")) return "Met";
+  if (!strcmp(id, "slightlyBelow")) return "Slightly below";
+  if (!strcmp(id, "below")) return "Below";
+  if (!strcmp(id, "significantlyBelow")) return "Significantly below";
+  if (!strcmp(id, "other")) return "Other";
+  return id;
+}
+
+static void how_to_bid(Request *r, const Notice *nt, const cJSON *d, const char *status, time_t now) {
+  const cJSON *contact = cJSON_GetObjectItemCaseSensitive(d, "contact");
+  const cJSON *sub = cJSON_GetObjectItemCaseSensitive(d, "submission");
+  const char *enq = jstr(d, "enquiryDeadline");
+  const cJSON *tenderers = cJSON_GetObjectItemCaseSensitive(d, "tenderers");
+  if (!contact && !sub && !enq && !nt->deadline && !cJSON_IsNumber(tenderers) && !jstr(d, "legalBasis")) return;
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"how-to-bid\">How to bid</h2>\n<dl class=\"govuk-summary-list\">");
+  Buf v = BUF_INIT;
+  human_deadline(&v, nt->deadline);
+  if (!strcmp(status, "open")) {
+    buf_adds(&v, " (");
+    closes_in(&v, nt->deadline, now);
+    buf_addc(&v, ')');
+  }
+  Buf h = BUF_INIT;
+  html_printf(&h, "%s", v.data);
+  row(r, "Tender deadline", h.data);
+  if (enq) {
+    buf_reset(&v), buf_reset(&h);
+    human_deadline(&v, enq);
+    html_printf(&h, "%s", v.data);
+    row(r, "Questions by", h.data);
+  }
+  if (sub) {
+    buf_reset(&h);
+    const char *det = jstr(sub, "details"), *method = jstr(sub, "method");
+    if (det && (!strncmp(det, "https://", 8) || !strncmp(det, "http://", 7)) && !strchr(det, ' ') && !strchr(det, '\n'))
+      html_printf(&h, "<a class=\"govuk-link\" href=\"%H\" rel=\"nofollow noopener\">%s</a>", det, det);
+    else if (det)
+      html_printf(&h, "%s", det);
+    else
+      html_printf(&h, "%s", !strcmp(method, "electronicSubmission") ? "Electronically" : !strcmp(method, "written") ? "In writing" : method);
+    row(r, "How to submit", h.data);
+  }
+  if (contact) {
+    buf_reset(&h);
+    const char *name = jstr(contact, "name"), *email = jstr(contact, "email"), *tel = jstr(contact, "telephone"),
+               *url = jstr(contact, "url");
+    if (name) html_printf(&h, "%s", name);
+    if (email) /* percent-encoded: a mail client decodes "%40" to "@" */
+      html_printf(&h, "%R<a class=\"govuk-link\" href=\"mailto:%U\">%s</a>", h.len ? "<br>" : "", email, email);
+    if (tel) html_printf(&h, "%RTelephone: %s", h.len ? "<br>" : "", tel);
+    if (url) html_printf(&h, "%R<a class=\"govuk-link\" href=\"%H\" rel=\"nofollow noopener\">%s</a>", h.len ? "<br>" : "", url, url);
+    row(r, "Contact", h.data);
+  }
+  if (cJSON_IsNumber(tenderers)) {
+    buf_reset(&h);
+    html_printf(&h, "%.0f", tenderers->valuedouble);
+    row(r, "Tenders received", h.data);
+  }
+  if (jstr(d, "legalBasis")) {
+    buf_reset(&h);
+    html_printf(&h, "%s", jstr(d, "legalBasis"));
+    row(r, "Legal basis", h.data);
+  }
+  html_printf(&r->out, "</dl>\n");
+  buf_release(&v);
+  buf_release(&h);
+}
+
+static void lots(Request *r, const cJSON *d) {
+  const cJSON *arr = cJSON_GetObjectItemCaseSensitive(d, "lots");
+  if (!cJSON_GetArraySize(arr)) return;
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"lots\">Lots (%d)</h2>\n", cJSON_GetArraySize(arr));
+  const cJSON *l;
+  cJSON_ArrayForEach(l, arr) {
+    Buf v = BUF_INIT;
+    money_of(&v, l);
+    const char *id = jstr(l, "id"), *title = jstr(l, "title");
+    html_printf(&r->out, "<h3 class=\"govuk-heading-s\">%s%s%s%s</h3><p class=\"govuk-body-s\">Value: %R%s%s</p>\n",
+                id ? "Lot " : "", id ? id : "", id && title ? ": " : "", title ? title : id ? "" : "Lot", v.data,
+                jstr(l, "status") ? ". Status: " : "", jstr(l, "status") ? jstr(l, "status") : "");
+    paragraphs(r, jstr(l, "description"));
+    buf_release(&v);
+  }
+}
+
+static void award_criteria(Request *r, const cJSON *d) {
+  const cJSON *arr = cJSON_GetObjectItemCaseSensitive(d, "awardCriteria");
+  const char *text = jstr(d, "awardCriteriaDetails");
+  if (!cJSON_GetArraySize(arr) && !text) return;
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"award-criteria\">Award criteria</h2>\n");
+  if (cJSON_GetArraySize(arr)) {
+    html_printf(&r->out, "<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+                         "<th scope=\"col\" class=\"govuk-table__header\">Criterion</th><th scope=\"col\" class=\"govuk-table__header\">Type</th>"
+                         "<th scope=\"col\" class=\"govuk-table__header\">Weight</th><th scope=\"col\" class=\"govuk-table__header\">Lot</th></tr></thead>"
+                         "<tbody class=\"govuk-table__body\">");
+    const cJSON *c;
+    cJSON_ArrayForEach(c, arr) {
+      const cJSON *w = cJSON_GetObjectItemCaseSensitive(c, "weight");
+      char weight[32] = "";
+      if (cJSON_IsNumber(w)) snprintf(weight, sizeof weight, "%g", w->valuedouble);
+      html_printf(&r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s%s%s</td><td class=\"govuk-table__cell\">%s</td>"
+                           "<td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s</td></tr>",
+                  jstr(c, "name") ? jstr(c, "name") : "", jstr(c, "name") && jstr(c, "description") ? ": " : "",
+                  jstr(c, "description") ? jstr(c, "description") : "", jstr(c, "type") ? jstr(c, "type") : "", weight,
+                  jstr(c, "lot") ? jstr(c, "lot") : "all");
+    }
+    html_printf(&r->out, "</tbody></table></div>\n");
+  }
+  paragraphs(r, text);
+}
+
+static void amendments(Request *r, const cJSON *d) {
+  const cJSON *arr = cJSON_GetObjectItemCaseSensitive(d, "amendments");
+  if (!cJSON_GetArraySize(arr)) return;
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"amendments\">Amendments</h2>\n<ul class=\"govuk-list govuk-list--bullet\">");
+  const cJSON *a;
+  cJSON_ArrayForEach(a, arr) {
+    Buf when = BUF_INIT;
+    human_date(&when, jstr(a, "date"));
+    const char *section = jstr(a, "section");
+    html_printf(&r->out, "<li><strong>%s</strong> (%s %s): %s%s%s</li>", when.data,
+                section && !strcmp(section, "contract") ? "contract" : section && !strcmp(section, "award") ? "award" : "tender",
+                "amended", jstr(a, "rationale") ? jstr(a, "rationale") : "no reason given",
+                jstr(a, "description") ? ". " : "", jstr(a, "description") ? jstr(a, "description") : "");
+    buf_release(&when);
+  }
+  html_printf(&r->out, "</ul>\n");
+}
+
+static void contracts(Request *r, const cJSON *d) {
+  const cJSON *arr = cJSON_GetObjectItemCaseSensitive(d, "contracts");
+  if (!cJSON_GetArraySize(arr)) return;
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"contracts\">Contracts</h2>\n");
+  const cJSON *k;
+  cJSON_ArrayForEach(k, arr) {
+    Buf v = BUF_INIT, a = BUF_INIT, b = BUF_INIT, s = BUF_INIT, h = BUF_INIT;
+    money_of(&v, k);
+    human_date(&a, jstr(k, "start"));
+    human_date(&b, jstr(k, "end"));
+    human_date(&s, jstr(k, "dateSigned"));
+    html_printf(&r->out, "<h3 class=\"govuk-heading-s\">%s</h3><dl class=\"govuk-summary-list\">",
+                jstr(k, "title") ? jstr(k, "title") : jstr(k, "id") ? jstr(k, "id") : "Contract");
+    html_printf(&h, "%s", s.data);
+    row(r, "Signed", h.data);
+    buf_reset(&h);
+    html_printf(&h, "%R", v.data);
+    row(r, "Value", h.data);
+    buf_reset(&h);
+    html_printf(&h, "%s to %s", a.data, b.data);
+    row(r, "Period", h.data);
+    if (jstr(k, "status")) {
+      buf_reset(&h);
+      html_printf(&h, "%s", jstr(k, "status"));
+      row(r, "Status", h.data);
+    }
+    const cJSON *term = cJSON_GetObjectItemCaseSensitive(k, "termination"), *t;
+    if (cJSON_GetArraySize(term)) {
+      buf_reset(&h);
+      cJSON_ArrayForEach(t, term)
+          html_printf(&h, "%R%s", h.len ? "<br>" : "", jstr(t, "description") ? jstr(t, "description") : jstr(t, "id"));
+      row(r, "Why it was terminated", h.data);
+    }
+    html_printf(&r->out, "</dl>\n");
+    const cJSON *kp = cJSON_GetObjectItemCaseSensitive(k, "kpis"), *m;
+    if (cJSON_GetArraySize(kp)) {
+      html_printf(&r->out, "<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><caption class=\"govuk-table__caption govuk-table__caption--s\">"
+                           "Key performance indicators</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
+                           "<th scope=\"col\" class=\"govuk-table__header\">Indicator</th><th scope=\"col\" class=\"govuk-table__header\">Rating</th>"
+                           "<th scope=\"col\" class=\"govuk-table__header\">Period</th></tr></thead><tbody class=\"govuk-table__body\">");
+      cJSON_ArrayForEach(m, kp) {
+        const cJSON *ratings = cJSON_GetObjectItemCaseSensitive(m, "ratings"), *o;
+        const char *title = jstr(m, "title") ? jstr(m, "title") : jstr(m, "description") ? jstr(m, "description") : "Indicator";
+        if (!cJSON_GetArraySize(ratings)) {
+          html_printf(&r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td>"
+                               "<td class=\"govuk-table__cell\">not rated yet</td><td class=\"govuk-table__cell\"></td></tr>", title);
+          continue;
+        }
+        cJSON_ArrayForEach(o, ratings) {
+          Buf p = BUF_INIT;
+          if (jstr(o, "end")) human_date(&p, jstr(o, "end"));
+          html_printf(&r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td><td class=\"govuk-table__cell\">%s%s%s</td>"
+                               "<td class=\"govuk-table__cell\">%s%s</td></tr>",
+                      title, rating_words(jstr(o, "rating")), jstr(o, "notes") ? ": " : "", jstr(o, "notes") ? jstr(o, "notes") : "",
+                      p.len ? "to " : "", p.len ? p.data : "");
+          buf_release(&p);
+        }
+      }
+      html_printf(&r->out, "</tbody></table></div>\n");
+    }
+    buf_release(&v), buf_release(&a), buf_release(&b), buf_release(&s), buf_release(&h);
+  }
+}
+
+/* A release's tags in words, for the history: "Tender amended". */
+static void tags_words(Buf *out, const char *tags) {
+  static const struct {
+    const char *tag, *words;
+  } w[] = {{"planning", "Planned"},
+           {"planningUpdate", "Plans updated"},
+           {"tender", "Tender published"},
+           {"tenderAmendment", "Tender amended"},
+           {"tenderUpdate", "Tender updated"},
+           {"tenderCancellation", "Tender cancelled"},
+           {"award", "Contract awarded"},
+           {"awardUpdate", "Award updated"},
+           {"awardCancellation", "Award cancelled"},
+           {"contract", "Contract signed"},
+           {"contractUpdate", "Contract updated"},
+           {"contractAmendment", "Contract amended"},
+           {"implementation", "Contract performance reported"},
+           {"implementationUpdate", "Contract performance updated"},
+           {"contractTermination", "Contract terminated"},
+           {"compiled", "Compiled"}};
+  if (!tags || !*tags) {
+    buf_adds(out, "—");
+    return;
+  }
+  for (const char *p = tags; *p;) {
+    const char *c = strchr(p, ',');
+    size_t n = c ? (size_t)(c - p) : strlen(p);
+    const char *words = NULL;
+    for (size_t i = 0; i < sizeof w / sizeof *w && !words; i++)
+      if (strlen(w[i].tag) == n && !memcmp(w[i].tag, p, n)) words = w[i].words;
+    if (out->len) buf_adds(out, "; ");
+    if (words) buf_adds(out, words);
+    else buf_add(out, p, n);
+    p += n + (c ? 1 : 0);
+  }
 }
 
 static void fact(Request *r, const char *key, const char *value_html) {
@@ -158,9 +477,24 @@ void page_notice(Request *r) {
     valid_until = deadline < midnight ? deadline + 1 : midnight;
   }
   page_begin(r, nt.title ? nt.title : nt.ocid);
+  const char *stage = derive_stage_words(nt.stage);
   html_printf(&r->out, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
-                       "<p class=\"govuk-body\"><strong class=\"govuk-tag %s\">%s</strong></p>\n",
-              nt.buyer.name ? nt.buyer.name : "", nt.title ? nt.title : nt.ocid, status_class(status), status);
+                       "<p class=\"govuk-body\"><strong class=\"govuk-tag %s\">%s</strong>%R%s%R</p>\n",
+              nt.buyer.name ? nt.buyer.name : "", nt.title ? nt.title : nt.ocid, status_class(status), status,
+              stage ? " <span class=\"govuk-body-s\">Stage: <strong>" : "", stage ? stage : "", stage ? "</strong></span>" : "");
+  if (nt.reserved) { /* prominent: a supplier outside it cannot take part */
+    Buf who = BUF_INIT;
+    int sv = strstr(nt.reserved, "sme-vcse") != NULL;
+    html_printf(&who, "%s%s%s", sv ? "small and medium-sized enterprises (SMEs) and voluntary, community and social enterprises (VCSEs)" : "",
+                sv && nt.reserved_location ? " based in " : !sv && nt.reserved_location ? "suppliers based in " : "",
+                nt.reserved_location ? nt.reserved_location : "");
+    html_printf(&r->out, "<div class=\"govuk-inset-text ph-reserved\"><strong>Reserved:</strong> only %s can take part in this procurement.</div>\n",
+                who.data);
+    buf_release(&who);
+  }
+  if (notice_notes_each(&nt, count_note, NULL))
+    html_printf(&r->out, "<p class=\"govuk-body-s\">Some of the publisher's data for this notice could not be read as "
+                         "published: <a class=\"govuk-link\" href=\"#about-data\">about this data</a>.</p>\n");
   html_printf(&r->out, "<dl class=\"govuk-summary-list\">");
   Buf v = BUF_INIT;
   if (nt.buyer_ref) html_printf(&v, "<a class=\"govuk-link\" href=\"/buyers/%lld\">%s</a>", nt.buyer_ref, nt.buyer.name ? nt.buyer.name : "");
@@ -229,20 +563,19 @@ void page_notice(Request *r) {
   }
   html_printf(&r->out, "</dl>\n<h2 class=\"govuk-heading-m\">Description</h2>\n");
   if (nt.description) {
-    const char *p = nt.description;
-    while (*p) {
-      const char *nl = strchr(p, '\n');
-      size_t len = nl ? (size_t)(nl - p) : strlen(p);
-      if (len) {
-        html_printf(&r->out, "<p class=\"govuk-body\">");
-        html_escape(&r->out, p, len);
-        html_printf(&r->out, "</p>\n");
-      }
-      p += len + (nl ? 1 : 0);
-    }
+    paragraphs(r, nt.description);
   } else {
     html_printf(&r->out, "<p class=\"govuk-body\">No description was published.</p>\n");
   }
+  cJSON *details = nt.details ? cJSON_Parse(nt.details) : NULL;
+  if (jstr(details, "cancellation")) {
+    html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"cancelled\">Why this procurement was cancelled</h2>\n");
+    paragraphs(r, jstr(details, "cancellation"));
+  }
+  how_to_bid(r, &nt, details, status, now);
+  lots(r, details);
+  award_criteria(r, details);
+  amendments(r, details);
   documents(r, &nt);
   if (nt.n_awards) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Awards</h2>\n<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"
@@ -271,6 +604,9 @@ void page_notice(Request *r) {
                            "<a class=\"govuk-link\" href=\"/notices/%U/ocds.json\">OCDS record package</a>.</p>\n",
                   AWARDS_SHOWN, nt.n_awards, nt.ocid);
   }
+  contracts(r, details);
+  cJSON_Delete(details);
+  data_notes(r, &nt);
   html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"history\">History</h2>\n");
   if (pages > 1)
     html_printf(&r->out, "<p class=\"govuk-body\">Releases %zu to %zu of %zu, newest first.</p>\n",

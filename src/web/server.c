@@ -954,7 +954,15 @@ static enum MHD_Result respond(ReqState *st) {
 }
 
 static enum MHD_Result refuse(ReqState *st, int status, const char *title, const char *detail) {
-  req_problem(&st->r, status, title, detail);
+  Request *r = &st->r;
+  req_problem(r, status, title, detail);
+  Handler page = st->srv->cfg->error_page;
+  if (page && !under_cors_prefix(st)) { /* a person's address: a page, not JSON */
+    buf_reset(&r->out);
+    r->content_type = NULL;
+    page(r);
+    r->status = status;
+  }
   return respond(st);
 }
 

@@ -232,6 +232,13 @@ typedef struct {
    * Access-Control-Allow-Origin: * (a read-only API without cookies);
    * NULL: none does */
   const char *cors_prefix;
+  /* The server's own refusals to a path outside cors_prefix (400 for a
+   * malformed target or query, 405, 413, 414, 429, 431, 501) are pages: it
+   * is called with r->status set and r->out empty and writes the body (the
+   * content type is HTML unless it sets one; r->path is NULL when the path
+   * itself could not be decoded). NULL, and under cors_prefix always:
+   * problem+json. */
+  Handler error_page;
 } ServerConfig;
 
 /* The limits a server with cfg runs with (defaults filled in). */

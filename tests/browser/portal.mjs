@@ -212,6 +212,10 @@ section('accessibility', { bypassCSP: true }, async (ctx) => {
   await axe(page, `notice /notices/${NOTICE}`);
   await page.goto(`${B}${buyer}`);
   await axe(page, `buyer ${buyer}`);
+  for (const url of ['/about', '/api', '/accessibility', '/privacy']) {
+    await page.goto(`${B}${url}`);
+    await axe(page, url);
+  }
 });
 
 // ---- 5. a hostile notice is inert ------------------------------------------------------
@@ -272,6 +276,143 @@ section('no JavaScript', { javaScriptEnabled: false }, async (ctx) => {
   await filterFlow(page, 'no JavaScript');
 });
 
+// ---- 7. three widths: no sideways scrolling, results before filters on phones --------
+// WCAG 1.4.10 (reflow): nothing scrolls sideways at 320 CSS px. At each width,
+// every kind of page, axe-clean (error pages too).
+const WIDTHS = [320, 390, 1366];
+const ERR_SEARCH = '/notices?q=software&status=open&region=TLD&value_max=100k&value_min=abc';
+async function buyerHref(page) {
+  await page.goto(`${B}/notices/${NOTICE}`);
+  return page.locator('a[href^="/buyers/"]').first().getAttribute('href');
+}
+for (const width of WIDTHS) {
+  section(`width ${width}`, { viewport: { width, height: 844 }, bypassCSP: true }, async (ctx) => {
+    const page = await ctx.newPage();
+    const buyer = await buyerHref(page);
+    const pages = [['home', '/'], ['search', '/notices?q=software'], ['search with errors', ERR_SEARCH],
+      ['notice', `/notices/${NOTICE}`], ['buyer', buyer], ['bad address (400)', '/notices?q=%E2'],
+      ['CPV picker', '/cpv?q=software']];
+    for (const [name, url] of pages) {
+      const resp = await page.goto(`${B}${url}`);
+      const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
+      check(m.sw <= width && m.iw === width, `${width} px: ${name} has no horizontal scrolling`,
+        `scrollWidth ${m.sw}, innerWidth ${m.iw}`, ...(m.sw > width ? await sticksOut(page) : []));
+      check(/text\/html/.test(resp.headers()['content-type']) && (await page.locator('main h1').count()) === 1,
+        `${width} px: ${name} is an HTML page with a heading (HTTP ${resp.status()})`, `content-type ${resp.headers()['content-type']}`);
+      await axe(page, `${name} at ${width} px`);
+    }
+    await page.goto(`${B}/`);
+    const box = await page.locator('#q').boundingBox();
+    check(box && box.width >= 150, `${width} px: home search box is usable (${box && Math.round(box.width)} px wide)`,
+      `box ${JSON.stringify(box)}`);
+    await page.goto(`${B}/notices?q=software`);
+    const lay = await page.evaluate(() => {
+      const first = document.querySelector('.ph-result');
+      const status = document.querySelector('#status-open');
+      const r = first.getBoundingClientRect();
+      return { resultTop: Math.round(r.top + window.scrollY), statusShown: !!(status && status.checkVisibility()) };
+    });
+    diag(`${width} px: first result starts ${lay.resultTop} px down; filters shown without a click: ${lay.statusShown}`);
+    if (width < 641) {
+      check(lay.resultTop < 844 && !lay.statusShown, `${width} px: the first result is on the first screen, the filters folded`,
+        JSON.stringify(lay));
+      await page.locator('summary', { hasText: 'Filters' }).click();
+      check(await page.locator('#status-open').isVisible(), `${width} px: "Filters" unfolds the filters`);
+    } else {
+      check(lay.statusShown && (await page.locator('summary', { hasText: 'Filters' }).isVisible()) === false,
+        `${width} px: filters shown beside the results, no toggle`, JSON.stringify(lay));
+      // shown by CSS inside a closed <details>: the browser's accessibility tree must have them too
+      const cdp = await ctx.newCDPSession(page);
+      const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+      const boxes = nodes.filter((n) => n.role?.value === 'checkbox' && !n.ignored).map((n) => n.name?.value);
+      check(boxes.includes('Open') && boxes.includes('North West'), `${width} px: the filters are in the accessibility tree (${boxes.length} checkboxes)`,
+        ...boxes.slice(0, 5));
+    }
+    await page.screenshot({ path: path.join(SHOTS, `search-${width}.png`), fullPage: false });
+  });
+}
+
+// ---- 8. an invalid search keeps every value and says what to fix ----------------------------
+for (const js of [true, false]) {
+  section(`errors keep values${js ? '' : ' (no JavaScript)'}`, { javaScriptEnabled: js }, async (ctx) => {
+    const page = await ctx.newPage();
+    const label = js ? 'errors' : 'errors, no JS';
+    const resp = await page.goto(`${B}${ERR_SEARCH}`);
+    check(resp.status() === 400 && /^Error: /.test(await page.title()), `${label}: 400 and a title starting "Error: "`,
+      `status ${resp.status()}, title '${await page.title()}'`);
+    const st = await page.evaluate(() => ({
+      first: document.querySelector('main').firstElementChild?.className,
+      focused: document.activeElement?.className,
+      links: [...document.querySelectorAll('.govuk-error-summary a')].map((a) => `${a.getAttribute('href')} ${a.textContent}`),
+      q: document.querySelector('#q').value,
+      vmax: document.querySelector('#value_max').value,
+      vmin: document.querySelector('#value_min').value,
+      checked: [...document.querySelectorAll('input[type=checkbox]:checked')].map((i) => `${i.name}=${i.value}`).sort(),
+      groups: [...document.querySelectorAll('.govuk-form-group--error')].map((g) => g.querySelector('input,select')?.id),
+      messages: [...document.querySelectorAll('.govuk-error-message')].map((p) => p.textContent),
+      results: document.querySelectorAll('.ph-result').length,
+    }));
+    check(/govuk-error-summary/.test(st.first) && (!js || /govuk-error-summary/.test(st.focused)),
+      `${label}: the error summary is first in main${js ? ' and has the focus' : ''}`, JSON.stringify(st));
+    check(st.links.join('|') === '#value_min Enter a minimum value as a number, like 10000|#value_max Enter a maximum value as a number, like 250000',
+      `${label}: both errors listed in words, in form order, each linked to its field`, ...st.links);
+    check(st.q === 'software' && st.vmax === '100k' && st.vmin === 'abc' && st.checked.join() === 'region=TLD,status=open',
+      `${label}: every value kept, the wrong ones too`, JSON.stringify(st));
+    check(st.groups.join() === 'value_min,value_max' && st.messages.length === 2 && st.results === 0,
+      `${label}: both fields marked, no results listed`, JSON.stringify(st));
+    await page.locator('.govuk-error-summary a[href="#value_max"]').click();
+    check(/#value_max$/.test(page.url()), `${label}: the summary link goes to the field`, page.url());
+    await page.locator('#value_max').fill('250000');
+    await page.locator('#value_min').fill('10000');
+    await nav(page, () => page.getByRole('button', { name: 'Apply filters' }).click());
+    const qs = new URL(page.url()).searchParams;
+    const total = norm(await page.locator('.ph-total').innerText());
+    check(qs.get('q') === 'software' && qs.get('status') === 'open' && qs.get('region') === 'TLD' &&
+      qs.get('value_min') === '10000' && qs.get('value_max') === '250000' && /^\d+ /.test(total) &&
+      (await page.locator('.govuk-error-summary').count()) === 0,
+    `${label}: corrected and applied, every filter kept, results shown`, page.url(), total);
+  });
+}
+
+// ---- 9. filters the URL carries survive "Apply filters"; the buyer by name ------------------
+section('filters kept by the form', { javaScriptEnabled: false }, async (ctx) => {
+  const page = await ctx.newPage();
+  const buyer = await buyerHref(page);
+  await page.goto(`${B}${buyer}`);
+  const name = norm(await page.locator('h1').innerText());
+  const id = buyer.split('/').pop();
+  await page.goto(`${B}/notices?status=planned&status=awarded&closing_after=2020-01-01&closing_before=2030-12-31&buyer=${id}&limit=5`);
+  check(await page.getByLabel(`Only notices from ${name}`).isChecked(), 'kept: the buyer filter names the buyer',
+    `want label 'Only notices from ${name}'`);
+  await nav(page, () => page.getByRole('button', { name: 'Apply filters' }).click());
+  const qs = new URL(page.url()).searchParams;
+  check(qs.getAll('status').sort().join() === 'awarded,planned' && qs.get('closing_after') === '2020-01-01' &&
+    qs.get('closing_before') === '2030-12-31' && qs.get('buyer') === id && qs.get('limit') === '5',
+  'kept: status=planned, the closing date range, buyer and limit survive Apply filters', page.url());
+  await nav(page, () => page.getByRole('link', { name: 'Remove the buyer filter' }).click());
+  const q2 = new URL(page.url()).searchParams;
+  check(!q2.has('buyer') && q2.get('closing_after') === '2020-01-01' && (await page.locator('#buyer').count()) === 0,
+    'kept: "Remove the buyer filter" drops only the buyer', page.url());
+});
+
+// ---- 10. the CPV picker, without JavaScript ------------------------------------------------
+section('CPV picker', { javaScriptEnabled: false }, async (ctx) => {
+  const page = await ctx.newPage();
+  await page.goto(`${B}/notices?q=services&region=TLD`);
+  await nav(page, () => page.getByRole('link', { name: 'Find a CPV code by word' }).click());
+  await page.locator('#q').fill('software');
+  await nav(page, () => page.locator('#q').press('Enter'));
+  const items = await page.locator('.ph-cpv__item').allInnerTexts();
+  check(items.length > 0 && items.length <= 50 && items.every((t) => /^\d{8} .*software/i.test(norm(t))),
+    `CPV picker: "software" lists codes with labels (${items.length})`, ...items.slice(0, 3));
+  await nav(page, () => page.locator('.ph-cpv a[href$="cpv=48000000"]').click());
+  const qs = new URL(page.url()).searchParams;
+  const total = norm(await page.locator('.ph-total').innerText());
+  check(qs.get('q') === 'services' && qs.get('region') === 'TLD' && qs.get('cpv') === '48000000' && /^\d+ /.test(total),
+    'CPV picker: the code is added to the search, its other filters kept', page.url(), total);
+  check(await page.locator('#cpv').inputValue() === '48000000', 'CPV picker: the CPV field shows the code');
+});
+
 // ---- desktop screenshots, styles applied -----------------------------------------------------
 section('screenshots', { viewport: { width: 1280, height: 900 } }, async (ctx) => {
   const page = await ctx.newPage();
@@ -290,7 +431,10 @@ section('screenshots', { viewport: { width: 1280, height: 900 } }, async (ctx) =
 });
 
 const t0 = Date.now();
+// PORTAL_ONLY=regex runs only the sections whose name matches (while working on one).
+const only = process.env.PORTAL_ONLY ? new RegExp(process.env.PORTAL_ONLY) : null;
 for (const [name, opts, fn] of sections) {
+  if (only && !only.test(name)) continue;
   const ctx = await open(opts);
   const t = Date.now();
   try {

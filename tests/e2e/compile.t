@@ -29,9 +29,13 @@ like "$c" '"items":\[\{"id":"i1","description":"sensors"\},\{"id":"i2","descript
 v=$("$PH" compile --versioned "$T/amend.json")
 like "$v" '"amount":\[\{"releaseID":"1","releaseDate":"2026-01-01T09:00:00Z","releaseTag":\["tender"\],"value":100000\},\{"releaseID":"2"' "versioned release keeps both values"
 
-printf '{"ocid":"x","id":"1","date":"nope"}\n' >"$T/bad.jsonl"
-"$PH" compile "$T/bad.jsonl" >/dev/null 2>"$T/err"; is $? 1 "compile: a bad release gives exit 1"
-like "$(cat "$T/err")" "bad.jsonl: byte 0 \(line 1\): .*not a valid date" "compile: the bad release is named"
+printf '{"id":"1","date":"nope"}\n' >"$T/bad.jsonl"
+"$PH" compile "$T/bad.jsonl" >/dev/null 2>"$T/err"; is $? 1 "compile: a release that cannot be placed gives exit 1"
+like "$(cat "$T/err")" "bad.jsonl: byte 0 \(line 1\): .*missing ocid" "compile: the refused release is named"
+printf '{"ocid":"x","id":"1","date":"nope","tender":{"id":"t","title":"kept"}}\n' >"$T/noted.jsonl"
+out=$("$PH" compile "$T/noted.jsonl" 2>"$T/err"); rc=$?
+is "$rc" 0 "compile: a release with an unreadable date is kept (a data note, not a refusal)"
+like "$out" '"title":"kept"' "compile: ... and compiled"
 "$PH" compile a b >/dev/null 2>&1; is $? 2 "compile: two files is a usage error"
 # Input with no valid release (the attack report's finding 24: qsort of a NULL
 # array, undefined behaviour the sanitizer build reports and aborts on).

@@ -7,6 +7,10 @@
 #   newdb NAME          a new empty store; prints its --db URL
 #   sql URL QUERY       runs SQL on the store behind URL; rows as sqlite3 prints them
 #   cleanup_db          drops the stores newdb made (the EXIT trap calls it)
+#   serve DB ARGS...    starts `$PH serve --db DB --listen 127.0.0.1:0 ARGS`
+#                       in the background: sets spid, PORT and B (its base
+#                       URL), logs to $T/serve.out and $T/serve.log, and stops
+#                       it at exit; one test "server started"
 #   skip NAME WHY       a test that cannot run here; under CI=true it counts as a
 #                       failure unless WHY starts with "n/a:" (it does not apply to
 #                       this run at all, e.g. a PostgreSQL-only test on SQLite)
@@ -48,6 +52,17 @@ cleanup_db() {
   _dbs=""
 }
 trap 'cleanup_db; rm -rf "$T"' EXIT
+serve() {
+  local db=$1
+  shift
+  "$PH" serve --db "$db" --listen 127.0.0.1:0 "$@" >"$T/serve.out" 2>"$T/serve.log" &
+  spid=$!
+  trap 'kill $spid 2>/dev/null; cleanup_db; rm -rf "$T"' EXIT
+  for _ in $(seq 1 100); do grep -q serving "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
+  PORT=$(grep -o ':[0-9]*/$' "$T/serve.out" | tr -d ':/')
+  B=http://127.0.0.1:$PORT
+  ok $([ -n "$PORT" ] && echo 0 || echo 1) "server started and printed its port"
+}
 # Sanitizer reports: every run of a sanitizer build ($PH built with ASan+UBSan,
 # and anything it starts) writes its report to $T/sanitizer.PID instead of
 # stderr, so a report fails the script even where a run's exit status or

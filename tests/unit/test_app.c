@@ -1,7 +1,8 @@
 /* test_app.c -- the portal's route table and its flags (every bulk download
  * runs under the heavy semaphore; robots.txt and the icons are plain public
  * reads), the CORS prefix, and what serve --base-url accepts. The
- * routes' behaviour is tested over HTTP in tests/e2e (http.t, faults.t). */
+ * routes' behaviour is tested over HTTP in tests/e2e (http.t, faults.t,
+ * search_page.t). */
 #include <string.h>
 
 #include "../tap.h"
@@ -24,7 +25,7 @@ static void test_routes(void) {
   }
   static const char *const light[] = {"/", "/notices", "/notices/*", "/buyers/*", "/api/v1/notices",
                                       "/api/v1/notices/*", "/api/v1/buyers/*", "/robots.txt", "/favicon.ico",
-                                      "/favicon.svg"};
+                                      "/favicon.svg", "/cpv"};
   int all_light = 1;
   for (size_t i = 0; i < sizeof light / sizeof *light; i++) {
     const Route *r = find(rt, n, "GET", light[i]);
@@ -33,7 +34,7 @@ static void test_routes(void) {
       printf("# %s: %s\n", light[i], r ? "flagged heavy or writing" : "missing");
     }
   }
-  ok(all_light, "pages, the search API, robots.txt and the icons are neither heavy nor writing (/notices/{ocid}.ocds.json takes its slot in the handler)");
+  ok(all_light, "pages, the CPV picker, the search API, robots.txt and the icons are neither heavy nor writing (/notices/{ocid}.ocds.json takes its slot in the handler)");
   int unknown_flags = 0;
   for (size_t i = 0; i < n; i++) unknown_flags |= (int)(rt[i].flags & ~(unsigned)(ROUTE_HEAVY | ROUTE_WRITE));
   is_int(unknown_flags, 0, "no route carries a flag the server does not know");
@@ -45,6 +46,8 @@ static void test_cors(void) {
   app_server_config(&app, "127.0.0.1:0", NULL, &cfg);
   ok(cfg.cors_prefix && !strcmp(cfg.cors_prefix, "/api/"), "answers under /api/ carry CORS (cors_prefix %s)",
      cfg.cors_prefix ? cfg.cors_prefix : "(none)");
+  ok(cfg.error_page == page_error, "the server's own refusals outside /api/ are pages (error_page is page_error)");
+  ok(cfg.not_found == page_not_found, "no route: the not-found page");
 }
 
 static void test_base_url(void) {

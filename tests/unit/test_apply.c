@@ -74,17 +74,29 @@ int main(void) {
      "the same value with its keys in another order: unchanged (as the bulk pipeline counts it)");
   is_int(seq_of(st), 1, "and the sequence stays");
 
-  ok(apply_release(st, R1_OTHER, strlen(R1_OTHER), "Test", NOW, &res, &err) == 0 && res.stored == STORE_CONFLICT,
-     "another text under the same id and date: a conflict, not stored");
-  is_int(seq_of(st), 1, "the sequence stays");
-
-  ok(apply_release(st, R2, strlen(R2), "Test", NOW, &res, &err) == 0 && res.stored == STORE_ADDED && res.seq == 2,
-     "a newer release applies: sequence 2");
+  ok(apply_release(st, R1_OTHER, strlen(R1_OTHER), "Test", NOW, &res, &err) == 0 && res.stored == STORE_ADDED,
+     "another text under the same id and date: kept under an id of its own");
+  is_int(seq_of(st), 2, "the sequence moves on");
   notice_init(&n);
   store_notice_get(st, "ocds-apply-1", &n, &err);
-  is_str(n.title, "Telecare alarms and response", "the notice is compiled again from both releases");
-  is_int(n.n_history, 2, "its history: two releases");
-  is_str(n.n_history == 2 ? n.history[1].tags : NULL, "tenderAmendment", "the newer one last");
+  ok(n.n_history == 2 && n.history[1].release_id && !strncmp(n.history[1].release_id, "r1~", 3) &&
+         strlen(n.history[1].release_id) == 19,
+     "its history: the second as r1~ and 16 hex digits (%s)", n.n_history == 2 ? n.history[1].release_id : "");
+  ok(n.n_history == 2 && n.history[1].notes && strstr(n.history[1].notes, "\"rule\":\"id-reused\"") &&
+         !n.history[0].notes,
+     "... with an id-reused note (%s)", n.n_history == 2 && n.history[1].notes ? n.history[1].notes : "");
+  notice_release(&n);
+  ok(apply_release(st, R1_OTHER, strlen(R1_OTHER), "Test", NOW, &res, &err) == 0 && res.stored == STORE_UNCHANGED &&
+         seq_of(st) == 2,
+     "the same other text again: unchanged");
+
+  ok(apply_release(st, R2, strlen(R2), "Test", NOW, &res, &err) == 0 && res.stored == STORE_ADDED && res.seq == 3,
+     "a newer release applies: sequence 3");
+  notice_init(&n);
+  store_notice_get(st, "ocds-apply-1", &n, &err);
+  is_str(n.title, "Telecare alarms and response", "the notice is compiled again from every release");
+  is_int(n.n_history, 3, "its history: three releases");
+  is_str(n.n_history == 3 ? n.history[2].tags : NULL, "tenderAmendment", "the newer one last");
   is_int(n.n_documents, 1, "the documents of the first release are kept by the merge");
   notice_release(&n);
 
@@ -94,7 +106,7 @@ int main(void) {
   err = (Err)ERR_INIT;
   ok(apply_release(st, "{\"id\":\"x\",\"date\":\"2025-01-01\"}", 30, NULL, NOW, &res, &err) < 0, "no ocid: refused (%s)",
      err.msg);
-  is_int(seq_of(st), 2, "nothing written by refused input");
+  is_int(seq_of(st), 3, "nothing written by refused input");
 
   /* a posted release takes the same identity checks as a file (attack report finding 2) */
   static const char HIJACK_SPACE[] = "{\"ocid\":\" ocds-apply-1\",\"id\":\"h1\",\"date\":\"2025-12-01T10:00:00Z\","
@@ -109,7 +121,7 @@ int main(void) {
   ok(apply_release(st, HIJACK_DUP, strlen(HIJACK_DUP), NULL, NOW, &res, &err) == ERR_OCDS &&
          strstr(err.msg, "more than once"),
      "a release with two ocid keys is refused (%s)", err.msg);
-  is_int(seq_of(st), 2, "nothing written by either");
+  is_int(seq_of(st), 3, "nothing written by either");
   notice_init(&n);
   store_notice_get(st, "ocds-apply-1", &n, &err);
   is_str(n.title, "Telecare alarms and response", "the notice they aimed at is unchanged");
@@ -121,7 +133,8 @@ int main(void) {
      "every notice derived again (%zu)", done);
   notice_init(&n);
   store_notice_get(st, "ocds-apply-1", &n, &err);
-  ok(n.n_history == 2 && n.publisher && !strcmp(n.publisher, "Test"), "the same history, the publisher kept");
+  ok(n.n_history == 3 && n.history[1].notes && n.publisher && !strcmp(n.publisher, "Test"),
+     "the same history with its notes, the publisher kept");
   notice_release(&n);
 
   /* A store filled under the older, laxer check may hold a release the check
@@ -157,7 +170,7 @@ int main(void) {
   ok(release_parse(NEW_FOR_OLD, strlen(NEW_FOR_OLD), &nr, &err) == 0, "a new release for it checks");
   ApplyItem item = {{nr.ocid, nr.id, nr.date, NEW_FOR_OLD, strlen(NEW_FOR_OLD), release_hash(NEW_FOR_OLD, strlen(NEW_FOR_OLD)),
                      "Test"},
-                    nr.root};
+                    nr.root, nr.notes};
   ApplyGroup grp = {0, 1, NULL};
   ApplyCounts counts = {0};
   int stored = -1;

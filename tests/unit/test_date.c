@@ -199,5 +199,13 @@ int main(void) {
     }
     is_int(bad, 0, "73414 days 1900-2100 round-trip");
   }
+  {
+    time_t u = 0;
+    ok(date_parse("2026-11-05T10:00:00", &u) == -1, "a date-time without a zone is no instant for date_parse");
+    ok(date_parse_unzoned("2026-11-05T10:00:00", &u) == 0 && u == 1793872800, "date_parse_unzoned reads it as UTC");
+    ok(date_parse_unzoned("2026-11-05T10:00:00+01:00", &u) == 0 && u == 1793869200, "... and a zone still counts");
+    ok(date_parse_unzoned("31/03/2017", &u) == -1 && date_parse_unzoned("n/a", &u) == -1,
+       "... but what is no date stays no date");
+  }
   return done_testing();
 }

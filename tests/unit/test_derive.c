@@ -864,7 +864,7 @@ static void documents_and_history(void) {
                           "\"tag\":[\"tenderUpdate\",\"award\",3]}");
   cJSON *r3 = cJSON_Parse("{\"ocid\":\"ocds-d-1\",\"date\":\"never\"}");
   const cJSON *rels[] = {r1, r2, r3};
-  derive_history(rels, 3, &n);
+  derive_history(rels, NULL, 3, &n);
   is_int(n.n_history, 3, "one history entry per release");
   is_str(n.history[0].release_id, "r1", "a string id");
   is_str(n.history[1].release_id, "7", "a numeric id as text");

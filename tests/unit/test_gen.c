@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "model/cpv.h"
+#include "model/region.h"
 #include "../tap.h"
 
 #define NOW ((time_t)1763630000) /* 2025-11-20T09:13:20Z */
@@ -177,8 +178,8 @@ static void check_notice(Stats *st, const char *text, size_t len, size_t returne
       if (nlines == 1) {
         const char *region = str_at(at(bp, "address"), "region");
         st->buyers++;
-        st->northern += region && (!strcmp(region, "North East") || !strcmp(region, "North West") ||
-                                   !strcmp(region, "Yorkshire and the Humber"));
+        const char *code = region_from_text(region);
+        st->northern += code && (!strcmp(code, "TLC") || !strcmp(code, "TLD") || !strcmp(code, "TLE"));
       }
     }
 
@@ -300,8 +301,8 @@ static void test_releases(void) {
   double sum = 0;
   for (size_t i = 0; i < st.nvalues; i++) sum += st.values[i];
   double mean = st.nvalues ? sum / (double)st.nvalues : 0, median = st.nvalues ? st.values[st.nvalues / 2] : 0;
-  ok(st.nvalues > NOTICES / 2 && st.values[0] >= 5000 && st.values[st.nvalues - 1] <= 50000000,
-     "tender values are between 5k and 50m (min %.0f, max %.0f)", st.nvalues ? st.values[0] : 0,
+  ok(st.nvalues > NOTICES / 2 && st.values[0] >= 5000 && st.values[st.nvalues - 1] <= 150000000,
+     "tender values are between 5k and 150m (min %.0f, max %.0f)", st.nvalues ? st.values[0] : 0,
      st.nvalues ? st.values[st.nvalues - 1] : 0);
   ok(median > 0 && median < mean / 2, "values are skewed: median %.0f well below mean %.0f", median, mean);
   free(st.values);
@@ -320,9 +321,245 @@ static void test_releases(void) {
   is_int(st.bad_suitability, 0, "tender.suitability.sme is a boolean where given");
 }
 
+/* ---- what a buyer would believe: 1,000 notices, each followed through its
+ * releases (the last word on each field wins, as in a compiled release). */
+
+typedef struct {
+  char title[256], cpv[16], town[64], postcode[16], region[48], end[32], award_date[32], award_start[32],
+      award_end[32], contract_start[32], contract_end[32], cstart[32], cend[32], buyer[160], winner[160];
+  char desc[2048];
+  double value;
+  int framework;
+} Seen;
+
+static void copy_str(char *dst, size_t cap, const char *src) {
+  if (src) snprintf(dst, cap, "%s", src);
+}
+
+/* The postcode areas of the towns buyers sit in, from Royal Mail's list of
+ * areas, and the towns' ITL1 regions (independent of the generator's own
+ * tables; a postcode area can straddle regions: DL is Darlington, North East,
+ * and Northallerton, Yorkshire and The Humber). */
+static const struct {
+  const char *town, *area, *itl;
+} TOWN_AREA[] = {
+    {"Leeds", "LS", "TLE"}, {"Manchester", "M", "TLD"}, {"Salford", "M", "TLD"}, {"Swinton", "M", "TLD"},
+    {"Stretford", "M", "TLD"}, {"Newcastle upon Tyne", "NE", "TLC"}, {"Gateshead", "NE", "TLC"},
+    {"South Shields", "NE", "TLC"}, {"North Shields", "NE", "TLC"}, {"Wallsend", "NE", "TLC"},
+    {"Morpeth", "NE", "TLC"}, {"Ashington", "NE", "TLC"}, {"Sheffield", "S", "TLE"}, {"Barnsley", "S", "TLE"},
+    {"Rotherham", "S", "TLE"}, {"Liverpool", "L", "TLD"}, {"Bootle", "L", "TLD"}, {"Huyton", "L", "TLD"},
+    {"Prescot", "L", "TLD"}, {"Ormskirk", "L", "TLD"}, {"Bradford", "BD", "TLE"}, {"Shipley", "BD", "TLE"},
+    {"Sunderland", "SR", "TLC"}, {"Hull", "HU", "TLE"}, {"Beverley", "HU", "TLE"}, {"York", "YO", "TLE"},
+    {"Preston", "PR", "TLD"}, {"Durham", "DH", "TLC"}, {"Middlesbrough", "TS", "TLC"},
+    {"Hartlepool", "TS", "TLC"}, {"Stockton-on-Tees", "TS", "TLC"}, {"Redcar", "TS", "TLC"},
+    {"Darlington", "DL", "TLC"}, {"Northallerton", "DL", "TLE"}, {"Huddersfield", "HD", "TLE"},
+    {"Halifax", "HX", "TLE"}, {"Wakefield", "WF", "TLE"}, {"Doncaster", "DN", "TLE"},
+    {"Scunthorpe", "DN", "TLE"}, {"Grimsby", "DN", "TLE"}, {"Stockport", "SK", "TLD"}, {"Bolton", "BL", "TLD"},
+    {"Bury", "BL", "TLD"}, {"Wigan", "WN", "TLD"}, {"Oldham", "OL", "TLD"}, {"Rochdale", "OL", "TLD"},
+    {"Ashton-under-Lyne", "OL", "TLD"}, {"Blackpool", "FY", "TLD"}, {"Blackburn", "BB", "TLD"},
+    {"Lancaster", "LA", "TLD"}, {"Kendal", "LA", "TLD"}, {"Warrington", "WA", "TLD"},
+    {"St Helens", "WA", "TLD"}, {"Widnes", "WA", "TLD"}, {"Wallasey", "CH", "TLD"}, {"Birkenhead", "CH", "TLD"},
+    {"Ellesmere Port", "CH", "TLD"}, {"Chester", "CH", "TLD"}, {"Sandbach", "CW", "TLD"},
+    {"Winsford", "CW", "TLD"}, {"Carlisle", "CA", "TLD"}, {"Penrith", "CA", "TLD"}, {"Harrogate", "HG", "TLE"},
+    {"Birmingham", "B", "TLG"}, {"Nottingham", "NG", "TLF"}, {"Bristol", "BS", "TLK"},
+    {"Huntingdon", "PE", "TLH"}, {"Cambridge", "CB", "TLH"}, {"Maidstone", "ME", "TLJ"}, {"London", "*", "TLI"},
+};
+
+/* ITL1 code of a town in the table, or NULL. */
+static const char *town_itl(const char *town) {
+  for (size_t i = 0; i < sizeof TOWN_AREA / sizeof *TOWN_AREA; i++)
+    if (!strcmp(TOWN_AREA[i].town, town)) return TOWN_AREA[i].itl;
+  return NULL;
+}
+
+/* 1 when the postcode's area (its leading letters) is the town's. */
+static int area_matches(const char *town, const char *pc) {
+  size_t n = 0;
+  while (pc[n] >= 'A' && pc[n] <= 'Z') n++;
+  for (size_t i = 0; i < sizeof TOWN_AREA / sizeof *TOWN_AREA; i++)
+    if (!strcmp(TOWN_AREA[i].town, town)) {
+      const char *a = TOWN_AREA[i].area;
+      if (!strcmp(a, "*")) /* London: its eight areas */
+        return n >= 1 && n <= 2 && strstr(" E EC N NW SE SW W WC ", (char[8]){' ', pc[0], n > 1 ? pc[1] : ' ', n > 1 ? ' ' : 0, 0}) != NULL;
+      return strlen(a) == n && !strncmp(a, pc, n);
+    }
+  return 0;
+}
+
+static void test_realism(void) {
+  enum { N = 3000, N_TITLES = 1000 };
+  Seen *seen = xcalloc(N, sizeof *seen);
+  GenOptions o = {7, NOW, NULL};
+  Gen *g = gen_new(&o);
+  Buf out = BUF_INIT;
+  for (int i = 0; i < N; i++) {
+    Seen *s = &seen[i];
+    buf_reset(&out);
+    gen_next_notice(g, &out);
+    for (char *p = out.data, *nl; p < out.data + out.len && (nl = memchr(p, '\n', out.len - (size_t)(p - out.data)));
+         p = nl + 1) {
+      cJSON *r = cJSON_ParseWithLength(p, (size_t)(nl - p));
+      const cJSON *t = at(r, "tender"), *aw = cJSON_GetArrayItem(at(r, "awards"), 0),
+                  *ct = cJSON_GetArrayItem(at(r, "contracts"), 0);
+      const cJSON *bp = party_by_id(r, str_at(at(r, "buyer"), "id"));
+      copy_str(s->buyer, sizeof s->buyer, str_at(bp, "name"));
+      copy_str(s->town, sizeof s->town, str_at(at(bp, "address"), "locality"));
+      copy_str(s->postcode, sizeof s->postcode, str_at(at(bp, "address"), "postalCode"));
+      copy_str(s->region, sizeof s->region, str_at(at(bp, "address"), "region"));
+      copy_str(s->title, sizeof s->title, str_at(t, "title"));
+      copy_str(s->desc, sizeof s->desc, str_at(t, "description"));
+      copy_str(s->cpv, sizeof s->cpv, str_at(at(t, "classification"), "id"));
+      copy_str(s->end, sizeof s->end, str_at(at(t, "tenderPeriod"), "endDate"));
+      copy_str(s->cstart, sizeof s->cstart, str_at(at(t, "contractPeriod"), "startDate"));
+      copy_str(s->cend, sizeof s->cend, str_at(at(t, "contractPeriod"), "endDate"));
+      const cJSON *v = at(at(t, "value"), "amount");
+      if (cJSON_IsNumber(v)) s->value = v->valuedouble;
+      if (aw) {
+        copy_str(s->award_date, sizeof s->award_date, str_at(aw, "date"));
+        copy_str(s->award_start, sizeof s->award_start, str_at(at(aw, "contractPeriod"), "startDate"));
+        copy_str(s->award_end, sizeof s->award_end, str_at(at(aw, "contractPeriod"), "endDate"));
+        const cJSON *sup = cJSON_GetArrayItem(at(aw, "suppliers"), 0);
+        copy_str(s->winner, sizeof s->winner, str_at(sup, "name"));
+      }
+      if (ct) {
+        copy_str(s->contract_start, sizeof s->contract_start, str_at(at(ct, "period"), "startDate"));
+        copy_str(s->contract_end, sizeof s->contract_end, str_at(at(ct, "period"), "endDate"));
+      }
+      cJSON_Delete(r);
+    }
+    size_t tl = strlen(s->title);
+    s->framework = strstr(s->title, "framework") || strstr(s->title, "Framework") ||
+                   (tl > 6 && !strcmp(s->title + tl - 6, " panel"));
+  }
+  gen_free(g);
+  buf_release(&out);
+
+  /* Titles: many distinct ones. */
+  char **titles = xcalloc(N, sizeof(char *));
+  int nt = 0;
+  for (int i = 0; i < N_TITLES; i++)
+    if (*seen[i].title) titles[nt++] = seen[i].title;
+  qsort(titles, (size_t)nt, sizeof(char *), cmp_str);
+  int distinct = nt > 0;
+  for (int i = 1; i < nt; i++) distinct += strcmp(titles[i - 1], titles[i]) != 0;
+  ok(nt > N_TITLES * 9 / 10 && distinct >= nt * 85 / 100, "titles are varied: %d distinct of the first %d", distinct,
+     nt);
+  free(titles);
+
+  /* Sectors by CPV division: IT and digital is one sector among many. */
+  int it = 0, works = 0, care = 0, fm = 0, prof = 0, transport = 0, edu = 0, classified = 0;
+  for (int i = 0; i < N; i++) {
+    const char *c = seen[i].cpv;
+    if (!*c) continue;
+    classified++;
+    it += !strncmp(c, "72", 2) || !strncmp(c, "48", 2) || !strncmp(c, "30", 2) || !strncmp(c, "32", 2);
+    works += !strncmp(c, "45", 2);
+    care += !strncmp(c, "85", 2) || !strncmp(c, "33", 2);
+    fm += !strncmp(c, "90", 2) || !strncmp(c, "7971", 4) || !strncmp(c, "77", 2) || !strncmp(c, "55", 2) ||
+          !strncmp(c, "507", 3) || !strncmp(c, "79993", 5);
+    prof += !strncmp(c, "71", 2) || !strncmp(c, "66", 2) || !strncmp(c, "791", 3) || !strncmp(c, "792", 3) ||
+            !strncmp(c, "793", 3) || !strncmp(c, "795", 3) || !strncmp(c, "796", 3);
+    transport += !strncmp(c, "60", 2) || !strncmp(c, "34", 2) || !strncmp(c, "501", 3);
+    edu += !strncmp(c, "80", 2);
+  }
+  double itshare = classified ? (double)it / classified : 1;
+  ok(itshare >= 0.10 && itshare <= 0.30, "IT and digital is %.1f%% of %d notices (10-30%%)", 100 * itshare, classified);
+  ok(works * 10 >= classified && care * 12 >= classified && fm * 10 >= classified && prof * 20 >= classified &&
+         transport * 25 >= classified && edu * 25 >= classified,
+     "a mix of sectors: construction %d, health and care %d, facilities %d, professional %d, transport %d, "
+     "education %d, IT %d",
+     works, care, fm, prof, transport, edu, it);
+
+  /* Values fit what is bought. */
+  int small_fw = 0, big_device = 0, cheap_care = 0, out_of_range = 0, cheap_new_school = 0;
+  for (int i = 0; i < N; i++) {
+    const Seen *s = &seen[i];
+    if (!s->value) continue;
+    int years = *s->cstart && *s->cend ? (int)(strtol(s->cend, NULL, 10) - strtol(s->cstart, NULL, 10)) : 0;
+    out_of_range += s->value < 5000 || s->value > 150000000;
+    small_fw += s->framework && s->value < 500000;
+    big_device += !strncmp(s->cpv, "302", 3) && s->value > 3000000;
+    cheap_care += !strncmp(s->cpv, "853", 3) && years >= 3 && s->value < 100000;
+    cheap_new_school += !strncmp(s->cpv, "452142", 6) && s->value < 2000000;
+  }
+  is_int(out_of_range, 0, "every value is between 5k and 150m");
+  is_int(small_fw, 0, "no framework is worth under 500k");
+  is_int(big_device, 0, "no laptop or tablet purchase is worth over 3m");
+  is_int(cheap_care, 0, "no care service of three years or more is worth under 100k");
+  is_int(cheap_new_school, 0, "no new school is built for under 2m");
+
+  /* Dates: award after the tender closes, before the contract starts; ends
+   * after starts. */
+  int awards = 0, before_close = 0, after_start = 0, end_before_start = 0, contracts = 0;
+  for (int i = 0; i < N; i++) {
+    const Seen *s = &seen[i];
+    if (*s->cstart && *s->cend && strcmp(s->cend, s->cstart) <= 0) end_before_start++;
+    if (!*s->award_date) continue;
+    awards++;
+    before_close += strcmp(s->award_date, s->end) <= 0;
+    after_start += strcmp(s->award_date, s->award_start) >= 0;
+    end_before_start += strcmp(s->award_end, s->award_start) <= 0;
+    if (*s->contract_start) {
+      contracts++;
+      after_start += strcmp(s->award_date, s->contract_start) >= 0;
+      end_before_start += strcmp(s->contract_end, s->contract_start) <= 0;
+    }
+  }
+  ok(awards > N / 5 && contracts > 0, "awards (%d) and contracts (%d) to check", awards, contracts);
+  is_int(before_close, 0, "every award is dated after the tender deadline");
+  is_int(after_start, 0, "every award is dated before its contract starts");
+  is_int(end_before_start, 0, "every contract period ends after it starts");
+
+  /* Buyers: at real towns, postcodes of the town's area, the region of the
+   * postcode. */
+  int checked = 0, wrong_area = 0, wrong_region = 0;
+  for (int i = 0; i < N; i++) {
+    const Seen *s = &seen[i];
+    if (!*s->postcode) continue;
+    checked++;
+    if (!area_matches(s->town, s->postcode)) {
+      if (wrong_area++ < 3) printf("# %s: %s is not a postcode of %s\n", s->buyer, s->postcode, s->town);
+    }
+    const char *a = town_itl(s->town), *b = region_from_text(s->region);
+    wrong_region += !a || !b || strcmp(a, b);
+  }
+  ok(checked == N && wrong_area == 0, "buyers' postcodes are in their towns' postcode areas (%d of %d wrong)",
+     wrong_area, checked);
+  is_int(wrong_region, 0, "buyers' regions are their towns' ITL1 regions");
+
+  /* Repeat winners and incumbents. */
+  int repeat = 0, won = 0, most = 0;
+  for (int i = 0; i < N; i++) {
+    if (!*seen[i].winner) continue;
+    int wins = 0;
+    won++;
+    for (int j = 0; j < N; j++) wins += !strcmp(seen[j].winner, seen[i].winner) && !strcmp(seen[j].buyer, seen[i].buyer);
+    repeat += wins >= 2;
+    if (wins > most) most = wins;
+  }
+  ok(repeat * 10 >= won && most >= 3,
+     "suppliers win several contracts of the same buyer (%d of %d awards go to a repeat winner; at most %d)", repeat,
+     won, most);
+  int relets = 0, kept = 0, lost = 0;
+  for (int i = 0; i < N; i++) {
+    const Seen *s = &seen[i];
+    const char *held = strstr(s->desc, ", held by ");
+    if (!held) continue;
+    relets++;
+    if (!*s->winner) continue;
+    held += strlen(", held by ");
+    int same_firm = !strncmp(held, s->winner, strlen(s->winner)) && held[strlen(s->winner)] == ',';
+    kept += same_firm, lost += !same_firm;
+  }
+  ok(relets >= 10 && kept > 0 && lost > 0,
+     "re-lets name the incumbent (%d), who wins some (%d) and loses others (%d)", relets, kept, lost);
+  free(seen);
+}
+
 int main(void) {
   test_determinism();
   test_prefix_and_null_options();
   test_releases();
+  test_realism();
   return done_testing();
 }

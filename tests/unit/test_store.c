@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "store/notices.h"
 #include "store/search.h"
+#include "store/sources.h"
 #include "store/store.h"
 #include "store/store_impl.h" /* a Store without an aggregate */
 
@@ -70,6 +71,49 @@ static void make_notice(Notice *n, const char *ocid, const char *title) {
   n->awards[0].suppliers[0].identifier = xstrdup("01234567");
   n->awards[0].suppliers[0].scale = xstrdup("sme");
   n->awards[0].suppliers[0].vcse = FLAG_UNKNOWN;
+}
+
+/* A notice of publisher (may be NULL) whose newest release is dated updated. */
+static int put_sourced(Store *st, const char *ocid, const char *publisher, const char *updated, Err *e) {
+  StoreRelease r = {ocid, "r1", updated, "{}", 2, 5, publisher};
+  Notice n;
+  make_notice(&n, ocid, "Sourced");
+  n.publisher = publisher ? xstrdup(publisher) : NULL;
+  n.updated = xstrdup(updated);
+  int rc = store_release_add(st, &r, e) < 0 || store_notice_put(st, &n, e);
+  notice_release(&n);
+  return rc;
+}
+
+/* The sources aggregate: notices grouped by publisher, the most first, with
+ * the newest release date and the first and last ocid of each. */
+static void test_sources(const char *url) {
+  Store *st = NULL;
+  Err e = ERR_INIT;
+  StoreSource *s = NULL;
+  size_t n = 9;
+  ok(store_open(url, 0, &st, &e) == 0 && store_sources(st, &s, &n, &e) == 0 && n == 0 && !s,
+     "an empty store has no sources (%s)", e.msg);
+  store_begin(st, &e);
+  int bad = put_sourced(st, "ocds-b5fd17-2", "Cabinet Office", "2025-01-20T10:00:00Z", &e) ||
+            put_sourced(st, "ocds-b5fd17-1", "Cabinet Office", "2025-01-23T22:10:19Z", &e) ||
+            put_sourced(st, "ocds-px0z7d-9", "IMPIC", "2019-11-25T00:00:00Z", &e) ||
+            put_sourced(st, "ocds-03ad3f-1", NULL, "2017-10-10T00:00:00Z", &e) ||
+            put_sourced(st, "ocds-k50g02-1", "Colombia Compra Eficiente", "2021-02-23T00:00:00Z", &e);
+  ok(!bad && store_commit(st, &e) == 0, "five notices from four sources stored (%s)", e.msg);
+  int rc = store_sources(st, &s, &n, &e);
+  ok(rc == 0 && n == 4, "four sources (%zu) (%s)", n, e.msg);
+  if (n == 4) {
+    ok(s[0].name && !strcmp(s[0].name, "Cabinet Office") && s[0].notices == 2, "the one with most notices first");
+    is_str(s[0].latest, "2025-01-23T22:10:19Z", "its newest release date");
+    ok(!strcmp(s[0].first_ocid, "ocds-b5fd17-1") && !strcmp(s[0].last_ocid, "ocds-b5fd17-2"), "its first and last ocid");
+    ok(s[1].name && !strcmp(s[1].name, "Colombia Compra Eficiente") && s[2].name && !strcmp(s[2].name, "IMPIC"),
+       "ties by name");
+    ok(!s[3].name && s[3].notices == 1 && !strcmp(s[3].first_ocid, "ocds-03ad3f-1"),
+       "the notices without a publisher last among equals");
+  }
+  store_sources_free(s, n);
+  store_close(st);
 }
 
 int main(void) {
@@ -255,6 +299,8 @@ int main(void) {
   org_release(&org);
   store_close(st);
 
+  tap_unlink_db(path);
+  test_sources(url.data);
   buf_release(&url);
   tap_unlink_db(path);
   return done_testing();

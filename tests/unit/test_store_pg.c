@@ -28,6 +28,7 @@
 #include "store/notices.h"
 #include "store/orgs.h"
 #include "store/search.h"
+#include "store/sources.h"
 #include "store/store.h"
 
 #define NOW 1795000000 /* 2026-11-18, as test_index.c */
@@ -653,6 +654,26 @@ static void test_compare(const char *pg_url) {
      "the same statistics (releases %lld/%lld notices %lld/%lld orgs %lld/%lld awards %lld/%lld seq %lld/%lld)",
      (long long)sa.releases, (long long)sb.releases, (long long)sa.notices, (long long)sb.notices, (long long)sa.orgs,
      (long long)sb.orgs, (long long)sa.awards, (long long)sb.awards, (long long)sa.last_seq, (long long)sb.last_seq);
+
+  /* The sources: the same groups, counts, dates and ocids in the same order. */
+  StoreSource *ca = NULL, *cb = NULL;
+  size_t sn_a = 0, sn_b = 0;
+  err_clear(&e);
+  ok(store_sources(a, &ca, &sn_a, &e) == 0 && store_sources(b, &cb, &sn_b, &e) == 0, "sources on both (%s)", e.msg);
+  size_t same_sources = sn_a == sn_b && sn_a > 4;
+  for (size_t i = 0; same_sources && i < sn_a; i++) {
+#define SAME(f) ((!ca[i].f && !cb[i].f) || (ca[i].f && cb[i].f && !strcmp(ca[i].f, cb[i].f)))
+    if (!SAME(name) || !SAME(latest) || !SAME(first_ocid) || !SAME(last_ocid) || ca[i].notices != cb[i].notices) {
+      printf("# source %zu: %s %lld %s | %s %lld %s\n", i, ca[i].name ? ca[i].name : "(none)", ca[i].notices,
+             ca[i].latest ? ca[i].latest : "-", cb[i].name ? cb[i].name : "(none)", cb[i].notices,
+             cb[i].latest ? cb[i].latest : "-");
+      same_sources = 0;
+    }
+#undef SAME
+  }
+  ok(same_sources, "the same sources in the same order (%zu, %zu)", sn_a, sn_b);
+  store_sources_free(ca, sn_a);
+  store_sources_free(cb, sn_b);
 
   Scan xa = {BUF_INIT, BUF_INIT, 0}, xb = {BUF_INIT, BUF_INIT, 0};
   int64_t qa = 0, qb = 0;
