@@ -25,7 +25,10 @@
  * A Snowball stemmer is not thread-safe: each thread has its own, made on
  * first use and freed when the thread ends, and a small per-thread cache of
  * recent words in front of it (texts repeat their words: the cache answers
- * most of them without running the stemmer; ingest measured in BENCHMARKS.md). */
+ * most of them without running the stemmer). Measured: splitting text costs
+ * about 3-4x what folding alone did (some 25 ns a word more, on the cache),
+ * which is about 2% of ingest's CPU time (50,000 generated releases into
+ * SQLite, FTS5 and all: 4.55 s against 4.45 s). */
 #ifndef BASE_TOKEN_H
 #define BASE_TOKEN_H
 
