@@ -85,8 +85,10 @@ static cJSON *note_value(const cJSON *v) {
   } else {
     size_t cut = RELEASE_NOTE_VALUE_MAX;
     while (cut && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--; /* not inside a UTF-8 sequence */
-    memcpy(s + cut, "...", 4);
-    out = cJSON_CreateString(s);
+    char short_text[RELEASE_NOTE_VALUE_MAX + 4];
+    memcpy(short_text, s, cut);
+    memcpy(short_text + cut, "...", 4);
+    out = cJSON_CreateString(short_text);
   }
   cJSON_free(s);
   if (!out) abort();

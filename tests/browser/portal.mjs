@@ -291,7 +291,8 @@ for (const width of WIDTHS) {
     const buyer = await buyerHref(page);
     const pages = [['home', '/'], ['search', '/notices?q=software'], ['search with errors', ERR_SEARCH],
       ['notice', `/notices/${NOTICE}`], ['buyer', buyer], ['bad address (400)', '/notices?q=%E2'],
-      ['CPV picker', '/cpv?q=software']];
+      ['CPV picker', '/cpv?q=software'], ['Procurement Act notice', '/notices/ocds-browser-uk'],
+      ['awarded contracts', '/notices?status=awarded&sort=award_date'], ['stage and reserved filters', '/notices?stage=tender&reserved=sme-vcse']];
     for (const [name, url] of pages) {
       const resp = await page.goto(`${B}${url}`);
       const m = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
@@ -301,6 +302,14 @@ for (const width of WIDTHS) {
         `${width} px: ${name} is an HTML page with a heading (HTTP ${resp.status()})`, `content-type ${resp.headers()['content-type']}`);
       await axe(page, `${name} at ${width} px`);
     }
+    // the deadline in UK calendar days and with its time, as the server's --now sees it
+    await page.goto(`${B}/notices/ocds-browser-uk`);
+    const due = await page.locator('dt:has-text("Tender deadline") + dd').innerText();
+    check(due === '25 January 2025, 12:00pm (closes tomorrow)', `${width} px: the deadline reads "25 January 2025, 12:00pm (closes tomorrow)"`,
+      `got ${JSON.stringify(due)}`);
+    const reserved = await page.locator('.ph-reserved').innerText();
+    check(/only small and medium-sized enterprises .* based in Cumbria can take part/.test(reserved),
+      `${width} px: the reservation is stated before the facts`, reserved);
     await page.goto(`${B}/`);
     const box = await page.locator('#q').boundingBox();
     check(box && box.width >= 150, `${width} px: home search box is usable (${box && Math.round(box.width)} px wide)`,

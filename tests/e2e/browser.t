@@ -51,6 +51,14 @@ cat >"$T/hostile.json" <<'JSON'
 JSON
 "$PH" ingest "$T/hostile.json" --db "$db" --quiet >/dev/null 2>&1
 ok $? "hostile notice ingested"
+# A Procurement Act notice with every section its page can show (reserved,
+# how to bid, lots, criteria, amendments, a contract with KPIs, a
+# termination) and data notes; its deadline is the day after $NOW at 12:00.
+cat >"$T/uk.jsonl" <<'JSON'
+{"ocid":"ocds-browser-uk","id":"r1","date":"2025-01-20T09:00:00Z","tag":["tender"],"buyer":{"id":"b","name":"Cumberland Council"},"parties":[{"id":"b","name":"Cumberland Council","roles":["buyer"],"contactPoint":{"name":"Procurement Team","email":"procurement@cumberland.gov.uk","telephone":"0300 373 3730"}}],"tender":{"id":"t","title":"Highway verge cutting","status":"active","value":{"amount":"","currency":"GBP"},"legalBasis":{"scheme":"UKPGA","id":"2023/54"},"otherRequirements":{"reservedParticipation":["smeVcse"],"reservedParticipationLocation":{"description":"Cumbria"}},"tenderPeriod":{"endDate":"2025-01-25T12:00:00Z"},"enquiryPeriod":{"endDate":"2025-01-24T17:00:00Z"},"submissionMethodDetails":"https://procontract.due-north.com/Opportunities/Index","lots":[{"id":"1","title":"North area","description":"Verges north of the A66","value":{"amount":80000,"currency":"GBP"}}],"awardCriteria":{"criteria":[{"type":"quality","name":"Method statement","numbers":[{"number":60}]},{"type":"price","name":"Price","numbers":[{"number":40}]}]},"amendments":[{"id":"am1","date":"2025-01-22T09:00:00Z","rationale":"Deadline extended after a site visit was added"}],"documents":[{"id":"d","noticeType":"UK4","datePublished":"2025-01-20T09:00:00Z"}]},"contracts":[{"id":"c0","title":"The previous verge contract","status":"terminated","dateSigned":"2022-01-10T00:00:00Z","value":{"amount":150000,"currency":"GBP"},"period":{"startDate":"2022-02-01T00:00:00Z","endDate":"2025-01-31T00:00:00Z"},"terminationRationaleClassifications":[{"scheme":"x","id":"breach","description":"Persistent missed cuts"}],"implementation":{"metrics":[{"id":"k1","title":"Verges cut on schedule","observations":[{"id":"o1","period":{"startDate":"2024-01-01T00:00:00Z","endDate":"2024-12-31T00:00:00Z"},"measureClassification":{"scheme":"x","id":"below"}}]}]}}]}
+JSON
+"$PH" ingest "$T/uk.jsonl" --db "$db" --quiet --now $NOW >/dev/null 2>&1
+ok $? "a Procurement Act notice ingested"
 
 "$PH" serve --db "$db" --listen 127.0.0.1:0 --now $NOW --static build/static >"$T/serve.out" 2>"$T/serve.log" &
 spid=$!

@@ -203,6 +203,16 @@ int main(void) {
     ok(release_parse(clean, strlen(clean), &r, &e) == 0 && !r.notes && !r.rules, "a clean release has no notes");
     release_release(&r);
   }
+  for (int len = 195; len <= 210; len++) { /* a long value is cut in the note, at every length near the cut */
+    Buf big = BUF_INIT;
+    buf_adds(&big, "{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",\"tender\":{\"tenderPeriod\":{\"endDate\":\"");
+    for (int i = 0; i < len; i++) buf_addc(&big, i % 7 ? 'x' : '\xc3'), buf_addc(&big, i % 7 ? 'y' : '\xa9');
+    buf_adds(&big, "\"}}}");
+    ok(release_parse(big.data, big.len, &r, &e) == 0 && r.notes && strstr(r.notes, "...\",\"rule\":\"date-invalid\""),
+       "a %d-character unreadable value is noted, cut short with \"...\"", 2 * len);
+    release_release(&r);
+    buf_release(&big);
+  }
   for (int i = 0; i < RELEASE_N_RULES; i++)
     ok(release_rule_parse(release_rule_name(i)) == i, "rule %s named and read back", release_rule_name(i));
   ok(rejects("{\"ocid\":\"o\",\"id\":\"1\",\"date\":\"2025-01-01\",", ERR_JSON, "invalid JSON at byte"), "truncated JSON rejected");
