@@ -24,7 +24,7 @@ static const struct {
     {"planned", "Planned procurement"},
     {"tender", "Tender"},
     {"transparency", "Intention to award directly (transparency)"},
-    {"award", "Awarded"},
+    {"award", "Contract award"},
     {"contract", "Contract signed"},
     {"performance", "Contract performance"},
     {"change", "Contract changed"},

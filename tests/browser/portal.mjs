@@ -291,7 +291,7 @@ for (const width of WIDTHS) {
     const buyer = await buyerHref(page);
     const pages = [['home', '/'], ['search', '/notices?q=software'], ['search with errors', ERR_SEARCH],
       ['notice', `/notices/${NOTICE}`], ['buyer', buyer], ['bad address (400)', '/notices?q=%E2'],
-      ['CPV picker', '/cpv?q=software'], ['Procurement Act notice', '/notices/ocds-browser-uk'],
+      ['CPV picker', '/cpv?q=software'], ['Procurement Act notice', '/notices/ocds-browser-uk'], ['contract with KPIs', '/notices/ocds-browser-uk-perf'],
       ['awarded contracts', '/notices?status=awarded&sort=award_date'], ['stage and reserved filters', '/notices?stage=tender&reserved=sme-vcse']];
     for (const [name, url] of pages) {
       const resp = await page.goto(`${B}${url}`);
