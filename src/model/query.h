@@ -29,9 +29,6 @@
  *             a published date do not match. From published_from_day /
  *             published_to_day (UTC calendar days, inclusive) in query_finish;
  *             a from day after the to day is an error.
- *   stage     the notice's stage (notice_detail.stage, the names of
- *             query_stage_names) is one of the bits; 0 = any. A notice
- *             without a stage matches no stage.
  *   sme/vcse  FLAG_YES: the notice's flag is FLAG_YES; FLAG_NO: it is not
  *             FLAG_YES (marked unsuitable or not marked); FLAG_UNKNOWN: any.
  *
@@ -67,12 +64,6 @@
 #define QUERY_MAX_CLOSING_DAYS 3650
 #define QUERY_MAX_VALUE 1e12
 #define QUERY_OCID_MAX 200 /* bytes of an ocid a cursor can carry */
-#define QUERY_N_STAGES 12
-
-/* The stages, in the order of the bits of Query.stage (model/query.c). */
-extern const char *const query_stage_names[QUERY_N_STAGES];
-/* The index of stage name (exact, lower case) in query_stage_names, or -1. */
-int query_stage_find(const char *name);
 
 typedef enum {
   QUERY_SORT_UNSET = 0, /* only before query_finish */
@@ -115,7 +106,6 @@ typedef struct Query {
   size_t n_clauses, n_positive, n_words;
 
   unsigned status; /* bit (1u << NoticeStatus) per status; 0 = any */
-  unsigned stage;  /* bit (1u << i) per query_stage_names[i]; 0 = any */
 
   char cpv[QUERY_MAX_CPV][9]; /* significant prefixes, 2..8 digits, sorted */
   size_t n_cpv;

@@ -180,7 +180,6 @@ struct Seg {
   uint32_t *rank;    /* rank of the doc's ocid among all (strcmp order) */
   uint32_t *by_ocid; /* docs in ocid order */
   uint8_t *status;   /* NoticeStatus as stored */
-  uint8_t *stage;    /* 1 + its index in query_stage_names; 0 none */
   int64_t *deadline, *published, *awarded; /* NONE_TIME when none; awarded: the award's date */
   double *value;                 /* NAN when none */
   int8_t *sme, *vcse;            /* Flag */
@@ -202,7 +201,6 @@ struct Seg {
   /* filters as bitmaps of n bits, and docs in each sort order */
   size_t n_words; /* 64-bit words of a bitmap */
   uint64_t *bm_status[NOTICE_N_STATUS], *bm_region[12], *bm_sme, *bm_vcse, *bm_div[100];
-  uint64_t *bm_stage[QUERY_N_STAGES]; /* NULL: no doc at that stage */
   uint32_t *ord_closing, *ord_newest, *ord_value, *ord_award; /* every doc, in the order of the sort */
   uint32_t *open_by_deadline, n_open;            /* stored open with a deadline, by deadline */
   uint32_t *by_buyer;                            /* docs by (buyer, doc) */
@@ -303,7 +301,6 @@ static void grow_columns(Builder *b) {
   ix->row = xrealloc(ix->row, c * sizeof *ix->row);
   ix->ocid_off = xrealloc(ix->ocid_off, c * sizeof *ix->ocid_off);
   ix->status = xrealloc(ix->status, c * sizeof *ix->status);
-  ix->stage = xrealloc(ix->stage, c * sizeof *ix->stage);
   ix->deadline = xrealloc(ix->deadline, c * sizeof *ix->deadline);
   ix->published = xrealloc(ix->published, c * sizeof *ix->published);
   ix->awarded = xrealloc(ix->awarded, c * sizeof *ix->awarded);
@@ -414,7 +411,6 @@ static int on_doc(void *ctx, const StoreIndexDoc *d, Err *err) {
   ix->deadline[i] = parse_time(d->deadline);
   ix->published[i] = parse_time(d->published);
   ix->awarded[i] = parse_time(d->award_date);
-  ix->stage[i] = (uint8_t)(query_stage_find(d->stage) + 1);
   ix->value[i] = d->has_value ? d->value : NAN;
   ix->sme[i] = (int8_t)d->sme;
   ix->vcse[i] = (int8_t)d->vcse;
@@ -537,11 +533,6 @@ static void build_filters(Seg *ix) {
     for (int r = 0; r < 12; r++)
       if (ix->regions[d] & (1u << r)) bm_set(ix->bm_region[r], d);
     if (ix->sme[d] == FLAG_YES) bm_set(ix->bm_sme, d);
-    if (ix->stage[d]) {
-      uint64_t **sm = &ix->bm_stage[ix->stage[d] - 1];
-      if (!*sm) *sm = bm_new(ix);
-      bm_set(*sm, d);
-    }
     if (ix->vcse[d] == FLAG_YES) bm_set(ix->bm_vcse, d);
     for (uint32_t k = ix->cpv_off[d]; k < ix->cpv_off[d + 1]; k++) {
       uint32_t div = ix->cpv[k] / 1000000;
@@ -885,8 +876,6 @@ static void seg_free(Seg *ix) {
   free(ix->rank);
   free(ix->by_ocid);
   free(ix->status);
-  free(ix->stage);
-  for (int i = 0; i < QUERY_N_STAGES; i++) free(ix->bm_stage[i]);
   free(ix->deadline);
   free(ix->published);
   free(ix->awarded);
@@ -1444,7 +1433,7 @@ static void exec_init(Exec *e, const Seg *ix, const Query *q, time_t now) {
   }
   for (size_t i = 0; i < q->n_region; i++) e->region_mask |= (uint16_t)(1u << (q->region[i][2] - 'C'));
   e->filtered = q->status || q->has_closing_from || q->has_closing_to || q->has_value_min || q->has_value_max ||
-                q->has_published_from || q->has_published_to || q->stage ||
+                q->has_published_from || q->has_published_to ||
                 q->n_cpv || q->n_region || q->buyer || q->sme != FLAG_UNKNOWN || q->vcse != FLAG_UNKNOWN;
 }
 
@@ -1545,14 +1534,6 @@ static void build_filter(Exec *e) {
         else m[d >> 6] |= 1ull << (d & 63);
       }
     }
-    and_into(ix, F, m);
-    free(m);
-  }
-  if (q->stage) {
-    m = bm_new(ix);
-    for (int i = 0; i < QUERY_N_STAGES; i++)
-      if ((q->stage & (1u << i)) && ix->bm_stage[i])
-        for (size_t w = 0; w < ix->n_words; w++) m[w] |= ix->bm_stage[i][w];
     and_into(ix, F, m);
     free(m);
   }

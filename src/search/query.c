@@ -283,18 +283,6 @@ static int each_item(const char *v, int (*fn)(void *ctx, const char *item, Err *
   return rc;
 }
 
-static int stage_item(void *ctx, const char *s, Err *err) {
-  for (int i = 0; i < QUERY_N_STAGES; i++)
-    if (ieq(s, query_stage_names[i])) {
-      *(unsigned *)ctx |= 1u << i;
-      return 0;
-    }
-  return err_set(err, ERR_USAGE,
-                 "stage must be one of pipeline, engagement, planned, tender, transparency, award, contract, "
-                 "performance, change, terminated, dynamic-market, payments; got '%s'",
-                 echo(s).s);
-}
-
 static int status_item(void *ctx, const char *s, Err *err) {
   for (size_t i = 0; i < N_STATUS; i++)
     if (ieq(s, notice_status_name((NoticeStatus)i))) {
@@ -505,7 +493,7 @@ static const struct {
     {"closing_before", P_BEFORE}, {"value_min", P_VMIN}, {"value_max", P_VMAX}, {"cpv", 0},
     {"region", 0},        {"buyer", P_BUYER},     {"sme", P_SME},           {"vcse", P_VCSE},
     {"sort", P_SORT},     {"limit", P_LIMIT},     {"cursor", P_CURSOR},  {"published_from", P_PFROM},
-    {"published_to", P_PTO}, {"stage", 0},
+    {"published_to", P_PTO},
 };
 
 int query_set(Query *q, const char *name, const char *value, Err *err) {
@@ -526,9 +514,6 @@ int query_set(Query *q, const char *name, const char *value, Err *err) {
   if (strcmp(name, "status") == 0) {
     unsigned mask = q->status;
     if (!(rc = each_item(v, status_item, &mask, err))) q->status = mask;
-  } else if (strcmp(name, "stage") == 0) {
-    unsigned mask = q->stage;
-    if (!(rc = each_item(v, stage_item, &mask, err))) q->stage = mask;
   } else if (strcmp(name, "cpv") == 0) {
     CpvSet set;
     memcpy(set.v, q->cpv, sizeof set.v);
@@ -712,9 +697,6 @@ static void write_url(const Query *q, const char *skip_name, const char *skip_va
   for (size_t i = 0; i < N_STATUS; i++)
     if ((q->status & (1u << i)) && !SKIP("status", notice_status_name((NoticeStatus)i)))
       url_param(&b, "status", notice_status_name((NoticeStatus)i), strlen(notice_status_name((NoticeStatus)i)));
-  for (int i = 0; i < QUERY_N_STAGES; i++)
-    if ((q->stage & (1u << i)) && !SKIP("stage", query_stage_names[i]))
-      url_param(&b, "stage", query_stage_names[i], strlen(query_stage_names[i]));
   for (size_t i = 0; i < q->n_cpv; i++)
     if (!SKIP("cpv", q->cpv[i])) url_param(&b, "cpv", q->cpv[i], strlen(q->cpv[i]));
   for (size_t i = 0; i < q->n_region; i++)

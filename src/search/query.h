@@ -20,9 +20,6 @@
  *   q              keywords, see "Keywords" below; once
  *   status         open | closed | awarded | cancelled | planned; repeatable, and
  *                  each value may be a comma list ("open,awarded")
- *   stage          pipeline | engagement | planned | tender | transparency |
- *                  award | contract | performance | change | terminated |
- *                  dynamic-market | payments; repeatable / comma list
  *   closing_within N days, 1..3650; once
  *   closing_after  YYYY-MM-DD: deadline on or after 00:00:00 UTC of that day; once
  *   closing_before YYYY-MM-DD: deadline up to the end of that day (UTC); once
@@ -138,7 +135,7 @@ int query_finish(Query *q, time_t now, Err *err);
 
 /* The canonical query string of a finished query, without the leading '?':
  * "q=telecare%20OR%20alarm&status=open&region=TLD". Parameters in a fixed
- * order (q, status, stage, cpv, region, buyer, value_min, value_max, closing_within,
+ * order (q, status, cpv, region, buyer, value_min, value_max, closing_within,
  * closing_after, closing_before, published_from, published_to, sme, vcse,
  * sort, limit, cursor), set values
  * sorted, defaults left out (sort when it is the default for the query, limit

@@ -21,7 +21,6 @@ typedef struct {
   const char *ocid, *title, *description, *buyer_name, *cpv_text;
   const char *status, *deadline, *published; /* stored text; deadline and published may be NULL */
   const char *award_date; /* store/search_sql.h's SEARCH_SQL_AWARD_DATE, may be NULL */
-  const char *stage;      /* notice_detail.stage, may be NULL */
   long long buyer_id;                         /* 0 when none */
   int has_value;
   double value;

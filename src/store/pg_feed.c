@@ -80,7 +80,6 @@ static int index_read(Pg *p, int64_t after_seq, long long after_id, long long up
                    " (SELECT string_agg(region, chr(31) ORDER BY region) FROM notice_region WHERE notice_id = n.id),"
                    " (SELECT string_agg(code || chr(30) || kind, chr(31) ORDER BY code) FROM notice_cpv"
                    "  WHERE notice_id = n.id), n.last_seq, " SEARCH_SQL_AWARD_DATE
-                   ", (SELECT stage FROM notice_detail WHERE notice_id = n.id)"
                    " FROM notice n WHERE ($1::bigint < 0 OR n.last_seq > $1::bigint)"
                    " AND n.id > $2::bigint AND n.id <= $3::bigint ORDER BY n.id",
                    3, NULL, av, NULL, NULL, 0);
@@ -116,7 +115,6 @@ static int index_read(Pg *p, int64_t after_seq, long long after_id, long long up
       d.vcse = col_flag(r, i, 12);
       d.seq = col_int(r, i, 15);
       d.award_date = col(r, i, 16);
-      d.stage = col(r, i, 17);
       free(regions);
       free(cpvs);
       regions = col_dup(r, i, 13);

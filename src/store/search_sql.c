@@ -116,15 +116,6 @@ void search_sql_where(const Query *q, const SqlKeywords *kw, const char *now, Sq
     buf_adds(sql, pg ? "::tsquery)" : ")");
   }
   if (q->status) status_where(q->status, now, b, sql);
-  if (q->stage) {
-    buf_adds(sql, " AND EXISTS (SELECT 1 FROM notice_detail d WHERE d.notice_id = n.id AND d.stage IN (");
-    for (int i = 0, k = 0; i < QUERY_N_STAGES; i++)
-      if (q->stage & (1u << i)) {
-        if (k++) buf_addc(sql, ',');
-        sql_bind_text(b, sql, query_stage_names[i]);
-      }
-    buf_adds(sql, "))");
-  }
   date_window(b, sql, "n.deadline", q->has_closing_from, q->closing_from, q->has_closing_to, q->closing_to);
   date_window(b, sql, "n.published", q->has_published_from, q->published_from, q->has_published_to, q->published_to);
   if (q->has_value_min) {

@@ -72,7 +72,7 @@ int store_sqlite_scan_chunk = 20000;
 
 #define DOC_COLS                                                                                                 \
   "SELECT id, ocid, title, description, buyer_name, cpv_text, status, deadline, published, buyer_id, value, sme, " \
-  "vcse, last_seq, " SEARCH_SQL_AWARD_DATE ", (SELECT stage FROM notice_detail WHERE notice_id = n.id) FROM notice n"
+  "vcse, last_seq, " SEARCH_SQL_AWARD_DATE " FROM notice n"
 
 /* A notice row of DOC_COLS with its regions and CPV codes as the index needs it. */
 static void doc_from_row(sqlite3_stmt *st, const Side *reg, const Side *cpv, StoreIndexDoc *d) {
@@ -92,7 +92,6 @@ static void doc_from_row(sqlite3_stmt *st, const Side *reg, const Side *cpv, Sto
   d->vcse = flag_col(st, 12);
   d->seq = sqlite3_column_int64(st, 13);
   d->award_date = text_col(st, 14);
-  d->stage = text_col(st, 15);
   d->regions = reg->v;
   d->n_regions = reg->n;
   d->cpv = cpv->v;

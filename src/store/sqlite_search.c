@@ -104,7 +104,7 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
   /* the total: from the full-text index alone when keywords are the only
    * condition (joining every match to its notice row cost 50x more) */
   int keywords_only = q->n_positive && !kw.neg && !q->status && !q->has_closing_from && !q->has_closing_to &&
-                      !q->has_published_from && !q->has_published_to && !q->stage &&
+                      !q->has_published_from && !q->has_published_to &&
                       !q->has_value_min && !q->has_value_max && !q->n_cpv && !q->n_region && !q->buyer &&
                       q->sme == FLAG_UNKNOWN && q->vcse == FLAG_UNKNOWN;
   if (keywords_only) {

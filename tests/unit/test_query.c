@@ -691,14 +691,6 @@ static void test_params(void) {
   is_str(msg_of("sort", "newest"), "", "sort=newest");
   is_str(msg_of("sort", "relevance"), "", "sort=relevance");
   is_str(msg_of("sort", "award_date"), "", "sort=award_date");
-  is_str(msg_of("stage", "tender,Award"), "", "stage=tender,Award");
-  is_str(msg_of("stage", "dynamic-market"), "", "stage=dynamic-market");
-  is_str(msg_of("stage", "bidding"),
-         "stage must be one of pipeline, engagement, planned, tender, transparency, award, contract, performance, "
-         "change, terminated, dynamic-market, payments; got 'bidding'",
-         "stage=bidding names the parameter and its values");
-  is_str(url_of("stage=award&stage=tender,pipeline&status=open"), "status=open&stage=pipeline&stage=tender&stage=award",
-         "stage: repeatable, in the stages' order, after status");
   is_str(msg_of("sort", "price"), "sort must be one of relevance, closing, newest, value, award_date; got 'price'",
          "sort=price");
   {

@@ -622,7 +622,7 @@ static const char *const FILTERS[] = {
     "cpv=48&cpv=30", "cpv=7222",       "value_min=50000",        "value_max=100000",
     "value_min=10000&value_max=500000", "closing_within=30", "closing_after=2026-11-01",
     "closing_before=2026-12-31", "sme=true", "sme=false", "vcse=true", "buyer=3",
-    "closing_within=365&status=open", "status=awarded&region=TLD", "stage=tender", "stage=award,contract", "published_from=2026-06-01&published_to=2026-09-30", "published_to=2026-01-31",
+    "closing_within=365&status=open", "status=awarded&region=TLD", "published_from=2026-06-01&published_to=2026-09-30", "published_to=2026-01-31",
 };
 static const char *const KEYWORDS[] = {
     "software",  "services",  "service", "supported", "%22digital+cares%22", "digital+care",   "%22digital+care%22", "council+-cleaning", "nhs+OR+health",
