@@ -51,7 +51,7 @@ int hits_open_first(const Query *q, time_t now, HitsSearchFn search, void *ctx, 
   if (open) { /* the page's open part; past it, only its total */
     g.status = open;
     g.has_cursor = q->has_cursor && !past_open;
-    g.limit = past_open ? 1 : q->limit;
+    g.limit = past_open ? 0 : q->limit; /* 0: the total only, no hits to fill */
     if ((rc = search(ctx, &g, now, &a, err))) goto out;
     if (past_open) {
       long long t = a.total;
@@ -64,7 +64,7 @@ int hits_open_first(const Query *q, time_t now, HitsSearchFn search, void *ctx, 
   if (rest) {
     g.status = rest;
     g.has_cursor = past_open;
-    g.limit = fill ? (int)room : 1; /* 1: only its total */
+    g.limit = fill ? (int)room : 0;
     if ((rc = search(ctx, &g, now, &b, err))) goto out;
   }
   out->total = a.total + b.total;

@@ -43,7 +43,8 @@ typedef struct {
 /* Frees what r holds (not r); r is empty again. */
 void store_results_release(StoreResults *r);
 
-/* One engine's search of a query without open_first (q->open_first is 0). */
+/* One engine's search of a query without open_first (q->open_first is 0);
+ * q->limit may be 0 here: the total (and has_more) only, no hits. */
 typedef int (*HitsSearchFn)(void *ctx, const Query *q, time_t now, StoreResults *out, Err *err);
 
 /* q's page in its order: with q->open_first, the notices shown as open

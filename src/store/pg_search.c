@@ -169,6 +169,10 @@ static PGresult *run_text(Pg *p, const char *text, const SqlBinds *b, int n_type
 }
 
 static int pg_awards(void *impl, const long long *ids, StoreHit *hits, size_t n, Err *err) {
+  /* only awarded notices have one: most pages need no query at all */
+  size_t awarded = 0;
+  for (size_t i = 0; i < n; i++) awarded += hits[i].status && strcmp(hits[i].status, notice_status_name(NOTICE_AWARDED)) == 0;
+  if (!awarded) return 0;
   if (!n) return 0;
   SqlBinds b;
   sql_binds_init(&b, SQL_PG, PG_RANK);

@@ -43,6 +43,10 @@ static int apply_binds(sqlite3_stmt *q, const SqlBinds *b) {
 }
 
 static int sqlite_awards(void *impl, const long long *ids, StoreHit *hits, size_t n, Err *err) {
+  /* only awarded notices have one: most pages need no query at all */
+  size_t awarded = 0;
+  for (size_t i = 0; i < n; i++) awarded += hits[i].status && strcmp(hits[i].status, notice_status_name(NOTICE_AWARDED)) == 0;
+  if (!awarded) return 0;
   const char *path;
   sqlite3 *db = store_sqlite_db(impl, &path);
   if (!n) return 0;
