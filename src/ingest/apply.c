@@ -217,10 +217,12 @@ out:
 
 /* The releases that lost to a stored one with the same id and date and are
  * not the same JSON value: stored again under an id of their own
- * (release_reused_id), their trees and notes changed to say so (its[i], a
- * copy of the caller's items, and notes[i], owned). 0, or <0 with err. */
+ * (release_reused_id), with a copy of their tree and notes that say so
+ * (its[i], a copy of the caller's items; trees[i], notes[i] and ids[i],
+ * owned). The caller's tree is left alone: it may live in an arena this
+ * thread does not allocate from. 0, or <0 with err. */
 static int keep_reused(Store *st, ApplyItem *its, size_t n, int *res, const unsigned char *same, char **notes,
-                       char **ids, ApplyCounts *c, Err *err) {
+                       char **ids, cJSON **trees, ApplyCounts *c, Err *err) {
   size_t k = 0;
   for (size_t i = 0; i < n; i++) k += res[i] == STORE_CONFLICT && !same[i] && its[i].tree;
   if (!k) return 0;
@@ -250,7 +252,9 @@ static int keep_reused(Store *st, ApplyItem *its, size_t n, int *res, const unsi
     notes[i] = its[i].notes ? xstrdup(its[i].notes) : NULL;
     if (its[i].notes) rules = 1; /* it had notes of its own */
     else c->reused_clean++;
-    release_reid((cJSON *)its[i].tree, ids[i], &notes[i], &rules); /* the caller's tree, which it hands over */
+    if (!(trees[i] = cJSON_Duplicate(its[i].tree, 1))) abort();
+    release_reid(trees[i], ids[i], &notes[i], &rules);
+    its[i].tree = trees[i];
     its[i].sr.id = ids[i];
     its[i].notes = notes[i];
     res[i] = res2[j];
@@ -268,6 +272,7 @@ int apply_batch(Store *st, const ApplyItem *items_in, size_t n, const ApplyGroup
   ApplyItem *items = xmalloc((n ? n : 1) * sizeof *items);
   memcpy(items, items_in, n * sizeof *items);
   char **renotes = xcalloc(n ? n : 1, sizeof *renotes), **reids = xcalloc(n ? n : 1, sizeof *reids);
+  cJSON **retrees = xcalloc(n ? n : 1, sizeof *retrees);
   StoreRelease *sr = xmalloc((n ? n : 1) * sizeof *sr);
   unsigned char *known = xcalloc(n ? n : 1, 1), *same = xcalloc(n ? n : 1, 1);
   const Notice **put = xmalloc((n_groups ? n_groups : 1) * sizeof *put);
@@ -277,7 +282,7 @@ int apply_batch(Store *st, const ApplyItem *items_in, size_t n, const ApplyGroup
   for (size_t i = 0; i < n; i++) sr[i] = items[i].sr;
   Conflicts cf = {items, same};
   int rc = store_releases_add(st, sr, n, res, known, on_conflict, &cf, err);
-  if (rc == 0) rc = keep_reused(st, items, n, res, same, renotes, reids, &c, err);
+  if (rc == 0) rc = keep_reused(st, items, n, res, same, renotes, reids, retrees, &c, err);
   for (size_t gi = 0; rc == 0 && gi < n_groups; gi++) {
     const ApplyGroup *gr = &groups[gi];
     size_t n_added = 0, n_replaced = 0, last = 0, n_reid = 0;
@@ -328,9 +333,11 @@ int apply_batch(Store *st, const ApplyItem *items_in, size_t n, const ApplyGroup
   for (size_t i = 0; i < n; i++) {
     free(renotes[i]);
     free(reids[i]);
+    cJSON_Delete(retrees[i]);
   }
   free(renotes);
   free(reids);
+  free(retrees);
   free(items);
   for (size_t i = 0; i < n_compiled; i++) notice_release(&compiled[i]);
   free(compiled);
