@@ -96,6 +96,7 @@ int cmd_compile(int argc, char **argv) {
       rels[n_rels].seq = n_rels;
       n_rels++;
       free(r.id);
+      free(r.notes); /* compile prints the compiled release, not the notes */
     }
     free(trees);
   }

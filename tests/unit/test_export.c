@@ -711,6 +711,7 @@ static void add_release(Rels *rs, cJSON *tree, Err *err) {
   rs->v[rs->n] = (Rel){r.root, r.ocid, rs->n};
   rs->n++;
   free(r.id);
+  free(r.notes);
 }
 
 static void load_dir(Rels *rs, const char *dir) {
