@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/buf.h"
 #include "base/date.h"
 
 void notice_documents_free(NoticeDocument *docs, size_t n) {
@@ -55,6 +56,17 @@ unsigned notice_reserved_bits(const char *reserved) {
     p += n + (c ? 1 : 0);
   }
   return bits;
+}
+
+char *notice_search_text(const char *description, const char *lots_text) {
+  if (!lots_text) return description ? xstrdup(description) : NULL;
+  if (!description) return xstrdup(lots_text);
+  size_t a = strlen(description), b = strlen(lots_text);
+  char *s = xmalloc(a + b + 2);
+  memcpy(s, description, a);
+  s[a] = '\n';
+  memcpy(s + a + 1, lots_text, b + 1);
+  return s;
 }
 
 size_t notice_notes_each(const Notice *n, NoticeNoteFn fn, void *ctx) {
@@ -165,6 +177,7 @@ void notice_release(Notice *n) {
   free(n->reserved);
   free(n->reserved_location);
   free(n->details);
+  free(n->lots_text);
   notice_init(n);
 }
 

@@ -128,6 +128,8 @@ typedef struct {
   char *stage;             /* "pipeline", "tender", "award", ... (derive_stage_words); NULL unknown */
   char *reserved;          /* reserved participation: "sme-vcse", "location" or both comma-separated; NULL none */
   char *reserved_location; /* the county or borough it is reserved to, as published */
+  char *lots_text;         /* lot titles and descriptions and item descriptions, one a line: searched
+                            * as part of the description (notice_search_text); NULL none */
   char *details;           /* JSON object: contact, enquiryDeadline, submission, legalBasis, tenderers,
                             * lots, awardCriteria, awardCriteriaDetails, amendments, cancellation,
                             * contracts (with kpis and their ratings, termination); NULL: none */
@@ -148,6 +150,12 @@ typedef int (*NoticeNoteFn)(void *ctx, const NoticeNote *note);
 /* Calls fn for every data note of the notice's releases, oldest release
  * first; fn returning non-zero stops. Returns how many notes were handed over. */
 size_t notice_notes_each(const Notice *n, NoticeNoteFn fn, void *ctx);
+
+/* The description as every search engine indexes it: the description, then
+ * a line break and the lots' and items' text (Notice.lots_text) when there
+ * is some (store/search_sql.h's SEARCH_SQL_DESCRIPTION in SQL). Heap, or
+ * NULL when both are NULL. */
+char *notice_search_text(const char *description, const char *lots_text);
 
 void notice_init(Notice *n);     /* zeroes; never allocates */
 void notice_release(Notice *n);  /* frees what n holds, not n */

@@ -32,6 +32,8 @@ int derive_notice(const cJSON *compiled, const DeriveCtx *ctx, Notice *out, Err 
  * documents of any section (documents[].noticeType UK1..UK17), else from the
  * sections its data has reached; derive_notice calls it. */
 void derive_uk(const cJSON *compiled, Notice *out);
+/* (It also sets out->lots_text: tender.lots[] titles and descriptions and
+ * tender.items[] descriptions, searched as part of the description.) */
 /* The stage of a notice type ("UK6" -> "award"); NULL for anything else. */
 const char *derive_stage_of_notice_type(const char *type);
 /* A stage in plain words ("pipeline" -> "Upcoming (pipeline)"); NULL when

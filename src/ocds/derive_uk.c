@@ -421,8 +421,36 @@ static char *derive_details(const cJSON *c, const cJSON *tender) {
   return buf_detach(&b, NULL);
 }
 
+/* Lot titles and descriptions and item descriptions, one a line, at most
+ * LOTS_TEXT_MAX bytes: searched as part of the description. */
+#define LOTS_TEXT_MAX (64u << 10)
+
+static void add_line(Buf *b, const char *text) {
+  char *t = text ? text_clean(text) : NULL;
+  if (t && *t && b->len + strlen(t) + 1 <= LOTS_TEXT_MAX) {
+    if (b->len) buf_addc(b, '\n');
+    buf_adds(b, t);
+  }
+  free(t);
+}
+
+static char *derive_lots_text(const cJSON *tender) {
+  Buf b = BUF_INIT;
+  EACH(l, get_arr(tender, "lots")) {
+    add_line(&b, get_str(l, "title"));
+    add_line(&b, get_str(l, "description"));
+  }
+  EACH(it, get_arr(tender, "items")) add_line(&b, get_str(it, "description"));
+  if (!b.len) {
+    buf_release(&b);
+    return NULL;
+  }
+  return buf_detach(&b, NULL);
+}
+
 void derive_uk(const cJSON *c, Notice *n) {
   const cJSON *tender = get_obj(c, "tender");
+  n->lots_text = derive_lots_text(tender);
   n->stage = derive_stage(c, tender);
   const cJSON *orq = get_obj(tender, "otherRequirements");
   const cJSON *rp = get(orq, "reservedParticipation");

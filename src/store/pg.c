@@ -62,6 +62,7 @@
 #include "model/cpv.h"
 #include "store/org_key.h"
 #include "store/pg_impl.h"
+#include "store/search_sql.h"
 
 /* ---- schema ------------------------------------------------------------------ */
 
@@ -162,6 +163,10 @@ static const char *const migrations[] = {
     /* 8: the words of the full-text column became stems (base/token.h);
      * pg_notices_retsv writes every notice's tsv again, in C, after this */
     "SELECT 1",
+    /* 9: lots' and items' text, searched as part of the description
+     * (SEARCH_SQL_DESCRIPTION, and the tsv written from notice_search_text); a
+     * notice stored before has none until `powerhouse ingest --rederive` */
+    "ALTER TABLE notice_detail ADD COLUMN lots_text text;",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -265,7 +270,7 @@ const char *const store_pg_sql[Q_COUNT] = {
     [Q_NOTICE_GET_HISTORY] = "SELECT release_id, date, tags, notes FROM notice_history WHERE notice_id = $1 ORDER BY pos",
     [Q_FTS_SEARCH] = "SELECT ocid, title FROM notice WHERE tsv @@ $1::tsquery"
                      " ORDER BY ts_rank(" RANK_WEIGHTS ", tsv, $1::tsquery) DESC, ocid LIMIT $2",
-    [Q_NOTICE_TEXT] = "SELECT id, title, description, buyer_name, cpv_text, currency FROM notice"
+    [Q_NOTICE_TEXT] = "SELECT id, title, " SEARCH_SQL_DESCRIPTION ", buyer_name, cpv_text, currency FROM notice n"
                       " WHERE id = ANY($1::bigint[])",
     [Q_ORG_GET] = "SELECT name, scheme, identifier, postcode, locality, region, country, scale, vcse FROM org WHERE id = $1",
     [Q_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM release",
@@ -321,8 +326,8 @@ const char *const store_pg_sql[Q_COUNT] = {
     [Q_B_DEL_HISTORY] = "DELETE FROM notice_history WHERE notice_id = ANY($1::bigint[])",
     [Q_B_DEL_COMPILED] = "DELETE FROM notice_compiled WHERE notice_id = ANY($1::bigint[])",
     [Q_B_DEL_DETAIL] = "DELETE FROM notice_detail WHERE notice_id = ANY($1::bigint[])",
-    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details)"
-                        " VALUES($1, $2, $3, $4, $5)",
+    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details, lots_text)"
+                        " VALUES($1, $2, $3, $4, $5, $6)",
     [Q_NOTICE_GET_DETAIL] = "SELECT stage, reserved, reserved_location, details FROM notice_detail WHERE notice_id = $1",
     /* after the notice's derived rows went (the update's or the batch's deletes) */
     [Q_COMPILED_PUT] = "INSERT INTO notice_compiled(notice_id, json) VALUES($1, $2)"

@@ -75,7 +75,7 @@ static int index_read(Pg *p, int64_t after_seq, long long after_id, long long up
   snprintf(hi, sizeof hi, "%lld", upto_id);
   const char *av[3] = {after, lo, hi};
   r = PQexecParams(p->conn,
-                   "DECLARE ph_scan NO SCROLL CURSOR FOR SELECT n.id, n.ocid, n.title, n.description, n.buyer_name,"
+                   "DECLARE ph_scan NO SCROLL CURSOR FOR SELECT n.id, n.ocid, n.title, " SEARCH_SQL_DESCRIPTION ", n.buyer_name,"
                    " n.cpv_text, n.status, n.deadline, n.published, n.buyer_id, n.value, n.sme, n.vcse,"
                    " (SELECT string_agg(region, chr(31) ORDER BY region) FROM notice_region WHERE notice_id = n.id),"
                    " (SELECT string_agg(code || chr(30) || kind, chr(31) ORDER BY code) FROM notice_cpv"

@@ -163,8 +163,10 @@ static void tsv_cols(const char *const cols[4], Buf *out) {
 }
 
 static void tsv_text(const Notice *n, const char *cpvs, Buf *out) {
-  const char *cols[4] = {n->title, n->buyer.name, cpvs, n->description};
+  char *desc = notice_search_text(n->description, n->lots_text); /* lots and items are searched as description */
+  const char *cols[4] = {n->title, n->buyer.name, cpvs, desc};
   tsv_cols(cols, out);
+  free(desc);
 }
 
 /* ---- notices ------------------------------------------------------------------------------ */
@@ -237,13 +239,14 @@ static int compiled_put(Pg *p, long long id, const char *json, Err *err) {
 /* Stores notice id's stage, reservation and details (its old row, if any,
  * deleted already); nothing when it has none. */
 static int detail_put(Pg *p, long long id, const Notice *n, Err *err) {
-  if (!n->stage && !n->reserved && !n->details) return 0;
+  if (!n->stage && !n->reserved && !n->details && !n->lots_text) return 0;
   Params ps = {.n = 0};
   p_int(&ps, id);
   p_text(&ps, n->stage);
   p_text(&ps, n->reserved);
   p_text(&ps, n->reserved_location);
   p_text(&ps, n->details);
+  p_text(&ps, n->lots_text);
   PGresult *r = run(p, Q_DETAIL_INSERT, &ps, err, "cannot store a notice's details");
   if (!r) return ERR_DB;
   PQclear(r);
@@ -1279,16 +1282,17 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
   buf_reset(&rows);
   for (size_t i = 0; i < n; i++) { /* stage, reservation and details */
     const Notice *x = ns[i];
-    if (!x->stage && !x->reserved && !x->details) continue;
+    if (!x->stage && !x->reserved && !x->details && !x->lots_text) continue;
     cp_int(&rows, nid[i]);
     cp_text(&rows, x->stage);
     cp_text(&rows, x->reserved);
     cp_text(&rows, x->reserved_location);
     cp_text(&rows, x->details);
+    cp_text(&rows, x->lots_text);
     cp_row_end(&rows);
   }
   if (rows.len &&
-      copy_in(p, "COPY notice_detail(notice_id, stage, reserved, reserved_location, details) FROM STDIN", &rows, err, what))
+      copy_in(p, "COPY notice_detail(notice_id, stage, reserved, reserved_location, details, lots_text) FROM STDIN", &rows, err, what))
     goto out;
   for (size_t i = 0; i < n; i++) /* only long notices keep one: a statement each */
     if (ns[i]->compiled && compiled_put(p, nid[i], ns[i]->compiled, err)) goto out;

@@ -242,7 +242,7 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
            " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s, n.id"
            " FROM notice n",
            kw.pos ? PG_RANK : "0::float8",
-           kw.pos ? "n.description, n.cpv_text" : "left(n.description, 240), NULL");
+           kw.pos ? SEARCH_SQL_DESCRIPTION ", n.cpv_text" : "left(" SEARCH_SQL_DESCRIPTION ", 240), NULL");
   /* columns: ... 14, 15 the snippet's texts, 16 the row id */
   search_sql_where(q, &kw, now_text, &b, &s);
   if (q->has_cursor) search_sql_after_cursor(q, &b, &s);

@@ -77,6 +77,13 @@ void search_sql_shown_status(const SqlBinds *b, int now_param, Buf *sql);
 /* The date of notice n's award as hits show it (search_sql_awards: the
  * latest active award of an awarded notice), NULL without one: sort=award_date
  * orders by it, and the index reads it with each notice (store/feed.h). */
+/* The description as the engines search it, over notice n: its
+ * description, a line break and its lots' and items' text when it has some
+ * (model/notice.h's notice_search_text). */
+#define SEARCH_SQL_DESCRIPTION                                                                                 \
+  "coalesce((SELECT CASE WHEN x.lots_text IS NULL THEN n.description WHEN n.description IS NULL THEN x.lots_text" \
+  " ELSE n.description || '\n' || x.lots_text END FROM notice_detail x WHERE x.notice_id = n.id), n.description)"
+
 /* A notice's stage and reserved participation, as columns of a query over notice n. */
 #define SEARCH_SQL_STAGE "(SELECT x.stage FROM notice_detail x WHERE x.notice_id = n.id)"
 #define SEARCH_SQL_RESERVED "(SELECT x.reserved FROM notice_detail x WHERE x.notice_id = n.id)"

@@ -41,6 +41,7 @@
 #include "model/cpv.h"
 #include "store/org_key.h"
 #include "store/sqlite_fts.h"
+#include "store/search_sql.h"
 #include "store/sqlite_impl.h"
 
 /* ---- schema ---------------------------------------------------------------- */
@@ -160,6 +161,20 @@ static const char *const migrations[] = {
     "INSERT INTO notice_fts(notice_fts, rank) VALUES('automerge', 8);"
     "INSERT INTO notice_fts(notice_fts, rank) VALUES('pgsz', 8000);"
     "INSERT INTO notice_fts(notice_fts) VALUES('rebuild');",
+    /* 9: lots' and items' text, searched as part of the description: the
+     * full-text index reads a view that joins them on (SEARCH_SQL_DESCRIPTION);
+     * a notice stored before has none until `powerhouse ingest --rederive` */
+    "ALTER TABLE notice_detail ADD COLUMN lots_text TEXT;"
+    "CREATE VIEW notice_search AS SELECT n.id AS id, n.title AS title, " SEARCH_SQL_DESCRIPTION " AS description,"
+    "  n.buyer_name AS buyer_name, n.cpv_text AS cpv_text FROM notice n;"
+    "DROP TABLE notice_fts;"
+    "CREATE VIRTUAL TABLE notice_fts USING fts5("
+    "  title, description, buyer_name, cpv_text,"
+    "  content='notice_search', content_rowid='id',"
+    "  tokenize='" STORE_SQLITE_TOKENIZER "');"
+    "INSERT INTO notice_fts(notice_fts, rank) VALUES('automerge', 8);"
+    "INSERT INTO notice_fts(notice_fts, rank) VALUES('pgsz', 8000);"
+    "INSERT INTO notice_fts(notice_fts) VALUES('rebuild');",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -183,11 +198,12 @@ const char *const store_sqlite_sql[Q_COUNT] = {
     [Q_REL_COUNT] = "SELECT count(*), max(seq) FROM release WHERE notice_id = ?1",
     [Q_NOTICE_EXISTS] = "SELECT 1 FROM notice WHERE ocid = ?1 AND release_count > 0",
     [Q_CHILD_DEL_DETAIL] = "DELETE FROM notice_detail WHERE notice_id = ?1",
-    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details)"
-                        " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details, lots_text)"
+                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_NOTICE_GET_DETAIL] = "SELECT stage, reserved, reserved_location, details FROM notice_detail WHERE notice_id = ?1",
     [Q_NOTES_COUNT] = "SELECT count(*) FROM notice_history WHERE notes IS NOT NULL AND instr(notes, ?1) > 0",
-    [Q_NOTICE_OLD] = "SELECT id, title, description, buyer_name, cpv_text, release_count FROM notice WHERE ocid = ?1",
+    [Q_NOTICE_OLD] = "SELECT id, title, " SEARCH_SQL_DESCRIPTION ", buyer_name, cpv_text, release_count FROM notice n"
+                     " WHERE ocid = ?1",
     [Q_NOTICE_INSERT] = "INSERT INTO notice(ocid, " NOTICE_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
                         " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
     [Q_NOTICE_UPDATE] = "UPDATE notice SET (" NOTICE_COLS ") = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
@@ -240,7 +256,7 @@ const char *const store_sqlite_sql[Q_COUNT] = {
                               " WHERE s.award_id = ?1 ORDER BY s.pos",
     [Q_NOTICE_GET_CONTRACT] = "SELECT contract_id, award_id, title, status, value, currency, start, end, date_signed"
                               " FROM contract WHERE notice_id = ?1 ORDER BY id",
-    [Q_NOTICE_TEXT] = "SELECT title, description, buyer_name, cpv_text, currency FROM notice WHERE id = ?1",
+    [Q_NOTICE_TEXT] = "SELECT title, " SEARCH_SQL_DESCRIPTION ", buyer_name, cpv_text, currency FROM notice n WHERE id = ?1",
     [Q_FTS_SEARCH] = "SELECT n.ocid, n.title FROM notice_fts f JOIN notice n ON n.id = f.rowid"
                      " WHERE notice_fts MATCH ?1 ORDER BY rank LIMIT ?2",
 };

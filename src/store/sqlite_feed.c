@@ -71,7 +71,8 @@ static int side_collect(Side *s, long long id) {
 int store_sqlite_scan_chunk = 20000;
 
 #define DOC_COLS                                                                                                 \
-  "SELECT id, ocid, title, description, buyer_name, cpv_text, status, deadline, published, buyer_id, value, sme, " \
+  "SELECT id, ocid, title, " SEARCH_SQL_DESCRIPTION ", buyer_name, cpv_text, status, deadline, published, buyer_id, "  \
+  "value, sme, "                                                                                                 \
   "vcse, last_seq, " SEARCH_SQL_AWARD_DATE ", " SEARCH_SQL_STAGE ", " SEARCH_SQL_RESERVED " FROM notice n"
 
 /* A notice row of DOC_COLS with its regions and CPV codes as the index needs it. */

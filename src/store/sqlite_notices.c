@@ -184,6 +184,7 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
   sqlite3_int64 id = 0, buyer = 0, count = 0, last_seq = 0;
   int fts_same = 0;
   store_cpv_text(n, &cpvs);
+  char *desc = notice_search_text(n->description, n->lots_text); /* as the full-text index holds it */
 
   if (org_put(s, &n->buyer, &buyer, err)) goto out;
 
@@ -195,7 +196,7 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
   if (step == SQLITE_ROW) {
     id = sqlite3_column_int64(q, 0);
     int indexed = sqlite3_column_int64(q, 5) > 0;
-    fts_same = indexed && eq(sqlite3_column_text(q, 1), n->title) && eq(sqlite3_column_text(q, 2), n->description) &&
+    fts_same = indexed && eq(sqlite3_column_text(q, 1), n->title) && eq(sqlite3_column_text(q, 2), desc) &&
                eq(sqlite3_column_text(q, 3), n->buyer.name) && eq(sqlite3_column_text(q, 4), cpvs.data ? cpvs.data : NULL);
     if (indexed && !fts_same) {
       const char *old[4];
@@ -260,7 +261,7 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
     }
   }
   if (!fts_same) {
-    const char *text[4] = {n->title, n->description, n->buyer.name, cpvs.data};
+    const char *text[4] = {n->title, desc, n->buyer.name, cpvs.data};
     fts_queue(s, id, 0, text);
   }
   for (size_t i = 0; i < n->n_cpvs; i++) {
@@ -328,13 +329,14 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
     bind_text(q, 6, d->date);
     if (step_done(s, q, err, "cannot store a document")) goto out;
   }
-  if (n->stage || n->reserved || n->details) {
+  if (n->stage || n->reserved || n->details || n->lots_text) {
     if (!(q = stmt(s, Q_DETAIL_INSERT, err))) goto out;
     sqlite3_bind_int64(q, 1, id);
     bind_text(q, 2, n->stage);
     bind_text(q, 3, n->reserved);
     bind_text(q, 4, n->reserved_location);
     bind_text(q, 5, n->details);
+    bind_text(q, 6, n->lots_text);
     if (step_done(s, q, err, "cannot store a notice's details")) goto out;
   }
   if (n->compiled || id_was) {
@@ -357,6 +359,7 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
   rc = 0;
 out:
   buf_release(&cpvs);
+  free(desc);
   return rc;
 }
 

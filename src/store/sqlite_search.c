@@ -130,7 +130,7 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
            " (SELECT group_concat(region, ',') FROM (SELECT region FROM notice_region WHERE notice_id = n.id ORDER BY region)),"
            " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s, n.id",
            q->n_positive ? RANK : "0",
-           q->n_positive ? "snippet(notice_fts, -1, char(2), char(3), '…', 24)" : "substr(n.description, 1, 240)");
+           q->n_positive ? "snippet(notice_fts, -1, char(2), char(3), '…', 24)" : "substr(" SEARCH_SQL_DESCRIPTION ", 1, 240)");
   buf_adds(&sql, from);
   search_sql_where(q, &kw, now_text, &b, &sql);
   if (q->has_cursor) search_sql_after_cursor(q, &b, &sql);
