@@ -29,6 +29,7 @@ typedef struct {
    * store's award order): its first supplier's name, value and date; NULL /
    * has_award_value 0 for the others (store/search.h, store_search_awards) */
   char *winner, *award_currency, *award_date;
+  const char *stage; /* model/notice.h's notice_stage_name (static), NULL when the notice has none */
   int has_award_value;
   double award_value;
 } StoreHit;

@@ -2210,6 +2210,8 @@ static void fill_hit(const Exec *e, StoreNoticeText *t_, const Cand *c, StoreHit
   if ((h->has_value = !isnan(ix->value[d]))) h->value = ix->value[d];
   h->sme = (Flag)ix->sme[d];
   h->vcse = (Flag)ix->vcse[d];
+  for (int k = 0; k < NOTICE_N_STAGE && !h->stage; k++)
+    if (ix->uk[d] & (1u << k)) h->stage = notice_stage_name(k);
   Buf b = BUF_INIT;
   for (int r = 0; r < 12; r++)
     if (ix->regions[d] & (1u << r)) buf_addf(&b, "%sTL%c", b.len ? "," : "", 'C' + r);

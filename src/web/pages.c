@@ -87,9 +87,10 @@ static void result_item(Request *r, const StoreHit *h, time_t now) {
   else buf_adds(&value, "not given");
   html_printf(&r->out,
               "<li class=\"ph-result\"><h3 class=\"govuk-heading-s\"><a class=\"govuk-link\" href=\"/notices/%U\">%s</a></h3>"
-              "<p class=\"govuk-body-s ph-result__buyer\">%s <strong class=\"govuk-tag %s\">%s</strong></p>",
+              "<p class=\"govuk-body-s ph-result__buyer\">%s <strong class=\"govuk-tag %s\">%s</strong>%R%s%R</p>",
               h->ocid, h->title ? h->title : h->ocid, h->buyer_name ? h->buyer_name : "", status_class(h->status),
-              h->status);
+              h->status, h->stage ? " <span class=\"ph-result__stage\">Stage: " : "",
+              h->stage ? derive_stage_words(h->stage) : "", h->stage ? "</span>" : "");
   html_printf(&r->out, "<p class=\"govuk-body-s ph-result__snippet\">%R</p>", snip.data ? snip.data : "");
   if (h->winner || h->has_award_value || h->award_date) { /* an awarded contract: who won, for how much, when */
     Buf award = BUF_INIT, on = BUF_INIT;

@@ -107,6 +107,8 @@ check_filters() { # URL LABEL
   is "$(total "$1" 'q=a66')" 1 "$2: a word only in a lot's description is searched"
   is "$(total "$1" 'q=mowers')" 1 "$2: a word only in an item's description is searched (stemmed)"
   is "$(total "$1" 'q=%22south%20area%22')" 1 "$2: a lot title as a phrase"
+  like "$(curl -s "$1/notices?q=verge")" '<span class="ph-result__stage">Stage: Tender</span></p>' "$2: a result card shows the stage in words"
+  like "$(curl -s "$1/notices?q=telecare%20monitoring")" 'Stage: Contract performance</span>' "$2: ... the latest notice type's (UK9)"
 }
 check_filters "$B" "index"
 like "$(curl -s "$B/api/v1/notices?stage=tendering")" '"status":400.*stage must be one of pipeline' "stage=tendering: 400 naming the parameter"

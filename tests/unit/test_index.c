@@ -57,7 +57,7 @@ static int same_page(const char *qs, const StoreResults *a, const StoreResults *
         !same_str(x->regions, y->regions) || !same_str(x->cpv, y->cpv) || !same_str(x->title, y->title) ||
         !same_str(x->buyer_name, y->buyer_name) || !same_str(x->currency, y->currency) ||
         x->has_value != y->has_value || (x->has_value && x->value != y->value) || x->sme != y->sme ||
-        x->vcse != y->vcse || x->buyer_id != y->buyer_id || !same_str(x->winner, y->winner) ||
+        x->vcse != y->vcse || x->buyer_id != y->buyer_id || !same_str(x->winner, y->winner) || !same_str(x->stage, y->stage) ||
         !same_str(x->award_currency, y->award_currency) || !same_str(x->award_date, y->award_date) ||
         x->has_award_value != y->has_award_value || (x->has_award_value && x->award_value != y->award_value)) {
       printf("# %s: hit %zu: %s (%.17g %s %s %s) vs %s (%.17g %s %s %s)\n", qs, i, x->ocid, x->score, x->status,

@@ -338,6 +338,7 @@ static void dump_hit(Buf *b, const StoreHit *h) {
   d_s(b, h->regions);
   d_s(b, h->cpv);
   d_s(b, h->winner);
+  d_s(b, h->stage);
   d_num(b, h->has_award_value, h->award_value);
   d_s(b, h->award_currency);
   d_s(b, h->award_date);
