@@ -248,10 +248,9 @@ static int keep_reused(Store *st, ApplyItem *its, size_t n, int *res, const unsi
       continue;
     }
     if (res2[j] != STORE_ADDED) continue; /* a clash of hashes: lost */
-    unsigned rules = 0;
+    unsigned rules = 0; /* release_reid adds its rule; the counts come from the ingest's own */
     notes[i] = its[i].notes ? xstrdup(its[i].notes) : NULL;
-    if (its[i].notes) rules = 1; /* it had notes of its own */
-    else c->reused_clean++;
+    if (!its[i].notes) c->reused_clean++;
     if (!(trees[i] = cJSON_Duplicate(its[i].tree, 1))) abort();
     release_reid(trees[i], ids[i], &notes[i], &rules);
     its[i].tree = trees[i];
@@ -287,7 +286,7 @@ int apply_batch(Store *st, const ApplyItem *items_in, size_t n, const ApplyGroup
     const ApplyGroup *gr = &groups[gi];
     size_t n_added = 0, n_replaced = 0, last = 0, n_reid = 0;
     for (size_t i = gr->first; i < gr->first + gr->n; i++) {
-      n_reid += reids[i] && renotes[i] != NULL;
+      n_reid += retrees[i] != NULL; /* stored under an id of its own */
       if (res[i] == STORE_ADDED || res[i] == STORE_REPLACED) {
         n_added++, last = i;
         if (res[i] == STORE_ADDED) c.added++;

@@ -39,7 +39,6 @@ const char *derive_stage_of_notice_type(const char *type);
 /* A stage in plain words ("pipeline" -> "Upcoming (pipeline)"); NULL when
  * stage is not one of the names. */
 const char *derive_stage_words(const char *stage);
-int derive_stage_valid(const char *stage);
 
 /* The documents of a compiled release with a URL, in the order tender,
  * planning, awards, contracts; duplicate URLs once; at most

@@ -39,7 +39,6 @@ const char *derive_stage_words(const char *stage) {
   return NULL;
 }
 
-int derive_stage_valid(const char *stage) { return notice_stage_parse(stage) >= 0; }
 
 /* The stage of a UK notice type ("UK1" .. "UK17"), NULL for anything else. */
 const char *derive_stage_of_notice_type(const char *t) {

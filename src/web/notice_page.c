@@ -124,8 +124,7 @@ static int count_note(void *ctx, const NoticeNote *note) {
   return 0;
 }
 
-static void data_notes(Request *r, const Notice *nt) {
-  size_t total = notice_notes_each(nt, count_note, NULL);
+static void data_notes(Request *r, const Notice *nt, size_t total) {
   if (!total) return;
   html_printf(&r->out,
               "<h2 class=\"govuk-heading-m\" id=\"about-data\">About this data</h2>\n"
@@ -492,7 +491,8 @@ void page_notice(Request *r) {
                 who.data);
     buf_release(&who);
   }
-  if (notice_notes_each(&nt, count_note, NULL))
+  size_t n_notes = notice_notes_each(&nt, count_note, NULL); /* parsed once more to list them, if any */
+  if (n_notes)
     html_printf(&r->out, "<p class=\"govuk-body-s\">Some of the publisher's data for this notice could not be read as "
                          "published: <a class=\"govuk-link\" href=\"#about-data\">about this data</a>.</p>\n");
   html_printf(&r->out, "<dl class=\"govuk-summary-list\">");
@@ -606,7 +606,7 @@ void page_notice(Request *r) {
   }
   contracts(r, details);
   cJSON_Delete(details);
-  data_notes(r, &nt);
+  data_notes(r, &nt, n_notes);
   html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"history\">History</h2>\n");
   if (pages > 1)
     html_printf(&r->out, "<p class=\"govuk-body\">Releases %zu to %zu of %zu, newest first.</p>\n",
