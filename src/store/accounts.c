@@ -449,6 +449,32 @@ void store_members_free(StoreMember *m, size_t n) {
   free(m);
 }
 
+typedef struct {
+  long long id;
+  char *name;
+} Known;
+
+static int known_row(void *ctx, const SqlRow *r) {
+  Known *k = ctx;
+  k->id = sql_int(r, 0);
+  free(k->name);
+  k->name = sql_dup(r, 1);
+  return 1;
+}
+
+int store_known_org_find(Store *st, const char *key, long long *id, char **name, Err *err) {
+  Known k = {0, NULL};
+  int rc = store_sql(st, "SELECT id, name FROM org WHERE key = $1", SQL_ARGS(SQL_T(key)), known_row, &k, NULL, err);
+  if (rc == 1) {
+    *id = k.id;
+    if (name) *name = k.name;
+    else free(k.name);
+    return 1;
+  }
+  free(k.name);
+  return rc;
+}
+
 /* ---- invitations ---- */
 
 #define INVITATION_COLS                                                                                     \

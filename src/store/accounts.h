@@ -138,6 +138,11 @@ int store_members(Store *st, long long org_id, StoreMember **out, size_t *n, Err
 int store_owner_count(Store *st, long long org_id, int64_t *out, Err *err);
 void store_members_free(StoreMember *m, size_t n);
 
+/* An organisation of the award data (store/orgs.h) by its key
+ * ("GB-COH-01234567", "GB-PPON-PABC-1234-ABCD"): 1 with *id and *name
+ * (caller frees), 0 when none. */
+int store_known_org_find(Store *st, const char *key, long long *id, char **name, Err *err);
+
 /* ---- invitations ---- */
 
 typedef struct {

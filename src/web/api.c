@@ -26,7 +26,9 @@
 #include "search/each.h"
 #include "store/notices.h"
 #include "store/orgs.h"
+#include "store/accounts.h"
 #include "web/app.h"
+#include "web/auth.h"
 
 static void json_str_or_null(Buf *b, const char *s) {
   if (s) buf_add_json_str(b, s);
@@ -540,4 +542,43 @@ void api_notices_csv(Request *r) {
   req_add_header(r, "Link",
                  lic ? req_printf(r, "<%s>; rel=\"license\"", lic)
                      : req_printf(r, "<%s" API_LICENCES_PAGE ">; rel=\"license\"", app_base_url(r)));
+}
+
+/* /api/v1/me: who an API token acts for (Authorization: Bearer TOKEN; the
+ * route takes no session): its account, organisation and role. */
+void api_me(Request *r) {
+  Auth *a = auth_of(r);
+  if (!a->token_id) {
+    req_add_header(r, "WWW-Authenticate", "Bearer");
+    req_problem(r, 401, "Unauthorized", "send an API token: Authorization: Bearer TOKEN (made on /account)");
+    return;
+  }
+  Store *st = app_store(r);
+  Err err = ERR_INIT;
+  StoreOrganisation o;
+  int rc = st ? store_organisation_get(st, a->org_id, &o, &err) : -1;
+  if (rc != 1) {
+    req_unavailable(r, err.msg);
+    return;
+  }
+  Buf *b = &r->out;
+  buf_adds(b, "{\"account\":{\"email\":");
+  buf_add_json_str(b, a->email);
+  buf_adds(b, ",\"name\":");
+  buf_add_json_str(b, a->name);
+  buf_addf(b, "},\"organisation\":{\"id\":%lld,\"name\":", o.id);
+  buf_add_json_str(b, o.name);
+  buf_adds(b, ",\"kind\":");
+  buf_add_json_str(b, o.kind);
+  buf_adds(b, ",\"sector\":");
+  if (o.sector) buf_add_json_str(b, o.sector);
+  else buf_adds(b, "null");
+  buf_adds(b, ",\"status\":");
+  buf_add_json_str(b, o.status);
+  buf_adds(b, "},\"role\":");
+  buf_add_json_str(b, role_name(a->role));
+  buf_adds(b, "}\n");
+  store_organisation_release(&o);
+  r->cache_control = "no-store";
+  req_json(r, 200);
 }

@@ -4,6 +4,7 @@
  * later request (at most once a second), so the service comes back by itself
  * when the database does. */
 #include "web/app.h"
+#include "web/account.h"
 
 #include <limits.h>
 #include <stdatomic.h>
@@ -15,6 +16,12 @@
 #include "base/date.h"
 #include "base/num.h"
 #include "store/search.h"
+#include "web/auth.h"
+
+/* A page with forms (a session if there is one, a CSRF token for its forms),
+ * and a POST from one (CSRF checked; it writes). */
+#define PAGE_FORM ROUTE_SESSION
+#define PAGE_POST (ROUTE_SESSION | ROUTE_CSRF | ROUTE_WRITE)
 
 /* Heavy routes (bulk downloads) run under the server's heavy semaphore;
  * /notices/{ocid}.ocds.json and /notices/{ocid}/ocds.json, under the page
@@ -38,6 +45,43 @@ static const Route routes[] = {
     {"GET", "/robots.txt", site_robots, 0},
     {"GET", "/favicon.ico", site_favicon_ico, 0},
     {"GET", "/favicon.svg", site_favicon_svg, 0},
+    /* accounts, organisations, administration: their flags (auth.h) are
+     * enforced by auth_before; every POST carries a CSRF token */
+    {"GET", "/account/register", page_register, PAGE_FORM},
+    {"POST", "/account/register", page_register, PAGE_POST},
+    {"GET", "/account/login", page_login, PAGE_FORM},
+    {"POST", "/account/login", page_login, PAGE_POST},
+    {"POST", "/account/logout", page_logout, PAGE_POST},
+    {"GET", "/account/verify", page_verify, PAGE_FORM},
+    {"POST", "/account/verify", page_verify, PAGE_POST},
+    {"GET", "/account/reset", page_reset, PAGE_FORM},
+    {"POST", "/account/reset", page_reset, PAGE_POST},
+    {"GET", "/account", page_account, PAGE_FORM | ROUTE_AUTH},
+    {"POST", "/account/name", page_account_name, PAGE_POST | ROUTE_AUTH},
+    {"POST", "/account/email", page_account_email, PAGE_POST | ROUTE_AUTH},
+    {"POST", "/account/password", page_account_password, PAGE_POST | ROUTE_AUTH},
+    {"POST", "/account/delete", page_account_delete, PAGE_POST | ROUTE_AUTH},
+    {"POST", "/account/tokens", page_account_token_new, PAGE_POST | ROUTE_AUTH},
+    {"POST", "/account/tokens/revoke", page_account_token_revoke, PAGE_POST | ROUTE_AUTH},
+    {"GET", "/organisations/new", page_org_new, PAGE_FORM | ROUTE_AUTH},
+    {"POST", "/organisations/new", page_org_new, PAGE_POST | ROUTE_AUTH},
+    {"GET", "/organisations/*", page_org, PAGE_FORM | ROUTE_ORG_MEMBER},
+    {"POST", "/organisations/*/invitations", page_org_invite, PAGE_POST | ROUTE_ORG_ADMIN},
+    {"POST", "/organisations/*/invitations/revoke", page_org_invite_revoke, PAGE_POST | ROUTE_ORG_ADMIN},
+    {"POST", "/organisations/*/members", page_org_members, PAGE_POST | ROUTE_ORG_ADMIN},
+    {"POST", "/organisations/*/claim", page_org_claim, PAGE_POST | ROUTE_ORG_ADMIN},
+    {"POST", "/organisations/*/leave", page_org_leave, PAGE_POST | ROUTE_ORG_MEMBER},
+    {"GET", "/invitations", page_invitation, PAGE_FORM},
+    {"POST", "/invitations", page_invitation, PAGE_POST | ROUTE_AUTH},
+    {"GET", "/admin", page_admin, PAGE_FORM | ROUTE_SITE_ADMIN},
+    {"POST", "/admin/organisations/*/decision", page_admin_decide, PAGE_POST | ROUTE_SITE_ADMIN},
+    {"POST", "/admin/organisations/*/claim", page_admin_claim, PAGE_POST | ROUTE_SITE_ADMIN},
+    {"GET", "/admin/mail", page_admin_mail, PAGE_FORM | ROUTE_SITE_ADMIN},
+    {"GET", "/admin/mail/*", page_admin_mail_one, PAGE_FORM | ROUTE_SITE_ADMIN},
+    {"GET", "/admin/users", page_admin_users, PAGE_FORM | ROUTE_SITE_ADMIN},
+    {"POST", "/admin/users/*", page_admin_user, PAGE_POST | ROUTE_SITE_ADMIN},
+    {"GET", "/admin/audit", page_admin_audit, PAGE_FORM | ROUTE_SITE_ADMIN},
+    {"GET", "/api/v1/me", api_me, ROUTE_TOKEN | ROUTE_WRITE},
 };
 
 const Route *app_routes(size_t *n) {
@@ -93,7 +137,8 @@ Store *app_store(Request *r) {
 Store *app_store_write(Request *r) {
   ThreadState *ts = server_thread_state();
   if (!ts) return NULL;
-  if (!(r->route_flags & ROUTE_WRITE)) { /* a route that may not write */
+  /* a route that may not write; a session's route writes its last-seen time */
+  if (!(r->route_flags & (ROUTE_WRITE | ROUTE_SESSION))) {
     req_log_error(r, "a write connection asked for by %s %s, a route not flagged ROUTE_WRITE", r->method, r->path);
     return NULL;
   }
@@ -232,6 +277,7 @@ void app_server_config(App *app, const char *listen, FILE *access_log, ServerCon
   cfg.body_seconds = app->limits.body_seconds;
   cfg.max_connections = app->limits.max_connections;
   cfg.cors_prefix = APP_API_PREFIX;
+  cfg.before = auth_before;
   *out = cfg;
 }
 
@@ -249,4 +295,9 @@ int app_serve(App *app, const char *listen, FILE *access_log, Err *err) {
     app->index = NULL;
   }
   return rc;
+}
+
+void app_mail_kick(Request *r) {
+  App *app = r->app;
+  if (app->mail_kick) app->mail_kick(app->mail_ctx);
 }

@@ -35,6 +35,9 @@ typedef struct {
   LiveIndex *index;       /* started (and stopped) by app_serve unless store_search or already set */
   PageCache *pages;       /* rendered notice pages, made by app_serve unless no_page_cache */
   int no_page_cache;
+  /* wakes the mail sender after a commit that queued mail (NULL: it polls) */
+  void (*mail_kick)(void *ctx);
+  void *mail_ctx;
   char base_derived[320]; /* from the listening address, once on_listen has run */
   atomic_int base_ready;
 } App;
@@ -112,6 +115,41 @@ void api_openapi(Request *r);
 void page_api(Request *r);
 void page_accessibility(Request *r);
 void page_privacy(Request *r);
+
+/* account.c, account_settings.c: /account/... (register, login, logout,
+ * verify, reset; the settings page and its changes) */
+void page_register(Request *r);
+void page_login(Request *r);
+void page_logout(Request *r);
+void page_verify(Request *r);
+void page_reset(Request *r);
+void page_account(Request *r);
+void page_account_name(Request *r);
+void page_account_email(Request *r);
+void page_account_password(Request *r);
+void page_account_delete(Request *r);
+void page_account_token_new(Request *r);
+void page_account_token_revoke(Request *r);
+/* orgs.c: /organisations/..., /invitations */
+void page_org_new(Request *r);
+void page_org(Request *r);
+void page_org_invite(Request *r);
+void page_org_invite_revoke(Request *r);
+void page_org_members(Request *r);
+void page_org_claim(Request *r);
+void page_org_leave(Request *r);
+void page_invitation(Request *r);
+/* admin.c: /admin/... for site administrators */
+void page_admin(Request *r);
+void page_admin_decide(Request *r);
+void page_admin_claim(Request *r);
+void page_admin_mail(Request *r);
+void page_admin_mail_one(Request *r);
+void page_admin_users(Request *r);
+void page_admin_user(Request *r);
+void page_admin_audit(Request *r);
+/* api.c: /api/v1/me, who an API token acts for */
+void api_me(Request *r);
 
 /* pages.c */
 void page_home(Request *r);

@@ -440,7 +440,9 @@ static double mono_ms(void) {
  * server_run's loop resumes those whose wait has ended (they get the 503).
  * A resumed request is dispatched again from the start: its handler runs
  * anew, so a handler only needs `if (req_heavy(r)) return;`. */
-int req_heavy(Request *r) {
+int req_heavy(Request *r) { return req_heavy_for(r, SERVER_HEAVY_WAIT_MS); }
+
+int req_heavy_for(Request *r, unsigned wait_ms) {
   ReqState *st = (ReqState *)r;
   Server *srv = st->srv;
   if (st->heavy) return 0;
@@ -453,13 +455,13 @@ int req_heavy(Request *r) {
     st->heavy = 1;
     return 0;
   }
-  if (st->wait_until == 0) st->wait_until = now + SERVER_HEAVY_WAIT_MS;
+  if (st->wait_until == 0) st->wait_until = now + wait_ms;
   if (now < st->wait_until) {
     st->suspend = 1;
     return 1;
   }
   req_problem(r, 503, "Service busy",
-              req_printf(r, "too many downloads are running at the moment; try again shortly (request id %s)", r->id));
+              req_printf(r, "too much heavy work is running at the moment; try again shortly (request id %s)", r->id));
   req_add_header(r, "Retry-After", SERVER_RETRY_AFTER);
   return -1;
 }
@@ -1100,16 +1102,22 @@ static int method_matches(const char *route, const char *method) {
   return strcmp(route, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(route, "GET") == 0);
 }
 
-/* Does pattern match path? Sets *capture to the remainder for a '*' pattern. */
-static int pattern_matches(const char *pattern, const char *path, const char **capture) {
-  size_t n = strlen(pattern);
-  if (n > 0 && pattern[n - 1] == '*') {
-    if (strncmp(pattern, path, n - 1) != 0) return 0;
-    *capture = path + n - 1;
-    return 1;
-  }
+/* Does pattern match path? A '*' at the end matches the rest of the path, a
+ * '*' elsewhere one non-empty segment (no '/'); either is the capture
+ * (*capture, *cap_len). At most one '*'. */
+static int pattern_matches(const char *pattern, const char *path, const char **capture, size_t *cap_len) {
+  const char *star = strchr(pattern, '*');
   *capture = NULL;
-  return strcmp(pattern, path) == 0;
+  *cap_len = 0;
+  if (!star) return strcmp(pattern, path) == 0;
+  size_t pre = (size_t)(star - pattern);
+  if (strncmp(pattern, path, pre) != 0) return 0;
+  const char *rest = path + pre;
+  size_t len = star[1] ? strcspn(rest, "/") : strlen(rest);
+  if (star[1] && (len == 0 || strcmp(star + 1, rest + len) != 0)) return 0;
+  *capture = rest;
+  *cap_len = len;
+  return 1;
 }
 
 static enum MHD_Result dispatch(ReqState *st) {
@@ -1126,14 +1134,17 @@ static enum MHD_Result dispatch(ReqState *st) {
 
   const Route *hit = NULL;
   const char *capture = NULL;
+  size_t capture_len = 0;
   Buf allow = BUF_INIT;
   for (size_t i = 0; i < cfg->n_routes; i++) {
     const Route *rt = &cfg->routes[i];
     const char *cap;
-    if (!pattern_matches(rt->pattern, r->path, &cap)) continue;
+    size_t cap_len;
+    if (!pattern_matches(rt->pattern, r->path, &cap, &cap_len)) continue;
     if (method_matches(rt->method, r->method)) {
       hit = rt;
       capture = cap;
+      capture_len = cap_len;
       break;
     }
     if (allow.len && strstr(allow.data, rt->method)) continue; /* listed already */
@@ -1151,9 +1162,17 @@ static enum MHD_Result dispatch(ReqState *st) {
   thread_state_ensure(srv);
   r->status = 200;
   if (hit) {
-    r->capture = capture ? req_strdup(r, capture) : NULL;
+    if (capture) {
+      char *c = req_alloc(r, capture_len + 1);
+      memcpy(c, capture, capture_len);
+      c[capture_len] = 0;
+      r->capture = c;
+    } else {
+      r->capture = NULL;
+    }
     r->route_flags = hit->flags;
     st->suspend = 0;
+    if (cfg->before && cfg->before(r) != 0) return respond(st);
     if ((hit->flags & ROUTE_HEAVY) && req_heavy(r) != 0) return st->suspend ? suspend_for_heavy(st) : respond(st);
     hit->handler(r);
     if (st->suspend) return suspend_for_heavy(st); /* the handler asked for a slot (req_heavy) */

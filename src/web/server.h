@@ -116,7 +116,7 @@ struct Request {
   const char *query;     /* raw query string ("" when none) */
   Param *params;         /* decoded query parameters */
   size_t n_params;
-  const char *capture;   /* the part of the path a route's trailing '*' matched, decoded */
+  const char *capture;   /* the part of the path a route's '*' matched, decoded */
   const char *accept;    /* Accept header or "" */
   const char *body;      /* request body (POST), NUL-terminated; "" when none */
   size_t body_len;
@@ -133,6 +133,7 @@ struct Request {
   const char *id;        /* this request's id (16 hex digits) */
   const char *client;    /* the client's address (see "Client address" above) */
   void *stream_ctx;      /* for req_stream's producer */
+  void *app_req;         /* the application's per-request state (its before hook sets it) */
 };
 
 /* Memory that lives until the request completes. Never NULL (aborts on OOM). */
@@ -165,6 +166,9 @@ void req_unavailable(Request *r, const char *internal);
  * is set and -1 returned. Routes flagged ROUTE_HEAVY take one before their
  * handler runs. */
 int req_heavy(Request *r);
+/* req_heavy, waiting at most wait_ms for a slot (work that must not be
+ * refused for a short burst: password hashing at sign-in). */
+int req_heavy_for(Request *r, unsigned wait_ms);
 
 /* A streamed response body. After the handler returns (r->out, if not empty,
  * is sent first), more(r, out) is called whenever the client can take more:
@@ -183,12 +187,15 @@ typedef void (*Handler)(Request *r);
 
 /* Route.flags: ROUTE_HEAVY, bulk work run under the heavy semaphore;
  * ROUTE_WRITE, the handler writes to the store (the application gives such a
- * route, and only such a route, a write connection). */
-enum { ROUTE_HEAVY = 1, ROUTE_WRITE = 2 };
+ * route, and only such a route, a write connection). The server knows only
+ * these two; the rest (ROUTE_APP and up: sessions, CSRF, roles) are the
+ * application's, enforced by its before hook (ServerConfig.before). */
+enum { ROUTE_HEAVY = 1, ROUTE_WRITE = 2, ROUTE_APP = 4 };
 
 /* A route: method ("GET" also serves HEAD) and a path pattern: an exact path
- * ("/notices"), or a prefix ending in '*' ("/notices/" then '*') whose remainder is
- * r->capture. Patterns match the decoded path. The first matching route in
+ * ("/notices"), a prefix ending in '*' ("/notices/" then '*') whose remainder is
+ * r->capture, or a '*' standing for one non-empty segment
+ * ("/organisations/" '*' "/members": the segment is r->capture). Patterns match the decoded path. The first matching route in
  * table order wins; no match -> 404 via the not_found handler (called with
  * r->status already 404); a path matched only by routes of other methods ->
  * 405 with an Allow header. */
@@ -196,7 +203,7 @@ typedef struct {
   const char *method;
   const char *pattern;
   Handler handler;
-  unsigned flags; /* ROUTE_HEAVY, ROUTE_WRITE */
+  unsigned flags; /* ROUTE_HEAVY, ROUTE_WRITE, the application's */
 } Route;
 
 /* Connection limits and deadlines (ServerConfig's fields of the same names;
@@ -239,6 +246,11 @@ typedef struct {
    * itself could not be decoded). NULL, and under cors_prefix always:
    * problem+json. */
   Handler error_page;
+  /* Called for every matched route before its heavy slot and its handler,
+   * with r->route_flags and r->capture set: 0 lets the handler run; non-zero
+   * means it has answered (status, body) and the handler does not run
+   * (authorisation from the route's flags). NULL: none. */
+  int (*before)(Request *r);
 } ServerConfig;
 
 /* The limits a server with cfg runs with (defaults filled in). */
