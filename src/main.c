@@ -18,6 +18,8 @@ static const struct {
     {"stats", cmd_stats, "count what the store holds"},
     {"search", cmd_search, "full-text search of notices"},
     {"show", cmd_show, "print the notice derived for each ocid, as JSON"},
+    {"user", cmd_user, "add, list, disable or enable accounts (site administrators too)"},
+    {"token", cmd_token, "create a personal API token for an account"},
 };
 
 static void usage(FILE *f) {

@@ -331,6 +331,13 @@ int store_organisation_get(Store *st, long long id, StoreOrganisation *out, Err 
                    err);
 }
 
+int store_organisation_by_name(Store *st, const char *name, StoreOrganisation *out, Err *err) {
+  memset(out, 0, sizeof *out);
+  One o = ONE(out, read_org);
+  return store_sql(st, "SELECT " ORG_COLS " FROM organisation o WHERE o.name = $1 ORDER BY o.id LIMIT 1",
+                   SQL_ARGS(SQL_T(name)), one_row, &o, NULL, err);
+}
+
 int store_organisation_decide(Store *st, long long id, const char *status, long long by, const char *note, time_t now,
                               Err *err) {
   return store_sql(st, "UPDATE organisation SET status = $2, decided_by = $3, decision_note = $4, decided_at = $5 WHERE id = $1",

@@ -108,6 +108,8 @@ typedef struct {
 int store_organisation_add(Store *st, const StoreOrganisation *o, long long owner_id, time_t now, long long *id,
                            Err *err);
 int store_organisation_get(Store *st, long long id, StoreOrganisation *out, Err *err);
+/* The oldest organisation called exactly name (set-up from the command line). */
+int store_organisation_by_name(Store *st, const char *name, StoreOrganisation *out, Err *err);
 /* A site admin's decision on a pending organisation: status "verified" or "rejected". */
 int store_organisation_decide(Store *st, long long id, const char *status, long long by, const char *note, time_t now,
                               Err *err);
