@@ -10,7 +10,7 @@
 CC       ?= cc
 SHARED   ?= ../shared
 CODES    ?= $(SHARED)/data/codes
-PKGS     := libcjson sqlite3 zlib libmicrohttpd libpq libsodium
+PKGS     := libcjson sqlite3 zlib libmicrohttpd libpq libsodium libcurl
 CSTD     := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 INC      := -Isrc -Ibuild/gen -include src/base/banned.h
@@ -39,7 +39,7 @@ deps:
 	@./scripts/deps.sh
 
 check-pkgs:
-	@pkg-config --exists $(PKGS) && test -f /usr/include/libstemmer.h || { echo "missing libraries: run ./scripts/deps.sh (apt-get install libcjson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libpq-dev libsodium-dev libstemmer-dev)"; exit 1; }
+	@pkg-config --exists $(PKGS) && test -f /usr/include/libstemmer.h || { echo "missing libraries: run ./scripts/deps.sh (apt-get install libcjson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libpq-dev libsodium-dev libstemmer-dev libcurl4-openssl-dev)"; exit 1; }
 
 build/gen/cpv_data.c: $(CODES)/cpv_codes.csv scripts/gen_cpv.sh
 	@mkdir -p $(dir $@)
