@@ -83,6 +83,8 @@ extern const char *const store_pg_sql[Q_COUNT];
 
 /* ---- the connection ---------------------------------------------------------------- */
 
+#define PG_SQL_CACHE 128 /* statements of the runner kept prepared */
+
 typedef struct {
   PGconn *conn;
   char *conninfo;
@@ -102,6 +104,14 @@ typedef struct {
    * sequence number are known here and notices_put need not ask. */
   struct NewNotice *new_notices;
   size_t new_cap, new_n;
+  /* Statements of the runner (sql.h, pg_sql.c), by the address of their text;
+   * slot i is prepared as "ps<i>". */
+  struct {
+    const char *sql;
+    int params;
+    unsigned char prepared;
+  } sqlc[PG_SQL_CACHE];
+  int n_sqlc;
 } Pg;
 
 typedef struct NewNotice {
@@ -267,6 +277,7 @@ static inline int reconnect(Pg *p) {
   PQreset(p->conn);
   if (PQstatus(p->conn) != CONNECTION_OK) return 0;
   memset(p->prepared, 0, sizeof p->prepared);
+  for (int i = 0; i < p->n_sqlc; i++) p->sqlc[i].prepared = 0;
   Err ignored = ERR_INIT;
   return session_setup(p, &ignored) == 0;
 }

@@ -175,6 +175,56 @@ static const char *const migrations[] = {
     "INSERT INTO notice_fts(notice_fts, rank) VALUES('automerge', 8);"
     "INSERT INTO notice_fts(notice_fts, rank) VALUES('pgsz', 8000);"
     "INSERT INTO notice_fts(notice_fts) VALUES('rebuild');",
+    /* 10: accounts (store/accounts.h) and the mail outbox (store/outbox.h):
+     * people, their sessions and emailed tokens (hashes only, never a token),
+     * organisations with members and invitations, API tokens, the audit log,
+     * throttling events, and the key CSRF tokens are made with */
+    "CREATE TABLE account("
+    "  id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, password_hash TEXT,"
+    "  created_at INTEGER NOT NULL, verified_at INTEGER, disabled_at INTEGER, site_admin integer NOT NULL DEFAULT 0);"
+    "CREATE TABLE session("
+    "  id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,"
+    "  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+    "  created_at INTEGER NOT NULL, seen_at INTEGER NOT NULL, client TEXT);"
+    "CREATE INDEX session_account ON session(account_id);"
+    "CREATE TABLE account_token("
+    "  token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+    "  purpose TEXT NOT NULL, data TEXT, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);"
+    "CREATE INDEX account_token_account ON account_token(account_id, purpose);"
+    "CREATE TABLE organisation("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, sector TEXT, buyer_type TEXT,"
+    "  ch_number TEXT, ppon TEXT, website TEXT, status TEXT NOT NULL, evidence TEXT,"
+    "  created_at INTEGER NOT NULL, created_by INTEGER, decided_at INTEGER, decided_by INTEGER, decision_note TEXT,"
+    "  claim_org_id INTEGER, claim_status TEXT, claim_evidence TEXT);"
+    "CREATE INDEX organisation_status ON organisation(status);"
+    "CREATE TABLE membership("
+    "  org_id INTEGER NOT NULL REFERENCES organisation(id) ON DELETE CASCADE,"
+    "  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+    "  role TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY(org_id, account_id));"
+    "CREATE INDEX membership_account ON membership(account_id);"
+    "CREATE TABLE invitation("
+    "  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organisation(id) ON DELETE CASCADE,"
+    "  email TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, invited_by INTEGER,"
+    "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, accepted_at INTEGER, accepted_by INTEGER, revoked_at INTEGER);"
+    "CREATE INDEX invitation_org ON invitation(org_id);"
+    "CREATE TABLE api_token("
+    "  id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,"
+    "  account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,"
+    "  org_id INTEGER NOT NULL REFERENCES organisation(id) ON DELETE CASCADE,"
+    "  role TEXT NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL, last_used_at INTEGER, revoked_at INTEGER);"
+    "CREATE INDEX api_token_account ON api_token(account_id);"
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor_id INTEGER, actor TEXT, org_id INTEGER, client TEXT,"
+    "  action TEXT NOT NULL, subject TEXT, before TEXT, after TEXT);"
+    "CREATE INDEX audit_org ON audit(org_id, id);"
+    "CREATE TABLE throttle(key TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX throttle_key ON throttle(key, at);"
+    "CREATE TABLE outbox("
+    "  id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, subject TEXT NOT NULL, text TEXT NOT NULL, html TEXT,"
+    "  created_at INTEGER NOT NULL, attempts integer NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+    "  sent_at INTEGER, last_error TEXT);"
+    "CREATE INDEX outbox_due ON outbox(next_at) WHERE sent_at IS NULL;"
+    "INSERT INTO secret(name, value) VALUES('csrf', randomblob(32));",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -467,6 +517,7 @@ static void sqlite_close(void *impl) {
   if (!s) return;
   checkpointer_stop(s);
   for (int i = 0; i < Q_COUNT; i++) sqlite3_finalize(s->q[i]);
+  store_sqlite_sql_close(s);
   fts_clear(s);
   free(s->fts);
   org_cache_release(&s->orgs);

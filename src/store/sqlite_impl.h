@@ -72,6 +72,8 @@ extern const char *const store_sqlite_sql[Q_COUNT];
 
 /* ---- the connection ---- */
 
+#define SQLITE_SQL_CACHE 128 /* statements of the runner kept prepared */
+
 /* A queued full-text index write: delete (old text) or insert (new text). */
 typedef struct {
   sqlite3_int64 rowid;
@@ -106,6 +108,12 @@ typedef struct {
   /* The notice the last release_add used, for the next release of the same ocid. */
   char *last_ocid;
   sqlite3_int64 last_notice;
+  /* Statements of the runner (sql.h, sqlite_sql.c), by the address of their text. */
+  struct {
+    const char *sql;
+    sqlite3_stmt *st;
+  } sqlc[SQLITE_SQL_CACHE];
+  int n_sqlc;
 } Sqlite;
 
 /* The connection of the store implementation impl and its file name (for
@@ -181,5 +189,8 @@ static inline int step_done(Sqlite *s, sqlite3_stmt *q, Err *err, const char *wh
 int store_sqlite_last_seq(void *impl, int64_t *out, Err *err);
 /* sqlite_search.c */
 int store_sqlite_search(void *impl, const Query *q, time_t now, StoreResults *out, Err *err);
+
+/* sqlite_sql.c: the runner's statements, finalized when the connection closes */
+void store_sqlite_sql_close(Sqlite *s);
 
 #endif

@@ -19,7 +19,7 @@ int store_open(const char *url, int flags, Store **out, Err *err) {
   if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0 || strcmp(url, "postgres:") == 0 ||
       strcmp(url, "postgresql:") == 0) {
     tables = (Store){&store_pg_core_ops, &store_pg_notice_ops, &store_pg_org_ops, &store_pg_feed_ops,
-                     &store_pg_search_ops, &store_pg_source_ops, NULL};
+                     &store_pg_search_ops, &store_pg_source_ops, &store_pg_sql_ops, NULL};
     rc = store_pg_open(url, flags, &impl, err);
   } else {
     const char *path;
@@ -33,7 +33,7 @@ int store_open(const char *url, int flags, Store **out, Err *err) {
     }
     if (!*path) return err_set(err, ERR_USAGE, "--db %s: no file name", url);
     tables = (Store){&store_sqlite_core_ops, &store_sqlite_notice_ops, &store_sqlite_org_ops, &store_sqlite_feed_ops,
-                     &store_sqlite_search_ops, &store_sqlite_source_ops, NULL};
+                     &store_sqlite_search_ops, &store_sqlite_source_ops, &store_sqlite_sql_ops, NULL};
     rc = store_sqlite_open(path, flags, &impl, err);
   }
   if (rc) return rc;

@@ -1,6 +1,8 @@
 /* store_impl.h -- the operations a backend fills (SQLite's VFS idea), one
  * table per aggregate: the core (store.h) and one per aggregate header
- * (notices.h, orgs.h, feed.h, search.h, sources.h). A Store holds one pointer per table;
+ * (notices.h, orgs.h, feed.h, search.h, sources.h), and the statement runner
+ * (sql.h) under the aggregates written once for both backends (accounts.h,
+ * outbox.h). A Store holds one pointer per table;
  * a backend without an aggregate leaves its pointer NULL and store.c answers
  * its calls with an error. A new aggregate adds a table and a pointer here, a
  * header, and a file per backend; no existing table grows.
@@ -13,6 +15,7 @@
 #include "store/orgs.h"
 #include "store/search.h"
 #include "store/sources.h"
+#include "store/sql.h"
 #include "store/store.h"
 
 typedef struct {
@@ -70,6 +73,7 @@ struct Store {
   const StoreFeedOps *feed;
   const StoreSearchOps *search;
   const StoreSourceOps *sources;
+  const StoreSqlOps *sql; /* the runner under accounts.c, outbox.c (sql.h) */
   void *impl;
 };
 
@@ -81,6 +85,7 @@ extern const StoreOrgOps store_sqlite_org_ops;
 extern const StoreFeedOps store_sqlite_feed_ops;
 extern const StoreSearchOps store_sqlite_search_ops;
 extern const StoreSourceOps store_sqlite_source_ops;
+extern const StoreSqlOps store_sqlite_sql_ops;
 /* Tunables, read when a store opens or a scan starts (tests make them small):
  * notices per read transaction of an index scan; log frames after which a
  * writer asks for a complete checkpoint. */
@@ -99,5 +104,6 @@ extern const StoreOrgOps store_pg_org_ops;
 extern const StoreFeedOps store_pg_feed_ops;
 extern const StoreSearchOps store_pg_search_ops;
 extern const StoreSourceOps store_pg_source_ops;
+extern const StoreSqlOps store_pg_sql_ops;
 
 #endif

@@ -1,0 +1,49 @@
+/* sql.c -- the backend-neutral half of the statement runner (sql.h): the
+ * forwarding call and the row callbacks every aggregate over it uses. */
+#include "store/sql.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+
+#include "base/buf.h"
+#include "store/store_impl.h"
+
+int store_sql(Store *st, const char *sql, const SqlArg *args, int n, SqlRowFn fn, void *ctx, long long *changes,
+              Err *err) {
+  if (changes) *changes = 0;
+  if (!st->sql) return err_set(err, ERR_DB, "the %s store runs no shared statements", st->core->name);
+  return st->sql->run(st->impl, sql, args, n, fn, ctx, changes, err);
+}
+
+char *sql_dup(const SqlRow *r, int c) {
+  const char *s = sql_str(r, c);
+  return s ? xstrdup(s) : NULL;
+}
+
+int sql_first_int(void *ctx, const SqlRow *row) {
+  *(long long *)ctx = sql_int(row, 0);
+  return 1;
+}
+
+int sql_first_text(void *ctx, const SqlRow *row) {
+  char **out = ctx;
+  free(*out);
+  *out = sql_dup(row, 0);
+  return 1;
+}
+
+/* Outside quoted strings only: "$1" in a literal is text, not a parameter. */
+int sql_param_count(const char *sql) {
+  int most = 0;
+  for (const char *p = sql; *p; p++) {
+    if (*p == '\'') {
+      while (*++p && *p != '\'') {
+      }
+      if (!*p) break;
+    } else if (*p == '$' && isdigit((unsigned char)p[1])) {
+      int v = (int)strtol(p + 1, NULL, 10);
+      if (v > most) most = v;
+    }
+  }
+  return most;
+}
