@@ -101,8 +101,9 @@ valgrind: $(OPT_TESTS)
 	  ./scripts/tally.sh build/valgrind.log $$?
 
 # ThreadSanitizer build of the tests of the modules with threads (the index and
-# the live index under concurrent searches); scripts/test.sh runs them.
-TSAN_TESTS := build/tsan/tests/test_index build/tsan/tests/test_live
+# the live index under concurrent searches, the mail sender's thread);
+# scripts/test.sh runs them.
+TSAN_TESTS := build/tsan/tests/test_index build/tsan/tests/test_live build/tsan/tests/test_sender
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_OBJ := $(patsubst %.c,build/tsan/%.o,$(SRC) $(GEN_SRC))
 build/tsan/%.o: %.c | check-pkgs $(GEN_SRC)

@@ -46,8 +46,8 @@ static int credential(CURLU *u, CURLUPart what, char **out, Err *err) {
   CURLUcode rc;
   *out = url_part(u, what, CURLU_URLDECODE, &rc);
   if (rc != CURLUE_OK && rc != CURLUE_NO_USER && rc != CURLUE_NO_PASSWORD)
-    return err_set(err, ERR_USAGE, "--smtp: the %s cannot be decoded (%s)", what == CURLUPART_USER ? "user" : "password",
-                   url_form);
+    return err_set(err, ERR_USAGE, "--smtp: the %s is not valid percent-encoding or holds a control character",
+                   what == CURLUPART_USER ? "user" : "password");
   if (*out && has_control(*out))
     return err_set(err, ERR_USAGE, "--smtp: the %s holds a control character",
                    what == CURLUPART_USER ? "user" : "password");
@@ -180,8 +180,7 @@ int smtp_send(const SmtpConfig *c, const char *from, const char *to, const char 
     long code = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     Buf why = BUF_INIT;
-    buf_adds(&why, curl_easy_strerror(cc));
-    if (*errbuf && strcmp(errbuf, curl_easy_strerror(cc)) != 0) buf_addf(&why, ": %s", errbuf);
+    buf_adds(&why, *errbuf ? errbuf : curl_easy_strerror(cc)); /* errbuf is the more precise */
     if (code) buf_addf(&why, " (server reply %ld)", code);
     err_set(err, ERR_IO, "SMTP delivery to %s via %s failed: %s", to, c->url, buf_cstr(&why));
     buf_release(&why);
