@@ -180,8 +180,8 @@ int smtp_send(const SmtpConfig *c, const char *from, const char *to, const char 
     long code = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     Buf why = BUF_INIT;
-    buf_adds(&why, *errbuf ? errbuf : curl_easy_strerror(cc)); /* errbuf is the more precise */
-    if (code) buf_addf(&why, " (server reply %ld)", code);
+    if (code >= 400) buf_addf(&why, "the server answered %ld: ", code); /* 4xx: try later; 5xx: refused */
+    buf_adds(&why, *errbuf ? errbuf : curl_easy_strerror(cc));      /* errbuf is the more precise */
     err_set(err, ERR_IO, "SMTP delivery to %s via %s failed: %s", to, c->url, buf_cstr(&why));
     buf_release(&why);
     goto out;
