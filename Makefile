@@ -10,7 +10,7 @@
 CC       ?= cc
 SHARED   ?= ../shared
 CODES    ?= $(SHARED)/data/codes
-PKGS     := libcjson sqlite3 zlib libmicrohttpd libpq libsodium
+PKGS     := libcjson sqlite3 zlib libmicrohttpd libpq libsodium libcurl
 CSTD     := -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 INC      := -Isrc -Ibuild/gen -include src/base/banned.h
@@ -39,7 +39,7 @@ deps:
 	@./scripts/deps.sh
 
 check-pkgs:
-	@pkg-config --exists $(PKGS) && test -f /usr/include/libstemmer.h || { echo "missing libraries: run ./scripts/deps.sh (apt-get install libcjson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libpq-dev libsodium-dev libstemmer-dev)"; exit 1; }
+	@pkg-config --exists $(PKGS) && test -f /usr/include/libstemmer.h || { echo "missing libraries: run ./scripts/deps.sh (apt-get install libcjson-dev libsqlite3-dev zlib1g-dev libmicrohttpd-dev libpq-dev libsodium-dev libstemmer-dev libcurl4-openssl-dev)"; exit 1; }
 
 build/gen/cpv_data.c: $(CODES)/cpv_codes.csv scripts/gen_cpv.sh
 	@mkdir -p $(dir $@)
@@ -107,8 +107,9 @@ valgrind: $(OPT_TESTS)
 	  ./scripts/tally.sh build/valgrind.log $$?
 
 # ThreadSanitizer build of the tests of the modules with threads (the index and
-# the live index under concurrent searches); scripts/test.sh runs them.
-TSAN_TESTS := build/tsan/tests/test_index build/tsan/tests/test_live
+# the live index under concurrent searches, the mail sender's thread);
+# scripts/test.sh runs them.
+TSAN_TESTS := build/tsan/tests/test_index build/tsan/tests/test_live build/tsan/tests/test_sender
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_OBJ := $(patsubst %.c,build/tsan/%.o,$(SRC) $(GEN_SRC))
 build/tsan/%.o: %.c | check-pkgs $(GEN_SRC)

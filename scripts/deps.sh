@@ -7,8 +7,8 @@ set -eu
 # nginx: tests/e2e/proxy.t runs deploy/nginx.conf in front of serve (bench/pages.sh uses it too;
 # Debian 12's nginx-light is only a transitional package for nginx).
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libcjson-dev libsqlite3-dev zlib1g-dev \
-libmicrohttpd-dev libsodium-dev libpq-dev libstemmer-dev postgresql valgrind perl python3 sqlite3 gzip curl nodejs chromium \
-nginx"
+libmicrohttpd-dev libsodium-dev libpq-dev libstemmer-dev libcurl4-openssl-dev postgresql valgrind perl python3 sqlite3 gzip curl nodejs chromium \
+nginx python3-aiosmtpd"
 
 missing=""
 for p in $PKGS; do
