@@ -8,6 +8,8 @@
 #include "base/date.h"
 #include "base/num.h"
 #include "cli/cli.h"
+#include "notify/sender.h"
+#include "notify/smtp.h"
 #include "search/query.h"
 #include "store/store.h"
 #include "web/app.h"
@@ -17,6 +19,7 @@ static const char usage[] =
     "                        [--search index|store] [--no-page-cache] [--base-url URL]\n"
     "                        [--trusted-proxy ADDR] [--head-timeout S] [--body-timeout S]\n"
     "                        [--idle-timeout S] [--max-connections N]\n"
+    "                        [--smtp smtp[s]://USER:PASS@HOST:PORT --mail-from ADDRESS] [--mail-dir DIR]\n"
     "\n"
     "Serves the contract portal and the JSON API until SIGINT or SIGTERM (in-flight\n"
     "requests finish first). One access log line per request on stderr, ending with\n"
@@ -49,6 +52,12 @@ static const char usage[] =
     "  --max-connections N  open connections at most (default and most 1024); when\n"
     "                   full, the oldest one still waiting for its first request head\n"
     "                   makes room\n"
+    "  --smtp URL       deliver mail (account links, invitations) through this SMTP\n"
+    "                   server, retrying with back-off while it is down; smtps:// is\n"
+    "                   TLS, smtp:// uses STARTTLS when offered\n"
+    "  --mail-from A    the From address of mail (needed with --smtp)\n"
+    "  --mail-dir DIR   without --smtp, mail is written here as .eml files (default\n"
+    "                   var/mail) and listed for site administrators at /admin/mail\n"
     "\n"
     "exit status: 0 stopped cleanly, 2 usage error, 3 cannot listen or open the database\n";
 
@@ -69,14 +78,18 @@ static void cursor_key(const char *url) {
   sodium_memzero(key, sizeof key);
 }
 
+static void kick(void *sender) { sender_kick(sender); }
+
 int cmd_serve(int argc, char **argv) {
   const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL, *search = NULL, *no_cache = NULL,
-             *base = NULL, *proxy = NULL, *head_s = NULL, *body_s = NULL, *idle_s = NULL, *max_c = NULL;
+             *base = NULL, *proxy = NULL, *head_s = NULL, *body_s = NULL, *idle_s = NULL, *max_c = NULL,
+             *smtp = NULL, *mail_from = NULL, *mail_dir = NULL;
   CliOpt opts[] = {{"db", 1, &db},         {"listen", 1, &listen}, {"static", 1, &stat},
                    {"now", 1, &now},       {"search", 1, &search}, {"no-page-cache", 0, &no_cache},
                    {"base-url", 1, &base}, {"trusted-proxy", 1, &proxy},
                    {"head-timeout", 1, &head_s}, {"body-timeout", 1, &body_s},
-                   {"idle-timeout", 1, &idle_s}, {"max-connections", 1, &max_c}};
+                   {"idle-timeout", 1, &idle_s}, {"max-connections", 1, &max_c},
+                   {"smtp", 1, &smtp},     {"mail-from", 1, &mail_from}, {"mail-dir", 1, &mail_dir}};
   char **args;
   size_t n;
   int help, code = EXIT_OK;
@@ -149,10 +162,39 @@ int cmd_serve(int argc, char **argv) {
   if (store_open(app.db_url, 0, &st, &werr) == 0) store_close(st);
   else fprintf(stderr, "powerhouse serve: serving without bringing the schema up to date: %s\n", werr.msg);
   cursor_key(app.db_url);
+  /* The mail sender: its own thread and store connection (notify/sender.h). */
+  SmtpConfig sc = {0};
+  SenderConfig mc = {0};
+  Sender *sender = NULL;
+  mc.db_url = app.db_url;
+  mc.mail_dir = mail_dir ? mail_dir : "var/mail";
+  mc.from = mail_from ? mail_from : "powerhouse@localhost";
+  mc.from_name = "Powerhouse";
+  if (smtp && smtp_config_parse(smtp, &sc, &err)) {
+    fprintf(stderr, "powerhouse serve: --smtp: %s\n", err.msg);
+    code = EXIT_USAGE;
+    goto out;
+  }
+  if (smtp && !mail_from) {
+    fprintf(stderr, "powerhouse serve: --smtp needs --mail-from ADDRESS\n");
+    code = EXIT_USAGE;
+    goto out;
+  }
+  mc.smtp = smtp ? &sc : NULL;
+  if (sender_start(&mc, &sender, &err)) {
+    fprintf(stderr, "powerhouse serve: cannot start the mail sender: %s\n", err.msg);
+    code = err.code == ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
+    goto out;
+  }
+  app.mail_kick = kick;
+  app.mail_ctx = sender;
   if (app_serve(&app, listen ? listen : "127.0.0.1:8080", stderr, &err)) {
     fprintf(stderr, "powerhouse serve: %s\n", err.msg);
     code = err.code == ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;
   }
+  sender_stop(sender);
+out:
+  smtp_config_release(&sc);
   free(args);
   return code;
 }
