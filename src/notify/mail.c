@@ -190,7 +190,10 @@ static void add_date(Buf *out, time_t t) {
   static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   struct tm tm;
-  gmtime_r(&t, &tm);
+  if (!gmtime_r(&t, &tm)) { /* a time_t beyond struct tm's years: the epoch rather than garbage */
+    time_t zero = 0;
+    gmtime_r(&zero, &tm);
+  }
   buf_addf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday], tm.tm_mday,
            months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }

@@ -242,6 +242,9 @@ static void test_plain_headers(void) {
   m.date = 951782400; /* 2000-02-29 */
   build(&m);
   is_str(header(buf_cstr(&msg_), "Date"), "Tue, 29 Feb 2000 00:00:00 +0000", "Date of a leap day");
+  m.date = (time_t)INT64_MAX;
+  is_int(build(&m), 0, "a date beyond any calendar still builds");
+  is_str(header(buf_cstr(&msg_), "Date"), "Thu, 01 Jan 1970 00:00:00 +0000", "and falls back to the epoch");
 
   m = base_msg;
   m.from_name = "Smith, \"Ada\" \\ Co";
