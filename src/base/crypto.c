@@ -7,11 +7,16 @@
  * must not hand out sessions. */
 #include "base/crypto.h"
 
+#include "base/buf.h"
+
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 _Static_assert(CRYPTO_PWHASH_MAX >= crypto_pwhash_STRBYTES, "CRYPTO_PWHASH_MAX too small");
 _Static_assert(CRYPTO_TOKEN_LEN + 1 ==
@@ -120,4 +125,72 @@ int crypto_equal(const char *a, const char *b) {
 void crypto_random(void *buf, size_t n) {
   need_init();
   randombytes_buf(buf, n);
+}
+
+/* ---- encryption at rest ---- */
+
+char *crypto_seal(const unsigned char key[CRYPTO_KEY_BYTES], const char *plain) {
+  crypto_init();
+  size_t n = strlen(plain), boxed = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
+  unsigned char *raw = xmalloc(boxed);
+  randombytes_buf(raw, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(raw + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, n, raw, key);
+  size_t prefix = strlen(CRYPTO_SEALED_PREFIX), len = sodium_base64_ENCODED_LEN(boxed, sodium_base64_VARIANT_ORIGINAL);
+  char *out = xmalloc(prefix + len);
+  memcpy(out, CRYPTO_SEALED_PREFIX, prefix);
+  sodium_bin2base64(out + prefix, len, raw, boxed, sodium_base64_VARIANT_ORIGINAL);
+  free(raw);
+  return out;
+}
+
+char *crypto_open(const unsigned char key[CRYPTO_KEY_BYTES], const char *s) {
+  crypto_init();
+  size_t prefix = strlen(CRYPTO_SEALED_PREFIX);
+  if (strncmp(s, CRYPTO_SEALED_PREFIX, prefix) != 0) return xstrdup(s);
+  const char *b64 = s + prefix;
+  size_t cap = strlen(b64) / 4 * 3 + 3, len = 0;
+  unsigned char *raw = xmalloc(cap);
+  char *out = NULL;
+  if (sodium_base642bin(raw, cap, b64, strlen(b64), NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
+      len >= crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+    size_t n = len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+    out = xmalloc(n + 1);
+    if (crypto_secretbox_open_easy((unsigned char *)out, raw + crypto_secretbox_NONCEBYTES,
+                                   len - crypto_secretbox_NONCEBYTES, raw, key) == 0) {
+      out[n] = 0;
+    } else {
+      free(out);
+      out = NULL;
+    }
+  }
+  free(raw);
+  return out;
+}
+
+static int read_key(const char *path, unsigned char key[CRYPTO_KEY_BYTES]) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t got = read(fd, key, CRYPTO_KEY_BYTES);
+  close(fd);
+  return got == CRYPTO_KEY_BYTES ? 0 : -2;
+}
+
+int crypto_key_file(const char *path, unsigned char key[CRYPTO_KEY_BYTES], Err *err) {
+  int rc = read_key(path, key);
+  if (rc == -2) return err_set(err, ERR_IO, "the key file %s is shorter than %d bytes", path, CRYPTO_KEY_BYTES);
+  if (rc == 0) return 0;
+  if (errno != ENOENT) return err_set(err, ERR_IO, "cannot read the key file %s: %s", path, strerror(errno));
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return err_set(err, ERR_IO, "cannot make the key file %s: %s", path, strerror(errno));
+  unsigned char fresh[CRYPTO_KEY_BYTES];
+  crypto_random(fresh, sizeof fresh);
+  int ok = write(fd, fresh, sizeof fresh) == (ssize_t)sizeof fresh && fsync(fd) == 0;
+  close(fd);
+  sodium_memzero(fresh, sizeof fresh);
+  if (ok && link(tmp, path) != 0 && errno != EEXIST) ok = 0; /* EEXIST: another process's key won */
+  unlink(tmp);
+  if (!ok || read_key(path, key) != 0) return err_set(err, ERR_IO, "cannot make the key file %s: %s", path, strerror(errno));
+  return 0;
 }

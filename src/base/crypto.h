@@ -86,4 +86,22 @@ int crypto_equal(const char *a, const char *b);
 /* n bytes from the operating system's random source (randombytes_buf). */
 void crypto_random(void *buf, size_t n);
 
+
+/* Encryption at rest of what must be kept but must not be readable in a copy
+ * of the database (the outbox holds mails with sign-in links until they are
+ * delivered): crypto_secretbox (XSalsa20-Poly1305) under a key kept OUTSIDE
+ * the store, in a file (crypto_key_file). A sealed text is "ph1:" followed by
+ * base64 of the random nonce and the box. */
+#define CRYPTO_KEY_BYTES 32
+#define CRYPTO_SEALED_PREFIX "ph1:"
+/* The sealed form of plain (malloc'd; the caller frees it). */
+char *crypto_seal(const unsigned char key[CRYPTO_KEY_BYTES], const char *plain);
+/* The plain text of s (malloc'd): opened when s is sealed, a copy when it is
+ * not; NULL when it is sealed and cannot be opened (another key, altered). */
+char *crypto_open(const unsigned char key[CRYPTO_KEY_BYTES], const char *s);
+/* The key in the file at path, made when the file is missing: 32 random
+ * bytes written to a temporary file (mode 0600) and linked into place, so
+ * that of two processes making it at once both end with the same key. */
+int crypto_key_file(const char *path, unsigned char key[CRYPTO_KEY_BYTES], Err *err);
+
 #endif

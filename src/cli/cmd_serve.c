@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <sys/stat.h>
 
+#include "base/crypto.h"
 #include "base/date.h"
 #include "base/num.h"
 #include "cli/cli.h"
@@ -20,6 +22,7 @@ static const char usage[] =
     "                        [--trusted-proxy ADDR] [--head-timeout S] [--body-timeout S]\n"
     "                        [--idle-timeout S] [--max-connections N]\n"
     "                        [--smtp smtp[s]://USER:PASS@HOST:PORT --mail-from ADDRESS] [--mail-dir DIR]\n"
+    "                        [--mail-key FILE]\n"
     "\n"
     "Serves the contract portal and the JSON API until SIGINT or SIGTERM (in-flight\n"
     "requests finish first). One access log line per request on stderr, ending with\n"
@@ -58,6 +61,10 @@ static const char usage[] =
     "  --mail-from A    the From address of mail (needed with --smtp)\n"
     "  --mail-dir DIR   without --smtp, mail is written here as .eml files (default\n"
     "                   var/mail) and listed for site administrators at /admin/mail\n"
+    "  --mail-key FILE  the key that seals mail bodies waiting in the store's outbox\n"
+    "                   (they hold sign-in links): kept out of the database, made when\n"
+    "                   missing (default var/mail.key); every process serving one\n"
+    "                   store needs the same file\n"
     "\n"
     "exit status: 0 stopped cleanly, 2 usage error, 3 cannot listen or open the database\n";
 
@@ -83,13 +90,14 @@ static void kick(void *sender) { sender_kick(sender); }
 int cmd_serve(int argc, char **argv) {
   const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL, *search = NULL, *no_cache = NULL,
              *base = NULL, *proxy = NULL, *head_s = NULL, *body_s = NULL, *idle_s = NULL, *max_c = NULL,
-             *smtp = NULL, *mail_from = NULL, *mail_dir = NULL;
+             *smtp = NULL, *mail_from = NULL, *mail_dir = NULL, *mail_key = NULL;
   CliOpt opts[] = {{"db", 1, &db},         {"listen", 1, &listen}, {"static", 1, &stat},
                    {"now", 1, &now},       {"search", 1, &search}, {"no-page-cache", 0, &no_cache},
                    {"base-url", 1, &base}, {"trusted-proxy", 1, &proxy},
                    {"head-timeout", 1, &head_s}, {"body-timeout", 1, &body_s},
                    {"idle-timeout", 1, &idle_s}, {"max-connections", 1, &max_c},
-                   {"smtp", 1, &smtp},     {"mail-from", 1, &mail_from}, {"mail-dir", 1, &mail_dir}};
+                   {"smtp", 1, &smtp},     {"mail-from", 1, &mail_from}, {"mail-dir", 1, &mail_dir},
+                   {"mail-key", 1, &mail_key}};
   char **args;
   size_t n;
   int help, code = EXIT_OK;
@@ -181,6 +189,14 @@ int cmd_serve(int argc, char **argv) {
     goto out;
   }
   mc.smtp = smtp ? &sc : NULL;
+  if (!mail_key) mkdir("var", 0755); /* the default's folder */
+  if (crypto_key_file(mail_key ? mail_key : "var/mail.key", app.mail_key, &err)) {
+    fprintf(stderr, "powerhouse serve: --mail-key: %s\n", err.msg);
+    code = EXIT_FAIL;
+    goto out;
+  }
+  app.has_mail_key = 1;
+  mc.key = app.mail_key;
   if (sender_start(&mc, &sender, &err)) {
     fprintf(stderr, "powerhouse serve: cannot start the mail sender: %s\n", err.msg);
     code = err.code == ERR_USAGE ? EXIT_USAGE : EXIT_FAIL;

@@ -4,6 +4,10 @@
  * thread touches (its Store, its copy of the configuration) is its own. */
 #include "notify/sender.h"
 
+#include <sodium.h>
+
+#include "base/crypto.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <pthread.h>
@@ -21,6 +25,7 @@ struct Sender {
   SenderConfig cfg; /* points into the copies below */
   SmtpConfig smtp;
   char *db_url, *mail_dir, *from, *from_name, *msgid_domain;
+  unsigned char key[CRYPTO_KEY_BYTES];
   Store *st;
   pthread_t thread;
   pthread_mutex_t mu;
@@ -97,13 +102,24 @@ static int stop_requested(Sender *s) {
 
 /* One mail: built, delivered, its row marked. An error only when the store
  * fails (the pass then stops); a delivery failure is a row marked failed. */
-static int one_mail(const SenderConfig *cfg, Store *st, const OutboxMail *m, time_t now, size_t *delivered, Err *err) {
+static int one_mail(const SenderConfig *cfg, Store *st, const OutboxMail *sealed, time_t now, size_t *delivered,
+                    Err *err) {
   Buf msg = BUF_INIT;
   Err why = ERR_INIT;
   MailMsg mm;
   int rc;
+  OutboxMail open = *sealed, *m = &open;
+  char *text = NULL, *html = NULL;
+  if (cfg->key) { /* the bodies as written, for as long as this takes */
+    open.text = text = crypto_open(cfg->key, sealed->text);
+    open.html = html = sealed->html ? crypto_open(cfg->key, sealed->html) : NULL;
+  }
   msg_for(cfg, m, now, &mm);
-  if (mail_build(&msg, &mm, &why) != 0) {
+  if (!m->text || (sealed->html && !m->html)) {
+    err_set(&why, ERR_USAGE, "its body is sealed with another key than this service's");
+    logf_(cfg, "mail %lld can never be sent, set aside: %s", m->id, why.msg);
+    rc = store_outbox_failed(st, m->id, now + SENDER_NEVER, why.msg, err);
+  } else if (mail_build(&msg, &mm, &why) != 0) {
     logf_(cfg, "mail %lld can never be built, set aside: %s", m->id, why.msg);
     rc = store_outbox_failed(st, m->id, now + SENDER_NEVER, why.msg, err);
   } else if (deliver(cfg, m, msg.data, msg.len, &why) != 0) {
@@ -115,6 +131,10 @@ static int one_mail(const SenderConfig *cfg, Store *st, const OutboxMail *m, tim
     if ((rc = store_outbox_sent(st, m->id, now, err)) == 0 && delivered) (*delivered)++;
     if (rc) logf_(cfg, "mail %lld was delivered but cannot be marked sent (it will be sent again): %s", m->id, err->msg);
   }
+  if (text) sodium_memzero(text, strlen(text));
+  if (html) sodium_memzero(html, strlen(html));
+  free(text);
+  free(html);
   buf_release(&msg);
   return rc;
 }
@@ -181,6 +201,10 @@ int sender_start(const SenderConfig *cfg, Sender **out, Err *err) {
   s->cfg.from = s->from = dup_or_null(cfg->from);
   s->cfg.from_name = s->from_name = dup_or_null(cfg->from_name);
   s->cfg.msgid_domain = s->msgid_domain = dup_or_null(cfg->msgid_domain);
+  if (cfg->key) {
+    memcpy(s->key, cfg->key, sizeof s->key);
+    s->cfg.key = s->key;
+  }
   if (cfg->smtp) {
     s->smtp.url = dup_or_null(cfg->smtp->url);
     s->smtp.user = dup_or_null(cfg->smtp->user);

@@ -45,6 +45,10 @@ typedef struct {
   const char *msgid_domain;  /* NULL: the domain of from */
   unsigned poll_ms;          /* 0: SENDER_POLL_MS */
   FILE *log;                 /* errors, NULL: stderr */
+  /* opens the bodies sealed in the outbox (base/crypto.h crypto_seal: they
+   * hold sign-in links); NULL: bodies are plain. A body sealed under another
+   * key can never be sent: it is set aside like a mail that cannot be built. */
+  const unsigned char *key;
 } SenderConfig;
 
 typedef struct Sender Sender;

@@ -317,7 +317,7 @@ static void login_form(Request *r, const FormErrors *e, const char *email, const
   if (done && !strcmp(done, "out")) ui_success(r, "You have signed out.");
   html_printf(&r->out, "<h1 class=\"govuk-heading-l\">Sign in</h1>");
   ui_form_begin(r, "/account/login");
-  if (next) ui_hidden(r, "next", next);
+  if (next && *next) ui_hidden(r, "next", next);
   ui_input(r, e, "email", "Email address", "email", "email", email, NULL);
   ui_input(r, e, "password", "Password", "password", "current-password", NULL, NULL);
   ui_form_end(r, "Sign in");

@@ -15,8 +15,8 @@
 #define TOKEN_INVITE_SECONDS (7 * 86400)
 #define LOGIN_FAILURES 5          /* failed sign-ins per account or address ... */
 #define LOGIN_WINDOW (15 * 60)    /* ... in this many seconds, then 429 */
-#define MAIL_PER_EMAIL 3          /* reset, verification and registration mails to one address ... */
-#define MAIL_PER_CLIENT 10        /* ... and from one client address ... */
+#define MAIL_PER_EMAIL 5          /* reset, verification and registration mails to one address ... */
+#define MAIL_PER_CLIENT 30        /* ... and from one client address (an office shares one) ... */
 #define MAIL_WINDOW 3600          /* ... per hour */
 #define PASSWORD_WAIT_MS 10000    /* how long a sign-in waits for a heavy slot to hash */
 

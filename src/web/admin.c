@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/crypto.h"
 #include "model/account.h"
 #include "store/accounts.h"
 #include "store/outbox.h"
@@ -275,7 +276,11 @@ void page_admin_mail_one(Request *r) {
               m.sent_at ? req_printf(r, "Sent %s.", when(r, m.sent_at))
                         : req_printf(r, "Not sent yet (%d attempts%s%s).", m.attempts, m.last_error ? "; last: " : "",
                                      m.last_error ? m.last_error : ""));
-  text_with_links(r, m.text);
+  App *app = r->app;
+  char *text = app->has_mail_key ? crypto_open(app->mail_key, m.text) : xstrdup(m.text);
+  if (text) text_with_links(r, text);
+  else html_printf(&r->out, "<p class=\"govuk-body\">This mail is sealed with another key than this service's.</p>");
+  free(text);
   page_end(r);
   store_outbox_release(&m);
 }

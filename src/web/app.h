@@ -38,6 +38,10 @@ typedef struct {
   /* wakes the mail sender after a commit that queued mail (NULL: it polls) */
   void (*mail_kick)(void *ctx);
   void *mail_ctx;
+  /* seals mail bodies in the outbox (they hold sign-in links); kept outside
+   * the store (serve --mail-key); has_mail_key 0: bodies are stored plain */
+  unsigned char mail_key[32];
+  int has_mail_key;
   char base_derived[320]; /* from the listening address, once on_listen has run */
   atomic_int base_ready;
 } App;

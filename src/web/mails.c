@@ -1,9 +1,11 @@
 /* mails.c -- composing and queueing the portal's mails (mails.h). */
 #include "web/mails.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/crypto.h"
 #include "store/outbox.h"
 #include "web/app.h"
 #include "web/html.h"
@@ -34,7 +36,13 @@ int mail_queue(Request *r, Store *st, const MailText *m, Err *err) {
   }
   buf_addf(&text, "-- \n%s\n%s\n", SERVICE, app_base_url(r));
   html_printf(&html, "<p style=\"color: #505a5f\">%s<br>%s</p></body></html>", SERVICE, app_base_url(r));
-  int rc = store_outbox_add(st, m->to, m->subject, text.data, html.data, app_now(r), NULL, err);
+  App *app = r->app;
+  char *st_text = app->has_mail_key ? crypto_seal(app->mail_key, text.data) : NULL;
+  char *st_html = app->has_mail_key ? crypto_seal(app->mail_key, html.data) : NULL;
+  int rc = store_outbox_add(st, m->to, m->subject, st_text ? st_text : text.data, st_html ? st_html : html.data,
+                            app_now(r), NULL, err);
+  free(st_text);
+  free(st_html);
   buf_release(&text);
   buf_release(&html);
   return rc;

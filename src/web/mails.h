@@ -2,7 +2,9 @@
  * composed here (a plain-text part and an HTML part, both from the same
  * words) and queued in the store's outbox (store/outbox.h) inside the
  * caller's transaction; notify/ builds the headers and delivers them. Every
- * link is absolute, on the service's base URL. */
+ * link is absolute, on the service's base URL. The bodies are sealed
+ * (base/crypto.h) under the service's mail key, kept outside the store: a
+ * copy of the database holds no usable link. */
 #ifndef WEB_MAILS_H
 #define WEB_MAILS_H
 
