@@ -107,11 +107,20 @@ static size_t space_at(const char *s, size_t n) {
 }
 
 /* A control character at s: C0 (other than white space, handled before), DEL,
- * or C1 (U+0080..U+009F, C2 80..C2 9F). */
+ * C1 (U+0080..U+009F, C2 80..C2 9F); and the invisible characters that
+ * change how the text around a name is shown: bidirectional marks, embeddings
+ * and overrides (U+200E-200F, U+202A-202E, U+2066-2069: "\u202Egnp.exe"
+ * reads "exe.png"), the line and paragraph separators (U+2028-2029) and the
+ * byte order mark (U+FEFF). Zero-width joiners stay: scripts and emoji need
+ * them. */
 static int control_at(const char *s, size_t n) {
-  unsigned char c = (unsigned char)s[0];
-  if (c < 0x20 || c == 0x7F) return 1;
-  return n >= 2 && c == 0xC2 && (unsigned char)s[1] < 0xA0;
+  const unsigned char *u = (const unsigned char *)s;
+  if (u[0] < 0x20 || u[0] == 0x7F) return 1;
+  if (n >= 2 && u[0] == 0xC2) return u[1] < 0xA0;
+  if (n < 3) return 0;
+  if (u[0] == 0xE2 && u[1] == 0x80) return u[2] == 0x8E || u[2] == 0x8F || (u[2] >= 0xA8 && u[2] <= 0xAE);
+  if (u[0] == 0xE2 && u[1] == 0x81) return u[2] >= 0xA6 && u[2] <= 0xA9;
+  return u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
 }
 
 int account_name_check(const char *in, char *out, size_t cap, const char **why) {
