@@ -158,11 +158,12 @@ int account_name_check(const char *in, char *out, size_t cap, const char **why) 
 
 /* ---- password ---- */
 
-int password_is_common(const char *pw) {
+/* s[0..n), lower-cased (ASCII), is in the list */
+static int common_n(const char *s, size_t n) {
   char low[64];
-  size_t n = pw ? strlen(pw) : 0;
   if (n == 0 || n >= sizeof low) return 0; /* the longest common password is far shorter */
-  for (size_t i = 0; i <= n; i++) low[i] = (char)to_lower((unsigned char)pw[i]);
+  for (size_t i = 0; i < n; i++) low[i] = (char)to_lower((unsigned char)s[i]);
+  low[n] = 0;
   size_t lo = 0, hi = common_passwords_n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -174,11 +175,13 @@ int password_is_common(const char *pw) {
   return 0;
 }
 
-/* pw equals s[0..n) in any (ASCII) case */
-static int same_ci(const char *pw, const char *s, size_t n) {
-  if (strlen(pw) != n) return 0;
-  for (size_t i = 0; i < n; i++)
-    if (to_lower((unsigned char)pw[i]) != to_lower((unsigned char)s[i])) return 0;
+int password_is_common(const char *pw) { return pw ? common_n(pw, strlen(pw)) : 0; }
+
+/* a[0..an) equals b[0..bn) in any (ASCII) case */
+static int same_ci(const char *a, size_t an, const char *b, size_t bn) {
+  if (an != bn) return 0;
+  for (size_t i = 0; i < an; i++)
+    if (to_lower((unsigned char)a[i]) != to_lower((unsigned char)b[i])) return 0;
   return 1;
 }
 
@@ -189,12 +192,16 @@ int account_password_check(const char *pw, const char *email, const char **why) 
   size_t chars = utf8_chars(pw, n);
   if (chars < ACCOUNT_PASSWORD_MIN) return fail(why, "Password must be 8 characters or more");
   if (chars > ACCOUNT_PASSWORD_MAX) return fail(why, "Password must be 256 characters or fewer");
-  if (password_is_common(pw))
+  /* " password " guesses as easily as "password": the comparisons below
+   * ignore surrounding white space (the password itself is kept as typed) */
+  size_t tn;
+  const char *t = trim(pw, &tn);
+  if (common_n(t, tn))
     return fail(why, "Choose a password that is harder to guess: this one is in a list of common passwords");
   char e[ACCOUNT_EMAIL_SIZE];
   if (email && account_email_check(email, e, sizeof e, NULL) == 0) {
     size_t local = (size_t)(strchr(e, '@') - e);
-    if (same_ci(pw, e, strlen(e)) || same_ci(pw, e, local))
+    if (same_ci(t, tn, e, strlen(e)) || same_ci(t, tn, e, local))
       return fail(why, "Choose a password that is different from your email address");
   }
   return 0;

@@ -55,7 +55,7 @@ int account_name_check(const char *in, char *out, size_t cap, const char **why);
 
 /* Password: valid UTF-8 of 8..256 characters (kept exactly as typed: no
  * trimming, spaces count), not in the common list, not the email address nor
- * its local part (in any case). email may be NULL (no account yet). Messages:
+ * its local part (in any case; these two ignore surrounding white space). email may be NULL (no account yet). Messages:
  * "Enter a password", "Password must be 8 characters or more", "Password must
  * be 256 characters or fewer", "Password must not include control characters
  * or invalid text" (NUL cannot occur in a C string; invalid UTF-8 can),

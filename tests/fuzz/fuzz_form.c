@@ -26,15 +26,8 @@
 #include "base/utf8.h"
 #include "web/form.h"
 
-#define CHECK(cond, ...)                                                   \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "fuzz_form: check failed: %s: ", #cond);             \
-      fprintf(stderr, __VA_ARGS__);                                        \
-      fputc('\n', stderr);                                                 \
-      abort();                                                             \
-    }                                                                      \
-  } while (0)
+#define FUZZ_TARGET "fuzz_form"
+#include "check.h"
 
 static int same_fields(const FormField *a, size_t na, const FormField *b, size_t nb) {
   if (na != nb) return 0;

@@ -174,12 +174,15 @@ static void test_password(void) {
   is_str(pw_check("football", NULL), PW_COMMON, "'football' is common");
   is_str(pw_check("password1", NULL), PW_COMMON, "'password1' is common");
   is_str(pw_check("password9x", NULL), "ok", "a variation not in the list is accepted");
+  is_str(pw_check("  password\t", NULL), PW_COMMON, "common once surrounding white space is ignored");
+  is_str(pw_check("pass word", NULL), "ok", "inner white space makes another password");
 
   is_str(pw_check("jo.bloggs@example.com", "jo.bloggs@example.com"), PW_EMAIL, "the email address itself");
   is_str(pw_check("Jo.Bloggs@Example.com", " jo.bloggs@example.COM "), PW_EMAIL, "the email address in another case");
   is_str(pw_check("jo.bloggs", "jo.bloggs@example.com"), PW_EMAIL, "the local part");
   is_str(pw_check("JO.BLOGGS", "jo.bloggs@example.com"), PW_EMAIL, "the local part in capitals");
   is_str(pw_check("jo.bloggs!", "jo.bloggs@example.com"), "ok", "more than the local part is fine");
+  is_str(pw_check(" jo.bloggs@example.com ", "jo.bloggs@example.com"), PW_EMAIL, "the email address with spaces around");
   is_str(pw_check("jo.bloggs", "not an email"), "ok", "an invalid email address is not compared");
 
   ok(password_is_common("qwerty") && password_is_common("dragon") && password_is_common("123456") &&
