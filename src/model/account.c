@@ -1,6 +1,7 @@
 /* account.c -- the checks and vocabularies of account.h. Every check works on
- * the trimmed input in place, writes out only when the whole value is good,
- * and names its rule in a static message. Character counts walk UTF-8 lead
+ * the trimmed input without copying it first, never writes more than cap
+ * bytes to out (whose contents mean nothing after a refusal), and names its
+ * rule in a static message. Character counts walk UTF-8 lead
  * bytes after utf8_check has vouched for the text. */
 #include "model/account.h"
 
