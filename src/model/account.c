@@ -1,6 +1,7 @@
 /* account.c -- the checks and vocabularies of account.h. Every check works on
- * the trimmed input in place, writes out only when the whole value is good,
- * and names its rule in a static message. Character counts walk UTF-8 lead
+ * the trimmed input without copying it first, never writes more than cap
+ * bytes to out (whose contents mean nothing after a refusal), and names its
+ * rule in a static message. Character counts walk UTF-8 lead
  * bytes after utf8_check has vouched for the text. */
 #include "model/account.h"
 
@@ -107,11 +108,20 @@ static size_t space_at(const char *s, size_t n) {
 }
 
 /* A control character at s: C0 (other than white space, handled before), DEL,
- * or C1 (U+0080..U+009F, C2 80..C2 9F). */
+ * C1 (U+0080..U+009F, C2 80..C2 9F); and the invisible characters that
+ * change how the text around a name is shown: bidirectional marks, embeddings
+ * and overrides (U+200E-200F, U+202A-202E, U+2066-2069: "\u202Egnp.exe"
+ * reads "exe.png"), the line and paragraph separators (U+2028-2029) and the
+ * byte order mark (U+FEFF). Zero-width joiners stay: scripts and emoji need
+ * them. */
 static int control_at(const char *s, size_t n) {
-  unsigned char c = (unsigned char)s[0];
-  if (c < 0x20 || c == 0x7F) return 1;
-  return n >= 2 && c == 0xC2 && (unsigned char)s[1] < 0xA0;
+  const unsigned char *u = (const unsigned char *)s;
+  if (u[0] < 0x20 || u[0] == 0x7F) return 1;
+  if (n >= 2 && u[0] == 0xC2) return u[1] < 0xA0;
+  if (n < 3) return 0;
+  if (u[0] == 0xE2 && u[1] == 0x80) return u[2] == 0x8E || u[2] == 0x8F || (u[2] >= 0xA8 && u[2] <= 0xAE);
+  if (u[0] == 0xE2 && u[1] == 0x81) return u[2] >= 0xA6 && u[2] <= 0xA9;
+  return u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
 }
 
 int account_name_check(const char *in, char *out, size_t cap, const char **why) {
@@ -149,11 +159,12 @@ int account_name_check(const char *in, char *out, size_t cap, const char **why) 
 
 /* ---- password ---- */
 
-int password_is_common(const char *pw) {
+/* s[0..n), lower-cased (ASCII), is in the list */
+static int common_n(const char *s, size_t n) {
   char low[64];
-  size_t n = pw ? strlen(pw) : 0;
   if (n == 0 || n >= sizeof low) return 0; /* the longest common password is far shorter */
-  for (size_t i = 0; i <= n; i++) low[i] = (char)to_lower((unsigned char)pw[i]);
+  for (size_t i = 0; i < n; i++) low[i] = (char)to_lower((unsigned char)s[i]);
+  low[n] = 0;
   size_t lo = 0, hi = common_passwords_n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -165,11 +176,13 @@ int password_is_common(const char *pw) {
   return 0;
 }
 
-/* pw equals s[0..n) in any (ASCII) case */
-static int same_ci(const char *pw, const char *s, size_t n) {
-  if (strlen(pw) != n) return 0;
-  for (size_t i = 0; i < n; i++)
-    if (to_lower((unsigned char)pw[i]) != to_lower((unsigned char)s[i])) return 0;
+int password_is_common(const char *pw) { return pw ? common_n(pw, strlen(pw)) : 0; }
+
+/* a[0..an) equals b[0..bn) in any (ASCII) case */
+static int same_ci(const char *a, size_t an, const char *b, size_t bn) {
+  if (an != bn) return 0;
+  for (size_t i = 0; i < an; i++)
+    if (to_lower((unsigned char)a[i]) != to_lower((unsigned char)b[i])) return 0;
   return 1;
 }
 
@@ -180,12 +193,16 @@ int account_password_check(const char *pw, const char *email, const char **why) 
   size_t chars = utf8_chars(pw, n);
   if (chars < ACCOUNT_PASSWORD_MIN) return fail(why, "Password must be 8 characters or more");
   if (chars > ACCOUNT_PASSWORD_MAX) return fail(why, "Password must be 256 characters or fewer");
-  if (password_is_common(pw))
+  /* " password " guesses as easily as "password": the comparisons below
+   * ignore surrounding white space (the password itself is kept as typed) */
+  size_t tn;
+  const char *t = trim(pw, &tn);
+  if (common_n(t, tn))
     return fail(why, "Choose a password that is harder to guess: this one is in a list of common passwords");
   char e[ACCOUNT_EMAIL_SIZE];
   if (email && account_email_check(email, e, sizeof e, NULL) == 0) {
     size_t local = (size_t)(strchr(e, '@') - e);
-    if (same_ci(pw, e, strlen(e)) || same_ci(pw, e, local))
+    if (same_ci(t, tn, e, strlen(e)) || same_ci(t, tn, e, local))
       return fail(why, "Choose a password that is different from your email address");
   }
   return 0;

@@ -43,7 +43,9 @@ int account_email_check(const char *in, char *out, size_t cap, const char **why)
 
 /* Full name: 1..200 characters once trimmed, with every inner run of white
  * space (ASCII white space and no-break space) made one space; valid UTF-8
- * with no other control character (C0, DEL, C1). ACCOUNT_NAME_SIZE is room for
+ * with no other control character (C0, DEL, C1) and none of the invisible
+ * characters that reorder or break the text shown around a name
+ * (bidirectional controls, U+2028/2029, U+FEFF). ACCOUNT_NAME_SIZE is room for
  * the longest (4 bytes a character). Messages: "Enter your full name", "Name
  * must be 200 characters or fewer", "Name must not include control
  * characters" (also for invalid UTF-8). */
@@ -53,7 +55,7 @@ int account_name_check(const char *in, char *out, size_t cap, const char **why);
 
 /* Password: valid UTF-8 of 8..256 characters (kept exactly as typed: no
  * trimming, spaces count), not in the common list, not the email address nor
- * its local part (in any case). email may be NULL (no account yet). Messages:
+ * its local part (in any case; these two ignore surrounding white space). email may be NULL (no account yet). Messages:
  * "Enter a password", "Password must be 8 characters or more", "Password must
  * be 256 characters or fewer", "Password must not include control characters
  * or invalid text" (NUL cannot occur in a C string; invalid UTF-8 can),

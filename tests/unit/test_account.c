@@ -119,6 +119,16 @@ static void test_name(void) {
   is_str(NAME("Ada\x01Lovelace"), NAME_CTRL, "a C0 control character");
   is_str(NAME("Ada\x7FLovelace"), NAME_CTRL, "DEL");
   is_str(NAME("Ada\xC2\x85Lovelace"), NAME_CTRL, "a C1 control character (NEL)");
+  is_str(NAME("Ada\xE2\x80\xAE" "ecalevoL"), NAME_CTRL, "a right-to-left override (U+202E)");
+  is_str(NAME("Ada\xE2\x80\x8FLovelace"), NAME_CTRL, "a right-to-left mark (U+200F)");
+  is_str(NAME("Ada\xE2\x81\xA6Lovelace"), NAME_CTRL, "a left-to-right isolate (U+2066)");
+  is_str(NAME("Ada\xE2\x80\xA8Lovelace"), NAME_CTRL, "a line separator (U+2028)");
+  is_str(NAME("\xEF\xBB\xBF" "Ada"), NAME_CTRL, "a byte order mark");
+  is_str(NAME("\xD8\xB9\xD9\x84\xD9\x8A"), "\xD8\xB9\xD9\x84\xD9\x8A", "right-to-left script itself is fine");
+  is_str(NAME("\xE0\xA4\x95\xE0\xA5\x8D\xE2\x80\x8D\xE0\xA4\xB7"), "\xE0\xA4\x95\xE0\xA5\x8D\xE2\x80\x8D\xE0\xA4\xB7",
+         "a zero-width joiner is kept (Devanagari)");
+  is_str(NAME("\xE2\x80\x94" "Ada\xE2\x80\x99s\xE2\x80\xA6"), "\xE2\x80\x94" "Ada\xE2\x80\x99s\xE2\x80\xA6",
+         "punctuation near the controls (em dash, right quote, ellipsis) is fine");
   is_str(NAME("Ada\xFFLovelace"), NAME_CTRL, "invalid UTF-8");
   is_str(NAME("Ada\xC0\xA0Lovelace"), NAME_CTRL, "an overlong sequence");
   is_str(NAME("Ada\xE2\x82"), NAME_CTRL, "a truncated sequence");
@@ -164,12 +174,15 @@ static void test_password(void) {
   is_str(pw_check("football", NULL), PW_COMMON, "'football' is common");
   is_str(pw_check("password1", NULL), PW_COMMON, "'password1' is common");
   is_str(pw_check("password9x", NULL), "ok", "a variation not in the list is accepted");
+  is_str(pw_check("  password\t", NULL), PW_COMMON, "common once surrounding white space is ignored");
+  is_str(pw_check("pass word", NULL), "ok", "inner white space makes another password");
 
   is_str(pw_check("jo.bloggs@example.com", "jo.bloggs@example.com"), PW_EMAIL, "the email address itself");
   is_str(pw_check("Jo.Bloggs@Example.com", " jo.bloggs@example.COM "), PW_EMAIL, "the email address in another case");
   is_str(pw_check("jo.bloggs", "jo.bloggs@example.com"), PW_EMAIL, "the local part");
   is_str(pw_check("JO.BLOGGS", "jo.bloggs@example.com"), PW_EMAIL, "the local part in capitals");
   is_str(pw_check("jo.bloggs!", "jo.bloggs@example.com"), "ok", "more than the local part is fine");
+  is_str(pw_check(" jo.bloggs@example.com ", "jo.bloggs@example.com"), PW_EMAIL, "the email address with spaces around");
   is_str(pw_check("jo.bloggs", "not an email"), "ok", "an invalid email address is not compared");
 
   ok(password_is_common("qwerty") && password_is_common("dragon") && password_is_common("123456") &&
