@@ -1,11 +1,12 @@
 // openapi.mjs -- checks the OpenAPI document the server serves against the
 // running server:
-//   node tests/openapi.mjs BASE OCID BUYER_ID
+//   node tests/openapi.mjs BASE OCID BUYER_ID API_TOKEN
 // 1. /api/v1/openapi.json is a valid OpenAPI 3.1 document
 //    (@seriousme/openapi-schema-validator, the official OAS 3.1 schema), and
 //    the validator refuses a copy with a required field removed (so it can fail);
 // 2. every path of the document answers its GET with 200 and the documented
-//    content type, path parameters filled with OCID and BUYER_ID (real ones);
+//    content type, path parameters filled with OCID and BUYER_ID (real ones),
+//    API_TOKEN (a personal API token) sent to the paths that need one;
 // 3. every 200 JSON body matches the documented schema (ajv, JSON Schema
 //    2020-12, the dialect of OAS 3.1), and a 400, 404 each match Problem.
 // Prints TAP.
@@ -13,7 +14,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
-const [B, OCID, BUYER] = process.argv.slice(2);
+const [B, OCID, BUYER, TOKEN] = process.argv.slice(2);
 let n = 0, failed = 0;
 const ok = (cond, name, ...diag) => {
   n++;
@@ -54,7 +55,7 @@ const fill = (p) => p.replace('{ocid}', encodeURIComponent(OCID)).replace('{id}'
 for (const [path, item] of Object.entries(doc.paths)) {
   const op = item.get;
   const url = `${B}${fill(path)}`;
-  const r = await fetch(url);
+  const r = await fetch(url, op.security ? { headers: { Authorization: `Bearer ${TOKEN}` } } : {});
   const body = await r.text();
   const want = Object.keys(op.responses['200'].content)[0];
   ok(r.status === 200, `GET ${path} answers 200 (${r.status})`, url, body.slice(0, 200));
@@ -90,7 +91,8 @@ for (const p of Object.values(doc.components.parameters)) {
 // Errors are the documented Problem.
 const problem = doc.components.responses.BadRequest.content['application/problem+json'].schema;
 for (const [what, url, status] of [['an unknown parameter', '/api/v1/notices?nope=1', 400], ['a bad limit', '/api/v1/notices?limit=500', 400],
-  ['an unknown notice', '/api/v1/notices/no-such-notice', 404], ['an unknown buyer', '/api/v1/buyers/999999999', 404]]) {
+  ['an unknown notice', '/api/v1/notices/no-such-notice', 404], ['an unknown buyer', '/api/v1/buyers/999999999', 404],
+  ['a call without its API token', '/api/v1/me', 401]]) {
   const r = await fetch(`${B}${url}`);
   const body = await r.json().catch(() => null);
   ok(r.status === status && /^application\/problem\+json/.test(r.headers.get('content-type')), `${what} is a ${status} problem+json (${r.status})`);

@@ -91,7 +91,9 @@ done
 OCID=ocds-b5fd17-e3b5f385-5989-4cf1-8849-01c247fc9c30
 BUYER=$(curl -s "$B/api/v1/notices/$OCID" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).buyer.id))')
 if [ -f node_modules/@seriousme/openapi-schema-validator/package.json ] && [ -f node_modules/ajv/package.json ]; then
-  node tests/openapi.mjs "$B" "$OCID" "$BUYER" >"$T/oas.out" 2>"$T/oas.err"
+  "$PH" user add api@example.org --name "API user" --org "Test Buyer" --kind buyer --sector public --db "$db" >/dev/null
+  TOKEN=$("$PH" token create api@example.org --db "$db" 2>/dev/null)
+  node tests/openapi.mjs "$B" "$OCID" "$BUYER" "$TOKEN" >"$T/oas.out" 2>"$T/oas.err"
   rc=$?
   while IFS= read -r line; do
     case $line in

@@ -7,6 +7,7 @@
 
 #include "../tap.h"
 #include "web/app.h"
+#include "web/auth.h"
 
 static const Route *find(const Route *rt, size_t n, const char *method, const char *pattern) {
   for (size_t i = 0; i < n; i++)
@@ -35,9 +36,25 @@ static void test_routes(void) {
     }
   }
   ok(all_light, "pages, the CPV picker, the search API, robots.txt and the icons are neither heavy nor writing (/notices/{ocid}.ocds.json takes its slot in the handler)");
+  unsigned known = ROUTE_HEAVY | ROUTE_WRITE | ROUTE_SESSION | ROUTE_AUTH | ROUTE_CSRF | ROUTE_SITE_ADMIN | ROUTE_ORG_ANY |
+                   ROUTE_TOKEN;
   int unknown_flags = 0;
-  for (size_t i = 0; i < n; i++) unknown_flags |= (int)(rt[i].flags & ~(unsigned)(ROUTE_HEAVY | ROUTE_WRITE));
-  is_int(unknown_flags, 0, "no route carries a flag the server does not know");
+  for (size_t i = 0; i < n; i++) unknown_flags |= (int)(rt[i].flags & ~known);
+  is_int(unknown_flags, 0, "no route carries a flag neither the server nor auth.h knows");
+  /* Every state-changing route is guarded by the router, not by its handler. */
+  int unguarded = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(rt[i].method, "GET") == 0) continue;
+    if (!(rt[i].flags & ROUTE_CSRF) || !(rt[i].flags & ROUTE_WRITE)) {
+      unguarded++;
+      printf("# %s %s: no CSRF check or not a writing route\n", rt[i].method, rt[i].pattern);
+    }
+  }
+  is_int(unguarded, 0, "every POST route checks its CSRF token and is a writing route");
+  int bad_org = 0;
+  for (size_t i = 0; i < n; i++)
+    if ((rt[i].flags & ROUTE_ORG_ANY) && strncmp(rt[i].pattern, "/organisations/*", 16) != 0) bad_org++;
+  is_int(bad_org, 0, "organisation roles are checked only where the path names the organisation");
 }
 
 static void test_cors(void) {
