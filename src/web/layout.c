@@ -25,7 +25,8 @@ void page_begin(Request *r, const char *title) {
               "<a href=\"/\" class=\"ph-header__name\">" SERVICE "</a>"
               "<span class=\"ph-header__tagline\">Contract portal for the North of England</span>"
               "<nav aria-label=\"Menu\" class=\"ph-header__nav\"><a href=\"/notices\">Find opportunities</a> "
-              "<a href=\"/notices?status=awarded&amp;sort=award_date\">Awarded contracts</a></nav>"
+              "<a href=\"/notices?status=awarded&amp;sort=award_date\">Awarded contracts</a> "
+              "<a href=\"/account\">Your account</a></nav>"
               "</div></header>\n"
               "<div class=\"govuk-width-container\">\n<main class=\"govuk-main-wrapper\" id=\"main-content\">\n");
 }
