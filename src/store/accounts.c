@@ -736,3 +736,11 @@ int store_throttle_clear(Store *st, const char *key, Err *err) {
 int store_throttle_prune(Store *st, time_t before, Err *err) {
   return store_sql(st, "DELETE FROM throttle WHERE at < $1", SQL_ARGS(SQL_I(before)), NULL, NULL, NULL, err);
 }
+
+int store_accounts_tidy(Store *st, time_t idle_before, time_t created_before, time_t before, Err *err) {
+  int rc = store_sessions_expire(st, idle_before, created_before, err);
+  if (!rc) rc = store_throttle_prune(st, before, err);
+  if (!rc)
+    rc = store_sql(st, "DELETE FROM account_token WHERE expires_at < $1", SQL_ARGS(SQL_I(before)), NULL, NULL, NULL, err);
+  return rc;
+}

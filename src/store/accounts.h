@@ -213,4 +213,9 @@ int store_throttle_clear(Store *st, const char *key, Err *err);
 /* Forgets every event before before. */
 int store_throttle_prune(Store *st, time_t before, Err *err);
 
+/* Housekeeping: deletes sessions that ended (seen before idle_before or made
+ * before created_before), throttling events and emailed tokens that have
+ * expired before before. */
+int store_accounts_tidy(Store *st, time_t idle_before, time_t created_before, time_t before, Err *err);
+
 #endif

@@ -399,7 +399,11 @@ void page_login(Request *r) {
     store_account_release(&acc);
     return;
   }
+  time_t now = app_now(r);
   int rc = store_throttle_clear(w, acct_key, &err);
+  /* a sign-in is rare enough to tidy up after the ended sessions, old
+   * throttling events and expired tokens of everybody */
+  if (!rc) rc = store_accounts_tidy(w, now - AUTH_IDLE_SECONDS, now - AUTH_ABSOLUTE_SECONDS, now - 86400, &err);
   if (!rc && crypto_password_needs_rehash(acc.password_hash)) { /* parameters moved on: hash again */
     char hash[CRYPTO_PWHASH_MAX];
     if (crypto_password_hash(pw, pwlen, hash, &err) == 0) {

@@ -123,7 +123,8 @@ done
 get /privacy
 is "$(status)" 200 "/privacy answers 200"
 priv=$(cat "$T/body")
-like "$priv" 'We set no cookies' "privacy: no cookies"
+like "$priv" 'Reading the site sets no cookies' "privacy: no cookies for reading"
+like "$priv" 'ph_session.*ph_form|ph_form.*ph_session' "privacy: names the account pages' cookies"
 like "$priv" 'We keep logs for 30 days' "privacy: how long logs are kept"
 # What it says a log line holds is what the server writes: time, address,
 # method and target, status, bytes, duration, request id (and nothing else).

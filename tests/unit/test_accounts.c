@@ -177,6 +177,26 @@ static void test_accounts(Store *st, const char *be) {
   store_throttle_count(st, "login:ann", 0, &count, NULL, &err);
   is_int((int)count, 0, "%s: cleared", be);
 
+  /* housekeeping */
+  store_throttle_add(st, "old", NOW - 200000, &err);
+  store_throttle_add(st, "new", NOW, &err);
+  store_token_add(st, "gone", id, "reset", NULL, NOW - 200000, NOW - 100000, &err);
+  store_token_add(st, "kept", id, "reset", NULL, NOW, NOW + 3600, &err);
+  store_session_add(st, "idle", id, NOW - 10000, NULL, NULL, &err);
+  store_session_add(st, "live", id, NOW, NULL, NULL, &err);
+  is_int(store_accounts_tidy(st, NOW - 7200, NOW - 30 * 86400, NOW - 86400, &err), 0, "%s: tidied", be);
+  store_throttle_count(st, "old", 0, &count, NULL, &err);
+  is_int((int)count, 0, "%s: an old throttling event is forgotten", be);
+  store_throttle_count(st, "new", 0, &count, NULL, &err);
+  is_int((int)count, 1, "%s: a recent one is kept", be);
+  is_int(store_token_peek(st, "kept", "reset", NOW, NULL, &err), 1, "%s: a live token is kept", be);
+  long long left = 0;
+  store_sql(st, "SELECT count(*) FROM account_token WHERE token_hash = 'gone'", NULL, 0, sql_first_int, &left, NULL, &err);
+  is_int((int)left, 0, "%s: an expired token is deleted", be);
+  is_int(store_session_get(st, "idle", &s, &err), 0, "%s: an ended session is deleted", be);
+  is_int(store_session_get(st, "live", &s, &err), 1, "%s: a live one is kept", be);
+  store_session_release(&s);
+
   is_int(store_account_delete(st, id, &err), 0, "%s: account deleted", be);
   is_int(store_members(st, org, &ms, &n, &err), 0, "%s: members again", be);
   is_int((int)n, 0, "%s: its memberships went with it", be);
