@@ -182,7 +182,20 @@ static const Route ROUTES[] = {
     {"GET", "/big", h_big, 0},
     {"GET", "/small", h_small, 0},
     {"GET", "/binary", h_binary, 0},
+    {"GET", "/orgs/*/members", h_files, 0},
+    {"GET", "/orgs/*", h_root, 0},
+    {"GET", "/guarded", h_root, ROUTE_APP},
 };
+
+/* The application's before hook: a ROUTE_APP route needs "X-Let-In: yes". */
+static int before(Request *r) {
+  if (!(r->route_flags & ROUTE_APP)) return 0;
+  const char *v = req_header(r, "X-Let-In");
+  if (v && !strcmp(v, "yes")) return 0;
+  r->status = 403;
+  buf_adds(&r->out, "refused by the hook");
+  return 1;
+}
 
 static int the_state = 42;
 static void *t_init(void *app) {
@@ -571,6 +584,18 @@ static void test_routes_and_params(unsigned port) {
   is_int(r.status, 400, "malformed escape in the path: 400");
   get(port, "/files/%00", &r);
   is_int(r.status, 400, "NUL in the path: 400");
+
+  get(port, "/orgs/12/members", &r);
+  is_str(r.body.data, "cap=12", "a '*' inside a pattern captures one segment");
+  get(port, "/orgs/1%2F2/members", &r);
+  is_str(r.body.data, "hello", "... of the decoded path, so an escaped slash makes two segments: the next route's");
+  get(port, "/orgs//members", &r);
+  is_str(r.body.data, "hello", "... never an empty one");
+  get(port, "/orgs/12/members/x", &r);
+  is_str(r.body.data, "hello", "... and the rest of the path must match exactly");
+  get(port, "/guarded", &r);
+  is_int(r.status, 403, "the before hook refuses a route by its flags, before the handler");
+  is_str(r.body.data, "refused by the hook", "... with its own answer");
 
   get(port, "/params?a=1&b=x+y&a=3&c=%C3%A9", &r);
   is_str(r.body.data, "a=1;b=x y;a=3;c=\xC3\xA9;first-a=1", "repeated query params kept in order, decoded");
@@ -1484,6 +1509,7 @@ int main(void) {
       .heavy_slots = 1,
       .trusted_proxy = "127.0.0.2",
       .cors_prefix = "/files/",
+      .before = before,
   };
   if (!ok(start(&run), "server listening")) {
     printf("# %s\n", run.err.msg);
