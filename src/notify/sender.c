@@ -146,7 +146,11 @@ static int run_pass(const SenderConfig *cfg, Store *st, time_t now, size_t *deli
   int rc = config_ok(cfg, err);
   if (rc) return rc;
   if ((rc = store_outbox_due(st, now, SENDER_BATCH, &ms, &n, err)) != 0) return rc;
-  for (size_t i = 0; i < n && rc == 0 && !stop_requested(s); i++) rc = one_mail(cfg, st, &ms[i], now, delivered, err);
+  for (size_t i = 0; i < n && rc == 0 && !stop_requested(s); i++) {
+    int mine = store_outbox_claim(st, ms[i].id, ms[i].next_at, now + SENDER_LEASE, err);
+    if (mine < 0) rc = mine;
+    else if (mine) rc = one_mail(cfg, st, &ms[i], now, delivered, err); /* else another process sends it */
+  }
   store_outbox_free(ms, n);
   return rc;
 }

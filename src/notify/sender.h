@@ -11,7 +11,9 @@
  * read, and logged. A fault of the configuration (a bad From address) is not
  * the mail's fault: the pass stops with an error before touching any row.
  * Delivery is at least once: a mail sent whose row could not then be marked
- * is sent again on a later pass, never dropped.
+ * is sent again on a later pass, never dropped. Each mail is claimed before
+ * it is sent (store_outbox_claim), so two processes serving one store do not
+ * both send it.
  *
  * The log (errors only) names the mail by id and says why; it never holds a
  * password or a message body.
@@ -34,6 +36,7 @@
 
 #define SENDER_BATCH 50
 #define SENDER_POLL_MS 5000
+#define SENDER_LEASE 300 /* seconds a claimed mail is this sender's (store_outbox_claim) */
 #define SENDER_NEVER ((time_t)10 * 365 * 24 * 3600) /* "ten years away" for a mail that cannot be built */
 
 typedef struct {

@@ -70,6 +70,13 @@ int store_outbox_due(Store *st, time_t now, size_t max, OutboxMail **out, size_t
               SQL_ARGS(SQL_I(now), SQL_I(max)), max, out, n, err);
 }
 
+int store_outbox_claim(Store *st, long long id, int64_t was_next_at, time_t until, Err *err) {
+  long long changed = 0;
+  int rc = store_sql(st, "UPDATE outbox SET next_at = $3 WHERE id = $1 AND next_at = $2 AND sent_at IS NULL",
+                     SQL_ARGS(SQL_I(id), SQL_I(was_next_at), SQL_I(until)), NULL, NULL, &changed, err);
+  return rc < 0 ? rc : changed == 1;
+}
+
 int store_outbox_sent(Store *st, long long id, time_t now, Err *err) {
   return store_sql(st, "UPDATE outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1",
                    SQL_ARGS(SQL_I(id), SQL_I(now)), NULL, NULL, NULL, err);

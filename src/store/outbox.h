@@ -36,6 +36,12 @@ int store_outbox_add(Store *st, const char *recipient, const char *subject, cons
 /* Up to max undelivered mails due at now (next_at <= now), oldest first,
  * into *out (malloc'd array, free with store_outbox_free). */
 int store_outbox_due(Store *st, time_t now, size_t max, OutboxMail **out, size_t *n, Err *err);
+/* Claims a due mail for one delivery attempt: moves its next_at from the
+ * value read (was_next_at) to until (a lease), only if no other sender did
+ * first. 1 claimed, 0 another sender has it. Several processes serving one
+ * store thus never send a mail twice; a sender that dies holding a lease
+ * leaves the mail to be tried again when the lease runs out. */
+int store_outbox_claim(Store *st, long long id, int64_t was_next_at, time_t until, Err *err);
 int store_outbox_sent(Store *st, long long id, time_t now, Err *err);
 /* Records a failed attempt: attempts + 1, next_at, why (cut to 500 bytes). */
 int store_outbox_failed(Store *st, long long id, time_t next_at, const char *why, Err *err);

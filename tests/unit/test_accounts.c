@@ -221,6 +221,8 @@ static void test_outbox(Store *st, const char *be) {
   store_outbox_due(st, NOW, 10, &ms, &n, &err);
   ok(n == 1 && ms[0].id == a && strcmp(ms[0].subject, "Héllo") == 0, "%s: due: the first", be);
   store_outbox_free(ms, n);
+  is_int(store_outbox_claim(st, a, NOW, NOW + 300, &err), 1, "%s: a due mail claimed", be);
+  is_int(store_outbox_claim(st, a, NOW, NOW + 300, &err), 0, "%s: ... by one sender only", be);
   store_outbox_failed(st, a, NOW + 60, "451 try later", &err);
   store_outbox_due(st, NOW + 30, 10, &ms, &n, &err);
   ok(n == 1 && ms[0].id == b && ms[0].html == NULL, "%s: a failed mail waits for its next attempt", be);
