@@ -224,9 +224,10 @@ static int session(Request *r, Auth *a, const char *token) {
 }
 
 int auth_before(Request *r) {
-  Auth *a = auth_of(r);
   unsigned f = r->route_flags;
   if (!(f & (ROUTE_SESSION | ROUTE_AUTH | ROUTE_CSRF | ROUTE_SITE_ADMIN | ROUTE_ORG_ANY | ROUTE_TOKEN))) return 0;
+  r->app_req = NULL; /* a request run again after waiting for a heavy slot starts afresh */
+  Auth *a = auth_of(r);
   int post = strcmp(r->method, "POST") == 0;
   if (post && parse_form(r, a) != 0)
     return refuse(r, 400, "The form sent could not be read. Go back, reload the page and try again.");
