@@ -494,7 +494,14 @@ like "$(cat "$T/body")" '"role":"member"' "API: a demoted admin's token acts as 
 allowed 303 owner $O/members "member=$ADMIN_ID" action=role role=admin
 allowed 303 site /admin/users/$ADMIN_ID action=disable
 is "$(me "$t_admin")" 401 "API: the token of a disabled account: 401"
+code admin /account
+is "$CODE" 303 "a disabled account's session has ended: /account sends to the sign-in page"
 allowed 303 site /admin/users/$ADMIN_ID action=enable
+
+# the command line keeps the last owner too
+"$PH" user add owner@a.test --org 'Acme Digital' --role member --db "$db" >/dev/null 2>"$T/err"
+is "$?/$(role_of $OWNER_ID)" 1/owner "command line: the only owner of A is not made a member"
+like "$(cat "$T/err")" "only owner of Acme Digital" "... and is told why"
 
 ok $(grep -q 'powerhouse' "$T/cli.err" && echo 1 || echo 0) "the command line refused nothing"
 [ -s "$T/cli.err" ] && sed 's/^/#   /' "$T/cli.err"
