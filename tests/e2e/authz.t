@@ -71,6 +71,8 @@ for r in other member admin owner site; do sign_in $r; done
 n=0
 for r in other member admin owner site; do [ -n "${CSRF[$r]}" ] && grep -q ph_session "$J/$r" && n=$((n + 1)); done
 is "$n" 5 "set-up: every role signed in through the form, with a session cookie and a CSRF token"
+like "$(grep -i '^set-cookie: ph_session=' "$T/head")" 'ph_session=[A-Za-z0-9_-]{43}; Path=/; Max-Age=[0-9]+; HttpOnly; SameSite=Lax' \
+  "set-up: the session cookie is HttpOnly and SameSite=Lax"
 ok $([ -n "${CSRF[anon]}" ] && grep -q ph_form "$J/anon" && echo 0 || echo 1) "set-up: the anonymous visitor has a pre-session cookie and token"
 
 # The store's state, to see that a refused request changed nothing.
@@ -137,7 +139,7 @@ MATRIX="
 /admin/organisations/*/claim|403 403 403 403 403 ok
 /admin/users/*|403 403 403 403 403 ok
 "
-app_routes=$(grep -o '{"POST", "[^"]*"' src/web/app.c | sed 's/.*, "//; s/"$//' | sort)
+app_routes=$(grep -o '{"POST", "[^"]*"' "$(dirname "$0")/../../src/web/app.c" | sed 's/.*, "//; s/"$//' | sort)
 table_routes=$(printf '%s\n' "$MATRIX" | grep -v '^$' | cut -d'|' -f1 | sort)
 is "$table_routes" "$app_routes" "the matrix has exactly the POST routes of src/web/app.c"
 is "$(printf '%s\n' "$MATRIX" | grep -c '|')" 21 "21 POST routes, 6 roles each"
@@ -458,6 +460,7 @@ csrf_check() {
   postc "$foreign" "$J/$role" "$path" "$@"
   is "$CODE" 403 "CSRF: ... with another session's token: 403"
   if [ $role = anon ]; then
+    : >"$J/none"
     postc "${CSRF[anon]}" "$J/none" "$path" "$@"
     is "$CODE" 403 "CSRF: ... without the pre-session cookie: 403"
   else
