@@ -141,7 +141,14 @@ static int user_add(Store *st, const char *raw, const char *name_in, const char 
     rc = org_for(st, org, kind, sector, &oid, &made, err);
     if (!rc) {
       rc = store_member_add(st, oid, id, role_name(role), time(NULL), err);
-      if (rc == STORE_EXISTS) rc = store_member_set_role(st, oid, id, role_name(role), err);
+      if (rc == STORE_EXISTS) { /* a member already: a new role, but an organisation keeps an owner */
+        char had[16];
+        int64_t owners = 0;
+        rc = store_member_role(st, oid, id, had, sizeof had, err) < 0 ? err->code : store_owner_count(st, oid, &owners, err);
+        if (!rc && !strcmp(had, "owner") && role != ROLE_OWNER && owners < 2)
+          rc = err_set(err, ERR_LIMIT, "%s is the only owner of %s: make another member an owner first", email, org);
+        if (!rc) rc = store_member_set_role(st, oid, id, role_name(role), err);
+      }
       if (!rc) rc = audit(st, oid, "member.add", email, role_name(role), err);
       if (!rc) printf("%s: %s of %s%s (organisation %lld)\n", email, role_name(role), org, made ? ", created" : "", oid);
     }

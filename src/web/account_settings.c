@@ -386,7 +386,7 @@ void page_account_token_revoke(Request *r) {
   if (!w) return;
   Err err = ERR_INIT;
   int rc = store_api_token_revoke(w, a->account_id, id, app_now(r), &err);
-  if (rc == 1) rc = acct_audit(r, w, 0, "token.revoke", req_printf(r, "token %lld", id), NULL, NULL, &err);
+  if (rc == 1 && acct_audit(r, w, 0, "token.revoke", req_printf(r, "token %lld", id), NULL, NULL, &err)) rc = -1;
   if (rc < 0) {
     acct_fail(r, w, err.msg);
     return;

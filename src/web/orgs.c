@@ -395,7 +395,8 @@ void page_org_invite_revoke(Request *r) {
   if (!w) return;
   Err err = ERR_INIT;
   int rc = store_invitation_revoke(w, a->org_id, id, app_now(r), &err);
-  if (rc == 1) rc = acct_audit(r, w, a->org_id, "invitation.revoke", req_printf(r, "invitation %lld", id), NULL, NULL, &err);
+  if (rc == 1 && acct_audit(r, w, a->org_id, "invitation.revoke", req_printf(r, "invitation %lld", id), NULL, NULL, &err))
+    rc = -1;
   if (rc < 0) acct_fail(r, w, err.msg);
   else if (rc == 0) store_rollback(w), auth_refuse(r, 404, "There is no such invitation.");
   else if (!acct_commit(r, w)) redirect(r, org_path(r, a->org_id, "?done=revoked#invitations"));
