@@ -431,7 +431,11 @@ void page_invitation(Request *r) {
     if (w) {
       int ok = store_invitation_accept(w, iv.id, a->account_id, app_now(r), &err);
       int added = ok == 1 ? store_member_add(w, iv.org_id, a->account_id, iv.role, app_now(r), &err) : 0;
-      if (ok < 0 || added < 0 || (ok == 1 && acct_audit(r, w, iv.org_id, "member.join", a->email, NULL, iv.role, &err)))
+      /* a member already keeps the role they have: the log says so, not the invited one */
+      int logged = ok != 1 ? 0
+                   : added == STORE_EXISTS ? acct_audit(r, w, iv.org_id, "invitation.accept", a->email, NULL, "already a member", &err)
+                                           : acct_audit(r, w, iv.org_id, "member.join", a->email, NULL, iv.role, &err);
+      if (ok < 0 || added < 0 || logged)
         acct_fail(r, w, err.msg);
       else if (!acct_commit(r, w)) redirect(r, org_path(r, iv.org_id, "?done=joined"));
     }
