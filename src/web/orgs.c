@@ -131,7 +131,7 @@ static void audit_rows(Request *r, const StoreAudit *au, size_t n, int with_org)
     html_printf(&r->out, "<p class=\"govuk-body\">Nothing has been recorded yet.</p>");
     return;
   }
-  html_printf(&r->out, "<table class=\"govuk-table ph-audit\"><caption class=\"govuk-table__caption govuk-visually-hidden\">"
+  html_printf(&r->out, "<div class=\"ph-table-wrap\"><table class=\"govuk-table ph-audit\"><caption class=\"govuk-table__caption govuk-visually-hidden\">"
                        "Audit log</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
                        "<th scope=\"col\" class=\"govuk-table__header\">When (UTC)</th><th scope=\"col\" "
                        "class=\"govuk-table__header\">Who</th><th scope=\"col\" class=\"govuk-table__header\">What</th>"
@@ -153,7 +153,7 @@ static void audit_rows(Request *r, const StoreAudit *au, size_t n, int with_org)
     html_printf(&r->out, "</td><td class=\"govuk-table__cell\">%s%s%s</td></tr>", au[i].before ? au[i].before : "",
                 au[i].before && au[i].after ? " → " : "", au[i].after ? au[i].after : "");
   }
-  html_printf(&r->out, "</tbody></table>");
+  html_printf(&r->out, "</tbody></table></div>");
 }
 
 void acct_audit_table(Request *r, const StoreAudit *au, size_t n, int with_org) { audit_rows(r, au, n, with_org); }
@@ -161,7 +161,8 @@ void acct_audit_table(Request *r, const StoreAudit *au, size_t n, int with_org) 
 static void members_table(Request *r, long long org, const StoreMember *ms, size_t n, Role me) {
   static const char *const roles[] = {"member", "admin", "owner"};
   static const char *const role_labels[] = {"Member", "Admin", "Owner"};
-  html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"members\">Members</h2><table class=\"govuk-table\">"
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"members\">Members</h2><div class=\"ph-table-wrap\">"
+                       "<table class=\"govuk-table\">"
                        "<caption class=\"govuk-table__caption govuk-visually-hidden\">Members</caption>"
                        "<thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\"><th scope=\"col\" "
                        "class=\"govuk-table__header\">Name</th><th scope=\"col\" class=\"govuk-table__header\">Role</th>"
@@ -201,7 +202,7 @@ static void members_table(Request *r, long long org, const StoreMember *ms, size
     }
     html_printf(&r->out, "</tr>");
   }
-  html_printf(&r->out, "</tbody></table>");
+  html_printf(&r->out, "</tbody></table></div>");
 }
 
 static void invite_section(Request *r, const FormErrors *e, long long org, const StoreInvitation *iv, size_t n, Role me) {

@@ -8,39 +8,16 @@
 // Prints one line per check, "ok - NAME" or "not ok - NAME", diagnostics as
 // "# ..." lines, and "# done" last; tests/e2e/browser.t numbers them as TAP.
 // A section that throws is one "not ok" naming the error; the others still run.
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
+import { axeScan, check, diag, launch, nav, norm, openContext, runSections, sticksOut as sticksPast } from './harness.mjs';
 
 const [B, SHOTS, TMP, EVIL] = process.argv.slice(2);
 if (!B || !SHOTS || !TMP || !EVIL) {
   console.log('not ok - usage: portal.mjs BASE_URL SHOT_DIR TMP_DIR HOSTILE_OCID');
   process.exit(2);
 }
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const NOTICE = 'ocds-b5fd17-7d067852-1260-448e-b84a-186d028f9991'; // has awards and a buyer page
-
-let failed = 0;
-const diag = (s) => { for (const l of String(s).split('\n')) console.log(`# ${l}`); };
-function check(cond, name, ...why) {
-  console.log(`${cond ? 'ok' : 'not ok'} - ${name}`);
-  if (!cond) { failed++; for (const w of why) diag(typeof w === 'string' ? w : JSON.stringify(w)); }
-  return cond;
-}
-const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
-
-// Run an action that navigates the page and wait for the new document.
-async function nav(page, action) {
-  const done = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 10000 });
-  done.catch(() => {}); // if the action throws, that error is the one to report
-  await action();
-  await done;
-  await page.waitForLoadState('load');
-}
 
 // Watch a page for trouble: console errors, failed or 4xx/5xx requests, dialogs.
 function watch(page) {
@@ -60,14 +37,8 @@ async function resultLinks(page) {
   return page.locator('.ph-result h3 a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
 }
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 30000 });
-// A context with short waits: a missing element fails in seconds, not 30.
-async function open(opts = {}) {
-  const c = await browser.newContext(opts);
-  c.setDefaultTimeout(15000); // a loaded 2-core machine can take seconds to paint a long page
-  c.setDefaultNavigationTimeout(10000);
-  return c;
-}
+const browser = await launch();
+const open = (opts) => openContext(browser, opts);
 const sections = [];
 const section = (name, opts, fn) => sections.push([name, opts, fn]);
 
@@ -143,13 +114,7 @@ section('paging', {}, async (ctx) => {
 });
 
 // The innermost elements whose right edge passes 375 px (what makes a phone scroll sideways).
-async function sticksOut(page) {
-  return page.evaluate(() => {
-    const out = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 376);
-    return out.filter((e) => !out.some((o) => o !== e && e.contains(o))).slice(0, 6).map((e) =>
-      `sticks out: <${e.tagName.toLowerCase()} class="${e.className}"> right=${Math.round(e.getBoundingClientRect().right)}px text '${(e.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 70)}'`);
-  });
-}
+const sticksOut = (page) => sticksPast(page, 376);
 
 // ---- 3. phone width -----------------------------------------------------------------
 section('phone', { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }, async (ctx) => {
@@ -183,21 +148,9 @@ section('phone', { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, 
 
 // ---- 4. accessibility (axe-core, WCAG 2.0/2.1 A and AA) ---------------------------
 async function axe(page, name) {
-  await page.addScriptTag({ path: AXE });
-  const res = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  }));
-  const lines = [];
-  for (const v of res.violations) {
-    lines.push(`${v.id} (${v.impact}): ${v.help} -- ${v.nodes.length} element(s)`);
-    for (const n of v.nodes.slice(0, 3)) {
-      lines.push(`    ${n.target.join(' ')}  ${norm(n.html).slice(0, 160)}`);
-      const why = norm(n.failureSummary).slice(0, 240);
-      if (why) lines.push(`      ${why}`);
-    }
-  }
-  check(res.violations.length === 0, `axe: no WCAG 2.1 AA violations on ${name}`, ...lines);
-  check(res.passes.length > 10, `axe: ran on ${name} (${res.passes.length} rules passed)`);
+  const res = await axeScan(page);
+  check(res.violations === 0, `axe: no WCAG 2.1 AA violations on ${name}`, ...res.lines);
+  check(res.passes > 10, `axe: ran on ${name} (${res.passes} rules passed)`);
 }
 
 // bypassCSP: addScriptTag injects axe inline, which the portal's CSP forbids.
@@ -439,23 +392,5 @@ section('screenshots', { viewport: { width: 1280, height: 900 } }, async (ctx) =
   check(w.errors.length === 0, 'screenshots: no console errors, failed requests or HTTP errors', ...w.errors);
 });
 
-const t0 = Date.now();
 // PORTAL_ONLY=regex runs only the sections whose name matches (while working on one).
-const only = process.env.PORTAL_ONLY ? new RegExp(process.env.PORTAL_ONLY) : null;
-for (const [name, opts, fn] of sections) {
-  if (only && !only.test(name)) continue;
-  const ctx = await open(opts);
-  const t = Date.now();
-  try {
-    await fn(ctx);
-  } catch (e) {
-    check(false, `${name}: ran to the end`, String(e && e.stack || e).split('\n').slice(0, 6).join('\n'));
-  } finally {
-    await ctx.close().catch(() => {});
-  }
-  diag(`${name}: ${Date.now() - t} ms`);
-}
-await browser.close();
-diag(`all sections: ${Date.now() - t0} ms`);
-console.log('# done');
-process.exit(failed ? 1 : 0);
+await runSections(browser, open, sections, 'PORTAL_ONLY');

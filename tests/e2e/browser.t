@@ -14,22 +14,11 @@
 . "$(dirname "$0")/lib.sh"
 
 NOW=2025-01-24
-CHROMIUM=/usr/bin/chromium
 SCRIPT=$(dirname "$0")/../browser/portal.mjs
 SHOTS=build/screenshots
 
 # ---- prerequisites: all must be there -------------------------------------------
-missing=0
-need() { # need STATUS NAME HINT
-  ok "$1" "$2"
-  if [ "$1" != 0 ]; then echo "#   $3"; missing=1; fi
-}
-need $([ -x "$CHROMIUM" ] && echo 0 || echo 1) "chromium at $CHROMIUM" "install it: apt-get install chromium"
-need $(command -v node >/dev/null && echo 0 || echo 1) "node on PATH" "install Node.js 18 or later"
-need $([ -f node_modules/playwright-core/package.json ] && echo 0 || echo 1) "node_modules/playwright-core" "run: make node (npm ci)"
-need $([ -f node_modules/axe-core/axe.min.js ] && echo 0 || echo 1) "node_modules/axe-core" "run: make node (npm ci)"
-need $([ -f build/static/govuk-frontend.min.css ] && [ -f build/static/site.css ] && echo 0 || echo 1) \
-  "build/static has the stylesheets" "run: make static"
+need_browser
 if [ "$missing" != 0 ]; then
   echo "# cannot run the browser tests without the above"
   done_testing
@@ -73,18 +62,9 @@ ok $([ -n "$PORT" ] && echo 0 || echo 1) "server started and printed its port"
 mkdir -p "$SHOTS" "$T/tmp"
 TMPDIR=$T/tmp timeout 300 node "$SCRIPT" "http://127.0.0.1:$PORT" "$SHOTS" "$T" ocds-hostile-browser-1 >"$T/browser.out" 2>"$T/browser.err"
 rc=$?
-finished=1
-while IFS= read -r line; do
-  case $line in
-    "ok - "*) ok 0 "${line#ok - }" ;;
-    "not ok - "*) ok 1 "${line#not ok - }" ;;
-    "# done") finished=0 ;;
-    "#"*) echo "$line" ;;
-    *) [ -n "$line" ] && echo "# $line" ;;
-  esac
-done <"$T/browser.out"
+relay "$T/browser.out"
 [ -s "$T/browser.err" ] && sed 's/^/# stderr: /' "$T/browser.err" | head -40
-ok $finished "browser script ran to the end (exit status $rc)"
+ok $relay_done "browser script ran to the end (exit status $rc)"
 ok $([ -s "$T/search-phone.png" ] && echo 0 || echo 1) "phone screenshot in \$T"
 
 kill -TERM $spid; wait $spid; is $? 0 "server stops cleanly"

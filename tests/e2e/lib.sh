@@ -11,6 +11,14 @@
 #                       in the background: sets spid, PORT and B (its base
 #                       URL), logs to $T/serve.out and $T/serve.log, and stops
 #                       it at exit; one test "server started"
+#   need STATUS NAME HINT  a prerequisite: one test, and the HINT (how to get
+#                       it) when STATUS is not 0; sets missing=1 then
+#   need_browser        need Chromium, node, playwright-core, axe-core and the
+#                       stylesheets (the browser tests; a missing one fails)
+#   relay FILE          one test per "ok - NAME" / "not ok - NAME" line of FILE
+#                       (a browser script's output), "#" lines passed on, any
+#                       other line as a comment; sets relay_done=0 when FILE
+#                       has the script's last line "# done" (else 1)
 #   skip NAME WHY       a test that cannot run here; under CI=true it counts as a
 #                       failure unless WHY starts with "n/a:" (it does not apply to
 #                       this run at all, e.g. a PostgreSQL-only test on SQLite)
@@ -98,6 +106,32 @@ done_testing() {
   sanitizer_reports
   echo "1..$_n"
   [ "$_fails" -eq 0 ]
+}
+missing=0
+need() {
+  ok "$1" "$2"
+  if [ "$1" != 0 ]; then echo "#   $3"; missing=1; fi
+}
+need_browser() {
+  need $([ -x /usr/bin/chromium ] && echo 0 || echo 1) "chromium at /usr/bin/chromium" "install it: apt-get install chromium"
+  need $(command -v node >/dev/null && echo 0 || echo 1) "node on PATH" "install Node.js 18 or later"
+  need $([ -f node_modules/playwright-core/package.json ] && echo 0 || echo 1) "node_modules/playwright-core" "run: make node (npm ci)"
+  need $([ -f node_modules/axe-core/axe.min.js ] && echo 0 || echo 1) "node_modules/axe-core" "run: make node (npm ci)"
+  need $([ -f build/static/govuk-frontend.min.css ] && [ -f build/static/site.css ] && echo 0 || echo 1) \
+    "build/static has the stylesheets" "run: make static"
+}
+relay() {
+  relay_done=1
+  local line
+  while IFS= read -r line; do
+    case $line in
+      "ok - "*) ok 0 "${line#ok - }" ;;
+      "not ok - "*) ok 1 "${line#not ok - }" ;;
+      "# done") relay_done=0 ;;
+      "#"*) echo "$line" ;;
+      *) [ -n "$line" ] && echo "# $line" ;;
+    esac
+  done <"$1"
 }
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 todo() {
