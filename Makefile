@@ -107,9 +107,10 @@ valgrind: $(OPT_TESTS)
 	  ./scripts/tally.sh build/valgrind.log $$?
 
 # ThreadSanitizer build of the tests of the modules with threads (the index and
-# the live index under concurrent searches, the mail sender's thread);
+# the live index under concurrent searches, the mail sender's thread, the HTTP
+# server's pool and workers);
 # scripts/test.sh runs them.
-TSAN_TESTS := build/tsan/tests/test_index build/tsan/tests/test_live build/tsan/tests/test_sender
+TSAN_TESTS := build/tsan/tests/test_index build/tsan/tests/test_live build/tsan/tests/test_sender build/tsan/tests/test_server
 TSAN_FLAGS := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_OBJ := $(patsubst %.c,build/tsan/%.o,$(SRC) $(GEN_SRC))
 build/tsan/%.o: %.c | check-pkgs $(GEN_SRC)

@@ -53,7 +53,7 @@ e2e_both "ASan+UBSan" ./build/san/powerhouse
 run "fuzz corpora (ASan+UBSan)" "$log" tests/fuzz/replay.t
 # one at a time: these tests run threads of their own under a slow runtime
 TEST_JOBS=1 ./scripts/runtests.sh "unit (ThreadSanitizer)" "$log" build/tsan/tests/test_index build/tsan/tests/test_live \
-  build/tsan/tests/test_sender ||
+  build/tsan/tests/test_sender build/tsan/tests/test_server ||
   failed_suites=$((failed_suites + 1))
 if [ "${SKIP_VALGRIND:-0}" != 1 ]; then
   run "unit (valgrind)" "$log" --valgrind $unit_opt

@@ -96,6 +96,39 @@ const char *acct_next(Request *r, const char *next) {
   return next;
 }
 
+typedef struct {
+  const char *pw, *hash; /* hash: what to verify against (NULL: a dummy) */
+  size_t len;
+  int verify, result;
+  char out[CRYPTO_PWHASH_MAX];
+  Err err;
+} PwJob;
+
+static void pw_job(void *ctx) {
+  PwJob *j = ctx;
+  if (!j->verify) j->result = crypto_password_hash(j->pw, j->len, j->out, &j->err);
+  else if (j->hash) j->result = crypto_password_verify(j->hash, j->pw, j->len);
+  else crypto_password_dummy_verify(j->pw, j->len), j->result = 0;
+}
+
+int acct_pw_hash(Request *r, const char *pw, char *out, Err *err) {
+  PwJob in = {.pw = req_strdup(r, pw), .len = strlen(pw)};
+  PwJob *j = req_work(r, pw_job, &in, sizeof in);
+  if (!j) return ACCT_PENDING;
+  if (j->result) {
+    *err = j->err;
+    return -1;
+  }
+  memcpy(out, j->out, CRYPTO_PWHASH_MAX);
+  return 0;
+}
+
+int acct_pw_verify(Request *r, const char *hash, const char *pw) {
+  PwJob in = {.pw = req_strdup(r, pw), .hash = hash ? req_strdup(r, hash) : NULL, .len = strlen(pw), .verify = 1};
+  PwJob *j = req_work(r, pw_job, &in, sizeof in);
+  return j ? j->result : ACCT_PENDING;
+}
+
 void acct_token(char *tok, char *hash) {
   crypto_token(tok);
   crypto_token_hash(tok, hash);
@@ -192,7 +225,9 @@ void page_register(Request *r) {
   if (!w) return;
   char hash[CRYPTO_PWHASH_MAX];
   Err err = ERR_INIT;
-  if (crypto_password_hash(pw, strlen(pw), hash, &err)) { /* spent the same time for a known address too */
+  int hashed = acct_pw_hash(r, pw, hash, &err); /* spent the same time for a known address too */
+  if (hashed == ACCT_PENDING) return;
+  if (hashed) {
     page_unavailable(r, err.msg);
     return;
   }
@@ -359,10 +394,12 @@ void page_login(Request *r) {
     page_unavailable(r, err.msg);
     return;
   }
-  int good = 0;
   size_t pwlen = strlen(pw);
-  if (found && acc.password_hash) good = crypto_password_verify(acc.password_hash, pw, pwlen);
-  else crypto_password_dummy_verify(pw, pwlen);
+  int good = acct_pw_verify(r, found ? acc.password_hash : NULL, pw);
+  if (good == ACCT_PENDING) {
+    store_account_release(&acc);
+    return;
+  }
   if (!good || acc.disabled_at) {
     time_t now = app_now(r);
     if (store_throttle_add(w, acct_key, now, &err) || store_throttle_add(w, ip_key, now, &err)) {
@@ -507,8 +544,9 @@ static void reset_with_token(Request *r, const char *tok) {
     return;
   }
   char pwhash[CRYPTO_PWHASH_MAX];
-  if (crypto_password_hash(pw, strlen(pw), pwhash, &err) || !(w = acct_begin(r))) {
-    if (err.code) page_unavailable(r, err.msg);
+  int hashed = acct_pw_hash(r, pw, pwhash, &err);
+  if (hashed == ACCT_PENDING || hashed || !(w = acct_begin(r))) {
+    if (hashed && hashed != ACCT_PENDING) page_unavailable(r, err.msg);
     store_account_release(&acc);
     return;
   }

@@ -37,6 +37,15 @@ int acct_throttled(Request *r, Store *st, const char *key, int limit, int window
 /* A heavy slot for password hashing: 0 taken; non-zero: return at once (the
  * request waits for a slot and runs again, or a 503 page is set). */
 int acct_heavy(Request *r);
+/* Password hashing off the server's pool threads (req_work, under the heavy
+ * slot acct_heavy took): ACCT_PENDING means return from the handler now (it
+ * runs again when the hash is done; what it did before must be safe to do
+ * twice). acct_pw_hash: 0 with out (CRYPTO_PWHASH_MAX bytes) set, or -1 with
+ * err. acct_pw_verify: 1 pw matches hash, 0 not; hash NULL spends the time
+ * of a verify and answers 0 (an unknown account). */
+enum { ACCT_PENDING = 2 };
+int acct_pw_hash(Request *r, const char *pw, char *out, Err *err);
+int acct_pw_verify(Request *r, const char *hash, const char *pw);
 /* The path to go to after signing in: next when it is a path on this site, else "/account". */
 const char *acct_next(Request *r, const char *next);
 /* Makes a token: its text into tok, its hash into hash. */

@@ -175,11 +175,12 @@ static int me(Request *r, StoreAccount *acc) {
   return 0;
 }
 
+/* 1 the password in field is the account's; 0 not (an error added to e);
+ * ACCT_PENDING: return from the handler (it runs again once checked). */
 static int password_ok(Request *r, const StoreAccount *acc, const char *field, FormErrors *e) {
-  const char *pw = form_value(r, field);
-  if (acc->password_hash && crypto_password_verify(acc->password_hash, pw, strlen(pw))) return 1;
-  ui_error(e, field, "Your password is not right");
-  return 0;
+  int good = acct_pw_verify(r, acc->password_hash, form_value(r, field));
+  if (good == 0) ui_error(e, field, "Your password is not right");
+  return good;
 }
 
 void page_account_name(Request *r) {
@@ -213,7 +214,10 @@ void page_account_email(Request *r) {
   if (!me(r, &acc)) return;
   if (account_email_check(form_value(r, "email"), email, sizeof email, &why)) ui_error(&e, "email", why);
   else if (!strcmp(email, acc.email)) ui_error(&e, "email", "This is your email address already");
-  password_ok(r, &acc, "email_password", &e);
+  if (password_ok(r, &acc, "email_password", &e) == ACCT_PENDING) {
+    store_account_release(&acc);
+    return;
+  }
   if (e.n) {
     store_account_release(&acc);
     again(r, &e);
@@ -256,7 +260,10 @@ void page_account_password(Request *r) {
   StoreAccount acc;
   const char *why, *pw = form_value(r, "password");
   if (!me(r, &acc)) return;
-  password_ok(r, &acc, "current_password", &e);
+  if (password_ok(r, &acc, "current_password", &e) == ACCT_PENDING) {
+    store_account_release(&acc);
+    return;
+  }
   if (account_password_check(pw, acc.email, &why)) ui_error(&e, "password", why);
   char hash[CRYPTO_PWHASH_MAX];
   Err err = ERR_INIT;
@@ -265,9 +272,10 @@ void page_account_password(Request *r) {
     again(r, &e);
     return;
   }
-  if (crypto_password_hash(pw, strlen(pw), hash, &err)) {
+  int hashed = acct_pw_hash(r, pw, hash, &err);
+  if (hashed) {
     store_account_release(&acc);
-    page_unavailable(r, err.msg);
+    if (hashed != ACCT_PENDING) page_unavailable(r, err.msg);
     return;
   }
   Store *w = acct_begin(r);
@@ -295,9 +303,10 @@ void page_account_delete(Request *r) {
   FormErrors e = {0};
   StoreAccount acc;
   if (!me(r, &acc)) return;
-  if (!password_ok(r, &acc, "delete_password", &e)) {
+  int good = password_ok(r, &acc, "delete_password", &e);
+  if (good != 1) {
     store_account_release(&acc);
-    again(r, &e);
+    if (!good) again(r, &e);
     return;
   }
   Store *w = acct_begin(r);

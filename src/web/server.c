@@ -84,6 +84,12 @@ typedef struct {
   unsigned char a[16];
 } AddrKey;
 
+/* A piece of work run by a worker thread for a request (req_work). */
+typedef struct Job {
+  WorkFn fn;
+  void *ctx;
+} Job;
+
 typedef struct {
   Request r; /* first: a Request * is a ReqState * */
   Server *srv;
@@ -108,6 +114,12 @@ typedef struct {
   int suspend;         /* waiting for a heavy slot: suspend instead of answering */
   double wait_until;   /* ms (monotonic) a wait for a heavy slot ends; 0: not waiting yet */
   void *next_waiter;   /* the next ReqState in srv->waiters */
+  /* work off the pool threads (req_work): the k-th call of a handler's run
+   * finds its job in jobs[k]; done counts the jobs finished */
+  struct Job *jobs[SERVER_MAX_JOBS];
+  int n_jobs, jobs_done, jobs_seen;
+  struct Job *queued;  /* asked for in this run: suspend and run it */
+  void *next_job;      /* the next ReqState in srv->work queue */
   StreamMore more;     /* a streamed body's producer, or NULL */
   void (*done)(Request *r);
   Buf pending;         /* produced, not yet sent */
@@ -349,6 +361,14 @@ struct Server {
   FILE *errlog;
   unsigned heavy_free; /* free heavy slots (under mu) */
   void *waiters, *waiters_tail; /* ReqStates suspended until a slot frees or their wait ends (under mu) */
+  /* Workers (req_work): suspended requests whose job waits, first in first
+   * out, under work_mu; work_stop ends the workers once the queue is empty. */
+  pthread_mutex_t work_mu;
+  pthread_cond_t work_cv;
+  void *work_head, *work_tail;
+  int work_stop;
+  pthread_t *workers;
+  unsigned n_workers;
   AddrKey proxy;      /* the trusted proxy (fam 0: none) */
   uint32_t id_prefix; /* random per run: ids differ between processes */
   atomic_uint id_next;
@@ -604,10 +624,9 @@ static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
   return st;
 }
 
-/* Queues st and suspends its connection (called from the access handler). */
-static enum MHD_Result suspend_for_heavy(ReqState *st) {
-  Server *srv = st->srv;
-  Request *r = &st->r;  /* the handler runs again when resumed: forget what it set */
+/* The handler runs again when its connection is resumed: forget what it set. */
+static void forget_response(ReqState *st) {
+  Request *r = &st->r;
   buf_reset(&r->out);
   r->content_type = r->cache_control = r->location = r->etag = NULL;
   if (st->done) st->done(r); /* a stream set up before req_heavy: let go of it */
@@ -615,6 +634,79 @@ static enum MHD_Result suspend_for_heavy(ReqState *st) {
   st->more = NULL;
   st->done = NULL;
   st->headers = NULL; /* (arena memory: freed with the request) */
+}
+
+/* Queues st's job for a worker and suspends its connection; the worker
+ * resumes it when the job is done, and the handler runs again. */
+static enum MHD_Result suspend_for_work(ReqState *st) {
+  Server *srv = st->srv;
+  forget_response(st);
+  st->queued = NULL;
+  MHD_suspend_connection(st->conn); /* before it is queued: a resume always follows a suspend */
+  pthread_mutex_lock(&srv->work_mu);
+  st->next_job = NULL;
+  if (srv->work_tail) ((ReqState *)srv->work_tail)->next_job = st;
+  else srv->work_head = st;
+  srv->work_tail = st;
+  pthread_cond_signal(&srv->work_cv);
+  pthread_mutex_unlock(&srv->work_mu);
+  return MHD_YES;
+}
+
+static void *worker_main(void *arg) {
+  Server *srv = arg;
+  pthread_mutex_lock(&srv->work_mu);
+  for (;;) {
+    while (!srv->work_head && !srv->work_stop) pthread_cond_wait(&srv->work_cv, &srv->work_mu);
+    ReqState *st = srv->work_head;
+    if (!st) break; /* stopping, and nothing is left */
+    srv->work_head = st->next_job;
+    if (!srv->work_head) srv->work_tail = NULL;
+    pthread_mutex_unlock(&srv->work_mu);
+    Job *j = st->jobs[st->jobs_done];
+    j->fn(j->ctx);
+    st->jobs_done++; /* read by the pool thread only after the resume below */
+    MHD_resume_connection(st->conn);
+    pthread_mutex_lock(&srv->work_mu);
+  }
+  pthread_mutex_unlock(&srv->work_mu);
+  return NULL;
+}
+
+/* Lets the workers finish what is queued, then ends them. */
+static void workers_stop(Server *srv) {
+  pthread_mutex_lock(&srv->work_mu);
+  srv->work_stop = 1;
+  pthread_cond_broadcast(&srv->work_cv);
+  pthread_mutex_unlock(&srv->work_mu);
+  for (unsigned i = 0; i < srv->n_workers; i++) pthread_join(srv->workers[i], NULL);
+  srv->n_workers = 0;
+}
+
+void *req_work(Request *r, WorkFn fn, const void *in, size_t size) {
+  ReqState *st = (ReqState *)r;
+  int k = st->jobs_seen++;
+  if (k < st->jobs_done) return st->jobs[k]->ctx; /* done on an earlier run: its results */
+  if (k >= SERVER_MAX_JOBS || !st->srv->n_workers) { /* no workers (or too many jobs): run it here */
+    void *ctx = req_alloc(r, size ? size : 1);
+    memcpy(ctx, in, size);
+    fn(ctx);
+    return ctx;
+  }
+  Job *j = req_alloc(r, sizeof *j);
+  j->fn = fn;
+  j->ctx = req_alloc(r, size ? size : 1);
+  memcpy(j->ctx, in, size);
+  st->jobs[k] = j;
+  st->n_jobs = k + 1;
+  st->queued = j;
+  return NULL;
+}
+
+/* Queues st and suspends its connection (called from the access handler). */
+static enum MHD_Result suspend_for_heavy(ReqState *st) {
+  Server *srv = st->srv;
+  forget_response(st);
   st->suspend = 0;
   MHD_suspend_connection(st->conn); /* before it is queued: a resume always follows a suspend */
   pthread_mutex_lock(&srv->mu);
@@ -1172,10 +1264,13 @@ static enum MHD_Result dispatch(ReqState *st) {
     }
     r->route_flags = hit->flags;
     st->suspend = 0;
+    st->jobs_seen = 0;
+    st->queued = NULL;
     if (cfg->before && cfg->before(r) != 0) return respond(st);
     if ((hit->flags & ROUTE_HEAVY) && req_heavy(r) != 0) return st->suspend ? suspend_for_heavy(st) : respond(st);
     hit->handler(r);
     if (st->suspend) return suspend_for_heavy(st); /* the handler asked for a slot (req_heavy) */
+    if (st->queued) return suspend_for_work(st);   /* ... or for work off this thread (req_work) */
   } else if (cfg->not_found) {
     r->status = 404;
     cfg->not_found(r);
@@ -1572,6 +1667,8 @@ int server_run(const ServerConfig *cfg, Err *err) {
   pthread_cond_init(&srv.cv, &ca);
   pthread_condattr_destroy(&ca);
   pthread_mutex_init(&srv.mu, NULL);
+  pthread_mutex_init(&srv.work_mu, NULL);
+  pthread_cond_init(&srv.work_cv, NULL);
   static atomic_uint gens;
   srv.gen = atomic_fetch_add(&gens, 1) + 1;
 
@@ -1610,6 +1707,12 @@ int server_run(const ServerConfig *cfg, Err *err) {
   /* heavy work leaves a core for searches and pages */
   unsigned heavy = cfg->heavy_slots ? cfg->heavy_slots : ncpu > 2 ? (unsigned)ncpu - 1 : 1;
   srv.heavy_free = heavy;
+  /* as many workers as heavy slots: the work they take is heavy work */
+  srv.workers = xcalloc(heavy, sizeof *srv.workers);
+  for (unsigned i = 0; i < heavy; i++) {
+    if (pthread_create(&srv.workers[i], NULL, worker_main, &srv) != 0) break;
+    srv.n_workers++;
+  }
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
                    (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL) |
                    (family == AF_INET6 ? MHD_USE_IPv6 : 0);
@@ -1657,6 +1760,7 @@ int server_run(const ServerConfig *cfg, Err *err) {
   MHD_socket qfd = MHD_quiesce_daemon(d);
   wait_in_flight(&srv, STOP_GRACE_SECONDS);
   expire_waiters(&srv, 1);
+  workers_stop(&srv); /* after the queue is empty: nothing stays suspended */
   MHD_stop_daemon(d);
   d = NULL;
   if (qfd != MHD_INVALID_SOCKET) lfd = qfd; /* after quiescing, closing it is ours */
@@ -1664,6 +1768,7 @@ int server_run(const ServerConfig *cfg, Err *err) {
   rc = 0;
 
 out:
+  workers_stop(&srv);
   if (d) MHD_stop_daemon(d); /* closes lfd */
   else if (lfd >= 0) close(lfd);
   atomic_store(&g_gen, 0);
@@ -1680,6 +1785,9 @@ out:
   pthread_mutex_destroy(&srv.mu);
   pthread_cond_destroy(&srv.cv);
   pthread_mutex_destroy(&srv.addr_mu);
+  pthread_mutex_destroy(&srv.work_mu);
+  pthread_cond_destroy(&srv.work_cv);
+  free(srv.workers);
 #undef srv
   free(srvp);
   atomic_store(&g_running, 0);

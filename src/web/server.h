@@ -180,6 +180,23 @@ int req_heavy_for(Request *r, unsigned wait_ms);
  * when the response is never sent. r->stream_ctx is the producer's. Both run
  * on the pool thread that ran the handler. No Content-Length is sent
  * (chunked encoding); HEAD gets the headers only. */
+/* Work off the pool threads. A pool thread serves many connections, so
+ * CPU-heavy work done in a handler (a password hash: tens of ms) holds up
+ * every other connection of that thread, searches among them. req_work runs
+ * fn(ctx) on one of the server's worker threads instead (as many as heavy
+ * slots) while this request's connection waits suspended, and the others go
+ * on. ctx is a copy of in (size bytes, in the request's memory; pointers in
+ * it must stay valid across runs, e.g. into request memory). On the first
+ * run the call returns NULL: the handler must return at once, and runs again
+ * from the start when fn has finished; on that run the same call (the k-th
+ * req_work call of the run) returns ctx with fn's results. So everything a
+ * handler does before req_work must be safe to do twice (reads, checks), as
+ * before req_heavy. At most SERVER_MAX_JOBS calls per request are offloaded;
+ * further ones (and all of them in a server without workers) run at once. */
+#define SERVER_MAX_JOBS 4
+typedef void (*WorkFn)(void *ctx);
+void *req_work(Request *r, WorkFn fn, const void *in, size_t size);
+
 typedef int (*StreamMore)(Request *r, Buf *out);
 void req_stream(Request *r, StreamMore more, void (*done)(Request *r));
 
