@@ -66,10 +66,11 @@ serve() {
   "$PH" serve --db "$db" --listen 127.0.0.1:0 "$@" >"$T/serve.out" 2>"$T/serve.log" &
   spid=$!
   trap 'kill $spid 2>/dev/null; cleanup_db; rm -rf "$T"' EXIT
-  for _ in $(seq 1 100); do grep -q serving "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 300); do grep -q serving "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
   PORT=$(grep -o ':[0-9]*/$' "$T/serve.out" | tr -d ':/')
   B=http://127.0.0.1:$PORT
   ok $([ -n "$PORT" ] && echo 0 || echo 1) "server started and printed its port"
+  [ -n "$PORT" ] || sed 's/^/#   serve: /' "$T/serve.log" | tail -n 5
 }
 # Sanitizer reports: every run of a sanitizer build ($PH built with ASan+UBSan,
 # and anything it starts) writes its report to $T/sanitizer.PID instead of
