@@ -4,16 +4,14 @@
  * thread touches (its Store, its copy of the configuration) is its own. */
 #include "notify/sender.h"
 
-#include <sodium.h>
-
-#include "base/crypto.h"
-
 #include <errno.h>
-#include <stdarg.h>
 #include <pthread.h>
+#include <sodium.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/crypto.h"
 #include "notify/mail.h"
 #include "notify/mail_file.h"
 #include "store/outbox.h"
