@@ -1,7 +1,7 @@
 /* accounts.c -- the accounts aggregate (store/accounts.h), written once over
  * the statement runner (store/sql.h) for both backends. Each read maps its
  * columns in one function (read_account, read_org, ...) shared by the single
- * and the list reads; a list read collects rows with a Rows growing array. */
+ * and the list reads; a list read collects rows with SqlRows (sql.h). */
 #include "store/accounts.h"
 
 #include <limits.h>
@@ -11,27 +11,7 @@
 #include "base/buf.h"
 #include "store/sql.h"
 
-/* ---- rows into arrays ---- */
-
-typedef struct {
-  void *items;
-  size_t n, cap, size, max;
-  void (*read)(const SqlRow *r, void *item);
-} Rows;
-
-static int add_row(void *ctx, const SqlRow *r) {
-  Rows *l = ctx;
-  if (l->max && l->n == l->max) return 0;
-  if (l->n == l->cap) {
-    l->cap = l->cap ? l->cap * 2 : 8;
-    l->items = xrealloc(l->items, l->cap * l->size);
-  }
-  void *item = (char *)l->items + l->n * l->size;
-  memset(item, 0, l->size);
-  l->read(r, item);
-  l->n++;
-  return 0;
-}
+/* ---- rows ---- */
 
 typedef struct {
   void *item;
@@ -44,21 +24,7 @@ static int one_row(void *ctx, const SqlRow *r) {
   return 1;
 }
 
-#define ROWS(type, fn, limit) {NULL, 0, 0, sizeof(type), (limit), (void (*)(const SqlRow *, void *))(fn)}
 #define ONE(ptr, fn) {(ptr), (void (*)(const SqlRow *, void *))(fn)}
-
-/* Hands a collected list over (or frees it on a failure through free_fn). */
-static int rows_done(int rc, Rows *l, void **out, size_t *n, void (*free_fn)(void *, size_t)) {
-  if (rc < 0) {
-    free_fn(l->items, l->n);
-    *out = NULL;
-    *n = 0;
-    return rc;
-  }
-  *out = l->items;
-  *n = l->n;
-  return 0;
-}
 
 static int64_t opt_int(const SqlRow *r, int c) { return sql_null(r, c) ? 0 : sql_int(r, c); }
 static SqlArg opt_time(int64_t t) { return t ? SQL_I(t) : SQL_T(NULL); }
@@ -81,17 +47,13 @@ static void read_account(const SqlRow *r, StoreAccount *a) { read_account_at(r, 
 
 int store_account_add(Store *st, const char *email, const char *name, const char *password_hash, time_t now,
                       int verified, int site_admin, long long *id, Err *err) {
-  long long got = 0;
-  int rc = store_sql(st,
-                     "INSERT INTO account(email, name, password_hash, created_at, verified_at, site_admin)"
-                     " VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(email) DO NOTHING RETURNING id",
-                     SQL_ARGS(SQL_T(email), SQL_T(name), SQL_T(password_hash), SQL_I(now), opt_time(verified ? now : 0),
-                              SQL_I(site_admin ? 1 : 0)),
-                     sql_first_int, &got, NULL, err);
-  if (rc < 0) return rc;
-  if (!rc) return STORE_EXISTS;
-  if (id) *id = got;
-  return 0;
+  int rc = store_sql_insert(st,
+                            "INSERT INTO account(email, name, password_hash, created_at, verified_at, site_admin)"
+                            " VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(email) DO NOTHING RETURNING id",
+                            SQL_ARGS(SQL_T(email), SQL_T(name), SQL_T(password_hash), SQL_I(now),
+                                     opt_time(verified ? now : 0), SQL_I(site_admin ? 1 : 0)),
+                            id, err);
+  return rc == 1 ? STORE_EXISTS : rc;
 }
 
 int store_account_get(Store *st, long long id, StoreAccount *out, Err *err) {
@@ -129,7 +91,7 @@ int store_account_delete(Store *st, long long id, Err *err) {
 static void accounts_free_v(void *a, size_t n) { store_accounts_free(a, n); }
 
 int store_accounts_list(Store *st, const char *match, size_t max, StoreAccount **out, size_t *n, Err *err) {
-  Rows l = ROWS(StoreAccount, read_account, max);
+  SqlRows l = SQL_ROWS(StoreAccount, read_account, max);
   Buf like = BUF_INIT;
   buf_addc(&like, '%');
   for (const char *p = match ? match : ""; *p; p++) { /* the pattern's own characters are plain */
@@ -140,9 +102,9 @@ int store_accounts_list(Store *st, const char *match, size_t max, StoreAccount *
   int rc = store_sql(st,
                      "SELECT " ACCOUNT_COLS " FROM account a WHERE a.email LIKE $1 ESCAPE '\\' OR a.name LIKE $1 ESCAPE '\\'"
                      " ORDER BY a.email LIMIT $2",
-                     SQL_ARGS(SQL_T(like.data), SQL_I(max ? (long long)max : LLONG_MAX)), add_row, &l, NULL, err);
+                     SQL_ARGS(SQL_T(like.data), SQL_I(max ? (long long)max : LLONG_MAX)), sql_rows_add, &l, NULL, err);
   buf_release(&like);
-  return rows_done(rc, &l, (void **)out, n, accounts_free_v);
+  return sql_rows_done(rc, &l, (void **)out, n, accounts_free_v);
 }
 
 void store_account_release(StoreAccount *a) {
@@ -217,14 +179,10 @@ int store_tokens_drop(Store *st, long long account_id, const char *purpose, time
 
 int store_session_add(Store *st, const char *hash, long long account_id, time_t now, const char *client, long long *id,
                       Err *err) {
-  long long got = 0;
-  int rc = store_sql(st,
+  return store_sql_insert(st,
                      "INSERT INTO session(token_hash, account_id, created_at, seen_at, client) VALUES($1, $2, $3, $3, $4)"
                      " RETURNING id",
-                     SQL_ARGS(SQL_T(hash), SQL_I(account_id), SQL_I(now), SQL_T(client)), sql_first_int, &got, NULL, err);
-  if (rc < 0) return rc;
-  if (id) *id = got;
-  return 0;
+                     SQL_ARGS(SQL_T(hash), SQL_I(account_id), SQL_I(now), SQL_T(client)), id, err);
 }
 
 static void read_session(const SqlRow *r, StoreSession *s) {
@@ -259,11 +217,7 @@ int store_sessions_drop(Store *st, long long account_id, long long except_id, Er
 }
 
 int store_sessions_count(Store *st, long long account_id, int64_t *out, Err *err) {
-  long long got = 0;
-  int rc = store_sql(st, "SELECT count(*) FROM session WHERE account_id = $1", SQL_ARGS(SQL_I(account_id)), sql_first_int,
-                     &got, NULL, err);
-  *out = got;
-  return rc < 0 ? rc : 0;
+  return sql_count(st, "SELECT count(*) FROM session WHERE account_id = $1", SQL_ARGS(SQL_I(account_id)), out, err);
 }
 
 int store_sessions_expire(Store *st, time_t idle_before, time_t created_before, Err *err) {
@@ -311,14 +265,14 @@ static void read_org_role(const SqlRow *r, StoreOrganisation *o) {
 int store_organisation_add(Store *st, const StoreOrganisation *o, long long owner_id, time_t now, long long *id,
                            Err *err) {
   long long got = 0;
-  int rc = store_sql(st,
+  int rc = store_sql_insert(st,
                      "INSERT INTO organisation(name, kind, sector, buyer_type, ch_number, ppon, website, status, evidence,"
                      " created_at, created_by) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                      SQL_ARGS(SQL_T(o->name), SQL_T(o->kind), SQL_T(o->sector), SQL_T(o->buyer_type), SQL_T(o->ch_number),
                               SQL_T(o->ppon), SQL_T(o->website), SQL_T(o->status), SQL_T(o->evidence), SQL_I(now),
                               owner_id ? SQL_I(owner_id) : SQL_T(NULL)),
-                     sql_first_int, &got, NULL, err);
-  if (rc < 0) return rc;
+                     &got, err);
+  if (rc) return rc < 0 ? rc : err_set(err, ERR_DB, "an organisation was not added");
   if (owner_id && (rc = store_member_add(st, got, owner_id, "owner", now, err)) < 0) return rc;
   if (id) *id = got;
   return 0;
@@ -358,21 +312,21 @@ int store_organisation_claim_decide(Store *st, long long id, const char *status,
 static void orgs_free_v(void *o, size_t n) { store_organisations_free(o, n); }
 
 int store_organisations_of(Store *st, long long account_id, StoreOrganisation **out, size_t *n, Err *err) {
-  Rows l = ROWS(StoreOrganisation, read_org_role, 0);
+  SqlRows l = SQL_ROWS(StoreOrganisation, read_org_role, 0);
   int rc = store_sql(st,
                      "SELECT " ORG_COLS ", m.role FROM membership m JOIN organisation o ON o.id = m.org_id"
                      " WHERE m.account_id = $1 ORDER BY o.name, o.id",
-                     SQL_ARGS(SQL_I(account_id)), add_row, &l, NULL, err);
-  return rows_done(rc, &l, (void **)out, n, orgs_free_v);
+                     SQL_ARGS(SQL_I(account_id)), sql_rows_add, &l, NULL, err);
+  return sql_rows_done(rc, &l, (void **)out, n, orgs_free_v);
 }
 
 int store_organisations_pending(Store *st, size_t max, StoreOrganisation **out, size_t *n, Err *err) {
-  Rows l = ROWS(StoreOrganisation, read_org, max);
+  SqlRows l = SQL_ROWS(StoreOrganisation, read_org, max);
   int rc = store_sql(st,
                      "SELECT " ORG_COLS " FROM organisation o WHERE o.status = 'pending' OR o.claim_status = 'pending'"
                      " ORDER BY o.created_at, o.id LIMIT $1",
-                     SQL_ARGS(SQL_I(max ? (long long)max : LLONG_MAX)), add_row, &l, NULL, err);
-  return rows_done(rc, &l, (void **)out, n, orgs_free_v);
+                     SQL_ARGS(SQL_I(max ? (long long)max : LLONG_MAX)), sql_rows_add, &l, NULL, err);
+  return sql_rows_done(rc, &l, (void **)out, n, orgs_free_v);
 }
 
 void store_organisation_release(StoreOrganisation *o) {
@@ -431,20 +385,16 @@ static void read_member(const SqlRow *r, StoreMember *m) {
 static void members_free_v(void *m, size_t n) { store_members_free(m, n); }
 
 int store_members(Store *st, long long org_id, StoreMember **out, size_t *n, Err *err) {
-  Rows l = ROWS(StoreMember, read_member, 0);
+  SqlRows l = SQL_ROWS(StoreMember, read_member, 0);
   int rc = store_sql(st,
                      "SELECT a.id, a.email, a.name, m.role, m.created_at FROM membership m JOIN account a ON a.id = m.account_id"
                      " WHERE m.org_id = $1 ORDER BY a.name, a.id",
-                     SQL_ARGS(SQL_I(org_id)), add_row, &l, NULL, err);
-  return rows_done(rc, &l, (void **)out, n, members_free_v);
+                     SQL_ARGS(SQL_I(org_id)), sql_rows_add, &l, NULL, err);
+  return sql_rows_done(rc, &l, (void **)out, n, members_free_v);
 }
 
 int store_owner_count(Store *st, long long org_id, int64_t *out, Err *err) {
-  long long got = 0;
-  int rc = store_sql(st, "SELECT count(*) FROM membership WHERE org_id = $1 AND role = 'owner'", SQL_ARGS(SQL_I(org_id)),
-                     sql_first_int, &got, NULL, err);
-  *out = got;
-  return rc < 0 ? rc : 0;
+  return sql_count(st, "SELECT count(*) FROM membership WHERE org_id = $1 AND role = 'owner'", SQL_ARGS(SQL_I(org_id)), out, err);
 }
 
 void store_members_free(StoreMember *m, size_t n) {
@@ -502,15 +452,11 @@ static void read_invitation(const SqlRow *r, StoreInvitation *i) {
 
 int store_invitation_add(Store *st, long long org_id, const char *email, const char *role, const char *hash,
                          long long by, time_t now, time_t expires, long long *id, Err *err) {
-  long long got = 0;
-  int rc = store_sql(st,
+  return store_sql_insert(st,
                      "INSERT INTO invitation(org_id, email, role, token_hash, invited_by, created_at, expires_at)"
                      " VALUES($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                      SQL_ARGS(SQL_I(org_id), SQL_T(email), SQL_T(role), SQL_T(hash), SQL_I(by), SQL_I(now), SQL_I(expires)),
-                     sql_first_int, &got, NULL, err);
-  if (rc < 0) return rc;
-  if (id) *id = got;
-  return 0;
+                     id, err);
 }
 
 int store_invitation_find(Store *st, const char *hash, time_t now, StoreInvitation *out, Err *err) {
@@ -543,13 +489,13 @@ int store_invitation_revoke(Store *st, long long org_id, long long id, time_t no
 static void invitations_free_v(void *i, size_t n) { store_invitations_free(i, n); }
 
 int store_invitations(Store *st, long long org_id, time_t now, StoreInvitation **out, size_t *n, Err *err) {
-  Rows l = ROWS(StoreInvitation, read_invitation, 0);
+  SqlRows l = SQL_ROWS(StoreInvitation, read_invitation, 0);
   int rc = store_sql(st,
                      "SELECT " INVITATION_COLS " FROM invitation i JOIN organisation o ON o.id = i.org_id"
                      " WHERE i.org_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2"
                      " ORDER BY i.id DESC",
-                     SQL_ARGS(SQL_I(org_id), SQL_I(now)), add_row, &l, NULL, err);
-  return rows_done(rc, &l, (void **)out, n, invitations_free_v);
+                     SQL_ARGS(SQL_I(org_id), SQL_I(now)), sql_rows_add, &l, NULL, err);
+  return sql_rows_done(rc, &l, (void **)out, n, invitations_free_v);
 }
 
 void store_invitation_release(StoreInvitation *i) {
@@ -584,15 +530,11 @@ static void read_api_token(const SqlRow *r, StoreApiToken *t) {
 
 int store_api_token_add(Store *st, const char *hash, long long account_id, long long org_id, const char *role,
                         const char *name, time_t now, long long *id, Err *err) {
-  long long got = 0;
-  int rc = store_sql(st,
+  return store_sql_insert(st,
                      "INSERT INTO api_token(token_hash, account_id, org_id, role, name, created_at)"
                      " VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
                      SQL_ARGS(SQL_T(hash), SQL_I(account_id), SQL_I(org_id), SQL_T(role), SQL_T(name), SQL_I(now)),
-                     sql_first_int, &got, NULL, err);
-  if (rc < 0) return rc;
-  if (id) *id = got;
-  return 0;
+                     id, err);
 }
 
 /* The role is the lower of the token's and the membership's: member < admin < owner. */
@@ -631,13 +573,13 @@ int store_api_token_revoke(Store *st, long long account_id, long long id, time_t
 static void tokens_free_v(void *t, size_t n) { store_api_tokens_free(t, n); }
 
 int store_api_tokens(Store *st, long long account_id, StoreApiToken **out, size_t *n, Err *err) {
-  Rows l = ROWS(StoreApiToken, read_api_token, 0);
+  SqlRows l = SQL_ROWS(StoreApiToken, read_api_token, 0);
   int rc = store_sql(st,
                      "SELECT " API_TOKEN_COLS " FROM api_token t JOIN account a ON a.id = t.account_id"
                      " JOIN organisation o ON o.id = t.org_id WHERE t.account_id = $1 AND t.revoked_at IS NULL"
                      " ORDER BY t.id DESC",
-                     SQL_ARGS(SQL_I(account_id)), add_row, &l, NULL, err);
-  return rows_done(rc, &l, (void **)out, n, tokens_free_v);
+                     SQL_ARGS(SQL_I(account_id)), sql_rows_add, &l, NULL, err);
+  return sql_rows_done(rc, &l, (void **)out, n, tokens_free_v);
 }
 
 void store_api_token_release(StoreApiToken *t) {
@@ -680,18 +622,18 @@ static void read_audit(const SqlRow *r, StoreAudit *a) {
 static void audit_free_v(void *a, size_t n) { store_audit_free(a, n); }
 
 int store_audit_list(Store *st, long long org_id, long long before, size_t max, StoreAudit **out, size_t *n, Err *err) {
-  Rows l = ROWS(StoreAudit, read_audit, max);
+  SqlRows l = SQL_ROWS(StoreAudit, read_audit, max);
   long long upto = before > 0 ? before : LLONG_MAX, lim = max ? (long long)max : LLONG_MAX;
   int rc = org_id
                ? store_sql(st,
                            "SELECT id, at, actor_id, actor, org_id, client, action, subject, before, after FROM audit"
                            " WHERE org_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
-                           SQL_ARGS(SQL_I(org_id), SQL_I(upto), SQL_I(lim)), add_row, &l, NULL, err)
+                           SQL_ARGS(SQL_I(org_id), SQL_I(upto), SQL_I(lim)), sql_rows_add, &l, NULL, err)
                : store_sql(st,
                            "SELECT id, at, actor_id, actor, org_id, client, action, subject, before, after FROM audit"
                            " WHERE id < $1 ORDER BY id DESC LIMIT $2",
-                           SQL_ARGS(SQL_I(upto), SQL_I(lim)), add_row, &l, NULL, err);
-  return rows_done(rc, &l, (void **)out, n, audit_free_v);
+                           SQL_ARGS(SQL_I(upto), SQL_I(lim)), sql_rows_add, &l, NULL, err);
+  return sql_rows_done(rc, &l, (void **)out, n, audit_free_v);
 }
 
 void store_audit_free(StoreAudit *a, size_t n) {

@@ -24,44 +24,20 @@ static void read_mail(const SqlRow *r, OutboxMail *m) {
   m->last_error = sql_dup(r, 9);
 }
 
-typedef struct {
-  OutboxMail *ms;
-  size_t n, max;
-} MailList;
-
-static int add_mail(void *ctx, const SqlRow *r) {
-  MailList *l = ctx;
-  if (l->n == l->max) return 0;
-  read_mail(r, &l->ms[l->n++]);
-  return 0;
-}
+static void outbox_free_v(void *ms, size_t n) { store_outbox_free(ms, n); }
 
 static int list(Store *st, const char *sql, const SqlArg *args, int n, size_t max, OutboxMail **out, size_t *count,
                 Err *err) {
-  MailList l = {xcalloc(max ? max : 1, sizeof(OutboxMail)), 0, max};
-  int rc = store_sql(st, sql, args, n, add_mail, &l, NULL, err);
-  if (rc) {
-    store_outbox_free(l.ms, l.n);
-    *out = NULL;
-    *count = 0;
-    return rc;
-  }
-  *out = l.ms;
-  *count = l.n;
-  return 0;
+  SqlRows l = SQL_ROWS(OutboxMail, read_mail, max);
+  return sql_rows_done(store_sql(st, sql, args, n, sql_rows_add, &l, NULL, err), &l, (void **)out, count, outbox_free_v);
 }
 
 int store_outbox_add(Store *st, const char *recipient, const char *subject, const char *text, const char *html,
                      time_t now, long long *id, Err *err) {
-  long long got = 0;
-  int rc = store_sql(st,
+  return store_sql_insert(st,
                      "INSERT INTO outbox(recipient, subject, text, html, created_at, attempts, next_at)"
                      " VALUES($1, $2, $3, $4, $5, 0, $5) RETURNING id",
-                     SQL_ARGS(SQL_T(recipient), SQL_T(subject), SQL_T(text), SQL_T(html), SQL_I(now)), sql_first_int,
-                     &got, NULL, err);
-  if (rc < 0) return rc;
-  if (id) *id = got;
-  return 0;
+                     SQL_ARGS(SQL_T(recipient), SQL_T(subject), SQL_T(text), SQL_T(html), SQL_I(now)), id, err);
 }
 
 int store_outbox_due(Store *st, time_t now, size_t max, OutboxMail **out, size_t *n, Err *err) {

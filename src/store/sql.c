@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/buf.h"
 #include "store/store_impl.h"
@@ -46,4 +47,46 @@ int sql_param_count(const char *sql) {
     }
   }
   return most;
+}
+
+int store_sql_insert(Store *st, const char *sql, const SqlArg *args, int n, long long *id, Err *err) {
+  long long got = 0;
+  int rc = store_sql(st, sql, args, n, sql_first_int, &got, NULL, err);
+  if (rc < 0) return rc;
+  if (!rc) return 1;
+  if (id) *id = got;
+  return 0;
+}
+
+int sql_count(Store *st, const char *sql, const SqlArg *args, int n, int64_t *out, Err *err) {
+  long long got = 0;
+  int rc = store_sql(st, sql, args, n, sql_first_int, &got, NULL, err);
+  *out = got;
+  return rc < 0 ? rc : 0;
+}
+
+int sql_rows_add(void *ctx, const SqlRow *r) {
+  SqlRows *l = ctx;
+  if (l->max && l->n == l->max) return 0;
+  if (l->n == l->cap) {
+    l->cap = l->cap ? l->cap * 2 : 8;
+    l->items = xrealloc(l->items, l->cap * l->size);
+  }
+  void *item = (char *)l->items + l->n * l->size;
+  memset(item, 0, l->size);
+  l->read(r, item);
+  l->n++;
+  return 0;
+}
+
+int sql_rows_done(int rc, SqlRows *l, void **out, size_t *n, void (*free_fn)(void *, size_t)) {
+  if (rc < 0) {
+    free_fn(l->items, l->n);
+    *out = NULL;
+    *n = 0;
+    return rc;
+  }
+  *out = l->items;
+  *n = l->n;
+  return 0;
 }

@@ -17,6 +17,9 @@
 #ifndef STORE_SQL_H
 #define STORE_SQL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "base/err.h"
 #include "store/store.h"
 
@@ -69,6 +72,26 @@ int store_sql(Store *st, const char *sql, const SqlArg *args, int n, SqlRowFn fn
  * copied string (ctx: char **). */
 int sql_first_int(void *ctx, const SqlRow *row);
 int sql_first_text(void *ctx, const SqlRow *row);
+
+/* An INSERT ... RETURNING id: 0 with *id (id may be NULL); 1 when it
+ * returned no row (ON CONFLICT DO NOTHING found the key); or an error. */
+int store_sql_insert(Store *st, const char *sql, const SqlArg *args, int n, long long *id, Err *err);
+/* A SELECT count(*): 0 with *out, or an error. */
+int sql_count(Store *st, const char *sql, const SqlArg *args, int n, int64_t *out, Err *err);
+
+/* Rows collected into a growing array of structs of one type: each row read
+ * by read(row, item) into a zeroed item; at most max (0: all). */
+typedef struct {
+  void *items;
+  size_t n, cap, size, max;
+  void (*read)(const SqlRow *r, void *item);
+} SqlRows;
+#define SQL_ROWS(type, fn, limit) {NULL, 0, 0, sizeof(type), (limit), (void (*)(const SqlRow *, void *))(fn)}
+/* The row callback of a SqlRows (ctx). */
+int sql_rows_add(void *ctx, const SqlRow *r);
+/* Hands the collected array over (*out, *n) when rc is not an error; else
+ * frees it with free_fn (which frees each item and the array) and returns rc. */
+int sql_rows_done(int rc, SqlRows *l, void **out, size_t *n, void (*free_fn)(void *, size_t));
 
 /* The $n parameters of sql: the largest n it names (for the bind count check). */
 int sql_param_count(const char *sql);

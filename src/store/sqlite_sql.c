@@ -12,11 +12,14 @@ static int row_null(const SqlRow *r, int c) { return sqlite3_column_type(r->h, c
 static long long row_int(const SqlRow *r, int c) { return sqlite3_column_int64(r->h, c); }
 static const char *row_text(const SqlRow *r, int c) { return (const char *)sqlite3_column_text(r->h, c); }
 
-static sqlite3_stmt *prepared(Sqlite *s, const char *sql, Err *err) {
+/* The statement of sql; *cached says whether it stays prepared (else the
+ * caller finalizes it: the cache is full). */
+static sqlite3_stmt *prepared(Sqlite *s, const char *sql, int *cached, Err *err) {
+  *cached = 1;
   for (int i = 0; i < s->n_sqlc; i++)
     if (s->sqlc[i].sql == sql) return s->sqlc[i].st;
   sqlite3_stmt *st = NULL;
-  int keep = s->n_sqlc < SQLITE_SQL_CACHE;
+  int keep = *cached = s->n_sqlc < SQLITE_SQL_CACHE;
   if (sqlite3_prepare_v3(s->db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL) != SQLITE_OK) {
     db_err(s, err, "cannot prepare a statement");
     return NULL;
@@ -32,10 +35,9 @@ static sqlite3_stmt *prepared(Sqlite *s, const char *sql, Err *err) {
 static int sqlite_sql_run(void *impl, const char *sql, const SqlArg *args, int n, SqlRowFn fn, void *ctx,
                           long long *changes, Err *err) {
   Sqlite *s = impl;
-  sqlite3_stmt *st = prepared(s, sql, err);
+  int cached;
+  sqlite3_stmt *st = prepared(s, sql, &cached, err);
   if (!st) return ERR_DB;
-  int cached = 0;
-  for (int i = 0; i < s->n_sqlc; i++) cached |= s->sqlc[i].st == st;
   int rc = 0;
   if (sqlite3_bind_parameter_count(st) != n) {
     rc = err_set(err, ERR_DB, "a statement takes %d parameters, %d given: %.60s", sqlite3_bind_parameter_count(st), n, sql);

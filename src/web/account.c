@@ -136,9 +136,19 @@ void acct_token(char *tok, char *hash) {
 
 /* ---- helpers of this file ---- */
 
-static void redirect(Request *r, const char *to) {
+void acct_redirect(Request *r, const char *to) {
   r->status = 303;
   r->location = to;
+}
+
+const char *acct_when(Request *r, int64_t t) {
+  if (!t) return "";
+  char s[32];
+  time_t tt = (time_t)t;
+  struct tm tm;
+  gmtime_r(&tt, &tm);
+  strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return req_strdup(r, s);
 }
 
 /* A page saying what happened, with one paragraph and an optional link. */
@@ -333,8 +343,8 @@ void page_verify(Request *r) {
     goto out;
   }
   if (acct_commit(r, w)) goto out;
-  if (auth_of(r)->session_id) redirect(r, "/account?done=email");
-  else redirect(r, "/account/login?done=verified");
+  if (auth_of(r)->session_id) acct_redirect(r, "/account?done=email");
+  else acct_redirect(r, "/account/login?done=verified");
 out:
   free(old);
   free(data);
@@ -366,7 +376,7 @@ void page_login(Request *r) {
   Auth *a = auth_of(r);
   if (strcmp(r->method, "POST") != 0) {
     if (a->account_id) {
-      redirect(r, acct_next(r, req_param(r, "next")));
+      acct_redirect(r, acct_next(r, req_param(r, "next")));
       return;
     }
     login_form(r, NULL, NULL, req_param(r, "next"));
@@ -458,7 +468,7 @@ void page_login(Request *r) {
     return;
   }
   if (acct_commit(r, w)) return;
-  redirect(r, acct_next(r, next));
+  acct_redirect(r, acct_next(r, next));
 }
 
 /* ---- sign out ---- */
@@ -478,7 +488,7 @@ void page_logout(Request *r) {
     if (acct_commit(r, w)) return;
   }
   auth_sign_out(r);
-  redirect(r, "/account/login?done=out");
+  acct_redirect(r, "/account/login?done=out");
 }
 
 /* ---- reset a forgotten password ---- */
@@ -579,7 +589,7 @@ static void reset_with_token(Request *r, const char *tok) {
   store_account_release(&acc);
   if (acct_commit(r, w)) return;
   auth_sign_out(r);
-  redirect(r, "/account/login?done=reset");
+  acct_redirect(r, "/account/login?done=reset");
 }
 
 void page_reset(Request *r) {

@@ -50,6 +50,10 @@ int acct_pw_verify(Request *r, const char *hash, const char *pw);
 const char *acct_next(Request *r, const char *next);
 /* Makes a token: its text into tok, its hash into hash. */
 void acct_token(char *tok, char *hash);
+/* 303 to a path of this site. */
+void acct_redirect(Request *r, const char *to);
+/* "2026-12-07 13:36:05 UTC" for unix seconds t (allocated in r); "" for 0. */
+const char *acct_when(Request *r, int64_t t);
 /* The rows of an audit log as a table (with_org: link each row's organisation). */
 void acct_audit_table(Request *r, const StoreAudit *au, size_t n, int with_org);
 /* Wakes the mail sender (after a commit that queued mail). */

@@ -23,11 +23,6 @@
 
 #define ADMIN_PAGE 50
 
-static void redirect(Request *r, const char *to) {
-  r->status = 303;
-  r->location = to;
-}
-
 static void admin_nav(Request *r, const char *here) {
   static const char *const links[][2] = {{"/admin", "Verification queue"},
                                          {"/admin/users", "Accounts"},
@@ -41,14 +36,11 @@ static void admin_nav(Request *r, const char *here) {
   html_printf(&r->out, "</ul></nav>");
 }
 
-static const char *when(Request *r, int64_t t) {
-  if (!t) return "";
-  char s[32];
-  time_t tt = (time_t)t;
-  struct tm tm;
-  gmtime_r(&tt, &tm);
-  strftime(s, sizeof s, "%Y-%m-%d %H:%M UTC", &tm);
-  return req_strdup(r, s);
+/* A list page's ?before=ID (the older page), 0 when none or not an id. */
+static long long before_param(Request *r) {
+  long long before = 0;
+  const char *b = req_param(r, "before");
+  return b && app_path_id(b, &before) == 0 ? before : 0;
 }
 
 /* ---- the verification queue ---- */
@@ -79,7 +71,7 @@ void page_admin(Request *r) {
                          "href=\"/organisations/%lld\">%s</a> – %s</h3><dl class=\"govuk-summary-list\">",
                 o->id, o->name, claim ? "claims an organisation of the award data" : "a buyer to verify");
     const char *rows[][2] = {{"Requested by", by.email ? req_printf(r, "%s (%s)", by.name, by.email) : "unknown"},
-                             {"Requested", when(r, o->created_at)},
+                             {"Requested", acct_when(r, o->created_at)},
                              {"Type", o->buyer_type},
                              {"Companies House number", o->ch_number},
                              {"PPON", o->ppon},
@@ -159,7 +151,7 @@ void page_admin_decide(Request *r) {
       tell_creator(r, w, &o, verify ? "Your organisation has been verified" : "Your organisation was not verified", text,
                    &err))
     acct_fail(r, w, err.msg);
-  else if (!acct_commit(r, w)) redirect(r, "/admin?done=decided");
+  else if (!acct_commit(r, w)) acct_redirect(r, "/admin?done=decided");
   store_organisation_release(&o);
 }
 
@@ -180,7 +172,7 @@ void page_admin_claim(Request *r) {
       tell_creator(r, w, &o, accept ? "Your claim has been accepted" : "Your claim was not accepted",
                    req_printf(r, "The claim of %s on an organisation of the award data was %s.", o.name, status), &err))
     acct_fail(r, w, err.msg);
-  else if (!acct_commit(r, w)) redirect(r, "/admin?done=decided");
+  else if (!acct_commit(r, w)) acct_redirect(r, "/admin?done=decided");
   store_organisation_release(&o);
 }
 
@@ -191,9 +183,7 @@ void page_admin_mail(Request *r) {
   Err err = ERR_INIT;
   OutboxMail *ms = NULL;
   size_t n = 0;
-  long long before = 0;
-  const char *b = req_param(r, "before");
-  if (b && app_path_id(b, &before)) before = 0;
+  long long before = before_param(r);
   if (!st || store_outbox_list(st, before, ADMIN_PAGE, &ms, &n, &err)) {
     page_unavailable(r, err.msg);
     return;
@@ -210,8 +200,8 @@ void page_admin_mail(Request *r) {
                          "<th scope=\"col\" class=\"govuk-table__header\">State</th></tr></thead><tbody "
                          "class=\"govuk-table__body\">");
     for (size_t i = 0; i < n; i++) {
-      const char *state = ms[i].sent_at ? req_printf(r, "sent %s", when(r, ms[i].sent_at))
-                          : ms[i].attempts ? req_printf(r, "%d failed attempts; next %s", ms[i].attempts, when(r, ms[i].next_at))
+      const char *state = ms[i].sent_at ? req_printf(r, "sent %s", acct_when(r, ms[i].sent_at))
+                          : ms[i].attempts ? req_printf(r, "%d failed attempts; next %s", ms[i].attempts, acct_when(r, ms[i].next_at))
                                            : "waiting";
       html_printf(&r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td><td "
                            "class=\"govuk-table__cell\"><a class=\"govuk-link\" href=\"/admin/mail/%lld\">%s</a></td><td "
@@ -272,8 +262,8 @@ void page_admin_mail_one(Request *r) {
   html_printf(&r->out, "<span class=\"govuk-caption-l\">Mail to %s</span><h1 class=\"govuk-heading-l\">%s</h1>",
               m.recipient, m.subject);
   admin_nav(r, "");
-  html_printf(&r->out, "<p class=\"govuk-body\">Queued %s. %s</p>", when(r, m.created),
-              m.sent_at ? req_printf(r, "Sent %s.", when(r, m.sent_at))
+  html_printf(&r->out, "<p class=\"govuk-body\">Queued %s. %s</p>", acct_when(r, m.created),
+              m.sent_at ? req_printf(r, "Sent %s.", acct_when(r, m.sent_at))
                         : req_printf(r, "Not sent yet (%d attempts%s%s).", m.attempts, m.last_error ? "; last: " : "",
                                      m.last_error ? m.last_error : ""));
   App *app = r->app;
@@ -364,7 +354,7 @@ void page_admin_user(Request *r) {
     store_account_release(&acc);
   }
   if (rc < 0) acct_fail(r, w, err.msg);
-  else if (!acct_commit(r, w)) redirect(r, disable ? "/admin/users?done=disabled" : "/admin/users?done=enabled");
+  else if (!acct_commit(r, w)) acct_redirect(r, disable ? "/admin/users?done=disabled" : "/admin/users?done=enabled");
 }
 
 /* ---- the audit log ---- */
@@ -374,9 +364,7 @@ void page_admin_audit(Request *r) {
   Err err = ERR_INIT;
   StoreAudit *au = NULL;
   size_t n = 0;
-  long long before = 0;
-  const char *b = req_param(r, "before");
-  if (b && app_path_id(b, &before)) before = 0;
+  long long before = before_param(r);
   if (!st || store_audit_list(st, 0, before, ADMIN_PAGE, &au, &n, &err)) {
     page_unavailable(r, err.msg);
     return;

@@ -31,11 +31,6 @@
 
 #define EVIDENCE_MAX 2000
 
-static void redirect(Request *r, const char *to) {
-  r->status = 303;
-  r->location = to;
-}
-
 static const char *org_path(Request *r, long long id, const char *rest) {
   return req_printf(r, "/organisations/%lld%s", id, rest ? rest : "");
 }
@@ -121,31 +116,26 @@ void page_org_new(Request *r) {
     acct_fail(r, w, err.msg);
     return;
   }
-  if (!acct_commit(r, w)) redirect(r, org_path(r, id, "?done=created"));
+  if (!acct_commit(r, w)) acct_redirect(r, org_path(r, id, "?done=created"));
 }
 
 /* ---- the organisation's page ---- */
 
-static void audit_rows(Request *r, const StoreAudit *au, size_t n, int with_org) {
+void acct_audit_table(Request *r, const StoreAudit *au, size_t n, int with_org) {
   if (!n) {
     html_printf(&r->out, "<p class=\"govuk-body\">Nothing has been recorded yet.</p>");
     return;
   }
   html_printf(&r->out, "<div class=\"ph-table-wrap\"><table class=\"govuk-table ph-audit\"><caption class=\"govuk-table__caption govuk-visually-hidden\">"
                        "Audit log</caption><thead class=\"govuk-table__head\"><tr class=\"govuk-table__row\">"
-                       "<th scope=\"col\" class=\"govuk-table__header\">When (UTC)</th><th scope=\"col\" "
+                       "<th scope=\"col\" class=\"govuk-table__header\">When</th><th scope=\"col\" "
                        "class=\"govuk-table__header\">Who</th><th scope=\"col\" class=\"govuk-table__header\">What</th>"
                        "<th scope=\"col\" class=\"govuk-table__header\">Change</th></tr></thead><tbody class=\"govuk-table__body\">");
   for (size_t i = 0; i < n; i++) {
-    char when[32];
-    time_t t = (time_t)au[i].at;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
     html_printf(&r->out, "<tr class=\"govuk-table__row\"><td class=\"govuk-table__cell\">%s</td><td "
                          "class=\"govuk-table__cell\">%s<br><span class=\"govuk-body-s\">from %s</span></td>"
                          "<td class=\"govuk-table__cell\">%s: %s",
-                when, au[i].actor ? au[i].actor : "the system", au[i].client ? au[i].client : "the command line",
+                acct_when(r, au[i].at), au[i].actor ? au[i].actor : "the system", au[i].client ? au[i].client : "the command line",
                 au[i].action, au[i].subject ? au[i].subject : "");
     if (with_org && au[i].org_id)
       html_printf(&r->out, " (<a class=\"govuk-link\" href=\"/organisations/%lld\">organisation %lld</a>)", au[i].org_id,
@@ -156,7 +146,6 @@ static void audit_rows(Request *r, const StoreAudit *au, size_t n, int with_org)
   html_printf(&r->out, "</tbody></table></div>");
 }
 
-void acct_audit_table(Request *r, const StoreAudit *au, size_t n, int with_org) { audit_rows(r, au, n, with_org); }
 
 static void members_table(Request *r, long long org, const StoreMember *ms, size_t n, Role me) {
   static const char *const roles[] = {"member", "admin", "owner"};
@@ -313,7 +302,7 @@ static void org_page(Request *r, const FormErrors *e) {
   claim_section(r, &o, me);
   if (owner_view) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"log\">Audit log</h2>");
-    audit_rows(r, au, na, 0);
+    acct_audit_table(r, au, na, 0);
   }
   if (me) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"leave\">Leave</h2>");
@@ -381,7 +370,7 @@ void page_org_invite(Request *r) {
       mail_queue(r, w, &m, &err) || store_throttle_add(w, key, now, &err) ||
       acct_audit(r, w, a->org_id, "invitation.create", email, NULL, role_name(role), &err))
     acct_fail(r, w, err.msg);
-  else if (!acct_commit(r, w)) redirect(r, org_path(r, a->org_id, "?done=invited#invitations"));
+  else if (!acct_commit(r, w)) acct_redirect(r, org_path(r, a->org_id, "?done=invited#invitations"));
   store_organisation_release(&o);
 }
 
@@ -400,7 +389,7 @@ void page_org_invite_revoke(Request *r) {
     rc = -1;
   if (rc < 0) acct_fail(r, w, err.msg);
   else if (rc == 0) store_rollback(w), auth_refuse(r, 404, "There is no such invitation.");
-  else if (!acct_commit(r, w)) redirect(r, org_path(r, a->org_id, "?done=revoked#invitations"));
+  else if (!acct_commit(r, w)) acct_redirect(r, org_path(r, a->org_id, "?done=revoked#invitations"));
 }
 
 /* /invitations?token=...: what the invitation is, and a button to accept it */
@@ -438,7 +427,7 @@ void page_invitation(Request *r) {
                                            : acct_audit(r, w, iv.org_id, "member.join", a->email, NULL, iv.role, &err);
       if (ok < 0 || added < 0 || logged)
         acct_fail(r, w, err.msg);
-      else if (!acct_commit(r, w)) redirect(r, org_path(r, iv.org_id, "?done=joined"));
+      else if (!acct_commit(r, w)) acct_redirect(r, org_path(r, iv.org_id, "?done=joined"));
     }
     store_invitation_release(&iv);
     return;
@@ -516,7 +505,7 @@ void page_org_members(Request *r) {
   if (!rc) rc = acct_audit(r, w, a->org_id, remove ? "member.remove" : "member.role", acc.email, role, remove ? NULL : role_name(to), &err);
   store_account_release(&acc);
   if (rc) acct_fail(r, w, err.msg);
-  else if (!acct_commit(r, w)) redirect(r, org_path(r, a->org_id, remove ? "?done=removed#members" : "?done=role#members"));
+  else if (!acct_commit(r, w)) acct_redirect(r, org_path(r, a->org_id, remove ? "?done=removed#members" : "?done=role#members"));
 }
 
 void page_org_leave(Request *r) {
@@ -537,7 +526,7 @@ void page_org_leave(Request *r) {
   if (store_member_remove(w, a->org_id, a->account_id, &err) ||
       acct_audit(r, w, a->org_id, "member.leave", a->email, role_name(a->role), NULL, &err))
     acct_fail(r, w, err.msg);
-  else if (!acct_commit(r, w)) redirect(r, "/account?done=left");
+  else if (!acct_commit(r, w)) acct_redirect(r, "/account?done=left");
 }
 
 /* ---- a supplier's claim on an organisation of the award data ---- */
@@ -576,7 +565,7 @@ void page_org_claim(Request *r) {
   if (store_organisation_claim(w, o.id, known, req_printf(r, "matches %s (organisation %lld)", name, known), &err) ||
       acct_audit(r, w, o.id, "organisation.claim", name, NULL, req_printf(r, "organisation %lld", known), &err))
     acct_fail(r, w, err.msg);
-  else if (!acct_commit(r, w)) redirect(r, org_path(r, o.id, "?done=claimed#claim"));
+  else if (!acct_commit(r, w)) acct_redirect(r, org_path(r, o.id, "?done=claimed#claim"));
   free(name);
   store_organisation_release(&o);
 }
