@@ -25,8 +25,12 @@ else
 fi
 rc=$?
 cat "$out" >>"$log"
-# what failed, then prove's summary
-grep -E '^not ok|^# +(got|want)|Dubious|Failed [0-9]+/' "$out" | head -n 20 | sed 's/^/  /'
+# what failed, each with the first lines of its diagnostics (so a CI log shows
+# why without the full log), then prove's summary
+awk '/^not ok/ { print; n = 8; next }
+     n > 0 && /^#/ { print; n--; next }
+     { n = 0 }
+     /Dubious|Failed [0-9]+\// { print }' "$out" | head -n 40 | sed 's/^/  /'
 grep -E '^(Files=|Result:)' "$out" | sed 's/^/  /'
 rm -f "$out"
 exit $rc

@@ -99,7 +99,12 @@ function watch(page) {
       w.errors.push(`console: ${m.text()} ${m.location()?.url || ''}`);
   });
   page.on('pageerror', (e) => w.errors.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => w.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // net::ERR_ABORTED is the browser itself cancelling a load the next
+  // navigation made moot (the icon, say); the server saw nothing wrong
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText || '';
+    if (!/ERR_ABORTED/.test(why)) w.errors.push(`request failed: ${r.url()} ${why}`);
+  });
   page.on('response', (r) => { if (r.status() >= 500) w.errors.push(`HTTP ${r.status()}: ${r.url()}`); });
   return w;
 }

@@ -27,7 +27,11 @@ function watch(page) {
     if (m.type() === 'error' && !/\/favicon\.ico$/.test(m.location()?.url || '')) w.errors.push(`console: ${m.text()} ${m.location()?.url || ''}`);
   });
   page.on('pageerror', (e) => w.errors.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => w.errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  // net::ERR_ABORTED: the browser cancelled a load the next navigation made moot
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText || '';
+    if (!/ERR_ABORTED/.test(why)) w.errors.push(`request failed: ${r.url()} ${why}`);
+  });
   page.on('response', (r) => { if (r.status() >= 400) w.errors.push(`HTTP ${r.status()}: ${r.url()}`); });
   page.on('dialog', async (d) => { w.dialogs.push(`${d.type()}: ${d.message()}`); await d.dismiss().catch(() => {}); });
   return w;
