@@ -362,7 +362,7 @@ static int read_text(const cJSON *v, const char *field, const char *label, size_
     }
     if (control_at(u)) {
       buf_release(&b);
-      if (u[0] == '\n' || u[0] == '\r') posting_issue(is, 0, field, "%s must be one line", label);
+      if (!lines && (u[0] == '\n' || u[0] == '\r')) posting_issue(is, 0, field, "%s must be one line", label);
       else posting_issue(is, 0, field, "%s must not include control characters", label);
       return -1;
     }
@@ -1058,13 +1058,15 @@ char *posting_to_json(const Posting *p) {
 static const char *const month_names[] = {"January", "February", "March",     "April",   "May",      "June",
                                           "July",    "August",   "September", "October", "November", "December"};
 
-/* "1 April 2027 at 2:05pm" (UK time) */
+/* "1 April 2027 at 2:05pm", "... at midday" (UK time, GOV.UK's style) */
 static void uk_when(time_t t, char *out, size_t cap) {
   DateCivil c;
   date_uk_civil(t, &c);
+  char clock[16];
   unsigned h12 = c.hour % 12 ? c.hour % 12 : 12;
-  snprintf(out, cap, "%u %s %lld at %u:%02u%s", c.d, month_names[(c.m - 1) % 12], c.y, h12, c.minute,
-           c.hour < 12 ? "am" : "pm");
+  if (c.minute == 0 && (c.hour == 0 || c.hour == 12)) snprintf(clock, sizeof clock, "%s", c.hour ? "midday" : "midnight");
+  else snprintf(clock, sizeof clock, "%u:%02u%s", h12 % 100, c.minute % 100, c.hour < 12 ? "am" : "pm");
+  snprintf(out, cap, "%u %s %lld at %s", c.d, month_names[(c.m - 1) % 12], c.y, clock);
 }
 
 static void require(PostingIssues *is, int present, const char *field, const char *msg) {
@@ -1140,10 +1142,8 @@ int posting_amendment_from_json(const cJSON *root, const Posting *base, Posting 
   static const char *const keys[] = {"rationale", "notice", "draft", NULL};
   size_t before = posting_errors(is);
   *rationale = NULL;
-  if (base) {
-    posting_release(p);
-    posting_copy(p, base);
-  }
+  posting_release(p);
+  if (base) posting_copy(p, base);
   if (!want_body(root, is)) return -1;
   if (read_text(get(root, "rationale"), "rationale", "Reason for the change", POSTING_SHORT_MAX, 0, rationale, is) == 0 &&
       !*rationale)
