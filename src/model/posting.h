@@ -102,6 +102,10 @@ typedef struct {
 
 void posting_init(Posting *p);
 void posting_release(Posting *p);
+/* dst (uninitialised, or released) gets its own copies of everything src holds. */
+void posting_copy(Posting *dst, const Posting *src);
+/* 1 when a and b hold the same values (strings by content, amounts exactly). */
+int posting_equal(const Posting *a, const Posting *b);
 
 /* ---- what the readers and the check report: every issue at once ---- */
 
@@ -180,7 +184,10 @@ size_t posting_check(const Posting *p, int is_private, time_t now, PostingIssues
 /* An amendment: the whole posting as it now stands, and why it changed. */
 /* body: {"rationale": "...", "notice": { a posting body }} -- or the posting's
  * fields at the top level beside "rationale" (what is not given is kept from
- * the current posting, which the caller passes as base; NULL: none). */
+ * the current posting, which the caller passes as base; NULL: none). p is
+ * posting_init'ed by the caller; *rationale is malloc'd (NULL when missing).
+ * At the top level "rationale" is the reason for the change: a limited
+ * procedure's own rationale is changed through the "notice" form. */
 int posting_amendment_from_json(const cJSON *root, const Posting *base, Posting *p, char **rationale,
                                 PostingIssues *is);
 
