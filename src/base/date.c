@@ -180,3 +180,16 @@ void date_uk_civil(time_t t, DateCivil *out) {
   out->minute = (unsigned)(rem / 60 % 60);
   out->second = (unsigned)(rem % 60);
 }
+
+const char *date_month_name(unsigned m) {
+  static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                       "July",    "August",   "September", "October", "November", "December"};
+  return m >= 1 && m <= 12 ? months[m - 1] : "";
+}
+
+void date_uk_words(Buf *out, time_t t) {
+  DateCivil c;
+  date_uk_civil(t, &c);
+  buf_addf(out, "%u %s %lld, %u:%02u%s", c.d, date_month_name(c.m), c.y, c.hour % 12 ? c.hour % 12 : 12, c.minute,
+           c.hour < 12 ? "am" : "pm");
+}

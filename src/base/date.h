@@ -16,6 +16,8 @@
 
 #include <time.h>
 
+#include "base/buf.h"
+
 #define DATE_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
 
 /* 0 and *out = seconds since the epoch (UTC); -1 when s is not an accepted
@@ -55,5 +57,10 @@ long long date_uk_day(time_t t);
 time_t date_uk_next_midnight(time_t t);
 /* The UK calendar date and clock time at instant t. */
 void date_uk_civil(time_t t, DateCivil *out);
+/* "January" .. "December" for m 1..12; "" otherwise. */
+const char *date_month_name(unsigned m);
+/* Instant t in UK time, as a person reads it: "7 December 2026, 12:00pm"
+ * (12:00am is midnight), appended to out (base/buf.h's Buf). */
+void date_uk_words(Buf *out, time_t t);
 
 #endif

@@ -347,23 +347,27 @@ int apply_batch(Store *st, const ApplyItem *items_in, size_t n, const ApplyGroup
   return rc;
 }
 
-int apply_release(Store *st, const char *json, size_t len, const char *source, time_t now, ApplyResult *res,
-                  Err *err) {
+int apply_release_in(Store *st, const char *json, size_t len, const char *source, time_t now, int *stored, Err *err) {
   Release rel;
-  memset(res, 0, sizeof *res);
   int rc = release_parse(json, len, &rel, err);
   if (rc) return rc;
-  if ((rc = store_begin(st, err))) goto out;
   ApplyItem it = {{rel.ocid, rel.id, rel.date, json, len, release_hash(json, len), source}, rel.root, rel.notes};
   ApplyGroup g = {0, 1, NULL};
   ApplyCounts counts = {0};
-  if ((rc = apply_batch(st, &it, 1, &g, 1, now, &res->stored, &counts, err))) {
-    store_rollback(st);
-    goto out;
-  }
-  if ((rc = store_commit(st, err))) goto out;
-  rc = store_last_seq(st, &res->seq, err);
-out:
+  rc = apply_batch(st, &it, 1, &g, 1, now, stored, &counts, err);
   release_release(&rel);
   return rc < 0 ? rc : 0;
+}
+
+int apply_release(Store *st, const char *json, size_t len, const char *source, time_t now, ApplyResult *res,
+                  Err *err) {
+  memset(res, 0, sizeof *res);
+  int rc = store_begin(st, err);
+  if (rc) return rc;
+  if ((rc = apply_release_in(st, json, len, source, now, &res->stored, err))) {
+    store_rollback(st);
+    return rc;
+  }
+  if ((rc = store_commit(st, err))) return rc;
+  return store_last_seq(st, &res->seq, err);
 }

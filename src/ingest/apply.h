@@ -35,6 +35,11 @@ typedef struct {
 int apply_release(Store *st, const char *json, size_t len, const char *source, time_t now, ApplyResult *res,
                   Err *err);
 
+/* apply_release inside the caller's transaction, for a change that commits
+ * with its release (a posted notice's row and its release, store/postings.h):
+ * *stored gets the STORE_*. 0, or <0 with err: the caller rolls back. */
+int apply_release_in(Store *st, const char *json, size_t len, const char *source, time_t now, int *stored, Err *err);
+
 /* One release of a batch: what is stored, and its parsed tree (a release
  * that loses to a stored one with other bytes but the same JSON value -- its
  * keys in another order -- counts as unchanged). */

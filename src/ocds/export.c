@@ -1007,6 +1007,14 @@ int export_writer_begin(ExportWriter *w, ExportKind kind, const ExportMeta *meta
   buf_addc(b, '}');
   if (license && *license) add_member(b, "license", license);
   if (policy && *policy) add_member(b, "publicationPolicy", policy);
+  if (meta->extensions && meta->extensions[0]) {
+    buf_adds(b, ",\"extensions\":[");
+    for (size_t i = 0; meta->extensions[i]; i++) {
+      if (i) buf_addc(b, ',');
+      buf_add_json_str(b, meta->extensions[i]);
+    }
+    buf_addc(b, ']');
+  }
   buf_adds(b, kind == EXPORT_RELEASE_PACKAGE ? ",\"releases\":[" : ",\"records\":[");
   w->kind = kind;
   w->state = 1;

@@ -88,6 +88,7 @@ typedef struct {
   const char *publisher_uri;      /* optional */
   const char *license;            /* optional, e.g. the OGL v3 URL */
   const char *publication_policy; /* optional */
+  const char *const *extensions;  /* optional: the extensions' URLs, NULL-terminated */
 } ExportMeta;
 
 /* What normalisation changed (see above); all counts are added to. */

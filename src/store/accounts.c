@@ -13,19 +13,6 @@
 
 /* ---- rows ---- */
 
-typedef struct {
-  void *item;
-  void (*read)(const SqlRow *r, void *item);
-} One;
-
-static int one_row(void *ctx, const SqlRow *r) {
-  One *o = ctx;
-  o->read(r, o->item);
-  return 1;
-}
-
-#define ONE(ptr, fn) {(ptr), (void (*)(const SqlRow *, void *))(fn)}
-
 static int64_t opt_int(const SqlRow *r, int c) { return sql_null(r, c) ? 0 : sql_int(r, c); }
 static SqlArg opt_time(int64_t t) { return t ? SQL_I(t) : SQL_T(NULL); }
 
@@ -58,15 +45,15 @@ int store_account_add(Store *st, const char *email, const char *name, const char
 
 int store_account_get(Store *st, long long id, StoreAccount *out, Err *err) {
   memset(out, 0, sizeof *out);
-  One o = ONE(out, read_account);
-  return store_sql(st, "SELECT " ACCOUNT_COLS " FROM account a WHERE a.id = $1", SQL_ARGS(SQL_I(id)), one_row, &o, NULL,
+  SqlOne o = SQL_ONE(out, read_account);
+  return store_sql(st, "SELECT " ACCOUNT_COLS " FROM account a WHERE a.id = $1", SQL_ARGS(SQL_I(id)), sql_one_row, &o, NULL,
                    err);
 }
 
 int store_account_by_email(Store *st, const char *email, StoreAccount *out, Err *err) {
   memset(out, 0, sizeof *out);
-  One o = ONE(out, read_account);
-  return store_sql(st, "SELECT " ACCOUNT_COLS " FROM account a WHERE a.email = $1", SQL_ARGS(SQL_T(email)), one_row, &o,
+  SqlOne o = SQL_ONE(out, read_account);
+  return store_sql(st, "SELECT " ACCOUNT_COLS " FROM account a WHERE a.email = $1", SQL_ARGS(SQL_T(email)), sql_one_row, &o,
                    NULL, err);
 }
 
@@ -195,11 +182,11 @@ static void read_session(const SqlRow *r, StoreSession *s) {
 
 int store_session_get(Store *st, const char *hash, StoreSession *out, Err *err) {
   memset(out, 0, sizeof *out);
-  One o = ONE(out, read_session);
+  SqlOne o = SQL_ONE(out, read_session);
   return store_sql(st,
                    "SELECT s.id, s.account_id, s.created_at, s.seen_at, " ACCOUNT_COLS
                    " FROM session s JOIN account a ON a.id = s.account_id WHERE s.token_hash = $1",
-                   SQL_ARGS(SQL_T(hash)), one_row, &o, NULL, err);
+                   SQL_ARGS(SQL_T(hash)), sql_one_row, &o, NULL, err);
 }
 
 int store_session_touch(Store *st, long long id, time_t now, Err *err) {
@@ -280,16 +267,16 @@ int store_organisation_add(Store *st, const StoreOrganisation *o, long long owne
 
 int store_organisation_get(Store *st, long long id, StoreOrganisation *out, Err *err) {
   memset(out, 0, sizeof *out);
-  One o = ONE(out, read_org);
-  return store_sql(st, "SELECT " ORG_COLS " FROM organisation o WHERE o.id = $1", SQL_ARGS(SQL_I(id)), one_row, &o, NULL,
+  SqlOne o = SQL_ONE(out, read_org);
+  return store_sql(st, "SELECT " ORG_COLS " FROM organisation o WHERE o.id = $1", SQL_ARGS(SQL_I(id)), sql_one_row, &o, NULL,
                    err);
 }
 
 int store_organisation_by_name(Store *st, const char *name, StoreOrganisation *out, Err *err) {
   memset(out, 0, sizeof *out);
-  One o = ONE(out, read_org);
+  SqlOne o = SQL_ONE(out, read_org);
   return store_sql(st, "SELECT " ORG_COLS " FROM organisation o WHERE o.name = $1 ORDER BY o.id LIMIT 1",
-                   SQL_ARGS(SQL_T(name)), one_row, &o, NULL, err);
+                   SQL_ARGS(SQL_T(name)), sql_one_row, &o, NULL, err);
 }
 
 int store_organisation_decide(Store *st, long long id, const char *status, long long by, const char *note, time_t now,
@@ -461,11 +448,11 @@ int store_invitation_add(Store *st, long long org_id, const char *email, const c
 
 int store_invitation_find(Store *st, const char *hash, time_t now, StoreInvitation *out, Err *err) {
   memset(out, 0, sizeof *out);
-  One o = ONE(out, read_invitation);
+  SqlOne o = SQL_ONE(out, read_invitation);
   return store_sql(st,
                    "SELECT " INVITATION_COLS " FROM invitation i JOIN organisation o ON o.id = i.org_id"
                    " WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2",
-                   SQL_ARGS(SQL_T(hash), SQL_I(now)), one_row, &o, NULL, err);
+                   SQL_ARGS(SQL_T(hash), SQL_I(now)), sql_one_row, &o, NULL, err);
 }
 
 int store_invitation_accept(Store *st, long long id, long long account_id, time_t now, Err *err) {
@@ -542,7 +529,7 @@ int store_api_token_add(Store *st, const char *hash, long long account_id, long 
 
 int store_api_token_get(Store *st, const char *hash, StoreApiToken *out, Err *err) {
   memset(out, 0, sizeof *out);
-  One o = ONE(out, read_api_token);
+  SqlOne o = SQL_ONE(out, read_api_token);
   int rc = store_sql(st,
                      "SELECT t.id, t.account_id, t.org_id,"
                      " CASE WHEN " ROLE_RANK("m.role") " < " ROLE_RANK("t.role") " THEN m.role ELSE t.role END,"
@@ -550,7 +537,7 @@ int store_api_token_get(Store *st, const char *hash, StoreApiToken *out, Err *er
                      " FROM api_token t JOIN account a ON a.id = t.account_id JOIN organisation o ON o.id = t.org_id"
                      " JOIN membership m ON m.org_id = t.org_id AND m.account_id = t.account_id"
                      " WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-                     SQL_ARGS(SQL_T(hash)), one_row, &o, NULL, err);
+                     SQL_ARGS(SQL_T(hash)), sql_one_row, &o, NULL, err);
   if (rc == 1 && out->account_disabled) {
     store_api_token_release(out);
     return 0;

@@ -26,6 +26,12 @@ int sql_first_int(void *ctx, const SqlRow *row) {
   return 1;
 }
 
+int sql_one_row(void *ctx, const SqlRow *row) {
+  SqlOne *o = ctx;
+  o->read(row, o->item);
+  return 1;
+}
+
 int sql_first_text(void *ctx, const SqlRow *row) {
   char **out = ctx;
   free(*out);

@@ -73,6 +73,15 @@ int store_sql(Store *st, const char *sql, const SqlArg *args, int n, SqlRowFn fn
 int sql_first_int(void *ctx, const SqlRow *row);
 int sql_first_text(void *ctx, const SqlRow *row);
 
+/* One row read into a struct: ctx a SqlOne, the result 1 when there was a
+ * row (read(row, item) filled it). */
+typedef struct {
+  void *item;
+  void (*read)(const SqlRow *r, void *item);
+} SqlOne;
+#define SQL_ONE(ptr, fn) {(ptr), (void (*)(const SqlRow *, void *))(fn)}
+int sql_one_row(void *ctx, const SqlRow *row);
+
 /* An INSERT ... RETURNING id: 0 with *id (id may be NULL); 1 when it
  * returned no row (ON CONFLICT DO NOTHING found the key); or an error. */
 int store_sql_insert(Store *st, const char *sql, const SqlArg *args, int n, long long *id, Err *err);

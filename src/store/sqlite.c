@@ -225,6 +225,34 @@ static const char *const migrations[] = {
     "  sent_at INTEGER, last_error TEXT);"
     "CREATE INDEX outbox_due ON outbox(next_at) WHERE sent_at IS NULL;"
     "INSERT INTO secret(name, value) VALUES('csrf', randomblob(32));",
+    /* 11: notices posted on the portal (store/postings.h): the posting, the
+     * questions asked of it (who asked stays here), the suppliers that
+     * registered interest, the documents uploaded for it */
+    "CREATE TABLE posting("
+    "  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES organisation(id),"
+    "  ocid TEXT UNIQUE, stage TEXT NOT NULL, status TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,"
+    "  releases INTEGER NOT NULL DEFAULT 0, last_release_at INTEGER NOT NULL DEFAULT 0,"
+    "  amendments INTEGER NOT NULL DEFAULT 0, awards INTEGER NOT NULL DEFAULT 0,"
+    "  contracts INTEGER NOT NULL DEFAULT 0, answers INTEGER NOT NULL DEFAULT 0,"
+    "  created_by INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, published_at INTEGER);"
+    "CREATE INDEX posting_org ON posting(org_id, updated_at);"
+    "CREATE TABLE question("
+    "  id INTEGER PRIMARY KEY, posting_id INTEGER NOT NULL REFERENCES posting(id) ON DELETE CASCADE,"
+    "  asker_account INTEGER REFERENCES account(id) ON DELETE SET NULL,"
+    "  asker_org INTEGER REFERENCES organisation(id) ON DELETE SET NULL,"
+    "  question TEXT NOT NULL, public_question TEXT, answer TEXT, number INTEGER,"
+    "  asked_at INTEGER NOT NULL, answered_at INTEGER);"
+    "CREATE INDEX question_posting ON question(posting_id, asked_at);"
+    "CREATE TABLE interest("
+    "  posting_id INTEGER NOT NULL REFERENCES posting(id) ON DELETE CASCADE,"
+    "  org_id INTEGER NOT NULL REFERENCES organisation(id) ON DELETE CASCADE,"
+    "  account_id INTEGER REFERENCES account(id) ON DELETE SET NULL, at INTEGER NOT NULL,"
+    "  PRIMARY KEY(posting_id, org_id));"
+    "CREATE TABLE document("
+    "  id INTEGER PRIMARY KEY, posting_id INTEGER NOT NULL REFERENCES posting(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, mime TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+    "  uploaded_by INTEGER, uploaded_at INTEGER NOT NULL, replaces INTEGER, replaced_at INTEGER);"
+    "CREATE INDEX document_posting ON document(posting_id);",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 

@@ -56,7 +56,5 @@ void acct_redirect(Request *r, const char *to);
 const char *acct_when(Request *r, int64_t t);
 /* The rows of an audit log as a table (with_org: link each row's organisation). */
 void acct_audit_table(Request *r, const StoreAudit *au, size_t n, int with_org);
-/* Wakes the mail sender (after a commit that queued mail). */
-void app_mail_kick(Request *r);
 
 #endif

@@ -21,6 +21,7 @@
 #include "base/url.h"
 #include "model/notice_json.h"
 #include "ingest/stored.h"
+#include "ocds/build.h"
 #include "ocds/export.h"
 #include "ocds/release.h"
 #include "search/each.h"
@@ -350,6 +351,7 @@ void notice_ocds(Request *r, const char *ocid) {
   ExportMeta meta = {0};
   meta.uri = path.data;
   meta.publisher_name = "Powerhouse";
+  meta.extensions = build_extensions; /* what notices posted here use */
   const ExportLicence *lic = export_licence_of(ocid);
   meta.license = lic ? lic->url : NULL;
   meta.publication_policy = req_printf(r, "%s" API_LICENCES_PAGE, app_base_url(r));
@@ -469,6 +471,7 @@ void api_notices_ocds(Request *r) {
   ExportMeta meta = {0};
   meta.uri = uri;
   meta.publisher_name = "Powerhouse";
+  meta.extensions = build_extensions; /* what notices posted here use */
   meta.license = common_licence(&s->m);
   meta.publication_policy = req_printf(r, "%s" API_LICENCES_PAGE, app_base_url(r));
   export_writer_init_sink(&s->w, sink_out, s);

@@ -6,6 +6,7 @@
 #include "web/app.h"
 #include "web/account.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
  * and a POST from one (CSRF checked; it writes). */
 #define PAGE_FORM ROUTE_SESSION
 #define PAGE_POST (ROUTE_SESSION | ROUTE_CSRF | ROUTE_WRITE)
+#define API_POST (ROUTE_TOKEN | ROUTE_AUTH | ROUTE_WRITE)
 
 /* Heavy routes (bulk downloads) run under the server's heavy semaphore;
  * /notices/{ocid}.ocds.json and /notices/{ocid}/ocds.json, under the page
@@ -82,6 +84,14 @@ static const Route routes[] = {
     {"POST", "/admin/users/*", page_admin_user, PAGE_POST | ROUTE_SITE_ADMIN},
     {"GET", "/admin/audit", page_admin_audit, PAGE_FORM | ROUTE_SITE_ADMIN},
     {"GET", "/api/v1/me", api_me, ROUTE_TOKEN | ROUTE_WRITE},
+    /* buyers' systems: API tokens alone (auth.h), JSON bodies */
+    {"POST", "/api/v1/notices", api_post_notice, API_POST},
+    {"POST", "/api/v1/notices/*/amendments", api_post_amendment, API_POST},
+    {"POST", "/api/v1/notices/*/cancellation", api_post_cancellation, API_POST},
+    {"POST", "/api/v1/notices/*/awards", api_post_award, API_POST},
+    {"POST", "/api/v1/notices/*/contracts", api_post_contract, API_POST},
+    {"POST", "/api/v1/notices/*/questions", api_post_question, API_POST},
+    {"POST", "/api/v1/questions/*/answer", api_post_answer, API_POST},
 };
 
 const Route *app_routes(size_t *n) {
@@ -150,6 +160,12 @@ const char *app_base_url(Request *r) {
   if (app->base_url) return app->base_url;
   if (atomic_load(&app->base_ready)) return app->base_derived;
   return "http://localhost";
+}
+
+int app_ocid_prefix_check(const char *prefix, Err *err) {
+  int ok = strlen(prefix) == 11 && strncmp(prefix, "ocds-", 5) == 0;
+  for (size_t i = 5; ok && i < 11; i++) ok = isalnum((unsigned char)prefix[i]) != 0;
+  return ok ? 0 : err_set(err, ERR_USAGE, "--ocid-prefix must be \"ocds-\" and 6 letters or digits, like ocds-ph4xq1; got '%.40s'", prefix);
 }
 
 int app_base_url_check(const char *url, Err *err) {

@@ -21,6 +21,7 @@
 #include "web/server.h"
 
 #define APP_API_PREFIX "/api/"
+#define APP_OCID_PREFIX "ocds-ph4xq1" /* the demo's prefix for notices posted here */
 
 typedef struct {
   const char *db_url;     /* the store every thread opens read-only */
@@ -42,6 +43,7 @@ typedef struct {
    * the store (serve --mail-key); has_mail_key 0: bodies are stored plain */
   unsigned char mail_key[32];
   int has_mail_key;
+  const char *ocid_prefix; /* of notices posted here (serve --ocid-prefix); NULL: APP_OCID_PREFIX */
   char base_derived[320]; /* from the listening address, once on_listen has run */
   atomic_int base_ready;
 } App;
@@ -52,6 +54,10 @@ int app_serve(App *app, const char *listen, FILE *access_log, Err *err);
  * connections, listening callback): for tests that run the portal's threads
  * with routes of their own. */
 void app_server_config(App *app, const char *listen, FILE *access_log, ServerConfig *out);
+
+/* 0 when prefix is an OCDS prefix ("ocds-" and 6 letters or digits); else
+ * ERR_USAGE with a message. */
+int app_ocid_prefix_check(const char *prefix, Err *err);
 
 /* The route table (for tests that check every route). */
 const Route *app_routes(size_t *n);
@@ -68,6 +74,8 @@ Store *app_store(Request *r);
  * use, as app_store. A write goes through ingest/apply.h (one transaction per
  * change); the live index finds it on its next poll like any other. */
 Store *app_store_write(Request *r);
+/* Wakes the mail sender (after a commit that queued mail). */
+void app_mail_kick(Request *r);
 /* The base of absolute URLs (no trailing '/'). */
 const char *app_base_url(Request *r);
 time_t app_now(Request *r);
@@ -154,6 +162,14 @@ void page_admin_user(Request *r);
 void page_admin_audit(Request *r);
 /* api.c: /api/v1/me, who an API token acts for */
 void api_me(Request *r);
+/* api_post.c: notices posted and changed by buyers' systems */
+void api_post_notice(Request *r);
+void api_post_amendment(Request *r);
+void api_post_cancellation(Request *r);
+void api_post_award(Request *r);
+void api_post_contract(Request *r);
+void api_post_question(Request *r);
+void api_post_answer(Request *r);
 
 /* pages.c */
 void page_home(Request *r);

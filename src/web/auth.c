@@ -229,14 +229,21 @@ int auth_before(Request *r) {
   r->app_req = NULL; /* a request run again after waiting for a heavy slot starts afresh */
   Auth *a = auth_of(r);
   int post = strcmp(r->method, "POST") == 0;
-  if (post && parse_form(r, a) != 0)
+  /* an API route for tokens alone: its body is the handler's (JSON), and no
+   * cookie is looked at, so no other site can make a browser post to it */
+  int token_only = (f & ROUTE_TOKEN) && !(f & (ROUTE_SESSION | ROUTE_CSRF));
+  if (post && !token_only && parse_form(r, a) != 0)
     return refuse(r, 400, "The form sent could not be read. Go back, reload the page and try again.");
   int by_token = 0;
   if (f & ROUTE_TOKEN) {
     by_token = bearer(r, a);
     if (by_token < 0) return 1;
   }
-  if (!by_token) {
+  if (token_only && !by_token && (post || (f & ROUTE_AUTH))) {
+    req_add_header(r, "WWW-Authenticate", "Bearer");
+    return refuse(r, 401, "Send an API token: Authorization: Bearer TOKEN (made on your account page).");
+  }
+  if (!by_token && !token_only) {
     if (load_key(r) != 0) {
       page_unavailable(r, NULL);
       return 1;

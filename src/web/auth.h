@@ -20,7 +20,10 @@
  * API tokens. A ROUTE_TOKEN route also takes "Authorization: Bearer TOKEN"
  * (a personal API token, stored hashed): the request acts for the token's
  * account in the token's organisation and role, needs no CSRF token (no
- * cookie is involved) and looks at no session.
+ * cookie is involved) and looks at no session. A ROUTE_TOKEN route without
+ * ROUTE_SESSION or ROUTE_CSRF takes tokens alone: it reads no cookie, a POST
+ * (or, with ROUTE_AUTH, any request) without a token is refused 401, and the
+ * body is left to the handler (JSON), not read as a form.
  *
  * Sessions are looked up only on routes that ask for them: every other page
  * is the same for everybody, and cacheable. */

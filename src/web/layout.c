@@ -47,9 +47,6 @@ void page_end(Request *r) {
               "</div></footer>\n</body>\n</html>\n");
 }
 
-static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
-                                     "July",    "August",   "September", "October", "November", "December"};
-
 /* The instant of iso when it is a date with a time ("2026-12-01T12:00:00Z"). */
 static int instant_of(const char *iso, time_t *t) { return iso && strlen(iso) > 10 && date_parse(iso, t) == 0; }
 
@@ -61,7 +58,7 @@ void human_date(Buf *out, const char *iso) {
   if (instant_of(iso, &t)) {
     DateCivil c;
     date_uk_civil(t, &c);
-    buf_addf(out, "%u %s %lld", c.d, months[c.m - 1], c.y);
+    buf_addf(out, "%u %s %lld", c.d, date_month_name(c.m), c.y);
     return;
   }
   int y = -1, m = -1, d = -1;
@@ -74,7 +71,7 @@ void human_date(Buf *out, const char *iso) {
     buf_adds(out, "not given");
     return;
   }
-  buf_addf(out, "%d %s %d", d, months[m - 1], y);
+  buf_addf(out, "%d %s %d", d, date_month_name((unsigned)m), y);
 }
 
 /* A deadline with its UK time: "7 December 2026, 12:00pm" (12:00am is
@@ -85,10 +82,7 @@ void human_deadline(Buf *out, const char *iso) {
     human_date(out, iso);
     return;
   }
-  DateCivil c;
-  date_uk_civil(t, &c);
-  buf_addf(out, "%u %s %lld, %u:%02u%s", c.d, months[c.m - 1], c.y, c.hour % 12 ? c.hour % 12 : 12, c.minute,
-           c.hour < 12 ? "am" : "pm");
+  date_uk_words(out, t);
 }
 
 /* "closes tomorrow" / "closed 2 days ago" for an open notice's deadline, in

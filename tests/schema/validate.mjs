@@ -11,6 +11,9 @@
 //                      else ../shared/data/ocds/schema from the repository root)
 //     --max-errors N   errors printed per document (default 20; all are counted)
 //     --quiet          print only failures and the summary
+//     --extension D    an extension's folder: its release-schema.json is applied to
+//                      the release schema as a JSON Merge Patch (RFC 7386), as OCDS
+//                      extensions are; may be given more than once
 //
 // The package schemas $ref release-schema.json and versioned-release-validation-
 // schema.json by absolute URL (https://standard.open-contracting.org/schema/1__1__5/...);
@@ -49,6 +52,7 @@ function usage(msg) {
 
 const args = process.argv.slice(2);
 let ndjson = false, quiet = false, maxErrors = 20, schemaDir = null;
+const extensions = [];
 const pos = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -56,6 +60,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === "--quiet") quiet = true;
   else if (a === "--max-errors") maxErrors = Number(args[++i]);
   else if (a === "--schema-dir") schemaDir = args[++i];
+  else if (a === "--extension") extensions.push(args[++i]);
   else if (a === "-h" || a === "--help") usage();
   else if (a.startsWith("--")) usage(`unknown option ${a}`);
   else pos.push(a);
@@ -71,6 +76,17 @@ if (!schemaDir) {
   schemaDir = join(shared, "data", "ocds", "schema");
 }
 
+// RFC 7386: objects merge key by key, null removes, anything else replaces.
+function mergePatch(target, patch) {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const out = target !== null && typeof target === "object" && !Array.isArray(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, validateFormats: true });
 addFormats(ajv);
 for (const k of ANNOTATIONS) ajv.addKeyword(k);
@@ -81,7 +97,9 @@ for (const [file, k] of Object.entries(FILES)) {
     process.stderr.write(`validate.mjs: schema ${path} not found (set --schema-dir or POWERHOUSE_SHARED)\n`);
     process.exit(2);
   }
-  const schema = JSON.parse(readFileSync(path, "utf8"));
+  let schema = JSON.parse(readFileSync(path, "utf8"));
+  if (file === "release-schema.json")
+    for (const ext of extensions) schema = mergePatch(schema, JSON.parse(readFileSync(join(ext, "release-schema.json"), "utf8")));
   if (schema.id !== BASE + file) {
     process.stderr.write(`validate.mjs: ${path} has id ${schema.id}, expected ${BASE + file}\n`);
     process.exit(2);

@@ -45,12 +45,14 @@ static void test_routes(void) {
   int unguarded = 0;
   for (size_t i = 0; i < n; i++) {
     if (strcmp(rt[i].method, "GET") == 0) continue;
-    if (!(rt[i].flags & ROUTE_CSRF) || !(rt[i].flags & ROUTE_WRITE)) {
+    unsigned f = rt[i].flags;
+    int token_only = (f & ROUTE_TOKEN) && !(f & (ROUTE_SESSION | ROUTE_CSRF));
+    if (!(f & ROUTE_WRITE) || !((f & ROUTE_CSRF) || (token_only && (f & ROUTE_AUTH)))) {
       unguarded++;
-      printf("# %s %s: no CSRF check or not a writing route\n", rt[i].method, rt[i].pattern);
+      printf("# %s %s: no CSRF check (nor API tokens alone) or not a writing route\n", rt[i].method, rt[i].pattern);
     }
   }
-  is_int(unguarded, 0, "every POST route checks its CSRF token and is a writing route");
+  is_int(unguarded, 0, "every POST route checks its CSRF token, or takes API tokens alone, and is a writing route");
   int bad_org = 0;
   for (size_t i = 0; i < n; i++)
     if ((rt[i].flags & ROUTE_ORG_ANY) && strncmp(rt[i].pattern, "/organisations/*", 16) != 0) bad_org++;

@@ -2,9 +2,10 @@
  * (docs/openapi.json, served at /api/v1/openapi.json) against the route
  * table: every route under /api/ is described by a path of the document,
  * and every path of the document reaches a route of its own (not the 404
- * page). Paths are matched as the router matches them: the first route in
- * table order whose exact pattern, or prefix before a trailing '*' with
- * something after it, fits the path, a template's {name} filled in. That
+ * page), for each method it describes. Paths are matched as the router
+ * matches them: the first route of the method in table order whose pattern
+ * fits the path ('*' one segment, a trailing '*' the rest), a template's
+ * {name} filled in. That
  * the document is valid OpenAPI 3.1 and true of the running server is
  * tests/openapi.mjs's part (run by tests/e2e/site.t). */
 #include <cjson/cJSON.h>
@@ -30,17 +31,34 @@ static void instantiate(const char *path, char *out, size_t cap) {
   out[o] = 0;
 }
 
+/* As the router matches: a '*' inside a pattern is one path segment (no
+ * '/'), a trailing one the non-empty rest. */
 static int route_matches(const Route *r, const char *path) {
-  size_t n = strlen(r->pattern);
-  if (n && r->pattern[n - 1] == '*') return !strncmp(path, r->pattern, n - 1) && strlen(path) > n - 1;
-  return !strcmp(path, r->pattern);
+  const char *p = r->pattern, *s = path;
+  while (*p) {
+    if (*p == '*') {
+      if (!p[1]) return *s != 0;
+      const char *e = strchr(s, '/');
+      if (!e || e == s) return 0;
+      s = e;
+      p++;
+    } else if (*p++ != *s++) {
+      return 0;
+    }
+  }
+  return *s == 0;
 }
 
-/* The route the router would pick for GET path, or NULL. */
-static const Route *route_of(const Route *rt, size_t n, const char *path) {
+/* The route the router would pick for METHOD path, or NULL. */
+static const Route *route_of(const Route *rt, size_t n, const char *method, const char *path) {
   for (size_t i = 0; i < n; i++)
-    if (!strcmp(rt[i].method, "GET") && route_matches(&rt[i], path)) return &rt[i];
+    if (!strcmp(rt[i].method, method) && route_matches(&rt[i], path)) return &rt[i];
   return NULL;
+}
+
+/* "GET" for "get" ... (methods a path item may describe). */
+static const char *method_of(const char *key) {
+  return !strcmp(key, "get") ? "GET" : !strcmp(key, "post") ? "POST" : NULL;
 }
 
 int main(void) {
@@ -54,12 +72,19 @@ int main(void) {
   const Route *rt = app_routes(&n);
   const cJSON *p;
   char inst[512];
-  /* Every document path is routed, to a route that is not a page's by accident. */
+  /* Every operation of the document is routed, to a route that is not a page's by accident. */
   cJSON_ArrayForEach(p, paths) {
     instantiate(p->string, inst, sizeof inst);
-    const Route *r = route_of(rt, n, inst);
-    ok(r != NULL, "GET %s (%s) reaches a route (%s)", p->string, inst, r ? r->pattern : "none");
-    ok(cJSON_GetObjectItemCaseSensitive(p, "get") != NULL, "%s describes its GET", p->string);
+    const cJSON *o;
+    int ops = 0;
+    cJSON_ArrayForEach(o, p) {
+      const char *m = method_of(o->string);
+      if (!m) continue;
+      ops++;
+      const Route *r = route_of(rt, n, m, inst);
+      ok(r != NULL, "%s %s (%s) reaches a route (%s)", m, p->string, inst, r ? r->pattern : "none");
+    }
+    ok(ops > 0, "%s describes its operations", p->string);
   }
   /* Every API route is described: some document path reaches exactly it. */
   for (size_t i = 0; i < n; i++) {
@@ -67,19 +92,23 @@ int main(void) {
     int described = 0;
     cJSON_ArrayForEach(p, paths) {
       instantiate(p->string, inst, sizeof inst);
-      if (route_of(rt, n, inst) == &rt[i]) described = 1;
+      const cJSON *o;
+      cJSON_ArrayForEach(o, p) {
+        const char *m = method_of(o->string);
+        if (m && route_of(rt, n, m, inst) == &rt[i]) described = 1;
+      }
     }
     ok(described, "the API route %s %s is in the OpenAPI document", rt[i].method, rt[i].pattern);
   }
   /* The pages about the service are routes of their own, plain reads. */
   static const char *const pages[] = {"/about", "/api", "/accessibility", "/privacy", "/api/v1/openapi.json"};
   for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
-    const Route *r = route_of(rt, n, pages[i]);
+    const Route *r = route_of(rt, n, "GET", pages[i]);
     ok(r && !strcmp(r->pattern, pages[i]) && r->flags == 0, "GET %s has its own route, neither heavy nor writing",
        pages[i]);
   }
   /* The check can fail: a path the router does not know is not routed. */
-  ok(route_of(rt, n, "/api/v2/nothing") == NULL, "a path outside the routes reaches none");
+  ok(route_of(rt, n, "GET", "/api/v2/nothing") == NULL, "a path outside the routes reaches none");
   cJSON_Delete(doc);
   return done_testing();
 }
