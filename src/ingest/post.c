@@ -286,7 +286,7 @@ int post_answer(Store *st, const PostEnv *env, long long qid, const char *questi
   memset(out, 0, sizeof *out);
   int rc = store_question_get(st, qid, &q, err);
   if (rc <= 0) return rc < 0 ? rc : POST_NO_POSTING;
-  if (q.answer) rc = POST_ANSWERED;
+  rc = q.answer ? POST_ANSWERED : 0;
   const char *shown = question && *question ? question : q.question;
   if (rc == 0) {
     PostingStep step = {.answer = 1};

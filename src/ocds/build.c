@@ -169,25 +169,20 @@ static void items(cJSON *tender, const Posting *p) {
       cJSON_AddItemToArray(arr, item(id, p->lots[l].cpv[i], lot));
     }
   }
-  if (!p->n_regions && !p->n_postcodes) return;
-  if (!arr->child) { /* delivery places need an item to hang on */
+  /* one item a delivery place, its address an object (deliveryAddress):
+   * merged by the item's id, so publishing the tender again repeats nothing */
+  for (size_t i = 0; i < p->n_regions + p->n_postcodes; i++) {
+    int region = i < p->n_regions;
+    const char *place = region ? p->regions[i] : p->postcodes[i - p->n_regions];
+    char id[64];
+    snprintf(id, sizeof id, "place-%s", place);
     cJSON *it = cJSON_CreateObject();
-    cJSON_AddStringToObject(it, "id", "delivery");
-    cJSON_AddStringToObject(it, "description", "Delivery places");
+    cJSON_AddStringToObject(it, "id", id);
+    cJSON_AddStringToObject(it, "description", "Delivery place");
+    cJSON *a = cJSON_AddObjectToObject(it, "deliveryAddress");
+    cJSON_AddStringToObject(a, region ? "region" : "postalCode", place);
+    cJSON_AddStringToObject(a, "countryName", "United Kingdom");
     cJSON_AddItemToArray(arr, it);
-  }
-  cJSON *places = cJSON_AddArrayToObject(arr->child, "deliveryAddresses");
-  for (size_t i = 0; i < p->n_regions; i++) {
-    cJSON *a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "region", p->regions[i]);
-    cJSON_AddStringToObject(a, "countryName", "United Kingdom");
-    cJSON_AddItemToArray(places, a);
-  }
-  for (size_t i = 0; i < p->n_postcodes; i++) {
-    cJSON *a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "postalCode", p->postcodes[i]);
-    cJSON_AddStringToObject(a, "countryName", "United Kingdom");
-    cJSON_AddItemToArray(places, a);
   }
 }
 

@@ -62,6 +62,24 @@ static void warnings(Buf *b, const PostingIssues *is) {
   buf_addc(b, ']');
 }
 
+/* posting_check's issues added to is, but not for a field that has a
+ * problem already (a deadline that could not be read is not also missing):
+ * every problem at once, each said once. */
+static void check_into(const Posting *p, int is_private, time_t now, PostingIssues *is) {
+  PostingIssues more = {0};
+  posting_check(p, is_private, now, &more);
+  for (size_t i = 0; i < more.n; i++) {
+    const PostingIssue *m = &more.items[i];
+    int seen = 0;
+    for (size_t k = 0; k < is->n && !seen; k++) {
+      size_t fl = strlen(m->field);
+      seen = !strncmp(is->items[k].field, m->field, fl) &&
+             (is->items[k].field[fl] == 0 || is->items[k].field[fl] == '[' || is->items[k].field[fl] == '.');
+    }
+    if (!seen) posting_issue(is, m->warning, m->field, "%s", m->message);
+  }
+}
+
 /* 201 (or 200) with the posting as it now stands. */
 static void posted(Request *r, int status, const StorePosting *ps, const char *extra_key, const char *extra,
                    const PostingIssues *is) {
@@ -275,7 +293,7 @@ void api_post_notice(Request *r) {
   const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "draft");
   if (d && !cJSON_IsBool(d)) posting_issue(&is, 0, "draft", "Draft must be true or false");
   posting_from_json(root, &p, &is);
-  if (!posting_errors(&is) && !draft) posting_check(&p, is_private(&c.org), c.env.now, &is);
+  if (!draft) check_into(&p, is_private(&c.org), c.env.now, &is);
   if (posting_errors(&is)) {
     problem_issues(r, 422, "Unprocessable Content", &is);
     goto out;
@@ -314,7 +332,7 @@ void api_post_amendment(Request *r) {
   if (!root || own_posting(r, &c, &ps)) goto out;
   posting_parse(ps.body, strlen(ps.body), &base, &(PostingIssues){0});
   posting_amendment_from_json(root, &base, &p, &rationale, &is);
-  if (!posting_errors(&is)) posting_check(&p, is_private(&c.org), c.env.now, &is);
+  check_into(&p, is_private(&c.org), c.env.now, &is);
   if (posting_errors(&is)) {
     problem_issues(r, 422, "Unprocessable Content", &is);
     goto out;
@@ -440,6 +458,10 @@ void api_post_question(Request *r) {
   }
   if (ps.org_id == c.org.id) {
     req_problem(r, 403, "Forbidden", "a buyer answers questions about its own notices; it does not ask them");
+    goto out;
+  }
+  if (is_buyer(&c.org) || !is_verified(&c.org)) {
+    req_problem(r, 403, "Forbidden", "questions are asked by supplier organisations");
     goto out;
   }
   if ((rc = post_may_ask(&ps, c.env.now))) {

@@ -31,6 +31,8 @@
 static const Route routes[] = {
     {"GET", "/", page_home, 0},
     {"GET", "/notices", page_notices, 0},
+    {"GET", "/notices/*/interest", page_interest, PAGE_FORM | ROUTE_AUTH},
+    {"POST", "/notices/*/interest", page_interest_post, PAGE_POST | ROUTE_AUTH},
     {"GET", "/notices/*", page_notice, 0},
     {"GET", "/buyers/*", page_buyer, 0},
     {"GET", "/cpv", page_cpv, 0},

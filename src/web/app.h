@@ -162,6 +162,9 @@ void page_admin_user(Request *r);
 void page_admin_audit(Request *r);
 /* api.c: /api/v1/me, who an API token acts for */
 void api_me(Request *r);
+/* interest.c: a supplier registers interest in a posted notice */
+void page_interest(Request *r);
+void page_interest_post(Request *r);
 /* api_post.c: notices posted and changed by buyers' systems */
 void api_post_notice(Request *r);
 void api_post_amendment(Request *r);

@@ -34,18 +34,31 @@ sql "$db" "UPDATE organisation SET ch_number = '01234567' WHERE id = $A"
 sql "$db" "INSERT INTO org(id, key, name) VALUES(900001, 'GB-COH-01234567', 'ACME DIGITAL LTD')"
 
 serve "$db" --now 2026-11-06T12:00:00Z --mail-dir "$T/mail"
+# buyers that post notices (a notice for the interest route; the API's matrix)
+add buyer@civic.test --name 'Cleo Civic' --password-file "$T/pw" --org 'Civic Council' --kind buyer --sector public
+add buyer@dale.test --name 'Dan Dale' --password-file "$T/pw" --org 'Dale Council' --kind buyer --sector public
+add buyer@wait.test --name 'Wes Wait' --password-file "$T/pw" --org 'Waiting Council' --kind buyer --sector public
+sql "$db" "UPDATE organisation SET status = 'pending' WHERE name = 'Waiting Council'"
+tokc() { "$PH" token create "$@" --db "$db" 2>/dev/null; }
+# apic TOKEN PATH JSON: an API POST ("-" as TOKEN: none); the status in $CODE, the body in $T/body
+apic() {
+  FP_OK=
+  local auth=()
+  [ "$1" != - ] && auth=(-H "Authorization: Bearer $1")
+  curl -s -o "$T/body" -w '%{http_code}' "${auth[@]}" -H 'Content-Type: application/json' --data-binary "$3" "$B$2" >"$T/code"
+  read -r CODE <"$T/code"
+}
+NOTICE_JSON='{"title": "Smart parking sensors", "description": "Sensors for 400 bays.", "cpv": ["34970000"],
+  "deadline": "2026-12-20T12:00:00Z", "enquiryDeadline": "2026-12-10T12:00:00Z", "procedure": "open",
+  "apply": {"route": "link", "to": "https://civic.example/parking"}}'
+T_CIVIC=$(tokc buyer@civic.test)
+apic "$T_CIVIC" /api/v1/notices "$NOTICE_JSON"
+NOTICE=$(node tests/e2e/json.mjs get "$T/body" ocid)
+is "$CODE" 201 "set-up: Civic Council posts a notice ($NOTICE)"
 # mail_token TO SUBJECT: the token in the newest mail to TO whose subject
 # starts with SUBJECT, from the .eml files the sender writes (the store keeps
 # mail bodies sealed)
-mail_token() {
-  local f=
-  for _ in $(seq 1 100); do
-    f=$(grep -l "^To: $1" "$T/mail"/*.eml 2>/dev/null | xargs -r grep -l "^Subject: $2" 2>/dev/null | sort -V | tail -n 1)
-    [ -n "$f" ] && break
-    sleep 0.05
-  done
-  [ -n "$f" ] && sed -e ':a' -e '/=\r$/{N;s/=\r\n//;ba}' "$f" | sed 's/=3D/=/g' | grep -o 'token=[A-Za-z0-9_-]*' | head -n 1
-}
+mail_token() { mail_text "$T/mail" "$@" | grep -o 'token=[A-Za-z0-9_-]*' | head -n 1; }
 
 ROLES="anon other member admin owner site"
 declare -A EMAIL=([owner]=owner@a.test [admin]=admin@a.test [member]=member@a.test [other]=other@b.test [site]=site@ph.test)
@@ -150,11 +163,14 @@ MATRIX="
 /admin/organisations/*/decision|403 403 403 403 403 ok
 /admin/organisations/*/claim|403 403 403 403 403 ok
 /admin/users/*|403 403 403 403 403 ok
+/notices/*/interest|403 403 ok ok ok 403
 "
-app_routes=$(grep -o '{"POST", "[^"]*"' "$(dirname "$0")/../../src/web/app.c" | sed 's/.*, "//; s/"$//' | sort)
+# the forms' routes (the API's, which take API tokens alone, have a matrix of their own below)
+all_post_routes=$(grep -o '{"POST", "[^"]*"' "$(dirname "$0")/../../src/web/app.c" | sed 's/.*, "//; s/"$//' | sort)
+app_routes=$(printf '%s\n' "$all_post_routes" | grep -v '^/api/')
 table_routes=$(printf '%s\n' "$MATRIX" | grep -v '^$' | cut -d'|' -f1 | sort)
 is "$table_routes" "$app_routes" "the matrix has exactly the POST routes of src/web/app.c"
-is "$(printf '%s\n' "$MATRIX" | grep -c '|')" 21 "21 POST routes, 6 roles each"
+is "$(printf '%s\n' "$MATRIX" | grep -c '|')" 22 "22 POST routes of forms, 6 roles each"
 declare -A EXP
 while IFS='|' read -r route outcomes; do
   [ -n "$route" ] || continue
@@ -373,6 +389,15 @@ refused 404 site /admin/users/999999 action=disable
 refused 404 site /admin/organisations/999999/decision decision=verify
 refused 404 site /admin/organisations/0$P/decision decision=verify
 
+# ---- registering interest in a posted notice: the supplier organisation's members ----
+for r in $ROLES; do
+  cell '/notices/*/interest' $r 303 "/notices/$NOTICE/interest" "org=$A" action=add
+  cells=$((cells + 1))
+done
+is "$(sql "$db" "SELECT count(*) FROM interest WHERE org_id = $A")" 1 "... A's interest is registered, once"
+refused 400 member "/notices/$NOTICE/interest" "org=$A" action=bogus
+refused 404 member "/notices/ocds-ph4xq1-999999/interest" "org=$A" action=add
+
 # ---- sign out, sign in (last: they end sessions) ----
 for r in $ROLES; do
   s=$(sql "$db" "SELECT count(*) FROM session")
@@ -390,7 +415,7 @@ for r in $ROLES; do
   fi
   cells=$((cells + 2))
 done
-is "$cells" 126 "every cell of the matrix was run (21 routes x 6 roles)"
+is "$cells" 132 "every cell of the matrix was run (22 routes x 6 roles)"
 
 # ---- the GET pages ----
 code() {
@@ -450,6 +475,7 @@ CSRF_CELLS="
 /admin/organisations/*/decision|site|decision=reject
 /admin/organisations/*/claim|site|decision=reject
 /admin/users/*|site|action=disable
+/notices/*/interest|member|org=$A|action=add
 "
 is "$(printf '%s\n' "$CSRF_CELLS" | grep '|' | cut -d'|' -f1 | sort)" "$app_routes" "the CSRF cells have exactly the POST routes of app.c"
 rm -f "$J/anon2" "$J/none"
@@ -461,6 +487,7 @@ csrf_check() {
   path=${route/\/organisations\/\*/\/organisations\/$A}
   path=${path/\/admin\/organisations\/\*/\/admin\/organisations\/$A}
   path=${path/\/admin\/users\/\*/\/admin\/users\/$SPARE_ID}
+  path=${path/\/notices\/\*/\/notices\/$NOTICE}
   foreign=${CSRF[site]}
   [ $role = site ] && foreign=${CSRF[owner]}
   [ $role = anon ] && foreign=${CSRF[anon2]}
@@ -488,7 +515,6 @@ done <"$T/csrf_cells"
 
 # ---- API tokens: /api/v1/me ----
 me() { curl -s -o "$T/body" -w '%{http_code}' ${1:+-H "Authorization: Bearer $1"} "$B/api/v1/me"; }
-tokc() { "$PH" token create "$@" --db "$db" 2>/dev/null; }
 t_owner=$(tokc owner@a.test --org 'Acme Digital' --name 'CLI owner')
 is "$(me "$t_owner")" 200 "API: a token from the command line: 200"
 like "$(cat "$T/body")" '"organisation":\{"id":'$A',"name":"Acme Digital".*"role":"owner"' "... with its organisation and role"
@@ -516,6 +542,73 @@ allowed 303 site /admin/users/$ADMIN_ID action=enable
 "$PH" user add owner@a.test --org 'Acme Digital' --role member --db "$db" >/dev/null 2>"$T/err"
 is "$?/$(role_of $OWNER_ID)" 1/owner "command line: the only owner of A is not made a member"
 like "$(cat "$T/err")" "only owner of Acme Digital" "... and is told why"
+
+# ---- the API for buyers' systems: every POST route x every caller ----
+# route | none session supplier owner otherbuyer pending: no token; a signed-in
+# browser session without one (no cookie is read: 401); a token of supplier A;
+# of Civic Council, whose notice it is; of Dale Council, another verified
+# buyer; of Waiting Council, a buyer not yet verified. "ok" = allowed.
+API_MATRIX="
+/api/v1/notices|401 401 403 ok ok 403
+/api/v1/notices/*/amendments|401 401 403 ok 403 403
+/api/v1/notices/*/awards|401 401 403 ok 403 403
+/api/v1/notices/*/contracts|401 401 403 ok 403 403
+/api/v1/notices/*/questions|401 401 ok 403 403 403
+/api/v1/questions/*/answer|401 401 403 ok 403 403
+/api/v1/notices/*/cancellation|401 401 403 ok 403 403
+"
+is "$(printf '%s\n' "$API_MATRIX" | grep '|' | cut -d'|' -f1 | sort)" "$(printf '%s\n' "$all_post_routes" | grep '^/api/')" \
+  "the API matrix has exactly the /api/ POST routes of app.c"
+declare -A APITOK=([none]=- [session]=- [supplier]=$(tokc member@a.test --org 'Acme Digital') [owner]=$T_CIVIC
+  [otherbuyer]=$(tokc buyer@dale.test) [pending]=$(tokc buyer@wait.test))
+APIFP="SELECT (SELECT count(*) FROM posting), (SELECT coalesce(sum(releases), 0) FROM posting), (SELECT count(*) FROM release),
+  (SELECT count(*) FROM question), (SELECT count(*) FROM question WHERE answer IS NOT NULL), (SELECT count(*) FROM outbox)"
+QID=
+api_body() {
+  case $1 in
+  /api/v1/notices) echo "$NOTICE_JSON" ;;
+  */amendments) echo '{"rationale": "More time", "deadline": "2026-12-22T12:00:00Z"}' ;;
+  */awards) echo '{"suppliers": [{"name": "Acme Digital"}], "date": "2027-01-05"}' ;;
+  */contracts) echo '{"signed": "2027-01-20"}' ;;
+  */questions) echo '{"question": "Are the sensors solar powered?"}' ;;
+  */answer) echo '{"answer": "Yes."}' ;;
+  */cancellation) echo '{"reason": "Budget withdrawn"}' ;;
+  esac
+}
+apicells=0
+while IFS='|' read -r route outcomes; do
+  [ -n "$route" ] || continue
+  read -r -a o <<<"$outcomes"
+  path=${route/\/notices\/\*/\/notices\/$NOTICE}
+  i=0
+  for who in none session supplier owner otherbuyer pending; do
+    want=${o[$i]}
+    i=$((i + 1))
+    apicells=$((apicells + 1))
+    p=$path
+    [ "$route" = '/api/v1/questions/*/answer' ] && p=/api/v1/questions/${QID:-1}/answer
+    before=$(sql "$db" "$APIFP")
+    if [ $who = session ]; then
+      FP_OK=
+      CODE=$(curl -s -o "$T/body" -w '%{http_code}' -b "$J/member" -H 'Content-Type: application/json' \
+        --data-binary "$(api_body "$route")" "$B$p")
+    else
+      apic "${APITOK[$who]}" "$p" "$(api_body "$route")"
+    fi
+    if [ "$want" = ok ]; then
+      like "$CODE" '^20[01]$' "API: POST $p as $who: allowed ($CODE)"
+      [ "$route" = '/api/v1/notices/*/questions' ] && QID=$(node tests/e2e/json.mjs get "$T/body" id)
+    else
+      is "$CODE" "$want" "API: POST $p as $who: $want"
+      is "$(sql "$db" "$APIFP")" "$before" "... and nothing changed"
+    fi
+  done
+done <<<"$API_MATRIX"
+is "$apicells" 42 "every cell of the API matrix was run (7 routes x 6 callers)"
+apic "${APITOK[otherbuyer]}" "/api/v1/notices/ocds-ph4xq1-999999/amendments" "$(api_body x/amendments)"
+is "$CODE" 404 "API: amending a notice that does not exist: 404"
+apic "${APITOK[owner]}" "/api/v1/questions/999999/answer" '{"answer": "x"}'
+is "$CODE" 404 "API: answering a question that does not exist: 404"
 
 ok $(grep -q 'powerhouse' "$T/cli.err" && echo 1 || echo 0) "the command line refused nothing"
 [ -s "$T/cli.err" ] && sed 's/^/#   /' "$T/cli.err"

@@ -19,6 +19,9 @@
 #                       (a browser script's output), "#" lines passed on, any
 #                       other line as a comment; sets relay_done=0 when FILE
 #                       has the script's last line "# done" (else 1)
+#   mail_text DIR TO SUBJECT  the newest .eml in DIR to TO whose subject starts
+#                       with SUBJECT, its quoted-printable soft breaks joined and
+#                       "=3D" read as "=" (waits up to 5 s; nothing when none came)
 #   skip NAME WHY       a test that cannot run here; under CI=true it counts as a
 #                       failure unless WHY starts with "n/a:" (it does not apply to
 #                       this run at all, e.g. a PostgreSQL-only test on SQLite)
@@ -133,6 +136,15 @@ relay() {
       *) [ -n "$line" ] && echo "# $line" ;;
     esac
   done <"$1"
+}
+mail_text() {
+  local f=
+  for _ in $(seq 1 100); do
+    f=$(grep -l "^To: .*$2" "$1"/*.eml 2>/dev/null | xargs -r grep -l "^Subject: $3" 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$f" ] && break
+    sleep 0.05
+  done
+  [ -n "$f" ] && sed -e ':a' -e '/=\r$/{N;s/=\r\n//;ba}' "$f" | sed 's/=3D/=/g'
 }
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 todo() {
