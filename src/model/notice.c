@@ -28,10 +28,8 @@ static const char *const sector_names[NOTICE_N_SECTOR] = {"public", "private"};
 
 const char *notice_sector_name(int i) { return i >= 0 && i < NOTICE_N_SECTOR ? sector_names[i] : NULL; }
 
-int notice_sector_parse(const char *s) {
-  for (int i = 0; s && i < NOTICE_N_SECTOR; i++)
-    if (!strcmp(s, sector_names[i])) return i;
-  return -1;
+NoticeSector notice_sector_of(const char *s) {
+  return s && !strcmp(s, sector_names[NOTICE_PRIVATE]) ? NOTICE_PRIVATE : NOTICE_PUBLIC;
 }
 
 const char *notice_stage_name(int i) { return i >= 0 && i < NOTICE_N_STAGE ? stage_names[i] : NULL; }

@@ -202,8 +202,9 @@ unsigned notice_reserved_bits(const char *reserved);
 
 /* "public", "private" for NOTICE_PUBLIC, NOTICE_PRIVATE; NULL out of range. */
 const char *notice_sector_name(int i);
-/* The NoticeSector of a name, or -1. */
-int notice_sector_parse(const char *s);
+/* The sector a stored name says: NOTICE_PRIVATE for "private", NOTICE_PUBLIC
+ * for anything else (NULL included: a notice without the mark is public). */
+NoticeSector notice_sector_of(const char *s);
 
 const char *notice_status_name(NoticeStatus s); /* "open", "closed", ...; "unknown" out of range */
 int notice_status_parse(const char *s, NoticeStatus *out); /* 0 ok, -1 unknown */

@@ -218,6 +218,14 @@ static const char *const migrations[] = {
     "CREATE INDEX outbox_due ON outbox(next_at) WHERE sent_at IS NULL;"
     "INSERT INTO secret(name, value) VALUES('csrf',"
     "  decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'));",
+    /* 11: who buys (public or private sector) and whether the notice is a
+     * sub-contracting opportunity, with its parent's ocid (ocds/derive.c).
+     * Only notices posted on the portal carry either mark: every notice
+     * stored before is public and no sub-contract, which the defaults say
+     * (and a notice without a detail row reads as), so none needs deriving
+     * again. */
+    "ALTER TABLE notice_detail ADD COLUMN sector text NOT NULL DEFAULT 'public',"
+    "  ADD COLUMN subcontract smallint NOT NULL DEFAULT 0, ADD COLUMN parent_ocid text;",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 
@@ -377,9 +385,10 @@ const char *const store_pg_sql[Q_COUNT] = {
     [Q_B_DEL_HISTORY] = "DELETE FROM notice_history WHERE notice_id = ANY($1::bigint[])",
     [Q_B_DEL_COMPILED] = "DELETE FROM notice_compiled WHERE notice_id = ANY($1::bigint[])",
     [Q_B_DEL_DETAIL] = "DELETE FROM notice_detail WHERE notice_id = ANY($1::bigint[])",
-    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details, lots_text)"
-                        " VALUES($1, $2, $3, $4, $5, $6)",
-    [Q_NOTICE_GET_DETAIL] = "SELECT stage, reserved, reserved_location, details FROM notice_detail WHERE notice_id = $1",
+    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details, lots_text,"
+                        " sector, subcontract, parent_ocid) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    [Q_NOTICE_GET_DETAIL] = "SELECT stage, reserved, reserved_location, details, sector, subcontract, parent_ocid"
+                            " FROM notice_detail WHERE notice_id = $1",
     /* after the notice's derived rows went (the update's or the batch's deletes) */
     [Q_COMPILED_PUT] = "INSERT INTO notice_compiled(notice_id, json) VALUES($1, $2)"
                        " ON CONFLICT(notice_id) DO UPDATE SET json = excluded.json",

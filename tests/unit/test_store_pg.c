@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../tap.h"
+#include "posted.h"
 #include "base/buf.h"
 #include "base/url.h"
 #include "ingest/ingest.h"
@@ -212,6 +213,8 @@ static void dump_notice(Buf *b, const Notice *n) {
   d_s(b, n->publisher);
   d_s(b, n->url);
   d_s(b, n->tags);
+  buf_addf(b, "%d %d|", (int)n->sector, n->subcontract);
+  d_s(b, n->parent_ocid);
   for (size_t i = 0; i < n->n_cpvs; i++) {
     buf_addf(b, "cpv%d:", n->cpvs[i].kind);
     d_s(b, n->cpvs[i].code);
@@ -280,7 +283,7 @@ static int scan_doc(void *ctx, const StoreIndexDoc *d, Err *err) {
   d_s(b, d->published);
   buf_addf(b, "%lld|", d->buyer_id);
   d_num(b, d->has_value, d->value);
-  buf_addf(b, "%d %d|", (int)d->sme, (int)d->vcse);
+  buf_addf(b, "%d %d %d %d|", (int)d->sme, (int)d->vcse, (int)d->sector, d->subcontract);
   for (size_t i = 0; i < d->n_regions; i++) d_s(b, d->regions[i]);
   buf_adds(b, "cpv:");
   for (size_t i = 0; i < d->n_cpv; i++) d_s(b, d->cpv[i]);
@@ -334,7 +337,7 @@ static void dump_hit(Buf *b, const StoreHit *h) {
   d_s(b, h->published);
   d_num(b, h->has_value, h->value);
   d_s(b, h->currency);
-  buf_addf(b, "%d %d|", (int)h->sme, (int)h->vcse);
+  buf_addf(b, "%d %d %d %d|", (int)h->sme, (int)h->vcse, (int)h->sector, h->subcontract);
   d_s(b, h->regions);
   d_s(b, h->cpv);
   d_s(b, h->winner);
@@ -409,6 +412,9 @@ static int load(Store *st) {
     for (int i = 0; i < 1500; i++) gen_next_notice(gen, &b);
     gen_free(gen);
     rc = ingest_buffer(st, "generated.jsonl", b.data, b.len, &opt, &stats, &err);
+    buf_reset(&b);
+    posted_notices(&b);
+    if (!rc) rc = ingest_buffer(st, "posted.jsonl", b.data, b.len, &opt, &stats, &err);
     buf_release(&b);
   }
   fclose(opt.report);
@@ -624,6 +630,7 @@ static const char *const FILTERS[] = {
     "value_min=10000&value_max=500000", "closing_within=30", "closing_after=2026-11-01",
     "closing_before=2026-12-31", "sme=true", "sme=false", "vcse=true", "buyer=3",
     "closing_within=365&status=open", "status=awarded&region=TLD", "published_from=2026-06-01&published_to=2026-09-30", "published_to=2026-01-31",
+    "sector=private", "sector=public&subcontract=true", "subcontract=false&status=open",
 };
 static const char *const KEYWORDS[] = {
     "software",  "services",  "service", "supported", "%22digital+cares%22", "digital+care",   "%22digital+care%22", "council+-cleaning", "nhs+OR+health",
