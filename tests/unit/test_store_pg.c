@@ -508,8 +508,16 @@ static void test_basics(const char *url) {
   store_begin(st, &e);
   notice_release(&n);
   make_notice(&n, "ocds-t-1", "Digital care alarms");
+  n.sector = NOTICE_PRIVATE;
+  n.subcontract = 1;
+  n.parent_ocid = xstrdup("ocds-parent-1");
   ok(store_notice_put(st, &n, &e) == 0, "notice replaced");
   store_commit(st, &e);
+  notice_init(&back);
+  store_notice_get(st, "ocds-t-1", &back, &e);
+  ok(back.sector == NOTICE_PRIVATE && back.subcontract, "a private buyer and a sub-contract round-trip");
+  is_str(back.parent_ocid, "ocds-parent-1", "the parent's ocid round-trips");
+  notice_release(&back);
   /* the old title's phrase: "service" alone still matches, stemmed, the CPV label's "services" */
   is_int(hits(st, "monitoring-service"), 0, "old title words gone from the index after replace");
   is_int(hits(st, "service"), 1, "a word matches its stem in another column (services)");
