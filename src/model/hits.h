@@ -30,6 +30,8 @@ typedef struct {
    * has_award_value 0 for the others (store/search.h, store_search_awards) */
   char *winner, *award_currency, *award_date;
   const char *stage; /* model/notice.h's notice_stage_name (static), NULL when the notice has none */
+  NoticeSector sector; /* Notice.sector */
+  int subcontract;     /* Notice.subcontract */
   int has_award_value;
   double award_value;
 } StoreHit;

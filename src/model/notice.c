@@ -24,6 +24,13 @@ static const char *const stage_names[NOTICE_N_STAGE] = {
     "pipeline", "engagement",  "planned", "tender",     "transparency",   "award",
     "contract", "performance", "change",  "terminated", "dynamic-market", "payments"};
 static const char *const reserved_names[NOTICE_N_RESERVED] = {"sme-vcse", "location"};
+static const char *const sector_names[NOTICE_N_SECTOR] = {"public", "private"};
+
+const char *notice_sector_name(int i) { return i >= 0 && i < NOTICE_N_SECTOR ? sector_names[i] : NULL; }
+
+NoticeSector notice_sector_of(const char *s) {
+  return s && !strcmp(s, sector_names[NOTICE_PRIVATE]) ? NOTICE_PRIVATE : NOTICE_PUBLIC;
+}
 
 const char *notice_stage_name(int i) { return i >= 0 && i < NOTICE_N_STAGE ? stage_names[i] : NULL; }
 
@@ -178,6 +185,7 @@ void notice_release(Notice *n) {
   free(n->reserved_location);
   free(n->details);
   free(n->lots_text);
+  free(n->parent_ocid);
   notice_init(n);
 }
 

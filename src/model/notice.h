@@ -19,6 +19,11 @@ typedef enum {
   NOTICE_PLANNED = 4    /* planning only, no tender yet */
 } NoticeStatus;
 
+/* Who buys: a private buyer marks itself in its buyer party (ocds/derive.c);
+ * every other notice, harvested data included, is public. */
+typedef enum { NOTICE_PUBLIC = 0, NOTICE_PRIVATE = 1 } NoticeSector;
+#define NOTICE_N_SECTOR 2
+
 /* Tri-state for flags publishers may leave out. */
 typedef enum { FLAG_UNKNOWN = -1, FLAG_NO = 0, FLAG_YES = 1 } Flag;
 
@@ -133,6 +138,10 @@ typedef struct {
   char *details;           /* JSON object: contact, enquiryDeadline, submission, legalBasis, tenderers,
                             * lots, awardCriteria, awardCriteriaDetails, amendments, cancellation,
                             * contracts (with kpis and their ratings, termination); NULL: none */
+  /* Who buys, and whether this is work under another contract (ocds/derive.c): */
+  NoticeSector sector;     /* NOTICE_PUBLIC unless the buyer party says it is private */
+  int subcontract;         /* 1: a related process is its "parent" (this may become a sub-contract of it) */
+  char *parent_ocid;       /* that parent's ocid, when given with scheme "ocid"; NULL otherwise */
 } Notice;
 
 void notice_documents_free(NoticeDocument *docs, size_t n);
@@ -190,6 +199,12 @@ int notice_reserved_parse(const char *s); /* index, or -1 */
  * engines that filter on them. */
 unsigned notice_stage_bits(const char *stage);
 unsigned notice_reserved_bits(const char *reserved);
+
+/* "public", "private" for NOTICE_PUBLIC, NOTICE_PRIVATE; NULL out of range. */
+const char *notice_sector_name(int i);
+/* The sector a stored name says: NOTICE_PRIVATE for "private", NOTICE_PUBLIC
+ * for anything else (NULL included: a notice without the mark is public). */
+NoticeSector notice_sector_of(const char *s);
 
 const char *notice_status_name(NoticeStatus s); /* "open", "closed", ...; "unknown" out of range */
 int notice_status_parse(const char *s, NoticeStatus *out); /* 0 ok, -1 unknown */

@@ -105,6 +105,10 @@ void notice_json(const Notice *n, Buf *b) {
   buf_addc(b, ']');
   flag(b, "sme", n->sme, &f);
   flag(b, "vcse", n->vcse, &f);
+  str(b, "sector", notice_sector_name(n->sector), &f);
+  key(b, "subcontract", &f);
+  buf_adds(b, n->subcontract ? "true" : "false");
+  str(b, "parentOcid", n->parent_ocid, &f);
   key(b, "awards", &f);
   buf_addc(b, '[');
   for (size_t i = 0; i < n->n_awards; i++) {

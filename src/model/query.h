@@ -35,6 +35,9 @@
  *             a notice with no stage matches none.
  *   reserved  the notice is reserved in one of the ways asked for
  *             (sme-vcse, location).
+ *   sector    the notice's sector (Notice.sector) is one of those asked for.
+ *   subcontract  FLAG_YES: the notice is a sub-contracting opportunity
+ *             (Notice.subcontract); FLAG_NO: it is not; FLAG_UNKNOWN: any.
  *
  * Sorting. Every order ends with ocid ascending (strcmp) so that it is total
  * and paging is deterministic. With open_first (set by query_finish when no
@@ -136,6 +139,8 @@ typedef struct Query {
   Flag sme, vcse; /* FLAG_UNKNOWN = not given */
   unsigned stage;    /* bit (1u << i) of notice_stage_name(i) for each stage asked for; 0 = any */
   unsigned reserved; /* bit (1u << i) of notice_reserved_name(i); 0 = any; a notice matches with any of them */
+  unsigned sector;   /* bit (1u << s) of each NoticeSector asked for; 0 = any (as is both) */
+  Flag subcontract;  /* FLAG_YES: sub-contracting opportunities only; FLAG_NO: none of them; FLAG_UNKNOWN = not given */
 
   QuerySort sort; /* never UNSET after query_finish */
   int open_first; /* open notices first (no sort given); see "Sorting" */
@@ -148,12 +153,13 @@ typedef struct Query {
 } Query;
 
 /* Whether q has any condition besides its keywords (status, dates, values,
- * CPV, region, buyer, suitability, stage, reservation): one list for every
+ * CPV, region, buyer, suitability, stage, reservation, sector, sub-contract): one list for every
  * engine that takes a short cut when keywords are all there is. */
 static inline int query_filtered(const Query *q) {
   return q->status || q->has_closing_from || q->has_closing_to || q->has_value_min || q->has_value_max ||
          q->has_published_from || q->has_published_to || q->n_cpv || q->n_region || q->buyer ||
-         q->sme != FLAG_UNKNOWN || q->vcse != FLAG_UNKNOWN || q->stage || q->reserved;
+         q->sme != FLAG_UNKNOWN || q->vcse != FLAG_UNKNOWN || q->stage || q->reserved || q->sector ||
+         q->subcontract != FLAG_UNKNOWN;
 }
 
 #endif

@@ -340,7 +340,8 @@ static void org_fill(Org *o, const cJSON *p) {
   if (o->vcse == FLAG_UNKNOWN) o->vcse = get_flag(details, "vcse");
 }
 
-static void derive_buyer(Notice *n, const cJSON *c, const cJSON *tender, const Parties *ix) {
+/* The buyer's party (NULL when the release names none) after filling n->buyer. */
+static const cJSON *derive_buyer(Notice *n, const cJSON *c, const cJSON *tender, const Parties *ix) {
   const cJSON *b = get_obj(c, "buyer"), *party = NULL;
   char buf[32];
   if (b) {
@@ -356,6 +357,39 @@ static void derive_buyer(Notice *n, const cJSON *c, const cJSON *tender, const P
   }
   org_fill(&n->buyer, party);
   org_fill(&n->buyer, b);
+  return party;
+}
+
+/* ---- sector and sub-contracting ------------------------------------------ */
+
+/* A buyer posting on the portal says which sector it is in with a
+ * classification of its party: details.classifications[] holds
+ * {"scheme": "POWERHOUSE-SECTOR", "id": "private"} (or "public"). Only a
+ * party with role buyer counts (not a procuring entity the buyer was found
+ * through). Harvested data never carries the scheme: it is all public. */
+static NoticeSector derive_sector(const cJSON *party) {
+  int buyer = 0;
+  EACH(r, get_arr(party, "roles")) buyer |= cJSON_IsString(r) && str_is(r->valuestring, "buyer");
+  if (!buyer) return NOTICE_PUBLIC;
+  EACH(cl, get_arr(get_obj(party, "details"), "classifications")) {
+    const char *scheme = get_str(cl, "scheme"), *id = get_str(cl, "id");
+    if (scheme && id && !strcmp(scheme, "POWERHOUSE-SECTOR") && !strcmp(id, "private")) return NOTICE_PRIVATE;
+  }
+  return NOTICE_PUBLIC;
+}
+
+/* relatedProcesses[] with relationship "parent" (the OCDS codelist: this
+ * process might result in a sub-contract of the related one): the notice is
+ * a sub-contracting opportunity; the first such process identified by
+ * scheme "ocid" names its parent notice. */
+static void derive_parent(Notice *n, const cJSON *c) {
+  EACH(rp, get_arr(c, "relatedProcesses")) {
+    int parent = 0;
+    EACH(r, get_arr(rp, "relationship")) parent |= cJSON_IsString(r) && !strcmp(r->valuestring, "parent");
+    if (!parent) continue;
+    n->subcontract = 1;
+    if (!n->parent_ocid && str_is(get_str(rp, "scheme"), "ocid")) n->parent_ocid = dup_trim(get_str(rp, "identifier"));
+  }
 }
 
 static Org *derive_suppliers(const cJSON *arr, const Parties *ix, size_t *count) {
@@ -685,7 +719,8 @@ int derive_notice(const cJSON *c, const DeriveCtx *ctx, Notice *n, Err *err) {
   n->tender_status = dup_trim(get_str(tender, "status"));
   n->status = derive_status(c, tender, ctx ? ctx->now : time(NULL));
 
-  derive_buyer(n, c, tender, &ix);
+  n->sector = derive_sector(derive_buyer(n, c, tender, &ix));
+  derive_parent(n, c);
 
   const cJSON *value = get_obj(tender, "value"), *minv = get_obj(tender, "minValue");
   if ((n->has_value = get_amount(value, &n->value))) {

@@ -7,7 +7,11 @@
  * `parties[].details.{scale,vcse}`, `tender.datePublished`, `awards[].datePublished`;
  * nulls anywhere; item-level classifications; region given as English region
  * names, NUTS/ITL codes, or only postcodes (model/region.h). Text fields with
- * cp1252 mojibake ("Â£", "â€™") are repaired (base/text.h). */
+ * cp1252 mojibake ("Â£", "â€™") are repaired (base/text.h). The portal's own
+ * marks: a buyer party classified {"scheme": "POWERHOUSE-SECTOR", "id":
+ * "private"} makes the notice private sector (anything else is public), and
+ * `relatedProcesses[]` with relationship "parent" a sub-contract (its
+ * identifier, scheme "ocid", the parent notice). */
 #ifndef DERIVE_H
 #define DERIVE_H
 

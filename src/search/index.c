@@ -165,6 +165,14 @@ typedef struct Dense {
   uint8_t *ub8; /* per 8 docs, as ub */
 } Dense;
 
+/* A doc's bits of Seg.uk past its stage and reservations, each with a
+ * bitmap made only when some doc has it: most notices are public and no
+ * sub-contract. */
+#define UK_PRIVATE (NOTICE_N_STAGE + NOTICE_N_RESERVED)
+#define UK_SUB (UK_PRIVATE + 1)
+#define UK_BITS (UK_SUB + 1)
+_Static_assert(UK_BITS <= 16, "Seg.uk holds 16 bits");
+
 struct Seg {
   atomic_int refs;  /* snapshots holding it */
   int is_delta;     /* a delta: the notices changed after since; else a range: row ids in (after_id, upto_id] */
@@ -183,7 +191,8 @@ struct Seg {
   int64_t *deadline, *published, *awarded; /* NONE_TIME when none; awarded: the award's date */
   double *value;                 /* NAN when none */
   int8_t *sme, *vcse;            /* Flag */
-  uint16_t *uk;                  /* stage bit (notice_stage_bits) | reserved bits << NOTICE_N_STAGE */
+  uint16_t *uk;                  /* stage bit (notice_stage_bits) | reserved bits << NOTICE_N_STAGE |
+                                  * UK_PRIVATE and UK_SUB bits (a private buyer, a sub-contract) */
   uint16_t *regions;             /* bit (letter - 'C') of TLC..TLN */
   int64_t *buyer;
   uint32_t *cpv_off, *cpv;       /* doc d's codes: cpv[cpv_off[d] .. cpv_off[d+1]), main first */
@@ -202,7 +211,7 @@ struct Seg {
   /* filters as bitmaps of n bits, and docs in each sort order */
   size_t n_words; /* 64-bit words of a bitmap */
   uint64_t *bm_status[NOTICE_N_STATUS], *bm_region[12], *bm_sme, *bm_vcse, *bm_div[100];
-  uint64_t *bm_uk[NOTICE_N_STAGE + NOTICE_N_RESERVED]; /* by bit of uk; NULL when no doc has it */
+  uint64_t *bm_uk[UK_BITS]; /* by bit of uk; NULL when no doc has it */
   uint32_t *ord_closing, *ord_newest, *ord_value, *ord_award; /* every doc, in the order of the sort */
   uint32_t *open_by_deadline, n_open;            /* stored open with a deadline, by deadline */
   uint32_t *by_buyer;                            /* docs by (buyer, doc) */
@@ -417,7 +426,8 @@ static int on_doc(void *ctx, const StoreIndexDoc *d, Err *err) {
   ix->value[i] = d->has_value ? d->value : NAN;
   ix->sme[i] = (int8_t)d->sme;
   ix->vcse[i] = (int8_t)d->vcse;
-  ix->uk[i] = (uint16_t)(notice_stage_bits(d->stage) | notice_reserved_bits(d->reserved) << NOTICE_N_STAGE);
+  ix->uk[i] = (uint16_t)(notice_stage_bits(d->stage) | notice_reserved_bits(d->reserved) << NOTICE_N_STAGE |
+                         (d->sector == NOTICE_PRIVATE) << UK_PRIVATE | (d->subcontract != 0) << UK_SUB);
   uint16_t r = 0;
   for (size_t k = 0; k < d->n_regions; k++) {
     const char *c = d->regions[k];
@@ -538,7 +548,7 @@ static void build_filters(Seg *ix) {
       if (ix->regions[d] & (1u << r)) bm_set(ix->bm_region[r], d);
     if (ix->sme[d] == FLAG_YES) bm_set(ix->bm_sme, d);
     if (ix->vcse[d] == FLAG_YES) bm_set(ix->bm_vcse, d);
-    for (int k = 0; k < NOTICE_N_STAGE + NOTICE_N_RESERVED; k++)
+    for (int k = 0; k < UK_BITS; k++)
       if (ix->uk[d] & (1u << k)) {
         if (!ix->bm_uk[k]) ix->bm_uk[k] = bm_new(ix);
         bm_set(ix->bm_uk[k], d);
@@ -602,7 +612,7 @@ static void build_filters(Seg *ix) {
   ix->bytes += (size_t)np * 8 + 3 * (PREFIXES + 1) * ix->n_words * 8;
   size_t bms = 5 + 12 + 2;
   for (int i = 0; i < 100; i++) bms += ix->bm_div[i] != NULL;
-  for (int i = 0; i < NOTICE_N_STAGE + NOTICE_N_RESERVED; i++) bms += ix->bm_uk[i] != NULL;
+  for (int i = 0; i < UK_BITS; i++) bms += ix->bm_uk[i] != NULL;
   ix->bytes += bms * ix->n_words * 8 + (size_t)n * 4 * 6;
 }
 
@@ -917,7 +927,7 @@ static void seg_free(Seg *ix) {
   for (int i = 0; i < 100; i++) free(ix->bm_div[i]);
   free(ix->bm_sme);
   free(ix->bm_vcse);
-  for (int k = 0; k < NOTICE_N_STAGE + NOTICE_N_RESERVED; k++) free(ix->bm_uk[k]);
+  for (int k = 0; k < UK_BITS; k++) free(ix->bm_uk[k]);
   free(ix->ord_closing);
   free(ix->ord_newest);
   free(ix->ord_award);
@@ -1487,6 +1497,12 @@ static void and_into(const Seg *ix, uint64_t *dst, const uint64_t *m) {
   for (size_t w = 0; w < ix->n_words; w++) dst[w] &= m[w];
 }
 
+/* dst &= the docs with uk bit k (want), or without it (!want). */
+static void and_uk(const Seg *ix, uint64_t *dst, int k, int want) {
+  const uint64_t *m = ix->bm_uk[k];
+  for (size_t w = 0; w < ix->n_words; w++) dst[w] &= m ? (want ? m[w] : ~m[w]) : want ? 0 : ~0ull;
+}
+
 /* Docs order[from..to) into a new bitmap; pre: the order's prefix bitmaps. */
 static uint64_t *range_bitmap(const Seg *ix, const uint32_t *order, uint64_t *const *pre, uint32_t from,
                               uint32_t to) {
@@ -1575,12 +1591,16 @@ static void build_filter(Exec *e) {
     for (size_t w = 0; w < ix->n_words; w++) F[w] &= q->sme == FLAG_YES ? ix->bm_sme[w] : ~ix->bm_sme[w];
   if (q->vcse != FLAG_UNKNOWN)
     for (size_t w = 0; w < ix->n_words; w++) F[w] &= q->vcse == FLAG_YES ? ix->bm_vcse[w] : ~ix->bm_vcse[w];
+  /* one sector (both is any), sub-contract or not */
+  if (q->sector == 1u << NOTICE_PUBLIC || q->sector == 1u << NOTICE_PRIVATE)
+    and_uk(ix, F, UK_PRIVATE, q->sector == 1u << NOTICE_PRIVATE);
+  if (q->subcontract != FLAG_UNKNOWN) and_uk(ix, F, UK_SUB, q->subcontract == FLAG_YES);
   /* stage (any of those asked for), then reserved (any of those asked for) */
   for (int part = 0; part < 2; part++) {
     unsigned want = part ? q->reserved << NOTICE_N_STAGE : q->stage;
     if (!want) continue;
     m = bm_new(ix);
-    for (int k = 0; k < NOTICE_N_STAGE + NOTICE_N_RESERVED; k++)
+    for (int k = 0; k < UK_BITS; k++)
       if ((want & (1u << k)) && ix->bm_uk[k])
         for (size_t w = 0; w < ix->n_words; w++) m[w] |= ix->bm_uk[k][w];
     and_into(ix, F, m);
@@ -2212,6 +2232,8 @@ static void fill_hit(const Exec *e, StoreNoticeText *t_, const Cand *c, StoreHit
   h->vcse = (Flag)ix->vcse[d];
   for (int k = 0; k < NOTICE_N_STAGE && !h->stage; k++)
     if (ix->uk[d] & (1u << k)) h->stage = notice_stage_name(k);
+  h->sector = ix->uk[d] & (1u << UK_PRIVATE) ? NOTICE_PRIVATE : NOTICE_PUBLIC;
+  h->subcontract = (ix->uk[d] >> UK_SUB) & 1;
   Buf b = BUF_INIT;
   for (int r = 0; r < 12; r++)
     if (ix->regions[d] & (1u << r)) buf_addf(&b, "%sTL%c", b.len ? "," : "", 'C' + r);

@@ -35,7 +35,8 @@ enum {
   P_LIMIT = 1u << 10,
   P_CURSOR = 1u << 11,
   P_PFROM = 1u << 12,
-  P_PTO = 1u << 13
+  P_PTO = 1u << 13,
+  P_SUB = 1u << 14
 };
 
 #define N_STATUS NOTICE_N_STATUS /* names: model/notice.h */
@@ -314,6 +315,15 @@ static int reserved_item(void *ctx, const char *s, Err *err) {
   return err_set(err, ERR_USAGE, "reserved must be sme-vcse or location; got '%s'", echo(s).s);
 }
 
+static int sector_item(void *ctx, const char *s, Err *err) {
+  for (int i = 0; i < NOTICE_N_SECTOR; i++)
+    if (ieq(s, notice_sector_name(i))) {
+      *(unsigned *)ctx |= 1u << i;
+      return 0;
+    }
+  return err_set(err, ERR_USAGE, "sector must be public or private; got '%s'", echo(s).s);
+}
+
 typedef struct {
   char v[QUERY_MAX_CPV][9];
   size_t n;
@@ -477,9 +487,10 @@ static int set_value(Query *q, const char *name, unsigned bit, const char *v, Er
     return 0;
   case P_SME:
   case P_VCSE:
+  case P_SUB:
     if (parse_flag(v, &f))
       return err_set(err, ERR_USAGE, "%s must be one of true, false, 1, 0, yes, no; got '%s'", name, echo(v).s);
-    *(bit == P_SME ? &q->sme : &q->vcse) = f;
+    *(bit == P_SME ? &q->sme : bit == P_VCSE ? &q->vcse : &q->subcontract) = f;
     return 0;
   case P_SORT:
     for (int s = QUERY_SORT_RELEVANCE; s <= QUERY_SORT_AWARD_DATE; s++)
@@ -514,7 +525,8 @@ static const struct {
     {"closing_before", P_BEFORE}, {"value_min", P_VMIN}, {"value_max", P_VMAX}, {"cpv", 0},
     {"region", 0},        {"buyer", P_BUYER},     {"sme", P_SME},           {"vcse", P_VCSE},
     {"sort", P_SORT},     {"limit", P_LIMIT},     {"cursor", P_CURSOR},  {"published_from", P_PFROM},
-    {"published_to", P_PTO}, {"stage", 0},        {"reserved", 0},
+    {"published_to", P_PTO}, {"stage", 0},        {"reserved", 0},       {"sector", 0},
+    {"subcontract", P_SUB},
 };
 
 int query_set(Query *q, const char *name, const char *value, Err *err) {
@@ -541,6 +553,9 @@ int query_set(Query *q, const char *name, const char *value, Err *err) {
   } else if (strcmp(name, "reserved") == 0) {
     unsigned mask = q->reserved;
     if (!(rc = each_item(v, reserved_item, &mask, err))) q->reserved = mask;
+  } else if (strcmp(name, "sector") == 0) {
+    unsigned mask = q->sector;
+    if (!(rc = each_item(v, sector_item, &mask, err))) q->sector = mask;
   } else if (strcmp(name, "cpv") == 0) {
     CpvSet set;
     memcpy(set.v, q->cpv, sizeof set.v);
@@ -572,7 +587,7 @@ int query_set(Query *q, const char *name, const char *value, Err *err) {
 
 void query_init(Query *q) {
   memset(q, 0, sizeof *q);
-  q->sme = q->vcse = FLAG_UNKNOWN;
+  q->sme = q->vcse = q->subcontract = FLAG_UNKNOWN;
   q->limit = QUERY_DEFAULT_LIMIT;
 }
 
@@ -730,6 +745,9 @@ static void write_url(const Query *q, const char *skip_name, const char *skip_va
   for (int i = 0; i < NOTICE_N_RESERVED; i++)
     if ((q->reserved & (1u << i)) && !SKIP("reserved", notice_reserved_name(i)))
       url_param(&b, "reserved", notice_reserved_name(i), strlen(notice_reserved_name(i)));
+  for (int i = 0; i < NOTICE_N_SECTOR; i++)
+    if ((q->sector & (1u << i)) && !SKIP("sector", notice_sector_name(i)))
+      url_param(&b, "sector", notice_sector_name(i), strlen(notice_sector_name(i)));
   for (size_t i = 0; i < q->n_cpv; i++)
     if (!SKIP("cpv", q->cpv[i])) url_param(&b, "cpv", q->cpv[i], strlen(q->cpv[i]));
   for (size_t i = 0; i < q->n_region; i++)
@@ -762,6 +780,8 @@ static void write_url(const Query *q, const char *skip_name, const char *skip_va
                                                              q->sme == FLAG_YES ? 4 : 5);
   if (q->vcse != FLAG_UNKNOWN && !SKIP1("vcse"))
     url_param(&b, "vcse", q->vcse == FLAG_YES ? "true" : "false", q->vcse == FLAG_YES ? 4 : 5);
+  if (q->subcontract != FLAG_UNKNOWN && !SKIP1("subcontract"))
+    url_param(&b, "subcontract", q->subcontract == FLAG_YES ? "true" : "false", q->subcontract == FLAG_YES ? 4 : 5);
   /* a sort asked for stays even when it is the default: it turns open_first off */
   if (q->sort != QUERY_SORT_UNSET && (q->sort != default_sort(q) || (q->given & P_SORT)) && !SKIP1("sort")) {
     const char *s = query_sort_name(q->sort);
@@ -839,7 +859,11 @@ void query_describe(const Query *q, Buf *out) {
       buf_adds(out, n++ ? " or " : "");
       buf_adds(out, notice_status_name((NoticeStatus)i));
     }
-  buf_adds(out, n ? " notices" : "notices");
+  /* one sector asked for goes before the noun ("open private sector notices"); both is any */
+  const char *sector = q->sector == 1u << NOTICE_PUBLIC    ? "public sector "
+                       : q->sector == 1u << NOTICE_PRIVATE ? "private sector "
+                                                           : "";
+  buf_addf(out, "%s%snotices", n ? " " : "", sector);
   if (q->stage) {
     int k = 0;
     buf_adds(out, " at stage ");
@@ -910,6 +934,8 @@ void query_describe(const Query *q, Buf *out) {
     buf_adds(out, ", ");
     buf_adds(out, q->vcse == FLAG_YES ? "suitable for VCSEs" : "not marked suitable for VCSEs");
   }
+  if (q->subcontract != FLAG_UNKNOWN)
+    buf_adds(out, q->subcontract == FLAG_YES ? ", sub-contracting opportunities only" : ", no sub-contracting opportunities");
   if (q->has_value_min || q->has_value_max) {
     buf_adds(out, ", ");
     if (q->has_value_min && q->has_value_max) {

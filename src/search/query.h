@@ -33,6 +33,8 @@
  *   buyer          the store's organisation row id, a positive integer; once
  *   sme, vcse      true | false | 1 | 0 | yes | no (and on | off, what an HTML
  *                  checkbox sends), any case; once
+ *   subcontract    the same: sub-contracting opportunities only, or none; once
+ *   sector         public | private, any case; repeatable / comma list
  *   sort           relevance | closing | newest | value | award_date; once
  *   limit          1..100, default 20; once
  *   cursor         from query_cursor_encode; once

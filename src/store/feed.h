@@ -22,6 +22,8 @@ typedef struct {
   const char *status, *deadline, *published; /* stored text; deadline and published may be NULL */
   const char *award_date; /* store/search_sql.h's SEARCH_SQL_AWARD_DATE, may be NULL */
   const char *stage, *reserved; /* Notice.stage, Notice.reserved; may be NULL */
+  NoticeSector sector;          /* Notice.sector */
+  int subcontract;              /* Notice.subcontract */
   long long buyer_id;                         /* 0 when none */
   int has_value;
   double value;

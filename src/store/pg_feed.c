@@ -80,7 +80,7 @@ static int index_read(Pg *p, int64_t after_seq, long long after_id, long long up
                    " (SELECT string_agg(region, chr(31) ORDER BY region) FROM notice_region WHERE notice_id = n.id),"
                    " (SELECT string_agg(code || chr(30) || kind, chr(31) ORDER BY code) FROM notice_cpv"
                    "  WHERE notice_id = n.id), n.last_seq, " SEARCH_SQL_AWARD_DATE ", " SEARCH_SQL_STAGE
-                   ", " SEARCH_SQL_RESERVED
+                   ", " SEARCH_SQL_RESERVED ", " SEARCH_SQL_SECTOR ", " SEARCH_SQL_SUBCONTRACT
                    " FROM notice n WHERE ($1::bigint < 0 OR n.last_seq > $1::bigint)"
                    " AND n.id > $2::bigint AND n.id <= $3::bigint ORDER BY n.id",
                    3, NULL, av, NULL, NULL, 0);
@@ -118,6 +118,8 @@ static int index_read(Pg *p, int64_t after_seq, long long after_id, long long up
       d.award_date = col(r, i, 16);
       d.stage = col(r, i, 17);
       d.reserved = col(r, i, 18);
+      d.sector = notice_sector_of(col(r, i, 19));
+      d.subcontract = col_int(r, i, 20) != 0;
       free(regions);
       free(cpvs);
       regions = col_dup(r, i, 13);

@@ -236,10 +236,10 @@ static int compiled_put(Pg *p, long long id, const char *json, Err *err) {
   return 0;
 }
 
-/* Stores notice id's stage, reservation and details (its old row, if any,
+/* Stores notice id's stage, reservation, details, sector and parent (its old row, if any,
  * deleted already); nothing when it has none. */
 static int detail_put(Pg *p, long long id, const Notice *n, Err *err) {
-  if (!n->stage && !n->reserved && !n->details && !n->lots_text) return 0;
+  if (!store_notice_has_detail(n)) return 0;
   Params ps = {.n = 0};
   p_int(&ps, id);
   p_text(&ps, n->stage);
@@ -247,6 +247,9 @@ static int detail_put(Pg *p, long long id, const Notice *n, Err *err) {
   p_text(&ps, n->reserved_location);
   p_text(&ps, n->details);
   p_text(&ps, n->lots_text);
+  p_text(&ps, notice_sector_name(n->sector));
+  p_int(&ps, n->subcontract);
+  p_text(&ps, n->parent_ocid);
   PGresult *r = run(p, Q_DETAIL_INSERT, &ps, err, "cannot store a notice's details");
   if (!r) return ERR_DB;
   PQclear(r);
@@ -1282,17 +1285,21 @@ static int pg_notices_put(void *impl, const Notice *const *ns, size_t n, Err *er
   buf_reset(&rows);
   for (size_t i = 0; i < n; i++) { /* stage, reservation and details */
     const Notice *x = ns[i];
-    if (!x->stage && !x->reserved && !x->details && !x->lots_text) continue;
+    if (!store_notice_has_detail(x)) continue;
     cp_int(&rows, nid[i]);
     cp_text(&rows, x->stage);
     cp_text(&rows, x->reserved);
     cp_text(&rows, x->reserved_location);
     cp_text(&rows, x->details);
     cp_text(&rows, x->lots_text);
+    cp_text(&rows, notice_sector_name(x->sector));
+    cp_int(&rows, x->subcontract);
+    cp_text(&rows, x->parent_ocid);
     cp_row_end(&rows);
   }
   if (rows.len &&
-      copy_in(p, "COPY notice_detail(notice_id, stage, reserved, reserved_location, details, lots_text) FROM STDIN", &rows, err, what))
+      copy_in(p, "COPY notice_detail(notice_id, stage, reserved, reserved_location, details, lots_text, sector, subcontract,"
+                 " parent_ocid) FROM STDIN", &rows, err, what))
     goto out;
   for (size_t i = 0; i < n; i++) /* only long notices keep one: a statement each */
     if (ns[i]->compiled && compiled_put(p, nid[i], ns[i]->compiled, err)) goto out;
@@ -1465,6 +1472,9 @@ static int pg_notice_get(void *impl, const char *ocid, Notice *n, Err *err) {
     n->reserved = col_dup(r, 0, 1);
     n->reserved_location = col_dup(r, 0, 2);
     n->details = col_dup(r, 0, 3);
+    n->sector = notice_sector_of(col(r, 0, 4));
+    n->subcontract = col_int(r, 0, 5) != 0;
+    n->parent_ocid = col_dup(r, 0, 6);
   }
   PQclear(r);
   return read_history(p, &ps, n, err) ? ERR_DB : 1;

@@ -240,10 +240,10 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
            ", n.deadline, n.published, n.value, n.currency, n.sme, n.vcse,"
            " (SELECT string_agg(region, ',' ORDER BY region) FROM notice_region WHERE notice_id = n.id),"
            " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s, n.id, "
-           SEARCH_SQL_STAGE " FROM notice n",
+           SEARCH_SQL_STAGE ", " SEARCH_SQL_SECTOR ", " SEARCH_SQL_SUBCONTRACT " FROM notice n",
            kw.pos ? PG_RANK : "0::float8",
            kw.pos ? SEARCH_SQL_DESCRIPTION ", n.cpv_text" : "left(" SEARCH_SQL_DESCRIPTION ", 240), NULL");
-  /* columns: ... 14, 15 the snippet's texts, 16 the row id, 17 the stage */
+  /* columns: ... 14, 15 the snippet's texts, 16 the row id, 17 the stage, 18 the sector, 19 sub-contract */
   search_sql_where(q, &kw, now_text, &b, &s);
   if (q->has_cursor) search_sql_after_cursor(q, &b, &s);
   search_sql_order_by(q, &b, &s);
@@ -287,6 +287,8 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
     else if (!h->snippet) h->snippet = col_dup(r, i, 14);
     ids[out->n - 1] = col_int(r, i, 16);
     h->stage = notice_stage_name(notice_stage_parse(col(r, i, 17)));
+    h->sector = notice_sector_of(col(r, i, 18));
+    h->subcontract = col_int(r, i, 19) != 0;
   }
   for (size_t k = 0; k < n_terms; k++) free(terms[k]);
   free(terms);

@@ -132,6 +132,13 @@ void search_sql_where(const Query *q, const SqlKeywords *kw, const char *now, Sq
     }
     buf_adds(sql, ")");
   }
+  /* a notice without a detail row is public and no sub-contract; both sectors asked for are any */
+  if (q->sector == 1u << NOTICE_PUBLIC || q->sector == 1u << NOTICE_PRIVATE)
+    buf_addf(sql, " AND n.id %sIN (SELECT x.notice_id FROM notice_detail x WHERE x.sector = 'private')",
+             q->sector == 1u << NOTICE_PUBLIC ? "NOT " : "");
+  if (q->subcontract != FLAG_UNKNOWN)
+    buf_addf(sql, " AND n.id %sIN (SELECT x.notice_id FROM notice_detail x WHERE x.subcontract = 1)",
+             q->subcontract == FLAG_NO ? "NOT " : "");
   date_window(b, sql, "n.deadline", q->has_closing_from, q->closing_from, q->has_closing_to, q->closing_to);
   date_window(b, sql, "n.published", q->has_published_from, q->published_from, q->has_published_to, q->published_to);
   if (q->has_value_min) {

@@ -87,6 +87,10 @@ void search_sql_shown_status(const SqlBinds *b, int now_param, Buf *sql);
 /* A notice's stage and reserved participation, as columns of a query over notice n. */
 #define SEARCH_SQL_STAGE "(SELECT x.stage FROM notice_detail x WHERE x.notice_id = n.id)"
 #define SEARCH_SQL_RESERVED "(SELECT x.reserved FROM notice_detail x WHERE x.notice_id = n.id)"
+/* Its sector's name and whether it is a sub-contract (0, 1): a notice
+ * without a detail row is public and no sub-contract. */
+#define SEARCH_SQL_SECTOR "coalesce((SELECT x.sector FROM notice_detail x WHERE x.notice_id = n.id), 'public')"
+#define SEARCH_SQL_SUBCONTRACT "coalesce((SELECT x.subcontract FROM notice_detail x WHERE x.notice_id = n.id), 0)"
 
 #define SEARCH_SQL_AWARD_DATE                                                                          \
   "(SELECT a.date FROM award a WHERE a.notice_id = n.id AND n.status = 'awarded' AND a.status = 'active'" \

@@ -225,7 +225,16 @@ static const char *const migrations[] = {
     "  sent_at INTEGER, last_error TEXT);"
     "CREATE INDEX outbox_due ON outbox(next_at) WHERE sent_at IS NULL;"
     "INSERT INTO secret(name, value) VALUES('csrf', randomblob(32));",
-    /* 11: notices posted on the portal (store/postings.h): the posting, the
+    /* 11: who buys (public or private sector) and whether the notice is a
+     * sub-contracting opportunity, with its parent's ocid (ocds/derive.c).
+     * Only notices posted on the portal carry either mark: every notice
+     * stored before is public and no sub-contract, which the defaults say
+     * (and a notice without a detail row reads as), so none needs deriving
+     * again. */
+    "ALTER TABLE notice_detail ADD COLUMN sector TEXT NOT NULL DEFAULT 'public';"
+    "ALTER TABLE notice_detail ADD COLUMN subcontract INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE notice_detail ADD COLUMN parent_ocid TEXT;",
+    /* 12: notices posted on the portal (store/postings.h): the posting, the
      * questions asked of it (who asked stays here), the suppliers that
      * registered interest, the documents uploaded for it */
     "CREATE TABLE posting("
@@ -276,9 +285,10 @@ const char *const store_sqlite_sql[Q_COUNT] = {
     [Q_REL_COUNT] = "SELECT count(*), max(seq) FROM release WHERE notice_id = ?1",
     [Q_NOTICE_EXISTS] = "SELECT 1 FROM notice WHERE ocid = ?1 AND release_count > 0",
     [Q_CHILD_DEL_DETAIL] = "DELETE FROM notice_detail WHERE notice_id = ?1",
-    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details, lots_text)"
-                        " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-    [Q_NOTICE_GET_DETAIL] = "SELECT stage, reserved, reserved_location, details FROM notice_detail WHERE notice_id = ?1",
+    [Q_DETAIL_INSERT] = "INSERT INTO notice_detail(notice_id, stage, reserved, reserved_location, details, lots_text,"
+                        " sector, subcontract, parent_ocid) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [Q_NOTICE_GET_DETAIL] = "SELECT stage, reserved, reserved_location, details, sector, subcontract, parent_ocid"
+                            " FROM notice_detail WHERE notice_id = ?1",
     [Q_NOTES_COUNT] = "SELECT count(*) FROM notice_history WHERE notes IS NOT NULL AND instr(notes, ?1) > 0",
     [Q_NOTICE_OLD] = "SELECT id, title, " SEARCH_SQL_DESCRIPTION ", buyer_name, cpv_text, release_count FROM notice n"
                      " WHERE ocid = ?1",

@@ -73,7 +73,8 @@ int store_sqlite_scan_chunk = 20000;
 #define DOC_COLS                                                                                                 \
   "SELECT id, ocid, title, " SEARCH_SQL_DESCRIPTION ", buyer_name, cpv_text, status, deadline, published, buyer_id, "  \
   "value, sme, "                                                                                                 \
-  "vcse, last_seq, " SEARCH_SQL_AWARD_DATE ", " SEARCH_SQL_STAGE ", " SEARCH_SQL_RESERVED " FROM notice n"
+  "vcse, last_seq, " SEARCH_SQL_AWARD_DATE ", " SEARCH_SQL_STAGE ", " SEARCH_SQL_RESERVED ", " SEARCH_SQL_SECTOR ", " \
+  SEARCH_SQL_SUBCONTRACT " FROM notice n"
 
 /* A notice row of DOC_COLS with its regions and CPV codes as the index needs it. */
 static void doc_from_row(sqlite3_stmt *st, const Side *reg, const Side *cpv, StoreIndexDoc *d) {
@@ -95,6 +96,8 @@ static void doc_from_row(sqlite3_stmt *st, const Side *reg, const Side *cpv, Sto
   d->award_date = text_col(st, 14);
   d->stage = text_col(st, 15);
   d->reserved = text_col(st, 16);
+  d->sector = notice_sector_of(text_col(st, 17));
+  d->subcontract = sqlite3_column_int(st, 18) != 0;
   d->regions = reg->v;
   d->n_regions = reg->n;
   d->cpv = cpv->v;

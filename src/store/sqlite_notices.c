@@ -329,7 +329,7 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
     bind_text(q, 6, d->date);
     if (step_done(s, q, err, "cannot store a document")) goto out;
   }
-  if (n->stage || n->reserved || n->details || n->lots_text) {
+  if (store_notice_has_detail(n)) {
     if (!(q = stmt(s, Q_DETAIL_INSERT, err))) goto out;
     sqlite3_bind_int64(q, 1, id);
     bind_text(q, 2, n->stage);
@@ -337,6 +337,9 @@ static int sqlite_notice_put(void *impl, const Notice *n, Err *err) {
     bind_text(q, 4, n->reserved_location);
     bind_text(q, 5, n->details);
     bind_text(q, 6, n->lots_text);
+    bind_text(q, 7, notice_sector_name(n->sector));
+    sqlite3_bind_int(q, 8, n->subcontract);
+    bind_text(q, 9, n->parent_ocid);
     if (step_done(s, q, err, "cannot store a notice's details")) goto out;
   }
   if (n->compiled || id_was) {
@@ -442,6 +445,9 @@ static int sqlite_notice_get(void *impl, const char *ocid, Notice *n, Err *err) 
     n->reserved = col_dup(q, 1);
     n->reserved_location = col_dup(q, 2);
     n->details = col_dup(q, 3);
+    n->sector = notice_sector_of((const char *)sqlite3_column_text(q, 4));
+    n->subcontract = sqlite3_column_int(q, 5) != 0;
+    n->parent_ocid = col_dup(q, 6);
   }
   sqlite3_reset(q);
 

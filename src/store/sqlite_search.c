@@ -129,7 +129,7 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
            ", n.deadline, n.published, n.value, n.currency, n.sme, n.vcse,"
            " (SELECT group_concat(region, ',') FROM (SELECT region FROM notice_region WHERE notice_id = n.id ORDER BY region)),"
            " (SELECT code FROM notice_cpv WHERE notice_id = n.id ORDER BY kind, code LIMIT 1), %s, %s, n.id, "
-           SEARCH_SQL_STAGE,
+           SEARCH_SQL_STAGE ", " SEARCH_SQL_SECTOR ", " SEARCH_SQL_SUBCONTRACT,
            q->n_positive ? RANK : "0",
            q->n_positive ? "snippet(notice_fts, -1, char(2), char(3), '…', 24)" : "substr(" SEARCH_SQL_DESCRIPTION ", 1, 240)");
   buf_adds(&sql, from);
@@ -166,6 +166,8 @@ static int search_page(void *impl, const Query *q, time_t now, StoreResults *out
     h->snippet = col_dup(st, 14);
     ids[out->n - 1] = sqlite3_column_int64(st, 15);
     h->stage = notice_stage_name(notice_stage_parse((const char *)sqlite3_column_text(st, 16)));
+    h->sector = notice_sector_of((const char *)sqlite3_column_text(st, 17));
+    h->subcontract = sqlite3_column_int(st, 18) != 0;
   }
   if (step != SQLITE_ROW && step != SQLITE_DONE) goto dberr;
   sqlite3_finalize(st);

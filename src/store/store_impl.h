@@ -106,4 +106,12 @@ extern const StoreSearchOps store_pg_search_ops;
 extern const StoreSourceOps store_pg_source_ops;
 extern const StoreSqlOps store_pg_sql_ops;
 
+/* Whether notice n has any of what its notice_detail row holds (stage,
+ * reservation, details, lots' text, a private buyer, a parent process): the
+ * backends store a row only then, and read a missing one as none of them (a
+ * public notice, no sub-contract). */
+static inline int store_notice_has_detail(const Notice *n) {
+  return n->stage || n->reserved || n->details || n->lots_text || n->sector != NOTICE_PUBLIC || n->subcontract;
+}
+
 #endif

@@ -94,7 +94,8 @@ static void hit_json(Request *r, Buf *b, StoreHit *h, time_t now) {
   }
   buf_adds(b, "],\"cpv\":");
   json_str_or_null(b, h->cpv);
-  buf_addf(b, ",\"sme\":%s,\"vcse\":%s", flag_json(h->sme), flag_json(h->vcse));
+  buf_addf(b, ",\"sme\":%s,\"vcse\":%s,\"sector\":\"%s\",\"subcontract\":%s", flag_json(h->sme), flag_json(h->vcse),
+           notice_sector_name(h->sector), h->subcontract ? "true" : "false");
   /* an awarded notice's latest active award (model/hits.h); null otherwise */
   const char *award[][2] = {{"winner", h->winner}, {"award_currency", h->award_currency}, {"award_date", h->award_date}};
   for (int i = 0; i < 3; i++) {

@@ -157,6 +157,7 @@ void page_api(Request *r) {
               "   \"buyer\": {\"id\": 379, \"name\": \"…\"}, \"value\": 1814950, \"currency\": \"GBP\",\n"
               "   \"deadline\": \"2026-12-12T12:00:00Z\", \"published\": \"2026-11-20T08:30:40Z\",\n"
               "   \"regions\": [\"TLD\"], \"cpv\": \"72212420\", \"sme\": true, \"vcse\": false,\n"
+              "   \"sector\": \"public\", \"subcontract\": false,\n"
               "   \"snippet\": \"…\", \"url\": \"/api/v1/notices/ocds-b5fd17-…\"}, …],\n"
               " \"next\": \"AQQBQQxkwAAAAAAwb2Nk…\"}</code></pre></div>\n");
   if (api_tables(r)) {
@@ -170,7 +171,8 @@ void page_api(Request *r) {
               "has <code>ocid</code>, <code>title</code>, <code>status</code>, <code>buyer</code> "
               "(<code>id</code>, <code>name</code>), <code>value</code>, <code>currency</code>, "
               "<code>deadline</code>, <code>published</code>, <code>regions</code>, <code>cpv</code>, "
-              "<code>sme</code>, <code>vcse</code>, <code>snippet</code> and <code>url</code>. A notice "
+              "<code>sme</code>, <code>vcse</code>, <code>sector</code>, <code>subcontract</code>, "
+              "<code>snippet</code> and <code>url</code>. A notice "
               "(<code>/api/v1/notices/{ocid}</code>) has every field of the data, its awards, contracts, "
               "documents, the list of its releases and links to its page and OCDS record package. A buyer "
               "(<code>/api/v1/buyers/{id}</code>) has its details, its notices counted by status and its 20 "

@@ -105,6 +105,14 @@ void closes_in(Buf *out, const char *deadline, time_t now) {
   }
 }
 
+const char *notice_marks(int private_sector, int subcontract) {
+#define PRIVATE_TAG " <strong class=\"govuk-tag govuk-tag--purple\">Private sector</strong>"
+#define SUB_TAG " <strong class=\"govuk-tag govuk-tag--turquoise\">Sub-contract</strong>"
+  return private_sector ? (subcontract ? PRIVATE_TAG SUB_TAG : PRIVATE_TAG) : subcontract ? SUB_TAG : "";
+#undef PRIVATE_TAG
+#undef SUB_TAG
+}
+
 const char *status_class(const char *s) {
   if (!s) return "govuk-tag--grey";
   if (!strcmp(s, "open")) return "govuk-tag--green";

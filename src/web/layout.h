@@ -26,5 +26,9 @@ void human_deadline(Buf *out, const char *iso);
 void closes_in(Buf *out, const char *deadline, time_t now);
 /* The GOV.UK tag class for a status name ("govuk-tag--green" for open). */
 const char *status_class(const char *status);
+/* The tags after a notice's status: " Private sector" for a private buyer,
+ * " Sub-contract" for a sub-contracting opportunity (markup, static; ""
+ * for neither). */
+const char *notice_marks(int private_sector, int subcontract);
 
 #endif

@@ -478,9 +478,9 @@ void page_notice(Request *r) {
   page_begin(r, nt.title ? nt.title : nt.ocid);
   const char *stage = derive_stage_words(nt.stage);
   html_printf(&r->out, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
-                       "<p class=\"govuk-body\"><strong class=\"govuk-tag %s\">%s</strong>%R%s%R</p>\n",
+                       "<p class=\"govuk-body\"><strong class=\"govuk-tag %s\">%s</strong>%R%R%s%R</p>\n",
               nt.buyer.name ? nt.buyer.name : "", nt.title ? nt.title : nt.ocid, status_class(status), status,
-              stage ? " <span class=\"govuk-body-s\">Stage: <strong>" : "", stage ? stage : "", stage ? "</strong></span>" : "");
+              notice_marks(nt.sector == NOTICE_PRIVATE, nt.subcontract), stage ? " <span class=\"govuk-body-s\">Stage: <strong>" : "", stage ? stage : "", stage ? "</strong></span>" : "");
   if (nt.reserved) { /* prominent: a supplier outside it cannot take part */
     Buf who = BUF_INIT;
     int sv = strstr(nt.reserved, "sme-vcse") != NULL;
@@ -501,6 +501,12 @@ void page_notice(Request *r) {
   else html_printf(&v, "%s", nt.buyer.name ? nt.buyer.name : "not given");
   fact(r, "Buyer", v.data);
   buf_reset(&v);
+  if (nt.subcontract) { /* work under a contract the poster won: that contract's notice, when named */
+    if (nt.parent_ocid) html_printf(&v, "<a class=\"govuk-link\" href=\"/notices/%U\">%s</a>", nt.parent_ocid, nt.parent_ocid);
+    else html_printf(&v, "a contract the data does not name");
+    fact(r, "Sub-contract of", v.data);
+    buf_reset(&v);
+  }
   if (nt.has_value) html_printf(&v, "%m", nt.value, nt.currency);
   else buf_adds(&v, "not given");
   if (nt.has_min_value) {

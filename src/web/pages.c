@@ -87,10 +87,11 @@ static void result_item(Request *r, const StoreHit *h, time_t now) {
   else buf_adds(&value, "not given");
   html_printf(&r->out,
               "<li class=\"ph-result\"><h3 class=\"govuk-heading-s\"><a class=\"govuk-link\" href=\"/notices/%U\">%s</a></h3>"
-              "<p class=\"govuk-body-s ph-result__buyer\">%s <strong class=\"govuk-tag %s\">%s</strong>%R%s%R</p>",
+              "<p class=\"govuk-body-s ph-result__buyer\">%s <strong class=\"govuk-tag %s\">%s</strong>%R%R%s%R</p>",
               h->ocid, h->title ? h->title : h->ocid, h->buyer_name ? h->buyer_name : "", status_class(h->status),
-              h->status, h->stage ? " <span class=\"ph-result__stage\">Stage: " : "",
-              h->stage ? derive_stage_words(h->stage) : "", h->stage ? "</span>" : "");
+              h->status, notice_marks(h->sector == NOTICE_PRIVATE, h->subcontract),
+              h->stage ? " <span class=\"ph-result__stage\">Stage: " : "", h->stage ? derive_stage_words(h->stage) : "",
+              h->stage ? "</span>" : "");
   html_printf(&r->out, "<p class=\"govuk-body-s ph-result__snippet\">%R</p>", snip.data ? snip.data : "");
   if (h->winner || h->has_award_value || h->award_date) { /* an awarded contract: who won, for how much, when */
     Buf award = BUF_INIT, on = BUF_INIT;
@@ -241,6 +242,8 @@ static const struct {
     {"sme", "sme-true", "Tick or untick the box for small and medium-sized enterprises"},
     {"vcse", "vcse-true", "Tick or untick the box for voluntary, community and social enterprises"},
     {"reserved", "reserved-sme-vcse", "Choose how a notice is reserved from the list"},
+    {"sector", "sector-public", "Choose public or private sector from the list"},
+    {"subcontract", "subcontract-true", "Tick or untick the box for sub-contracting opportunities"},
     {"sort", "sort", "Choose how to sort the results from the list"},
     {"limit", "filters", "The number of results a page in this address is not valid: apply the filters again"},
     {"cursor", "filters", "This link to a page of results is out of date: apply the filters again to start from the first page"},
@@ -466,7 +469,8 @@ static void filters_form(Request *r, const SearchForm *f) {
   int in_use = (q->status != 0) + (q->n_region > 0) + (q->n_cpv > 0) + (q->closing_within > 0) +
                (q->closing_after[0] != 0) + (q->closing_before[0] != 0) + q->has_value_min + q->has_value_max +
                (q->buyer != 0) + (q->sme != FLAG_UNKNOWN) + (q->vcse != FLAG_UNKNOWN) + (q->stage != 0) +
-               (q->reserved != 0) + (q->published_from_day[0] != 0) + (q->published_to_day[0] != 0);
+               (q->reserved != 0) + (q->published_from_day[0] != 0) + (q->published_to_day[0] != 0) +
+               (q->sector != 0) + (q->subcontract != FLAG_UNKNOWN);
   html_printf(&r->out, "<summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">Filters%s</span>"
                        "</summary><div class=\"govuk-details__text\">",
               in_use ? req_printf(r, " (%d in use)", in_use) : "");
@@ -540,6 +544,13 @@ static void filters_form(Request *r, const SearchForm *f) {
   checkbox(r, "reserved", "sme-vcse", "Reserved to SMEs and VCSEs", ticked(r, "reserved", "sme-vcse"));
   checkbox(r, "reserved", "location", "Reserved to suppliers in one county or borough", ticked(r, "reserved", "location"));
   boxes_end(r);
+  boxes_begin(r, f, "sector", "Sector");
+  checkbox(r, "sector", "public", "Public sector", ticked(r, "sector", "public"));
+  checkbox(r, "sector", "private", "Private sector", ticked(r, "sector", "private"));
+  boxes_end(r);
+  boxes_begin(r, f, "subcontract", "Opportunity type");
+  checkbox(r, "subcontract", "true", "Sub-contracting opportunities", flag_ticked(r, "subcontract"));
+  boxes_end(r);
   /* The first option sends no sort, so a new keyword search ranks by relevance. */
   static const char *const sorts[][2] = {{"", "Best match (newest without keywords)"}, {"closing", "Closing soonest"},
                                          {"newest", "Newest"}, {"value", "Highest value"},
@@ -587,6 +598,8 @@ static void loosen_links(Request *r, const Query *q) {
                 {"closing_before", "latest closing date", q->closing_before[0] != 0},
                 {"value_min", "minimum value", q->has_value_min}, {"value_max", "maximum value", q->has_value_max},
                 {"sme", "SME suitability", q->sme != FLAG_UNKNOWN}, {"vcse", "VCSE suitability", q->vcse != FLAG_UNKNOWN},
+                {"sector", "sector", q->sector != 0},
+                {"subcontract", "sub-contracting", q->subcontract != FLAG_UNKNOWN},
                 {"buyer", "buyer", q->buyer != 0}};
   for (size_t i = 0; i < sizeof loosen / sizeof *loosen; i++) {
     if (!loosen[i].on) continue;

@@ -4,7 +4,8 @@
 # MANIFEST-uk.md: each notice type's stage, the stage from sections for older
 # data, reserved participation, contract details with KPIs and their ratings,
 # terminations, how to bid, and organisations keyed on PPON and Companies
-# House numbers alike. Runs on both backends.
+# House numbers alike; notices as the portal builds them for a private buyer
+# and for a sub-contract (sector= and subcontract=). Runs on both backends.
 . "$(dirname "$0")/lib.sh"
 
 db=$(newdb uk)
@@ -43,6 +44,9 @@ rel() {
   printf '%s\n' '{"ocid":"ocds-old-t","id":"1","date":"2020-01-01T00:00:00Z","tag":["tender"],"tender":{"id":"t","title":"Old tender","status":"active"}}'
   printf '%s\n' '{"ocid":"ocds-old-x","id":"1","date":"2020-01-01T00:00:00Z","tag":["tenderCancellation"],"tender":{"id":"t","title":"Cancelled","status":"cancelled","statusDetails":"Budget withdrawn by the council."}}'
   printf '%s\n' '{"ocid":"ocds-old-a","id":"1","date":"2020-01-01T00:00:00Z","tag":["award"],"tender":{"id":"t","title":"Awarded"},"awards":[{"id":"a","status":"active"}]}'
+  # posted here: a company's tender (its party classified private), and work under the Cumbria contract
+  printf '%s\n' '{"ocid":"ocds-ph-pv","id":"1","date":"2026-03-01T09:00:00Z","tag":["tender"],"buyer":{"id":"b","name":"Northern Robotics Ltd"},"parties":[{"id":"b","name":"Northern Robotics Ltd","roles":["buyer"],"details":{"classifications":[{"scheme":"POWERHOUSE-SECTOR","id":"private","description":"Private sector"}]}}],"tender":{"id":"t","title":"Warehouse robot maintenance","status":"active","tenderPeriod":{"endDate":"2026-04-01T12:00:00Z"}}}'
+  printf '%s\n' '{"ocid":"ocds-ph-sub","id":"1","date":"2026-03-01T09:00:00Z","tag":["tender"],"buyer":{"id":"b","name":"Eden Grounds Services"},"parties":[{"id":"b","name":"Eden Grounds Services","roles":["buyer"]}],"relatedProcesses":[{"id":"1","relationship":["parent"],"title":"Highway verge cutting","scheme":"ocid","identifier":"ocds-uk-res"}],"tender":{"id":"t","title":"Grass cutting crew wanted","status":"active","tenderPeriod":{"endDate":"2026-04-01T12:00:00Z"}}}'
 } >"$T/uk.jsonl"
 # A tender reserved to SMEs and VCSEs in one county, with how to bid, lots and criteria
 cat >>"$T/uk.jsonl" <<'JSON'
@@ -65,6 +69,8 @@ is "$(stage ocds-old-x)" terminated "older data: a cancelled tender is terminate
 is "$(stage ocds-old-a)" award "older data: awarded"
 like "$("$PH" show ocds-uk-res --db "$db")" '"reserved":\{"smeVcse":true,"location":"Cumbria"\}' "reserved participation: SME/VCSE and a county"
 like "$("$PH" show ocds-uk-4 --db "$db")" '"reserved":null' "not reserved: null"
+like "$("$PH" show ocds-ph-pv --db "$db")" '"sector":"private","subcontract":false,"parentOcid":null' "a private buyer's notice: private, no sub-contract"
+like "$("$PH" show ocds-ph-sub --db "$db")" '"sector":"public","subcontract":true,"parentOcid":"ocds-uk-res"' "a sub-contract: public (no mark), its parent named"
 is "$(sql "$db" "SELECT count(*) FROM org WHERE scheme = 'GB-COH' AND identifier = '01234567'")" 1 \
   "one organisation for a company given by PPON with its Companies House number, and by an unpadded Companies House number"
 is "$(sql "$db" "SELECT count(DISTINCT s.org_id) FROM award_supplier s JOIN award a ON a.id = s.award_id JOIN notice n ON n.id = a.notice_id WHERE n.ocid IN ('ocds-uk-perf', 'ocds-uk-coh')")" 1 \
@@ -92,6 +98,8 @@ like "$perf" 'Why it was terminated</dt><dd class="govuk-summary-list__value">Pe
 like "$(curl -s "$B/notices/ocds-old-x")" 'Why this procurement was cancelled</h2>
 <p class="govuk-body">Budget withdrawn by the council.</p>' "page: why a notice was cancelled"
 like "$(curl -s "$B/notices/ocds-uk-life")" 'Contract awarded</td>' "page: the history speaks in words"
+like "$(curl -s "$B/notices/ocds-ph-sub")" 'Sub-contract of</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/notices/ocds-uk-res">ocds-uk-res</a>' \
+  "page: a sub-contract links its parent notice"
 
 # stage= and reserved= filter the search, on the index and on the store's own engine alike
 total() { curl -s "$1/api/v1/notices?$2" | grep -o '"total":[0-9]*' | cut -d: -f2; }
@@ -109,12 +117,28 @@ check_filters() { # URL LABEL
   is "$(total "$1" 'q=%22south%20area%22')" 1 "$2: a lot title as a phrase"
   like "$(curl -s "$1/notices?q=verge")" '<span class="ph-result__stage">Stage: Tender</span></p>' "$2: a result card shows the stage in words"
   like "$(curl -s "$1/notices?q=telecare%20monitoring")" 'Stage: Contract performance</span>' "$2: ... the latest notice type's (UK9)"
+  all=$(total "$1" '')
+  is "$(total "$1" 'sector=private')" 1 "$2: sector=private (the company's notice)"
+  is "$(total "$1" 'sector=public')" $((all - 1)) "$2: sector=public: every other notice"
+  is "$(total "$1" 'subcontract=true')" 1 "$2: subcontract=true"
+  is "$(total "$1" 'subcontract=false&sector=PUBLIC,private')" $((all - 1)) "$2: subcontract=false, both sectors"
+  like "$(curl -s "$1/api/v1/notices?q=robot")" '"sector":"private","subcontract":false' "$2: the API hit says private"
+  like "$(curl -s "$1/api/v1/notices?subcontract=1")" '"ocid":"ocds-ph-sub".*"sector":"public","subcontract":true' "$2: ... and sub-contract"
+  like "$(curl -s "$1/notices?sector=private")" 'govuk-tag--purple">Private sector</strong>' "$2: a result card says Private sector"
+  like "$(curl -s "$1/notices?subcontract=true")" 'govuk-tag--turquoise">Sub-contract</strong>' "$2: ... and Sub-contract"
 }
 check_filters "$B" "index"
 like "$(curl -s "$B/api/v1/notices?stage=tendering")" '"status":400.*stage must be one of pipeline' "stage=tendering: 400 naming the parameter"
 page=$(curl -s "$B/notices?stage=award&reserved=sme-vcse")
 like "$page" 'id="stage-award" name="stage" type="checkbox" value="award" checked' "search page: the stage filter is in the form, ticked"
 like "$page" 'id="reserved-sme-vcse" name="reserved" type="checkbox" value="sme-vcse" checked' "search page: the reserved filter too"
+page=$(curl -s "$B/notices?sector=private&subcontract=true")
+like "$page" 'id="sector-private" name="sector" type="checkbox" value="private" checked' "search page: the sector filter, ticked"
+like "$page" 'id="subcontract-true" name="subcontract" type="checkbox" value="true" checked' "search page: the sub-contracting box, ticked"
+like "$page" 'private sector notices, sub-contracting opportunities only' "search page: the search in words"
+page=$(curl -s "$B/notices?sector=charity")
+like "$page" 'href="#sector-public">Choose public or private sector from the list' "search page: a wrong sector, linked to its field"
+like "$(curl -s "$B/api/v1/notices?sector=charity")" '"status":400.*sector must be public or private' "sector=charity: 400 naming the parameter"
 aw=$(curl -s "$B/notices?status=awarded&sort=award_date")
 like "$aw" '<h1 class="govuk-heading-l">Awarded contracts</h1>' "awarded contracts: their own heading"
 like "$aw" '<dt>Winner</dt><dd>Pennine Digital (Ltd|Limited)</dd></div><div><dt>Award value</dt><dd>not given</dd>' "awarded contracts: the card names the winner and the award value"

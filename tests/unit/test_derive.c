@@ -139,6 +139,7 @@ static const char *invariant(const Notice *n) {
 
 typedef struct {
   size_t derived, failed, broken, linked_rejected;
+  size_t marked; /* private sector or a sub-contract: none in harvested data */
   /* the three Contracts Finder API pages */
   size_t cf, cf_sme, cf_sme_known, cf_vcse, cf_value, cf_deadline, cf_awards, cf_main_cpv, cf_cpv_labelled,
       cf_url_cf, cf_regions, cf_buyer_region, cf_buyer_postcode, cf_contracts, cf_published;
@@ -155,6 +156,7 @@ static void account(Stats *s, const char *path, const Notice *n) {
   if (why) {
     if (!s->broken++) snprintf(s->first_broken, sizeof s->first_broken, "%s in %s (%s)", why, n->ocid, path);
   }
+  s->marked += n->sector != NOTICE_PUBLIC || n->subcontract || n->parent_ocid;
   if (strstr(path, "/api-2022-2025/")) {
     s->cf++;
     s->cf_sme += n->sme == FLAG_YES;
@@ -838,6 +840,41 @@ static void timing(void) {
 }
 
 /* Documents come with the notice; the history from the releases given. */
+/* The portal's marks: a private buyer's classification, a parent process. */
+static void sector_rules(void) {
+#define BUYER_PARTY(roles, cls)                                                                        \
+  "{\"ocid\":\"o\",\"buyer\":{\"id\":\"b\"},\"parties\":[{\"id\":\"b\",\"name\":\"B\",\"roles\":" roles \
+  ",\"details\":{\"classifications\":" cls "}}]}"
+  const Notice *n;
+  notice_init(&nf);
+  n = fields(BUYER_PARTY("[\"buyer\"]", "[{\"scheme\":\"OTHER\",\"id\":\"x\"},"
+                                        "{\"scheme\":\"POWERHOUSE-SECTOR\",\"id\":\"private\",\"description\":\"Private sector\"}]"));
+  is_int(n->sector, NOTICE_PRIVATE, "a buyer classified POWERHOUSE-SECTOR private is private sector");
+  n = fields(BUYER_PARTY("[\"buyer\"]", "[{\"scheme\":\"POWERHOUSE-SECTOR\",\"id\":\"public\"}]"));
+  is_int(n->sector, NOTICE_PUBLIC, "classified public: public sector");
+  n = fields(BUYER_PARTY("[\"procuringEntity\"]", "[{\"scheme\":\"POWERHOUSE-SECTOR\",\"id\":\"private\"}]"));
+  is_int(n->sector, NOTICE_PUBLIC, "the mark counts only on a party with role buyer");
+  n = fields(BUYER_PARTY("[\"buyer\"]", "[{\"scheme\":\"OTHER\",\"id\":\"private\"}]"));
+  is_int(n->sector, NOTICE_PUBLIC, "id private under another scheme: public");
+  n = fields(BUYER_PARTY("[\"buyer\"]", "{\"scheme\":\"POWERHOUSE-SECTOR\",\"id\":\"private\"}"));
+  is_int(n->sector, NOTICE_PUBLIC, "classifications not an array: public");
+  ok(!n->subcontract && !n->parent_ocid, "no related processes: not a sub-contract");
+#undef BUYER_PARTY
+
+  n = fields("{\"ocid\":\"o\",\"relatedProcesses\":[{\"id\":\"0\",\"relationship\":[\"framework\"],\"scheme\":\"ocid\","
+             "\"identifier\":\"ocds-f\"},{\"id\":\"1\",\"relationship\":[\"parent\"],\"title\":\"Main\",\"scheme\":\"ocid\","
+             "\"identifier\":\" ocds-p-1 \"}]}");
+  is_int(n->subcontract, 1, "relationship parent: a sub-contract");
+  is_str(n->parent_ocid, "ocds-p-1", "its parent's ocid (scheme ocid), trimmed");
+  n = fields("{\"ocid\":\"o\",\"relatedProcesses\":[{\"relationship\":[\"parent\"],\"scheme\":\"url\","
+             "\"identifier\":\"https://x.example\"}]}");
+  ok(n->subcontract && !n->parent_ocid, "a parent named by another scheme: a sub-contract without a parent ocid");
+  n = fields("{\"ocid\":\"o\",\"relatedProcesses\":[{\"relationship\":[\"planning\",\"prior\"],\"scheme\":\"ocid\","
+             "\"identifier\":\"ocds-p\"},{\"relationship\":\"parent\"}]}");
+  ok(!n->subcontract && !n->parent_ocid, "other relationships, or one that is not an array: not a sub-contract");
+  notice_release(&nf);
+}
+
 static void documents_and_history(void) {
   cJSON *c = cJSON_Parse(
       "{\"ocid\":\"ocds-d-1\",\"date\":\"2025-01-02T00:00:00Z\",\"tender\":{\"id\":\"t\",\"title\":\"T\","
@@ -921,6 +958,7 @@ int main(void) {
   is_int(s.linked_rejected, 48, "48 linked releases (url only, no ocid) in records rejected with ERR_OCDS");
   is_int(s.failed, 0, "no other failure%s%s", s.failed ? ": " : "", s.failed ? s.first_broken : "");
   is_int(s.broken, 0, "every notice satisfies the invariants%s%s", s.broken ? ": " : "", s.broken ? s.first_broken : "");
+  is_int(s.marked, 0, "harvested data: every notice public, none a sub-contract");
 
   /* Contracts Finder API pages (MANIFEST coverage figures) */
   is_int(s.cf, 300, "UK API: 300 releases");
@@ -961,6 +999,7 @@ int main(void) {
   spot_colombia_portugal();
   status_rules();
   field_rules();
+  sector_rules();
   documents_and_history();
   hostile();
   timing();

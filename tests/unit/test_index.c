@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../tap.h"
+#include "posted.h"
 #include "base/buf.h"
 #include "base/url.h"
 #include "ingest/ingest.h"
@@ -57,7 +58,7 @@ static int same_page(const char *qs, const StoreResults *a, const StoreResults *
         !same_str(x->regions, y->regions) || !same_str(x->cpv, y->cpv) || !same_str(x->title, y->title) ||
         !same_str(x->buyer_name, y->buyer_name) || !same_str(x->currency, y->currency) ||
         x->has_value != y->has_value || (x->has_value && x->value != y->value) || x->sme != y->sme ||
-        x->vcse != y->vcse || x->buyer_id != y->buyer_id || !same_str(x->winner, y->winner) || !same_str(x->stage, y->stage) ||
+        x->vcse != y->vcse || x->sector != y->sector || x->subcontract != y->subcontract || x->buyer_id != y->buyer_id || !same_str(x->winner, y->winner) || !same_str(x->stage, y->stage) ||
         !same_str(x->award_currency, y->award_currency) || !same_str(x->award_date, y->award_date) ||
         x->has_award_value != y->has_award_value || (x->has_award_value && x->award_value != y->award_value)) {
       printf("# %s: hit %zu: %s (%.17g %s %s %s) vs %s (%.17g %s %s %s)\n", qs, i, x->ocid, x->score, x->status,
@@ -145,6 +146,12 @@ static int load(const char *path) {
     for (int i = 0; i < 1500; i++) gen_next_notice(gen, &b);
     gen_free(gen);
     rc = ingest_buffer(st, "generated.jsonl", b.data, b.len, &opt, &stats, &err);
+    buf_release(&b);
+  }
+  if (!rc) { /* notices posted here: private buyers, sub-contracts */
+    Buf b = BUF_INIT;
+    posted_notices(&b);
+    rc = ingest_buffer(st, "posted.jsonl", b.data, b.len, &opt, &stats, &err);
     buf_release(&b);
   }
   fclose(opt.report);
@@ -241,6 +248,8 @@ static const char *const FILTERS[] = {
     "published_from=2026-09-15&published_to=2026-09-15",
     "stage=tender",         "stage=award&stage=contract", "stage=pipeline,planned", "stage=terminated&status=cancelled",
     "reserved=sme-vcse",    "reserved=location&stage=tender",
+    "sector=private",       "sector=public",          "subcontract=true",   "subcontract=false&sector=private",
+    "sector=public,private",
 };
 static const char *const SORTS[] = {"", "&sort=closing", "&sort=newest", "&sort=value", "&sort=relevance", "&sort=award_date"};
 
@@ -644,12 +653,34 @@ int main(void) {
       "q=services&sort=award_date",
       "q=services&status=open&region=TLD&sort=closing",
       "q=software%20OR%20hosting&cpv=72&value_min=50000",
+      "sector=private&sort=newest",
+      "q=software&subcontract=true",
+      "sector=public&subcontract=false&status=open&sort=closing",
       "",
       "limit=100",
   };
   int fixed_ok = 1;
   for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) fixed_ok &= compare(fixed[i]);
   ok(fixed_ok, "the fixed queries: same totals, hits, order, scores and fields as the store's search");
+  { /* of the 30 posted notices, 15 have a private buyer, 10 are sub-contracts, 5 both; no other is either */
+    static const struct { const char *qs; long long total; } marks[] = {
+        {"sector=private", 15}, {"subcontract=true", 10}, {"sector=private&subcontract=true", 5},
+        {"sector=public&subcontract=true", 5}, {"sector=public", -15}, {"sector=public,private", 0}};
+    int marks_ok = 1;
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+      Query q;
+      StoreResults r;
+      parse(&q, marks[i].qs);
+      long long want = marks[i].total > 0 ? marks[i].total : ss.notices + marks[i].total;
+      marks_ok &= search_index_search(ix, st, &q, NOW, &r, &err) == 0 && r.total == want &&
+                  (!r.n || !strstr(marks[i].qs, "sector=private") || r.hits[0].sector == NOTICE_PRIVATE) &&
+                  (!r.n || !strstr(marks[i].qs, "subcontract=true") || r.hits[0].subcontract);
+      if (r.total != want) printf("# %s: %lld notices, not %lld\n", marks[i].qs, r.total, want);
+      store_results_release(&r);
+      query_release(&q);
+    }
+    ok(marks_ok, "sector and subcontract filters find the posted notices so marked, and every other notice as public");
+  }
 
   Buf qs = BUF_INIT;
   int random_ok = 1;

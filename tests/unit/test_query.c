@@ -146,6 +146,7 @@ static int same_query(const Query *a, const Query *b) {
       a->published_from != b->published_from || a->published_to != b->published_to)
     return 0;
   if (a->sme != b->sme || a->vcse != b->vcse || a->sort != b->sort || a->limit != b->limit) return 0;
+  if (a->sector != b->sector || a->subcontract != b->subcontract) return 0;
   if (a->has_cursor != b->has_cursor) return 0;
   if (a->has_cursor && (a->cursor.sort != b->cursor.sort || a->cursor.has_key != b->cursor.has_key ||
                         memcmp(&a->cursor.key, &b->cursor.key, sizeof a->cursor.key) ||
@@ -682,6 +683,18 @@ static void test_params(void) {
   is_str(msg_of("sme", "maybe"), "sme must be one of true, false, 1, 0, yes, no; got 'maybe'", "sme=maybe");
   is_str(msg_of("vcse", "2"), "vcse must be one of true, false, 1, 0, yes, no; got '2'", "vcse=2");
 
+  /* sector, subcontract */
+  query_init(&q);
+  ok(set1(&q, "sector", "Private") == 0 && q.sector == 1u << NOTICE_PRIVATE && set1(&q, "subcontract", "on") == 0 &&
+         q.subcontract == FLAG_YES && query_filtered(&q),
+     "sector=Private, subcontract=on: a private sector filter and sub-contracts only");
+  ok(set1(&q, "sector", "public") == 0 && q.sector == 3u, "sector repeats: both sectors");
+  is_int(set1(&q, "subcontract", "false"), ERR_USAGE, "subcontract given twice is an error");
+  query_release(&q);
+  is_str(msg_of("sector", "third"), "sector must be public or private; got 'third'", "sector=third");
+  is_str(msg_of("subcontract", "maybe"), "subcontract must be one of true, false, 1, 0, yes, no; got 'maybe'",
+         "subcontract=maybe");
+
   /* sort */
   query_init(&q);
   is_int(set1(&q, "sort", "Closing"), 0, "sort=Closing");
@@ -1021,6 +1034,9 @@ static void test_urls(void) {
   ok(round_trips("value_min=999999999999.99"), "round trip: the largest amount with pence");
   ok(round_trips("sme=false&closing_within=1&buyer=9223372036854775807"), "round trip: flags and ids");
   ok(round_trips("cpv=3019212&cpv=03&region=TLN&region=TLC"), "round trip: cpv and regions");
+  is_str(url_of("subcontract=yes&sector=PRIVATE,public&q=x"), "q=x&sector=public&sector=private&subcontract=true",
+         "sector and subcontract, canonical");
+  ok(round_trips("sector=private&subcontract=0"), "round trip: sector and subcontract");
   {
     Buf b = BUF_INIT;
     double k = 2.0000000000000004;
@@ -1096,6 +1112,11 @@ static void test_describe(void) {
   is_str(describe_of("q=telecare&status=open&region=TLD&closing_within=30"),
          "open notices matching \"telecare\" in North West, closing within 30 days", "the issue's example");
   is_str(describe_of(""), "notices", "the empty query");
+  is_str(describe_of("status=open&sector=private&subcontract=true&q=x"),
+         "open private sector notices matching \"x\", sub-contracting opportunities only", "a sector and sub-contracts");
+  is_str(describe_of("sector=public,private&subcontract=false"), "notices, no sub-contracting opportunities",
+         "both sectors are any; no sub-contracts");
+  is_str(describe_of("sector=public"), "public sector notices", "public sector");
   is_str(describe_of("q=%22digital%20care%22%20alarm%20OR%20pendant%20-cleaning%20-catering&status=open&"
                      "status=awarded&cpv=72&cpv=48&value_min=10000&value_max=50000&buyer=7&sme=1&vcse=0"),
          "open or awarded notices matching \"digital care\" and (\"alarm\" or \"pendant\"), without \"cleaning\" or "

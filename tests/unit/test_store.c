@@ -165,6 +165,7 @@ int main(void) {
   ok(back.has_value && back.value == 250000, "value round-trips");
   is_int(back.sme, FLAG_YES, "SME flag round-trips");
   is_int(back.vcse, FLAG_UNKNOWN, "unknown VCSE stays unknown");
+  ok(back.sector == NOTICE_PUBLIC && !back.subcontract && !back.parent_ocid, "public and no sub-contract by default");
   is_int(back.n_cpvs, 1, "one CPV code");
   is_str(back.n_cpvs ? back.cpvs[0].label : NULL, "Community health services", "CPV label comes from the CPV table");
   is_int(back.n_awards, 1, "one award");
@@ -192,8 +193,16 @@ int main(void) {
   store_begin(st, &e);
   notice_release(&n);
   make_notice(&n, "ocds-t-1", "Digital care alarms");
+  n.sector = NOTICE_PRIVATE;
+  n.subcontract = 1;
+  n.parent_ocid = xstrdup("ocds-parent-1");
   ok(store_notice_put(st, &n, &e) == 0, "notice replaced");
   store_commit(st, &e);
+  notice_init(&back);
+  store_notice_get(st, "ocds-t-1", &back, &e);
+  ok(back.sector == NOTICE_PRIVATE && back.subcontract, "a private buyer and a sub-contract round-trip");
+  is_str(back.parent_ocid, "ocds-parent-1", "the parent's ocid round-trips");
+  notice_release(&back);
   /* the old title's phrase: "service" alone still matches, stemmed, the CPV label's "services" */
   is_int(hits(st, "monitoring-service"), 0, "old title words gone from the index after replace");
   is_int(hits(st, "service"), 1, "a word matches its stem in another column (services)");

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../tap.h"
+#include "posted.h"
 #include "base/buf.h"
 #include "base/url.h"
 #include "ingest/ingest.h"
@@ -212,6 +213,8 @@ static void dump_notice(Buf *b, const Notice *n) {
   d_s(b, n->publisher);
   d_s(b, n->url);
   d_s(b, n->tags);
+  buf_addf(b, "%d %d|", (int)n->sector, n->subcontract);
+  d_s(b, n->parent_ocid);
   for (size_t i = 0; i < n->n_cpvs; i++) {
     buf_addf(b, "cpv%d:", n->cpvs[i].kind);
     d_s(b, n->cpvs[i].code);
@@ -280,7 +283,7 @@ static int scan_doc(void *ctx, const StoreIndexDoc *d, Err *err) {
   d_s(b, d->published);
   buf_addf(b, "%lld|", d->buyer_id);
   d_num(b, d->has_value, d->value);
-  buf_addf(b, "%d %d|", (int)d->sme, (int)d->vcse);
+  buf_addf(b, "%d %d %d %d|", (int)d->sme, (int)d->vcse, (int)d->sector, d->subcontract);
   for (size_t i = 0; i < d->n_regions; i++) d_s(b, d->regions[i]);
   buf_adds(b, "cpv:");
   for (size_t i = 0; i < d->n_cpv; i++) d_s(b, d->cpv[i]);
@@ -334,7 +337,7 @@ static void dump_hit(Buf *b, const StoreHit *h) {
   d_s(b, h->published);
   d_num(b, h->has_value, h->value);
   d_s(b, h->currency);
-  buf_addf(b, "%d %d|", (int)h->sme, (int)h->vcse);
+  buf_addf(b, "%d %d %d %d|", (int)h->sme, (int)h->vcse, (int)h->sector, h->subcontract);
   d_s(b, h->regions);
   d_s(b, h->cpv);
   d_s(b, h->winner);
@@ -409,6 +412,9 @@ static int load(Store *st) {
     for (int i = 0; i < 1500; i++) gen_next_notice(gen, &b);
     gen_free(gen);
     rc = ingest_buffer(st, "generated.jsonl", b.data, b.len, &opt, &stats, &err);
+    buf_reset(&b);
+    posted_notices(&b);
+    if (!rc) rc = ingest_buffer(st, "posted.jsonl", b.data, b.len, &opt, &stats, &err);
     buf_release(&b);
   }
   fclose(opt.report);
@@ -502,8 +508,16 @@ static void test_basics(const char *url) {
   store_begin(st, &e);
   notice_release(&n);
   make_notice(&n, "ocds-t-1", "Digital care alarms");
+  n.sector = NOTICE_PRIVATE;
+  n.subcontract = 1;
+  n.parent_ocid = xstrdup("ocds-parent-1");
   ok(store_notice_put(st, &n, &e) == 0, "notice replaced");
   store_commit(st, &e);
+  notice_init(&back);
+  store_notice_get(st, "ocds-t-1", &back, &e);
+  ok(back.sector == NOTICE_PRIVATE && back.subcontract, "a private buyer and a sub-contract round-trip");
+  is_str(back.parent_ocid, "ocds-parent-1", "the parent's ocid round-trips");
+  notice_release(&back);
   /* the old title's phrase: "service" alone still matches, stemmed, the CPV label's "services" */
   is_int(hits(st, "monitoring-service"), 0, "old title words gone from the index after replace");
   is_int(hits(st, "service"), 1, "a word matches its stem in another column (services)");
@@ -624,6 +638,7 @@ static const char *const FILTERS[] = {
     "value_min=10000&value_max=500000", "closing_within=30", "closing_after=2026-11-01",
     "closing_before=2026-12-31", "sme=true", "sme=false", "vcse=true", "buyer=3",
     "closing_within=365&status=open", "status=awarded&region=TLD", "published_from=2026-06-01&published_to=2026-09-30", "published_to=2026-01-31",
+    "sector=private", "sector=public&subcontract=true", "subcontract=false&status=open",
 };
 static const char *const KEYWORDS[] = {
     "software",  "services",  "service", "supported", "%22digital+cares%22", "digital+care",   "%22digital+care%22", "council+-cleaning", "nhs+OR+health",
