@@ -298,18 +298,28 @@ static const char *disp(const char *name, size_t cap, size_t *len) {
   return out;
 }
 
+/* filetype_safe_name: name, cap, what it writes */
+static const struct {
+  const char *name;
+  size_t cap;
+  const char *want, *what;
+} SAFE[] = {
+    {"spec.pdf", 64, "spec.pdf", "a plain name is kept"},
+    {"caf\xC3\xA9.pdf", 64, "caf_.pdf", "one '_' for a two-byte character"},
+    {"\xF0\x9F\x98\x80 x.pdf", 64, "_ x.pdf", "one '_' for a four-byte character"},
+    {"a\"b\\c%d;e.pdf", 64, "a_b_c_d;e.pdf", "quotes, backslashes and '%' become '_'"},
+    {"a\r\nb\x7F.pdf", 64, "a__b_.pdf", "control characters become '_'"},
+    {"caf\xE9.pdf", 64, "caf_.pdf", "an invalid byte becomes '_'"},
+    {"\x80x.pdf", 64, "_x.pdf", "a stray continuation byte becomes '_'"},
+    {"spec.pdf", 5, "spec", "cut at cap - 1"},
+    {"spec.pdf", 1, "", "cap 1: empty"},
+    {"spec.pdf", 0, "(untouched)", "cap 0: nothing written"},
+    {NULL, 64, "", "NULL"},
+};
+
 static void test_names_out(void) {
-  is_str(safe("spec.pdf", 64), "spec.pdf", "a plain name is kept");
-  is_str(safe("caf\xC3\xA9.pdf", 64), "caf_.pdf", "one '_' for a two-byte character");
-  is_str(safe("\xF0\x9F\x98\x80 x.pdf", 64), "_ x.pdf", "one '_' for a four-byte character");
-  is_str(safe("a\"b\\c%d;e.pdf", 64), "a_b_c_d;e.pdf", "quotes, backslashes and '%%' become '_'");
-  is_str(safe("a\r\nb\x7F.pdf", 64), "a__b_.pdf", "control characters become '_'");
-  is_str(safe("caf\xE9.pdf", 64), "caf_.pdf", "an invalid byte becomes '_'");
-  is_str(safe("\x80x.pdf", 64), "_x.pdf", "a stray continuation byte becomes '_'");
-  is_str(safe("spec.pdf", 5), "spec", "cut at cap - 1");
-  is_str(safe("spec.pdf", 1), "", "cap 1: empty");
-  is_str(safe("spec.pdf", 0), "(untouched)", "cap 0: nothing written");
-  is_str(safe(NULL, 64), "", "NULL");
+  for (size_t i = 0; i < sizeof SAFE / sizeof SAFE[0]; i++)
+    is_str(safe(SAFE[i].name, SAFE[i].cap), SAFE[i].want, "%s", SAFE[i].what);
 
   size_t len;
   is_str(disp("spec.pdf", 2048, &len), "attachment; filename=\"spec.pdf\"; filename*=UTF-8''spec.pdf", "a plain name");
