@@ -62,9 +62,9 @@ void filetype_safe_name(const char *name, char *out, size_t cap);
  *   attachment; filename="<filetype_safe_name>"; filename*=UTF-8''<%-encoded>
  * (just "attachment" when name is NULL or "", no filename* when name is not
  * valid UTF-8) into out[cap], NUL-terminated. Returns its length, or 0 with
- * out "" (when cap > 0) when it does not fit in cap - 1 bytes. 3 * 200 bytes
- * of name and 64 of the rest: a cap of 1024 is always enough for a name that
- * filetype_check accepted. */
+ * out "" (when cap > 0) when it does not fit in cap - 1 bytes. For a name
+ * filetype_check accepted: at most 200 bytes of ASCII name, 600 of encoded
+ * name and 42 of the rest, so a cap of 1024 is always enough. */
 size_t filetype_disposition(const char *name, char *out, size_t cap);
 
 #endif
