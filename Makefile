@@ -174,7 +174,8 @@ build/static/govuk-frontend.min.css: node_modules/.installed scripts/govuk_css.s
 # tail of 10,000 (bench/pages.sh installs wrk and nginx), then serve under hostile
 # load (bench/load.py: slow connections, a 10,000-release notice, slow readers),
 # then sign-in throughput and search latency while ten clients sign in
-# (bench/signin.py, a fresh store in var/bench/signin each run).
+# (bench/signin.py, a fresh store in var/bench/signin each run), and posting notices through
+# the API (bench/posting.py: notices/s, and time until the search finds one).
 bench: deps
 	@$(MAKE) --no-print-directory all build/opt/bench/ingest build/opt/bench/search build/opt/bench/fresh
 	./build/opt/bench/ingest $(BENCH_ARGS)
@@ -185,6 +186,7 @@ bench: deps
 	./bench/pages.sh --long-tail 10000
 	python3 bench/load.py --shared $(SHARED)
 	python3 bench/signin.py
+	python3 bench/posting.py
 
 # The same on PostgreSQL (ingest, search, freshness), on a server of its own in var/bench/pg (scripts/pg.sh),
 # halted at the end with its data kept: the next run searches the same store
