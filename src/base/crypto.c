@@ -96,11 +96,15 @@ void crypto_token(char out[CRYPTO_TOKEN_LEN + 1]) {
   sodium_memzero(raw, sizeof raw);
 }
 
-void crypto_token_hash(const char *token, char out[CRYPTO_HASH_HEX + 1]) {
+void crypto_sha256_hex(const void *data, size_t size, char out[CRYPTO_HASH_HEX + 1]) {
   unsigned char h[crypto_hash_sha256_BYTES];
   need_init();
-  crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+  crypto_hash_sha256(h, data, size);
   sodium_bin2hex(out, CRYPTO_HASH_HEX + 1, h, sizeof h);
+}
+
+void crypto_token_hash(const char *token, char out[CRYPTO_HASH_HEX + 1]) {
+  crypto_sha256_hex(token, strlen(token), out);
 }
 
 void crypto_mac(const unsigned char *key, size_t klen, const char *msg, char out[CRYPTO_TOKEN_LEN + 1]) {

@@ -73,6 +73,8 @@ void crypto_token(char out[CRYPTO_TOKEN_LEN + 1]);
  * store keeps instead of a token. */
 #define CRYPTO_HASH_HEX 64
 void crypto_token_hash(const char *token, char out[CRYPTO_HASH_HEX + 1]);
+/* SHA-256 of data[0..size), 64 lower-case hex digits (a document's address). */
+void crypto_sha256_hex(const void *data, size_t size, char out[CRYPTO_HASH_HEX + 1]);
 
 /* HMAC-SHA-256 of the NUL-terminated msg under key[0..klen) (any length; 32
  * random bytes is right), base64url without padding. */

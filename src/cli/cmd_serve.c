@@ -22,7 +22,7 @@ static const char usage[] =
     "                        [--trusted-proxy ADDR] [--head-timeout S] [--body-timeout S]\n"
     "                        [--idle-timeout S] [--max-connections N]\n"
     "                        [--smtp smtp[s]://USER:PASS@HOST:PORT --mail-from ADDRESS] [--mail-dir DIR]\n"
-    "                        [--mail-key FILE] [--ocid-prefix PREFIX]\n"
+    "                        [--mail-key FILE] [--ocid-prefix PREFIX] [--files DIR]\n"
     "\n"
     "Serves the contract portal and the JSON API until SIGINT or SIGTERM (in-flight\n"
     "requests finish first). One access log line per request on stderr, ending with\n"
@@ -65,6 +65,10 @@ static const char usage[] =
     "                   (they hold sign-in links): kept out of the database, made when\n"
     "                   missing (default var/mail.key); every process serving one\n"
     "                   store needs the same file\n"
+    "  --files DIR      where documents uploaded for notices are kept, as files named\n"
+    "                   by their SHA-256 (default: beside an SQLite store, DB.files;\n"
+    "                   var/files for PostgreSQL); every process serving one store\n"
+    "                   needs the same folder\n"
     "  --ocid-prefix P  the OCDS prefix of notices posted here: \"ocds-\" and 6 letters or\n"
     "                   digits, registered with the Open Contracting Partnership for a\n"
     "                   real deployment (default " APP_OCID_PREFIX ", the demo's)\n"
@@ -93,14 +97,14 @@ static void kick(void *sender) { sender_kick(sender); }
 int cmd_serve(int argc, char **argv) {
   const char *db = NULL, *listen = NULL, *stat = NULL, *now = NULL, *search = NULL, *no_cache = NULL,
              *base = NULL, *proxy = NULL, *head_s = NULL, *body_s = NULL, *idle_s = NULL, *max_c = NULL,
-             *smtp = NULL, *mail_from = NULL, *mail_dir = NULL, *mail_key = NULL, *ocid_prefix = NULL;
+             *smtp = NULL, *mail_from = NULL, *mail_dir = NULL, *mail_key = NULL, *ocid_prefix = NULL, *files = NULL;
   CliOpt opts[] = {{"db", 1, &db},         {"listen", 1, &listen}, {"static", 1, &stat},
                    {"now", 1, &now},       {"search", 1, &search}, {"no-page-cache", 0, &no_cache},
                    {"base-url", 1, &base}, {"trusted-proxy", 1, &proxy},
                    {"head-timeout", 1, &head_s}, {"body-timeout", 1, &body_s},
                    {"idle-timeout", 1, &idle_s}, {"max-connections", 1, &max_c},
                    {"smtp", 1, &smtp},     {"mail-from", 1, &mail_from}, {"mail-dir", 1, &mail_dir},
-                   {"mail-key", 1, &mail_key}, {"ocid-prefix", 1, &ocid_prefix}};
+                   {"mail-key", 1, &mail_key}, {"ocid-prefix", 1, &ocid_prefix}, {"files", 1, &files}};
   char **args;
   size_t n;
   int help, code = EXIT_OK;
@@ -130,6 +134,7 @@ int cmd_serve(int argc, char **argv) {
     return EXIT_USAGE;
   }
   app.ocid_prefix = ocid_prefix;
+  app.files_dir = files;
   if (base && app_base_url_check(base, &err)) {
     fprintf(stderr, "powerhouse serve: %s\n", err.msg);
     free(args);

@@ -142,6 +142,76 @@ static int save_body(Store *st, long long id, const Posting *p, const PostEnv *e
   return rc;
 }
 
+/* ---- documents ---- */
+
+typedef struct {
+  StoreDocument *d;
+  size_t n;
+  const PostEnv *env;
+} DocsArg;
+
+static void docs_fn(const BuildCtx *ctx, const StorePosting *ps, void *arg, Buf *out) {
+  DocsArg *a = arg;
+  BuildDocument *b = calloc(a->n ? a->n : 1, sizeof *b);
+  char(*ids)[32] = calloc(a->n ? a->n : 1, sizeof *ids), (*was)[32] = calloc(a->n ? a->n : 1, sizeof *was);
+  char(*urls)[600] = calloc(a->n ? a->n : 1, sizeof *urls), (*titles)[300] = calloc(a->n ? a->n : 1, sizeof *titles);
+  if (!b || !ids || !was || !urls || !titles) abort();
+  for (size_t i = 0; i < a->n; i++) {
+    const StoreDocument *d = &a->d[i];
+    snprintf(ids[i], sizeof ids[i], "doc-%lld", d->id);
+    snprintf(was[i], sizeof was[i], "doc-%lld", d->replaces);
+    snprintf(urls[i], sizeof urls[i], "%s/documents/%lld", a->env->base_url, d->id);
+    snprintf(titles[i], sizeof titles[i], "%s%s", d->name, d->replaced_at ? " (replaced by a newer version)" : "");
+    b[i] = (BuildDocument){ids[i], titles[i], urls[i], d->mime, d->sha256, d->size, (time_t)d->uploaded_at,
+                           (time_t)d->replaced_at, d->replaces ? was[i] : NULL};
+  }
+  build_documents(ctx, b, a->n, out);
+  free(b);
+  free(ids);
+  free(was);
+  free(urls);
+  free(titles);
+}
+
+/* The documents of a release: doc_id and the version it replaces (doc_id 0:
+ * every current document). */
+static int docs_of(Store *st, long long id, long long doc_id, DocsArg *a, Err *err) {
+  memset(a, 0, sizeof *a);
+  if (!doc_id) return store_documents_of(st, id, 0, &a->d, &a->n, err);
+  a->d = calloc(2, sizeof *a->d);
+  if (!a->d) abort();
+  int rc = store_document_get(st, doc_id, &a->d[0], err);
+  if (rc <= 0) return rc < 0 ? rc : err_set(err, ERR_DB, "document %lld is gone", doc_id);
+  a->n = 1;
+  if (!a->d[0].replaces) return 0;
+  rc = store_document_get(st, a->d[0].replaces, &a->d[1], err);
+  if (rc == 1) a->n = 2;
+  return rc < 0 ? rc : 0;
+}
+
+static int release_documents(Store *st, const PostEnv *env, long long id, long long doc_id, StorePosting *out,
+                             Err *err) {
+  DocsArg a;
+  int rc = docs_of(st, id, doc_id, &a, err);
+  a.env = env;
+  if (rc == 0 && a.n) {
+    PostingStep step = {0};
+    store_posting_release(out);
+    rc = change(st, env, id, 1, &step, docs_fn, &a, out, err);
+  }
+  store_documents_free(a.d, a.n ? a.n : (doc_id ? 2 : 0));
+  return rc;
+}
+
+int post_document(Store *st, const PostEnv *env, long long id, long long doc_id, StorePosting *out, Err *err) {
+  memset(out, 0, sizeof *out);
+  int rc = store_posting_get(st, id, out, err);
+  if (rc <= 0) return rc < 0 ? rc : POST_NO_POSTING;
+  if (!strcmp(out->status, POSTING_CANCELLED)) return POST_IS_CANCELLED;
+  if (!strcmp(out->status, POSTING_DRAFT)) return 0; /* listed when it is published */
+  return release_documents(st, env, id, doc_id, out, err);
+}
+
 int post_publish(Store *st, const PostEnv *env, long long id, const Posting *p, StorePosting *out, Err *err) {
   StorePosting ps;
   Buyer b;
@@ -154,6 +224,7 @@ int post_publish(Store *st, const PostEnv *env, long long id, const Posting *p, 
     else if (p->stage != POSTING_TENDER) rc = POST_ALREADY_PUBLISHED;
   }
   char ocid[96];
+  int ps_was_draft = rc == 0 && !strcmp(ps.status, POSTING_DRAFT);
   if (rc == 0) {
     if (ps.ocid) snprintf(ocid, sizeof ocid, "%s", ps.ocid);
     else post_ocid(env->ocid_prefix, id, ocid, sizeof ocid);
@@ -164,7 +235,11 @@ int post_publish(Store *st, const PostEnv *env, long long id, const Posting *p, 
   if ((rc = save_body(st, id, p, env, err))) return rc;
   PostingStep step = {.status = POSTING_PUBLISHED, .ocid = ocid};
   NoticeArg a = {p, NULL};
-  return change(st, env, id, 0, &step, notice_fn, &a, out, err);
+  int first = ps_was_draft;
+  rc = change(st, env, id, 0, &step, notice_fn, &a, out, err);
+  /* the documents a draft gathered are published with it */
+  if (rc == 0 && first) rc = release_documents(st, env, id, 0, out, err);
+  return rc;
 }
 
 int post_amend(Store *st, const PostEnv *env, long long id, const Posting *p, const char *rationale, StorePosting *out,

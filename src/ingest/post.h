@@ -20,7 +20,7 @@
 #include "store/postings.h"
 #include "store/store.h"
 
-typedef struct {
+typedef struct PostEnv {
   const char *ocid_prefix; /* the portal's registered prefix, "ocds-ph4xq1" */
   const char *base_url;    /* absolute links to the notice page (no trailing '/') */
   const char *source;      /* the publisher name stored with each release */
@@ -64,6 +64,12 @@ int post_contract(Store *st, const PostEnv *env, long long id, const PostingCont
  * as asked), numbered after the posting's earlier answers. */
 int post_answer(Store *st, const PostEnv *env, long long qid, const char *question, const char *answer,
                 StorePosting *out, Err *err);
+
+/* After document doc_id was added to posting id (store_document_add): for a
+ * published posting, a release listing it in tender.documents (with the
+ * version it replaces, kept and marked replaced); a draft's documents are
+ * listed when it is published. */
+int post_document(Store *st, const PostEnv *env, long long id, long long doc_id, StorePosting *out, Err *err);
 
 /* May a supplier ask about posting ps now? 0 yes, else a POST_* refusal. */
 int post_may_ask(const StorePosting *ps, time_t now);

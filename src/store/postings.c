@@ -240,3 +240,75 @@ int store_interests_of(Store *st, long long posting_id, StoreInterest **out, siz
                      SQL_ARGS(SQL_I(posting_id)), sql_rows_add, &l, NULL, err);
   return sql_rows_done(rc, &l, (void **)out, n, interests_free_v);
 }
+
+/* ---- documents ---- */
+
+#define DOCUMENT_COLS                                                                                                  \
+  "d.id, d.posting_id, d.name, d.mime, d.sha256, d.size, d.uploaded_by, d.uploaded_at, d.replaces, d.replaced_at, "   \
+  "p.ocid, p.status, p.org_id"
+#define DOCUMENT_FROM " FROM document d JOIN posting p ON p.id = d.posting_id"
+
+static void read_document(const SqlRow *r, StoreDocument *d) {
+  d->id = sql_int(r, 0);
+  d->posting_id = sql_int(r, 1);
+  d->name = sql_dup(r, 2);
+  d->mime = sql_dup(r, 3);
+  d->sha256 = sql_dup(r, 4);
+  d->size = sql_int(r, 5);
+  d->uploaded_by = opt_int(r, 6);
+  d->uploaded_at = sql_int(r, 7);
+  d->replaces = opt_int(r, 8);
+  d->replaced_at = opt_int(r, 9);
+  d->ocid = sql_dup(r, 10);
+  d->status = sql_dup(r, 11);
+  d->org_id = sql_int(r, 12);
+}
+
+void store_document_release(StoreDocument *d) {
+  char **s[] = {&d->name, &d->mime, &d->sha256, &d->ocid, &d->status};
+  for (size_t i = 0; i < sizeof s / sizeof *s; i++) free(*s[i]);
+  memset(d, 0, sizeof *d);
+}
+
+void store_documents_free(StoreDocument *d, size_t n) {
+  for (size_t i = 0; i < n; i++) store_document_release(&d[i]);
+  free(d);
+}
+
+static void documents_free_v(void *d, size_t n) { store_documents_free(d, n); }
+
+int store_document_add(Store *st, long long posting_id, const char *name, const char *mime, const char *sha256,
+                       long long size, long long account_id, time_t now, long long replaces, long long *id, Err *err) {
+  int rc = replaces ? store_sql(st, "UPDATE document SET replaced_at = $2 WHERE id = $1 AND replaced_at IS NULL",
+                                SQL_ARGS(SQL_I(replaces), SQL_I(now)), NULL, NULL, NULL, err)
+                    : 0;
+  if (rc) return rc;
+  rc = store_sql_insert(st,
+                        "INSERT INTO document(posting_id, name, mime, sha256, size, uploaded_by, uploaded_at, replaces)"
+                        " VALUES($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                        SQL_ARGS(SQL_I(posting_id), SQL_T(name), SQL_T(mime), SQL_T(sha256), SQL_I(size),
+                                 opt_id(account_id), SQL_I(now), opt_id(replaces)),
+                        id, err);
+  return rc > 0 ? err_set(err, ERR_DB, "a document was not added") : rc;
+}
+
+int store_document_get(Store *st, long long id, StoreDocument *out, Err *err) {
+  memset(out, 0, sizeof *out);
+  SqlOne o = SQL_ONE(out, read_document);
+  return store_sql(st, "SELECT " DOCUMENT_COLS DOCUMENT_FROM " WHERE d.id = $1", SQL_ARGS(SQL_I(id)), sql_one_row, &o,
+                   NULL, err);
+}
+
+int store_documents_of(Store *st, long long posting_id, int all, StoreDocument **out, size_t *n, Err *err) {
+  SqlRows l = SQL_ROWS(StoreDocument, read_document, 0);
+  int rc = store_sql(st,
+                     "SELECT " DOCUMENT_COLS DOCUMENT_FROM
+                     " WHERE d.posting_id = $1 AND ($2 = 1 OR d.replaced_at IS NULL) ORDER BY d.uploaded_at, d.id",
+                     SQL_ARGS(SQL_I(posting_id), SQL_I(all != 0)), sql_rows_add, &l, NULL, err);
+  return sql_rows_done(rc, &l, (void **)out, n, documents_free_v);
+}
+
+int store_documents_count(Store *st, long long posting_id, int64_t *n, Err *err) {
+  return sql_count(st, "SELECT count(*) FROM document WHERE posting_id = $1 AND replaced_at IS NULL",
+                   SQL_ARGS(SQL_I(posting_id)), n, err);
+}

@@ -110,4 +110,29 @@ int store_interest_add(Store *st, long long posting_id, long long org_id, long l
 int store_interest_remove(Store *st, long long posting_id, long long org_id, Err *err);
 int store_interests_of(Store *st, long long posting_id, StoreInterest **out, size_t *n, Err *err);
 
+/* ---- documents (their bytes are files: store/blobs.h) ---- */
+
+typedef struct {
+  long long id, posting_id;
+  char *name, *mime, *sha256;
+  long long size;
+  long long uploaded_by;
+  int64_t uploaded_at;
+  long long replaces;   /* the earlier version's id, 0 none */
+  int64_t replaced_at;  /* 0: the current version */
+  char *ocid, *status;  /* the posting's */
+  long long org_id;     /* the posting's organisation */
+} StoreDocument;
+
+void store_document_release(StoreDocument *d);
+void store_documents_free(StoreDocument *d, size_t n);
+/* A new document (or a new version of replaces, which is then marked
+ * replaced at the same time). */
+int store_document_add(Store *st, long long posting_id, const char *name, const char *mime, const char *sha256,
+                       long long size, long long account_id, time_t now, long long replaces, long long *id, Err *err);
+int store_document_get(Store *st, long long id, StoreDocument *out, Err *err);
+/* A posting's documents, oldest first: the current ones, or with all every version. */
+int store_documents_of(Store *st, long long posting_id, int all, StoreDocument **out, size_t *n, Err *err);
+int store_documents_count(Store *st, long long posting_id, int64_t *n, Err *err);
+
 #endif

@@ -16,8 +16,10 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/num.h"
+#include "ingest/post.h"
 #include "store/search.h"
 #include "web/auth.h"
+#include "web/layout.h"
 
 /* A page with forms (a session if there is one, a CSRF token for its forms),
  * and a POST from one (CSRF checked; it writes). */
@@ -31,6 +33,9 @@
 static const Route routes[] = {
     {"GET", "/", page_home, 0},
     {"GET", "/notices", page_notices, 0},
+    {"GET", "/notices/*/documents", page_documents, PAGE_FORM | ROUTE_AUTH},
+    {"POST", "/notices/*/documents", page_documents_post, PAGE_POST | ROUTE_AUTH | ROUTE_UPLOAD},
+    {"GET", "/documents/*", page_document, 0},
     {"GET", "/notices/*/interest", page_interest, PAGE_FORM | ROUTE_AUTH},
     {"POST", "/notices/*/interest", page_interest_post, PAGE_POST | ROUTE_AUTH},
     {"GET", "/notices/*", page_notice, 0},
@@ -94,6 +99,7 @@ static const Route routes[] = {
     {"POST", "/api/v1/notices/*/contracts", api_post_contract, API_POST},
     {"POST", "/api/v1/notices/*/questions", api_post_question, API_POST},
     {"POST", "/api/v1/questions/*/answer", api_post_answer, API_POST},
+    {"POST", "/api/v1/notices/*/documents", api_post_document, API_POST | ROUTE_UPLOAD},
 };
 
 const Route *app_routes(size_t *n) {
@@ -162,6 +168,23 @@ const char *app_base_url(Request *r) {
   if (app->base_url) return app->base_url;
   if (atomic_load(&app->base_ready)) return app->base_derived;
   return "http://localhost";
+}
+
+const char *app_files_dir(App *app) {
+  if (app->files_dir) return app->files_dir;
+  static _Thread_local char dir[1100];
+  if (!strncmp(app->db_url, "sqlite:", 7) && strlen(app->db_url) < 1000) {
+    snprintf(dir, sizeof dir, "%s.files", app->db_url + 7);
+    return dir;
+  }
+  return "var/files";
+}
+
+const PostEnv *app_post_env(Request *r) {
+  App *app = r->app;
+  PostEnv *e = req_alloc(r, sizeof *e);
+  *e = (PostEnv){app->ocid_prefix ? app->ocid_prefix : APP_OCID_PREFIX, app_base_url(r), SERVICE, app_now(r)};
+  return e;
 }
 
 int app_ocid_prefix_check(const char *prefix, Err *err) {

@@ -44,6 +44,7 @@ typedef struct {
   unsigned char mail_key[32];
   int has_mail_key;
   const char *ocid_prefix; /* of notices posted here (serve --ocid-prefix); NULL: APP_OCID_PREFIX */
+  const char *files_dir;   /* documents' files (serve --files); NULL: app_files_dir's default */
   char base_derived[320]; /* from the listening address, once on_listen has run */
   atomic_int base_ready;
 } App;
@@ -74,6 +75,13 @@ Store *app_store(Request *r);
  * use, as app_store. A write goes through ingest/apply.h (one transaction per
  * change); the live index finds it on its next poll like any other. */
 Store *app_store_write(Request *r);
+/* Where documents' files are kept: files_dir, else beside an SQLite store
+ * ("sqlite:var/powerhouse.db" -> "var/powerhouse.db.files"), else "var/files". */
+const char *app_files_dir(App *app);
+/* What ingest/post.h needs from this request (allocated in it): the portal's
+ * ocid prefix, base URL and name, and the time. */
+struct PostEnv;
+const struct PostEnv *app_post_env(Request *r);
 /* Wakes the mail sender (after a commit that queued mail). */
 void app_mail_kick(Request *r);
 /* The base of absolute URLs (no trailing '/'). */
@@ -162,6 +170,11 @@ void page_admin_user(Request *r);
 void page_admin_audit(Request *r);
 /* api.c: /api/v1/me, who an API token acts for */
 void api_me(Request *r);
+/* documents.c: documents of posted notices, uploaded and downloaded */
+void page_documents(Request *r);
+void page_documents_post(Request *r);
+void page_document(Request *r);
+void api_post_document(Request *r);
 /* interest.c: a supplier registers interest in a posted notice */
 void page_interest(Request *r);
 void page_interest_post(Request *r);

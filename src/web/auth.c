@@ -123,8 +123,39 @@ const char *form_value(Request *r, const char *name) {
   return v ? v : "";
 }
 
+#define AUTH_MAX_PARTS 16          /* parts of a multipart/form-data body */
+#define AUTH_MAX_FIELD (64u << 10) /* a multipart body's field that is not a file */
+
+/* A multipart/form-data body: its parts, and those that are not files as
+ * the form's fields. */
+static int parse_multipart(Request *r, Auth *a, const char *ct) {
+  char boundary[MULTIPART_BOUNDARY_MAX + 1];
+  MultipartPart *parts = req_alloc(r, AUTH_MAX_PARTS * sizeof *parts);
+  size_t n = 0;
+  const char *why = NULL;
+  if (multipart_boundary(ct, boundary, sizeof boundary) < 0 ||
+      multipart_parse(r->body, r->body_len, boundary, parts, AUTH_MAX_PARTS, &n, &why) != 0)
+    return -1;
+  a->parts = parts;
+  a->n_parts = n;
+  a->form = req_alloc(r, (n ? n : 1) * sizeof *a->form);
+  for (size_t i = 0; i < n; i++) {
+    if (parts[i].is_file) continue;
+    if (parts[i].size > AUTH_MAX_FIELD || memchr(parts[i].data, 0, parts[i].size)) return -1;
+    char *v = req_alloc(r, parts[i].size + 1);
+    memcpy(v, parts[i].data, parts[i].size);
+    v[parts[i].size] = 0;
+    a->form[a->n_form].name = req_strdup(r, parts[i].name);
+    a->form[a->n_form].value = v;
+    a->n_form++;
+  }
+  return 0;
+}
+
 /* The POST body as a form, copied into the request's memory. */
 static int parse_form(Request *r, Auth *a) {
+  const char *ct = req_header(r, "Content-Type");
+  if (ct && !strncasecmp(ct, "multipart/form-data", 19)) return parse_multipart(r, a, ct);
   FormField *f = NULL;
   size_t n = 0;
   const char *why = NULL;

@@ -32,6 +32,8 @@
 
 #include <stddef.h>
 
+#include "web/multipart.h"
+
 #include "model/account.h"
 #include "web/form.h"
 #include "web/server.h"
@@ -62,8 +64,11 @@ typedef struct {
   long long org_id;     /* on ROUTE_ORG_* routes: the organisation of the path */
   Role role;            /* ... and the account's role in it (or the token's) */
   long long token_id;   /* signed in by an API token: its id */
-  FormField *form;      /* the POST body, parsed (application/x-www-form-urlencoded) */
+  FormField *form;      /* the POST body's fields, parsed (application/x-www-form-urlencoded, or
+                         * the fields that are not files of multipart/form-data) */
   size_t n_form;
+  const MultipartPart *parts; /* a multipart/form-data body's parts (files too), into the body */
+  size_t n_parts;
 } Auth;
 
 /* The server's before hook (ServerConfig.before). */

@@ -11,7 +11,7 @@
  *                  (MHD then closes the connection, which is what we want for
  *                  a request we will not read). Otherwise nothing is queued:
  *                  a reply on the first call costs keep-alive (STYLE.md).
- *   access, body   bytes are counted and kept up to SERVER_MAX_BODY.
+ *   access, body   bytes are counted and kept up to the route's limit (body_max).
  *   access, last   route, run the handler, queue its response.
  *   completed      one access-log line, free the arena, in-flight - 1.
  *
@@ -56,7 +56,6 @@
  * only far beyond). 64 KB x SERVER_MAX_CONNECTIONS = 64 MB worst case. */
 #define CONN_MEMORY (64u * 1024)
 #define STOP_GRACE_SECONDS 10
-#define DRAIN_MAX (4 * (size_t)SERVER_MAX_BODY) /* an over-long chunked body read before cutting */
 #define LOG_URI_MAX 2048
 #define STATIC_GZIP_MAX (4u << 20) /* a larger static text file is sent uncompressed */
 #define CONN_SLACK 128 /* connections MHD may hold over ours while cut ones close */
@@ -99,7 +98,9 @@ typedef struct {
   const char *raw_uri; /* MHD's copy of it (its read buffer; see head_check) */
   Buf body;
   int phase;           /* 0: before the first access call; 1: after */
-  int too_big;         /* body over SERVER_MAX_BODY */
+  int too_big;         /* body over body_max */
+  size_t body_max;     /* SERVER_MAX_BODY, or SERVER_MAX_UPLOAD for a ROUTE_UPLOAD route */
+  int upload;          /* counted in srv->uploads */
   size_t body_seen;    /* body bytes received, kept or not */
   int is_head;
   int status;          /* queued status, 0 if none (MHD answered or aborted) */
@@ -357,6 +358,7 @@ struct Server {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   unsigned in_flight; /* requests between uri_logged and completed */
+  unsigned uploads;   /* ROUTE_UPLOAD bodies being received or handled (under mu) */
   ThreadSlot *slots;
   FILE *errlog;
   unsigned heavy_free; /* free heavy slots (under mu) */
@@ -794,8 +796,10 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   buf_release(&st->body);
   arena_free(st);
   free(st->target);
+  int upload = st->upload;
   free(st);
   pthread_mutex_lock(&srv->mu);
+  if (upload) srv->uploads--;
   if (--srv->in_flight == 0) pthread_cond_broadcast(&srv->cv);
   pthread_mutex_unlock(&srv->mu);
 }
@@ -1212,13 +1216,26 @@ static int pattern_matches(const char *pattern, const char *path, const char **c
   return 1;
 }
 
+/* Is there a ROUTE_UPLOAD route for method and path (the first route that
+ * matches both, as dispatch picks)? */
+static int upload_route(const Server *srv, const char *method, const char *path) {
+  for (size_t i = 0; i < srv->cfg->n_routes; i++) {
+    const Route *rt = &srv->cfg->routes[i];
+    const char *cap;
+    size_t cap_len;
+    if (pattern_matches(rt->pattern, path, &cap, &cap_len) && method_matches(rt->method, method))
+      return (rt->flags & ROUTE_UPLOAD) != 0;
+  }
+  return 0;
+}
+
 static enum MHD_Result dispatch(ReqState *st) {
   Server *srv = st->srv;
   const ServerConfig *cfg = srv->cfg;
   Request *r = &st->r;
   if (st->too_big)
     return refuse(st, 413, "Content Too Large",
-                  req_printf(r, "the request body is over the limit of %u bytes", SERVER_MAX_BODY));
+                  req_printf(r, "the request body is over the limit of %zu bytes", st->body_max));
   r->body = st->body.len ? st->body.data : "";
   r->body_len = st->body.len;
 
@@ -1455,17 +1472,6 @@ static int first_call(ReqState *st, const char *method, const char *version, enu
     *ret = refuse(st, bad, bad == 501 ? "Not Implemented" : "Bad Request", why);
     return 1;
   }
-  const char *cl = hs.cl;
-  if (cl) {
-    errno = 0;
-    char *end;
-    unsigned long long n = strtoull(cl, &end, 10);
-    if (errno == ERANGE || n > SERVER_MAX_BODY) {
-      *ret = refuse(st, 413, "Content Too Large",
-                    req_printf(r, "the request body is %s bytes; the limit is %u", cl, SERVER_MAX_BODY));
-      return 1;
-    }
-  }
   const char *accept = MHD_lookup_connection_value(st->conn, MHD_HEADER_KIND, "Accept");
   if (accept) r->accept = accept; /* lives in MHD's connection memory until the request ends */
 
@@ -1504,6 +1510,33 @@ static int first_call(ReqState *st, const char *method, const char *version, enu
       return 1;
     }
   }
+  /* the body's limit is its route's */
+  st->body_max = SERVER_MAX_BODY;
+  if (upload_route(st->srv, method, r->path)) {
+    st->body_max = SERVER_MAX_UPLOAD;
+    Server *srv = st->srv;
+    pthread_mutex_lock(&srv->mu);
+    int room = srv->uploads < SERVER_MAX_UPLOADS;
+    if (room) srv->uploads++;
+    pthread_mutex_unlock(&srv->mu);
+    if (!room) {
+      req_add_header(r, "Retry-After", "5");
+      *ret = refuse(st, 503, "Service busy", "other uploads are being received; try again in a few seconds");
+      return 1;
+    }
+    st->upload = 1;
+  }
+  const char *cl = hs.cl;
+  if (cl) {
+    errno = 0;
+    char *end;
+    unsigned long long n = strtoull(cl, &end, 10);
+    if (errno == ERANGE || n > st->body_max) {
+      *ret = refuse(st, 413, "Content Too Large",
+                    req_printf(r, "the request body is %s bytes; the limit is %zu", cl, st->body_max));
+      return 1;
+    }
+  }
   return 0;
 }
 
@@ -1528,12 +1561,12 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
      * cannot answer in the middle of a body) -- unless the client keeps
      * sending far past it: then the connection is cut. */
     st->body_seen += *upload_size;
-    if (!st->too_big && st->body_seen <= SERVER_MAX_BODY)
+    if (!st->too_big && st->body_seen <= st->body_max)
       buf_add(&st->body, upload, *upload_size);
     else {
       st->too_big = 1;
       buf_release(&st->body);
-      if (st->body_seen > DRAIN_MAX) return MHD_NO;
+      if (st->body_seen > 4 * st->body_max) return MHD_NO;
     }
     *upload_size = 0;
     return MHD_YES;

@@ -93,6 +93,8 @@
 #define SERVER_MAX_URI 8192
 #define SERVER_MAX_HEADERS 16384
 #define SERVER_MAX_BODY (1u << 20)
+#define SERVER_MAX_UPLOAD (27u << 20) /* the body of a ROUTE_UPLOAD route: a 25 MB file and its form */
+#define SERVER_MAX_UPLOADS 4          /* ROUTE_UPLOAD bodies held at once; more wait their turn: 503 */
 #define SERVER_MAX_PER_IP 32
 #define SERVER_MAX_CONNECTIONS 1024
 #define SERVER_IDLE_SECONDS 15
@@ -204,10 +206,13 @@ typedef void (*Handler)(Request *r);
 
 /* Route.flags: ROUTE_HEAVY, bulk work run under the heavy semaphore;
  * ROUTE_WRITE, the handler writes to the store (the application gives such a
- * route, and only such a route, a write connection). The server knows only
- * these two; the rest (ROUTE_APP and up: sessions, CSRF, roles) are the
- * application's, enforced by its before hook (ServerConfig.before). */
-enum { ROUTE_HEAVY = 1, ROUTE_WRITE = 2, ROUTE_APP = 4 };
+ * route, and only such a route, a write connection); ROUTE_UPLOAD, its body
+ * may be up to SERVER_MAX_UPLOAD bytes (others SERVER_MAX_BODY), at most
+ * SERVER_MAX_UPLOADS such bodies at once (another is answered 503 before
+ * its body is read). The server knows only these three; the rest (ROUTE_APP
+ * and up: sessions, CSRF, roles) are the application's, enforced by its
+ * before hook (ServerConfig.before). */
+enum { ROUTE_HEAVY = 1, ROUTE_WRITE = 2, ROUTE_UPLOAD = 4, ROUTE_APP = 8 };
 
 /* A route: method ("GET" also serves HEAD) and a path pattern: an exact path
  * ("/notices"), a prefix ending in '*' ("/notices/" then '*') whose remainder is

@@ -7,7 +7,7 @@
 #   newdb NAME          a new empty store; prints its --db URL
 #   sql URL QUERY       runs SQL on the store behind URL; rows as sqlite3 prints them
 #   cleanup_db          drops the stores newdb made (the EXIT trap calls it)
-#   serve DB ARGS...    starts `$PH serve --db DB --listen 127.0.0.1:0 ARGS`
+#   serve DB ARGS...    starts `$PH serve --db DB --listen 127.0.0.1:0 --files $T/files ARGS`
 #                       in the background: sets spid, PORT and B (its base
 #                       URL), logs to $T/serve.out and $T/serve.log, and stops
 #                       it at exit; one test "server started"
@@ -66,7 +66,8 @@ trap 'cleanup_db; rm -rf "$T"' EXIT
 serve() {
   local db=$1
   shift
-  "$PH" serve --db "$db" --listen 127.0.0.1:0 "$@" >"$T/serve.out" 2>"$T/serve.log" &
+  # documents' files in the test's own folder (the default for PostgreSQL is var/files)
+  "$PH" serve --db "$db" --listen 127.0.0.1:0 --files "$T/files" "$@" >"$T/serve.out" 2>"$T/serve.log" &
   spid=$!
   trap 'kill $spid 2>/dev/null; cleanup_db; rm -rf "$T"' EXIT
   for _ in $(seq 1 300); do grep -q serving "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
