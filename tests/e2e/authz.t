@@ -164,13 +164,14 @@ MATRIX="
 /admin/organisations/*/claim|403 403 403 403 403 ok
 /admin/users/*|403 403 403 403 403 ok
 /notices/*/interest|403 403 ok ok ok 403
+/notices/*/documents|403 404 404 404 404 404
 "
 # the forms' routes (the API's, which take API tokens alone, have a matrix of their own below)
 all_post_routes=$(grep -o '{"POST", "[^"]*"' "$(dirname "$0")/../../src/web/app.c" | sed 's/.*, "//; s/"$//' | sort)
 app_routes=$(printf '%s\n' "$all_post_routes" | grep -v '^/api/')
 table_routes=$(printf '%s\n' "$MATRIX" | grep -v '^$' | cut -d'|' -f1 | sort)
 is "$table_routes" "$app_routes" "the matrix has exactly the POST routes of src/web/app.c"
-is "$(printf '%s\n' "$MATRIX" | grep -c '|')" 22 "22 POST routes of forms, 6 roles each"
+is "$(printf '%s\n' "$MATRIX" | grep -c '|')" 23 "23 POST routes of forms, 6 roles each"
 declare -A EXP
 while IFS='|' read -r route outcomes; do
   [ -n "$route" ] || continue
@@ -398,6 +399,13 @@ is "$(sql "$db" "SELECT count(*) FROM interest WHERE org_id = $A")" 1 "... A's i
 refused 400 member "/notices/$NOTICE/interest" "org=$A" action=bogus
 refused 404 member "/notices/ocds-ph4xq1-999999/interest" "org=$A" action=add
 
+# ---- documents of a posted notice: only the posting organisation's members (Civic's,
+# none of these roles: its own members upload in posting.t and in the API matrix below) ----
+for r in $ROLES; do
+  cell '/notices/*/documents' $r 303 "/notices/$NOTICE/documents"
+  cells=$((cells + 1))
+done
+
 # ---- sign out, sign in (last: they end sessions) ----
 for r in $ROLES; do
   s=$(sql "$db" "SELECT count(*) FROM session")
@@ -415,7 +423,7 @@ for r in $ROLES; do
   fi
   cells=$((cells + 2))
 done
-is "$cells" 132 "every cell of the matrix was run (22 routes x 6 roles)"
+is "$cells" 138 "every cell of the matrix was run (23 routes x 6 roles)"
 
 # ---- the GET pages ----
 code() {
@@ -476,6 +484,7 @@ CSRF_CELLS="
 /admin/organisations/*/claim|site|decision=reject
 /admin/users/*|site|action=disable
 /notices/*/interest|member|org=$A|action=add
+/notices/*/documents|member
 "
 is "$(printf '%s\n' "$CSRF_CELLS" | grep '|' | cut -d'|' -f1 | sort)" "$app_routes" "the CSRF cells have exactly the POST routes of app.c"
 rm -f "$J/anon2" "$J/none"
@@ -555,6 +564,7 @@ API_MATRIX="
 /api/v1/notices/*/contracts|401 401 403 ok 403 403
 /api/v1/notices/*/questions|401 401 ok 403 403 403
 /api/v1/questions/*/answer|401 401 403 ok 403 403
+/api/v1/notices/*/documents|401 401 403 ok 403 403
 /api/v1/notices/*/cancellation|401 401 403 ok 403 403
 "
 is "$(printf '%s\n' "$API_MATRIX" | grep '|' | cut -d'|' -f1 | sort)" "$(printf '%s\n' "$all_post_routes" | grep '^/api/')" \
@@ -562,7 +572,9 @@ is "$(printf '%s\n' "$API_MATRIX" | grep '|' | cut -d'|' -f1 | sort)" "$(printf 
 declare -A APITOK=([none]=- [session]=- [supplier]=$(tokc member@a.test --org 'Acme Digital') [owner]=$T_CIVIC
   [otherbuyer]=$(tokc buyer@dale.test) [pending]=$(tokc buyer@wait.test))
 APIFP="SELECT (SELECT count(*) FROM posting), (SELECT coalesce(sum(releases), 0) FROM posting), (SELECT count(*) FROM release),
-  (SELECT count(*) FROM question), (SELECT count(*) FROM question WHERE answer IS NOT NULL), (SELECT count(*) FROM outbox)"
+  (SELECT count(*) FROM question), (SELECT count(*) FROM question WHERE answer IS NOT NULL), (SELECT count(*) FROM outbox),
+  (SELECT count(*) FROM document)"
+printf '%%PDF-1.4\n%% parking sensor specification\n%%%%EOF\n' >"$T/spec.pdf"
 QID=
 api_body() {
   case $1 in
@@ -588,7 +600,13 @@ while IFS='|' read -r route outcomes; do
     p=$path
     [ "$route" = '/api/v1/questions/*/answer' ] && p=/api/v1/questions/${QID:-1}/answer
     before=$(sql "$db" "$APIFP")
-    if [ $who = session ]; then
+    if [ "$route" = '/api/v1/notices/*/documents' ]; then # a file, as multipart/form-data
+      FP_OK=
+      auth=()
+      [ "${APITOK[$who]}" != - ] && auth=(-H "Authorization: Bearer ${APITOK[$who]}")
+      [ $who = session ] && auth=(-b "$J/member")
+      CODE=$(curl -s -o "$T/body" -w '%{http_code}' "${auth[@]}" -F "file=@$T/spec.pdf" "$B$p")
+    elif [ $who = session ]; then
       FP_OK=
       CODE=$(curl -s -o "$T/body" -w '%{http_code}' -b "$J/member" -H 'Content-Type: application/json' \
         --data-binary "$(api_body "$route")" "$B$p")
@@ -604,7 +622,7 @@ while IFS='|' read -r route outcomes; do
     fi
   done
 done <<<"$API_MATRIX"
-is "$apicells" 42 "every cell of the API matrix was run (7 routes x 6 callers)"
+is "$apicells" 48 "every cell of the API matrix was run (8 routes x 6 callers)"
 apic "${APITOK[otherbuyer]}" "/api/v1/notices/ocds-ph4xq1-999999/amendments" "$(api_body x/amendments)"
 is "$CODE" 404 "API: amending a notice that does not exist: 404"
 apic "${APITOK[owner]}" "/api/v1/questions/999999/answer" '{"answer": "x"}'

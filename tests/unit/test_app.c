@@ -36,7 +36,7 @@ static void test_routes(void) {
     }
   }
   ok(all_light, "pages, the CPV picker, the search API, robots.txt and the icons are neither heavy nor writing (/notices/{ocid}.ocds.json takes its slot in the handler)");
-  unsigned known = ROUTE_HEAVY | ROUTE_WRITE | ROUTE_SESSION | ROUTE_AUTH | ROUTE_CSRF | ROUTE_SITE_ADMIN | ROUTE_ORG_ANY |
+  unsigned known = ROUTE_HEAVY | ROUTE_WRITE | ROUTE_UPLOAD | ROUTE_SESSION | ROUTE_AUTH | ROUTE_CSRF | ROUTE_SITE_ADMIN | ROUTE_ORG_ANY |
                    ROUTE_TOKEN;
   int unknown_flags = 0;
   for (size_t i = 0; i < n; i++) unknown_flags |= (int)(rt[i].flags & ~known);

@@ -191,6 +191,7 @@ static const Route ROUTES[] = {
     {"GET", "/slow", h_slow, 0},
     {"GET", "/state", h_state, 0},
     {"POST", "/echo", h_echo, 0},
+    {"POST", "/upload", h_echo, ROUTE_UPLOAD},
     {"GET", "/problem", h_problem, 0},
     {"GET", "/etag", h_etag, 0},
     {"GET", "/alloc", h_alloc, 0},
@@ -736,6 +737,24 @@ static void test_limits(unsigned port) {
   close(fd);
   is_int(r.status, 200, "a body of exactly SERVER_MAX_BODY: 200");
   ok(strncmp(buf_cstr(&r.body), "len=1048576 body=bbbb", 21) == 0, "and the handler saw all of it");
+
+  /* A ROUTE_UPLOAD route takes bodies up to SERVER_MAX_UPLOAD. */
+  buf_reset(&b);
+  buf_addf(&b, "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: %u\r\n\r\n", 3u << 20);
+  start = b.len;
+  buf_grow(&b, 3u << 20);
+  memset(b.data + start, 'u', 3u << 20);
+  b.len += 3u << 20;
+  b.data[b.len] = 0;
+  fd = conn_open(port);
+  send_all(fd, b.data, b.len);
+  read_resp(fd, &r, 0);
+  close(fd);
+  is_int(r.status, 200, "a 3 MB body to a ROUTE_UPLOAD route: 200");
+  ok(strncmp(buf_cstr(&r.body), "len=3145728 body=uuuu", 21) == 0, "and the handler saw all of it");
+  snprintf(req, sizeof req, "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: %u\r\n\r\n", SERVER_MAX_UPLOAD + 1);
+  http(port, req, &r);
+  is_int(r.status, 413, "one byte over SERVER_MAX_UPLOAD to a ROUTE_UPLOAD route: 413");
 
   /* Chunked: no Content-Length, counted while it arrives. */
   http(port, "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", &r);
