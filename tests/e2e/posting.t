@@ -51,7 +51,7 @@ j() { node tests/e2e/json.mjs get "$T/body" "$1" 2>/dev/null; }
 # within 1 s: the page cache follows the store's changes), else as it is then
 page() {
   local got
-  for _ in $(seq 1 40); do
+  for _ in $(seq 1 120); do
     got=$(curl -s "$B/notices/$1")
     printf '%s' "$got" | grep -qE "$2" && break
     sleep 0.025
@@ -82,12 +82,16 @@ like "$OCID" '^ocds-ph4xq1-[0-9]{6}$' "... it returns the ocid, with the portal'
 is "$(j url)" "$B/notices/$OCID" "... and the notice's page"
 like "$(grep -i '^location:' "$T/head" | tr -d '\r')" "/notices/$OCID\$" "... Location: the page"
 found=
-for _ in $(seq 1 40); do
+for _ in $(seq 1 120); do
   curl -s "$B/api/v1/notices?q=telecare+wearside" | grep -q "\"$OCID\"" && { found=1; break; }
   sleep 0.025
 done
 ms=$((($(date +%s%N) - t0) / 1000000))
-ok $([ -n "$found" ] && [ $ms -lt 1000 ] && echo 0 || echo 1) "the search finds it within a second (${ms} ms after the POST was answered; bench/posting.py measures it closely)"
+# 1 s; a sanitizer build (several times slower in everything) gets 3 s
+limit=1000
+ldd "$PH" 2>/dev/null | grep -q libasan && limit=3000
+ok $([ -n "$found" ] && [ $ms -lt $limit ] && echo 0 || echo 1) \
+  "the search finds it within $((limit / 1000)) s ($ms ms after the POST was answered; bench/posting.py measures it closely)"
 echo "# FIGURE posted to searchable: $ms ms"
 page=$(page "$OCID" 'Telecare')
 for want in 'Telecare platform for Wearside' 'Wearside Borough Council' 'Alarm receiving centre' 'Quality: 60%' \
