@@ -108,7 +108,7 @@ is "$(get "$B/api/v1/notices/%E2%28")" "400 application/problem+json" "... in an
 is "$(get -X POST "$B/notices")" "405 $HTML" "POST /notices: 405 HTML"
 is "$(layout)" 0 "... in the site's layout"
 like "$(curl -s -D - -o /dev/null -X POST "$B/notices" | tr -d '\r')" "Allow: GET, HEAD" "... with Allow"
-is "$(get -X POST "$B/api/v1/notices")" "405 application/problem+json" "POST /api/v1/notices: problem+json"
+is "$(get -X DELETE "$B/api/v1/notices")" "405 application/problem+json" "DELETE /api/v1/notices: 405, problem+json"
 long=$(head -c 10000 /dev/zero | tr '\0' a)
 is "$(get "$B/notices?q=$long")" "414 $HTML" "10 KB address: 414 HTML"
 like "$(body)" "This address is too long" "... saying so"
