@@ -238,7 +238,7 @@ static void how_to_bid(Request *r, const Notice *nt, const cJSON *d, const char 
   }
   if (cJSON_IsNumber(tenderers)) {
     buf_reset(&h);
-    html_printf(&h, "%.0f", tenderers->valuedouble);
+    html_printf(&h, "%lld", (long long)tenderers->valuedouble); /* html_printf has no %f */
     row(r, "Tenders received", h.data);
   }
   if (jstr(d, "legalBasis")) {
@@ -336,8 +336,8 @@ static void questions(Request *r, const Notice *nt, const cJSON *d, int may_ask)
     const cJSON *num = cJSON_GetObjectItemCaseSensitive(q, "number");
     Buf when = BUF_INIT;
     if (jstr(q, "date")) human_date(&when, jstr(q, "date"));
-    html_printf(&r->out, "<div class=\"ph-answer\"><h3 class=\"govuk-heading-s\">Question %.0f</h3>",
-                cJSON_IsNumber(num) ? num->valuedouble : 0.0);
+    html_printf(&r->out, "<div class=\"ph-answer\"><h3 class=\"govuk-heading-s\">Question %lld</h3>",
+                cJSON_IsNumber(num) ? (long long)num->valuedouble : 0LL);
     if (when.len) html_printf(&r->out, "<p class=\"govuk-body-s\">Answered %s</p>\n", when.data);
     paragraphs(r, jstr(q, "question"));
     html_printf(&r->out, "<h4 class=\"govuk-heading-s\">Answer</h4>\n");
