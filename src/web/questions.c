@@ -31,6 +31,7 @@
 #include "web/html.h"
 #include "web/layout.h"
 #include "web/mails.h"
+#include "web/qa_common.h"
 
 #define OPEN_SHOWN 200 /* unanswered questions listed at once */
 
@@ -60,6 +61,14 @@ static int read_fields(Request *r, int answer, char **out1, char **out2, FormErr
   return rc;
 }
 
+/* A POST's write transaction (acct_begin), or a GET's read connection: NULL
+ * with a 503 page set. */
+static Store *store_for(Request *r, int post) {
+  Store *st = post ? acct_begin(r) : app_store(r);
+  if (!st && !post) page_unavailable(r, NULL);
+  return st;
+}
+
 static PostEnv env_of(Request *r) {
   App *app = r->app;
   return (PostEnv){app->ocid_prefix ? app->ocid_prefix : APP_OCID_PREFIX, app_base_url(r), "Powerhouse", app_now(r)};
@@ -67,40 +76,7 @@ static PostEnv env_of(Request *r) {
 
 /* ---- a supplier asks ---- */
 
-/* The published posting of the path: 1, 0 (a 404 page set), -1 (a 503 set). */
-static int posting_of(Request *r, Store *st, StorePosting *ps) {
-  Err err = ERR_INIT;
-  int rc = store_posting_by_ocid(st, r->capture, ps, &err);
-  if (rc < 0) {
-    page_unavailable(r, err.msg);
-    return -1;
-  }
-  if (rc == 0 || !strcmp(ps->status, POSTING_DRAFT)) {
-    if (rc) store_posting_release(ps);
-    auth_refuse(r, 404, "Questions can be asked only about notices published on this portal.");
-    return 0;
-  }
-  return 1;
-}
-
-/* The account's verified supplier organisations (malloc'd array). */
-static int askers_of(Request *r, Store *st, StoreOrganisation **out, size_t *n) {
-  Err err = ERR_INIT;
-  StoreOrganisation *all = NULL;
-  size_t na = 0;
-  if (store_organisations_of(st, auth_of(r)->account_id, &all, &na, &err)) {
-    page_unavailable(r, err.msg);
-    return -1;
-  }
-  size_t k = 0;
-  for (size_t i = 0; i < na; i++) {
-    if (!strcmp(all[i].kind, "supplier") && all[i].status && !strcmp(all[i].status, "verified")) all[k++] = all[i];
-    else store_organisation_release(&all[i]);
-  }
-  *out = all;
-  *n = k;
-  return 0;
-}
+#define NOT_HERE "Questions can be asked only about notices published on this portal."
 
 static void ask_form(Request *r, const StorePosting *ps, const StoreOrganisation *orgs, size_t n, const FormErrors *e) {
   ui_page_begin(r, req_printf(r, "Ask a question: %s", ps->title), e);
@@ -144,21 +120,18 @@ static void ask_form(Request *r, const StorePosting *ps, const StoreOrganisation
 
 void page_question_ask(Request *r) {
   int post = !strcmp(r->method, "POST");
-  Store *st = post ? acct_begin(r) : app_store(r);
-  if (!st) {
-    if (!post) page_unavailable(r, NULL);
-    return;
-  }
+  Store *st = store_for(r, post);
+  if (!st) return;
   StorePosting ps;
   StoreOrganisation *orgs = NULL;
   size_t n = 0;
   char *question = NULL, *unused = NULL;
-  int rc = posting_of(r, st, &ps);
+  int rc = qa_posting_of(r, st, &ps, NOT_HERE);
   if (rc != 1) {
     if (post) store_rollback(st);
     return;
   }
-  if (askers_of(r, st, &orgs, &n)) {
+  if (qa_suppliers_of(r, st, 1, &orgs, &n)) {
     if (post) store_rollback(st);
     goto out;
   }
@@ -366,11 +339,8 @@ static int tell_answer(Request *r, Store *w, const StorePosting *ps, const char 
 
 void page_org_answer(Request *r) {
   int post = !strcmp(r->method, "POST");
-  Store *st = post ? acct_begin(r) : app_store(r);
-  if (!st) {
-    if (!post) page_unavailable(r, NULL);
-    return;
-  }
+  Store *st = store_for(r, post);
+  if (!st) return;
   StoreQuestion q = {0};
   StorePosting ps = {0}, after = {0};
   char *answer = NULL, *question = NULL;

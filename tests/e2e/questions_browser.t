@@ -41,20 +41,7 @@ start=$(date +%s)
 TMPDIR=$T/tmp timeout 120 node "$SCRIPT" "$B" "$OCID" "$BORG" "$PW" >"$T/browser.out" 2>"$T/browser.err"
 rc=$?
 secs=$(($(date +%s) - start))
-relay "$T/browser.out"
-[ -s "$T/browser.err" ] && sed 's/^/# stderr: /' "$T/browser.err" | head -40
-ok $relay_done "browser script ran to the end (exit status $rc)"
-if grep -qa -m1 -e __asan_init -e __tsan_init "$PH" 2>/dev/null; then
-  echo "# the browser journey took ${secs}s (a sanitizer build)"
-else
-  ok $([ "$secs" -le 40 ] && echo 0 || echo 1) "the browser journey took ${secs}s (at most 40)"
-fi
-if grep -q 'internal error\|request [0-9a-f]* failed' "$T/serve.log"; then
-  ok 1 "no internal error in the server's log"
-  grep 'internal error\|failed' "$T/serve.log" | head -5 | sed 's/^/#   /'
-else
-  ok 0 "no internal error in the server's log"
-fi
+browser_done $rc $secs 40
 ok $([ -s "$T/cli.err" ] && echo 1 || echo 0) "the command line refused nothing"
 kill -TERM $spid; wait $spid; is $? 0 "server stops cleanly"
 done_testing
