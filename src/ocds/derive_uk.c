@@ -315,6 +315,38 @@ static void contracts(J *j, const cJSON *c) {
   buf_addc(j->b, ']');
 }
 
+/* The published questions and answers (tender.enquiries): only those with an
+ * answer, numbered by their title ("Question 3", as the portal builds them)
+ * or else by their place among the answered ones; who asked is never there. */
+static void enquiries(J *j, const cJSON *arr) {
+  size_t n = 0;
+  J a;
+  EACH(e, arr) {
+    const char *ans = get_str(e, "answer");
+    if (!ans || !*ans) continue;
+    if (n++ == 0) j_open(j, "enquiries", '[', &a);
+    if (n > DETAIL_MAX) break;
+    long long num = (long long)n;
+    const char *t = get_str(e, "title");
+    if (t && !strncmp(t, "Question ", 9)) {
+      char *end;
+      long long v = strtoll(t + 9, &end, 10);
+      if (v > 0 && !*end) num = v;
+    }
+    J o;
+    j_open(&a, NULL, '{', &o);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", num);
+    j_key(&o, "number");
+    buf_adds(o.b, buf);
+    j_lines(&o, "question", get_str(e, "description"));
+    j_lines(&o, "answer", ans);
+    j_date(&o, "date", get_str(e, "dateAnswered"));
+    buf_addc(j->b, '}');
+  }
+  if (n) buf_addc(j->b, ']');
+}
+
 static char *derive_details(const cJSON *c, const cJSON *tender) {
   Buf b = BUF_INIT;
   J j = {&b, 1};
@@ -411,6 +443,7 @@ static char *derive_details(const cJSON *c, const cJSON *tender) {
     }
     j_lines(&j, "cancellation", why ? why : "The buyer did not say why.");
   }
+  enquiries(&j, get_arr(tender, "enquiries"));
   contracts(&j, c);
   buf_addc(&b, '}');
   if (b.len == 2) {

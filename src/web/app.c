@@ -38,6 +38,12 @@ static const Route routes[] = {
     {"GET", "/documents/*", page_document, 0},
     {"GET", "/notices/*/interest", page_interest, PAGE_FORM | ROUTE_AUTH},
     {"POST", "/notices/*/interest", page_interest_post, PAGE_POST | ROUTE_AUTH},
+    /* questions and answers (questions.c) */
+    {"GET", "/notices/*/questions", page_question_ask, PAGE_FORM | ROUTE_AUTH},
+    {"POST", "/notices/*/questions", page_question_ask, PAGE_POST | ROUTE_AUTH},
+    {"GET", "/organisations/*/questions", page_org_questions, PAGE_FORM | ROUTE_ORG_MEMBER},
+    {"GET", "/organisations/*/questions/answer", page_org_answer, PAGE_FORM | ROUTE_ORG_MEMBER},
+    {"POST", "/organisations/*/questions/answer", page_org_answer, PAGE_POST | ROUTE_ORG_MEMBER},
     {"GET", "/notices/*", page_notice, 0},
     {"GET", "/buyers/*", page_buyer, 0},
     {"GET", "/cpv", page_cpv, 0},

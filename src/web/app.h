@@ -178,6 +178,10 @@ void api_post_document(Request *r);
 /* interest.c: a supplier registers interest in a posted notice */
 void page_interest(Request *r);
 void page_interest_post(Request *r);
+/* questions.c: suppliers ask about a posted notice; its buyer answers */
+void page_question_ask(Request *r);
+void page_org_questions(Request *r);
+void page_org_answer(Request *r);
 /* api_post.c: notices posted and changed by buyers' systems */
 void api_post_notice(Request *r);
 void api_post_amendment(Request *r);

@@ -17,44 +17,9 @@
 #include "web/formui.h"
 #include "web/html.h"
 #include "web/layout.h"
+#include "web/qa_common.h"
 
-/* The ocid of "/notices/{ocid}/interest" (the capture is the ocid). */
-static const char *ocid_of(Request *r) { return r->capture; }
-
-/* The published posting of the path: 1, 0 (a 404 page set), -1 (a 503 set). */
-static int posting_of(Request *r, Store *st, StorePosting *ps) {
-  Err err = ERR_INIT;
-  int rc = store_posting_by_ocid(st, ocid_of(r), ps, &err);
-  if (rc < 0) {
-    page_unavailable(r, err.msg);
-    return -1;
-  }
-  if (rc == 0 || !strcmp(ps->status, POSTING_DRAFT)) {
-    if (rc) store_posting_release(ps);
-    auth_refuse(r, 404, "Interest can be registered only in notices published on this portal.");
-    return 0;
-  }
-  return 1;
-}
-
-/* The account's supplier organisations (malloc'd array). */
-static int suppliers_of(Request *r, Store *st, StoreOrganisation **out, size_t *n) {
-  Err err = ERR_INIT;
-  StoreOrganisation *all = NULL;
-  size_t na = 0;
-  if (store_organisations_of(st, auth_of(r)->account_id, &all, &na, &err)) {
-    page_unavailable(r, err.msg);
-    return -1;
-  }
-  size_t k = 0;
-  for (size_t i = 0; i < na; i++) {
-    if (!strcmp(all[i].kind, "supplier")) all[k++] = all[i];
-    else store_organisation_release(&all[i]);
-  }
-  *out = all;
-  *n = k;
-  return 0;
-}
+#define NOT_HERE "Interest can be registered only in notices published on this portal."
 
 void page_interest(Request *r) {
   Store *st = app_store(r);
@@ -63,10 +28,10 @@ void page_interest(Request *r) {
     return;
   }
   StorePosting ps;
-  if (posting_of(r, st, &ps) != 1) return;
+  if (qa_posting_of(r, st, &ps, NOT_HERE) != 1) return;
   StoreOrganisation *orgs = NULL;
   size_t n = 0;
-  if (suppliers_of(r, st, &orgs, &n)) {
+  if (qa_suppliers_of(r, st, 0, &orgs, &n)) {
     store_posting_release(&ps);
     return;
   }
@@ -121,7 +86,7 @@ void page_interest_post(Request *r) {
   Store *w = acct_begin(r);
   if (!w) return;
   StorePosting ps;
-  int rc = posting_of(r, w, &ps);
+  int rc = qa_posting_of(r, w, &ps, NOT_HERE);
   if (rc != 1) {
     store_rollback(w);
     return;

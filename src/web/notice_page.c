@@ -238,7 +238,7 @@ static void how_to_bid(Request *r, const Notice *nt, const cJSON *d, const char 
   }
   if (cJSON_IsNumber(tenderers)) {
     buf_reset(&h);
-    html_printf(&h, "%.0f", tenderers->valuedouble);
+    html_printf(&h, "%lld", (long long)tenderers->valuedouble); /* html_printf has no %f */
     row(r, "Tenders received", h.data);
   }
   if (jstr(d, "legalBasis")) {
@@ -310,6 +310,50 @@ static void amendments(Request *r, const cJSON *d) {
     buf_release(&when);
   }
   html_printf(&r->out, "</ul>\n");
+}
+
+/* Is ocid a notice posted on this portal (the portal's prefix, "-", its id)? */
+static int posted_here(Request *r, const char *ocid) {
+  const App *app = r->app;
+  const char *prefix = app->ocid_prefix ? app->ocid_prefix : APP_OCID_PREFIX;
+  size_t n = strlen(prefix);
+  return ocid && !strncmp(ocid, prefix, n) && ocid[n] == '-';
+}
+
+/* The published questions and answers (derived from tender.enquiries: the
+ * question as the buyer published it, never who asked) and, for a notice
+ * posted here, the links to ask (while it is open and before its enquiry
+ * deadline: may_ask) and to register interest. The same for every visitor:
+ * the forms are on pages of their own, with the visitor's CSRF token. */
+static void questions(Request *r, const Notice *nt, const cJSON *d, int may_ask) {
+  const cJSON *arr = cJSON_GetObjectItemCaseSensitive(d, "enquiries");
+  int here = posted_here(r, nt->ocid);
+  if (!cJSON_GetArraySize(arr) && !here) return;
+  html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"questions\">Questions and answers</h2>\n");
+  if (!cJSON_GetArraySize(arr)) html_printf(&r->out, "<p class=\"govuk-body\">No answers have been published yet.</p>\n");
+  const cJSON *q;
+  cJSON_ArrayForEach(q, arr) {
+    const cJSON *num = cJSON_GetObjectItemCaseSensitive(q, "number");
+    Buf when = BUF_INIT;
+    if (jstr(q, "date")) human_date(&when, jstr(q, "date"));
+    html_printf(&r->out, "<div class=\"ph-answer\"><h3 class=\"govuk-heading-s\">Question %lld</h3>",
+                cJSON_IsNumber(num) ? (long long)num->valuedouble : 0LL);
+    if (when.len) html_printf(&r->out, "<p class=\"govuk-body-s\">Answered %s</p>\n", when.data);
+    paragraphs(r, jstr(q, "question"));
+    html_printf(&r->out, "<h4 class=\"govuk-heading-s\">Answer</h4>\n");
+    paragraphs(r, jstr(q, "answer"));
+    html_printf(&r->out, "</div>\n");
+    buf_release(&when);
+  }
+  if (!here || !strcmp(notice_status_name(nt->status), "cancelled")) return;
+  html_printf(&r->out, "<ul class=\"govuk-list\">");
+  if (may_ask)
+    html_printf(&r->out, "<li><a class=\"govuk-link\" href=\"/notices/%U/questions\">Ask a question</a> "
+                         "(the buyer publishes the question with its answer; who asked is never published)</li>",
+                nt->ocid);
+  html_printf(&r->out, "<li><a class=\"govuk-link\" href=\"/notices/%U/interest\">Register interest</a> "
+                       "(you get an email when the notice changes or an answer is published)</li></ul>\n",
+              nt->ocid);
 }
 
 static void contracts(Request *r, const cJSON *d) {
@@ -475,6 +519,15 @@ void page_notice(Request *r) {
     time_t midnight = date_uk_next_midnight(now);
     valid_until = deadline < midnight ? deadline + 1 : midnight;
   }
+  /* "Ask a question" is linked until the enquiry deadline (else the deadline) */
+  time_t asks_until = 0;
+  int may_ask = !strcmp(status, "open");
+  cJSON *details = nt.details ? cJSON_Parse(nt.details) : NULL;
+  const char *enq = jstr(details, "enquiryDeadline");
+  if (may_ask && enq && date_parse(enq, &asks_until) == 0) {
+    may_ask = now < asks_until;
+    if (may_ask && asks_until < valid_until) valid_until = asks_until;
+  }
   page_begin(r, nt.title ? nt.title : nt.ocid);
   const char *stage = derive_stage_words(nt.stage);
   html_printf(&r->out, "<span class=\"govuk-caption-l\">%s</span><h1 class=\"govuk-heading-l\">%s</h1>"
@@ -573,7 +626,6 @@ void page_notice(Request *r) {
   } else {
     html_printf(&r->out, "<p class=\"govuk-body\">No description was published.</p>\n");
   }
-  cJSON *details = nt.details ? cJSON_Parse(nt.details) : NULL;
   if (jstr(details, "cancellation")) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"cancelled\">Why this procurement was cancelled</h2>\n");
     paragraphs(r, jstr(details, "cancellation"));
@@ -582,6 +634,7 @@ void page_notice(Request *r) {
   lots(r, details);
   award_criteria(r, details);
   amendments(r, details);
+  questions(r, &nt, details, may_ask);
   documents(r, &nt);
   if (nt.n_awards) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\">Awards</h2>\n<div class=\"ph-table-wrap\"><table class=\"govuk-table\"><thead class=\"govuk-table__head\">"

@@ -19,13 +19,7 @@ db=$(newdb accounts)
 
 # ---- the SMTP server ---------------------------------------------------------------
 MAIL=$T/smtp
-mkdir -p "$MAIL"
-mkfifo "$T/sink.in"
-/usr/bin/python3 tests/smtp_sink.py "$MAIL" <"$T/sink.in" >"$T/sink.out" 2>"$T/sink.err" &
-sink=$!
-exec 7>"$T/sink.in" # the sink runs until this closes
-for _ in $(seq 1 50); do grep -q PORT "$T/sink.out" 2>/dev/null && break; sleep 0.1; done
-SMTP_PORT=$(awk '/PORT/ {print $2}' "$T/sink.out")
+smtp_sink "$MAIL"
 ok $([ -n "$SMTP_PORT" ] && echo 0 || echo 1) "the SMTP server (aiosmtpd) listens on loopback"
 [ -n "$SMTP_PORT" ] || { cat "$T/sink.err"; done_testing; exit; }
 

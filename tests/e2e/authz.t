@@ -107,7 +107,8 @@ FP="SELECT (SELECT count(*) FROM audit), (SELECT count(*) FROM throttle), (SELEC
   (SELECT count(*) FROM organisation WHERE status = 'verified'), (SELECT count(*) FROM organisation WHERE claim_status IS NOT NULL),
   (SELECT count(*) FROM membership), (SELECT count(*) FROM membership WHERE role = 'owner'),
   (SELECT count(*) FROM membership WHERE role = 'admin'), (SELECT count(*) FROM invitation WHERE revoked_at IS NULL AND accepted_at IS NULL),
-  (SELECT count(*) FROM api_token WHERE revoked_at IS NULL), (SELECT count(*) FROM account_token), (SELECT count(*) FROM session)"
+  (SELECT count(*) FROM api_token WHERE revoked_at IS NULL), (SELECT count(*) FROM account_token), (SELECT count(*) FROM session),
+  (SELECT count(*) FROM question), (SELECT count(*) FROM question WHERE answer IS NOT NULL), (SELECT count(*) FROM release)"
 # FP_OK=1: $FPV is still the state (every request, command and SQL write
 # clears it), so that a run of refusals reads the store once per cell.
 fp() { # (sqlite3 without the tokenizer: it starts faster, and these tables do not need it)
@@ -169,8 +170,15 @@ MATRIX="
 # the forms' routes (the API's, which take API tokens alone, have a matrix of their own below)
 all_post_routes=$(grep -o '{"POST", "[^"]*"' "$(dirname "$0")/../../src/web/app.c" | sed 's/.*, "//; s/"$//' | sort)
 app_routes=$(printf '%s\n' "$all_post_routes" | grep -v '^/api/')
-table_routes=$(printf '%s\n' "$MATRIX" | grep -v '^$' | cut -d'|' -f1 | sort)
-is "$table_routes" "$app_routes" "the matrix has exactly the POST routes of src/web/app.c"
+# questions and answers: the supplier's form (A's roles) and the buyer's (Civic Council's owner)
+# route | anon other member admin owner site civic
+QA_ROLES="anon other member admin owner site civic"
+QA_MATRIX="
+/notices/*/questions|403 400 ok ok ok 400 400
+/organisations/*/questions/answer|403 404 404 404 404 404 ok
+"
+table_routes=$(printf '%s\n' "$MATRIX" "$QA_MATRIX" | grep -v '^$' | cut -d'|' -f1 | sort)
+is "$table_routes" "$app_routes" "the matrices have exactly the POST routes of src/web/app.c"
 is "$(printf '%s\n' "$MATRIX" | grep -c '|')" 23 "23 POST routes of forms, 6 roles each"
 declare -A EXP
 while IFS='|' read -r route outcomes; do
@@ -406,6 +414,45 @@ for r in $ROLES; do
   cells=$((cells + 1))
 done
 
+# ---- questions and answers: A's members ask; only Civic Council's members answer ----
+EMAIL[civic]=buyer@civic.test
+sign_in civic
+CIVIC=$(sql "$db" "SELECT id FROM organisation WHERE name = 'Civic Council'")
+declare -A QEXP
+while IFS='|' read -r route outcomes; do
+  [ -n "$route" ] || continue
+  read -r -a o <<<"$outcomes"
+  i=0
+  for r in $QA_ROLES; do QEXP[$route,$r]=${o[$i]}; i=$((i + 1)); done
+done <<<"$QA_MATRIX"
+qcell() {
+  local route=$1 role=$2 okst=$3 path=$4 want
+  shift 4
+  want=${QEXP[$route,$role]}
+  if [ "$want" = ok ]; then allowed "$okst" "$role" "$path" "$@"; else refused "$want" "$role" "$path" "$@"; fi
+}
+for r in $QA_ROLES; do qcell '/notices/*/questions' $r 303 "/notices/$NOTICE/questions" "org=$A" "question=Asked by $r?"; done
+is "$(sql "$db" "SELECT count(*) FROM question WHERE asker_org = $A")" 3 "... A's member, admin and owner each asked"
+refused 400 member "/notices/$NOTICE/questions" "org=$A" "question="
+refused 404 member "/notices/ocds-ph4xq1-999999/questions" "org=$A" "question=Where?"
+QA=$(sql "$db" "SELECT min(id) FROM question")
+for r in $QA_ROLES; do
+  case $r in civic) o=$CIVIC ;; other) o=$Bo ;; *) o=$A ;; esac
+  qcell '/organisations/*/questions/answer' $r 303 "/organisations/$o/questions/answer" "question_id=$QA" "answer=Answered as $r"
+done
+is "$(sql "$db" "SELECT answer FROM question WHERE id = $QA")" "Answered as civic" "... Civic Council's owner answered"
+refused 404 owner "/organisations/$CIVIC/questions/answer" "question_id=$QA" "answer=Through Civic's path"
+refused 404 civic "/organisations/$CIVIC/questions/answer" "question_id=999999" "answer=No such question"
+QOPEN=$(sql "$db" "SELECT max(id) FROM question")
+code_of() { curl -s -o "$T/body" -w '%{http_code}' -b "$J/$1" "$B$2"; }
+is "$(code_of civic "/organisations/$CIVIC/questions")" 200 "GET the buyer's questions as Civic's owner: 200"
+like "$(cat "$T/body")" 'Asked by owner\?' "... lists the unanswered ones"
+like "$(cat "$T/body")" 'Acme Digital' "... with who asked"
+is "$(code_of owner "/organisations/$CIVIC/questions")" 404 "... as A's owner: 404"
+is "$(code_of owner "/organisations/$A/questions/answer?question=$QOPEN")" 404 "GET the answer form of Civic's question through A: 404"
+is "$(code_of anon "/notices/$NOTICE/questions")" 303 "GET the ask form anonymously: to the sign-in page"
+is "$(code_of member "/notices/$NOTICE/questions")" 200 "... as A's member: 200"
+
 # ---- sign out, sign in (last: they end sessions) ----
 for r in $ROLES; do
   s=$(sql "$db" "SELECT count(*) FROM session")
@@ -485,6 +532,8 @@ CSRF_CELLS="
 /admin/users/*|site|action=disable
 /notices/*/interest|member|org=$A|action=add
 /notices/*/documents|member
+/notices/*/questions|member|org=$A|question=Forged?
+/organisations/*/questions/answer|civic|question_id=$QOPEN|answer=Forged
 "
 is "$(printf '%s\n' "$CSRF_CELLS" | grep '|' | cut -d'|' -f1 | sort)" "$app_routes" "the CSRF cells have exactly the POST routes of app.c"
 rm -f "$J/anon2" "$J/none"
@@ -494,6 +543,7 @@ csrf_check() {
   local route=$1 role=$2 path before got foreign
   shift 2
   path=${route/\/organisations\/\*/\/organisations\/$A}
+  [ $role = civic ] && path=${route/\/organisations\/\*/\/organisations\/$CIVIC}
   path=${path/\/admin\/organisations\/\*/\/admin\/organisations\/$A}
   path=${path/\/admin\/users\/\*/\/admin\/users\/$SPARE_ID}
   path=${path/\/notices\/\*/\/notices\/$NOTICE}

@@ -22,6 +22,14 @@
 #   mail_text DIR TO SUBJECT  the newest .eml in DIR to TO whose subject starts
 #                       with SUBJECT, its quoted-printable soft breaks joined and
 #                       "=3D" read as "=" (waits up to 5 s; nothing when none came)
+#   smtp_sink DIR       starts the SMTP server tests/smtp_sink.py (Debian's
+#                       python3-aiosmtpd) writing each message into DIR: sets
+#                       SMTP_PORT and sink (its pid; the caller's EXIT trap kills it)
+#   browser_done RC SECS LIMIT  after a browser script that wrote
+#                       $T/browser.out and $T/browser.err and exited RC after
+#                       SECS seconds: its checks (relay), its stderr, that it ran
+#                       to the end, that it took at most LIMIT s (not asked of a
+#                       sanitizer build), and no internal error in $T/serve.log
 #   skip NAME WHY       a test that cannot run here; under CI=true it counts as a
 #                       failure unless WHY starts with "n/a:" (it does not apply to
 #                       this run at all, e.g. a PostgreSQL-only test on SQLite)
@@ -146,6 +154,31 @@ mail_text() {
     sleep 0.05
   done
   [ -n "$f" ] && sed -e ':a' -e '/=\r$/{N;s/=\r\n//;ba}' "$f" | sed 's/=3D/=/g'
+}
+smtp_sink() {
+  mkdir -p "$1"
+  mkfifo "$T/sink.in"
+  /usr/bin/python3 tests/smtp_sink.py "$1" <"$T/sink.in" >"$T/sink.out" 2>"$T/sink.err" &
+  sink=$!
+  exec 7>"$T/sink.in" # the sink runs until this closes
+  for _ in $(seq 1 50); do grep -q PORT "$T/sink.out" 2>/dev/null && break; sleep 0.1; done
+  SMTP_PORT=$(awk '/PORT/ {print $2}' "$T/sink.out")
+}
+browser_done() {
+  relay "$T/browser.out"
+  [ -s "$T/browser.err" ] && sed 's/^/# stderr: /' "$T/browser.err" | head -40
+  ok $relay_done "browser script ran to the end (exit status $1)"
+  if grep -qa -m1 -e __asan_init -e __tsan_init "$PH" 2>/dev/null; then
+    echo "# the browser journey took ${2}s (a sanitizer build)"
+  else
+    ok $([ "$2" -le "$3" ] && echo 0 || echo 1) "the browser journey took ${2}s (at most $3)"
+  fi
+  if grep -q 'internal error\|request [0-9a-f]* failed' "$T/serve.log"; then
+    ok 1 "no internal error in the server's log"
+    grep 'internal error\|failed' "$T/serve.log" | head -5 | sed 's/^/#   /'
+  else
+    ok 0 "no internal error in the server's log"
+  fi
 }
 skip() { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $2"; }
 todo() {

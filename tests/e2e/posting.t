@@ -31,13 +31,7 @@ ok $([ ${#TB} -ge 40 ] && [ ${#TX} -ge 40 ] && echo 0 || echo 1) "set-up: an API
 
 # ---- the SMTP server, then the portal ----------------------------------------------
 MAIL=$T/smtp
-mkdir -p "$MAIL"
-mkfifo "$T/sink.in"
-/usr/bin/python3 tests/smtp_sink.py "$MAIL" <"$T/sink.in" >"$T/sink.out" 2>"$T/sink.err" &
-sink=$!
-exec 7>"$T/sink.in"
-for _ in $(seq 1 50); do grep -q PORT "$T/sink.out" 2>/dev/null && break; sleep 0.1; done
-SMTP_PORT=$(awk '/PORT/ {print $2}' "$T/sink.out")
+smtp_sink "$MAIL"
 serve "$db" --now "$NOW" --smtp "smtp://127.0.0.1:$SMTP_PORT" --mail-from portal@example.org
 trap 'kill $spid $sink 2>/dev/null; cleanup_db; rm -rf "$T"' EXIT
 

@@ -875,6 +875,46 @@ static void sector_rules(void) {
   notice_release(&nf);
 }
 
+/* The published questions and answers: answered enquiries only, numbered by
+ * their title, capped; nothing about who asked. */
+static void enquiry_rules(void) {
+  const Notice *n;
+  notice_init(&nf);
+  n = fields("{\"ocid\":\"o\",\"tender\":{\"hasEnquiries\":true,\"enquiries\":["
+             "{\"id\":\"q-12\",\"title\":\"Question 1\",\"description\":\"Is  the API  REST?\",\"answer\":\"Yes.\\n\\nJSON too.\","
+             "\"author\":{\"name\":\"Asker Ltd\"},\"date\":\"2026-01-02T10:00:00Z\",\"dateAnswered\":\"2026-01-05T12:00:00+01:00\"},"
+             "{\"id\":\"x\",\"description\":\"Unanswered?\"},"
+             "{\"id\":\"y\",\"title\":\"About lots\",\"description\":\"Lots?\",\"answer\":\"One.\"}]}}");
+  const char *d = n->details ? n->details : "";
+  cJSON *j = cJSON_Parse(d);
+  const cJSON *e = cJSON_GetObjectItem(j, "enquiries");
+  is_int(cJSON_GetArraySize(e), 2, "two answered enquiries; the unanswered one is left out");
+  const cJSON *e0 = cJSON_GetArrayItem(e, 0), *e1 = cJSON_GetArrayItem(e, 1);
+  is_int((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(e0, "number")), 1, "numbered by its title");
+  is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e0, "question")), "Is the API REST?", "the question, cleaned");
+  is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e0, "answer")), "Yes.\n\nJSON too.", "the answer keeps its paragraphs");
+  is_str(cJSON_GetStringValue(cJSON_GetObjectItem(e0, "date")), "2026-01-05T11:00:00Z", "dated when answered, in UTC");
+  is_int((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(e1, "number")), 2,
+         "a title that is not \"Question N\": numbered by its place");
+  ok(!cJSON_GetObjectItem(e1, "date"), "no dateAnswered: no date");
+  ok(!strstr(d, "Asker"), "who asked is not in the details");
+  cJSON_Delete(j);
+
+  n = fields("{\"ocid\":\"o\",\"tender\":{\"enquiries\":[{\"description\":\"Q\"},{\"answer\":\"\"},3]}}");
+  ok(!n->details || !strstr(n->details, "enquiries"), "no answered enquiry: no enquiries member");
+
+  Buf b = BUF_INIT;
+  buf_adds(&b, "{\"ocid\":\"o\",\"tender\":{\"enquiries\":[");
+  for (int i = 0; i < 1000; i++) buf_addf(&b, "%s{\"description\":\"q\",\"answer\":\"a\"}", i ? "," : "");
+  buf_adds(&b, "]}}");
+  n = fields(b.data);
+  j = cJSON_Parse(n->details ? n->details : "");
+  is_int(cJSON_GetArraySize(cJSON_GetObjectItem(j, "enquiries")), 200, "a hostile notice's enquiries are capped");
+  cJSON_Delete(j);
+  buf_release(&b);
+  notice_release(&nf);
+}
+
 static void documents_and_history(void) {
   cJSON *c = cJSON_Parse(
       "{\"ocid\":\"ocds-d-1\",\"date\":\"2025-01-02T00:00:00Z\",\"tender\":{\"id\":\"t\",\"title\":\"T\","
@@ -1001,6 +1041,7 @@ int main(void) {
   field_rules();
   sector_rules();
   documents_and_history();
+  enquiry_rules();
   hostile();
   timing();
   return done_testing();
