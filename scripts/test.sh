@@ -52,7 +52,8 @@ run "unit (optimised)" "$log" $unit_opt
 # on SQLite with the optimised one too. On PostgreSQL the optimised binary
 # runs only the tests with checks a sanitizer build skips ("libasan": heap
 # growth, which ASan's quarantine hides), which keeps make test within its
-# time budget.
+# time budget. The browser tests (tests/e2e/lib.sh, need_browser) skip the
+# sanitizer binary on SQLite as n/a: they run with it on PostgreSQL.
 POWERHOUSE_BIN=./powerhouse POWERHOUSE_BACKEND=sqlite run "end-to-end, SQLite (optimised)" "$log" $e2e
 if [ -n "${POWERHOUSE_PG_DIR:-}" ]; then
   opt_pg=$(grep -l libasan $e2e)
