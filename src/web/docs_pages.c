@@ -91,14 +91,19 @@ static int api_tables(Request *r) {
                  "<dl class=\"govuk-summary-list\">\n");
   const cJSON *p;
   cJSON_ArrayForEach(p, paths) {
-    const cJSON *get = cJSON_GetObjectItemCaseSensitive(p, "get");
-    html_printf(o,
-                "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\"><code>GET "
-                "%s</code></dt><dd class=\"govuk-summary-list__value\">%s",
-                p->string, str_at(get, "summary"));
-    const char *d = str_at(get, "description");
-    if (d) html_printf(o, "<p class=\"govuk-body-s\">%s</p>", d);
-    html_printf(o, "</dd></div>\n");
+    static const char *const methods[][2] = {{"get", "GET"}, {"post", "POST"}};
+    for (size_t m = 0; m < sizeof methods / sizeof *methods; m++) {
+      const cJSON *op = cJSON_GetObjectItemCaseSensitive(p, methods[m][0]);
+      if (!op) continue;
+      const char *summary = str_at(op, "summary");
+      html_printf(o,
+                  "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\"><code>%s "
+                  "%s</code></dt><dd class=\"govuk-summary-list__value\">%s",
+                  methods[m][1], p->string, summary ? summary : "");
+      const char *d = str_at(op, "description");
+      if (d) html_printf(o, "<p class=\"govuk-body-s\">%s</p>", d);
+      html_printf(o, "</dd></div>\n");
+    }
   }
   html_printf(o, "</dl>\n<h2 class=\"govuk-heading-l\" id=\"parameters\">Search parameters</h2>\n"
                  "<p class=\"govuk-body\">For <code>/api/v1/notices</code> and both downloads. Names are "
@@ -137,8 +142,10 @@ void page_api(Request *r) {
               "href=\"/about#licences\">licences and attribution</a>.</p>\n"
               "<h2 class=\"govuk-heading-l\" id=\"basics\">The basics</h2>\n"
               "<ul class=\"govuk-list govuk-list--bullet\">"
-              "<li>Read only: <code>GET</code> and <code>HEAD</code>. Another method gets 405 with an "
-              "<code>Allow</code> header.</li>"
+              "<li>Reading needs no key: <code>GET</code> and <code>HEAD</code> (another method on a path "
+              "that only reads gets 405 with an <code>Allow</code> header). Buyers' systems publish and "
+              "change notices with <code>POST</code> and an API token (<code>Authorization: Bearer</code>, "
+              "made on your account page): the <code>POST</code> routes below.</li>"
               "<li>JSON in UTF-8. Dates in the API's own JSON are UTC, written "
               "<code>YYYY-MM-DDTHH:MM:SSZ</code>; amounts are plain numbers in the notice's own currency, "
               "never converted.</li>"

@@ -76,11 +76,11 @@ api_page=$(cat "$T/body")
 curl -s "$B/api/v1/openapi.json" >"$T/openapi.json"
 cmp -s "$T/openapi.json" docs/openapi.json
 ok $? "/api/v1/openapi.json serves docs/openapi.json byte for byte"
-paths=$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1]));for(const p in d.paths)console.log(p)' "$T/openapi.json")
+paths=$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1]));for(const p in d.paths)for(const m of ["get","post"])if(d.paths[p][m])console.log(m.toUpperCase()+"_"+p)' "$T/openapi.json")
 params=$(node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1]));for(const p in d.components.parameters)console.log(d.components.parameters[p].name)' "$T/openapi.json")
 missing=""
-for p in $paths; do printf '%s' "$api_page" | grep -qF "<code>GET $p</code>" || missing="$missing $p"; done
-is "$missing" "" "/api lists every path of the OpenAPI document ($(echo $paths | wc -w) paths)"
+for p in $paths; do printf '%s' "$api_page" | grep -qF "<code>${p%%_*} ${p#*_}</code>" || missing="$missing $p"; done
+is "$missing" "" "/api lists every operation of the OpenAPI document ($(echo $paths | wc -w) operations)"
 missing=""
 for p in $params; do printf '%s' "$api_page" | grep -qF "id=\"param-$p\"" || missing="$missing $p"; done
 is "$missing" "" "/api explains every search parameter ($(echo $params | wc -w) parameters)"
