@@ -610,7 +610,9 @@ void page_notice(Request *r) {
               nt.vcse == FLAG_YES ? "yes" : nt.vcse == FLAG_NO ? "no" : "not stated");
   fact(r, "Suitable for", v.data);
   buf_reset(&v);
-  if (nt.url) {
+  /* a notice posted here is its own original: no link to this very page */
+  const char *self = req_printf(r, "%s/notices/%s", app_base_url(r), nt.ocid);
+  if (nt.url && strcmp(nt.url, self) != 0) {
     html_printf(&v, "<a class=\"govuk-link\" href=\"%H\" rel=\"nofollow noopener\">%s</a>", nt.url, nt.url);
     fact(r, "Original notice", v.data);
     buf_reset(&v);
