@@ -174,6 +174,18 @@ void api_post_contract(Request *r);
 void api_post_question(Request *r);
 void api_post_answer(Request *r);
 
+/* posting_pages.c: the pages a buyer posts with, /organisations/{id}/notices/... */
+void page_postings(Request *r);
+void page_posting_new(Request *r);
+void page_posting_edit(Request *r);
+void page_posting_preview(Request *r);
+void page_posting_publish(Request *r);
+void page_posting_manage(Request *r);
+void page_posting_extend(Request *r);
+void page_posting_cancel(Request *r);
+void page_posting_award(Request *r);
+void page_posting_contract(Request *r);
+
 /* pages.c */
 void page_home(Request *r);
 void page_notices(Request *r);
