@@ -493,8 +493,9 @@ static int ctx_load(Request *r, Ctx *c, int want_posting) {
   return 0;
 }
 
-static int is_draft(const StorePosting *ps) { return !strcmp(ps->status, POSTING_DRAFT); }
-static int is_published(const StorePosting *ps) { return !strcmp(ps->status, POSTING_PUBLISHED); }
+/* (a draft just added has no status read yet) */
+static int is_draft(const StorePosting *ps) { return !ps->status || !strcmp(ps->status, POSTING_DRAFT); }
+static int is_published(const StorePosting *ps) { return ps->status && !strcmp(ps->status, POSTING_PUBLISHED); }
 
 /* A POST_* refusal, or an error: rolls back and answers. */
 static void write_failed(Request *r, Store *w, int rc, const Err *err) {

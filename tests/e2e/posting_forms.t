@@ -98,6 +98,11 @@ like "$body" 'href="#lots-1-value-amount">' "... and the lot's value, on the lot
 like "$body" 'name="title" type="text" aria-describedby="title-hint" autocomplete="off" value="Telecare platform"' "... the values kept"
 is "$(count)" 0 "... and nothing was saved"
 
+post bea /organisations/$W/notices/new action=preview "title=A first try"
+is "$CODE" 422 "a new draft saved for preview, incomplete: 422"
+like "$(cat "$T/body")" 'Your draft is saved, but it cannot be published yet' "... saved, and the form says what is missing"
+like "$(cat "$T/body")" 'name="posting" value="[0-9]+"' "... and the form now edits that draft"
+sql "$db" "DELETE FROM posting WHERE title = 'A first try'"
 post bea /organisations/$W/notices/new action=save "title=Telecare platform"
 is "$CODE" 303 "a half-done draft is saved: 303"
 like "$(location)" "/organisations/$W/notices/edit\?posting=[0-9]+&done=saved\$" "... back to its form"
