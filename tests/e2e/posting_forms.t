@@ -177,8 +177,7 @@ post sam "/notices/$OCID/interest" "org=$S" action=add
 is "$CODE" 303 "a supplier registers interest: 303"
 
 # ---- another organisation: 404 everywhere, nothing changes ----
-FP="SELECT (SELECT count(*) FROM posting) || '/' || (SELECT coalesce(sum(releases), 0) FROM posting) || '/' || (SELECT count(*) FROM release) || '/' || (SELECT count(*) FROM outbox) || '/' || (SELECT group_concat(body) FROM posting)"
-[ "$BACKEND" = postgres ] && FP=${FP//group_concat(body)/string_agg(body, ',')}
+FP="SELECT (SELECT count(*) FROM posting) || '/' || (SELECT coalesce(sum(releases), 0) FROM posting) || '/' || (SELECT count(*) FROM release) || '/' || (SELECT count(*) FROM outbox) || '/' || (SELECT coalesce(sum(length(body)), 0) FROM posting) || '/' || (SELECT max(updated_at) FROM posting)"
 before=$(sql "$db" "$FP")
 n404=0
 for who in dan sam; do
