@@ -68,6 +68,8 @@ sign_in pen pen@pending.test
 ok $([ -n "${CSRF[bea]}" ] && [ -n "${CSRF[dan]}" ] && [ -n "${CSRF[sam]}" ] && echo 0 || echo 1) "set-up: each signed in through the form"
 
 # ---- the organisation's notices ----
+code bea /organisations/$W
+like "$(cat "$T/body")" "href=\"/organisations/$W/notices\">Wearside Borough Council's notices</a>" "the organisation's page links its notices"
 code bea /organisations/$W/notices
 is "$CODE" 200 "GET the buyer's notices page: 200"
 like "$(cat "$T/body")" "href=\"/organisations/$W/notices/new\"[^>]*>Post an opportunity<" "... a verified buyer is offered \"Post an opportunity\""
