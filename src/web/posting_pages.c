@@ -830,6 +830,50 @@ static int save_draft(Request *r, Ctx *c, const Posting *p, long long *id) {
   return acct_commit(r, w);
 }
 
+/* A change to a published notice: one transaction, the mail to the suppliers
+ * that registered interest with it (subject NULL: none) and an audit row,
+ * then back to done (NULL: the public page). */
+typedef int (*Change)(Store *w, const PostEnv *env, long long id, const void *arg, StorePosting *out, Err *err);
+
+static int run_change(Request *r, Ctx *c, Change fn, const void *arg, const char *audit, const char *subject,
+                      const char *p1, const char *p2, const char *done) {
+  PostEnv env;
+  posting_env(r, &env);
+  Store *w = acct_begin(r);
+  if (!w) return -1;
+  Err err = ERR_INIT;
+  StorePosting after = {0};
+  int rc = fn(w, &env, c->ps.id, arg, &after, &err);
+  if (rc == 0) rc = acct_audit(r, w, c->org.id, audit, after.ocid, NULL, after.title, &err);
+  if (rc == 0 && subject)
+    rc = posting_tell_interested(r, w, &after, req_printf(r, subject, after.title), p1, p2, &err);
+  if (rc) write_failed(r, w, rc, &err);
+  else if (!acct_commit(r, w))
+    acct_redirect(r, done ? req_printf(r, "%s&done=%s", posting_path(r, "manage", c->ps.id), done)
+                          : req_printf(r, "/notices/%s", after.ocid));
+  store_posting_release(&after);
+  return rc;
+}
+
+static int do_award(Store *w, const PostEnv *env, long long id, const void *a, StorePosting *out, Err *err) {
+  return post_award(w, env, id, a, out, err);
+}
+static int do_contract(Store *w, const PostEnv *env, long long id, const void *k, StorePosting *out, Err *err) {
+  return post_contract(w, env, id, k, out, err);
+}
+static int do_cancel(Store *w, const PostEnv *env, long long id, const void *why, StorePosting *out, Err *err) {
+  return post_cancel(w, env, id, why, out, err);
+}
+
+typedef struct {
+  const Posting *p;
+  const char *why;
+} Amendment;
+static int do_amend(Store *w, const PostEnv *env, long long id, const void *arg, StorePosting *out, Err *err) {
+  const Amendment *a = arg;
+  return post_amend(w, env, id, a->p, a->why, out, err);
+}
+
 static void amend(Request *r, Ctx *c, const Fields *v, const Posting *p, PostingIssues *is, const RowMap *map) {
   const char *why = val(v, "why");
   if (!*why) posting_issue(is, 0, "why", "Say why the notice is changing");
@@ -839,22 +883,12 @@ static void amend(Request *r, Ctx *c, const Fields *v, const Posting *p, Posting
     show_form(r, c, 422, v, is, map, NULL);
     return;
   }
-  PostEnv env;
-  posting_env(r, &env);
-  Store *w = acct_begin(r);
-  if (!w) return;
-  Err err = ERR_INIT;
-  StorePosting after = {0};
   char *diff = post_diff(&c->p, p);
-  int rc = post_amend(w, &env, c->ps.id, p, why, &after, &err);
-  if (rc == 0)
-    rc = posting_tell_interested(r, w, &after, req_printf(r, "Changed: %s", after.title),
-                                 req_printf(r, "%s has changed the notice \"%s\". Why: %s", c->org.name, after.title, why),
-                                 diff ? req_printf(r, "What changed:\n%s", diff) : NULL, &err);
+  Amendment am = {p, why};
+  run_change(r, c, do_amend, &am, "posting.amend", "Changed: %s",
+             req_printf(r, "%s has changed the notice \"%s\". Why: %s", c->org.name, p->title ? p->title : "", why),
+             diff ? req_printf(r, "What changed:\n%s", diff) : NULL, NULL);
   free(diff);
-  if (rc) write_failed(r, w, rc, &err);
-  else if (!acct_commit(r, w)) acct_redirect(r, req_printf(r, "/notices/%s", after.ocid));
-  store_posting_release(&after);
 }
 
 static void form_post(Request *r, Ctx *c) {
@@ -1286,48 +1320,6 @@ static void manage_errors(Request *r, Ctx *c, const char *prefix, const PostingI
   manage_page(r, c, 422, &e, &v);
 }
 
-/* A change to a published notice: one transaction, the mail to the suppliers
- * that registered interest with it (subject NULL: none), then back to done. */
-typedef int (*Change)(Store *w, const PostEnv *env, long long id, const void *arg, StorePosting *out, Err *err);
-
-static int run_change(Request *r, Ctx *c, Change fn, const void *arg, const char *subject, const char *p1, const char *p2,
-                      const char *done) {
-  PostEnv env;
-  posting_env(r, &env);
-  Store *w = acct_begin(r);
-  if (!w) return -1;
-  Err err = ERR_INIT;
-  StorePosting after = {0};
-  int rc = fn(w, &env, c->ps.id, arg, &after, &err);
-  if (rc == 0 && subject)
-    rc = posting_tell_interested(r, w, &after, req_printf(r, subject, after.title), p1, p2, &err);
-  if (rc) write_failed(r, w, rc, &err);
-  else if (!acct_commit(r, w))
-    acct_redirect(r, done ? req_printf(r, "%s&done=%s", posting_path(r, "manage", c->ps.id), done)
-                          : req_printf(r, "/notices/%s", after.ocid));
-  store_posting_release(&after);
-  return rc;
-}
-
-static int do_award(Store *w, const PostEnv *env, long long id, const void *a, StorePosting *out, Err *err) {
-  return post_award(w, env, id, a, out, err);
-}
-static int do_contract(Store *w, const PostEnv *env, long long id, const void *k, StorePosting *out, Err *err) {
-  return post_contract(w, env, id, k, out, err);
-}
-static int do_cancel(Store *w, const PostEnv *env, long long id, const void *why, StorePosting *out, Err *err) {
-  return post_cancel(w, env, id, why, out, err);
-}
-
-typedef struct {
-  const Posting *p;
-  const char *why;
-} Amendment;
-static int do_amend(Store *w, const PostEnv *env, long long id, const void *arg, StorePosting *out, Err *err) {
-  const Amendment *a = arg;
-  return post_amend(w, env, id, a->p, a->why, out, err);
-}
-
 /* Loads the posting of a POST that changes a published notice: 0, or -1 with a page set. */
 static int load_published(Request *r, Ctx *c) {
   if (ctx_load(r, c, 1)) return -1;
@@ -1365,7 +1357,7 @@ void page_posting_award(Request *r) {
   cJSON_Delete(root);
   if (posting_errors(&is)) manage_errors(r, &c, "award-", &is);
   else
-    run_change(r, &c, do_award, &a, "Awarded: %s",
+    run_change(r, &c, do_award, &a, "posting.award", "Awarded: %s",
                req_printf(r, "%s has awarded the contract \"%s\" to %s.", c.org.name, c.ps.title, a.suppliers[0].name), NULL,
                "award");
   posting_award_release(&a);
@@ -1392,7 +1384,7 @@ void page_posting_contract(Request *r) {
   posting_contract_from_json(root, &k, &is);
   cJSON_Delete(root);
   if (posting_errors(&is)) manage_errors(r, &c, "contract-", &is);
-  else run_change(r, &c, do_contract, &k, NULL, NULL, NULL, "contract");
+  else run_change(r, &c, do_contract, &k, "posting.contract", NULL, NULL, NULL, "contract");
   ctx_release(&c);
 }
 
@@ -1419,7 +1411,7 @@ void page_posting_extend(Request *r) {
   else {
     char *diff = post_diff(&c.p, &p);
     Amendment am = {&p, why};
-    run_change(r, &c, do_amend, &am, "Deadline extended: %s",
+    run_change(r, &c, do_amend, &am, "posting.extend", "Deadline extended: %s",
                req_printf(r, "%s has extended the deadline of \"%s\". Why: %s", c.org.name, c.ps.title, why),
                diff ? req_printf(r, "What changed:\n%s", diff) : NULL, "extended");
     free(diff);
@@ -1437,7 +1429,7 @@ void page_posting_cancel(Request *r) {
     if (!*reason) ui_error(&e, "reason", "Say why the notice is cancelled");
     else if (strlen(reason) > POSTING_SHORT_MAX) ui_error(&e, "reason", "Keep the reason to 1,000 characters or fewer");
     if (!e.n) {
-      run_change(r, &c, do_cancel, reason, "Cancelled: %s",
+      run_change(r, &c, do_cancel, reason, "posting.cancel", "Cancelled: %s",
                  req_printf(r, "%s has cancelled the notice \"%s\".", c.org.name, c.ps.title),
                  req_printf(r, "The reason given: %s", reason), NULL);
       ctx_release(&c);

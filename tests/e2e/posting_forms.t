@@ -239,6 +239,18 @@ is "$CODE" 303 "the contract's details: 303"
 public 'Tyne Digital Co-operative' "the public page names the winner"
 is "$(sql "$db" "SELECT awards || '/' || contracts || '/' || amendments FROM posting WHERE id = $ID")" 1/1/2 "the store counts one award, one contract, two amendments"
 
+# ---- a pipeline notice, then the tender under the same ocid ----
+post bea /organisations/$W/notices/new action=preview stage=pipeline "title=Smart street lighting" \
+  "description=We expect to tender in March for about £200k." expected=2027-03 value-amount=200000
+is "$CODE" 303 "an upcoming (pipeline) notice saved for preview: 303"
+PID=$(location | sed 's/.*posting=\([0-9]*\).*/\1/')
+post bea /organisations/$W/notices/publish posting=$PID
+PIPE=$(location | sed 's|.*/notices/||')
+is "$CODE" 303 "... published ($PIPE)"
+post bea /organisations/$W/notices/edit posting=$PID "${FORM[@]:1}" "title=Smart street lighting" "why=The tender is out"
+is "$CODE/$(location)" "303//notices/$PIPE" "... changed into the tender, under the same ocid"
+is "$(sql "$db" "SELECT stage || '/' || ocid FROM posting WHERE id = $PID")" "tender/$PIPE" "... the store has it as the tender"
+
 # ---- cancel ----
 code bea "/organisations/$W/notices/cancel?posting=$ID"
 like "$(cat "$T/body")" 'Are you sure you want to cancel' "cancelling asks first"
