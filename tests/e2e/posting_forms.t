@@ -105,8 +105,12 @@ is "$CODE" 422 "a new draft saved for preview, incomplete: 422"
 like "$(cat "$T/body")" 'Your draft is saved, but it cannot be published yet' "... saved, and the form says what is missing"
 like "$(cat "$T/body")" 'name="posting" value="[0-9]+"' "... and the form now edits that draft"
 sql "$db" "DELETE FROM posting WHERE title = 'A first try'"
-post bea /organisations/$W/notices/new action=save "title=Telecare platform"
+post bea /organisations/$W/notices/new action=save "title=Telecare platform" \
+  deadline-day=15 deadline-month=6 deadline-year=2027 deadline-time=12:00 \
+  enquiryDeadline-day=5 enquiryDeadline-month=1 enquiryDeadline-year=2027 enquiryDeadline-time=9.30
 is "$CODE" 303 "a half-done draft is saved: 303"
+like "$(sql "$db" "SELECT body FROM posting WHERE title = 'Telecare platform'")" \
+  '"deadline":"2027-06-15T11:00:00Z","enquiryDeadline":"2027-01-05T09:30:00Z"' "... its times read as UK time: BST in June, GMT in January"
 like "$(location)" "/organisations/$W/notices/edit\?posting=[0-9]+&done=saved\$" "... back to its form"
 ID=$(location | sed 's/.*posting=\([0-9]*\).*/\1/')
 is "$(count)" 1 "... the draft is stored"
