@@ -788,7 +788,7 @@ void page_postings(Request *r) {
 
 /* ---- new, edit, amend ---- */
 
-/* Reads the form into p: 0, or the number of errors (in e). */
+/* Reads the form into p: 0, or the number of errors (in is). */
 static size_t read_form(Request *r, const Fields *v, Posting *p, PostingIssues *is, RowMap *map) {
   cJSON *root = form_json(r, v, map, is);
   posting_from_json(root, p, is);
@@ -996,10 +996,6 @@ static void row_text(Request *r, const char *key, const char *text) {
   row_end(r);
 }
 
-static void human_ymd(Request *r, const char *ymd) {
-  human_date(&r->out, ymd);
-}
-
 /* The notice as suppliers will read it. */
 static void posting_summary(Request *r, const StoreOrganisation *o, const Posting *p) {
   html_printf(&r->out, "<span class=\"govuk-caption-l\">%s</span><h2 class=\"govuk-heading-l\">%s</h2>", o->name,
@@ -1037,9 +1033,9 @@ static void posting_summary(Request *r, const StoreOrganisation *o, const Postin
   }
   if (*p->start || *p->end) {
     row_begin(r, "Contract period");
-    human_ymd(r, *p->start ? p->start : NULL);
+    human_date(&r->out, *p->start ? p->start : NULL);
     html_printf(&r->out, " to ");
-    human_ymd(r, *p->end ? p->end : NULL);
+    human_date(&r->out, *p->end ? p->end : NULL);
     row_end(r);
   }
   row_text(r, "Options to extend", p->extension);
