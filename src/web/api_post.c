@@ -23,6 +23,7 @@
 #include "web/auth.h"
 #include "web/layout.h"
 #include "web/mails.h"
+#include "web/posting_common.h"
 
 /* ---- answers ---- */
 
@@ -153,17 +154,15 @@ static int caller(Request *r, Caller *c) {
     req_unavailable(r, rc == 0 ? "the token's organisation is gone" : err.msg);
     return -1;
   }
-  App *app = r->app;
-  c->env = (PostEnv){app->ocid_prefix ? app->ocid_prefix : APP_OCID_PREFIX, app_base_url(r), "Powerhouse",
-                     app_now(r)};
+  posting_env(r, &c->env);
   return 0;
 }
 
 static void caller_release(Caller *c) { store_organisation_release(&c->org); }
 
-static int is_buyer(const StoreOrganisation *o) { return o->kind && !strcmp(o->kind, "buyer"); }
-static int is_verified(const StoreOrganisation *o) { return o->status && !strcmp(o->status, "verified"); }
-static int is_private(const StoreOrganisation *o) { return o->sector && !strcmp(o->sector, "private"); }
+#define is_buyer posting_org_is_buyer
+#define is_verified posting_org_is_verified
+#define is_private posting_org_is_private
 
 static int begin(Request *r, Caller *c) {
   Err err = ERR_INIT;
@@ -215,70 +214,19 @@ static int own_posting(Request *r, const Caller *c, StorePosting *ps) {
 
 static int tell_interested(Request *r, Caller *c, const StorePosting *ps, const char *subject, const char *p1,
                            const char *p2, Err *err) {
-  StoreInterest *l = NULL;
-  size_t n = 0;
-  int rc = store_interests_of(c->w, ps->id, &l, &n, err);
-  for (size_t i = 0; rc == 0 && i < n; i++) {
-    if (!l[i].account_email) continue;
-    MailText m = {.to = l[i].account_email,
-                  .subject = subject,
-                  .para = {p1, p2},
-                  .link_text = "Read the notice",
-                  .link = req_printf(r, "/notices/%s", ps->ocid),
-                  .after = req_printf(r, "You get this because %s registered interest in this notice on %s.",
-                                      l[i].org_name ? l[i].org_name : "your organisation", SERVICE)};
-    rc = mail_queue(r, c->w, &m, err);
-  }
-  store_interests_free(l, n);
-  return rc;
+  return posting_tell_interested(r, c->w, ps, subject, p1, p2, err);
 }
 
 /* ---- POST /api/v1/notices ---- */
 
 /* May the caller's organisation publish p? 0, or -1 with a 403 set. */
 static int may_post(Request *r, const Caller *c, const Posting *p) {
-  const StoreOrganisation *o = &c->org;
-  if (is_buyer(o)) {
-    if (is_verified(o)) return 0;
-    req_problem(r, 403, "Forbidden",
-                "your organisation is waiting for a site administrator to verify it as a buyer; "
-                "it can publish notices once verified");
-    return -1;
-  }
-  if (!p->related_ocid) {
-    req_problem(r, 403, "Forbidden",
-                "only buyer organisations publish notices; a supplier publishes sub-contracting opportunities "
-                "(relatedOcid: the contract it won)");
-    return -1;
-  }
-  /* a sub-contract: the supplier must have won the contract it names */
-  Notice n;
+  const char *why = NULL;
   Err err = ERR_INIT;
-  Store *st = app_store(r);
-  notice_init(&n);
-  int rc = st ? store_notice_get(st, p->related_ocid, &n, &err) : -1;
-  int won = 0;
-  for (size_t i = 0; rc == 1 && i < n.n_awards && !won; i++) {
-    const NoticeAward *aw = &n.awards[i];
-    if (aw->status && strcmp(aw->status, "active") && strcmp(aw->status, "pending")) continue;
-    for (size_t k = 0; k < aw->n_suppliers && !won; k++) {
-      const Org *s = &aw->suppliers[k];
-      won = (s->name && o->name && !strcasecmp(s->name, o->name)) ||
-            (o->ch_number && s->identifier && s->scheme && !strcmp(s->scheme, "GB-COH") &&
-             !strcmp(s->identifier, o->ch_number));
-    }
-  }
-  notice_release(&n);
-  if (rc < 0) {
-    req_unavailable(r, err.msg);
-    return -1;
-  }
-  if (!won) {
-    req_problem(r, 403, "Forbidden",
-                "a sub-contracting opportunity must name (relatedOcid) a notice whose award your organisation won");
-    return -1;
-  }
-  return 0;
+  int rc = posting_may_post(r, &c->org, p, &why, &err);
+  if (rc < 0) req_unavailable(r, err.msg);
+  else if (rc) req_problem(r, 403, "Forbidden", why);
+  return rc ? -1 : 0;
 }
 
 void api_post_notice(Request *r) {

@@ -16,10 +16,8 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/num.h"
-#include "ingest/post.h"
 #include "store/search.h"
 #include "web/auth.h"
-#include "web/layout.h"
 
 /* A page with forms (a session if there is one, a CSRF token for its forms),
  * and a POST from one (CSRF checked; it writes). */
@@ -86,6 +84,22 @@ static const Route routes[] = {
     {"POST", "/organisations/*/members", page_org_members, PAGE_POST | ROUTE_ORG_ADMIN},
     {"POST", "/organisations/*/claim", page_org_claim, PAGE_POST | ROUTE_ORG_ADMIN},
     {"POST", "/organisations/*/leave", page_org_leave, PAGE_POST | ROUTE_ORG_MEMBER},
+    /* buyers' posting pages (posting_pages.c) */
+    /* (the posting is ?posting=ID, a form field in a POST, of the path's organisation) */
+    {"GET", "/organisations/*/notices", page_postings, PAGE_FORM | ROUTE_ORG_MEMBER},
+    {"GET", "/organisations/*/notices/new", page_posting_new, PAGE_FORM | ROUTE_ORG_MEMBER},
+    {"POST", "/organisations/*/notices/new", page_posting_new, PAGE_POST | ROUTE_ORG_MEMBER},
+    {"GET", "/organisations/*/notices/edit", page_posting_edit, PAGE_FORM | ROUTE_ORG_MEMBER},
+    {"POST", "/organisations/*/notices/edit", page_posting_edit, PAGE_POST | ROUTE_ORG_MEMBER},
+    {"GET", "/organisations/*/notices/preview", page_posting_preview, PAGE_FORM | ROUTE_ORG_MEMBER},
+    {"GET", "/organisations/*/notices/publish", page_posting_publish, PAGE_FORM | ROUTE_ORG_MEMBER},
+    {"POST", "/organisations/*/notices/publish", page_posting_publish, PAGE_POST | ROUTE_ORG_MEMBER},
+    {"GET", "/organisations/*/notices/manage", page_posting_manage, PAGE_FORM | ROUTE_ORG_MEMBER},
+    {"POST", "/organisations/*/notices/extend", page_posting_extend, PAGE_POST | ROUTE_ORG_MEMBER},
+    {"GET", "/organisations/*/notices/cancel", page_posting_cancel, PAGE_FORM | ROUTE_ORG_MEMBER},
+    {"POST", "/organisations/*/notices/cancel", page_posting_cancel, PAGE_POST | ROUTE_ORG_MEMBER},
+    {"POST", "/organisations/*/notices/award", page_posting_award, PAGE_POST | ROUTE_ORG_MEMBER},
+    {"POST", "/organisations/*/notices/contract", page_posting_contract, PAGE_POST | ROUTE_ORG_MEMBER},
     {"GET", "/invitations", page_invitation, PAGE_FORM},
     {"POST", "/invitations", page_invitation, PAGE_POST | ROUTE_AUTH},
     {"GET", "/admin", page_admin, PAGE_FORM | ROUTE_SITE_ADMIN},
@@ -184,13 +198,6 @@ const char *app_files_dir(App *app) {
     return dir;
   }
   return "var/files";
-}
-
-const PostEnv *app_post_env(Request *r) {
-  App *app = r->app;
-  PostEnv *e = req_alloc(r, sizeof *e);
-  *e = (PostEnv){app->ocid_prefix ? app->ocid_prefix : APP_OCID_PREFIX, app_base_url(r), SERVICE, app_now(r)};
-  return e;
 }
 
 int app_ocid_prefix_check(const char *prefix, Err *err) {

@@ -78,10 +78,6 @@ Store *app_store_write(Request *r);
 /* Where documents' files are kept: files_dir, else beside an SQLite store
  * ("sqlite:var/powerhouse.db" -> "var/powerhouse.db.files"), else "var/files". */
 const char *app_files_dir(App *app);
-/* What ingest/post.h needs from this request (allocated in it): the portal's
- * ocid prefix, base URL and name, and the time. */
-struct PostEnv;
-const struct PostEnv *app_post_env(Request *r);
 /* Wakes the mail sender (after a commit that queued mail). */
 void app_mail_kick(Request *r);
 /* The base of absolute URLs (no trailing '/'). */
@@ -190,6 +186,18 @@ void api_post_award(Request *r);
 void api_post_contract(Request *r);
 void api_post_question(Request *r);
 void api_post_answer(Request *r);
+
+/* posting_pages.c: the pages a buyer posts with, /organisations/{id}/notices/... */
+void page_postings(Request *r);
+void page_posting_new(Request *r);
+void page_posting_edit(Request *r);
+void page_posting_preview(Request *r);
+void page_posting_publish(Request *r);
+void page_posting_manage(Request *r);
+void page_posting_extend(Request *r);
+void page_posting_cancel(Request *r);
+void page_posting_award(Request *r);
+void page_posting_contract(Request *r);
 
 /* pages.c */
 void page_home(Request *r);

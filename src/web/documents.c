@@ -31,6 +31,7 @@
 #include "web/html.h"
 #include "web/layout.h"
 #include "web/multipart.h"
+#include "web/posting_common.h"
 
 #define DOCUMENTS_MAX 50      /* current documents of one notice */
 #define DOWNLOAD_PART (256u << 10)
@@ -96,11 +97,13 @@ static void upload(Request *r, const StorePosting *ps, const MultipartPart *file
     return;
   }
   StorePosting after = {0};
+  PostEnv env;
+  posting_env(r, &env);
   int rc = store_begin(w, &err);
   if (!rc)
     rc = store_document_add(w, ps->id, file->filename, u->mime, u->sha, (long long)file->size, account_id,
                             app_now(r), replaces, &u->id, &err);
-  if (!rc) rc = post_document(w, app_post_env(r), ps->id, u->id, &after, &err);
+  if (!rc) rc = post_document(w, &env, ps->id, u->id, &after, &err);
   store_posting_release(&after);
   if (rc == 0 && store_commit(w, &err) == 0) {
     u->status = 201, u->size = file->size;

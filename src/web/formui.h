@@ -11,7 +11,7 @@
 
 #include "web/server.h"
 
-#define FORMUI_MAX_ERRORS 16
+#define FORMUI_MAX_ERRORS 64 /* a posting can have that many problems (model/posting.h) */
 
 typedef struct {
   const char *field, *msg;

@@ -296,7 +296,10 @@ static void org_page(Request *r, const FormErrors *e) {
       html_printf(&r->out, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
                            "<dd class=\"govuk-summary-list__value\">%s</dd></div>",
                   rows[i][0], rows[i][1]);
-  html_printf(&r->out, "</dl>");
+  html_printf(&r->out, "</dl><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/organisations/%lld/notices\">"
+                       "%s's notices</a>: %s</p>",
+              o.id, o.name, !strcmp(o.kind, "buyer") ? "post opportunities, and change, award or cancel them"
+                                                     : "post sub-contracting opportunities");
   members_table(r, o.id, ms, nm, me);
   if (me >= ROLE_ADMIN) invite_section(r, e, o.id, iv, ni, me);
   claim_section(r, &o, me);

@@ -30,7 +30,7 @@
 #include "web/formui.h"
 #include "web/html.h"
 #include "web/layout.h"
-#include "web/mails.h"
+#include "web/posting_common.h"
 #include "web/qa_common.h"
 
 #define OPEN_SHOWN 200 /* unanswered questions listed at once */
@@ -314,27 +314,14 @@ static void answer_form(Request *r, const StoreQuestion *q, const StorePosting *
   page_end(r);
 }
 
-/* Mail to each supplier that registered interest in ps (as api_post.c tells
- * them), queued in the open transaction. */
+/* Mail to each supplier that registered interest in ps, queued in the open
+ * transaction (the same mail as the API's answer sends). */
 static int tell_answer(Request *r, Store *w, const StorePosting *ps, const char *buyer, const char *question,
                        const char *answer, Err *err) {
-  StoreInterest *l = NULL;
-  size_t n = 0;
-  int rc = store_interests_of(w, ps->id, &l, &n, err);
-  for (size_t i = 0; rc == 0 && i < n; i++) {
-    if (!l[i].account_email) continue;
-    MailText m = {.to = l[i].account_email,
-                  .subject = req_printf(r, "New answer: %s", ps->title),
-                  .para = {req_printf(r, "%s has published an answer to a question about \"%s\".", buyer, ps->title),
-                           req_printf(r, "Question %lld: %s\n\nAnswer: %s", ps->answers, question, answer)},
-                  .link_text = "Read the notice",
-                  .link = req_printf(r, "/notices/%s#questions", ps->ocid),
-                  .after = req_printf(r, "You get this because %s registered interest in this notice on %s.",
-                                      l[i].org_name ? l[i].org_name : "your organisation", SERVICE)};
-    rc = mail_queue(r, w, &m, err);
-  }
-  store_interests_free(l, n);
-  return rc;
+  return posting_tell_interested(
+      r, w, ps, req_printf(r, "New answer: %s", ps->title),
+      req_printf(r, "%s has published an answer to a question about \"%s\".", buyer, ps->title),
+      req_printf(r, "Question %lld: %s\n\nAnswer: %s", ps->answers, question, answer), err);
 }
 
 void page_org_answer(Request *r) {

@@ -1244,6 +1244,7 @@ static enum MHD_Result dispatch(ReqState *st) {
   const Route *hit = NULL;
   const char *capture = NULL;
   size_t capture_len = 0;
+  int hit_loose = 0;
   Buf allow = BUF_INIT;
   for (size_t i = 0; i < cfg->n_routes; i++) {
     const Route *rt = &cfg->routes[i];
@@ -1251,10 +1252,19 @@ static enum MHD_Result dispatch(ReqState *st) {
     size_t cap_len;
     if (!pattern_matches(rt->pattern, r->path, &cap, &cap_len)) continue;
     if (method_matches(rt->method, r->method)) {
-      hit = rt;
-      capture = cap;
-      capture_len = cap_len;
-      break;
+      /* A star that took several segments of the path ("/organisations/{id}"
+       * matching "/organisations/1/notices") yields to a later route that
+       * names them ("/organisations/{id}/notices"); else the first match wins. */
+      size_t pl = strlen(rt->pattern);
+      int loose = pl && rt->pattern[pl - 1] == '*' && memchr(cap, '/', cap_len) != NULL;
+      if (!hit || (hit_loose && !loose)) {
+        hit = rt;
+        capture = cap;
+        capture_len = cap_len;
+        hit_loose = loose;
+      }
+      if (!loose) break;
+      continue;
     }
     if (allow.len && strstr(allow.data, rt->method)) continue; /* listed already */
     buf_addf(&allow, "%s%s", allow.len ? ", " : "", rt->method);

@@ -177,8 +177,20 @@ QA_MATRIX="
 /notices/*/questions|403 400 ok ok ok 400 400
 /organisations/*/questions/answer|403 404 404 404 404 404 ok
 "
-table_routes=$(printf '%s\n' "$MATRIX" "$QA_MATRIX" | grep -v '^$' | cut -d'|' -f1 | sort)
-is "$table_routes" "$app_routes" "the matrices have exactly the POST routes of src/web/app.c"
+
+# the buyers' posting pages have a matrix of their own (POSTING_MATRIX, below):
+# their roles are those of a buyer organisation
+POSTING_MATRIX="
+/organisations/*/notices/new|403 404 ok ok ok 404
+/organisations/*/notices/edit|403 404 ok ok ok 404
+/organisations/*/notices/publish|403 404 ok ok ok 404
+/organisations/*/notices/extend|403 404 ok ok ok 404
+/organisations/*/notices/award|403 404 ok ok ok 404
+/organisations/*/notices/contract|403 404 ok ok ok 404
+/organisations/*/notices/cancel|403 404 ok ok ok 404
+"
+table_routes=$(printf '%s\n%s\n%s\n' "$MATRIX" "$QA_MATRIX" "$POSTING_MATRIX" | grep -v '^$' | cut -d'|' -f1 | sort)
+is "$table_routes" "$app_routes" "the three matrices have exactly the POST routes of src/web/app.c"
 is "$(printf '%s\n' "$MATRIX" | grep -c '|')" 23 "23 POST routes of forms, 6 roles each"
 declare -A EXP
 while IFS='|' read -r route outcomes; do
@@ -534,6 +546,13 @@ CSRF_CELLS="
 /notices/*/documents|member
 /notices/*/questions|member|org=$A|question=Forged?
 /organisations/*/questions/answer|civic|question_id=$QOPEN|answer=Forged
+/organisations/*/notices/new|owner|title=Forged|action=save
+/organisations/*/notices/edit|owner|posting=1|title=Forged
+/organisations/*/notices/publish|owner|posting=1
+/organisations/*/notices/extend|owner|posting=1|extend-why=Forged
+/organisations/*/notices/award|owner|posting=1|award-suppliers-0-name=Forged
+/organisations/*/notices/contract|owner|posting=1
+/organisations/*/notices/cancel|owner|posting=1|reason=Forged
 "
 is "$(printf '%s\n' "$CSRF_CELLS" | grep '|' | cut -d'|' -f1 | sort)" "$app_routes" "the CSRF cells have exactly the POST routes of app.c"
 rm -f "$J/anon2" "$J/none"
@@ -571,6 +590,85 @@ printf '%s\n' "$CSRF_CELLS" | grep '|' >"$T/csrf_cells"
 while IFS='|' read -r route role f1 f2 f3; do
   csrf_check "$route" "$role" ${f1:+"$f1"} ${f2:+"$f2"} ${f3:+"$f3"}
 done <"$T/csrf_cells"
+
+# ---- the buyers' posting pages: Civic Council's member, admin and owner ----
+# route | anon other member admin owner site, where member, admin and owner
+# are Civic Council's (a verified buyer) and other is the owner of Bolt Works
+add cmember@civic.test --name 'Cal Member' --password-file "$T/pw" --org 'Civic Council' --role member
+add cadmin@civic.test --name 'Cat Admin' --password-file "$T/pw" --org 'Civic Council' --role admin
+sign_in_as cmember cmember@civic.test
+sign_in_as cadmin cadmin@civic.test
+sign_in_as cowner buyer@civic.test
+C=$(sql "$db" "SELECT id FROM organisation WHERE name = 'Civic Council'")
+declare -A PEXP
+while IFS='|' read -r route outcomes; do
+  [ -n "$route" ] || continue
+  read -r -a o <<<"$outcomes"
+  i=0
+  for r in anon other cmember cadmin cowner site; do PEXP[$route,$r]=${o[$i]}; i=$((i + 1)); done
+done <<<"$POSTING_MATRIX"
+PFP="SELECT (SELECT count(*) FROM posting) || '/' || (SELECT coalesce(sum(releases), 0) FROM posting) || '/' ||
+  (SELECT count(*) FROM release) || '/' || (SELECT count(*) FROM outbox) || '/' ||
+  (SELECT coalesce(sum(length(body)), 0) FROM posting) || '/' || (SELECT count(*) FROM audit)"
+# pcell ROUTE ROLE OKSTATUS FIELDS...: the outcome POSTING_MATRIX says, on Civic Council's path
+pcell() {
+  local route=$1 role=$2 okst=$3 want before
+  shift 3
+  want=${PEXP[$route,$role]}
+  pcells=$((pcells + 1))
+  if [ "$want" = ok ]; then allowed "$okst" "$role" "${route/\*/$C}" "$@"; return; fi
+  before=$(sql "$db" "$PFP")
+  post "$role" "${route/\*/$C}" "$@"
+  is "$CODE" "$want" "POST ${route/\*/$C} as $role: refused $want"
+  is "$(sql "$db" "$PFP")" "$before" "... and nothing changed"
+}
+# api_id JSON: a posting of Civic Council's through the API; its id
+api_id() { apic "$T_CIVIC" /api/v1/notices "$1"; node tests/e2e/json.mjs get "$T/body" id; }
+DRAFT_JSON="${NOTICE_JSON%\}}, \"draft\": true}"
+PUB=$(api_id "$NOTICE_JSON")
+pcells=0
+i=0
+for r in anon other cmember cadmin cowner site; do
+  i=$((i + 1))
+  pcell /organisations/*/notices/new $r 303 "title=Draft by $r" action=save
+  d=$(api_id "$DRAFT_JSON")
+  pcell /organisations/*/notices/edit $r 303 posting=$d "title=Edited by $r" action=save
+  [ "${PEXP[/organisations/*/notices/edit,$r]}" = ok ] &&
+    is "$(sql "$db" "SELECT title FROM posting WHERE id = $d")" "Edited by $r" "... the draft is saved"
+  d=$(api_id "$DRAFT_JSON") # the form saved replaces the whole draft: a complete one to publish
+  pcell /organisations/*/notices/publish $r 303 posting=$d
+  [ "${PEXP[/organisations/*/notices/publish,$r]}" = ok ] &&
+    is "$(sql "$db" "SELECT status FROM posting WHERE id = $d")" published "... and published"
+  pcell /organisations/*/notices/extend $r 303 posting=$PUB extend-deadline-day=$((20 + i)) extend-deadline-month=12 \
+    extend-deadline-year=2026 extend-deadline-time=12:00 "extend-why=More time"
+  pcell /organisations/*/notices/award $r 303 posting=$PUB "award-suppliers-0-name=Acme Digital" \
+    award-date-day=5 award-date-month=1 award-date-year=2027
+  pcell /organisations/*/notices/contract $r 303 posting=$PUB contract-signed-day=20 contract-signed-month=1 \
+    contract-signed-year=2027
+  c=$PUB
+  [ "${PEXP[/organisations/*/notices/cancel,$r]}" = ok ] && c=$(api_id "$NOTICE_JSON")
+  pcell /organisations/*/notices/cancel $r 303 posting=$c "reason=Budget withdrawn"
+done
+is "$pcells" 42 "every cell of the posting pages' matrix was run (7 routes x 6 roles)"
+is "$(sql "$db" "SELECT amendments || '/' || awards || '/' || contracts || '/' || status FROM posting WHERE id = $PUB")" \
+  3/3/3/published "... the member, the admin and the owner each extended, awarded and contracted"
+# the same routes for a posting of another organisation, by a member of Dale Council on its own path: 404
+add cdale@dale.test --name 'Dee Dale' --password-file "$T/pw" --org 'Dale Council' --role member
+sign_in_as cdale cdale@dale.test
+Dl=$(sql "$db" "SELECT id FROM organisation WHERE name = 'Dale Council'")
+before=$(sql "$db" "$PFP")
+n=0
+for route in edit publish extend award contract cancel; do
+  post cdale /organisations/$Dl/notices/$route posting=$PUB "title=Guess" "extend-why=x" "reason=x"
+  [ "$CODE" = 404 ] && n=$((n + 1))
+done
+is "$n" 6 "a buyer's member naming another organisation's posting on its own path: 404 on each route"
+is "$(sql "$db" "$PFP")" "$before" "... and nothing changed"
+for r in anon other cmember cadmin cowner site; do
+  code $r /organisations/$C/notices
+  case $r in anon) want=303 ;; other) want=404 ;; *) want=200 ;; esac
+  is "$CODE" $want "GET /organisations/C/notices as $r: $want"
+done
 
 # ---- API tokens: /api/v1/me ----
 me() { curl -s -o "$T/body" -w '%{http_code}' ${1:+-H "Authorization: Bearer $1"} "$B/api/v1/me"; }

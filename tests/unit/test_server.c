@@ -206,6 +206,7 @@ static const Route ROUTES[] = {
     {"GET", "/binary", h_binary, 0},
     {"GET", "/orgs/*/members", h_files, 0},
     {"GET", "/orgs/*", h_root, 0},
+    {"GET", "/orgs/*/notices", h_files, 0}, /* after the route above, which would take it whole */
     {"GET", "/guarded", h_root, ROUTE_APP},
     {"GET", "/work", h_work, 0},
 };
@@ -616,6 +617,10 @@ static void test_routes_and_params(unsigned port) {
   is_str(r.body.data, "hello", "... never an empty one");
   get(port, "/orgs/12/members/x", &r);
   is_str(r.body.data, "hello", "... and the rest of the path must match exactly");
+  get(port, "/orgs/7/notices", &r);
+  is_str(r.body.data, "cap=7", "a trailing '*' that took several segments yields to a later route naming them");
+  get(port, "/orgs/7/other", &r);
+  is_str(r.body.data, "hello", "... and still takes a path no later route names");
   get(port, "/guarded", &r);
   is_int(r.status, 403, "the before hook refuses a route by its flags, before the handler");
   is_str(r.body.data, "refused by the hook", "... with its own answer");
