@@ -1203,11 +1203,22 @@ out:
 
 /* ---- a published notice: manage it ---- */
 
-static void award_form(Request *r, const Ctx *c, const FormErrors *e, const Fields *v) {
+/* The award form: the winner chosen from the suppliers that registered
+ * interest (l[0..n)), or its name (and number) entered. */
+static void award_form(Request *r, const Ctx *c, const FormErrors *e, const Fields *v, const StoreInterest *l,
+                       size_t n) {
   html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"award\">Award the contract</h2>");
   ui_form_begin(r, req_printf(r, "%s/award", base_path(r)));
   ui_hidden(r, "posting", req_printf(r, "%lld", c->ps.id));
-  ui_input(r, e, "award-suppliers-0-name", "Winner's name", "text", "organization", val(v, "award-suppliers-0-name"), NULL);
+  if (n) {
+    const char **ids = req_alloc(r, (n + 1) * sizeof *ids), **names = req_alloc(r, (n + 1) * sizeof *names);
+    ids[0] = "", names[0] = "Another supplier: enter its name below";
+    for (size_t i = 0; i < n; i++)
+      ids[i + 1] = req_printf(r, "%lld", l[i].org_id), names[i + 1] = l[i].org_name ? l[i].org_name : "a supplier";
+    ui_select(r, e, "award-known", "The winner, if it registered interest", ids, names, n + 1, val(v, "award-known"));
+  }
+  ui_input(r, e, "award-suppliers-0-name", n ? "Or the winner's name" : "Winner's name", "text", "organization",
+           val(v, "award-suppliers-0-name"), NULL);
   ui_input(r, e, "award-suppliers-0-identifier", "Winner's Companies House number (optional)", "text", "off",
            val(v, "award-suppliers-0-identifier"), "8 characters, like 01234567 or SC123456");
   static const char *const yn[] = {"yes", "no"};
@@ -1259,8 +1270,9 @@ static void manage_page(Request *r, Ctx *c, int status, const FormErrors *e, con
               c->org.name, c->ps.title, status_tag(&c->ps), c->ps.status, c->ps.ocid);
   if (is_published(&c->ps)) {
     html_printf(&r->out, "<ul class=\"govuk-list\"><li><a class=\"govuk-link\" href=\"%H\">Change the notice</a></li>"
+                         "<li><a class=\"govuk-link\" href=\"/notices/%U/documents\">Documents: upload or replace</a></li>"
                          "<li><a class=\"govuk-link\" href=\"%H\">Cancel the notice</a></li></ul>",
-                posting_path(r, "edit", c->ps.id), posting_path(r, "cancel", c->ps.id));
+                posting_path(r, "edit", c->ps.id), c->ps.ocid, posting_path(r, "cancel", c->ps.id));
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"extend\">Extend the deadline</h2>");
     if (c->p.deadline) {
       html_printf(&r->out, "<p class=\"govuk-body\">The deadline is ");
@@ -1273,7 +1285,7 @@ static void manage_page(Request *r, Ctx *c, int status, const FormErrors *e, con
     ui_input(r, e, "extend-why", "Why is it extended?", "text", "off", val(v, "extend-why"),
              "Published with the change, and emailed to the suppliers that registered interest");
     ui_form_end(r, "Extend the deadline");
-    award_form(r, c, e, v);
+    award_form(r, c, e, v, l, n);
     contract_form(r, c, e, v);
   }
   html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"interest\">Suppliers that registered interest</h2>");
@@ -1326,6 +1338,34 @@ static int load_published(Request *r, Ctx *c) {
   return -1;
 }
 
+/* The supplier of id (text) among those that registered interest in c's
+ * posting, into o: 0, or -1 with a 400 or 503 page set. */
+static int award_known(Request *r, const Ctx *c, const char *id, StoreOrganisation *o) {
+  long long org = 0;
+  StoreInterest *l = NULL;
+  size_t n = 0;
+  Err err = ERR_INIT;
+  Store *st = app_store(r);
+  if (app_path_id(id, &org)) {
+    auth_refuse(r, 400, "The form sent could not be read. Go back, reload the page and try again.");
+    return -1;
+  }
+  int rc = st ? store_interests_of(st, c->ps.id, &l, &n, &err) : -1;
+  int found = 0;
+  for (size_t i = 0; rc == 0 && i < n; i++) found |= l[i].org_id == org;
+  store_interests_free(l, n);
+  if (rc == 0 && found) rc = store_organisation_get(st, org, o, &err) == 1 ? 0 : -1;
+  if (rc < 0) {
+    page_unavailable(r, err.msg);
+    return -1;
+  }
+  if (!found) {
+    auth_refuse(r, 400, "Choose the winner from the list of suppliers that registered interest, or enter its name.");
+    return -1;
+  }
+  return 0;
+}
+
 void page_posting_award(Request *r) {
   Ctx c;
   if (load_published(r, &c)) return;
@@ -1333,9 +1373,18 @@ void page_posting_award(Request *r) {
   PostingIssues is = {0};
   cJSON *root = cJSON_CreateObject(), *s = cJSON_CreateObject();
   cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "suppliers"), s);
-  add_str(s, "name", val(&v, "award-suppliers-0-name"));
-  const char *ch = val(&v, "award-suppliers-0-identifier");
+  /* a winner chosen from the suppliers that registered interest: its name and number */
+  const char *known = val(&v, "award-known");
+  StoreOrganisation kw = {0};
+  if (*known && award_known(r, &c, known, &kw) != 0) {
+    cJSON_Delete(root);
+    ctx_release(&c);
+    return;
+  }
+  add_str(s, "name", kw.id ? kw.name : val(&v, "award-suppliers-0-name"));
+  const char *ch = kw.id ? (kw.ch_number ? kw.ch_number : "") : val(&v, "award-suppliers-0-identifier");
   if (*ch) add_str(s, "identifier", req_printf(r, "GB-COH-%s", ch));
+  store_organisation_release(&kw);
   const char *sme = val(&v, "award-suppliers-0-sme");
   if (*sme) cJSON_AddBoolToObject(s, "sme", !strcmp(sme, "yes"));
   if (*val(&v, "award-value-amount")) {

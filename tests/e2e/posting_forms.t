@@ -230,10 +230,16 @@ public '8 January 2027' "... the page has the new deadline"
 post bea /organisations/$W/notices/award posting=$ID "award-suppliers-0-name="
 is "$CODE" 422 "an award without a winner or a date: 422"
 like "$(cat "$T/body")" 'href="#award-date"' "... the date named"
-post bea /organisations/$W/notices/award posting=$ID "award-suppliers-0-name=Tyne Digital Co-operative" \
-  award-suppliers-0-identifier=01234567 award-suppliers-0-sme=yes award-value-amount=180000 \
+code bea "/organisations/$W/notices/manage?posting=$ID"
+like "$(cat "$T/body")" "<option value=\"$S\">Tyne Digital Co-operative</option>" "the award form offers the suppliers that registered interest"
+post bea /organisations/$W/notices/award posting=$ID "award-known=$D" award-date-day=20 award-date-month=1 award-date-year=2027
+is "$CODE" 400 "... and refuses an organisation that did not"
+sql "$db" "UPDATE organisation SET ch_number = '01234567' WHERE id = $S"
+post bea /organisations/$W/notices/award posting=$ID "award-known=$S" award-suppliers-0-sme=yes award-value-amount=180000 \
   award-date-day=20 award-date-month=1 award-date-year=2027 award-standstillEnd-day=30 award-standstillEnd-month=1 award-standstillEnd-year=2027
-is "$CODE" 303 "awarding: 303"
+is "$CODE" 303 "awarding to the supplier chosen from the list: 303"
+like "$(curl -s "$B/notices/$OCID.ocds.json")" '"suppliers":\[\{"id":"GB-COH-01234567","name":"Tyne Digital Co-operative"\}\]' \
+  "... the award names it with its Companies House number"
 code bea "$(location)"
 like "$(cat "$T/body")" 'The award is published' "... the manage page says so"
 like "$(cat "$T/body")" 'Tyne Digital Co-operative, ' "... and lists the supplier that registered interest"
