@@ -278,6 +278,21 @@ const BuyerType *buyer_type_find(const char *code) {
   return NULL;
 }
 
+const OrgSize org_sizes[] = {
+    {"micro", "Micro (fewer than 10 staff)"},
+    {"small", "Small (10 to 49 staff)"},
+    {"medium", "Medium (50 to 249 staff)"},
+    {"large", "Large (250 staff or more)"},
+};
+const size_t n_org_sizes = COUNT(org_sizes);
+
+const OrgSize *org_size_find(const char *code) {
+  if (!code) return NULL;
+  for (size_t i = 0; i < n_org_sizes; i++)
+    if (strcmp(org_sizes[i].code, code) == 0) return &org_sizes[i];
+  return NULL;
+}
+
 /* ---- organisation numbers ---- */
 
 /* The trimmed input upper-cased into buf[cap] (NUL-terminated) and its length

@@ -98,6 +98,15 @@ extern const BuyerType buyer_types[];
 extern const size_t n_buyer_types;
 const BuyerType *buyer_type_find(const char *code); /* NULL when unknown */
 
+/* A supplier's size, by its staff: code (stored), label (shown), in the order a
+ * form lists them. Codes: micro, small, medium, large. */
+typedef struct {
+  const char *code, *label;
+} OrgSize;
+extern const OrgSize org_sizes[];
+extern const size_t n_org_sizes;
+const OrgSize *org_size_find(const char *code); /* NULL when unknown */
+
 /* Companies House number: trimmed, upper-cased, 8 characters: 8 digits, or a
  * two-letter prefix (SC, NI, OC, SO, NC, LP, ...) or "R0" and 6 digits. A
  * purely numeric number of 1..7 digits is padded to 8 with leading zeros

@@ -221,7 +221,8 @@ void store_session_release(StoreSession *s) {
 
 #define ORG_COLS                                                                                                   \
   "o.id, o.name, o.kind, o.sector, o.buyer_type, o.ch_number, o.ppon, o.website, o.status, o.evidence, o.created_at," \
-  " o.created_by, o.decided_at, o.decided_by, o.decision_note, o.claim_org_id, o.claim_status, o.claim_evidence"
+  " o.created_by, o.decided_at, o.decided_by, o.decision_note, o.claim_org_id, o.claim_status, o.claim_evidence," \
+  " o.size, o.region"
 
 static void read_org(const SqlRow *r, StoreOrganisation *o) {
   o->id = sql_int(r, 0);
@@ -242,11 +243,13 @@ static void read_org(const SqlRow *r, StoreOrganisation *o) {
   o->claim_org_id = opt_int(r, 15);
   o->claim_status = sql_dup(r, 16);
   o->claim_evidence = sql_dup(r, 17);
+  o->size = sql_dup(r, 18);
+  o->region = sql_dup(r, 19);
 }
 
 static void read_org_role(const SqlRow *r, StoreOrganisation *o) {
   read_org(r, o);
-  o->role = sql_dup(r, 18);
+  o->role = sql_dup(r, 20);
 }
 
 int store_organisation_add(Store *st, const StoreOrganisation *o, long long owner_id, time_t now, long long *id,
@@ -254,15 +257,21 @@ int store_organisation_add(Store *st, const StoreOrganisation *o, long long owne
   long long got = 0;
   int rc = store_sql_insert(st,
                      "INSERT INTO organisation(name, kind, sector, buyer_type, ch_number, ppon, website, status, evidence,"
-                     " created_at, created_by) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                     " created_at, created_by, size, region)"
+                     " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
                      SQL_ARGS(SQL_T(o->name), SQL_T(o->kind), SQL_T(o->sector), SQL_T(o->buyer_type), SQL_T(o->ch_number),
                               SQL_T(o->ppon), SQL_T(o->website), SQL_T(o->status), SQL_T(o->evidence), SQL_I(now),
-                              owner_id ? SQL_I(owner_id) : SQL_T(NULL)),
+                              owner_id ? SQL_I(owner_id) : SQL_T(NULL), SQL_T(o->size), SQL_T(o->region)),
                      &got, err);
   if (rc) return rc < 0 ? rc : err_set(err, ERR_DB, "an organisation was not added");
   if (owner_id && (rc = store_member_add(st, got, owner_id, "owner", now, err)) < 0) return rc;
   if (id) *id = got;
   return 0;
+}
+
+int store_organisation_profile(Store *st, long long id, const char *size, const char *region, Err *err) {
+  return store_sql(st, "UPDATE organisation SET size = $2, region = $3 WHERE id = $1",
+                   SQL_ARGS(SQL_I(id), SQL_T(size), SQL_T(region)), NULL, NULL, NULL, err);
 }
 
 int store_organisation_get(Store *st, long long id, StoreOrganisation *out, Err *err) {
@@ -319,7 +328,7 @@ int store_organisations_pending(Store *st, size_t max, StoreOrganisation **out, 
 void store_organisation_release(StoreOrganisation *o) {
   char **s[] = {&o->name,     &o->kind,   &o->sector,   &o->buyer_type,    &o->ch_number,    &o->ppon,
                 &o->website,  &o->status, &o->evidence, &o->decision_note, &o->claim_status, &o->claim_evidence,
-                &o->role};
+                &o->size,     &o->region, &o->role};
   for (size_t i = 0; i < sizeof s / sizeof *s; i++) free(*s[i]);
   memset(o, 0, sizeof *o);
 }

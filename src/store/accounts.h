@@ -101,6 +101,8 @@ typedef struct {
   long long claim_org_id; /* an organisation of the award data (store/orgs.h) it claims; 0 none */
   char *claim_status;     /* NULL, "pending", "accepted", "rejected" */
   char *claim_evidence;
+  char *size;   /* a supplier's size: model/account.h's org_size codes ("micro" ...), NULL not given */
+  char *region; /* its ITL1 region ("TLE"), NULL not given */
   char *role; /* in lists for an account: that account's role */
 } StoreOrganisation;
 
@@ -108,6 +110,8 @@ typedef struct {
 int store_organisation_add(Store *st, const StoreOrganisation *o, long long owner_id, time_t now, long long *id,
                            Err *err);
 int store_organisation_get(Store *st, long long id, StoreOrganisation *out, Err *err);
+/* Sets a supplier's size and region (NULL: not given). */
+int store_organisation_profile(Store *st, long long id, const char *size, const char *region, Err *err);
 /* The oldest organisation called exactly name (set-up from the command line). */
 int store_organisation_by_name(Store *st, const char *name, StoreOrganisation *out, Err *err);
 /* A site admin's decision on a pending organisation: status "verified" or "rejected". */

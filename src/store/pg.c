@@ -254,6 +254,8 @@ static const char *const migrations[] = {
     "  name text NOT NULL, mime text NOT NULL, sha256 text NOT NULL, size bigint NOT NULL,"
     "  uploaded_by bigint, uploaded_at bigint NOT NULL, replaces bigint, replaced_at bigint);"
     "CREATE INDEX document_posting ON document(posting_id);",
+    /* 13: a supplier's size and region, shown to the buyers whose notices it follows */
+    "ALTER TABLE organisation ADD COLUMN size text, ADD COLUMN region text;",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 

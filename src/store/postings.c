@@ -207,10 +207,12 @@ static void read_interest(const SqlRow *r, StoreInterest *i) {
   i->at = sql_int(r, 2);
   i->org_name = sql_dup(r, 3);
   i->account_email = sql_dup(r, 4);
+  i->org_size = sql_dup(r, 5);
+  i->org_region = sql_dup(r, 6);
 }
 
 void store_interests_free(StoreInterest *l, size_t n) {
-  for (size_t i = 0; i < n; i++) free(l[i].org_name), free(l[i].account_email);
+  for (size_t i = 0; i < n; i++) free(l[i].org_name), free(l[i].account_email), free(l[i].org_size), free(l[i].org_region);
   free(l);
 }
 
@@ -234,7 +236,7 @@ int store_interest_remove(Store *st, long long posting_id, long long org_id, Err
 int store_interests_of(Store *st, long long posting_id, StoreInterest **out, size_t *n, Err *err) {
   SqlRows l = SQL_ROWS(StoreInterest, read_interest, 0);
   int rc = store_sql(st,
-                     "SELECT i.org_id, i.account_id, i.at, o.name, a.email FROM interest i"
+                     "SELECT i.org_id, i.account_id, i.at, o.name, a.email, o.size, o.region FROM interest i"
                      " JOIN organisation o ON o.id = i.org_id LEFT JOIN account a ON a.id = i.account_id"
                      " WHERE i.posting_id = $1 ORDER BY i.at, i.org_id",
                      SQL_ARGS(SQL_I(posting_id)), sql_rows_add, &l, NULL, err);

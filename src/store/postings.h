@@ -102,6 +102,7 @@ typedef struct {
   long long org_id, account_id;
   int64_t at;
   char *org_name, *account_email;
+  char *org_size, *org_region; /* the supplier's, NULL when not given */
 } StoreInterest;
 
 void store_interests_free(StoreInterest *l, size_t n);

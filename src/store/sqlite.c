@@ -262,6 +262,9 @@ static const char *const migrations[] = {
     "  name TEXT NOT NULL, mime TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
     "  uploaded_by INTEGER, uploaded_at INTEGER NOT NULL, replaces INTEGER, replaced_at INTEGER);"
     "CREATE INDEX document_posting ON document(posting_id);",
+    /* 13: a supplier's size and region, shown to the buyers whose notices it follows */
+    "ALTER TABLE organisation ADD COLUMN size TEXT;"
+    "ALTER TABLE organisation ADD COLUMN region TEXT;",
 };
 #define N_MIGRATIONS (int)(sizeof migrations / sizeof *migrations)
 

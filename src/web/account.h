@@ -6,6 +6,7 @@
 #define WEB_ACCOUNT_H
 
 #include "base/err.h"
+#include "model/account.h"
 #include "store/accounts.h"
 #include "store/store.h"
 #include "web/server.h"
@@ -56,5 +57,9 @@ void acct_redirect(Request *r, const char *to);
 const char *acct_when(Request *r, int64_t t);
 /* The rows of an audit log as a table (with_org: link each row's organisation). */
 void acct_audit_table(Request *r, const StoreAudit *au, size_t n, int with_org);
+
+/* suppliers.c: a supplier's size and region on its organisation's page (the
+ * form for its admins and owners, me its role there). */
+void supplier_profile_section(Request *r, const StoreOrganisation *o, Role me);
 
 #endif

@@ -84,6 +84,8 @@ static const Route routes[] = {
     {"POST", "/organisations/*/members", page_org_members, PAGE_POST | ROUTE_ORG_ADMIN},
     {"POST", "/organisations/*/claim", page_org_claim, PAGE_POST | ROUTE_ORG_ADMIN},
     {"POST", "/organisations/*/leave", page_org_leave, PAGE_POST | ROUTE_ORG_MEMBER},
+    {"POST", "/organisations/*/profile", page_org_profile, PAGE_POST | ROUTE_ORG_ADMIN},
+    {"GET", "/suppliers/*", page_supplier, 0},
     /* buyers' posting pages (posting_pages.c) */
     /* (the posting is ?posting=ID, a form field in a POST, of the path's organisation) */
     {"GET", "/organisations/*/notices", page_postings, PAGE_FORM | ROUTE_ORG_MEMBER},

@@ -166,6 +166,10 @@ void page_admin_user(Request *r);
 void page_admin_audit(Request *r);
 /* api.c: /api/v1/me, who an API token acts for */
 void api_me(Request *r);
+/* suppliers.c: a supplier's public profile, and its size and region */
+void page_supplier(Request *r);
+void page_org_profile(Request *r);
+const char *supplier_size_words(const char *code); /* "Small (10 to 49 staff)"; NULL unknown */
 /* documents.c: documents of posted notices, uploaded and downloaded */
 void page_documents(Request *r);
 void page_documents_post(Request *r);

@@ -20,6 +20,7 @@
 #include "base/crypto.h"
 #include "base/url.h"
 #include "model/account.h"
+#include "model/region.h"
 #include "store/accounts.h"
 #include "web/account.h"
 #include "web/app.h"
@@ -276,7 +277,8 @@ static void org_page(Request *r, const FormErrors *e) {
                {"role", "The role has been changed."},
                {"removed", "The member has been removed."},
                {"claimed", "Your claim has been sent to a site administrator."},
-               {"joined", "You have joined the organisation."}};
+               {"joined", "You have joined the organisation."},
+               {"profile", "Its size and region are saved."}};
   for (size_t i = 0; done && i < sizeof dones / sizeof *dones; i++)
     if (!strcmp(done, dones[i].done)) ui_success(r, dones[i].text);
   if (!strcmp(o.status, "pending"))
@@ -290,7 +292,9 @@ static void org_page(Request *r, const FormErrors *e) {
   html_printf(&r->out, "<dl class=\"govuk-summary-list\">");
   const char *rows[][2] = {{"Status", o.status},         {"Your role", me ? role_name(me) : "site administrator"},
                            {"Companies House number", o.ch_number}, {"PPON", o.ppon},
-                           {"Website", o.website}};
+                           {"Website", o.website},
+                           {"Size", supplier_size_words(o.size)},
+                           {"Region", o.region ? region_name(o.region) : NULL}};
   for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
     if (rows[i][1])
       html_printf(&r->out, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">%s</dt>"
@@ -303,6 +307,7 @@ static void org_page(Request *r, const FormErrors *e) {
   members_table(r, o.id, ms, nm, me);
   if (me >= ROLE_ADMIN) invite_section(r, e, o.id, iv, ni, me);
   claim_section(r, &o, me);
+  supplier_profile_section(r, &o, me);
   if (owner_view) {
     html_printf(&r->out, "<h2 class=\"govuk-heading-m\" id=\"log\">Audit log</h2>");
     acct_audit_table(r, au, na, 0);

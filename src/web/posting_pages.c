@@ -1293,7 +1293,10 @@ static void manage_page(Request *r, Ctx *c, int status, const FormErrors *e, con
   else {
     html_printf(&r->out, "<ul class=\"govuk-list govuk-list--bullet\">");
     for (size_t i = 0; i < n; i++) {
-      html_printf(&r->out, "<li>%s, ", l[i].org_name ? l[i].org_name : "a supplier");
+      const char *size = supplier_size_words(l[i].org_size), *region = l[i].org_region ? region_name(l[i].org_region) : NULL;
+      html_printf(&r->out, "<li><a class=\"govuk-link\" href=\"/suppliers/%lld\">%s</a> (%s; %s), registered ", l[i].org_id,
+                  l[i].org_name ? l[i].org_name : "a supplier", size ? size : "size not given",
+                  region ? region : "region not given");
       date_uk_words(&r->out, (time_t)l[i].at);
       html_printf(&r->out, "</li>");
     }

@@ -166,6 +166,7 @@ MATRIX="
 /admin/users/*|403 403 403 403 403 ok
 /notices/*/interest|403 403 ok ok ok 403
 /notices/*/documents|403 404 404 404 404 404
+/organisations/*/profile|403 404 403 ok ok 404
 "
 # the forms' routes (the API's, which take API tokens alone, have a matrix of their own below)
 all_post_routes=$(grep -o '{"POST", "[^"]*"' "$(dirname "$0")/../../src/web/app.c" | sed 's/.*, "//; s/"$//' | sort)
@@ -191,7 +192,7 @@ POSTING_MATRIX="
 "
 table_routes=$(printf '%s\n%s\n%s\n' "$MATRIX" "$QA_MATRIX" "$POSTING_MATRIX" | grep -v '^$' | cut -d'|' -f1 | sort)
 is "$table_routes" "$app_routes" "the three matrices have exactly the POST routes of src/web/app.c"
-is "$(printf '%s\n' "$MATRIX" | grep -c '|')" 23 "23 POST routes of forms, 6 roles each"
+is "$(printf '%s\n' "$MATRIX" | grep -c '|')" 24 "24 POST routes of forms, 6 roles each"
 declare -A EXP
 while IFS='|' read -r route outcomes; do
   [ -n "$route" ] || continue
@@ -419,6 +420,13 @@ is "$(sql "$db" "SELECT count(*) FROM interest WHERE org_id = $A")" 1 "... A's i
 refused 400 member "/notices/$NOTICE/interest" "org=$A" action=bogus
 refused 404 member "/notices/ocds-ph4xq1-999999/interest" "org=$A" action=add
 
+# ---- a supplier's size and region: its admins and owners ----
+for r in $ROLES; do
+  cell '/organisations/*/profile' $r 303 "/organisations/$A/profile" size=medium region=TLD
+  cells=$((cells + 1))
+done
+is "$(sql "$db" "SELECT size || '/' || region FROM organisation WHERE id = $A")" medium/TLD "... A's size and region are set"
+
 # ---- documents of a posted notice: only the posting organisation's members (Civic's,
 # none of these roles: its own members upload in posting.t and in the API matrix below) ----
 for r in $ROLES; do
@@ -482,7 +490,7 @@ for r in $ROLES; do
   fi
   cells=$((cells + 2))
 done
-is "$cells" 138 "every cell of the matrix was run (23 routes x 6 roles)"
+is "$cells" 144 "every cell of the matrix was run (24 routes x 6 roles)"
 
 # ---- the GET pages ----
 code() {
@@ -544,6 +552,7 @@ CSRF_CELLS="
 /admin/users/*|site|action=disable
 /notices/*/interest|member|org=$A|action=add
 /notices/*/documents|member
+/organisations/*/profile|owner|size=small|region=TLE
 /notices/*/questions|member|org=$A|question=Forged?
 /organisations/*/questions/answer|civic|question_id=$QOPEN|answer=Forged
 /organisations/*/notices/new|owner|title=Forged|action=save

@@ -179,6 +179,14 @@ code bea /organisations/$W/notices
 like "$(cat "$T/body")" "notices/manage\?posting=$ID\">Telecare platform for Wearside</a>.*govuk-tag--green\">published" "the list shows it published, linked to manage it"
 
 # ---- a supplier registers interest ----
+post sam "/organisations/$S/profile" size=small region=TLC
+is "$CODE" 303 "the supplier gives its size and region on its organisation's page"
+code anon "/suppliers/$S"
+like "$(cat "$T/body")" 'Small \(10 to 49 staff\).*North East' "... shown on its public profile"
+code anon "/suppliers/$W"
+is "$CODE" 404 "a buyer has no supplier profile: 404"
+post sam "/organisations/$S/profile" size=huge region=TLC
+is "$CODE" 400 "a size not on the list: 400"
 post sam "/notices/$OCID/interest" "org=$S" action=add
 is "$CODE" 303 "a supplier registers interest: 303"
 
@@ -242,7 +250,8 @@ like "$(curl -s "$B/notices/$OCID.ocds.json")" '"suppliers":\[\{"id":"GB-COH-012
   "... the award names it with its Companies House number"
 code bea "$(location)"
 like "$(cat "$T/body")" 'The award is published' "... the manage page says so"
-like "$(cat "$T/body")" 'Tyne Digital Co-operative, ' "... and lists the supplier that registered interest"
+like "$(cat "$T/body")" "<a class=\"govuk-link\" href=\"/suppliers/$S\">Tyne Digital Co-operative</a> \(Small \(10 to 49 staff\); North East\), registered" \
+  "... and lists the supplier that registered interest: name, size, region, a link to its profile"
 post bea /organisations/$W/notices/contract posting=$ID contract-signed-day=5 contract-signed-month=2 contract-signed-year=2027 \
   contract-value-amount=180000 contract-start-day=1 contract-start-month=3 contract-start-year=2027
 is "$CODE" 303 "the contract's details: 303"

@@ -237,6 +237,11 @@ static void test_vocab(void) {
   is_str(sector_name(SECTOR_PUBLIC), "public", "sector_name public");
   is_str(sector_name(SECTOR_NONE), "", "sector_name none");
 
+  is_int((int)n_org_sizes, 4, "4 supplier sizes");
+  const OrgSize *z = org_size_find("small");
+  ok(z && strcmp(z->label, "Small (10 to 49 staff)") == 0, "small: 10 to 49 staff");
+  ok(org_size_find("micro") && org_size_find("medium") && org_size_find("large"), "micro, medium, large");
+  ok(!org_size_find("Small") && !org_size_find("") && !org_size_find(NULL), "unknown sizes: NULL");
   is_int(n_buyer_types, 11, "11 buyer types");
   const BuyerType *t = buyer_type_find("nhs");
   ok(t && strcmp(t->label, "NHS trust or board") == 0 && t->sector == SECTOR_PUBLIC, "nhs: NHS trust or board, public");
