@@ -238,6 +238,10 @@ is "$(curl -s -o /dev/null -w '%{http_code}' -b "$J" "$B/notices/$OCID/documents
 is "$(api "$TB" "/api/v1/notices/$OCID/cancellation" '{"reason": "The service is being brought in house."}')" 200 "a cancellation: 200"
 like "$(page "$OCID" 'brought in house')" 'brought in house' "the page says why it was cancelled"
 like "$(mail_to sam@tyne.test 'Cancelled: Telecare')" 'brought in house' "the interested supplier got the cancellation by email"
+curl -s "$B/notices/$OCID.ocds.json" >"$T/rec3.json"
+$V --quiet record-package "$T/rec3.json" >"$T/v" 2>&1
+ok $? "cancelled, with documents, its record package is still valid"
+like "$(cat "$T/rec3.json")" '"tag":\["tenderCancellation"\]' "... ending with the tenderCancellation release"
 is "$(api "$TB" "/api/v1/notices/$OCID/amendments" '{"rationale": "x", "title": "Again"}')" 409 "a cancelled notice changes no more: 409"
 
 PRIV='{"title": "Passenger information screens", "description": "Screens for 12 stations.", "cpv": ["32000000"],
