@@ -82,17 +82,18 @@ like "$OCID" '^ocds-ph4xq1-[0-9]{6}$' "... it returns the ocid, with the portal'
 is "$(j url)" "$B/notices/$OCID" "... and the notice's page"
 like "$(grep -i '^location:' "$T/head" | tr -d '\r')" "/notices/$OCID\$" "... Location: the page"
 found=
-for _ in $(seq 1 120); do
+for _ in $(seq 1 200); do
   curl -s "$B/api/v1/notices?q=telecare+wearside" | grep -q "\"$OCID\"" && { found=1; break; }
   sleep 0.025
 done
 ms=$((($(date +%s%N) - t0) / 1000000))
-# The target is 1 s, measured closely by bench/posting.py (p99 140 ms). Here every probe
-# starts a curl while another test runs beside this one, so the bound is 2 s (3 s for a
-# sanitizer build, several times slower in everything): it still fails when the
-# index does not follow the store, while the figure says how long it took.
-limit=2000
-ldd "$PH" 2>/dev/null | grep -q libasan && limit=3000
+# The target is 1 s, measured closely by bench/posting.py (p99 140 ms on a quiet
+# machine). Here every probe starts a curl while other tests run beside this one
+# (1.35 s seen so), so the bound is 3 s (5 s for a sanitizer build, several times
+# slower in everything): it still fails when the index does not follow the store,
+# and the figure says how long it took.
+limit=3000
+ldd "$PH" 2>/dev/null | grep -q libasan && limit=5000
 ok $([ -n "$found" ] && [ $ms -lt $limit ] && echo 0 || echo 1) \
   "the search finds it within $((limit / 1000)) s ($ms ms after the POST was answered; bench/posting.py measures it closely)"
 echo "# FIGURE posted to searchable: $ms ms"
