@@ -75,27 +75,14 @@ TENDER='{"title": "Telecare platform for Wearside", "description": "We need a te
 
 # ---- post, search, page, record package ------------------------------------------
 is "$(api "$TB" /api/v1/notices "$TENDER")" 201 "POST /api/v1/notices with a verified buyer's token: 201"
-t0=$(date +%s%N) # from the answer: the change is committed
 OCID=$(j ocid)
 documented POST /api/v1/notices 201
+ms=$(searchable telecare+wearside "$OCID") # from the answer: the change is committed
 like "$OCID" '^ocds-ph4xq1-[0-9]{6}$' "... it returns the ocid, with the portal's prefix ($OCID)"
 is "$(j url)" "$B/notices/$OCID" "... and the notice's page"
 like "$(grep -i '^location:' "$T/head" | tr -d '\r')" "/notices/$OCID\$" "... Location: the page"
-found=
-for _ in $(seq 1 200); do
-  curl -s "$B/api/v1/notices?q=telecare+wearside" | grep -q "\"$OCID\"" && { found=1; break; }
-  sleep 0.025
-done
-ms=$((($(date +%s%N) - t0) / 1000000))
-# The target is 1 s, measured closely by bench/posting.py (p99 140 ms on a quiet
-# machine). Here every probe starts a curl while other tests run beside this one
-# (1.35 s seen so), so the bound is 3 s (5 s for a sanitizer build, several times
-# slower in everything): it still fails when the index does not follow the store,
-# and the figure says how long it took.
-limit=3000
-ldd "$PH" 2>/dev/null | grep -q libasan && limit=5000
-ok $([ -n "$found" ] && [ $ms -lt $limit ] && echo 0 || echo 1) \
-  "the search finds it within $((limit / 1000)) s ($ms ms after the POST was answered; bench/posting.py measures it closely)"
+ok $([ -n "$ms" ] && [ "$ms" -lt $SEARCHABLE_MS ] && echo 0 || echo 1) \
+  "the search finds it (${ms:-never} ms after the POST was answered; bound $SEARCHABLE_MS ms, bench/posting.py holds 1 s)"
 echo "# FIGURE posted to searchable: $ms ms"
 page=$(page "$OCID" 'Telecare')
 for want in 'Telecare platform for Wearside' 'Wearside Borough Council' 'Alarm receiving centre' 'Quality: 60%' \
