@@ -333,54 +333,63 @@ out:
   caller_release(&c);
 }
 
-void api_post_award(Request *r) {
+/* An award or a contract: the body read into arg by read, then apply in
+ * one transaction; 201 naming what was added (key, "award-N" /
+ * "contract-N"). */
+typedef struct {
+  int (*read)(const cJSON *root, void *arg, PostingIssues *is);
+  int (*apply)(Store *w, const PostEnv *env, long long id, const void *arg, StorePosting *out, Err *err);
+  const char *key;
+} Addition;
+
+static void add_to_notice(Request *r, const Addition *ad, void *arg) {
   Caller c;
   StorePosting ps = {0}, after = {0};
   if (caller(r, &c)) return;
   cJSON *root = body_json(r);
   PostingIssues is = {0};
-  PostingAward a;
-  memset(&a, 0, sizeof a);
   if (!root || own_posting(r, &c, &ps)) goto out;
-  if (posting_award_from_json(root, &a, &is)) {
+  if (ad->read(root, arg, &is)) {
     problem_issues(r, 422, "Unprocessable Content", &is);
     goto out;
   }
   if (begin(r, &c)) goto out;
   Err err = ERR_INIT;
-  int rc = post_award(c.w, &c.env, ps.id, &a, &after, &err);
-  if (finish(r, &c, rc, &err) == 0) posted(r, 201, &after, "award", req_printf(r, "award-%lld", after.awards), NULL);
+  int rc = ad->apply(c.w, &c.env, ps.id, arg, &after, &err);
+  if (finish(r, &c, rc, &err) == 0)
+    posted(r, 201, &after, ad->key,
+           req_printf(r, "%s-%lld", ad->key, !strcmp(ad->key, "award") ? after.awards : after.contracts), NULL);
 out:
-  posting_award_release(&a);
   store_posting_release(&ps);
   store_posting_release(&after);
   cJSON_Delete(root);
   caller_release(&c);
 }
 
+static int read_award(const cJSON *root, void *a, PostingIssues *is) { return posting_award_from_json(root, a, is); }
+static int apply_award(Store *w, const PostEnv *env, long long id, const void *a, StorePosting *out, Err *err) {
+  return post_award(w, env, id, a, out, err);
+}
+static int read_contract(const cJSON *root, void *k, PostingIssues *is) {
+  return posting_contract_from_json(root, k, is);
+}
+static int apply_contract(Store *w, const PostEnv *env, long long id, const void *k, StorePosting *out, Err *err) {
+  return post_contract(w, env, id, k, out, err);
+}
+
+void api_post_award(Request *r) {
+  static const Addition ad = {read_award, apply_award, "award"};
+  PostingAward a;
+  memset(&a, 0, sizeof a);
+  add_to_notice(r, &ad, &a);
+  posting_award_release(&a);
+}
+
 void api_post_contract(Request *r) {
-  Caller c;
-  StorePosting ps = {0}, after = {0};
-  if (caller(r, &c)) return;
-  cJSON *root = body_json(r);
-  PostingIssues is = {0};
+  static const Addition ad = {read_contract, apply_contract, "contract"};
   PostingContract k;
   memset(&k, 0, sizeof k);
-  if (!root || own_posting(r, &c, &ps)) goto out;
-  if (posting_contract_from_json(root, &k, &is)) {
-    problem_issues(r, 422, "Unprocessable Content", &is);
-    goto out;
-  }
-  if (begin(r, &c)) goto out;
-  Err err = ERR_INIT;
-  int rc = post_contract(c.w, &c.env, ps.id, &k, &after, &err);
-  if (finish(r, &c, rc, &err) == 0)
-    posted(r, 201, &after, "contract", req_printf(r, "contract-%lld", after.contracts), NULL);
-out:
-  store_posting_release(&ps);
-  store_posting_release(&after);
-  cJSON_Delete(root);
-  caller_release(&c);
+  add_to_notice(r, &ad, &k);
 }
 
 /* ---- questions ---- */
