@@ -1520,9 +1520,10 @@ static int first_call(ReqState *st, const char *method, const char *version, enu
       return 1;
     }
   }
-  /* the body's limit is its route's */
+  /* the body's limit is its route's (a GET or HEAD, most requests, has no body:
+   * no second pass over the routes for it) */
   st->body_max = SERVER_MAX_BODY;
-  if (upload_route(st->srv, method, r->path)) {
+  if (strcmp(method, "GET") && strcmp(method, "HEAD") && upload_route(st->srv, method, r->path)) {
     st->body_max = SERVER_MAX_UPLOAD;
     Server *srv = st->srv;
     pthread_mutex_lock(&srv->mu);
